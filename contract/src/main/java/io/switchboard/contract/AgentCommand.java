@@ -1,0 +1,29 @@
+package io.switchboard.contract;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/**
+ * What an agent asked for, as the gateway forwards it to call-state on {@link Topics#AGENT_COMMANDS} keyed by
+ * tenant. Tenant and agent come from the agent's verified token, never from the client's frame.
+ *
+ * @param commandId unique per command (the gateway makes it), so a redelivered command is applied once
+ * @param callSid the call the command is about; null for {@code status}
+ * @param status the status asked for by {@code status}; null otherwise
+ * @param requestId the client's id for the request, echoed in the reply
+ */
+public record AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
+        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt) {
+
+    public enum Type {
+        @JsonProperty("claim") CLAIM,
+        @JsonProperty("park") PARK,
+        @JsonProperty("retrieve") RETRIEVE,
+        @JsonProperty("hangup") HANGUP,
+        @JsonProperty("status") STATUS
+    }
+
+    /** Where the answer goes: the gateway instance and its connection that sent the command. */
+    public record ReplyTo(String gatewayId, String connectionId) {
+    }
+}

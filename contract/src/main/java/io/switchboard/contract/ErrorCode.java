@@ -1,0 +1,29 @@
+package io.switchboard.contract;
+
+import java.util.Locale;
+
+/** Stable codes of {@code error} frames; clients switch on these, people read the message beside them. */
+public enum ErrorCode {
+    /** Someone else claimed (or retrieved) the call first. */
+    ALREADY_CLAIMED,
+    /** The call is over or was never known. */
+    CALL_NOT_FOUND,
+    /** The call is not in a state that allows this command. */
+    INVALID_STATE,
+    /** The call belongs to another agent. */
+    NOT_YOUR_CALL,
+    /** The agent is already on a call. */
+    AGENT_BUSY,
+    /** The agent is not known to the tenant or is deactivated. */
+    UNKNOWN_AGENT,
+    /** The frame could not be understood. */
+    BAD_REQUEST,
+    /** A dependency (Kafka, Twilio) did not answer; nothing changed, try again. */
+    UNAVAILABLE,
+    /** No answer from call-state in time; the outcome, if any, arrives as a change. */
+    TIMEOUT;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,60 @@
+package io.switchboard.contract;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * A Twilio webhook after call-ingest checked its signature and mapped it to a tenant. Published to
+ * {@link Topics#TWILIO_EVENTS} keyed by {@link #tenantId()}.
+ *
+ * <p>{@link #eventId()} is the same for every delivery of the same webhook (Twilio retries, duplicate
+ * callbacks), so call-state applies each one once.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = TwilioEvent.CallIncoming.class, name = "incoming"),
+        @JsonSubTypes.Type(value = TwilioEvent.CallStatusChanged.class, name = "status"),
+        @JsonSubTypes.Type(value = TwilioEvent.DialEnded.class, name = "dial_ended")
+})
+public sealed interface TwilioEvent {
+
+    String eventId();
+
+    String tenantId();
+
+    /** The caller's call: the parent call for events about an agent leg. */
+    String callSid();
+
+    Instant receivedAt();
+
+    /** A caller dialled one of the tenant's numbers; Twilio put them on hold in the tenant's queue. */
+    record CallIncoming(String eventId, String tenantId, String callSid, String from, String to, Instant receivedAt)
+            implements TwilioEvent {
+    }
+
+    /**
+     * A status callback. For the caller's own call {@code legSid} equals {@code callSid}; for an agent leg
+     * {@code callSid} is the parent (the caller's call) and {@code legSid} the agent leg's sid.
+     *
+     * @param sequenceNumber Twilio's {@code SequenceNumber}: orders callbacks of one leg; null when absent
+     * @param occurredAt Twilio's {@code Timestamp}, when Twilio saw the change; null when absent
+     * @param agentId the agent whose client the leg rings ({@code client:doug} → {@code doug}); null for the caller's leg
+     */
+    record CallStatusChanged(String eventId, String tenantId, String callSid, String legSid, TwilioCallStatus status,
+            Integer sequenceNumber, Instant occurredAt, String direction, String from, String to, String agentId,
+            Instant receivedAt) implements TwilioEvent {
+
+        public boolean isAgentLeg() {
+            return !callSid.equals(legSid);
+        }
+    }
+
+    /**
+     * The {@code <Dial>} that connected the caller to an agent is over ({@code DialCallStatus}); Twilio
+     * asked call-ingest what the caller hears next.
+     */
+    record DialEnded(String eventId, String tenantId, String callSid, String dialCallSid, TwilioCallStatus dialCallStatus,
+            Instant receivedAt) implements TwilioEvent {
+    }
+}
