@@ -14,7 +14,9 @@ public enum TwilioCallStatus {
     @JsonProperty("busy") BUSY("busy"),
     @JsonProperty("failed") FAILED("failed"),
     @JsonProperty("no-answer") NO_ANSWER("no-answer"),
-    @JsonProperty("canceled") CANCELED("canceled");
+    @JsonProperty("canceled") CANCELED("canceled"),
+    /** Only as a {@code DialCallStatus}: the dialled party answered and the call goes on. */
+    @JsonProperty("answered") ANSWERED("answered");
 
     private final String wire;
 

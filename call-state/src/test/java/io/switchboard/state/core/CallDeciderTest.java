@@ -1,0 +1,298 @@
+package io.switchboard.state.core;
+
+import static io.switchboard.state.core.DeciderSpec.CALL;
+import static io.switchboard.state.core.DeciderSpec.CALLER;
+import static io.switchboard.state.core.DeciderSpec.CLAIM_TIMEOUT;
+import static io.switchboard.state.core.DeciderSpec.NUMBER;
+import static io.switchboard.state.core.DeciderSpec.T0;
+import static io.switchboard.state.core.DeciderSpec.given;
+import static io.switchboard.contract.TwilioCallStatus.BUSY;
+import static io.switchboard.contract.TwilioCallStatus.COMPLETED;
+import static io.switchboard.contract.TwilioCallStatus.IN_PROGRESS;
+import static io.switchboard.contract.TwilioCallStatus.NO_ANSWER;
+import static io.switchboard.contract.TwilioCallStatus.RINGING;
+
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.ErrorCode;
+import io.switchboard.state.core.Fact.CallClaimed;
+import io.switchboard.state.core.Fact.CallConnected;
+import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.UnseenCallEnded;
+import io.switchboard.state.core.Input.AgentLegStatus;
+import io.switchboard.state.core.Input.CallerLegStatus;
+import io.switchboard.state.core.Input.Claim;
+import io.switchboard.state.core.Input.ClaimExpired;
+import io.switchboard.state.core.Input.ConnectFailed;
+import io.switchboard.state.core.Input.DialEnded;
+import io.switchboard.state.core.Input.Hangup;
+import io.switchboard.state.core.Input.RingIncoming;
+import java.time.Instant;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class CallDeciderTest {
+    static final Instant T1 = T0.plusSeconds(1);
+    static final Instant T9 = T0.plusSeconds(9);
+
+    @Nested
+    class IncomingCall {
+        @Test
+        void ringsEveryScreen() {
+            given().noCall()
+                    .when(new RingIncoming(CALL, CALLER, NUMBER, T0))
+                    .facts(new CallRang(CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0)))
+                    .changes("call:RINGING")
+                    .callIs(CallState.RINGING, null);
+        }
+
+        @Test
+        void aRetriedWebhookRingsOnce() {
+            given().ringing().when(new RingIncoming(CALL, CALLER, NUMBER, T1)).nothing().changes();
+        }
+
+        @Test
+        void arrivingAfterTheCallEndedDoesNotBringItBack() {
+            given().endedAlready().when(new RingIncoming(CALL, CALLER, NUMBER, T1)).nothing();
+        }
+    }
+
+    @Nested
+    class ClaimingACall {
+        @Test
+        void theFirstClaimWinsAndStopsEveryoneElsesRinging() {
+            given().ringing()
+                    .when(new Claim(CALL, "doug", T1))
+                    .facts(new CallClaimed(CALL, "doug", T1, T1.plus(CLAIM_TIMEOUT)))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug"))
+                    .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy")
+                    .callIs(CallState.CLAIMED, "doug")
+                    .agentIs("doug", AgentStatus.BUSY, null);
+        }
+
+        @Test
+        void theSecondClaimIsToldWhoWon() {
+            given().claimedBy("doug")
+                    .when(new Claim(CALL, "rhonda", T1))
+                    .rejected(ErrorCode.ALREADY_CLAIMED, "Doug answered this call first");
+        }
+
+        @Test
+        void aClaimOfAConnectedCallIsAlreadyClaimed() {
+            given().connectedTo("doug").when(new Claim(CALL, "rhonda", T9))
+                    .rejected(ErrorCode.ALREADY_CLAIMED, "Doug");
+        }
+
+        @Test
+        void theWinnerClickingTwiceChangesNothing() {
+            given().claimedBy("doug").when(new Claim(CALL, "doug", T1)).nothing();
+        }
+
+        @Test
+        void anUnknownCallIsNotFound() {
+            given().noCall().when(new Claim(CALL, "doug", T1)).rejected(ErrorCode.CALL_NOT_FOUND, "No such call");
+        }
+
+        @Test
+        void anEndedCallIsNotFound() {
+            given().endedAlready().when(new Claim(CALL, "doug", T1)).rejected(ErrorCode.CALL_NOT_FOUND, "over");
+        }
+
+        @Test
+        void anAgentOnAnotherCallCannotClaim() {
+            given().ringing().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T0))
+                    .when(new Claim(CALL, "doug", T1))
+                    .rejected(ErrorCode.AGENT_BUSY, "already on a call");
+        }
+
+        @Test
+        void anUnknownOrDeactivatedAgentCannotClaim() {
+            given().ringing().without("doug").when(new Claim(CALL, "doug", T1))
+                    .rejected(ErrorCode.UNKNOWN_AGENT, "doug");
+            var deactivated = new AgentRecord("acme", "doug", "Doug", false, DeciderSpec.DOUG.presence(),
+                    AgentStatus.AVAILABLE, null, null, null);
+            given().ringing().agent(deactivated).when(new Claim(CALL, "doug", T1))
+                    .rejected(ErrorCode.UNKNOWN_AGENT, "not an active agent");
+        }
+
+        @Test
+        void aParkedCallIsNotClaimed() {
+            given().parked().when(new Claim(CALL, "doug", T1)).rejected(ErrorCode.INVALID_STATE, "parked");
+        }
+    }
+
+    @Nested
+    class TheAgentsLeg {
+        @Test
+        void answeredConnectsTheCallAndShowsTheCallerOnTheAgent() {
+            given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9))
+                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
+                    .agentIs("doug", AgentStatus.BUSY, CALL);
+        }
+
+        @Test
+        void answeredTwiceConnectsOnce() {
+            given().connectedTo("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9)).nothing();
+        }
+
+        @Test
+        void ringingChangesNothing() {
+            given().claimedBy("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", RINGING, T1)).nothing();
+        }
+
+        @Test
+        void notAnsweredGivesTheCallBackToEveryone() {
+            given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", NO_ANSWER, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "agent_no_answer"))
+                    .changes("call:RINGING", "agent:doug:available")
+                    .callIs(CallState.RINGING, null);
+        }
+
+        @Test
+        void busyGivesTheCallBack() {
+            given().claimedBy("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", BUSY, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "agent_busy"));
+        }
+
+        @Test
+        void aLegOfAnEarlierClaimIsIgnored() {
+            given().claimedBy("rhonda").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9)).nothing();
+        }
+
+        @Test
+        void theAgentHangingUpEndsTheCall() {
+            given().connectedTo("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, T9))
+                    .facts(new CallEnded(CALL, "agent_hangup", T9))
+                    .changes("call:ENDED:doug", "agent:doug:available")
+                    .agentIs("doug", AgentStatus.AVAILABLE, null);
+        }
+
+        @Test
+        void aDialThatFoundNoAnswerGivesTheCallBack() {
+            given().claimedBy("doug").when(new DialEnded(CALL, NO_ANSWER, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "agent_no_answer"));
+        }
+
+        @Test
+        void theDialReportArrivingAfterTheLegsReportChangesNothing() {
+            given().ringing().when(new DialEnded(CALL, NO_ANSWER, T9)).nothing();
+        }
+
+        @Test
+        void twilioRefusingToConnectGivesTheCallBack() {
+            given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", false, T1))
+                    .facts(new ClaimReleased(CALL, "doug", "connect_failed"))
+                    .changes("call:RINGING", "agent:doug:available");
+        }
+
+        @Test
+        void twilioSayingTheCallIsGoneEndsIt() {
+            given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", true, T1))
+                    .facts(new CallEnded(CALL, "caller_hangup", T1))
+                    .changes("ring_cancel:caller_hangup", "call:ENDED:doug", "agent:doug:available");
+        }
+    }
+
+    @Nested
+    class ClaimTimeout {
+        @Test
+        void anUnansweredClaimPastItsDeadlineRingsAgainAndTheCallerGoesBackOnHold() {
+            Instant afterDeadline = T0.plusSeconds(2).plus(CLAIM_TIMEOUT).plusMillis(1);
+            given().claimedBy("doug")
+                    .when(new ClaimExpired(CALL, afterDeadline))
+                    .facts(new ClaimReleased(CALL, "doug", "claim_timeout"))
+                    .actions(new TwilioAction.ReturnToQueue(CALL))
+                    .changes("call:RINGING", "agent:doug:available");
+        }
+
+        @Test
+        void beforeTheDeadlineNothingHappens() {
+            given().claimedBy("doug").when(new ClaimExpired(CALL, T9)).nothing();
+        }
+
+        @Test
+        void anAnsweredCallDoesNotTimeOut() {
+            given().connectedTo("doug").when(new ClaimExpired(CALL, T0.plusSeconds(600))).nothing();
+        }
+    }
+
+    @Nested
+    class TheCallerLeaves {
+        @Test
+        void whileRingingEveryScreenStopsRingingAndTheCallClears() {
+            given().ringing()
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9))
+                    .facts(new CallEnded(CALL, "caller_hangup", T9))
+                    .changes("ring_cancel:caller_hangup", "call:ENDED");
+        }
+
+        @Test
+        void whileClaimedTheClaimantIsFreedToo() {
+            given().claimedBy("doug")
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9))
+                    .changes("ring_cancel:caller_hangup", "call:ENDED:doug", "agent:doug:available");
+        }
+
+        @Test
+        void whileConnectedTheAgentsCurrentCallClears() {
+            given().connectedTo("doug")
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9))
+                    .facts(new CallEnded(CALL, "completed", T9))
+                    .changes("call:ENDED:doug", "agent:doug:available")
+                    .agentIs("doug", AgentStatus.AVAILABLE, null);
+        }
+
+        @Test
+        void aProgressCallbackOfTheCallerChangesNothing() {
+            given().ringing().when(new CallerLegStatus(CALL, CALLER, NUMBER, IN_PROGRESS, T1)).nothing();
+        }
+
+        @Test
+        void aRepeatedOrLateEndChangesNothing() {
+            given().endedAlready().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9)).nothing();
+            given().endedAlready().when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9)).nothing();
+            given().endedAlready().when(new DialEnded(CALL, COMPLETED, T9)).nothing();
+            given().endedAlready().when(new ClaimExpired(CALL, T9)).nothing();
+        }
+
+        @Test
+        void anEndThatOvertakesTheIncomingEventIsRememberedSoTheCallNeverRings() {
+            given().noCall()
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9))
+                    .facts(new UnseenCallEnded(CALL, CALLER, NUMBER, "caller_hangup", T9))
+                    .changes();
+        }
+    }
+
+    @Nested
+    class HangingUp {
+        @Test
+        void theAgentOnTheCallAsksTwilioToEndItAndTheCallbackEndsIt() {
+            given().connectedTo("doug").when(new Hangup(CALL, "doug"))
+                    .facts()
+                    .actions(new TwilioAction.EndCall(CALL));
+        }
+
+        @Test
+        void someoneElsesCallIsRefused() {
+            given().connectedTo("doug").when(new Hangup(CALL, "rhonda"))
+                    .rejected(ErrorCode.NOT_YOUR_CALL, "Only the agent on a call");
+        }
+
+        @Test
+        void aRingingCallIsNobodysToHangUp() {
+            given().ringing().when(new Hangup(CALL, "doug")).rejected(ErrorCode.NOT_YOUR_CALL, "Only");
+        }
+
+        @Test
+        void anEndedCallIsNotFound() {
+            given().endedAlready().when(new Hangup(CALL, "doug")).rejected(ErrorCode.CALL_NOT_FOUND, "over");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.switchboard.state.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Presence;
+import io.switchboard.contract.StateChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A given / when / then language for the decider: a situation, an input, the decision and its changes. */
+final class DeciderSpec {
+    static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(25);
+    static final String CALL = "CA0001";
+    static final String CALLER = "+15551230000";
+    static final String NUMBER = "+15005550006";
+
+    static final AgentRecord DOUG = agent("doug", "Doug");
+    static final AgentRecord RHONDA = agent("rhonda", "Rhonda");
+
+    private final CallDecider decider = new CallDecider(CLAIM_TIMEOUT);
+    private CallRecord call;
+    private boolean ended;
+    private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+
+    static AgentRecord agent(String id, String name) {
+        return new AgentRecord("acme", id, name, true, Presence.ONLINE, AgentStatus.AVAILABLE, null, null, null);
+    }
+
+    static DeciderSpec given() {
+        DeciderSpec spec = new DeciderSpec();
+        spec.agents.put(DOUG.id(), DOUG);
+        spec.agents.put(RHONDA.id(), RHONDA);
+        return spec;
+    }
+
+    DeciderSpec noCall() {
+        return this;
+    }
+
+    DeciderSpec ringing() {
+        call = CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0);
+        return this;
+    }
+
+    DeciderSpec claimedBy(String agentId) {
+        ringing();
+        call = call.claimedBy(agentId, T0.plusSeconds(2), T0.plusSeconds(2).plus(CLAIM_TIMEOUT));
+        agents.put(agentId, agents.get(agentId).busy());
+        return this;
+    }
+
+    DeciderSpec connectedTo(String agentId) {
+        claimedBy(agentId);
+        call = call.connected("CA-LEG-1", T0.plusSeconds(5));
+        agents.put(agentId, agents.get(agentId).talkingTo(CALL, CALLER, T0.plusSeconds(5)));
+        return this;
+    }
+
+    DeciderSpec parked() {
+        ringing();
+        call = new CallRecord(CALL, "acme", CALLER, NUMBER, CallState.PARKED, null, null, T0, null, null, null,
+                null, null);
+        return this;
+    }
+
+    DeciderSpec endedAlready() {
+        call = null;
+        ended = true;
+        return this;
+    }
+
+    DeciderSpec agent(AgentRecord agent) {
+        agents.put(agent.id(), agent);
+        return this;
+    }
+
+    DeciderSpec without(String agentId) {
+        agents.remove(agentId);
+        return this;
+    }
+
+    Situation situation() {
+        return new Situation("acme", call, ended, Map.copyOf(agents));
+    }
+
+    Then when(Input input) {
+        Situation before = situation();
+        Decision decision = decider.decide(input, before);
+        return new Then(before, decision, Projection.apply(before, decision.facts(), 42));
+    }
+
+    record Then(Situation before, Decision decision, Projection.Applied applied) {
+
+        Then facts(Fact... expected) {
+            assertThat(decision.facts()).containsExactly(expected);
+            return this;
+        }
+
+        Then actions(TwilioAction... expected) {
+            assertThat(decision.actions()).containsExactly(expected);
+            return this;
+        }
+
+        Then nothing() {
+            assertThat(decision.facts()).isEmpty();
+            assertThat(decision.actions()).isEmpty();
+            assertThat(decision.rejection()).isNull();
+            return this;
+        }
+
+        Then rejected(ErrorCode code, String messagePart) {
+            assertThat(decision.rejection()).isNotNull();
+            assertThat(decision.rejection().code()).isEqualTo(code);
+            assertThat(decision.rejection().message()).contains(messagePart);
+            assertThat(decision.facts()).isEmpty();
+            assertThat(decision.actions()).isEmpty();
+            return this;
+        }
+
+        /** The changes screens get, as {@code type:detail} strings, numbered from 42 without gaps. */
+        Then changes(String... expected) {
+            List<StateChange> changes = applied.changes();
+            for (int i = 0; i < changes.size(); i++) {
+                assertThat(changes.get(i).seq()).isEqualTo(42 + i);
+            }
+            assertThat(changes).extracting(DeciderSpec::describe).containsExactly(expected);
+            return this;
+        }
+
+        Then callIs(CallState state, String agentId) {
+            assertThat(applied.situation().call().state()).isEqualTo(state);
+            assertThat(applied.situation().call().agentId()).isEqualTo(agentId);
+            return this;
+        }
+
+        Then agentIs(String agentId, AgentStatus status, String currentCall) {
+            AgentRecord agent = applied.situation().agents().get(agentId);
+            assertThat(agent.status()).isEqualTo(status);
+            assertThat(agent.currentCallSid()).isEqualTo(currentCall);
+            return this;
+        }
+    }
+
+    static String describe(StateChange change) {
+        if (change instanceof StateChange.CallChanged c) {
+            return "call:" + c.call().state() + (c.call().agentId() == null ? "" : ":" + c.call().agentId());
+        } else if (change instanceof StateChange.AgentChanged a) {
+            return "agent:" + a.agent().id() + ":" + a.agent().status().wire()
+                    + (a.agent().currentCall() == null ? "" : ":on:" + a.agent().currentCall().phoneNumber());
+        } else if (change instanceof StateChange.RingCancel r) {
+            return "ring_cancel:" + r.reason() + (r.by() == null ? "" : ":" + r.by());
+        }
+        throw new IllegalArgumentException(change.toString());
+    }
+
+}
