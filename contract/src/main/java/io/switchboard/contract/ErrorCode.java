@@ -21,7 +21,9 @@ public enum ErrorCode {
     /** A dependency (Kafka, Twilio) did not answer; nothing changed, try again. */
     UNAVAILABLE,
     /** No answer from call-state in time; the outcome, if any, arrives as a change. */
-    TIMEOUT;
+    TIMEOUT,
+    /** A command this version of call-state does not carry out yet. */
+    UNSUPPORTED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,52 @@
+package io.switchboard.state.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "switchboard")
+public interface CallStateConfig {
+
+    /** Where Twilio reaches call-ingest (env PUBLIC_BASE_URL): callback URLs in the TwiML we hand Twilio. */
+    String publicBaseUrl();
+
+    Twilio twilio();
+
+    Claim claim();
+
+    Outbox outbox();
+
+    interface Twilio {
+        /** env TWILIO_ACCOUNT_SID */
+        String accountSid();
+
+        /** env TWILIO_AUTH_TOKEN; never logged. */
+        String authToken();
+
+        /** env TWILIO_API_BASE_URL: Twilio's REST API, or a simulator of it. */
+        @WithDefault("https://api.twilio.com")
+        String apiBaseUrl();
+    }
+
+    interface Claim {
+        /** How long the agent's phone rings after a claim ({@code <Dial timeout>}). */
+        @WithDefault("20s")
+        Duration ringTimeout();
+
+        /**
+         * Extra time before the stored deadline gives the claim back, should Twilio's own no-answer report
+         * not arrive: the deadline is a safety net behind Twilio's timeout, not a race with it.
+         */
+        @WithDefault("5s")
+        Duration deadlineGrace();
+    }
+
+    interface Outbox {
+        /** How often the outbox is checked for changes another replica, or a crash, left behind. */
+        @WithDefault("200ms")
+        Duration pollInterval();
+
+        @WithDefault("100")
+        int batchSize();
+    }
+}

@@ -1,0 +1,120 @@
+package io.switchboard.state.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.AgentReply;
+import io.switchboard.contract.ErrorCode;
+import io.switchboard.state.CallDesk;
+import io.switchboard.state.TwilioActionRunner;
+import io.switchboard.state.core.Input;
+import io.switchboard.state.persistence.UnknownTenantException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out agents' commands and answers each on {@code switchboard.agent-replies}: an ack once the
+ * decision is stored and Twilio did what it needed, or an error with a code.
+ */
+@ApplicationScoped
+public class AgentCommandsListener {
+    private static final Logger LOG = Logger.getLogger(AgentCommandsListener.class);
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final CallDesk desk;
+    private final TwilioActionRunner actions;
+    private final MutinyEmitter<String> replies;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public AgentCommandsListener(CallDesk desk, TwilioActionRunner actions,
+            @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, Clock clock,
+            MeterRegistry metrics) {
+        this.desk = desk;
+        this.actions = actions;
+        this.replies = replies;
+        this.json = json;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Incoming(Channels.AGENT_COMMANDS)
+    @Blocking // ordered: one tenant's commands are decided one after the other
+    public void onCommand(String record) throws Exception {
+        AgentCommand command;
+        try {
+            command = json.readValue(record, AgentCommand.class);
+        } catch (JsonProcessingException e) {
+            metrics.counter("switchboard.state.records.rejected", "channel", Channels.AGENT_COMMANDS).increment();
+            throw new IllegalArgumentException("Unreadable agent command, sent to the dead-letter topic: "
+                    + e.getOriginalMessage(), e);
+        }
+        Timer.Sample sample = Timer.start(metrics);
+        AgentReply reply = decide(command);
+        if (reply != null) {
+            reply(reply);
+            sample.stop(metrics.timer("switchboard.state.commands", "type", command.type().name().toLowerCase(),
+                    "outcome", reply.accepted() ? "accepted" : reply.code()));
+        }
+    }
+
+    /** @return the answer, or null for a redelivered command (it was answered the first time) */
+    private AgentReply decide(AgentCommand command) {
+        Input input = toInput(command);
+        if (input == null) {
+            return AgentReply.error(command, ErrorCode.UNSUPPORTED,
+                    "'" + command.type().name().toLowerCase() + "' is not available in this version yet.");
+        }
+        AgentReply[] reply = new AgentReply[1];
+        Retry.untilStored(command.commandId(), () -> {
+            try {
+                CallDesk.Outcome outcome = desk.handle(command.tenantId(), command.commandId(), input,
+                        command.agentId());
+                if (outcome.duplicate()) {
+                    reply[0] = null;
+                } else if (outcome.decision().rejected()) {
+                    var rejection = outcome.decision().rejection();
+                    reply[0] = AgentReply.error(command, rejection.code(), rejection.message());
+                } else {
+                    Optional<String> failure = actions.run(command.tenantId(), outcome.decision().actions());
+                    reply[0] = failure.map(why -> AgentReply.error(command, ErrorCode.UNAVAILABLE, why))
+                            .orElseGet(() -> AgentReply.ack(command));
+                }
+            } catch (UnknownTenantException e) {
+                reply[0] = AgentReply.error(command, ErrorCode.UNKNOWN_AGENT, e.getMessage());
+            }
+        });
+        return reply[0];
+    }
+
+    private Input toInput(AgentCommand command) {
+        return switch (command.type()) {
+            case CLAIM -> new Input.Claim(command.callSid(), command.agentId(), clock.instant());
+            case HANGUP -> new Input.Hangup(command.callSid(), command.agentId());
+            case PARK, RETRIEVE, STATUS -> null;
+        };
+    }
+
+    private void reply(AgentReply reply) throws JsonProcessingException {
+        try {
+            replies.sendMessage(Message.of(json.writeValueAsString(reply))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(reply.tenantId()).build()))
+                    .await().atMost(REPLY_TIMEOUT);
+        } catch (RuntimeException e) {
+            // The decision is stored and its changes reach every screen anyway; the gateway times the request out.
+            LOG.warnf("Reply to command %s not delivered: %s", reply.commandId(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.switchboard.state.messaging;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies a Kafka record until its transaction commits. The partition waits meanwhile — later records of
+ * the tenant must not overtake this one — and the offset is committed only after success, so nothing
+ * acknowledged is lost if the process dies here. Postgres being away shows in readiness, not as lost calls.
+ */
+final class Retry {
+    private static final Logger LOG = Logger.getLogger(Retry.class);
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+
+    interface Work {
+        void run() throws SQLException;
+    }
+
+    private Retry() {
+    }
+
+    static void untilStored(String what, Work work) {
+        Duration pause = FIRST_PAUSE;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                work.run();
+                return;
+            } catch (SQLException e) {
+                LOG.warnf("Could not store %s (attempt %d), retrying in %d ms: %s", what, attempt, pause.toMillis(),
+                        e.getMessage());
+            }
+            try {
+                Thread.sleep(pause.toMillis()); // a back-off between attempts, not a wait for a condition
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while retrying " + what, e);
+            }
+            pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+        }
+    }
+}

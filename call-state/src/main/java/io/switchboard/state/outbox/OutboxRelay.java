@@ -1,0 +1,139 @@
+package io.switchboard.state.outbox;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.switchboard.state.config.CallStateConfig;
+import io.switchboard.state.messaging.Channels;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox to {@code switchboard.state-changes} in seq order, at least once, then deletes what
+ * Kafka acknowledged. One relay publishes at a time across all replicas (a Postgres advisory lock), so a
+ * tenant's changes can't overtake each other. Woken right after each commit in this process, and polled
+ * for rows other replicas or a crash left behind.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    // Any constant: the advisory lock that makes one relay the publisher.
+    private static final long RELAY_LOCK = 0x5357_4254_4F42L;
+    private static final Duration KAFKA_ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final AgroalDataSource dataSource;
+    private final MutinyEmitter<String> changes;
+    private final int batchSize;
+    private final Duration pollInterval;
+    // One thread: passes never overlap. Quarkus' scheduler can't poll faster than once a second.
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "outbox-relay"));
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    public OutboxRelay(AgroalDataSource dataSource,
+            @Channel(Channels.STATE_CHANGES) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+            MutinyEmitter<String> changes,
+            CallStateConfig config) {
+        this.dataSource = dataSource;
+        this.changes = changes;
+        this.batchSize = config.outbox().batchSize();
+        this.pollInterval = config.outbox().pollInterval();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        worker.scheduleWithFixedDelay(this::wake, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a publishing pass soon; passes never overlap and requests during a pass cause one more. */
+    public void wake() {
+        if (scheduled.compareAndSet(false, true) && !worker.isShutdown()) {
+            worker.execute(this::drain);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        worker.shutdown();
+    }
+
+    private void drain() {
+        scheduled.set(false);
+        try {
+            while (publishBatch() == batchSize) {
+                // a full batch: more may wait
+            }
+        } catch (Exception e) {
+            // The rows stay in the outbox; the next poll tries again.
+            LOG.warnf("Outbox not published yet, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** @return how many changes were published */
+    private int publishBatch() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!tryLock(c)) {
+                    c.rollback();
+                    return 0; // another replica is publishing
+                }
+                List<Long> ids = new ArrayList<>();
+                List<Uni<Void>> acks = new ArrayList<>();
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT id, tenant_id, payload FROM outbox ORDER BY id LIMIT ?")) {
+                    s.setInt(1, batchSize);
+                    ResultSet rs = s.executeQuery();
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                        acks.add(send(rs.getString(2), rs.getString(3)));
+                    }
+                }
+                if (ids.isEmpty()) {
+                    c.rollback();
+                    return 0;
+                }
+                // Sent in order through one producer (idempotent, so retries keep the order); wait for all acks.
+                Uni.join().all(acks).andFailFast().await().atMost(KAFKA_ACK_TIMEOUT);
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
+                    s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                    s.executeUpdate();
+                }
+                c.commit();
+                return ids.size();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection c) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            s.setLong(1, RELAY_LOCK);
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private Uni<Void> send(String tenantId, String payload) {
+        return changes.sendMessage(Message.of(payload)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenantId).build()));
+    }
+}

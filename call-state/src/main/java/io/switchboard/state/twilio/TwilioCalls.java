@@ -1,0 +1,101 @@
+package io.switchboard.state.twilio;
+
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Client;
+import com.twilio.twiml.voice.Dial;
+import com.twilio.twiml.voice.Enqueue;
+import io.switchboard.state.config.CallStateConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** What call-state asks of Twilio's REST API, through twilio-java. */
+@ApplicationScoped
+public class TwilioCalls {
+    /** Twilio's "The requested resource was not found" and "Call is not in-progress. Cannot redirect." */
+    private static final int NOT_FOUND = 20404;
+    private static final int NOT_IN_PROGRESS = 21220;
+
+    private final TwilioRestClient client;
+    private final String publicBaseUrl;
+    private final int ringSeconds;
+
+    public TwilioCalls(CallStateConfig config) {
+        CallStateConfig.Twilio twilio = config.twilio();
+        this.client = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
+                .httpClient(new BaseUrlHttpClient(twilio.apiBaseUrl()))
+                .build();
+        String base = config.publicBaseUrl();
+        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
+    }
+
+    /**
+     * Takes the caller out of the queue and rings the agent's client. The call counts as connected only when
+     * the leg's {@code answered} callback arrives; {@code <Dial action>} tells call-ingest what the caller
+     * hears if the agent doesn't answer.
+     */
+    public void connectToAgent(String tenantId, String callSid, String agentId) {
+        Client client = new Client.Builder(agentId)
+                .statusCallback(webhook("/twilio/voice/status", tenantId))
+                .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
+                        Client.Event.COMPLETED))
+                .build();
+        Dial dial = new Dial.Builder()
+                .answerOnBridge(true)
+                .timeout(ringSeconds)
+                .action(webhook("/twilio/voice/dial-ended", tenantId))
+                .client(client)
+                .build();
+        redirect(callSid, new VoiceResponse.Builder().dial(dial).build().toXml());
+    }
+
+    /** Puts the caller back on hold in the tenant's queue. */
+    public void returnToQueue(String tenantId, String callSid) {
+        Enqueue enqueue = new Enqueue.Builder(tenantId).waitUrl(publicBaseUrl + "/twilio/voice/hold").build();
+        redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
+    }
+
+    public void endCall(String callSid) {
+        call(() -> Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client));
+    }
+
+    private void redirect(String callSid, String twiml) {
+        call(() -> Call.updater(callSid).setTwiml(twiml).update(client));
+    }
+
+    private static void call(Runnable request) {
+        try {
+            request.run();
+        } catch (ApiException e) {
+            Integer code = e.getCode();
+            if (code != null && (code == NOT_FOUND || code == NOT_IN_PROGRESS)) {
+                throw new CallGoneException(e.getMessage());
+            }
+            throw new TwilioUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    private String webhook(String path, String tenantId) {
+        return publicBaseUrl + path + "?tenant=" + URLEncoder.encode(tenantId, StandardCharsets.UTF_8);
+    }
+
+    /** Twilio says the call is over or unknown: the caller is gone. */
+    public static class CallGoneException extends RuntimeException {
+        CallGoneException(String message) {
+            super(message);
+        }
+    }
+
+    /** Twilio did not do what was asked (unreachable, refused, failed); nothing changed there. */
+    public static class TwilioUnavailableException extends RuntimeException {
+        TwilioUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+}

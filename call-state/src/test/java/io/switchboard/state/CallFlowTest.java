@@ -1,0 +1,295 @@
+package io.switchboard.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.Json;
+import io.switchboard.contract.Topics;
+import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.contract.TwilioEvent;
+import io.switchboard.stack.KafkaProbe;
+import io.switchboard.stack.SwitchboardTestResource;
+import io.switchboard.stack.twilio.AnswerMode;
+import io.switchboard.stack.twilio.TwilioSimulator;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * call-state against real Kafka, real Postgres and the Twilio simulator: the tests publish what call-ingest and
+ * the gateway would publish, and read what call-state publishes and what Twilio was asked to do.
+ */
+@QuarkusTest
+@WithTestResource(value = SwitchboardTestResource.class, initArgs = @ResourceArg(name = "migrate", value = "false"))
+@WithTestResource(TwilioSimulatorResource.class)
+class CallFlowTest {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final String CALLER = "+15551230000";
+    static KafkaProbe kafka;
+
+    @BeforeAll
+    static void tapKafka() {
+        kafka = KafkaProbe.of(SwitchboardTestResource.kafka().bootstrapServers(), Topics.STATE_CHANGES,
+                Topics.AGENT_REPLIES, "switchboard.dead-letters");
+    }
+
+    @AfterAll
+    static void closeKafka() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void seed() {
+        // call-state applied the migrations at start-up; the seed tenant goes on top.
+        SwitchboardTestResource.postgres().seed();
+        sim().answerMode("doug", AnswerMode.AUTO);
+        sim().answerMode("rhonda", AnswerMode.AUTO);
+    }
+
+    @Test
+    void migrationsAreAppliedAtStartUp() throws Exception {
+        try (var c = SwitchboardTestResource.postgres().connect()) {
+            ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("1");
+            assertThat(rs.getBoolean(2)).isTrue();
+        }
+    }
+
+    @Test
+    void aCallRingsIsClaimedOnceConnectsAndEnds() throws Exception {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+
+        // Doug and Rhonda answer at the same moment: one wins, the other is told who did.
+        String dougsClaim = claim(call, "doug");
+        String rhondasClaim = claim(call, "rhonda");
+        JsonNode first = reply(dougsClaim);
+        JsonNode second = reply(rhondasClaim);
+        List<JsonNode> replies = List.of(first, second);
+        assertThat(replies).filteredOn(r -> r.get("code").isNull()).hasSize(1);
+        assertThat(replies).filteredOn(r -> "already_claimed".equals(r.get("code").asText())).hasSize(1);
+        String winner = first.get("code").isNull() ? "doug" : "rhonda";
+
+        JsonNode claimed = change(call, "call", "CLAIMED");
+        assertThat(claimed.at("/call/agentId").asText()).isEqualTo(winner);
+        JsonNode cancel = change(call, "ring_cancel", null);
+        assertThat(cancel.get("reason").asText()).isEqualTo("claimed");
+        assertThat(cancel.get("by").asText()).isEqualTo(winner);
+        assertThat(cancel.get("seq").asLong()).isEqualTo(claimed.get("seq").asLong() + 1);
+
+        // Twilio was asked to take the caller out of the queue to the winner's client, which answers.
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + winner));
+        String leg = sim().call(call).agentLegSid();
+        publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
+                TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + winner, winner,
+                Instant.now()));
+        JsonNode connected = change(call, "call", "CONNECTED");
+        assertThat(connected.at("/call/answeredAt").isTextual()).isTrue();
+        JsonNode onCall = kafka.await(Topics.STATE_CHANGES, v -> v.contains("\"currentCall\":{\"callSid\":\"" + call),
+                1, WAIT).stream().map(CallFlowTest::read).findFirst().orElseThrow();
+        assertThat(onCall.at("/agent/id").asText()).isEqualTo(winner);
+        assertThat(onCall.at("/agent/currentCall/phoneNumber").asText()).isEqualTo(CALLER);
+
+        // The caller hangs up: the call ends and the agent is free again.
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+        await().atMost(WAIT).until(() -> agentCurrentCall(winner) == null);
+        assertThat(activeCall(call)).isFalse();
+    }
+
+    @Test
+    void aRedeliveredWebhookChangesNothingTwice() {
+        String call = placeCall();
+        publishIncoming(call);
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        publishCallerEnd(call);
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+        // A late "ringing" of the ended call does not bring it back either.
+        publishIncoming(call);
+        JsonNode ended = change(call, "call", "ENDED");
+        String marker = placeCall();
+        publishIncoming(marker);
+        change(marker, "call", "RINGING"); // everything before it was applied
+        assertThat(kafka.values(Topics.STATE_CHANGES, v -> v.contains(call) && v.contains("\"type\":\"call\"")))
+                .hasSize(2);
+        assertThat(ended.get("seq").asLong()).isPositive();
+    }
+
+    @Test
+    void anUnansweredClaimIsGivenBackAndTheCallerWaitsAgain() throws Exception {
+        sim().answerMode("rhonda", AnswerMode.IGNORE);
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        assertThat(reply(claim(call, "rhonda")).get("code").isNull()).isTrue();
+        change(call, "call", "CLAIMED");
+
+        // No callback says the leg was answered (the test forwards none): the stored deadline gives it back.
+        await().atMost(WAIT).until(() -> kafka.values(Topics.STATE_CHANGES,
+                v -> v.contains(call) && v.contains("\"RINGING\"")).size() == 2);
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("enqueued:acme"));
+        assertThat(agentStatus("rhonda")).isEqualTo("available");
+    }
+
+    @Test
+    void anUnknownCallOrAnotherAgentsCallIsRefusedWithAReason() {
+        JsonNode unknown = reply(claim("CA-does-not-exist", "doug"));
+        assertThat(unknown.get("code").asText()).isEqualTo("call_not_found");
+
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        JsonNode hangup = reply(command(call, "rhonda", AgentCommand.Type.HANGUP));
+        assertThat(hangup.get("code").asText()).isEqualTo("not_your_call");
+        assertThat(hangup.get("message").asText()).isNotBlank();
+        JsonNode park = reply(command(call, "doug", AgentCommand.Type.PARK));
+        assertThat(park.get("code").asText()).isEqualTo("unsupported");
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+    }
+
+    @Test
+    void theAgentOnTheCallHangsUpThroughTwilio() {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:doug"));
+
+        assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
+
+        assertThat(sim().call(call).ended()).isTrue();
+        publishCallerEnd(call); // Twilio's callback of the end, as call-ingest forwards it
+        change(call, "call", "ENDED");
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDeadLetterTopicAndTheNextOneIsApplied() {
+        kafka.send(Topics.TWILIO_EVENTS, "acme", "{not json");
+        kafka.awaitOne("switchboard.dead-letters", v -> v.equals("{not json"), WAIT);
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        publishCallerEnd(call);
+    }
+
+    @Test
+    void seqRisesByExactlyOnePerChange() {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+        List<Long> seqs = new ArrayList<>();
+        kafka.records(Topics.STATE_CHANGES).stream().filter(r -> r.key().equals("acme"))
+                .forEach(r -> seqs.add(read(r.value()).get("seq").asLong()));
+        for (int i = 1; i < seqs.size(); i++) {
+            assertThat(seqs.get(i)).as("seq after %d", seqs.get(i - 1)).isEqualTo(seqs.get(i - 1) + 1);
+        }
+    }
+
+    // --- what call-ingest and the gateway would publish ---
+
+    private static TwilioSimulator sim() {
+        return TwilioSimulatorResource.simulator();
+    }
+
+    private static String placeCall() {
+        String call = sim().placeCall(CALLER, TwilioSimulatorResource.NUMBER);
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("enqueued:acme"));
+        return call;
+    }
+
+    private static void publishIncoming(String call) {
+        publish(new TwilioEvent.CallIncoming("incoming:" + call, "acme", call, CALLER, TwilioSimulatorResource.NUMBER,
+                Instant.now()));
+    }
+
+    private static void publishCallerEnd(String call) {
+        publish(new TwilioEvent.CallStatusChanged("status:" + call + ":9", "acme", call, call,
+                TwilioCallStatus.COMPLETED, 9, Instant.now(), "inbound", CALLER, TwilioSimulatorResource.NUMBER, null,
+                Instant.now()));
+    }
+
+    private static void publish(TwilioEvent event) {
+        kafka.send(Topics.TWILIO_EVENTS, event.tenantId(), write(event));
+    }
+
+    private static String claim(String call, String agent) {
+        return command(call, agent, AgentCommand.Type.CLAIM);
+    }
+
+    /** @return the command's id */
+    private static String command(String call, String agent, AgentCommand.Type type) {
+        String id = UUID.randomUUID().toString();
+        kafka.send(Topics.AGENT_COMMANDS, "acme", write(new AgentCommand(id, "acme", agent, type, call, null,
+                "r-" + id, new AgentCommand.ReplyTo("gw-test", "c-" + agent), Instant.now())));
+        return id;
+    }
+
+    private static JsonNode reply(String commandId) {
+        return read(kafka.awaitOne(Topics.AGENT_REPLIES, v -> v.contains(commandId), WAIT));
+    }
+
+    /** Waits for the change of {@code type} about {@code call} (in {@code state}, for calls). */
+    private static JsonNode change(String call, String type, String state) {
+        return read(kafka.awaitOne(Topics.STATE_CHANGES, v -> {
+            JsonNode change = read(v);
+            return change.get("type").asText().equals(type)
+                    && (call.equals(change.path("callSid").asText()) || call.equals(change.at("/call/callSid").asText()))
+                    && (state == null || state.equals(change.at("/call/state").asText()));
+        }, WAIT));
+    }
+
+    private static String agentCurrentCall(String agent) throws Exception {
+        return queryOne("SELECT current_call_id FROM voip_users WHERE tenant_id = 'acme' AND id = '" + agent + "'");
+    }
+
+    private static String agentStatus(String agent) throws Exception {
+        return queryOne("SELECT status FROM voip_users WHERE tenant_id = 'acme' AND id = '" + agent + "'");
+    }
+
+    private static boolean activeCall(String call) throws Exception {
+        return queryOne("SELECT call_sid FROM active_calls WHERE call_sid = '" + call + "'") != null;
+    }
+
+    private static String queryOne(String sql) throws Exception {
+        try (var c = SwitchboardTestResource.postgres().connect()) {
+            ResultSet rs = c.createStatement().executeQuery(sql);
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    static String write(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode read(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(json, e);
+        }
+    }
+}
