@@ -1,0 +1,177 @@
+package io.switchboard.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.contract.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One agent's screen, as a browser would keep it: a WebSocket to the gateway, the snapshot, then every change
+ * applied in seq order. It records when each frame arrived and every seq that was not the previous one + 1.
+ */
+final class AgentScreen implements WebSocket.Listener, AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** A frame and the moment it arrived ({@link System#nanoTime()}). */
+    record Frame(JsonNode json, long arrivedAt) {
+    }
+
+    final String agentId;
+    private final WebSocket socket;
+    private final StringBuilder partial = new StringBuilder();
+    private final List<Frame> frames = new ArrayList<>();
+    private final Map<String, JsonNode> agents = new LinkedHashMap<>();
+    private final Map<String, JsonNode> calls = new LinkedHashMap<>();
+    private final Map<String, JsonNode> replies = new HashMap<>();
+    private final List<String> seqViolations = new ArrayList<>();
+    private long seq = -1;
+
+    private AgentScreen(String agentId, String gatewayUrl, String token) {
+        this.agentId = agentId;
+        this.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(gatewayUrl.replaceFirst("^http", "ws") + "/agent/ws?access_token=" + token), this)
+                .orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    /** Logs in with the local stack's dev token, as the console does, and opens the socket. */
+    static AgentScreen open(String gatewayUrl, String tenant, String agentId) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create(gatewayUrl + "/dev/token?tenant=" + tenant + "&agent=" + agentId)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("No dev token for " + agentId + ": " + response.statusCode() + " "
+                    + response.body());
+        }
+        return new AgentScreen(agentId, gatewayUrl, Json.MAPPER.readTree(response.body()).get("token").asText());
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            long now = System.nanoTime();
+            String text = partial.toString();
+            partial.setLength(0);
+            try {
+                apply(Json.MAPPER.readTree(text), now);
+            } catch (Exception e) {
+                synchronized (this) {
+                    seqViolations.add("unreadable frame: " + text);
+                }
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    private synchronized void apply(JsonNode frame, long arrivedAt) {
+        frames.add(new Frame(frame, arrivedAt));
+        String type = frame.get("type").asText();
+        switch (type) {
+            case "snapshot" -> {
+                agents.clear();
+                calls.clear();
+                frame.get("agents").forEach(a -> agents.put(a.get("id").asText(), a));
+                frame.get("calls").forEach(c -> calls.put(c.get("callSid").asText(), c));
+                seq = frame.get("seq").asLong();
+            }
+            case "agent", "call", "ring_cancel" -> {
+                long next = frame.get("seq").asLong();
+                if (next != seq + 1) {
+                    seqViolations.add(type + " seq " + next + " after " + seq);
+                }
+                seq = Math.max(seq, next);
+                if (type.equals("agent")) {
+                    agents.put(frame.at("/agent/id").asText(), frame.get("agent"));
+                } else if (type.equals("call")) {
+                    JsonNode call = frame.get("call");
+                    if (call.get("state").asText().equals("ENDED")) {
+                        calls.remove(call.get("callSid").asText());
+                    } else {
+                        calls.put(call.get("callSid").asText(), call);
+                    }
+                }
+            }
+            case "ack", "error" -> replies.put(frame.get("requestId").asText(), frame);
+            default -> seqViolations.add("unknown frame type " + type);
+        }
+        notifyAll();
+    }
+
+    /** Sends {@code {"type":…,"callSid":…,"requestId":…}}; returns the request id. */
+    String send(String type, String callSid) {
+        String requestId = agentId + "-" + UUID.randomUUID();
+        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", type).put("callSid", callSid)
+                .put("requestId", requestId);
+        socket.sendText(frame.toString(), true).join();
+        return requestId;
+    }
+
+    synchronized JsonNode reply(String requestId) {
+        return replies.get(requestId);
+    }
+
+    synchronized JsonNode call(String callSid) {
+        return calls.get(callSid);
+    }
+
+    synchronized JsonNode agent(String id) {
+        return agents.get(id);
+    }
+
+    synchronized long seq() {
+        return seq;
+    }
+
+    synchronized boolean hasSnapshot() {
+        return seq >= 0;
+    }
+
+    synchronized List<String> seqViolations() {
+        return List.copyOf(seqViolations);
+    }
+
+    /** The screen's picture: agents and calls, as JSON, for comparing screens with each other. */
+    synchronized String picture() {
+        return agents.toString() + calls;
+    }
+
+    /** When the first frame matching arrived, or -1. */
+    synchronized long arrivalOf(java.util.function.Predicate<JsonNode> match) {
+        return frames.stream().filter(f -> match.test(f.json())).mapToLong(Frame::arrivedAt).findFirst().orElse(-1);
+    }
+
+    synchronized List<JsonNode> frames(java.util.function.Predicate<JsonNode> match) {
+        return frames.stream().map(Frame::json).filter(match).toList();
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        synchronized (this) {
+            seqViolations.add("socket error: " + error);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null)
+                .join();
+    }
+
+    static Duration since(long startNanos, long endNanos) {
+        return Duration.ofNanos(endNanos - startNanos);
+    }
+}

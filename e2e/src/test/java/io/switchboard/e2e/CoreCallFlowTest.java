@@ -1,0 +1,190 @@
+package io.switchboard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.stack.Stack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The issue's scenario across the three packaged services, real Kafka and Postgres, the Twilio simulator and two
+ * agents on WebSockets: a call rings on both screens, Doug and Rhonda answer at the same moment, exactly one
+ * wins, both screens show the winner connected with the caller's number, the caller hangs up and both screens
+ * clear. A hundred times, with timings printed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CoreCallFlowTest {
+    static final int ROUNDS = 100;
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final String NUMBER = "+15005550006";
+
+    static Stack stack;
+    static AgentScreen doug;
+    static AgentScreen rhonda;
+
+    @BeforeAll
+    static void startTheStack() throws Exception {
+        Path repoRoot = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
+        stack = Stack.start(Stack.Options.defaults(repoRoot)
+                .withPorts(Stack.Ports.free())
+                .withUserEnv(java.util.Map.of()) // the simulator, whatever this machine's environment says
+                .withJvmArgs(List.of("-Xmx256m")));
+        String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
+        doug = AgentScreen.open(gateway, "acme", "doug");
+        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
+        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        for (AutoCloseable c : new AutoCloseable[] {doug, rhonda, stack}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // closing the rest matters more
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void twoAgentsAnswerTheSameCallAndExactlyOneWinsEveryTime() throws Exception {
+        List<Duration> ring = new ArrayList<>();
+        List<Duration> claimRoundTrip = new ArrayList<>();
+        List<Duration> connect = new ArrayList<>();
+        List<Duration> clear = new ArrayList<>();
+        int dougWins = 0;
+
+        for (int round = 0; round < ROUNDS; round++) {
+            String caller = String.format("+1555010%04d", round);
+            long placed = System.nanoTime();
+            String call = stack.simulator().placeCall(caller, NUMBER);
+
+            // Both screens ring.
+            await().atMost(WAIT).until(() -> ringing(doug, call) && ringing(rhonda, call));
+            ring.add(AgentScreen.since(placed, lastArrival(call, "RINGING")));
+
+            // Both answer at the same moment.
+            CyclicBarrier sameMoment = new CyclicBarrier(2);
+            long clicked = System.nanoTime();
+            var dougsClaim = CompletableFuture.supplyAsync(() -> claim(doug, call, sameMoment));
+            var rhondasClaim = CompletableFuture.supplyAsync(() -> claim(rhonda, call, sameMoment));
+            String dougsRequest = dougsClaim.get();
+            String rhondasRequest = rhondasClaim.get();
+            await().atMost(WAIT).until(() -> doug.reply(dougsRequest) != null && rhonda.reply(rhondasRequest) != null);
+            JsonNode dougsReply = doug.reply(dougsRequest);
+            JsonNode rhondasReply = rhonda.reply(rhondasRequest);
+            claimRoundTrip.add(AgentScreen.since(clicked, System.nanoTime()));
+
+            boolean dougWon = dougsReply.get("type").asText().equals("ack");
+            AgentScreen winner = dougWon ? doug : rhonda;
+            AgentScreen loser = dougWon ? rhonda : doug;
+            JsonNode losersReply = dougWon ? rhondasReply : dougsReply;
+            assertThat((dougWon ? rhondasReply : dougsReply).get("type").asText())
+                    .as("round %d: the other claim", round).isEqualTo("error");
+            assertThat(losersReply.get("code").asText()).isEqualTo("already_claimed");
+            dougWins += dougWon ? 1 : 0;
+
+            // The loser's ringing stops, with the reason and the winner's name.
+            await().atMost(WAIT).until(() -> !loser.frames(f -> f.get("type").asText().equals("ring_cancel")
+                    && f.get("callSid").asText().equals(call)).isEmpty());
+            JsonNode cancel = loser.frames(f -> f.get("type").asText().equals("ring_cancel")
+                    && f.get("callSid").asText().equals(call)).get(0);
+            assertThat(cancel.get("reason").asText()).isEqualTo("claimed");
+            assertThat(cancel.get("by").asText()).isEqualTo(winner.agentId);
+
+            // The winner's leg is answered: both screens show the winner on the call with the caller's number.
+            await().atMost(WAIT).until(() -> connectedTo(doug, call, winner.agentId, caller)
+                    && connectedTo(rhonda, call, winner.agentId, caller));
+            connect.add(AgentScreen.since(clicked, lastArrival(call, "CONNECTED")));
+            JsonNode onCall = rhonda.agent(winner.agentId).get("currentCall");
+            assertThat(onCall.get("answeredAt").asText()).isNotBlank();
+
+            // The caller hangs up: both screens clear, the winner's currentCall is null.
+            long hungUp = System.nanoTime();
+            stack.simulator().hangup(call);
+            await().atMost(WAIT).until(() -> cleared(doug, call, winner.agentId) && cleared(rhonda, call, winner.agentId));
+            clear.add(AgentScreen.since(hungUp, lastArrival(call, "ENDED")));
+            assertThat(doug.picture()).isEqualTo(rhonda.picture());
+        }
+
+        assertThat(doug.seqViolations()).isEmpty();
+        assertThat(rhonda.seqViolations()).isEmpty();
+        System.out.printf("%n%d rounds, Doug won %d, Rhonda won %d%n", ROUNDS, dougWins, ROUNDS - dougWins);
+        print("webhook sent → RINGING on both screens", ring);
+        print("claim sent → both replies", claimRoundTrip);
+        print("claim sent → CONNECTED on both screens", connect);
+        print("caller hangs up → call gone from both screens", clear);
+    }
+
+    @Test
+    @Order(2)
+    void aScreenThatConnectsNowSeesWhatTheLiveScreensSee() throws Exception {
+        try (AgentScreen late = AgentScreen.open(stack.baseUrl(Stack.Service.PRESENCE_GATEWAY), "acme", "doug")) {
+            await().atMost(WAIT).until(late::hasSnapshot);
+            assertThat(late.seq()).isEqualTo(doug.seq());
+            assertThat(late.picture()).isEqualTo(doug.picture()).isEqualTo(rhonda.picture());
+        }
+    }
+
+    private static String claim(AgentScreen screen, String call, CyclicBarrier sameMoment) {
+        try {
+            sameMoment.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return screen.send("claim", call);
+    }
+
+    private static boolean ringing(AgentScreen screen, String call) {
+        JsonNode c = screen.call(call);
+        return c != null && c.get("state").asText().equals("RINGING");
+    }
+
+    private static boolean connectedTo(AgentScreen screen, String call, String agent, String caller) {
+        JsonNode c = screen.call(call);
+        JsonNode a = screen.agent(agent);
+        return c != null && c.get("state").asText().equals("CONNECTED") && agent.equals(c.get("agentId").asText())
+                && a != null && a.hasNonNull("currentCall")
+                && caller.equals(a.at("/currentCall/phoneNumber").asText());
+    }
+
+    private static boolean cleared(AgentScreen screen, String call, String agent) {
+        JsonNode a = screen.agent(agent);
+        return screen.call(call) == null && a != null && a.get("currentCall").isNull();
+    }
+
+    /** When the later of the two screens got the call in {@code state}. */
+    private static long lastArrival(String call, String state) {
+        java.util.function.Predicate<JsonNode> match = f -> f.get("type").asText().equals("call")
+                && f.at("/call/callSid").asText().equals(call) && f.at("/call/state").asText().equals(state);
+        return Math.max(doug.arrivalOf(match), rhonda.arrivalOf(match));
+    }
+
+    private static void print(String what, List<Duration> samples) {
+        List<Long> micros = new ArrayList<>(samples.stream().map(d -> d.toNanos() / 1000).toList());
+        Collections.sort(micros);
+        System.out.printf("%-48s p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (n=%d)%n", what,
+                pct(micros, 50), pct(micros, 95), pct(micros, 99), micros.get(micros.size() - 1) / 1000.0, micros.size());
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, i)) / 1000.0;
+    }
+}
