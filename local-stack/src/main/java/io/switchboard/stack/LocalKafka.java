@@ -36,7 +36,12 @@ public final class LocalKafka implements AutoCloseable {
                 .withDeleteLogDirsOnClose(dataDir == null)
                 .withAdditionalProperties(p -> {
                     if (dataDir != null) {
+                        // log.dir too: without it the broker wrapper makes (and leaves behind) a temporary one.
+                        p.put("log.dir", dataDir.toAbsolutePath().toString());
                         p.put("log.dirs", dataDir.toAbsolutePath().toString());
+                        // The wrapper turns controlled shutdown off; then the kept metadata log still holds the
+                        // broker's last session, and a restart waits out broker.session.timeout.ms (9 s) first.
+                        p.put("controlled.shutdown.enable", "true");
                     }
                     p.put("num.partitions", "4");
                     p.put("group.initial.rebalance.delay.ms", "0");

@@ -29,9 +29,18 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** @param port 0 for any free port; @param dataDir null for a throw-away database */
     public static LocalPostgres start(int port, Path dataDir) {
+        return start(port, dataDir, true);
+    }
+
+    /**
+     * @param stopOnJvmExit whether the server stops itself when this JVM exits. The stack turns this off: its own
+     *                      shutdown hook stops the services first and PostgreSQL last, and two hooks would race.
+     */
+    public static LocalPostgres start(int port, Path dataDir, boolean stopOnJvmExit) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(port == 0 ? FreePort.find() : port)
+                    .setRegisterShutdownHook(stopOnJvmExit)
                     .setServerConfig("max_connections", "200");
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);

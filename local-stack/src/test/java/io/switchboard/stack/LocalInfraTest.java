@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalInfraTest {
 
@@ -36,6 +39,37 @@ class LocalInfraTest {
                 records = consumer.poll(Duration.ofMillis(200));
             }
             assertThat(records).extracting(r -> r.key() + "=" + r.value()).containsExactly("acme=hello");
+        }
+    }
+
+    /**
+     * The local stack keeps Kafka's log in .stack/kafka. EmbeddedKafkaBroker formats the folder with
+     * "ignore formatted", and LocalKafka's fixed cluster id matches the one already written there, so a kept log
+     * starts again with its records.
+     */
+    @Test
+    void kafkaKeepsItsLogAcrossARestart(@TempDir Path dataDir) {
+        try (LocalKafka kafka = LocalKafka.start(0, dataDir.resolve("kafka"));
+                var producer = new KafkaProducer<String, String>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                        new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("kept", "acme", "before the restart")).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+
+        try (LocalKafka kafka = LocalKafka.start(0, dataDir.resolve("kafka"));
+                var consumer = new KafkaConsumer<String, String>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "test",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                        new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("kept"));
+            ConsumerRecords<String, String> records = ConsumerRecords.empty();
+            for (int i = 0; i < 50 && records.isEmpty(); i++) {
+                records = consumer.poll(Duration.ofMillis(200));
+            }
+            assertThat(records).extracting(ConsumerRecord::value).containsExactly("before the restart");
         }
     }
 

@@ -1,0 +1,91 @@
+package io.switchboard.stack;
+
+import io.switchboard.stack.Stack.Service;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./stack up [--fresh]}: starts the local stack with its data in {@code .stack/} under the repository root,
+ * prints where everything is, and runs until Ctrl-C.
+ */
+public final class StackMain {
+    private static final String USAGE = """
+            Usage: ./stack up [--fresh]
+              up        start PostgreSQL, Kafka, the Twilio simulator and the three services; Ctrl-C stops them
+              --fresh   forget the data of earlier runs (.stack/) first
+            """;
+
+    private StackMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        if (args.length == 0 || !"up".equals(args[0])) {
+            System.err.print(USAGE);
+            System.exit(args.length == 0 ? 0 : 2);
+        }
+        boolean fresh = false;
+        for (String arg : List.of(args).subList(1, args.length)) {
+            if ("--fresh".equals(arg)) {
+                fresh = true;
+            } else {
+                System.err.print("Unknown option " + arg + "\n" + USAGE);
+                System.exit(2);
+            }
+        }
+        Path root = Path.of(System.getProperty("stack.root", "")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(root.resolve("local-stack")) || !Files.isRegularFile(root.resolve("pom.xml"))) {
+            System.err.println(root + " is not Switchboard's repository root; run ./stack from the repository.");
+            System.exit(2);
+        }
+
+        Stack stack;
+        try {
+            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(fresh));
+        } catch (Stack.StackException e) {
+            System.err.println();
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.out.println(banner(stack));
+        // Runs until Ctrl-C; Stack's shutdown hook then stops everything.
+        new CountDownLatch(1).await();
+    }
+
+    private static String banner(Stack stack) {
+        String gateway = stack.baseUrl(Service.PRESENCE_GATEWAY);
+        String simulator = stack.simulator().baseUrl();
+        return """
+
+                Switchboard is up.
+                  agent console     %s/
+                  presence-gateway  %s   (WebSocket %s/agent/ws)
+                  call-ingest       %s
+                  call-state        %s
+                  Twilio simulator  %s
+                  Kafka             %s
+                  PostgreSQL        %s   (user postgres, no password)
+                  data and logs     %s
+                %s
+
+                A dev token for doug (or rhonda):
+                  curl -s '%s/dev/token?tenant=acme&agent=doug'
+                A caller dials the acme number:
+                  curl -s -X POST %s/sim/calls -H 'Content-Type: application/json' \\
+                       -d '{"from":"+15551230000","to":"%s"}'
+                What the simulator did with it (and how to hang up, make doug's device decline…):
+                  curl -s %s/sim/calls/CA…      curl -s -X POST %s/sim/calls/CA…/hangup
+                  curl -s %s/
+
+                Ctrl-C stops everything.
+                """.formatted(gateway, gateway, gateway.replace("http:", "ws:"), stack.baseUrl(Service.CALL_INGEST),
+                stack.baseUrl(Service.CALL_STATE), simulator, stack.kafkaBootstrapServers(),
+                stack.postgres().jdbcUrl(), stack.dataDir(), stack.twilioMode(), gateway, simulator, Stack.NUMBER,
+                simulator, simulator, simulator);
+    }
+}

@@ -1,0 +1,298 @@
+package io.switchboard.stack.twilio;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake of Twilio's cloud, the only fake the project allows: it speaks Twilio's wire format both ways. Callers
+ * dial the account's numbers ({@link #placeCall}); the simulator asks the number's voice URL for TwiML, runs it
+ * (queues, dials agents' devices, bridges, hangs up), sends signed status callbacks, and takes REST updates of
+ * its calls as twilio-java sends them. Tests use it in-process; people use its control API over HTTP
+ * ({@code /sim/...}).
+ *
+ * <p>The calls live in {@link Exchange}, which has no I/O; this class is the shell around it: the HTTP server, the
+ * webhook delivery and the timers.
+ */
+public final class TwilioSimulator implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
+
+    /** Where Twilio sends a number's incoming calls ({@code voiceUrl}) and their end ({@code statusCallbackUrl}). */
+    public record Number(String voiceUrl, String statusCallbackUrl) {
+    }
+
+    /**
+     * @param port             0 for any free port
+     * @param numbers          the account's phone numbers (E.164) and their webhooks
+     * @param answerDelay      how long an agent's device rings before an {@code auto} device answers
+     * @param webhookRetries   how many times a webhook without a 2xx answer is sent again
+     * @param retryBackoff     the pause before the first retry; it doubles after each
+     * @param webhookTimeout   how long the application has to answer a webhook (Twilio: 15 s)
+     * @param apiKeySid        an API key ({@code SK…}) accepted besides the account's own credentials, or null
+     */
+    public record Config(int port, String accountSid, String authToken, Map<String, Number> numbers,
+            Duration answerDelay, int webhookRetries, Duration retryBackoff, Duration webhookTimeout, String apiKeySid,
+            String apiKeySecret) {
+        public static final String DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000000";
+        public static final String DEFAULT_AUTH_TOKEN = "local-stack-auth-token";
+
+        public Config {
+            numbers = Map.copyOf(numbers);
+        }
+
+        public static Config defaults() {
+            return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), 3,
+                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null);
+        }
+
+        public Config withPort(int port) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        public Config withAccount(String accountSid, String authToken) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        public Config withNumber(String number, String voiceUrl, String statusCallbackUrl) {
+            Map<String, Number> more = new LinkedHashMap<>(numbers);
+            more.put(number, new Number(voiceUrl, statusCallbackUrl));
+            return new Config(port, accountSid, authToken, more, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        public Config withAnswerDelay(Duration answerDelay) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        public Config withRetries(int webhookRetries, Duration retryBackoff) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        public Config withWebhookTimeout(Duration webhookTimeout) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        public Config withApiKey(String apiKeySid, String apiKeySecret) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret);
+        }
+
+        /** Without the auth token and the API key secret: configurations get logged. */
+        @Override
+        public String toString() {
+            return "Config[port=" + port + ", accountSid=" + accountSid + ", numbers=" + numbers + ", answerDelay="
+                    + answerDelay + ", webhookRetries=" + webhookRetries + ", retryBackoff=" + retryBackoff
+                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + "]";
+        }
+    }
+
+    private final Config config;
+    private final Clock clock = Clock.systemUTC();
+    private final Exchange exchange;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final WebhookDelivery delivery;
+    private final HttpServer server;
+
+    private TwilioSimulator(Config config) throws IOException {
+        this.config = config;
+        this.exchange = new Exchange(config.accountSid(), config.numbers(), config.answerDelay(), clock,
+                () -> newSid("CA"));
+        this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("twilio-sim-timer"));
+        this.delivery = new WebhookDelivery(config.authToken(), config.webhookRetries(), config.retryBackoff(),
+                config.webhookTimeout(), this::recordAttempt, workers, clock);
+        this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
+        server.createContext("/", new SimulatorHttp(this));
+        server.setExecutor(workers);
+        server.start();
+    }
+
+    public static TwilioSimulator start(Config config) {
+        try {
+            TwilioSimulator simulator = new TwilioSimulator(config);
+            LOG.log(System.Logger.Level.INFO, "Twilio simulator on {0} ({1})", simulator.baseUrl(), config);
+            return simulator;
+        } catch (IOException e) {
+            throw new UncheckedIOException("The Twilio simulator could not listen on port " + config.port()
+                    + " (in use?)", e);
+        }
+    }
+
+    /** {@code http://localhost:PORT}: Twilio's REST API base URL and the control API's. */
+    public String baseUrl() {
+        return "http://localhost:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String accountSid() {
+        return config.accountSid();
+    }
+
+    /** The token webhooks are signed with, and the REST API's password. */
+    public String authToken() {
+        return config.authToken();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    // ---- the control API ----------------------------------------------------------------------------------------
+
+    /** A caller at {@code from} dials {@code to}, one of the simulator's numbers. Returns the call's sid. */
+    public String placeCall(String from, String to) {
+        String sid = newSid("CA");
+        synchronized (exchange) {
+            carryOut(exchange.placeCall(sid, from, to));
+        }
+        return sid;
+    }
+
+    /** The caller hangs up; for an agent leg's sid, the agent does. Nothing happens to a call that is over. */
+    public void hangup(String callSid) {
+        synchronized (exchange) {
+            carryOut(exchange.hangUp(callSid));
+        }
+    }
+
+    /** @throws java.util.NoSuchElementException for a sid the simulator never made */
+    public CallView call(String callSid) {
+        synchronized (exchange) {
+            return exchange.view(callSid);
+        }
+    }
+
+    public List<CallView> calls() {
+        synchronized (exchange) {
+            return exchange.views();
+        }
+    }
+
+    /** How the device of {@code identity} (a {@code <Client>} identity or a number) reacts when a leg rings it. */
+    public void answerMode(String identity, AnswerMode mode) {
+        synchronized (exchange) {
+            exchange.answerMode(identity, mode);
+        }
+    }
+
+    public AnswerMode answerMode(String identity) {
+        synchronized (exchange) {
+            return exchange.answerMode(identity);
+        }
+    }
+
+    // ---- the REST API (SimulatorHttp) ---------------------------------------------------------------------------
+
+    CallView updateTwiml(String callSid, String twiml) throws Twiml.TwimlException {
+        synchronized (exchange) {
+            carryOut(exchange.updateTwiml(callSid, twiml));
+            return exchange.view(callSid);
+        }
+    }
+
+    CallView updateUrl(String callSid, String url, String method) {
+        synchronized (exchange) {
+            carryOut(exchange.updateUrl(callSid, url, method));
+            return exchange.view(callSid);
+        }
+    }
+
+    CallView updateStatus(String callSid, String status) {
+        synchronized (exchange) {
+            carryOut(exchange.updateStatus(callSid, status));
+            return exchange.view(callSid);
+        }
+    }
+
+    Instant updated(String callSid) {
+        synchronized (exchange) {
+            return exchange.updated(callSid);
+        }
+    }
+
+    // ---- the shell ----------------------------------------------------------------------------------------------
+
+    /** Runs under the exchange's lock, so effects are queued in the order the exchange decided them. */
+    private void carryOut(List<Exchange.Effect> effects) {
+        for (Exchange.Effect effect : effects) {
+            if (effect instanceof Exchange.Send send) {
+                var answer = delivery.send(send.conversation(), send.webhook());
+                if (send.fetchesTwiml()) {
+                    answer.thenAcceptAsync(outcome -> guarded(() -> twimlAnswered(send, outcome)), workers);
+                }
+            } else if (effect instanceof Exchange.Schedule schedule) {
+                timers.schedule(() -> guarded(() -> {
+                    synchronized (exchange) {
+                        carryOut(exchange.fire(schedule.timer()));
+                    }
+                }), schedule.after().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void twimlAnswered(Exchange.Send fetch, WebhookDelivery.Outcome outcome) {
+        String sid = fetch.webhook().callSid();
+        synchronized (exchange) {
+            carryOut(outcome.delivered()
+                    ? exchange.twimlArrived(sid, fetch.generation(), fetch.webhook().url(), outcome.body())
+                    : exchange.twimlUnavailable(sid, fetch.generation(), fetch.webhook().url()));
+        }
+    }
+
+    private void recordAttempt(WebhookAttempt attempt) {
+        synchronized (exchange) {
+            exchange.record(attempt);
+        }
+    }
+
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Twilio simulator failed: " + e, e);
+        }
+    }
+
+    static String newSid(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        timers.shutdownNow();
+        workers.shutdownNow();
+    }
+}

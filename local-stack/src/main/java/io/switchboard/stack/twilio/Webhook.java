@@ -1,0 +1,20 @@
+package io.switchboard.stack.twilio;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One request the simulated Twilio makes to the application: a TwiML fetch (incoming call, {@code <Dial action>},
+ * {@code <Redirect>}, REST {@code Url}) or a notification (status callback, queue wait URL).
+ *
+ * @param kind    {@code incoming}, {@code status}, {@code dial-action}, {@code redirect}, {@code wait}
+ * @param callSid the call the request is about (its {@code CallSid})
+ * @param url     the URL exactly as given to Twilio, query string included (the signature covers it)
+ * @param params  the form parameters (or, for GET, the query parameters Twilio appends)
+ */
+public record Webhook(String kind, String callSid, String method, String url, Map<String, String> params) {
+    public Webhook {
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // in the order Twilio sends them
+    }
+}

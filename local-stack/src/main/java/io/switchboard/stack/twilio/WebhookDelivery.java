@@ -1,0 +1,156 @@
+package io.switchboard.stack.twilio;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Sends webhooks as Twilio does: form-encoded, signed ({@code X-Twilio-Signature}), with an idempotency token
+ * that stays the same on retries. Webhooks of one conversation leave one after the other, in the order they were
+ * queued; a webhook that gets no 2xx answer is tried again with a doubling pause.
+ */
+final class WebhookDelivery {
+    private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
+    private static final int KEPT_RESPONSE_CHARS = 2_000;
+
+    /** The application's last answer: {@code status} 0 when it never answered. */
+    record Outcome(int status, String body) {
+        boolean delivered() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private final String authToken;
+    private final int retries;
+    private final Duration backoff;
+    private final Duration timeout;
+    private final Consumer<WebhookAttempt> onAttempt;
+    private final Executor executor;
+    private final Clock clock;
+    private final HttpClient http;
+    private final Map<String, CompletableFuture<?>> conversations = new HashMap<>();
+
+    WebhookDelivery(String authToken, int retries, Duration backoff, Duration timeout,
+            Consumer<WebhookAttempt> onAttempt, Executor executor, Clock clock) {
+        this.authToken = authToken;
+        this.retries = retries;
+        this.backoff = backoff;
+        this.timeout = timeout;
+        this.onAttempt = onAttempt;
+        this.executor = executor;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .executor(executor)
+                .build();
+    }
+
+    /** Queues {@code webhook} behind the conversation's earlier ones; completes with the application's answer. */
+    synchronized CompletableFuture<Outcome> send(String conversation, Webhook webhook) {
+        CompletableFuture<?> previous = conversations.getOrDefault(conversation, CompletableFuture.completedFuture(null));
+        // Async, so that a delivery never runs (or fails) on the thread that decided it, inside the caller's lock.
+        CompletableFuture<Outcome> delivery = previous.handleAsync((ignored, failure) -> null, executor)
+                .thenCompose(ignored -> attempt(webhook, UUID.randomUUID().toString(), 1));
+        conversations.put(conversation, delivery);
+        delivery.whenComplete((outcome, failure) -> forget(conversation, delivery));
+        return delivery;
+    }
+
+    private synchronized void forget(String conversation, CompletableFuture<?> delivery) {
+        conversations.remove(conversation, delivery);
+    }
+
+    private CompletableFuture<Outcome> attempt(Webhook webhook, String token, int attempt) {
+        CompletableFuture<Outcome> answer;
+        boolean retryable = true;
+        try {
+            answer = http.sendAsync(request(webhook, token), HttpResponse.BodyHandlers.ofString())
+                    .handle((response, failure) -> failure == null
+                            ? new Outcome(response.statusCode(), response.body())
+                            : new Outcome(0, reason(failure)));
+        } catch (IllegalArgumentException e) {
+            // A URL that is not a URL: no retry makes it better.
+            answer = CompletableFuture.completedFuture(new Outcome(0, "Bad URL: " + e.getMessage()));
+            retryable = false;
+        }
+        int tried = attempt;
+        boolean again = retryable;
+        return answer.thenCompose(outcome -> {
+            recordAttempt(webhook, token, tried, outcome);
+            if (outcome.delivered() || !again || tried > retries) {
+                return CompletableFuture.completedFuture(outcome);
+            }
+            long pause = backoff.toMillis() << (tried - 1);
+            Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, executor);
+            return CompletableFuture.supplyAsync(() -> tried + 1, later)
+                    .thenCompose(next -> attempt(webhook, token, next));
+        });
+    }
+
+    private HttpRequest request(Webhook webhook, String token) {
+        String url = webhook.url();
+        Map<String, String> signedParams = webhook.params();
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofString(form(webhook.params()));
+        if ("GET".equals(webhook.method())) {
+            // For GET Twilio puts the parameters in the query string, and signs the resulting URL alone.
+            url = url + (url.contains("?") ? "&" : "?") + form(webhook.params());
+            signedParams = Map.of();
+            body = HttpRequest.BodyPublishers.noBody();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("X-Twilio-Signature", TwilioSignature.sign(authToken, url, signedParams))
+                .header("I-Twilio-Idempotency-Token", token)
+                .header("User-Agent", "TwilioProxy/1.1")
+                .header("Accept", "*/*");
+        if ("GET".equals(webhook.method())) {
+            return request.GET().build();
+        }
+        return request.header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                .method(webhook.method(), body)
+                .build();
+    }
+
+    private void recordAttempt(Webhook webhook, String token, int attempt, Outcome outcome) {
+        String error = outcome.status() == 0 ? outcome.body() : null;
+        String response = outcome.status() == 0 || outcome.body() == null ? null
+                : outcome.body().substring(0, Math.min(KEPT_RESPONSE_CHARS, outcome.body().length()));
+        LOG.log(outcome.delivered() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "webhook {0} {1} {2} → {3} {4}: {5} (attempt {6})", webhook.kind(), webhook.callSid(),
+                webhook.params().getOrDefault("CallStatus", ""), webhook.method(), webhook.url(),
+                outcome.status() == 0 ? error : Integer.toString(outcome.status()), attempt);
+        onAttempt.accept(new WebhookAttempt(webhook.kind(), webhook.callSid(), webhook.method(), webhook.url(),
+                webhook.params(), token, attempt, outcome.status(), error, response, clock.instant()));
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    static String form(Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue() == null ? "" : e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
