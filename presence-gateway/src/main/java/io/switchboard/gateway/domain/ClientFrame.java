@@ -1,0 +1,20 @@
+package io.switchboard.gateway.domain;
+
+import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.AgentStatus;
+
+/** A frame an agent's client sent, once read and checked. */
+public sealed interface ClientFrame {
+
+    /** Something for call-state to decide: claim, park, retrieve, hangup or status. */
+    record Command(AgentCommand.Type type, String callSid, AgentStatus status, String requestId) implements ClientFrame {
+    }
+
+    /** The client has everything up to {@code seq} and asks to continue from there. */
+    record Resume(long seq) implements ClientFrame {
+    }
+
+    /** A frame the gateway cannot act on; {@code requestId} is echoed when the frame had one. */
+    record Invalid(String requestId, String message) implements ClientFrame {
+    }
+}

@@ -1,0 +1,88 @@
+package io.switchboard.gateway.domain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.AgentStatus;
+
+/**
+ * Reads client frames. Only what the protocol defines is taken from a frame: tenant and agent always come from the
+ * verified token, so fields such as {@code agentId} in a frame are ignored.
+ */
+public final class ClientFrames {
+    private static final String EXPECTED_TYPES = "claim, park, retrieve, hangup, status or resume";
+
+    private final ObjectMapper mapper;
+
+    public ClientFrames(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public ClientFrame parse(String text) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return new ClientFrame.Invalid(null, "The frame is not JSON; send one JSON object per frame.");
+        }
+        if (root == null || !root.isObject()) {
+            return new ClientFrame.Invalid(null, "The frame must be a JSON object with a \"type\".");
+        }
+        String requestId = text(root, "requestId");
+        String type = text(root, "type");
+        if (type == null) {
+            return new ClientFrame.Invalid(requestId, "The frame has no \"type\"; expected " + EXPECTED_TYPES + ".");
+        }
+        return switch (type) {
+            case "claim" -> callCommand(AgentCommand.Type.CLAIM, root, requestId);
+            case "park" -> callCommand(AgentCommand.Type.PARK, root, requestId);
+            case "retrieve" -> callCommand(AgentCommand.Type.RETRIEVE, root, requestId);
+            case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
+            case "status" -> statusCommand(root, requestId);
+            case "resume" -> resume(root, requestId);
+            default -> new ClientFrame.Invalid(requestId,
+                    "Unknown type \"" + type + "\"; expected " + EXPECTED_TYPES + ".");
+        };
+    }
+
+    private static ClientFrame callCommand(AgentCommand.Type type, JsonNode root, String requestId) {
+        String name = type.name().toLowerCase(java.util.Locale.ROOT);
+        if (requestId == null) {
+            return new ClientFrame.Invalid(null, "A " + name + " needs a \"requestId\" to match its answer.");
+        }
+        String callSid = text(root, "callSid");
+        if (callSid == null) {
+            return new ClientFrame.Invalid(requestId, "A " + name + " needs the \"callSid\" of the call.");
+        }
+        return new ClientFrame.Command(type, callSid, null, requestId);
+    }
+
+    private static ClientFrame statusCommand(JsonNode root, String requestId) {
+        if (requestId == null) {
+            return new ClientFrame.Invalid(null, "A status needs a \"requestId\" to match its answer.");
+        }
+        String status = text(root, "status");
+        // busy and wrap_up follow from calls; an agent only chooses between these two.
+        if ("available".equals(status)) {
+            return new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AVAILABLE, requestId);
+        }
+        if ("away".equals(status)) {
+            return new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AWAY, requestId);
+        }
+        return new ClientFrame.Invalid(requestId, "A status must be \"available\" or \"away\".");
+    }
+
+    private static ClientFrame resume(JsonNode root, String requestId) {
+        JsonNode seq = root.get("seq");
+        if (seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber() || seq.asLong() < 0) {
+            return new ClientFrame.Invalid(requestId, "A resume needs \"seq\": the last seq the client has.");
+        }
+        return new ClientFrame.Resume(seq.asLong());
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        return node != null && node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
+    }
+}

@@ -1,0 +1,46 @@
+package io.switchboard.gateway.listener;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.gateway.domain.ChangeHeader;
+import io.switchboard.gateway.session.Sessions;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Fans every tenant's changes out to that tenant's sockets on this gateway.
+ *
+ * <p>SmallRye Reactive Messaging rather than a hand-made consumer: it owns the poll loop, reconnects, and reports the
+ * consumer's partition assignment to readiness (a gateway that receives no changes should receive no clients). Each
+ * instance has its own consumer group (application.properties) so every gateway sees every change, from the latest
+ * offset: a client's first frame is a snapshot anyway, and a change missed at start-up shows up as a gap and is
+ * answered with a fresh snapshot.
+ *
+ * <p>The record value is the WebSocket frame: it is parsed once for its tenant and seq and then forwarded as the very
+ * same string to every socket, never re-serialized per client.
+ */
+@ApplicationScoped
+public class StateChangeListener {
+    private static final Logger LOG = Logger.getLogger(StateChangeListener.class);
+
+    private final Sessions sessions;
+    private final ObjectMapper mapper;
+
+    public StateChangeListener(Sessions sessions, ObjectMapper mapper) {
+        this.sessions = sessions;
+        this.mapper = mapper;
+    }
+
+    @Incoming(Channels.STATE_CHANGES)
+    public void onChange(String frame) {
+        ChangeHeader header;
+        try {
+            header = ChangeHeader.parse(mapper, frame);
+        } catch (IllegalArgumentException e) {
+            // One bad record must not stop every tenant's stream; the next good one of its tenant shows the gap.
+            LOG.warnf("Skipped a record on the state-changes topic that is not a state change (%s)", e.getMessage());
+            return;
+        }
+        sessions.deliver(header.tenantId(), header.seq(), frame);
+    }
+}

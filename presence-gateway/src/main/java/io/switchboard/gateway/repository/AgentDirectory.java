@@ -1,0 +1,28 @@
+package io.switchboard.gateway.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Which agents a tenant has ({@code voip_users}, written by call-state). */
+@ApplicationScoped
+public class AgentDirectory {
+    private final Pool pool;
+
+    public AgentDirectory(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** True when the tenant has this agent and has not deactivated them. */
+    public Uni<Boolean> isActive(String tenantId, String agentId) {
+        return pool.preparedQuery("SELECT active FROM voip_users WHERE tenant_id = $1 AND id = $2")
+                .execute(Tuple.of(tenantId, agentId))
+                .map(rows -> {
+                    RowIterator<Row> it = rows.iterator();
+                    return it.hasNext() && it.next().getBoolean("active");
+                });
+    }
+}

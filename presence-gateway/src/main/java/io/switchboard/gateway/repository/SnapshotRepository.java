@@ -1,0 +1,106 @@
+package io.switchboard.gateway.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.contract.Agent;
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.Call;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.Presence;
+import io.switchboard.contract.Snapshot;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents and the calls come
+ * from one repeatable-read transaction, so they are one consistent picture as of that seq: every change after it has
+ * a higher seq.
+ */
+@ApplicationScoped
+public class SnapshotRepository {
+    private static final String SEQ = "SELECT seq FROM tenants WHERE id = $1";
+    private static final String AGENTS = """
+            SELECT id, name, presence, status, current_call_id, current_call_phone_number, current_call_answered_at
+            FROM voip_users WHERE tenant_id = $1 AND active ORDER BY name, id""";
+    private static final String CALLS = """
+            SELECT call_sid, from_number, to_number, state, agent_id, slot, started_at, answered_at, parked_at
+            FROM active_calls WHERE tenant_id = $1 ORDER BY started_at, call_sid""";
+
+    private final Pool pool;
+    private final ObjectMapper mapper;
+
+    public SnapshotRepository(Pool pool, ObjectMapper mapper) {
+        this.pool = pool;
+        this.mapper = mapper;
+    }
+
+    public Uni<TenantSnapshot> read(String tenantId) {
+        Tuple tenant = Tuple.of(tenantId);
+        return pool.withTransaction(connection -> connection
+                // Must be the transaction's first statement: all three reads then see the same committed state.
+                .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+                .chain(() -> connection.preparedQuery(SEQ).execute(tenant))
+                .chain(seqRows -> {
+                    if (seqRows.size() == 0) {
+                        return Uni.createFrom().failure(
+                                new IllegalStateException("Tenant '" + tenantId + "' is not in the tenants table"));
+                    }
+                    long seq = seqRows.iterator().next().getLong("seq");
+                    return readAgentsAndCalls(connection, tenant, seq);
+                }))
+                .map(this::frame);
+    }
+
+    private static Uni<Snapshot> readAgentsAndCalls(SqlConnection connection, Tuple tenant, long seq) {
+        return connection.preparedQuery(AGENTS).execute(tenant)
+                .chain(agentRows -> connection.preparedQuery(CALLS).execute(tenant)
+                        .map(callRows -> new Snapshot(seq, agents(agentRows), calls(callRows))));
+    }
+
+    private static List<Agent> agents(RowSet<Row> rows) {
+        List<Agent> agents = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            String callSid = row.getString("current_call_id");
+            Agent.CurrentCall currentCall = callSid == null ? null
+                    : new Agent.CurrentCall(callSid, row.getString("current_call_phone_number"),
+                            instant(row.getOffsetDateTime("current_call_answered_at")));
+            agents.add(new Agent(row.getString("id"), row.getString("name"),
+                    Presence.valueOf(row.getString("presence").toUpperCase(Locale.ROOT)),
+                    AgentStatus.fromWire(row.getString("status")), currentCall));
+        }
+        return agents;
+    }
+
+    private static List<Call> calls(RowSet<Row> rows) {
+        List<Call> calls = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            calls.add(new Call(row.getString("call_sid"), row.getString("from_number"), row.getString("to_number"),
+                    CallState.valueOf(row.getString("state")), row.getString("agent_id"), row.getInteger("slot"),
+                    instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("answered_at")),
+                    instant(row.getOffsetDateTime("parked_at"))));
+        }
+        return calls;
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    private TenantSnapshot frame(Snapshot snapshot) {
+        try {
+            return new TenantSnapshot(snapshot.seq(), mapper.writeValueAsString(snapshot));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write the snapshot frame", e);
+        }
+    }
+}

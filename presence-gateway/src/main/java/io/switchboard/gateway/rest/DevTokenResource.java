@@ -1,0 +1,72 @@
+package io.switchboard.gateway.rest;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.switchboard.gateway.config.GatewayConfig;
+import io.switchboard.gateway.repository.AgentDirectory;
+import io.switchboard.gateway.security.AgentIdentity;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * Signed agent tokens for the local stack, so a developer can open the console without an identity provider. Off
+ * unless {@code switchboard.dev.tokens-enabled=true}: then it answers 404 like any unknown path.
+ */
+@Path("/dev/token")
+public class DevTokenResource {
+
+    public record TokenResponse(String token) {
+    }
+
+    public record Problem(String message) {
+    }
+
+    private final GatewayConfig config;
+    private final AgentDirectory directory;
+    private final String issuer;
+
+    public DevTokenResource(GatewayConfig config, AgentDirectory directory,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.config = config;
+        this.directory = directory;
+        this.issuer = issuer;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> token(@RestQuery String tenant, @RestQuery String agent) {
+        if (!config.dev().tokensEnabled()) {
+            throw new NotFoundException();
+        }
+        if (tenant == null || tenant.isBlank() || agent == null || agent.isBlank()) {
+            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST,
+                    "Both query parameters are needed: /dev/token?tenant=acme&agent=doug"));
+        }
+        return directory.isActive(tenant, agent)
+                // Signing reads the key file: off the event loop.
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(active -> active ? Response.ok(new TokenResponse(sign(tenant, agent))).build()
+                        : problem(Response.Status.NOT_FOUND, "Tenant '" + tenant + "' has no active agent '" + agent
+                                + "'; check both ids (the local stack seeds tenant acme with doug and rhonda)."));
+    }
+
+    private String sign(String tenant, String agent) {
+        return Jwt.issuer(issuer)
+                .subject(agent)
+                .claim(AgentIdentity.TENANT_CLAIM, tenant)
+                .groups(AgentIdentity.ROLE)
+                .expiresIn(config.dev().tokenLifetime())
+                .sign();
+    }
+
+    private static Response problem(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Problem(message)).build();
+    }
+}

@@ -1,0 +1,39 @@
+package io.switchboard.gateway.security;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.UserData;
+import jakarta.json.JsonString;
+import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Who is on a connection, from the verified token only: {@code sub} is the agent, the {@code tenant} claim its
+ * tenant. Client frames never change it.
+ */
+public record AgentIdentity(String tenantId, String agentId) {
+    /** The group a token must carry to open the agent socket. */
+    public static final String ROLE = "agent";
+    public static final String TENANT_CLAIM = "tenant";
+    /** Where the upgrade check leaves the identity for the connection. */
+    public static final UserData.TypedKey<AgentIdentity> KEY = new UserData.TypedKey<>("switchboard.agent");
+
+    /** Empty when the identity is not a JWT with both {@code sub} and {@code tenant}. */
+    public static Optional<AgentIdentity> of(SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return Optional.empty();
+        }
+        String agent = jwt.getSubject();
+        String tenant = claimText(jwt.getClaim(TENANT_CLAIM));
+        if (agent == null || agent.isBlank() || tenant == null || tenant.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AgentIdentity(tenant, agent));
+    }
+
+    private static String claimText(Object claim) {
+        if (claim instanceof JsonString json) {
+            return json.getString();
+        }
+        return claim instanceof String text ? text : null;
+    }
+}

@@ -1,0 +1,51 @@
+package io.switchboard.gateway.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.Json;
+import org.junit.jupiter.api.Test;
+
+class ClientFramesTest {
+
+    private final ClientFrames frames = new ClientFrames(Json.MAPPER);
+
+    @Test
+    void readsCallCommandsAndIgnoresIdentityFieldsInTheFrame() {
+        assertThat(frames.parse("""
+                {"type":"claim","callSid":"CA1","requestId":"r1","agentId":"rhonda","tenantId":"globex"}"""))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.CLAIM, "CA1", null, "r1"));
+        assertThat(frames.parse("{\"type\":\"hangup\",\"callSid\":\"CA2\",\"requestId\":\"r2\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.HANGUP, "CA2", null, "r2"));
+    }
+
+    @Test
+    void readsStatusAndResume() {
+        assertThat(frames.parse("{\"type\":\"status\",\"status\":\"away\",\"requestId\":\"r3\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AWAY, "r3"));
+        assertThat(frames.parse("{\"type\":\"resume\",\"seq\":41}")).isEqualTo(new ClientFrame.Resume(41));
+    }
+
+    @Test
+    void explainsWhatIsWrongAndEchoesTheRequestIdWhenThereIsOne() {
+        assertThat(frames.parse("claim CA1")).isEqualTo(
+                new ClientFrame.Invalid(null, "The frame is not JSON; send one JSON object per frame."));
+        assertThat(frames.parse("[1,2]")).isInstanceOf(ClientFrame.Invalid.class);
+        assertInvalid("{\"type\":\"dance\",\"requestId\":\"r4\"}", "r4", "Unknown type \"dance\"");
+        assertInvalid("{\"requestId\":\"r5\"}", "r5", "no \"type\"");
+        assertInvalid("{\"type\":\"park\",\"requestId\":\"r6\"}", "r6", "\"callSid\"");
+        assertInvalid("{\"type\":\"park\",\"callSid\":\"CA1\"}", null, "\"requestId\"");
+        assertInvalid("{\"type\":\"status\",\"status\":\"busy\",\"requestId\":\"r7\"}", "r7", "\"available\" or \"away\"");
+        assertInvalid("{\"type\":\"resume\",\"seq\":\"x\"}", null, "\"seq\"");
+        assertInvalid("{\"type\":\"resume\",\"seq\":-1}", null, "\"seq\"");
+    }
+
+    private void assertInvalid(String frame, String requestId, String messagePart) {
+        ClientFrame parsed = frames.parse(frame);
+        assertThat(parsed).isInstanceOf(ClientFrame.Invalid.class);
+        ClientFrame.Invalid invalid = (ClientFrame.Invalid) parsed;
+        assertThat(invalid.requestId()).isEqualTo(requestId);
+        assertThat(invalid.message()).contains(messagePart);
+    }
+}

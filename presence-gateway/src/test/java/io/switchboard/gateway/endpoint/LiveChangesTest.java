@@ -1,0 +1,202 @@
+package io.switchboard.gateway.endpoint;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.gateway.support.AgentClient;
+import io.switchboard.gateway.support.CallStateDouble;
+import io.switchboard.gateway.support.Gateway;
+import io.switchboard.gateway.support.Tokens;
+import io.switchboard.stack.SwitchboardTestResource;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = SwitchboardTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class LiveChangesTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private CallStateDouble callState;
+
+    @BeforeEach
+    void ready() {
+        Gateway.awaitReady();
+        Gateway.seedSecondTenant();
+        Gateway.seedRetiredAgent();
+        callState = new CallStateDouble();
+    }
+
+    @AfterEach
+    void close() {
+        callState.close();
+    }
+
+    private AgentClient connect(String tenant, String agent) {
+        return AgentClient.withQueryToken(base, Tokens.agent(tenant, agent));
+    }
+
+    @Test
+    void theFirstFrameIsTheSnapshotOfTheDatabase() {
+        CallStateDouble.sql("""
+                INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, started_at)
+                VALUES ('CA-ringing', 'acme', '+15551230000', '+15005550006', 'RINGING', '2026-11-21T14:03:07.120Z');
+                INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, slot,
+                    started_at, answered_at)
+                VALUES ('CA-talking', 'acme', '+15557770000', '+15005550006', 'CONNECTED', 'rhonda', NULL,
+                    '2026-11-21T14:00:00Z', '2026-11-21T14:00:05Z');
+                UPDATE voip_users SET presence = 'online', status = 'busy', current_call_id = 'CA-talking',
+                    current_call_phone_number = '+15557770000', current_call_answered_at = '2026-11-21T14:00:05Z'
+                    WHERE tenant_id = 'acme' AND id = 'rhonda';
+                """);
+        long seq = CallStateDouble.advance("acme", 1);
+        try (AgentClient doug = connect("acme", "doug")) {
+            JsonNode snapshot = doug.nextJson();
+
+            assertThat(snapshot.path("type").asText()).isEqualTo("snapshot");
+            assertThat(snapshot.path("seq").asLong()).isEqualTo(seq);
+            JsonNode agents = snapshot.path("agents");
+            assertThat(agents).extracting(a -> a.path("id").asText()).containsExactly("doug", "rhonda");
+            JsonNode dougRow = agents.get(0);
+            assertThat(dougRow.path("name").asText()).isEqualTo("Doug");
+            assertThat(dougRow.path("presence").asText()).isEqualTo("offline");
+            assertThat(dougRow.path("status").asText()).isEqualTo("available");
+            assertThat(dougRow.has("currentCall")).isTrue();
+            assertThat(dougRow.path("currentCall").isNull()).isTrue();
+            JsonNode rhonda = agents.get(1);
+            assertThat(rhonda.path("status").asText()).isEqualTo("busy");
+            assertThat(rhonda.path("currentCall").path("callSid").asText()).isEqualTo("CA-talking");
+            assertThat(rhonda.path("currentCall").path("phoneNumber").asText()).isEqualTo("+15557770000");
+            assertThat(rhonda.path("currentCall").path("answeredAt").asText()).isEqualTo("2026-11-21T14:00:05Z");
+
+            List<JsonNode> calls = StreamSupport.stream(snapshot.path("calls").spliterator(), false).toList();
+            assertThat(calls).extracting(c -> c.path("callSid").asText()).containsExactly("CA-talking", "CA-ringing");
+            JsonNode ringing = calls.get(1);
+            assertThat(ringing.path("from").asText()).isEqualTo("+15551230000");
+            assertThat(ringing.path("to").asText()).isEqualTo("+15005550006");
+            assertThat(ringing.path("state").asText()).isEqualTo("RINGING");
+            assertThat(ringing.path("startedAt").asText()).isEqualTo("2026-11-21T14:03:07.120Z");
+            assertThat(ringing.path("agentId").isNull()).isTrue();
+            assertThat(ringing.path("answeredAt").isNull()).isTrue();
+            assertThat(calls.get(0).path("agentId").asText()).isEqualTo("rhonda");
+        } finally {
+            CallStateDouble.sql("""
+                    UPDATE voip_users SET presence = 'offline', status = 'available', current_call_id = NULL,
+                        current_call_phone_number = NULL, current_call_answered_at = NULL
+                        WHERE tenant_id = 'acme' AND id = 'rhonda';
+                    DELETE FROM active_calls WHERE call_sid IN ('CA-ringing', 'CA-talking');
+                    """);
+        }
+    }
+
+    @Test
+    void theNextChangeArrivesVerbatimAndStaleOrDuplicateOnesDoNot() {
+        try (AgentClient doug = connect("acme", "doug")) {
+            long s = doug.nextSnapshotSeq();
+            // Odd spacing and a field the gateway does not know: the frame must come through byte for byte.
+            String next = "{ \"type\":\"ring_cancel\",  \"seq\":" + CallStateDouble.advance("acme", 1)
+                    + ",\"tenantId\":\"acme\",\"callSid\":\"CA9\",\"reason\":\"claimed\",\"by\":\"doug\","
+                    + "\"future\":{\"x\":[1,2]} }";
+            callState.publishChange("acme", next);
+            assertThat(doug.next()).isEqualTo(next);
+
+            callState.publishChange("acme", CallStateDouble.ringCancel("acme", s, "CA-stale"));
+            callState.publishChange("acme", CallStateDouble.ringCancel("acme", s - 1, "CA-older"));
+            callState.publishChange("acme", next);
+            String after = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);
+
+            assertThat(doug.next()).as("stale and duplicate changes are skipped").isEqualTo(after);
+        }
+    }
+
+    @Test
+    void twoConnectionsSeeTheSameChangesInTheSameOrder() {
+        try (AgentClient doug = connect("acme", "doug"); AgentClient rhonda = connect("acme", "rhonda")) {
+            long s = doug.nextSnapshotSeq();
+            assertThat(rhonda.nextSnapshotSeq()).isEqualTo(s);
+            List<String> published = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                published.add(callState.nextAgentChange("acme", i % 2 == 0 ? "doug" : "rhonda", "Agent " + i,
+                        i % 3 == 0 ? AgentStatus.AWAY : AgentStatus.AVAILABLE));
+            }
+
+            List<String> seenByDoug = new ArrayList<>();
+            List<String> seenByRhonda = new ArrayList<>();
+            for (int i = 0; i < published.size(); i++) {
+                seenByDoug.add(doug.next());
+                seenByRhonda.add(rhonda.next());
+            }
+
+            assertThat(seenByDoug).containsExactlyElementsOf(published);
+            assertThat(seenByRhonda).containsExactlyElementsOf(published);
+        }
+    }
+
+    @Test
+    void anotherTenantsChangesAreNotDelivered() {
+        try (AgentClient doug = connect("acme", "doug"); AgentClient gina = connect("globex", "gina")) {
+            doug.nextSnapshotSeq();
+            JsonNode globexSnapshot = gina.nextJson();
+            assertThat(globexSnapshot.path("agents")).extracting(a -> a.path("id").asText()).containsExactly("gina");
+
+            String forGlobex = callState.nextAgentChange("globex", "gina", "Gina", AgentStatus.AWAY);
+            String forAcme = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AVAILABLE);
+
+            assertThat(doug.next()).as("globex's change is not sent to acme").isEqualTo(forAcme);
+            assertThat(gina.next()).isEqualTo(forGlobex);
+        }
+    }
+
+    @Test
+    void aGapIsAnsweredWithAFreshSnapshot() {
+        double resyncsBefore = resyncs();
+        try (AgentClient doug = connect("acme", "doug")) {
+            long s = doug.nextSnapshotSeq();
+            String first = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);
+            assertThat(doug.next()).isEqualTo(first);
+
+            // S+2 was committed but never reached this gateway; S+3 did.
+            long afterGap = CallStateDouble.advance("acme", 2);
+            assertThat(afterGap).isEqualTo(s + 3);
+            callState.publishChange("acme",
+                    CallStateDouble.agentChange("acme", afterGap, "rhonda", "Rhonda", AgentStatus.AWAY));
+
+            assertThat(doug.nextSnapshotSeq()).isEqualTo(afterGap);
+            String live = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AVAILABLE);
+            assertThat(doug.next()).isEqualTo(live);
+        }
+        assertThat(resyncs()).isGreaterThan(resyncsBefore);
+    }
+
+    @Test
+    void resumeAtTheCurrentSeqContinuesAndAnyOtherSeqGetsASnapshot() {
+        try (AgentClient doug = connect("acme", "doug")) {
+            long s = doug.nextSnapshotSeq();
+            doug.send("{\"type\":\"resume\",\"seq\":" + s + "}");
+            String next = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);
+            assertThat(doug.next()).as("nothing before the next change").isEqualTo(next);
+
+            doug.send("{\"type\":\"resume\",\"seq\":" + s + "}");
+            assertThat(doug.nextSnapshotSeq()).isEqualTo(s + 1);
+        }
+    }
+
+    private static double resyncs() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("switchboard_gateway_resyncs_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}

@@ -1,0 +1,63 @@
+package io.switchboard.gateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.switchboard.gateway.support.AgentClient;
+import io.switchboard.gateway.support.CallStateDouble;
+import io.switchboard.gateway.support.Gateway;
+import io.switchboard.stack.SwitchboardTestResource;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(DevTokenEnabledTest.LocalStack.class)
+@WithTestResource(value = SwitchboardTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class DevTokenEnabledTest {
+
+    /** As the local stack runs the gateway. */
+    public static class LocalStack implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("switchboard.dev.tokens-enabled", "true");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void aDevTokenOpensTheAgentSocket() {
+        Gateway.awaitReady();
+        String token = given().queryParam("tenant", "acme").queryParam("agent", "doug")
+                .get("/dev/token")
+                .then().statusCode(200).contentType("application/json")
+                .extract().path("token");
+
+        try (AgentClient doug = AgentClient.withQueryToken(base, token)) {
+            assertThat(doug.nextSnapshotSeq()).isEqualTo(CallStateDouble.seq("acme"));
+        }
+    }
+
+    @Test
+    void anUnknownAgentGets404WithTheReason() {
+        given().queryParam("tenant", "acme").queryParam("agent", "ghost")
+                .get("/dev/token")
+                .then().statusCode(404).body("message", containsString("no active agent 'ghost'"));
+    }
+
+    @Test
+    void missingParametersGet400() {
+        given().queryParam("tenant", "acme")
+                .get("/dev/token")
+                .then().statusCode(400).body("message", containsString("tenant=acme&agent=doug"));
+    }
+}

@@ -1,0 +1,54 @@
+package io.switchboard.gateway.support;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import io.switchboard.stack.SwitchboardTestResource;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Agent tokens as an identity provider would issue them, signed with the test resource's key. */
+public final class Tokens {
+    private Tokens() {
+    }
+
+    public static String agent(String tenant, String agent) {
+        return sign(claims(tenant, agent).expiresIn(Duration.ofMinutes(10)));
+    }
+
+    public static String expired(String tenant, String agent) {
+        Instant issued = Instant.now().minus(Duration.ofHours(2));
+        return sign(claims(tenant, agent).issuedAt(issued).expiresAt(issued.plus(Duration.ofMinutes(30))));
+    }
+
+    public static String withIssuer(String issuer, String tenant, String agent) {
+        return sign(Jwt.issuer(issuer).subject(agent).claim("tenant", tenant).groups("agent")
+                .expiresIn(Duration.ofMinutes(10)));
+    }
+
+    public static String withoutAgentGroup(String tenant, String agent) {
+        return sign(Jwt.issuer("switchboard").subject(agent).claim("tenant", tenant).groups("supervisor")
+                .expiresIn(Duration.ofMinutes(10)));
+    }
+
+    /** The same token with another subject in its payload and the original signature. */
+    public static String tampered(String token, String otherAgent) {
+        String[] parts = token.split("\\.");
+        var decoder = java.util.Base64.getUrlDecoder();
+        var encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+        String payload = new String(decoder.decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+        String forged = payload.replaceFirst("\"sub\":\"[^\"]*\"", "\"sub\":\"" + otherAgent + "\"");
+        if (forged.equals(payload)) {
+            throw new IllegalStateException("The token payload has no sub claim to change: " + payload);
+        }
+        return parts[0] + "." + encoder.encodeToString(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + parts[2];
+    }
+
+    private static JwtClaimsBuilder claims(String tenant, String agent) {
+        return Jwt.issuer("switchboard").subject(agent).claim("tenant", tenant).groups("agent");
+    }
+
+    private static String sign(JwtClaimsBuilder claims) {
+        return claims.sign(SwitchboardTestResource.keys().privateKeyPem().toUri().toString());
+    }
+}
