@@ -1,0 +1,108 @@
+package io.switchboard.ingest.mapping;
+
+import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.contract.TwilioEvent.CallIncoming;
+import io.switchboard.contract.TwilioEvent.CallStatusChanged;
+import io.switchboard.contract.TwilioEvent.DialEnded;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Webhook → contract event, as docs/protocol.md defines it. Pure functions: the tenant is resolved and the
+ * arrival time taken by the caller.
+ *
+ * <p>Event ids depend only on what Twilio sends, so every delivery of one webhook (Twilio's retries, or a 503
+ * answered after Kafka stored the event late) carries the same id and call-state applies it once.
+ */
+public final class TwilioEvents {
+    private static final String CLIENT_PREFIX = "client:";
+    private static final String KNOWN_STATUSES = Arrays.stream(TwilioCallStatus.values())
+            .map(TwilioCallStatus::wire).collect(Collectors.joining(", "));
+
+    private TwilioEvents() {
+    }
+
+    public static CallIncoming incoming(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
+        String callSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
+        return new CallIncoming("incoming:" + callSid, tenantId, callSid, webhook.from(), webhook.to(), receivedAt);
+    }
+
+    /**
+     * A status callback of the caller's call or of an agent leg. For an agent leg Twilio's {@code CallSid} is the
+     * leg and {@code ParentCallSid} the caller's call, which is what every event's {@code callSid} names.
+     */
+    public static CallStatusChanged status(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
+        String legSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
+        String callSid = isBlank(webhook.parentCallSid()) ? legSid : webhook.parentCallSid();
+        TwilioCallStatus status = callStatus(webhook.callStatus(), TwilioWebhook.CALL_STATUS);
+        Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
+        String deliveryKey = sequenceNumber != null ? sequenceNumber.toString()
+                : !isBlank(webhook.idempotencyToken()) ? webhook.idempotencyToken()
+                : status.wire();
+        return new CallStatusChanged("status:" + legSid + ":" + deliveryKey, tenantId, callSid, legSid, status,
+                sequenceNumber, occurredAt(webhook.timestamp()), webhook.direction(), webhook.from(), webhook.to(),
+                agentId(webhook.to()), receivedAt);
+    }
+
+    /** The {@code <Dial>} to an agent is over; {@code CallSid} is the caller's call, {@code DialCallSid} the agent leg. */
+    public static DialEnded dialEnded(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
+        String callSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
+        TwilioCallStatus dialStatus = callStatus(webhook.dialCallStatus(), TwilioWebhook.DIAL_CALL_STATUS);
+        String leg = isBlank(webhook.dialCallSid()) ? dialStatus.wire() : webhook.dialCallSid();
+        return new DialEnded("dial-ended:" + callSid + ":" + leg, tenantId, callSid,
+                isBlank(webhook.dialCallSid()) ? null : webhook.dialCallSid(), dialStatus, receivedAt);
+    }
+
+    /** {@code client:doug} → {@code doug}; a phone number → null. */
+    static String agentId(String to) {
+        return to != null && to.startsWith(CLIENT_PREFIX) && to.length() > CLIENT_PREFIX.length()
+                ? to.substring(CLIENT_PREFIX.length())
+                : null;
+    }
+
+    /** Twilio's {@code Timestamp} is RFC 2822 ({@code Mon, 16 Aug 2010 03:45:01 +0000}); it is informative only. */
+    static Instant occurredAt(String timestamp) {
+        if (isBlank(timestamp)) {
+            return null;
+        }
+        try {
+            return DateTimeFormatter.RFC_1123_DATE_TIME.parse(timestamp.trim(), Instant::from);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Unlike the timestamp, the sequence number becomes part of the event id, so a garbled one is refused. */
+    static Integer sequenceNumber(String value) {
+        if (isBlank(value)) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new MalformedWebhookException(TwilioWebhook.SEQUENCE_NUMBER + " must be an integer, got '" + value
+                    + "'. Twilio sends 0, 1, 2… for the callbacks of one call.");
+        }
+    }
+
+    private static TwilioCallStatus callStatus(String value, String name) {
+        return TwilioCallStatus.fromWire(require(value, name))
+                .orElseThrow(() -> new MalformedWebhookException(name + " '" + value + "' is not a Twilio call status;"
+                        + " expected one of " + KNOWN_STATUSES + "."));
+    }
+
+    private static String require(String value, String name) {
+        if (isBlank(value)) {
+            throw new MalformedWebhookException("The form parameter " + name + " is missing. Twilio always sends it;"
+                    + " check that this request comes from Twilio's voice webhooks.");
+        }
+        return value;
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,60 @@
+package io.switchboard.ingest.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+
+/** What call-ingest counts: every webhook's outcome, numbers nobody owns, and how long Kafka takes to store an event. */
+@ApplicationScoped
+public class IngestMetrics {
+    public static final String WEBHOOKS = "switchboard.ingest.webhooks";
+    public static final String UNKNOWN_NUMBERS = "switchboard.ingest.unknown.numbers";
+    public static final String PUBLISH_LATENCY = "switchboard.ingest.publish.latency";
+
+    public enum Outcome {
+        /** Stored in Kafka (or nothing to store, for hold music) and answered 200. */
+        ACCEPTED,
+        /** Missing or wrong {@code X-Twilio-Signature}: 403. */
+        FORBIDDEN,
+        /** A call to a number no tenant owns: {@code <Reject/>}. */
+        REJECTED_UNKNOWN_NUMBER,
+        /** A callback whose tenant cannot be told: 200 so Twilio stops retrying, nothing published. */
+        IGNORED_UNKNOWN_TENANT,
+        /** Signed, but lacking what the endpoint needs: 400. */
+        BAD_REQUEST,
+        /** Kafka or PostgreSQL did not answer in time: 503, Twilio retries. */
+        UNAVAILABLE;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+
+    public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void webhook(Endpoint endpoint, Outcome outcome) {
+        registry.counter(WEBHOOKS, "endpoint", endpoint.tag(), "outcome", outcome.tag()).increment();
+    }
+
+    public void unknownNumber(Endpoint endpoint) {
+        registry.counter(UNKNOWN_NUMBERS, "endpoint", endpoint.tag()).increment();
+    }
+
+    public Timer.Sample startPublish() {
+        return Timer.start(registry);
+    }
+
+    /** @param stored whether Kafka acknowledged the event */
+    public void stopPublish(Timer.Sample sample, boolean stored) {
+        sample.stop(Timer.builder(PUBLISH_LATENCY)
+                .description("Time from handing an event to the Kafka producer to its acknowledgement (or giving up)")
+                .tag("outcome", stored ? "stored" : "failed")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry));
+    }
+}

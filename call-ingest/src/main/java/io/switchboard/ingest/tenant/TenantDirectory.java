@@ -1,0 +1,79 @@
+package io.switchboard.ingest.tenant;
+
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.ingest.UnavailableException;
+import io.switchboard.ingest.config.IngestConfig;
+import io.switchboard.ingest.mapping.TwilioWebhook;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which tenant a webhook belongs to: the {@code tenant} query parameter call-state put in the URL (covered by the
+ * signature), else the owner of the {@code To} number in {@code tenant_numbers}.
+ *
+ * <p>Owners are remembered briefly, so a burst of calls costs one query; a number that nobody owns is asked again
+ * every time, so a number added to a tenant works at once (and random {@code To} values cannot fill the cache).
+ */
+@ApplicationScoped
+public class TenantDirectory {
+    private static final String OWNER_OF_NUMBER = "SELECT tenant_id FROM tenant_numbers WHERE phone_number = $1";
+
+    private final Pool pool;
+    private final Duration lookupTimeout;
+    private final long cacheTtlNanos;
+    private final Map<String, Owner> owners = new ConcurrentHashMap<>();
+
+    private record Owner(String tenantId, long expiresAtNanos) {
+    }
+
+    public TenantDirectory(Pool pool, IngestConfig config) {
+        this.pool = pool;
+        this.lookupTimeout = config.ingest().tenantLookupTimeout();
+        this.cacheTtlNanos = config.ingest().tenantCacheTtl().toNanos();
+    }
+
+    /** Empty when the webhook names no tenant and no tenant owns its {@code To}; fails with {@link UnavailableException}. */
+    public Uni<Optional<String>> tenantOf(TwilioWebhook webhook) {
+        if (webhook.tenant() != null && !webhook.tenant().isBlank()) {
+            return Uni.createFrom().item(Optional.of(webhook.tenant()));
+        }
+        if (webhook.to() == null || webhook.to().isBlank()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return ownerOf(webhook.to());
+    }
+
+    private Uni<Optional<String>> ownerOf(String number) {
+        Owner cached = owners.get(number);
+        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
+            return Uni.createFrom().item(Optional.of(cached.tenantId()));
+        }
+        return pool.preparedQuery(OWNER_OF_NUMBER).execute(Tuple.of(number))
+                .ifNoItem().after(lookupTimeout).fail()
+                .onFailure().transform(failure -> new UnavailableException("Could not look up the tenant owning "
+                        + number + ": " + (failure instanceof TimeoutException
+                                ? "PostgreSQL did not answer within " + lookupTimeout.toMillis() + " ms"
+                                : failure.getMessage())
+                        + ". Twilio will retry; check that PostgreSQL is reachable.", failure))
+                .map(rows -> remember(number, rows));
+    }
+
+    private Optional<String> remember(String number, RowSet<Row> rows) {
+        Iterator<Row> it = rows.iterator();
+        if (!it.hasNext()) {
+            return Optional.empty();
+        }
+        String tenantId = it.next().getString("tenant_id");
+        owners.put(number, new Owner(tenantId, System.nanoTime() + cacheTtlNanos));
+        return Optional.of(tenantId);
+    }
+}

@@ -1,0 +1,67 @@
+package io.switchboard.ingest.twiml;
+
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Enqueue;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Play;
+import com.twilio.twiml.voice.Reject;
+import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.ingest.config.IngestConfig;
+import io.switchboard.ingest.signature.SignedUrl;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The TwiML call-ingest answers, built with twilio-java so the XML is what Twilio expects. */
+@ApplicationScoped
+public class TwimlAnswers {
+    /** Where Twilio fetches the queue's wait music; answered by {@link #hold()}. */
+    public static final String HOLD_PATH = "/twilio/voice/hold";
+
+    private final String holdUrl;
+    private final String hold;
+    private final String reject = new VoiceResponse.Builder().reject(new Reject.Builder().build()).build().toXml();
+    private final String hangup = new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build().toXml();
+    private final String empty = new VoiceResponse.Builder().build().toXml();
+
+    @Inject
+    public TwimlAnswers(IngestConfig config) {
+        this(config.publicBaseUrl(), config.ingest().holdAudioUrl());
+    }
+
+    public TwimlAnswers(String publicBaseUrl, String holdAudioUrl) {
+        this.holdUrl = SignedUrl.stripTrailingSlash(publicBaseUrl) + HOLD_PATH;
+        // loop="0": Twilio repeats the audio until the caller leaves the queue
+        this.hold = new VoiceResponse.Builder().play(new Play.Builder(holdAudioUrl).loop(0).build()).build().toXml();
+    }
+
+    /** The caller waits in the tenant's queue (named after the tenant) until call-state redirects the call. */
+    public String enqueue(String tenantId) {
+        return new VoiceResponse.Builder()
+                .enqueue(new Enqueue.Builder(tenantId).waitUrl(holdUrl).build())
+                .build().toXml();
+    }
+
+    /** After the {@code <Dial>} to an agent: hang up once a conversation took place, otherwise wait again. */
+    public String afterDial(String tenantId, TwilioCallStatus dialCallStatus) {
+        return dialCallStatus == TwilioCallStatus.COMPLETED || dialCallStatus == TwilioCallStatus.ANSWERED
+                ? hangup
+                : enqueue(tenantId);
+    }
+
+    public String reject() {
+        return reject;
+    }
+
+    public String hangup() {
+        return hangup;
+    }
+
+    public String hold() {
+        return hold;
+    }
+
+    /** {@code <Response/>}: nothing to do (status callbacks). */
+    public String empty() {
+        return empty;
+    }
+}

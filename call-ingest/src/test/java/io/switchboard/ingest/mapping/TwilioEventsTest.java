@@ -1,0 +1,164 @@
+package io.switchboard.ingest.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.contract.TwilioEvent.CallIncoming;
+import io.switchboard.contract.TwilioEvent.CallStatusChanged;
+import io.switchboard.contract.TwilioEvent.DialEnded;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TwilioEventsTest {
+    private static final Instant NOW = Instant.parse("2026-11-21T14:03:07.120Z");
+
+    /** A webhook with only the given fields; the others are absent, as when Twilio leaves them out. */
+    private static Webhook webhook() {
+        return new Webhook();
+    }
+
+    private static final class Webhook {
+        String callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber, timestamp, dialCallSid,
+                dialCallStatus, tenant, idempotencyToken;
+
+        Webhook callSid(String v) { callSid = v; return this; }
+        Webhook parentCallSid(String v) { parentCallSid = v; return this; }
+        Webhook from(String v) { from = v; return this; }
+        Webhook to(String v) { to = v; return this; }
+        Webhook callStatus(String v) { callStatus = v; return this; }
+        Webhook direction(String v) { direction = v; return this; }
+        Webhook sequenceNumber(String v) { sequenceNumber = v; return this; }
+        Webhook timestamp(String v) { timestamp = v; return this; }
+        Webhook dialCallSid(String v) { dialCallSid = v; return this; }
+        Webhook dialCallStatus(String v) { dialCallStatus = v; return this; }
+        Webhook idempotencyToken(String v) { idempotencyToken = v; return this; }
+
+        TwilioWebhook build() {
+            return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
+                    timestamp, dialCallSid, dialCallStatus, tenant, idempotencyToken);
+        }
+    }
+
+    @Test
+    void incomingCallIsIdentifiedByItsCallSid() {
+        CallIncoming event = TwilioEvents.incoming(webhook().callSid("CA1").from("+15551230000").to("+15005550006")
+                .build(), "acme", NOW);
+
+        assertThat(event).isEqualTo(new CallIncoming("incoming:CA1", "acme", "CA1", "+15551230000", "+15005550006", NOW));
+    }
+
+    @Test
+    void webhookWithoutCallSidIsMalformed() {
+        assertThatThrownBy(() -> TwilioEvents.incoming(webhook().to("+15005550006").build(), "acme", NOW))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining("CallSid is missing");
+        assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid(" ").callStatus("ringing").build(), "acme", NOW))
+                .isInstanceOf(MalformedWebhookException.class);
+    }
+
+    @Test
+    void agentLegStatusBelongsToTheParentCall() {
+        CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1")
+                .callStatus("in-progress").direction("outbound-dial").from("+15551230000").to("client:doug")
+                .sequenceNumber("2").timestamp("Mon, 16 Aug 2010 03:45:01 +0000").build(), "acme", NOW);
+
+        assertThat(event).isEqualTo(new CallStatusChanged("status:CA9:2", "acme", "CA1", "CA9",
+                TwilioCallStatus.IN_PROGRESS, 2, Instant.parse("2010-08-16T03:45:01Z"), "outbound-dial",
+                "+15551230000", "client:doug", "doug", NOW));
+        assertThat(event.isAgentLeg()).isTrue();
+    }
+
+    @Test
+    void callersOwnStatusIsItsOwnLeg() {
+        CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA1").callStatus("completed")
+                .to("+15005550006").sequenceNumber("0").build(), "acme", NOW);
+
+        assertThat(event.callSid()).isEqualTo("CA1");
+        assertThat(event.legSid()).isEqualTo("CA1");
+        assertThat(event.isAgentLeg()).isFalse();
+        assertThat(event.agentId()).isNull();
+        assertThat(event.eventId()).isEqualTo("status:CA1:0");
+    }
+
+    @Test
+    void statusEventIdPrefersSequenceNumberThenIdempotencyTokenThenStatus() {
+        TwilioWebhook withEverything = webhook().callSid("CA1").callStatus("ringing").sequenceNumber("3")
+                .idempotencyToken("tok").build();
+        TwilioWebhook withToken = webhook().callSid("CA1").callStatus("ringing").idempotencyToken("tok").build();
+        TwilioWebhook withStatusOnly = webhook().callSid("CA1").callStatus("ringing").build();
+
+        assertThat(TwilioEvents.status(withEverything, "acme", NOW).eventId()).isEqualTo("status:CA1:3");
+        assertThat(TwilioEvents.status(withToken, "acme", NOW).eventId()).isEqualTo("status:CA1:tok");
+        assertThat(TwilioEvents.status(withStatusOnly, "acme", NOW).eventId()).isEqualTo("status:CA1:ringing");
+    }
+
+    @Test
+    void missingOrUnknownCallStatusIsMalformed() {
+        assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA1").build(), "acme", NOW))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining("CallStatus is missing");
+        assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA1").callStatus("exploded").build(), "acme",
+                NOW))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining("'exploded' is not a Twilio call status")
+                .hasMessageContaining("no-answer");
+    }
+
+    @Test
+    void garbledSequenceNumberIsMalformedButAGarbledTimestampIsOnlyDropped() {
+        assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA1").callStatus("ringing")
+                .sequenceNumber("two").build(), "acme", NOW))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining("SequenceNumber must be an integer");
+
+        CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA1").callStatus("ringing")
+                .timestamp("yesterday-ish").build(), "acme", NOW);
+        assertThat(event.occurredAt()).isNull();
+    }
+
+    @Test
+    void timestampIsRfc2822() {
+        assertThat(TwilioEvents.occurredAt("Mon, 16 Aug 2010 03:45:01 +0000"))
+                .isEqualTo(Instant.parse("2010-08-16T03:45:01Z"));
+        assertThat(TwilioEvents.occurredAt("Tue, 1 Dec 2026 10:00:00 +0100"))
+                .isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
+        assertThat(TwilioEvents.occurredAt(null)).isNull();
+        assertThat(TwilioEvents.occurredAt("2026-12-01T09:00:00Z")).isNull();
+    }
+
+    @Test
+    void agentIdIsTheClientIdentity() {
+        assertThat(TwilioEvents.agentId("client:doug")).isEqualTo("doug");
+        assertThat(TwilioEvents.agentId("+15005550006")).isNull();
+        assertThat(TwilioEvents.agentId("client:")).isNull();
+        assertThat(TwilioEvents.agentId(null)).isNull();
+    }
+
+    @Test
+    void dialEndedIsIdentifiedByTheCallAndTheDialledLeg() {
+        DialEnded event = TwilioEvents.dialEnded(webhook().callSid("CA1").dialCallSid("CA9")
+                .dialCallStatus("no-answer").build(), "acme", NOW);
+
+        assertThat(event).isEqualTo(new DialEnded("dial-ended:CA1:CA9", "acme", "CA1", "CA9",
+                TwilioCallStatus.NO_ANSWER, NOW));
+    }
+
+    @Test
+    void dialEndedWithoutDialCallSidIsIdentifiedByItsStatus() {
+        DialEnded event = TwilioEvents.dialEnded(webhook().callSid("CA1").dialCallStatus("failed").build(), "acme",
+                NOW);
+
+        assertThat(event.eventId()).isEqualTo("dial-ended:CA1:failed");
+        assertThat(event.dialCallSid()).isNull();
+    }
+
+    @Test
+    void dialEndedNeedsAKnownDialCallStatus() {
+        assertThat(TwilioEvents.dialEnded(webhook().callSid("CA1").dialCallStatus("answered").build(), "acme", NOW)
+                .dialCallStatus()).isEqualTo(TwilioCallStatus.ANSWERED);
+        assertThatThrownBy(() -> TwilioEvents.dialEnded(webhook().callSid("CA1").build(), "acme", NOW))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining("DialCallStatus is missing");
+    }
+}

@@ -1,0 +1,45 @@
+package io.switchboard.ingest.twiml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.contract.TwilioCallStatus;
+import org.junit.jupiter.api.Test;
+
+class TwimlAnswersTest {
+    private static final String XML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    private final TwimlAnswers twiml = new TwimlAnswers("https://ingest.example.com/", "https://audio.example/hold.mp3");
+
+    @Test
+    void incomingCallWaitsInTheTenantsQueueWithHoldMusic() {
+        assertThat(twiml.enqueue("acme")).isEqualTo(XML
+                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold\">acme</Enqueue></Response>");
+    }
+
+    @Test
+    void holdPlaysTheConfiguredAudioInALoop() {
+        assertThat(twiml.hold())
+                .isEqualTo(XML + "<Response><Play loop=\"0\">https://audio.example/hold.mp3</Play></Response>");
+    }
+
+    @Test
+    void afterAConversationTheCallerIsHungUpOtherwiseQueuedAgain() {
+        String hangup = XML + "<Response><Hangup/></Response>";
+        assertThat(twiml.afterDial("acme", TwilioCallStatus.COMPLETED)).isEqualTo(hangup);
+        assertThat(twiml.afterDial("acme", TwilioCallStatus.ANSWERED)).isEqualTo(hangup);
+        for (TwilioCallStatus unanswered : new TwilioCallStatus[] {TwilioCallStatus.NO_ANSWER, TwilioCallStatus.BUSY,
+                TwilioCallStatus.FAILED, TwilioCallStatus.CANCELED}) {
+            assertThat(twiml.afterDial("acme", unanswered)).isEqualTo(twiml.enqueue("acme"));
+        }
+    }
+
+    @Test
+    void rejectAndEmptyResponses() {
+        assertThat(twiml.reject()).isEqualTo(XML + "<Response><Reject/></Response>");
+        assertThat(twiml.empty()).isEqualTo(XML + "<Response/>");
+    }
+
+    @Test
+    void tenantNamesAreEscaped() {
+        assertThat(twiml.enqueue("a&b")).contains(">a&amp;b</Enqueue>");
+    }
+}
