@@ -128,7 +128,8 @@ public final class CallDecider {
             return Decision.of(new ClaimReleased(call.callSid(), call.agentId(), "agent_" + reasonOf(status.status())));
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
-            return Decision.of(new CallEnded(call.callSid(), "agent_hangup", status.at()));
+            // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
+            return Decision.of(new CallEnded(call.callSid(), "completed", status.at()));
         }
         return Decision.NOTHING;
     }

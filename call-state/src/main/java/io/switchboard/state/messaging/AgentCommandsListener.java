@@ -36,16 +36,18 @@ public class AgentCommandsListener {
     private final TwilioActionRunner actions;
     private final MutinyEmitter<String> replies;
     private final ObjectMapper json;
+    private final RecordReader reader;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     public AgentCommandsListener(CallDesk desk, TwilioActionRunner actions,
-            @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, Clock clock,
-            MeterRegistry metrics) {
+            @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, RecordReader reader,
+            Clock clock, MeterRegistry metrics) {
         this.desk = desk;
         this.actions = actions;
         this.replies = replies;
         this.json = json;
+        this.reader = reader;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -53,14 +55,7 @@ public class AgentCommandsListener {
     @Incoming(Channels.AGENT_COMMANDS)
     @Blocking // ordered: one tenant's commands are decided one after the other
     public void onCommand(String record) throws Exception {
-        AgentCommand command;
-        try {
-            command = json.readValue(record, AgentCommand.class);
-        } catch (JsonProcessingException e) {
-            metrics.counter("switchboard.state.records.rejected", "channel", Channels.AGENT_COMMANDS).increment();
-            throw new IllegalArgumentException("Unreadable agent command, sent to the dead-letter topic: "
-                    + e.getOriginalMessage(), e);
-        }
+        AgentCommand command = reader.read(record, AgentCommand.class, Channels.AGENT_COMMANDS);
         Timer.Sample sample = Timer.start(metrics);
         AgentReply reply = decide(command);
         if (reply != null) {

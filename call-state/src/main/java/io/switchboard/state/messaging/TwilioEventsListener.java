@@ -1,7 +1,5 @@
 package io.switchboard.state.messaging;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.switchboard.contract.TwilioEvent;
@@ -20,28 +18,21 @@ public class TwilioEventsListener {
 
     private final CallDesk desk;
     private final TwilioActionRunner actions;
-    private final ObjectMapper json;
+    private final RecordReader reader;
     private final MeterRegistry metrics;
 
-    public TwilioEventsListener(CallDesk desk, TwilioActionRunner actions, ObjectMapper json, MeterRegistry metrics) {
+    public TwilioEventsListener(CallDesk desk, TwilioActionRunner actions, RecordReader reader,
+            MeterRegistry metrics) {
         this.desk = desk;
         this.actions = actions;
-        this.json = json;
+        this.reader = reader;
         this.metrics = metrics;
     }
 
     @Incoming(Channels.TWILIO_EVENTS)
     @Blocking // ordered: one tenant's records are applied one after the other
     public void onEvent(String record) throws Exception {
-        TwilioEvent event;
-        try {
-            event = json.readValue(record, TwilioEvent.class);
-        } catch (JsonProcessingException e) {
-            // Thrown on: the record goes to the dead-letter topic, kept for a person to look at.
-            metrics.counter("switchboard.state.records.rejected", "channel", Channels.TWILIO_EVENTS).increment();
-            throw new IllegalArgumentException("Unreadable Twilio event, sent to the dead-letter topic: "
-                    + e.getOriginalMessage(), e);
-        }
+        TwilioEvent event = reader.read(record, TwilioEvent.class, Channels.TWILIO_EVENTS);
         Input input = toInput(event);
         Retry.untilStored(event.eventId(), () -> {
             try {
@@ -50,7 +41,7 @@ public class TwilioEventsListener {
                     actions.run(event.tenantId(), outcome.decision().actions());
                 }
             } catch (UnknownTenantException e) {
-                metrics.counter("switchboard.state.records.rejected", "channel", Channels.TWILIO_EVENTS).increment();
+                reader.rejected(Channels.TWILIO_EVENTS);
                 LOG.errorf("Twilio event %s skipped: %s", event.eventId(), e.getMessage());
             }
         });

@@ -165,10 +165,10 @@ class CallDeciderTest {
         }
 
         @Test
-        void theAgentHangingUpEndsTheCall() {
+        void theAgentsLegEndingEndsTheCall() {
             given().connectedTo("doug")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, T9))
-                    .facts(new CallEnded(CALL, "agent_hangup", T9))
+                    .facts(new CallEnded(CALL, "completed", T9))
                     .changes("call:ENDED:doug", "agent:doug:available")
                     .agentIs("doug", AgentStatus.AVAILABLE, null);
         }
