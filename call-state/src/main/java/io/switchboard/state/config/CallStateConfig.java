@@ -16,6 +16,13 @@ public interface CallStateConfig {
 
     Outbox outbox();
 
+    /**
+     * How long the ids of applied records are kept to recognize redeliveries: at least the Kafka topics'
+     * retention (7 days by default).
+     */
+    @WithDefault("7d")
+    Duration dedupeRetention();
+
     interface Twilio {
         /** env TWILIO_ACCOUNT_SID */
         String accountSid();
