@@ -89,7 +89,9 @@ class CoreCallFlowTest {
             await().atMost(WAIT).until(() -> doug.reply(dougsRequest) != null && rhonda.reply(rhondasRequest) != null);
             JsonNode dougsReply = doug.reply(dougsRequest);
             JsonNode rhondasReply = rhonda.reply(rhondasRequest);
-            claimRoundTrip.add(AgentScreen.since(clicked, System.nanoTime()));
+            claimRoundTrip.add(AgentScreen.since(clicked, Math.max(
+                    doug.arrivalOf(f -> dougsRequest.equals(f.path("requestId").asText())),
+                    rhonda.arrivalOf(f -> rhondasRequest.equals(f.path("requestId").asText())))));
 
             boolean dougWon = dougsReply.get("type").asText().equals("ack");
             AgentScreen winner = dougWon ? doug : rhonda;
