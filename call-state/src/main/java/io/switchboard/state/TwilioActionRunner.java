@@ -31,7 +31,7 @@ public class TwilioActionRunner {
     }
 
     /** @return why an action failed, for the agent who asked; empty when all went through */
-    public Optional<String> run(String tenantId, List<TwilioAction> actions) throws SQLException {
+    public Optional<String> run(String tenantId, List<TwilioAction> actions) {
         for (TwilioAction action : actions) {
             try {
                 perform(tenantId, action);
@@ -40,14 +40,24 @@ public class TwilioActionRunner {
                 LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", action.getClass().getSimpleName(),
                         action.callSid(), tenantId, e.getMessage());
                 if (action instanceof TwilioAction.ConnectToAgent connect) {
-                    desk.handle(tenantId, null,
-                            new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant()), null);
+                    giveBack(tenantId, connect, gone);
                 }
                 return Optional.of(gone ? "The caller has already hung up."
                         : "Twilio did not take the request; nothing changed. Try again in a moment.");
             }
         }
         return Optional.empty();
+    }
+
+    private void giveBack(String tenantId, TwilioAction.ConnectToAgent connect, boolean gone) {
+        try {
+            desk.handle(tenantId, null,
+                    new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant()), null);
+        } catch (SQLException e) {
+            // Not lost: the claim's stored deadline gives the call back to everyone.
+            LOG.warnf("Claim of call %s not given back yet (its deadline will): %s", connect.callSid(),
+                    e.getMessage());
+        }
     }
 
     private void perform(String tenantId, TwilioAction action) {

@@ -1,5 +1,6 @@
 package io.switchboard.state.core;
 
+import io.switchboard.contract.ErrorCode;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public record Decision(List<Fact> facts, List<TwilioAction> actions, Rejection r
         return new Decision(List.of(fact), List.of(), null);
     }
 
-    static Decision reject(io.switchboard.contract.ErrorCode code, String message) {
+    static Decision reject(ErrorCode code, String message) {
         return new Decision(List.of(), List.of(), new Rejection(code, message));
     }
 

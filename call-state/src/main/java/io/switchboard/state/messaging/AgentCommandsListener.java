@@ -17,7 +17,6 @@ import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -54,7 +53,7 @@ public class AgentCommandsListener {
 
     @Incoming(Channels.AGENT_COMMANDS)
     @Blocking // ordered: one tenant's commands are decided one after the other
-    public void onCommand(String record) throws Exception {
+    public void onCommand(String record) throws JsonProcessingException {
         AgentCommand command = reader.read(record, AgentCommand.class, Channels.AGENT_COMMANDS);
         Timer.Sample sample = Timer.start(metrics);
         AgentReply reply = decide(command);
@@ -72,26 +71,23 @@ public class AgentCommandsListener {
             return AgentReply.error(command, ErrorCode.UNSUPPORTED,
                     "'" + command.type().name().toLowerCase() + "' is not available in this version yet.");
         }
-        AgentReply[] reply = new AgentReply[1];
-        Retry.untilStored(command.commandId(), () -> {
-            try {
-                CallDesk.Outcome outcome = desk.handle(command.tenantId(), command.commandId(), input,
-                        command.agentId());
-                if (outcome.duplicate()) {
-                    reply[0] = null;
-                } else if (outcome.decision().rejected()) {
-                    var rejection = outcome.decision().rejection();
-                    reply[0] = AgentReply.error(command, rejection.code(), rejection.message());
-                } else {
-                    Optional<String> failure = actions.run(command.tenantId(), outcome.decision().actions());
-                    reply[0] = failure.map(why -> AgentReply.error(command, ErrorCode.UNAVAILABLE, why))
-                            .orElseGet(() -> AgentReply.ack(command));
-                }
-            } catch (UnknownTenantException e) {
-                reply[0] = AgentReply.error(command, ErrorCode.UNKNOWN_AGENT, e.getMessage());
-            }
-        });
-        return reply[0];
+        CallDesk.Outcome outcome;
+        try {
+            outcome = Retry.untilStored(command.commandId(), () -> desk.handle(command.tenantId(),
+                    command.commandId(), input, command.agentId()));
+        } catch (UnknownTenantException e) {
+            return AgentReply.error(command, ErrorCode.UNKNOWN_AGENT, e.getMessage());
+        }
+        if (outcome.duplicate()) {
+            return null;
+        }
+        if (outcome.decision().rejected()) {
+            var rejection = outcome.decision().rejection();
+            return AgentReply.error(command, rejection.code(), rejection.message());
+        }
+        return actions.run(command.tenantId(), outcome.decision().actions())
+                .map(why -> AgentReply.error(command, ErrorCode.UNAVAILABLE, why))
+                .orElseGet(() -> AgentReply.ack(command));
     }
 
     private Input toInput(AgentCommand command) {

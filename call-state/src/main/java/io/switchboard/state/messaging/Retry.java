@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Applies a Kafka record until its transaction commits. The partition waits meanwhile — later records of
+ * Stores a Kafka record's decision until its transaction commits — only that: what follows the commit (Twilio,
+ * the reply) runs once, outside, so a retry never meets its own already-recorded record. The partition waits meanwhile — later records of
  * the tenant must not overtake this one — and the offset is committed only after success, so nothing
  * acknowledged is lost if the process dies here. Postgres being away shows in readiness, not as lost calls.
  */
@@ -14,19 +15,18 @@ final class Retry {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
 
-    interface Work {
-        void run() throws SQLException;
+    interface Work<T> {
+        T run() throws SQLException;
     }
 
     private Retry() {
     }
 
-    static void untilStored(String what, Work work) {
+    static <T> T untilStored(String what, Work<T> work) {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                work.run();
-                return;
+                return work.run();
             } catch (SQLException e) {
                 LOG.warnf("Could not store %s (attempt %d), retrying in %d ms: %s", what, attempt, pause.toMillis(),
                         e.getMessage());

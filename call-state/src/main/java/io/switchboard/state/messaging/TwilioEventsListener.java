@@ -31,20 +31,21 @@ public class TwilioEventsListener {
 
     @Incoming(Channels.TWILIO_EVENTS)
     @Blocking // ordered: one tenant's records are applied one after the other
-    public void onEvent(String record) throws Exception {
+    public void onEvent(String record) {
         TwilioEvent event = reader.read(record, TwilioEvent.class, Channels.TWILIO_EVENTS);
         Input input = toInput(event);
-        Retry.untilStored(event.eventId(), () -> {
-            try {
-                var outcome = desk.handle(event.tenantId(), event.eventId(), input, null);
-                if (!outcome.duplicate()) {
-                    actions.run(event.tenantId(), outcome.decision().actions());
-                }
-            } catch (UnknownTenantException e) {
-                reader.rejected(Channels.TWILIO_EVENTS);
-                LOG.errorf("Twilio event %s skipped: %s", event.eventId(), e.getMessage());
-            }
-        });
+        CallDesk.Outcome outcome;
+        try {
+            outcome = Retry.untilStored(event.eventId(), () -> desk.handle(event.tenantId(), event.eventId(), input,
+                    null));
+        } catch (UnknownTenantException e) {
+            reader.rejected(Channels.TWILIO_EVENTS);
+            LOG.errorf("Twilio event %s skipped: %s", event.eventId(), e.getMessage());
+            return;
+        }
+        if (!outcome.duplicate()) {
+            actions.run(event.tenantId(), outcome.decision().actions());
+        }
         metrics.counter("switchboard.state.twilio.events", "type", event.getClass().getSimpleName()).increment();
     }
 
