@@ -61,7 +61,7 @@ class CommandsTest {
         // The frame pretends to be someone else: tenant and agent must come from the token anyway.
         doug.send("{\"type\":\"claim\",\"callSid\":\"CA1\",\"requestId\":\"" + requestId
                 + "\",\"agentId\":\"rhonda\",\"tenantId\":\"globex\"}");
-        ConsumerRecord<String, String> record = CallStateDouble.awaitCommand(c -> requestId.equals(c.requestId()));
+        ConsumerRecord<String, String> record = callState.awaitCommand(c -> requestId.equals(c.requestId()));
         AgentCommand command = CallStateDouble.command(record.value());
         assertThat(record.key()).isEqualTo("acme");
         assertThat(command.issuedAt()).isBetween(sent.minusSeconds(1), Instant.now());
@@ -121,7 +121,7 @@ class CommandsTest {
         doug.send("{\"type\":\"status\",\"status\":\"away\",\"requestId\":\"" + requestId + "\"}");
 
         AgentCommand command = CallStateDouble.command(
-                CallStateDouble.awaitCommand(c -> requestId.equals(c.requestId())).value());
+                callState.awaitCommand(c -> requestId.equals(c.requestId())).value());
 
         assertThat(command.type()).isEqualTo(AgentCommand.Type.STATUS);
         assertThat(command.status()).isEqualTo(AgentStatus.AWAY);

@@ -9,42 +9,22 @@ import io.switchboard.contract.Json;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.StateChange;
 import io.switchboard.contract.Topics;
+import io.switchboard.stack.KafkaProbe;
 import io.switchboard.stack.SwitchboardTestResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plays call-state for the gateway's tests: bumps a tenant's seq in Postgres before publishing the change (as
  * call-state's outbox does, commit first), publishes replies, and reads the commands the gateway published.
  */
 public final class CallStateDouble implements AutoCloseable {
-    private final KafkaProducer<String, String> producer;
-
-    public CallStateDouble() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SwitchboardTestResource.kafka().bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        this.producer = new KafkaProducer<>(props);
-    }
+    private final KafkaProbe kafka =
+            KafkaProbe.of(SwitchboardTestResource.kafka().bootstrapServers(), Topics.AGENT_COMMANDS);
 
     public static void sql(String sql) {
         SwitchboardTestResource.postgres().execute(sql);
@@ -92,44 +72,18 @@ public final class CallStateDouble implements AutoCloseable {
     }
 
     public void publishChange(String tenant, String frame) {
-        send(Topics.STATE_CHANGES, tenant, frame);
+        kafka.send(Topics.STATE_CHANGES, tenant, frame);
     }
 
     public void reply(AgentReply reply) {
-        send(Topics.AGENT_REPLIES, reply.tenantId(), write(reply));
+        kafka.send(Topics.AGENT_REPLIES, reply.tenantId(), write(reply));
     }
 
-    private void send(String topic, String key, String value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not take the record for " + topic, e);
-        }
-    }
-
-    /** Reads {@code switchboard.agent-commands} from the start until a command matches; returns it with its key. */
-    public static ConsumerRecord<String, String> awaitCommand(Predicate<AgentCommand> matching) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SwitchboardTestResource.kafka().bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.AGENT_COMMANDS));
-            long deadline = System.nanoTime() + AgentClient.WAIT.toNanos();
-            List<String> seen = new ArrayList<>();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    seen.add(record.value());
-                    if (matching.test(command(record.value()))) {
-                        return record;
-                    }
-                }
-            }
-            throw new AssertionError("No matching command on " + Topics.AGENT_COMMANDS + " within "
-                    + AgentClient.WAIT.toSeconds() + " s; saw " + seen);
-        }
+    /** Waits for a command on {@code switchboard.agent-commands} (read from the start); returns it with its key. */
+    public ConsumerRecord<String, String> awaitCommand(Predicate<AgentCommand> matching) {
+        String value = kafka.awaitOne(Topics.AGENT_COMMANDS, v -> matching.test(command(v)), AgentClient.WAIT);
+        return kafka.records(Topics.AGENT_COMMANDS).stream().filter(r -> r.value().equals(value)).findFirst()
+                .orElseThrow();
     }
 
     public static AgentCommand command(String value) {
@@ -152,6 +106,6 @@ public final class CallStateDouble implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        kafka.close();
     }
 }
