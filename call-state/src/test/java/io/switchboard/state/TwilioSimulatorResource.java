@@ -2,6 +2,7 @@ package io.switchboard.state;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.twilio.TwilioSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +32,8 @@ public class TwilioSimulatorResource implements QuarkusTestResourceLifecycleMana
             String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             // As call-ingest answers: hold new callers, and callers whose agent did not answer.
-            boolean holds = path.endsWith("/incoming")
-                    || path.endsWith("/dial-ended") && !form.contains("DialCallStatus=completed");
+            boolean holds = path.endsWith(VoiceWebhooks.INCOMING)
+                    || path.endsWith(VoiceWebhooks.DIAL_ENDED) && !form.contains("DialCallStatus=completed");
             byte[] twiml = (holds ? "<Response><Enqueue>acme</Enqueue></Response>" : "<Response/>")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/xml");
@@ -43,7 +44,8 @@ public class TwilioSimulatorResource implements QuarkusTestResourceLifecycleMana
         responder.start();
         String publicBaseUrl = "http://localhost:" + responder.getAddress().getPort();
         simulator = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withNumber(NUMBER, publicBaseUrl + "/twilio/voice/incoming", publicBaseUrl + "/twilio/voice/status")
+                .withNumber(NUMBER, publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
+                        publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.STATUS))
                 .withAnswerDelay(Duration.ofMillis(20)));
         return Map.of(
                 "switchboard.twilio.api-base-url", simulator.baseUrl(),

@@ -1,5 +1,6 @@
 package io.switchboard.stack;
 
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.twilio.TwilioSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -279,7 +280,8 @@ public final class Stack implements AutoCloseable {
         String publicBaseUrl = TwilioSettings.or(options.userEnv(), "PUBLIC_BASE_URL", ingest);
         TwilioSimulator simulator = TwilioSimulator.start(TwilioSimulator.Config.defaults()
                 .withPort(ports.simulator())
-                .withNumber(NUMBER, publicBaseUrl + "/twilio/voice/incoming", publicBaseUrl + "/twilio/voice/status"));
+                .withNumber(NUMBER, publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
+                        publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.STATUS)));
         keep(simulator, () -> this.simulator = simulator);
         twilio = TwilioSettings.resolve(options.userEnv(), simulator.baseUrl(), simulator.accountSid(),
                 simulator.authToken(), ingest);

@@ -3,13 +3,14 @@ package io.switchboard.ingest.rest;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.contract.TwilioEvent;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.contract.TwilioEvent;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.ingest.mapping.TwilioEvents;
 import io.switchboard.ingest.mapping.TwilioWebhook;
 import io.switchboard.ingest.metrics.Endpoint;
-import io.switchboard.ingest.metrics.IngestMetrics;
 import io.switchboard.ingest.metrics.IngestMetrics.Outcome;
+import io.switchboard.ingest.metrics.IngestMetrics;
 import io.switchboard.ingest.publish.TwilioEventPublisher;
 import io.switchboard.ingest.tenant.TenantDirectory;
 import io.switchboard.ingest.twiml.TwimlAnswers;
@@ -26,7 +27,7 @@ import java.time.Instant;
  * Twilio's voice webhooks. By the time a method runs, {@code TwilioSignatureFilter} has checked the signature.
  * Each event is stored in Kafka before Twilio gets its answer; failures become 400 / 503 in {@link WebhookErrors}.
  */
-@Path("/twilio/voice")
+@Path(VoiceWebhooks.ROOT)
 @Produces(MediaType.APPLICATION_XML)
 public class TwilioVoiceResource {
     private final TenantDirectory tenants;
@@ -44,7 +45,7 @@ public class TwilioVoiceResource {
 
     /** A caller dialled a tenant's number: queue them, or reject a number nobody owns. */
     @POST
-    @Path("/incoming")
+    @Path(VoiceWebhooks.INCOMING)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<String> incoming(@BeanParam TwilioWebhook webhook) {
         Instant receivedAt = Instant.now();
@@ -64,7 +65,7 @@ public class TwilioVoiceResource {
 
     /** A status callback of the caller's call or of an agent leg. */
     @POST
-    @Path("/status")
+    @Path(VoiceWebhooks.STATUS)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<String> status(@BeanParam TwilioWebhook webhook) {
         Instant receivedAt = Instant.now();
@@ -76,7 +77,7 @@ public class TwilioVoiceResource {
 
     /** The {@code <Dial>} to an agent is over: Twilio asks what the caller hears next. */
     @POST
-    @Path("/dial-ended")
+    @Path(VoiceWebhooks.DIAL_ENDED)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<String> dialEnded(@BeanParam TwilioWebhook webhook) {
         Instant receivedAt = Instant.now();
@@ -92,14 +93,14 @@ public class TwilioVoiceResource {
 
     /** The queue's wait music ({@code waitUrl}); Twilio fetches it with POST by default. */
     @POST
-    @Path("/hold")
+    @Path(VoiceWebhooks.HOLD)
     @NonBlocking
     public String holdPost() {
         return hold();
     }
 
     @GET
-    @Path("/hold")
+    @Path(VoiceWebhooks.HOLD)
     @NonBlocking
     public String hold() {
         metrics.webhook(Endpoint.HOLD, Outcome.ACCEPTED);

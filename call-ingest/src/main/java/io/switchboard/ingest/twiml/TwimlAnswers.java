@@ -6,6 +6,7 @@ import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Play;
 import com.twilio.twiml.voice.Reject;
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.ingest.config.IngestConfig;
 import io.switchboard.ingest.signature.SignedUrl;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class TwimlAnswers {
     /** Where Twilio fetches the queue's wait music; answered by {@link #hold()}. */
-    public static final String HOLD_PATH = "/twilio/voice/hold";
+    public static final String HOLD_PATH = VoiceWebhooks.ROOT + VoiceWebhooks.HOLD;
 
     private final String holdUrl;
     private final String hold;

@@ -7,6 +7,7 @@ import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Client;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.state.config.CallStateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
@@ -41,14 +42,14 @@ public class TwilioCalls {
      */
     public void connectToAgent(String tenantId, String callSid, String agentId) {
         Client client = new Client.Builder(agentId)
-                .statusCallback(webhook("/twilio/voice/status", tenantId))
+                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId))
                 .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
                         Client.Event.COMPLETED))
                 .build();
         Dial dial = new Dial.Builder()
                 .answerOnBridge(true)
                 .timeout(ringSeconds)
-                .action(webhook("/twilio/voice/dial-ended", tenantId))
+                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId))
                 .client(client)
                 .build();
         redirect(callSid, new VoiceResponse.Builder().dial(dial).build().toXml());
@@ -56,7 +57,7 @@ public class TwilioCalls {
 
     /** Puts the caller back on hold in the tenant's queue. */
     public void returnToQueue(String tenantId, String callSid) {
-        Enqueue enqueue = new Enqueue.Builder(tenantId).waitUrl(publicBaseUrl + "/twilio/voice/hold").build();
+        Enqueue enqueue = new Enqueue.Builder(tenantId).waitUrl(publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD)).build();
         redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
     }
 
@@ -80,8 +81,8 @@ public class TwilioCalls {
         }
     }
 
-    private String webhook(String path, String tenantId) {
-        return publicBaseUrl + path + "?tenant=" + URLEncoder.encode(tenantId, StandardCharsets.UTF_8);
+    private String webhook(String endpoint, String tenantId) {
+        return publicBaseUrl + VoiceWebhooks.path(endpoint) + "?tenant=" + URLEncoder.encode(tenantId, StandardCharsets.UTF_8);
     }
 
     /** Twilio says the call is over or unknown: the caller is gone. */

@@ -1,0 +1,25 @@
+package io.switchboard.contract;
+
+/**
+ * Where call-ingest serves Twilio's voice webhooks. call-ingest serves these paths; call-state and the local stack
+ * hand URLs made of them to Twilio. One spelling for both sides: a mismatch would only show as Twilio's 404s.
+ */
+public final class VoiceWebhooks {
+    public static final String ROOT = "/twilio/voice";
+    /** A caller dialled a tenant's number (the number's Voice URL). */
+    public static final String INCOMING = "/incoming";
+    /** Status callbacks: the caller's call and agent legs. */
+    public static final String STATUS = "/status";
+    /** The {@code <Dial>} to an agent is over ({@code action}): what does the caller hear next? */
+    public static final String DIAL_ENDED = "/dial-ended";
+    /** The queue's wait music ({@code waitUrl}). */
+    public static final String HOLD = "/hold";
+
+    private VoiceWebhooks() {
+    }
+
+    /** The full path of one endpoint, e.g. {@code path(STATUS)} is {@code /twilio/voice/status}. */
+    public static String path(String endpoint) {
+        return ROOT + endpoint;
+    }
+}
