@@ -2,7 +2,18 @@ package io.switchboard.contract;
 
 import java.time.Instant;
 
-/** A call as every screen of the tenant sees it. */
+/**
+ * A call as every screen of the tenant sees it.
+ *
+ * @param agentId the agent holding the call (CLAIMED, CONNECTED); null otherwise
+ * @param slot the parking slot while PARKED, and while a retrieve of it waits for the agent to answer
+ * @param parkedBy who parked it, while it is parked or rings back after a park timeout
+ * @param ringReason why a RINGING call rings again: {@code park_timeout}, or why a claim was given back
+ *     ({@code agent_no_answer}, {@code claim_timeout}, …); null for a call ringing the first time
+ * @param offeredTo the one agent a RINGING call is offered to (the parker, at first, after a park timeout);
+ *     null when it is offered to every available agent
+ */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
-        Instant startedAt, Instant answeredAt, Instant parkedAt) {
+        Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
+        String offeredTo) {
 }

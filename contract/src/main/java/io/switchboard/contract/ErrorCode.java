@@ -14,6 +14,10 @@ public enum ErrorCode {
     NOT_YOUR_CALL,
     /** The agent is already on a call. */
     AGENT_BUSY,
+    /** Every slot of the parking lot is taken; the call stays connected. */
+    PARKING_FULL,
+    /** The call is not offered to this agent: they are away, offline or in wrap-up, or it rings back its parker. */
+    NOT_OFFERED,
     /** The agent is not known to the tenant or is deactivated. */
     UNKNOWN_AGENT,
     /** The frame could not be understood. */

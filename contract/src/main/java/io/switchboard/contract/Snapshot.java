@@ -6,9 +6,18 @@ import java.util.List;
  * The tenant's whole live picture as of {@code seq}: the first frame on every connection. The changes that
  * follow it start at {@code seq + 1}.
  */
-public record Snapshot(String type, long seq, List<Agent> agents, List<Call> calls) {
+public record Snapshot(String type, long seq, List<Agent> agents, List<Call> calls, boolean resync) {
 
+    /** The first snapshot of a connection. */
     public Snapshot(long seq, List<Agent> agents, List<Call> calls) {
-        this("snapshot", seq, agents, calls);
+        this("snapshot", seq, agents, calls, false);
+    }
+
+    /**
+     * A snapshot instead of the changes a resuming client asked for ({@code resync: true}): they are older than
+     * what the gateway keeps, or the client fell too far behind. The client replaces its whole picture.
+     */
+    public Snapshot resynced() {
+        return new Snapshot(type, seq, agents, calls, true);
     }
 }

@@ -14,6 +14,9 @@ public final class Topics {
     /** call-state (outbox) → every presence-gateway: the tenant's ordered changes ({@link StateChange}). */
     public static final String STATE_CHANGES = "switchboard.state-changes";
 
+    /** every presence-gateway → call-state: agents' WebSocket connections and gateway heartbeats ({@link PresenceReport}). */
+    public static final String PRESENCE = "switchboard.presence";
+
     private Topics() {
     }
 }

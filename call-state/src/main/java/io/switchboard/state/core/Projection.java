@@ -86,7 +86,7 @@ public final class Projection {
 
     public static Call view(CallRecord c) {
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), null, c.startedAt(), c.answeredAt(),
-                null);
+                null, null, null, null);
     }
 
     public static Agent view(AgentRecord a) {

@@ -64,7 +64,7 @@ public class ProjectionStore {
     private CallRecord findCall(Connection c, String tenantId, String callSid) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
-                       claimed_at, answered_at, claim_deadline
+                       claimed_at, answered_at, deadline
                 FROM active_calls WHERE call_sid = ? AND tenant_id = ?""")) {
             s.setString(1, callSid);
             s.setString(2, tenantId);
@@ -146,11 +146,11 @@ public class ProjectionStore {
     private void upsert(Connection c, CallRecord call) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
-                                          started_at, claimed_at, answered_at, claim_deadline)
+                                          started_at, claimed_at, answered_at, deadline)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
-                    answered_at = excluded.answered_at, claim_deadline = excluded.claim_deadline""")) {
+                    answered_at = excluded.answered_at, deadline = excluded.deadline""")) {
             s.setString(1, call.callSid());
             s.setString(2, call.tenantId());
             s.setString(3, call.from());
@@ -216,8 +216,8 @@ public class ProjectionStore {
     /** Claims whose deadline passed: (tenant, call) pairs, oldest first. */
     public List<String[]> expiredClaims(Connection c, Instant now, int limit) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT tenant_id, call_sid FROM active_calls WHERE claim_deadline <= ?
-                ORDER BY claim_deadline LIMIT ?""")) {
+                SELECT tenant_id, call_sid FROM active_calls WHERE deadline <= ?
+                ORDER BY deadline LIMIT ?""")) {
             s.setTimestamp(1, timestamp(now));
             s.setInt(2, limit);
             ResultSet rs = s.executeQuery();

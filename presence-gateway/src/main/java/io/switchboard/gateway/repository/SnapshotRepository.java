@@ -33,7 +33,8 @@ public class SnapshotRepository {
             SELECT id, name, presence, status, current_call_id, current_call_phone_number, current_call_answered_at
             FROM voip_users WHERE tenant_id = $1 AND active ORDER BY name, id""";
     private static final String CALLS = """
-            SELECT call_sid, from_number, to_number, state, agent_id, slot, started_at, answered_at, parked_at
+            SELECT call_sid, from_number, to_number, state, agent_id, slot, started_at, answered_at, parked_at,
+                   parked_by, ring_reason, offered_to
             FROM active_calls WHERE tenant_id = $1 ORDER BY started_at, call_sid""";
 
     private final Pool pool;
@@ -87,7 +88,8 @@ public class SnapshotRepository {
             calls.add(new Call(row.getString("call_sid"), row.getString("from_number"), row.getString("to_number"),
                     CallState.valueOf(row.getString("state")), row.getString("agent_id"), row.getInteger("slot"),
                     instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("answered_at")),
-                    instant(row.getOffsetDateTime("parked_at"))));
+                    instant(row.getOffsetDateTime("parked_at")), row.getString("parked_by"),
+                    row.getString("ring_reason"), row.getString("offered_to")));
         }
         return calls;
     }
