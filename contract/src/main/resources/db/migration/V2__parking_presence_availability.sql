@@ -52,7 +52,10 @@ CREATE TABLE agent_connections (
 CREATE INDEX agent_connections_by_agent ON agent_connections (tenant_id, agent_id);
 CREATE INDEX agent_connections_seen ON agent_connections (seen_at);
 
--- An agent's one stored deadline: offline after the grace (presence online, no connection left), or the end
--- of wrap-up (status wrap_up).
-ALTER TABLE voip_users ADD COLUMN deadline timestamptz;
-CREATE INDEX voip_users_deadline ON voip_users (deadline) WHERE deadline IS NOT NULL;
+-- An agent's stored deadlines: the end of wrap-up (status wrap_up), and going offline once the grace after
+-- their last connection closed is over (presence still online meanwhile).
+ALTER TABLE voip_users
+    ADD COLUMN wrap_up_until timestamptz,
+    ADD COLUMN offline_at    timestamptz;
+CREATE INDEX voip_users_wrap_up_until ON voip_users (wrap_up_until) WHERE wrap_up_until IS NOT NULL;
+CREATE INDEX voip_users_offline_at ON voip_users (offline_at) WHERE offline_at IS NOT NULL;

@@ -11,13 +11,16 @@ import io.switchboard.state.core.Input;
 import io.switchboard.state.core.Projection;
 import io.switchboard.state.core.Situation;
 import io.switchboard.state.outbox.OutboxRelay;
+import io.switchboard.state.persistence.ConnectionStore;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.OutboxRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one place where call state changes: in one transaction, lock the tenant, skip a redelivered record,
@@ -28,17 +31,21 @@ import java.util.List;
 public class CallDesk {
     private final AgroalDataSource dataSource;
     private final ProjectionStore store;
+    private final ConnectionStore connections;
     private final OutboxRelay relay;
     private final ObjectMapper json;
     private final CallDecider decider;
 
-    public CallDesk(AgroalDataSource dataSource, ProjectionStore store, OutboxRelay relay, ObjectMapper json,
-            CallStateConfig config) {
+    public CallDesk(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
+            OutboxRelay relay, ObjectMapper json, CallStateConfig config) {
         this.dataSource = dataSource;
         this.store = store;
+        this.connections = connections;
         this.relay = relay;
         this.json = json;
-        this.decider = new CallDecider(config.claim().ringTimeout().plus(config.claim().deadlineGrace()));
+        this.decider = new CallDecider(new CallDecider.Timing(
+                config.claim().ringTimeout().plus(config.claim().deadlineGrace()), config.parking().timeout(),
+                config.parking().parkerRingTime(), config.availability().wrapUp(), config.presence().offlineGrace()));
     }
 
     /** What one input came to. {@code duplicate}: the record was applied before; nothing was done now. */
@@ -51,29 +58,78 @@ public class CallDesk {
      * @param askingAgent the agent whose command this is, or null
      */
     public Outcome handle(String tenantId, String deliveryId, Input input, String askingAgent) throws SQLException {
+        return inTransaction(tenantId, (c, seq) -> {
+            if (deliveryId != null && !store.firstDelivery(c, deliveryId)) {
+                return null;
+            }
+            return decideAndStore(c, tenantId, seq, input, askingAgent);
+        });
+    }
+
+    /** Finds the agents a piece of work touched (their connections changed, say), inside the tenant's lock. */
+    public interface AgentsTouched {
+        Set<String> find(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code touch} and reviews every agent it returns ({@link Input.ReviewAgent}, counting their open
+     * connections), in one transaction: presence follows the connections it is computed from, atomically.
+     */
+    public void reviewAgents(String tenantId, AgentsTouched touch, Instant at) throws SQLException {
+        inTransaction(tenantId, (c, seq) -> {
+            long next = seq;
+            for (String agentId : touch.find(c)) {
+                int open = connections.openConnections(c, tenantId, agentId);
+                next = decideAndStore(c, tenantId, next, new Input.ReviewAgent(agentId, open, at), null).lastSeq;
+            }
+            return new Stored(Decision.NOTHING, next);
+        });
+    }
+
+    private interface Work {
+        /** @return the outcome, or null when the work was a redelivery */
+        Stored run(Connection c, long seq) throws SQLException;
+    }
+
+    /** @param lastSeq the tenant's seq after the work's changes */
+    private record Stored(Decision decision, long lastSeq) {
+    }
+
+    private Outcome inTransaction(String tenantId, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 long seq = store.lockTenant(c, tenantId);
-                if (deliveryId != null && !store.firstDelivery(c, deliveryId)) {
+                Stored stored = work.run(c, seq);
+                if (stored == null) {
                     c.rollback();
                     return Outcome.DUPLICATE;
                 }
-                Situation before = store.load(c, tenantId, input.callSid(), askingAgent);
-                Decision decision = decider.decide(input, before);
-                Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
-                store.save(c, before, applied.situation());
-                store.appendChanges(c, tenantId, rows(applied.changes()));
                 c.commit();
-                if (!applied.changes().isEmpty()) {
+                if (stored.lastSeq != seq) {
                     relay.wake();
                 }
-                return new Outcome(decision, false);
+                return new Outcome(stored.decision, false);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
+    }
+
+    private Stored decideAndStore(Connection c, String tenantId, long seq, Input input, String askingAgent)
+            throws SQLException {
+        String callSid = input instanceof Input.CallInput call ? call.callSid() : null;
+        String agentId = input instanceof Input.AgentInput agent ? agent.agentId() : askingAgent;
+        Situation before = store.load(c, tenantId, callSid, agentId, input instanceof Input.Park);
+        Decision decision = decider.decide(input, before);
+        Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
+        store.save(c, before, applied.situation());
+        if (before.call() != null) {
+            store.recordParking(c, before.call(), decision.facts());
+        }
+        store.appendChanges(c, tenantId, rows(applied.changes()));
+        return new Stored(decision, seq + applied.changes().size());
     }
 
     private List<OutboxRow> rows(List<StateChange> changes) {

@@ -13,8 +13,9 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out the Twilio actions of a stored decision. A failed connect is fed back to the decider
- * ({@link Input.ConnectFailed}) so the claim is given back instead of hanging until its deadline.
+ * Carries out the Twilio actions of a stored decision. A failed connect or park is fed back to the decider
+ * ({@link Input.ConnectFailed}, {@link Input.ParkFailed}): the claim is given back at once instead of at its
+ * deadline, and a call Twilio did not park goes back to its agent.
  */
 @ApplicationScoped
 public class TwilioActionRunner {
@@ -40,7 +41,10 @@ public class TwilioActionRunner {
                 LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", action.getClass().getSimpleName(),
                         action.callSid(), tenantId, e.getMessage());
                 if (action instanceof TwilioAction.ConnectToAgent connect) {
-                    giveBack(tenantId, connect, gone);
+                    feedBack(tenantId, new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone,
+                            clock.instant()));
+                } else if (action instanceof TwilioAction.ParkCaller park) {
+                    feedBack(tenantId, new Input.ParkFailed(park.callSid(), park.agentId(), gone, clock.instant()));
                 }
                 return Optional.of(gone ? "The caller has already hung up."
                         : "Twilio did not take the request; nothing changed. Try again in a moment.");
@@ -49,22 +53,24 @@ public class TwilioActionRunner {
         return Optional.empty();
     }
 
-    private void giveBack(String tenantId, TwilioAction.ConnectToAgent connect, boolean gone) {
+    private void feedBack(String tenantId, Input.CallInput failure) {
         try {
-            desk.handle(tenantId, null,
-                    new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant()), null);
+            desk.handle(tenantId, null, failure, null);
         } catch (SQLException e) {
-            // Not lost: the claim's stored deadline gives the call back to everyone.
-            LOG.warnf("Claim of call %s not given back yet (its deadline will): %s", connect.callSid(),
+            // A failed connect is not lost: the claim's stored deadline gives the call back. A failed park is:
+            // the call shows parked while the agent still talks; say so loudly.
+            LOG.errorf("%s for call %s not stored: %s", failure.getClass().getSimpleName(), failure.callSid(),
                     e.getMessage());
         }
     }
 
     private void perform(String tenantId, TwilioAction action) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
-            twilio.connectToAgent(tenantId, connect.callSid(), connect.agentId());
-        } else if (action instanceof TwilioAction.ReturnToQueue back) {
-            twilio.returnToQueue(tenantId, back.callSid());
+            twilio.connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.fromParkingLot());
+        } else if (action instanceof TwilioAction.HoldCaller hold) {
+            twilio.hold(tenantId, hold.callSid(), hold.inParkingLot());
+        } else if (action instanceof TwilioAction.ParkCaller park) {
+            twilio.hold(tenantId, park.callSid(), true);
         } else if (action instanceof TwilioAction.EndCall end) {
             twilio.endCall(end.callSid());
         }

@@ -15,7 +15,21 @@ public final class VoiceWebhooks {
     /** The queue's wait music ({@code waitUrl}). */
     public static final String HOLD = "/hold";
 
+    /**
+     * Query parameter of the {@code <Dial action>} URL: {@code parked=true} when the caller was retrieved from the
+     * parking lot, so an unanswered retrieve puts them back on hold there rather than in the ringing queue.
+     */
+    public static final String PARKED = "parked";
+
     private VoiceWebhooks() {
+    }
+
+    /**
+     * The Twilio queue a tenant's callers wait in: named after the tenant while ringing, and after its parking lot
+     * while parked. Twilio only holds them there; which call rings or sits in which slot is call-state's.
+     */
+    public static String queue(String tenantId, boolean parked) {
+        return parked ? tenantId + "-parking" : tenantId;
     }
 
     /** The full path of one endpoint, e.g. {@code path(STATUS)} is {@code /twilio/voice/status}. */

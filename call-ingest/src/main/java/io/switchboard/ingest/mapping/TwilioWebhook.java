@@ -1,5 +1,6 @@
 package io.switchboard.ingest.mapping;
 
+import io.switchboard.contract.VoiceWebhooks;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -9,6 +10,7 @@ import org.jboss.resteasy.reactive.RestQuery;
  * required depends on the endpoint, and {@link TwilioEvents} says so with a 400.
  *
  * @param tenant the {@code tenant} query parameter call-state puts in the URLs it gives Twilio
+ * @param parked the {@code parked} query parameter of a {@code <Dial action>}: the caller came from the parking lot
  * @param idempotencyToken Twilio's {@code I-Twilio-Idempotency-Token} header, the same on every retry
  */
 public record TwilioWebhook(
@@ -23,6 +25,7 @@ public record TwilioWebhook(
         @RestForm(DIAL_CALL_SID) String dialCallSid,
         @RestForm(DIAL_CALL_STATUS) String dialCallStatus,
         @RestQuery(TENANT) String tenant,
+        @RestQuery(VoiceWebhooks.PARKED) boolean parked,
         @RestHeader(IDEMPOTENCY_TOKEN) String idempotencyToken) {
 
     public static final String CALL_SID = "CallSid";

@@ -85,7 +85,7 @@ public class TwilioVoiceResource {
                 .map(tenantId -> {
                     DialEnded event = TwilioEvents.dialEnded(webhook, tenantId, receivedAt);
                     return publishThenAnswer(Endpoint.DIAL_ENDED, event,
-                            twiml.afterDial(tenantId, event.dialCallStatus()));
+                            twiml.afterDial(tenantId, event.dialCallStatus(), webhook.parked()));
                 })
                 // Without a tenant there is no queue to send the caller back to.
                 .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.DIAL_ENDED, webhook, twiml.hangup()))));

@@ -35,18 +35,25 @@ public class TwimlAnswers {
         this.hold = new VoiceResponse.Builder().play(new Play.Builder(holdAudioUrl).loop(0).build()).build().toXml();
     }
 
-    /** The caller waits in the tenant's queue (named after the tenant) until call-state redirects the call. */
+    /** The caller waits in the tenant's queue until call-state redirects the call. */
     public String enqueue(String tenantId) {
+        return enqueue(tenantId, false);
+    }
+
+    private String enqueue(String tenantId, boolean parked) {
         return new VoiceResponse.Builder()
-                .enqueue(new Enqueue.Builder(tenantId).waitUrl(holdUrl).build())
+                .enqueue(new Enqueue.Builder(VoiceWebhooks.queue(tenantId, parked)).waitUrl(holdUrl).build())
                 .build().toXml();
     }
 
-    /** After the {@code <Dial>} to an agent: hang up once a conversation took place, otherwise wait again. */
-    public String afterDial(String tenantId, TwilioCallStatus dialCallStatus) {
+    /**
+     * After the {@code <Dial>} to an agent: hang up once a conversation took place, otherwise wait again — in the
+     * parking lot if the caller was being retrieved from it.
+     */
+    public String afterDial(String tenantId, TwilioCallStatus dialCallStatus, boolean parked) {
         return dialCallStatus == TwilioCallStatus.COMPLETED || dialCallStatus == TwilioCallStatus.ANSWERED
                 ? hangup
-                : enqueue(tenantId);
+                : enqueue(tenantId, parked);
     }
 
     public String reject() {

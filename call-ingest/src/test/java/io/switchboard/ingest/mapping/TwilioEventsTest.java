@@ -36,7 +36,7 @@ class TwilioEventsTest {
 
         TwilioWebhook build() {
             return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
-                    timestamp, dialCallSid, dialCallStatus, tenant, idempotencyToken);
+                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken);
         }
     }
 

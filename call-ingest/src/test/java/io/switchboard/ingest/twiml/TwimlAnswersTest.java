@@ -24,12 +24,18 @@ class TwimlAnswersTest {
     @Test
     void afterAConversationTheCallerIsHungUpOtherwiseQueuedAgain() {
         String hangup = XML + "<Response><Hangup/></Response>";
-        assertThat(twiml.afterDial("acme", TwilioCallStatus.COMPLETED)).isEqualTo(hangup);
-        assertThat(twiml.afterDial("acme", TwilioCallStatus.ANSWERED)).isEqualTo(hangup);
+        assertThat(twiml.afterDial("acme", TwilioCallStatus.COMPLETED, false)).isEqualTo(hangup);
+        assertThat(twiml.afterDial("acme", TwilioCallStatus.ANSWERED, true)).isEqualTo(hangup);
         for (TwilioCallStatus unanswered : new TwilioCallStatus[] {TwilioCallStatus.NO_ANSWER, TwilioCallStatus.BUSY,
                 TwilioCallStatus.FAILED, TwilioCallStatus.CANCELED}) {
-            assertThat(twiml.afterDial("acme", unanswered)).isEqualTo(twiml.enqueue("acme"));
+            assertThat(twiml.afterDial("acme", unanswered, false)).isEqualTo(twiml.enqueue("acme"));
         }
+    }
+
+    @Test
+    void anUnansweredRetrieveWaitsInTheParkingLotAgain() {
+        assertThat(twiml.afterDial("acme", TwilioCallStatus.NO_ANSWER, true)).isEqualTo(XML
+                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold\">acme-parking</Enqueue></Response>");
     }
 
     @Test

@@ -14,6 +14,12 @@ public interface CallStateConfig {
 
     Claim claim();
 
+    Parking parking();
+
+    Availability availability();
+
+    Presence presence();
+
     Outbox outbox();
 
     /**
@@ -46,6 +52,35 @@ public interface CallStateConfig {
          */
         @WithDefault("5s")
         Duration deadlineGrace();
+    }
+
+    interface Parking {
+        /** How long a call waits in its slot before it rings back (the parker first). */
+        @WithDefault("120s")
+        Duration timeout();
+
+        /** How long a ring-back rings the parker alone before every available agent is offered the call. */
+        @WithDefault("15s")
+        Duration parkerRingTime();
+    }
+
+    interface Availability {
+        /** How long an agent is in wrap-up after a call they talked on (or parked); 0 for none. */
+        @WithDefault("30s")
+        Duration wrapUp();
+    }
+
+    interface Presence {
+        /** How long an agent stays online after their last connection closed: a reload is not a departure. */
+        @WithDefault("10s")
+        Duration offlineGrace();
+
+        /**
+         * How long a gateway's connections count without its heartbeat: a gateway that died takes its agents
+         * offline after this (and the grace), unless they reconnect elsewhere.
+         */
+        @WithDefault("30s")
+        Duration ttl();
     }
 
     interface Outbox {

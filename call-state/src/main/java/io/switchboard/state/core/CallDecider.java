@@ -1,51 +1,87 @@
 package io.switchboard.state.core;
 
+import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.CallState;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Presence;
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.state.core.Fact.AgentUpdated;
+import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.OfferWidened;
+import io.switchboard.state.core.Fact.ParkTimedOut;
+import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
- * Decides what an input means for one call: pure, no I/O, the same answer for the same input and situation.
- * The shell loads the situation under the tenant's lock, asks here, and stores the answer.
+ * Decides what an input means: pure, no I/O, the same answer for the same input and situation. The shell loads
+ * the situation under the tenant's lock, asks here, and stores the answer.
  *
- * <p>Life of a call: RINGING → CLAIMED (first claim wins) → CONNECTED (the agent's leg answered) → ENDED.
- * An unanswered claim goes back to RINGING. ENDED is terminal: late, repeated or reordered callbacks never
- * bring a call back, and a decision that changes nothing is {@link Decision#NOTHING}.
+ * <p>Life of a call: RINGING → CLAIMED (first claim wins) → CONNECTED (the agent's leg answered) → ENDED; a
+ * connected call may be PARKED in a slot, from where a retrieve claims it again or its timeout rings it back
+ * (the parker first, then everyone). An unanswered claim goes back to RINGING, an unanswered retrieve back to its
+ * slot. ENDED is terminal: late, repeated or reordered callbacks never bring a call back, and a decision that
+ * changes nothing is {@link Decision#NOTHING}.
+ *
+ * <p>Life of an agent: online while any gateway reports a connection of theirs, offline a grace period after the
+ * last one closed; available or away as they say, busy on a call, in wrap-up for a while after one.
  */
 public final class CallDecider {
-    private final Duration claimTimeout;
 
-    /** @param claimTimeout how long a claim may wait for the agent's leg to be answered */
-    public CallDecider(Duration claimTimeout) {
-        this.claimTimeout = claimTimeout;
+    /**
+     * @param claimTimeout how long a claim may wait for the agent's leg to be answered
+     * @param parkTimeout how long a call waits in its slot before it rings back
+     * @param parkerRingTime how long a ring-back is offered to the parker alone (zero: to everyone at once)
+     * @param wrapUp how long an agent is in wrap-up after a call (zero: available at once)
+     * @param offlineGrace how long an agent stays online after their last connection closed
+     */
+    public record Timing(Duration claimTimeout, Duration parkTimeout, Duration parkerRingTime, Duration wrapUp,
+            Duration offlineGrace) {
+    }
+
+    private final Timing timing;
+
+    public CallDecider(Timing timing) {
+        this.timing = timing;
     }
 
     public Decision decide(Input input, Situation situation) {
         if (input instanceof Input.RingIncoming ring) {
             return ring(ring, situation);
         } else if (input instanceof Input.Claim claim) {
-            return claim(claim, situation);
+            return take(claim.agentId(), claim.at(), situation, false);
+        } else if (input instanceof Input.Retrieve retrieve) {
+            return take(retrieve.agentId(), retrieve.at(), situation, true);
         } else if (input instanceof Input.Hangup hangup) {
             return hangup(hangup, situation);
+        } else if (input instanceof Input.Park park) {
+            return park(park, situation);
         } else if (input instanceof Input.CallerLegStatus status) {
             return callerLeg(status, situation);
         } else if (input instanceof Input.AgentLegStatus status) {
             return agentLeg(status, situation);
         } else if (input instanceof Input.DialEnded dialEnded) {
             return dialEnded(dialEnded, situation);
-        } else if (input instanceof Input.ClaimExpired expired) {
-            return claimExpired(expired, situation);
+        } else if (input instanceof Input.DeadlinePassed passed) {
+            return deadlinePassed(passed, situation);
         } else if (input instanceof Input.ConnectFailed failed) {
             return connectFailed(failed, situation);
+        } else if (input instanceof Input.ParkFailed failed) {
+            return parkFailed(failed, situation);
+        } else if (input instanceof Input.SetStatus status) {
+            return setStatus(status, situation);
+        } else if (input instanceof Input.ReviewAgent review) {
+            return review(review, situation);
         }
         throw new IllegalArgumentException("No rule for " + input);
     }
@@ -58,35 +94,49 @@ public final class CallDecider {
                 ring.at())));
     }
 
-    private Decision claim(Input.Claim claim, Situation s) {
+    /** A claim of a ringing call or a retrieve of a parked one: the first wins, in the tenant's order. */
+    private Decision take(String agentId, Instant at, Situation s, boolean retrieve) {
         CallRecord call = s.call();
         if (call == null) {
             return Decision.reject(ErrorCode.CALL_NOT_FOUND, s.ended()
                     ? "This call is over: the caller hung up or it was answered and finished."
                     : "No such call. Refresh your list of calls.");
         }
-        AgentRecord agent = s.agent(claim.agentId()).filter(AgentRecord::active).orElse(null);
+        AgentRecord agent = s.agent(agentId).filter(AgentRecord::active).orElse(null);
         if (agent == null) {
             return Decision.reject(ErrorCode.UNKNOWN_AGENT,
-                    "Agent " + claim.agentId() + " is not an active agent of this call center.");
+                    "Agent " + agentId + " is not an active agent of this call center.");
         }
         if (call.heldBy(agent.id())) {
             return Decision.NOTHING; // the same agent clicked twice: the claim stands
         }
         if (call.state() == CallState.CLAIMED || call.state() == CallState.CONNECTED) {
-            String winner = s.agent(call.agentId()).map(AgentRecord::name).orElse(call.agentId());
-            return Decision.reject(ErrorCode.ALREADY_CLAIMED, winner + " answered this call first.");
-        }
-        if (call.state() != CallState.RINGING) {
-            return Decision.reject(ErrorCode.INVALID_STATE,
-                    "This call is " + call.state().name().toLowerCase(Locale.ROOT) + ", not ringing: it cannot be claimed.");
+            String winner = nameOf(call.agentId(), s);
+            return Decision.reject(ErrorCode.ALREADY_CLAIMED, call.slot() != null
+                    ? winner + " retrieved this call first." : winner + " answered this call first.");
         }
         if (agent.onACall()) {
             return Decision.reject(ErrorCode.AGENT_BUSY, "You are already on a call; finish it before taking another.");
         }
-        return Decision.of(
-                List.of(new CallClaimed(call.callSid(), agent.id(), claim.at(), claim.at().plus(claimTimeout))),
-                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id())));
+        if (call.state() == CallState.RINGING) {
+            if (call.offeredTo() != null && !call.offeredTo().equals(agent.id())) {
+                return Decision.reject(ErrorCode.NOT_OFFERED, "This call rings back " + nameOf(call.offeredTo(), s)
+                        + ", who parked it; it is offered to everyone if they don't answer.");
+            }
+            if (call.offeredTo() == null && !agent.available()) {
+                return Decision.reject(ErrorCode.NOT_OFFERED, (agent.status() == AgentStatus.WRAP_UP
+                        ? "You are wrapping up your last call" : "You are away")
+                        + ": set yourself available to take calls.");
+            }
+        } else if (call.state() != CallState.PARKED) {
+            return Decision.reject(ErrorCode.INVALID_STATE, "This call is " + lower(call.state())
+                    + ": it cannot be " + (retrieve ? "retrieved." : "claimed."));
+        }
+        // A ringing call may be "retrieved" (its park timeout rang it back as the agent clicked) and a parked one
+        // "claimed": either way the agent wants the call, and it is free for them.
+        boolean fromParkingLot = call.state() == CallState.PARKED;
+        return Decision.of(List.of(new CallClaimed(call.callSid(), agent.id(), at, at.plus(timing.claimTimeout()))),
+                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot)));
     }
 
     private Decision hangup(Input.Hangup hangup, Situation s) {
@@ -101,35 +151,59 @@ public final class CallDecider {
         return new Decision(List.of(), List.of(new TwilioAction.EndCall(call.callSid())), null);
     }
 
+    private Decision park(Input.Park park, Situation s) {
+        CallRecord call = s.call();
+        if (call == null) {
+            return Decision.reject(ErrorCode.CALL_NOT_FOUND, "This call is already over.");
+        }
+        if (!call.heldBy(park.agentId())) {
+            return Decision.reject(ErrorCode.NOT_YOUR_CALL, "Only the agent on a call can park it.");
+        }
+        if (call.state() != CallState.CONNECTED) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is " + lower(call.state()) + ": it can be parked once you are talking.");
+        }
+        ParkingLot lot = s.lot();
+        OptionalInt slot = lot.freeSlot();
+        if (slot.isEmpty()) {
+            return Decision.reject(ErrorCode.PARKING_FULL, "All parking slots (" + lot.first() + "–" + lot.last()
+                    + ") are taken; the call stays with you.");
+        }
+        return Decision.of(
+                List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), park.at(),
+                        park.at().plus(timing.parkTimeout()), wrapUpUntil(park.at()))),
+                List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId())));
+    }
+
     private Decision callerLeg(Input.CallerLegStatus status, Situation s) {
         if (!status.status().isFinal()) {
             return Decision.NOTHING;
         }
         CallRecord call = s.call();
         String reason = status.status() == TwilioCallStatus.COMPLETED || status.status() == TwilioCallStatus.CANCELED
-                ? (call == null || call.offered() ? "caller_hangup" : "completed")
+                ? (call == null || call.state() != CallState.CONNECTED ? "caller_hangup" : "completed")
                 : status.status().wire();
         if (call == null) {
             return s.ended() ? Decision.NOTHING
                     : Decision.of(new UnseenCallEnded(status.callSid(), status.from(), status.to(), reason, status.at()));
         }
-        return Decision.of(new CallEnded(call.callSid(), reason, status.at()));
+        return Decision.of(ended(call, reason, status.at()));
     }
 
     private Decision agentLeg(Input.AgentLegStatus status, Situation s) {
         CallRecord call = s.call();
         if (call == null || !call.heldBy(status.agentId())) {
-            return Decision.NOTHING; // a leg of a claim that is already given back, or of a call that is over
+            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of a call that is over
         }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
             return Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CLAIMED) {
-            return Decision.of(new ClaimReleased(call.callSid(), call.agentId(), "agent_" + reasonOf(status.status())));
+            return Decision.of(giveBack(call, "agent_" + reasonOf(status.status()), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
             // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
-            return Decision.of(new CallEnded(call.callSid(), "completed", status.at()));
+            return Decision.of(ended(call, "completed", status.at()));
         }
         return Decision.NOTHING;
     }
@@ -141,24 +215,38 @@ public final class CallDecider {
         }
         boolean talked = dial.status() == TwilioCallStatus.COMPLETED || dial.status() == TwilioCallStatus.ANSWERED;
         if (call.state() == CallState.CLAIMED && !talked) {
-            return Decision.of(new ClaimReleased(call.callSid(), call.agentId(), "agent_" + reasonOf(dial.status())));
+            return Decision.of(giveBack(call, "agent_" + reasonOf(dial.status()), dial.at()));
         }
         if (call.state() == CallState.CONNECTED && dial.status() == TwilioCallStatus.COMPLETED) {
-            return Decision.of(new CallEnded(call.callSid(), "completed", dial.at()));
+            return Decision.of(ended(call, "completed", dial.at()));
         }
         return Decision.NOTHING;
     }
 
-    private Decision claimExpired(Input.ClaimExpired expired, Situation s) {
+    private Decision deadlinePassed(Input.DeadlinePassed passed, Situation s) {
         CallRecord call = s.call();
-        if (call == null || call.state() != CallState.CLAIMED || call.claimDeadline() == null
-                || call.claimDeadline().isAfter(expired.at())) {
-            return Decision.NOTHING; // answered, given back or ended meanwhile
+        if (call == null || call.deadline() == null || call.deadline().isAfter(passed.at())) {
+            return Decision.NOTHING; // answered, retrieved, given back or ended meanwhile
         }
-        // Twilio's own <Dial timeout> should have ended the attempt; its callback is lost or late, so take the
-        // caller back from the agent's leg ourselves.
-        return Decision.of(List.of(new ClaimReleased(call.callSid(), call.agentId(), "claim_timeout")),
-                List.of(new TwilioAction.ReturnToQueue(call.callSid())));
+        if (call.state() == CallState.CLAIMED) {
+            // Twilio's own <Dial timeout> should have ended the attempt; its callback is lost or late, so take the
+            // caller back from the agent's leg ourselves.
+            return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())),
+                    List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
+        }
+        if (call.state() == CallState.PARKED) {
+            // The caller stays on hold where they are; only who is asked to take them changes.
+            AgentRecord parker = s.agent(call.parkedBy()).orElse(null);
+            boolean parkerFirst = !timing.parkerRingTime().isZero() && parker != null && parker.available()
+                    && parker.presence() == Presence.ONLINE;
+            return Decision.of(parkerFirst
+                    ? new ParkTimedOut(call.callSid(), parker.id(), passed.at().plus(timing.parkerRingTime()))
+                    : new ParkTimedOut(call.callSid(), null, null));
+        }
+        if (call.state() == CallState.RINGING && call.offeredTo() != null) {
+            return Decision.of(new OfferWidened(call.callSid()));
+        }
+        return Decision.NOTHING;
     }
 
     private Decision connectFailed(Input.ConnectFailed failed, Situation s) {
@@ -167,8 +255,89 @@ public final class CallDecider {
             return Decision.NOTHING;
         }
         return failed.callGone()
-                ? Decision.of(new CallEnded(call.callSid(), "caller_hangup", failed.at()))
-                : Decision.of(new ClaimReleased(call.callSid(), call.agentId(), "connect_failed"));
+                ? Decision.of(ended(call, "caller_hangup", failed.at()))
+                : Decision.of(giveBack(call, "connect_failed", failed.at()));
+    }
+
+    private Decision parkFailed(Input.ParkFailed failed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || call.state() != CallState.PARKED || !failed.agentId().equals(call.parkedBy())) {
+            return Decision.NOTHING; // retrieved or ended meanwhile
+        }
+        if (failed.callGone()) {
+            return Decision.of(ended(call, "caller_hangup", failed.at()));
+        }
+        boolean parkerFree = s.agent(failed.agentId()).map(a -> !a.onACall()).orElse(false);
+        return parkerFree ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
+    }
+
+    private Decision setStatus(Input.SetStatus set, Situation s) {
+        AgentRecord agent = s.agent(set.agentId()).filter(AgentRecord::active).orElse(null);
+        if (agent == null) {
+            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
+                    "Agent " + set.agentId() + " is not an active agent of this call center.");
+        }
+        if (set.status() != AgentStatus.AVAILABLE && set.status() != AgentStatus.AWAY) {
+            return Decision.reject(ErrorCode.BAD_REQUEST,
+                    "Set yourself available or away; busy and wrap-up follow from calls.");
+        }
+        if (agent.onACall()) {
+            return Decision.reject(ErrorCode.AGENT_BUSY, "You are on a call; set your status once it is over.");
+        }
+        if (agent.status() == set.status()) {
+            return Decision.NOTHING;
+        }
+        // Setting a status ends wrap-up early: the agent says they are done.
+        return Decision.of(new AgentUpdated(agent.withStatus(set.status())));
+    }
+
+    private Decision review(Input.ReviewAgent review, Situation s) {
+        AgentRecord before = s.agent(review.agentId()).orElse(null);
+        if (before == null) {
+            return Decision.NOTHING;
+        }
+        AgentRecord after = before;
+        Instant now = review.at();
+        if (review.openConnections() > 0) {
+            after = after.withPresence(Presence.ONLINE, null);
+        } else if (after.presence() == Presence.ONLINE) {
+            if (after.offlineAt() == null && !timing.offlineGrace().isZero()) {
+                // A reload or a network blip closes the last tab for a moment: don't flicker offline for it.
+                after = after.withPresence(Presence.ONLINE, now.plus(timing.offlineGrace()));
+            } else if (after.offlineAt() == null || !after.offlineAt().isAfter(now)) {
+                after = after.withPresence(Presence.OFFLINE, null);
+            }
+        }
+        if (after.status() == AgentStatus.WRAP_UP && after.wrapUpUntil() != null
+                && !after.wrapUpUntil().isAfter(now)) {
+            after = after.withStatus(AgentStatus.AVAILABLE);
+        }
+        return after.equals(before) ? Decision.NOTHING : Decision.of(new AgentUpdated(after));
+    }
+
+    /** An unanswered claim rings everyone again; an unanswered retrieve waits in its slot again. */
+    private Fact giveBack(CallRecord call, String reason, Instant at) {
+        return call.slot() != null
+                ? new BackInSlot(call.callSid(), call.agentId(), at.plus(timing.parkTimeout()))
+                : new ClaimReleased(call.callSid(), call.agentId(), reason);
+    }
+
+    /** The agent who talked on the call wraps up; one whose phone only rang does not. */
+    private CallEnded ended(CallRecord call, String reason, Instant at) {
+        return new CallEnded(call.callSid(), reason, at,
+                call.state() == CallState.CONNECTED ? wrapUpUntil(at) : null);
+    }
+
+    private Instant wrapUpUntil(Instant at) {
+        return timing.wrapUp().isZero() ? null : at.plus(timing.wrapUp());
+    }
+
+    private static String nameOf(String agentId, Situation s) {
+        return s.agent(agentId).map(AgentRecord::name).orElse(agentId);
+    }
+
+    private static String lower(CallState state) {
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     private static String reasonOf(TwilioCallStatus status) {

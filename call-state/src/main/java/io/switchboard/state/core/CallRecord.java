@@ -4,39 +4,85 @@ import io.switchboard.contract.CallState;
 import java.time.Instant;
 
 /**
- * A call that is not over, as call-state keeps it. {@code agentId} is set while an agent holds the call
- * (CLAIMED or CONNECTED); {@code claimDeadline} while a claim waits for the agent's leg to be answered.
+ * A call that is not over, as call-state keeps it.
+ *
+ * @param agentId the agent holding the call while CLAIMED or CONNECTED
+ * @param deadline the call's one stored timer, meaning what the state says: CLAIMED — the claim is given back;
+ *     PARKED — the park timeout rings the parker back; RINGING with {@code offeredTo} — the ring-back widens to
+ *     every available agent
+ * @param slot the parking slot while PARKED, kept while a retrieve waits for the agent to answer
+ * @param parkedBy who parked the call; kept while it rings back after a park timeout
+ * @param ringReason why a RINGING call rings again (null the first time)
+ * @param offeredTo the one agent a RINGING call is offered to, or null for every available agent
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
-        String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant claimDeadline,
-        Instant endedAt, String endReason) {
+        String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
+        Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason) {
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
-        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null, null);
+        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
+                null, null, null, null, null, null);
     }
 
-    CallRecord claimedBy(String agent, Instant at, Instant deadline) {
+    static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
+                null, null, null, null, at, reason);
+    }
+
+    /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
+    CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                deadline, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null);
     }
 
-    CallRecord released() {
-        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null, null, null);
+    /** The claim is given back: the call rings every available agent again, saying why. */
+    CallRecord released(String reason) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
+                null, null, parkedBy, reason, null, null, null);
     }
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null);
+                at, null, null, null, null, null, null, null, null);
+    }
+
+    /** In a slot; the parker's leg is remembered in case Twilio refuses the park and the call goes back to them. */
+    CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null);
+    }
+
+    /** Twilio refused the park: the parker is still talking to the caller. */
+    CallRecord unparked() {
+        return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
+                null, answeredAt, null, null, null, null, null, null, null, null);
+    }
+
+    /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
+    CallRecord backInSlot(Instant parkDeadline) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, answeredAt,
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null);
+    }
+
+    /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
+    CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null);
+    }
+
+    CallRecord offeredToEveryone() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, at, reason);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason);
     }
 
     /** Rings, or is claimed but not yet answered: screens still show it as an offer. */
     boolean offered() {
-        return state == CallState.RINGING || state == CallState.CLAIMED;
+        return state == CallState.RINGING || (state == CallState.CLAIMED && slot == null);
     }
 
     boolean heldBy(String agent) {

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record Decision(List<Fact> facts, List<TwilioAction> actions, Rejection rejection) {
 
-    static final Decision NOTHING = new Decision(List.of(), List.of(), null);
+    public static final Decision NOTHING = new Decision(List.of(), List.of(), null);
 
     static Decision of(List<Fact> facts, List<TwilioAction> actions) {
         return new Decision(facts, actions, null);

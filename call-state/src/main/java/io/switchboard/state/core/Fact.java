@@ -5,26 +5,50 @@ import java.time.Instant;
 /** What the decider decided happened. Facts change the projection and become the screens' changes. */
 public sealed interface Fact {
 
-    String callSid();
-
     record CallRang(CallRecord call) implements Fact {
-        @Override
-        public String callSid() {
-            return call.callSid();
-        }
     }
 
+    /** An agent claimed a ringing call, or retrieved a parked one; it is theirs once their leg answers. */
     record CallClaimed(String callSid, String agentId, Instant at, Instant deadline) implements Fact {
     }
 
-    /** The claim is given back and the call rings again. */
+    /** The claim is given back and the call rings again, saying why. */
     record ClaimReleased(String callSid, String agentId, String reason) implements Fact {
+    }
+
+    /** A retrieve went unanswered: the call waits in its slot again, its park timeout counted from now. */
+    record BackInSlot(String callSid, String agentId, Instant deadline) implements Fact {
     }
 
     record CallConnected(String callSid, String agentId, String legSid, Instant at) implements Fact {
     }
 
-    record CallEnded(String callSid, String reason, Instant at) implements Fact {
+    /**
+     * The agent on the call parked it in {@code slot}; it rings back at {@code deadline}.
+     *
+     * @param wrapUpUntil the parker's wrap-up end, or null when they are available at once
+     */
+    record CallParked(String callSid, String agentId, int slot, Instant at, Instant deadline, Instant wrapUpUntil)
+            implements Fact {
+    }
+
+    /** Twilio refused the park: the call is the parker's again. */
+    record ParkUndone(String callSid, String agentId) implements Fact {
+    }
+
+    /**
+     * Nobody retrieved the call in time: it rings again, first for {@code offeredTo} (the parker) until
+     * {@code widenAt}, or at once for everyone when {@code offeredTo} is null.
+     */
+    record ParkTimedOut(String callSid, String offeredTo, Instant widenAt) implements Fact {
+    }
+
+    /** The parker did not take the ring-back in time: every available agent is offered the call now. */
+    record OfferWidened(String callSid) implements Fact {
+    }
+
+    /** @param wrapUpUntil the wrap-up end of the agent who talked on the call, or null */
+    record CallEnded(String callSid, String reason, Instant at, Instant wrapUpUntil) implements Fact {
     }
 
     /**
@@ -32,5 +56,9 @@ public sealed interface Fact {
      * incoming event cannot bring it back.
      */
     record UnseenCallEnded(String callSid, String from, String to, String reason, Instant at) implements Fact {
+    }
+
+    /** The agent's presence, status or deadlines changed (not through a call). */
+    record AgentUpdated(AgentRecord agent) implements Fact {
     }
 }

@@ -1,39 +1,59 @@
 package io.switchboard.state.core;
 
+import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.TwilioCallStatus;
 import java.time.Instant;
 
-/** Everything that can ask the decider for a decision: Twilio's webhooks, agents' commands, timers. */
+/**
+ * Everything that can ask the decider for a decision: Twilio's webhooks, agents' commands, timers, presence.
+ * A call's inputs name the call; an agent's inputs ({@link AgentInput}) name the agent.
+ */
 public sealed interface Input {
 
-    String callSid();
+    /** An input about one call. */
+    sealed interface CallInput extends Input {
+        String callSid();
+    }
+
+    /** An input about one agent, not about a call. */
+    sealed interface AgentInput extends Input {
+        String agentId();
+    }
 
     /** A caller is on hold in the tenant's queue. */
-    record RingIncoming(String callSid, String from, String to, Instant at) implements Input {
+    record RingIncoming(String callSid, String from, String to, Instant at) implements CallInput {
     }
 
-    record Claim(String callSid, String agentId, Instant at) implements Input {
+    record Claim(String callSid, String agentId, Instant at) implements CallInput {
     }
 
-    record Hangup(String callSid, String agentId) implements Input {
+    record Hangup(String callSid, String agentId) implements CallInput {
+    }
+
+    /** The agent on the call puts the caller in the parking lot. */
+    record Park(String callSid, String agentId, Instant at) implements CallInput {
+    }
+
+    /** An agent takes a parked call: a claim of a call waiting in a slot. */
+    record Retrieve(String callSid, String agentId, Instant at) implements CallInput {
     }
 
     /** A status callback of the caller's own call. */
     record CallerLegStatus(String callSid, String from, String to, TwilioCallStatus status, Instant at)
-            implements Input {
+            implements CallInput {
     }
 
     /** A status callback of the leg that rings an agent's client. */
     record AgentLegStatus(String callSid, String legSid, String agentId, TwilioCallStatus status, Instant at)
-            implements Input {
+            implements CallInput {
     }
 
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */
-    record DialEnded(String callSid, TwilioCallStatus status, Instant at) implements Input {
+    record DialEnded(String callSid, TwilioCallStatus status, Instant at) implements CallInput {
     }
 
-    /** A claim's stored deadline passed without the agent's leg being answered. */
-    record ClaimExpired(String callSid, Instant at) implements Input {
+    /** The call's stored deadline passed (claim, park timeout or ring-back, depending on its state). */
+    record DeadlinePassed(String callSid, Instant at) implements CallInput {
     }
 
     /**
@@ -41,6 +61,23 @@ public sealed interface Input {
      *
      * @param callGone Twilio said the call is over or unknown: the caller left
      */
-    record ConnectFailed(String callSid, String agentId, boolean callGone, Instant at) implements Input {
+    record ConnectFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
+    }
+
+    /** Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it. */
+    record ParkFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
+    }
+
+    /** The agent sets themselves {@code available} or {@code away}. */
+    record SetStatus(String agentId, AgentStatus status, Instant at) implements AgentInput {
+    }
+
+    /**
+     * Something about the agent may have changed: their connections (a tab opened or closed, a gateway died) or
+     * one of their deadlines (wrap-up, offline grace) passed.
+     *
+     * @param openConnections the agent's connections on all live gateways now
+     */
+    record ReviewAgent(String agentId, int openConnections, Instant at) implements AgentInput {
     }
 }

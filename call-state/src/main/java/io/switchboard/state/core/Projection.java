@@ -2,14 +2,19 @@ package io.switchboard.state.core;
 
 import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
-import io.switchboard.contract.CallState;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
+import io.switchboard.state.core.Fact.AgentUpdated;
+import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.OfferWidened;
+import io.switchboard.state.core.Fact.ParkTimedOut;
+import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,56 +42,85 @@ public final class Projection {
     }
 
     private static Situation apply(Situation s, Fact fact, Changes out) {
+        CallRecord call = s.call();
         if (fact instanceof CallRang rang) {
             s = s.with(rang.call());
             out.call(s.call());
         } else if (fact instanceof CallClaimed claimed) {
-            s = s.with(s.call().claimedBy(claimed.agentId(), claimed.at(), claimed.deadline()));
-            AgentRecord agent = s.agents().get(claimed.agentId()).busy();
-            s = s.with(agent);
+            s = s.with(call.claimedBy(claimed.agentId(), claimed.at(), claimed.deadline()));
             out.call(s.call());
-            out.ringCancel(claimed.callSid(), RingCancelReason.CLAIMED.wire(), claimed.agentId());
-            out.agent(agent);
-        } else if (fact instanceof ClaimReleased released) {
-            s = s.with(s.call().released());
-            out.call(s.call());
-            AgentRecord agent = s.agents().get(released.agentId());
-            if (agent != null) {
-                s = s.with(agent.free());
-                out.agent(agent.free());
+            if (call.offered()) {
+                out.ringCancel(claimed.callSid(), RingCancelReason.CLAIMED.wire(), claimed.agentId());
             }
-        } else if (fact instanceof CallConnected connected) {
-            s = s.with(s.call().connected(connected.legSid(), connected.at()));
-            AgentRecord agent = s.agents().get(connected.agentId())
-                    .talkingTo(connected.callSid(), s.call().from(), connected.at());
-            s = s.with(agent);
+            s = agent(s, s.agents().get(claimed.agentId()).busy(), out);
+        } else if (fact instanceof ClaimReleased released) {
+            s = s.with(call.released(released.reason()));
             out.call(s.call());
-            out.agent(agent);
+            s = freeAgent(s, released.agentId(), null, out);
+        } else if (fact instanceof BackInSlot back) {
+            s = s.with(call.backInSlot(back.deadline()));
+            out.call(s.call());
+            s = freeAgent(s, back.agentId(), null, out);
+        } else if (fact instanceof CallConnected connected) {
+            s = s.with(call.connected(connected.legSid(), connected.at()));
+            out.call(s.call());
+            s = agent(s, s.agents().get(connected.agentId())
+                    .talkingTo(connected.callSid(), call.from(), connected.at()), out);
+        } else if (fact instanceof CallParked parked) {
+            s = s.with(call.parked(parked.slot(), parked.agentId(), parked.at(), parked.deadline()));
+            out.call(s.call());
+            s = freeAgent(s, parked.agentId(), parked.wrapUpUntil(), out);
+        } else if (fact instanceof ParkUndone undone) {
+            s = s.with(call.unparked());
+            out.call(s.call());
+            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.from(), call.answeredAt()),
+                    out);
+        } else if (fact instanceof ParkTimedOut timedOut) {
+            s = s.with(call.ringingBack("park_timeout", timedOut.offeredTo(), timedOut.widenAt()));
+            out.call(s.call());
+        } else if (fact instanceof OfferWidened) {
+            s = s.with(call.offeredToEveryone());
+            out.call(s.call());
         } else if (fact instanceof CallEnded ended) {
-            CallRecord before = s.call();
-            if (before.offered()) {
+            if (call.offered()) {
                 String reason = ended.reason().equals("caller_hangup") ? RingCancelReason.CALLER_HANGUP.wire()
                         : ended.reason();
-                out.ringCancel(before.callSid(), reason, null);
+                out.ringCancel(call.callSid(), reason, null);
             }
-            s = s.with(before.ended(ended.at(), ended.reason()));
+            s = s.with(call.ended(ended.at(), ended.reason()));
             out.call(s.call());
-            AgentRecord agent = before.agentId() == null ? null : s.agents().get(before.agentId());
-            if (agent != null) {
-                s = s.with(agent.free());
-                out.agent(agent.free());
+            if (call.agentId() != null) {
+                s = freeAgent(s, call.agentId(), ended.wrapUpUntil(), out);
             }
         } else if (fact instanceof UnseenCallEnded unseen) {
             // Nobody saw it ring, so no screen is told; it is kept only so a late incoming event is ignored.
-            s = s.with(new CallRecord(unseen.callSid(), s.tenantId(), unseen.from(), unseen.to(), CallState.ENDED,
-                    null, null, unseen.at(), null, null, null, unseen.at(), unseen.reason()));
+            s = s.with(CallRecord.unseenEnded(unseen.callSid(), s.tenantId(), unseen.from(), unseen.to(), unseen.at(),
+                    unseen.reason()));
+        } else if (fact instanceof AgentUpdated updated) {
+            AgentRecord before = s.agents().get(updated.agent().id());
+            s = s.with(updated.agent());
+            // Deadlines are call-state's own business; screens hear of what they show.
+            if (before == null || !view(before).equals(view(updated.agent()))) {
+                out.agent(updated.agent());
+            }
         }
         return s;
     }
 
+    private static Situation freeAgent(Situation s, String agentId, java.time.Instant wrapUpUntil, Changes out) {
+        AgentRecord agent = s.agents().get(agentId);
+        return agent == null ? s : agent(s, agent.free(wrapUpUntil), out);
+    }
+
+    private static Situation agent(Situation s, AgentRecord agent, Changes out) {
+        out.agent(agent);
+        return s.with(agent);
+    }
+
     public static Call view(CallRecord c) {
-        return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), null, c.startedAt(), c.answeredAt(),
-                null, null, null, null);
+        return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
+                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
+                c.offeredTo());
     }
 
     public static Agent view(AgentRecord a) {

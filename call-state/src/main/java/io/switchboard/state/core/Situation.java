@@ -1,22 +1,30 @@
 package io.switchboard.state.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the decider may look at for one input: the call (absent if unknown or over), whether it is known to
- * be over, and the agents involved (the one asking and the one holding the call).
+ * What the decider may look at for one input: the call (absent if unknown or over), whether it is known to be
+ * over, the agents involved (the one asking, the one holding or having parked the call), and — for a park — the
+ * tenant's parking lot.
  */
-public record Situation(String tenantId, CallRecord call, boolean ended, Map<String, AgentRecord> agents) {
+public record Situation(String tenantId, CallRecord call, boolean ended, Map<String, AgentRecord> agents,
+        ParkingLot lot) {
+
+    public Situation(String tenantId, CallRecord call, boolean ended, Map<String, AgentRecord> agents) {
+        this(tenantId, call, ended, agents, null);
+    }
 
     Situation with(CallRecord newCall) {
-        return new Situation(tenantId, newCall, ended, agents);
+        return new Situation(tenantId, newCall, ended, agents, lot);
     }
 
     Situation with(AgentRecord agent) {
-        var copy = new java.util.LinkedHashMap<>(agents);
+        var copy = new LinkedHashMap<>(agents);
         copy.put(agent.id(), agent);
-        return new Situation(tenantId, call, ended, java.util.Collections.unmodifiableMap(copy));
+        return new Situation(tenantId, call, ended, Collections.unmodifiableMap(copy), lot);
     }
 
     public Optional<AgentRecord> agent(String id) {

@@ -67,10 +67,6 @@ public class AgentCommandsListener {
     /** @return the answer, or null for a redelivered command (it was answered the first time) */
     private AgentReply decide(AgentCommand command) {
         Input input = toInput(command);
-        if (input == null) {
-            return AgentReply.error(command, ErrorCode.UNSUPPORTED,
-                    "'" + command.type().name().toLowerCase() + "' is not available in this version yet.");
-        }
         CallDesk.Outcome outcome;
         try {
             outcome = Retry.untilStored(command.commandId(), () -> desk.handle(command.tenantId(),
@@ -94,7 +90,9 @@ public class AgentCommandsListener {
         return switch (command.type()) {
             case CLAIM -> new Input.Claim(command.callSid(), command.agentId(), clock.instant());
             case HANGUP -> new Input.Hangup(command.callSid(), command.agentId());
-            case PARK, RETRIEVE, STATUS -> null;
+            case PARK -> new Input.Park(command.callSid(), command.agentId(), clock.instant());
+            case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
+            case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
         };
     }
 

@@ -6,6 +6,7 @@ public final class Channels {
     public static final String AGENT_COMMANDS = "agent-commands";
     public static final String AGENT_REPLIES = "agent-replies";
     public static final String STATE_CHANGES = "state-changes";
+    public static final String PRESENCE = "presence";
 
     private Channels() {
     }

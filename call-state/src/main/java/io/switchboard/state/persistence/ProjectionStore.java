@@ -5,6 +5,8 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
+import io.switchboard.state.core.Fact;
+import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -12,13 +14,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The projection's SQL, one statement per method, always inside the caller's transaction. Every write
@@ -48,23 +54,54 @@ public class ProjectionStore {
         }
     }
 
-    public Situation load(Connection c, String tenantId, String callSid, String askingAgent) throws SQLException {
-        CallRecord call = findCall(c, tenantId, callSid);
-        boolean ended = call == null && isEnded(c, tenantId, callSid);
-        List<String> agentIds = new ArrayList<>();
-        if (askingAgent != null) {
-            agentIds.add(askingAgent);
-        }
-        if (call != null && call.agentId() != null) {
+    /**
+     * @param callSid the call the input is about, or null for an agent's input
+     * @param agentId the agent asking, or the agent the input is about, or null
+     * @param withLot load the tenant's parking lot too (for a park)
+     */
+    public Situation load(Connection c, String tenantId, String callSid, String agentId, boolean withLot)
+            throws SQLException {
+        CallRecord call = callSid == null ? null : findCall(c, tenantId, callSid);
+        boolean ended = callSid != null && call == null && isEnded(c, tenantId, callSid);
+        Set<String> agentIds = new HashSet<>();
+        agentIds.add(agentId);
+        if (call != null) {
             agentIds.add(call.agentId());
+            agentIds.add(call.parkedBy());
+            agentIds.add(call.offeredTo());
         }
-        return new Situation(tenantId, call, ended, agents(c, tenantId, agentIds));
+        agentIds.remove(null);
+        return new Situation(tenantId, call, ended, agents(c, tenantId, agentIds),
+                withLot ? parkingLot(c, tenantId) : null);
+    }
+
+    private ParkingLot parkingLot(Connection c, String tenantId) throws SQLException {
+        int first;
+        int last;
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT park_slot_first, park_slot_last FROM tenants WHERE id = ?")) {
+            s.setString(1, tenantId);
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            first = rs.getInt(1);
+            last = rs.getInt(2);
+        }
+        Set<Integer> taken = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL")) {
+            s.setString(1, tenantId);
+            ResultSet rs = s.executeQuery();
+            while (rs.next()) {
+                taken.add(rs.getInt(1));
+            }
+        }
+        return new ParkingLot(first, last, Set.copyOf(taken));
     }
 
     private CallRecord findCall(Connection c, String tenantId, String callSid) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
-                       claimed_at, answered_at, deadline
+                       claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to
                 FROM active_calls WHERE call_sid = ? AND tenant_id = ?""")) {
             s.setString(1, callSid);
             s.setString(2, tenantId);
@@ -74,7 +111,8 @@ public class ProjectionStore {
             }
             return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                     CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8),
-                    instant(rs, 9), instant(rs, 10), instant(rs, 11), null, null);
+                    instant(rs, 9), instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13),
+                    rs.getString(14), rs.getString(15), rs.getString(16), null, null);
         }
     }
 
@@ -94,7 +132,7 @@ public class ProjectionStore {
         }
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT tenant_id, id, name, active, presence, status, current_call_id, current_call_phone_number,
-                       current_call_answered_at
+                       current_call_answered_at, wrap_up_until, offline_at
                 FROM voip_users WHERE tenant_id = ? AND id = ANY (?)""")) {
             s.setString(1, tenantId);
             s.setArray(2, c.createArrayOf("text", ids.toArray()));
@@ -102,7 +140,8 @@ public class ProjectionStore {
             while (rs.next()) {
                 AgentRecord agent = new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getBoolean(4), Presence.valueOf(rs.getString(5).toUpperCase()),
-                        AgentStatus.fromWire(rs.getString(6)), rs.getString(7), rs.getString(8), instant(rs, 9));
+                        AgentStatus.fromWire(rs.getString(6)), rs.getString(7), rs.getString(8), instant(rs, 9),
+                        instant(rs, 10), instant(rs, 11));
                 agents.put(agent.id(), agent);
             }
         }
@@ -128,17 +167,64 @@ public class ProjectionStore {
         }
     }
 
+    /** Keeps the parking lot's history: a row per stay in a slot, closed by how it ended. */
+    public void recordParking(Connection c, CallRecord before, List<Fact> facts) throws SQLException {
+        for (Fact fact : facts) {
+            if (fact instanceof Fact.CallParked parked) {
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at)
+                        VALUES (?, ?, ?, ?, ?)""")) {
+                    s.setString(1, parked.callSid());
+                    s.setString(2, before.tenantId());
+                    s.setInt(3, parked.slot());
+                    s.setString(4, parked.agentId());
+                    s.setTimestamp(5, timestamp(parked.at()));
+                    expectOne(s.executeUpdate(), "parking of call " + parked.callSid());
+                }
+            } else if (fact instanceof Fact.ParkUndone undone) {
+                // Twilio never took the caller to the lot: the stay did not happen.
+                try (PreparedStatement s = c.prepareStatement(
+                        "DELETE FROM call_parks WHERE call_sid = ? AND left_at IS NULL")) {
+                    s.setString(1, undone.callSid());
+                    s.executeUpdate();
+                }
+            } else if (fact instanceof Fact.CallConnected connected && before.slot() != null) {
+                leaveLot(c, connected.callSid(), connected.at(), "retrieved", connected.agentId());
+            } else if (fact instanceof Fact.ParkTimedOut timedOut) {
+                leaveLot(c, timedOut.callSid(), before.deadline(), "park_timeout", null);
+            } else if (fact instanceof Fact.CallEnded ended && before.slot() != null) {
+                leaveLot(c, ended.callSid(), ended.at(), ended.reason(), null);
+            }
+        }
+    }
+
+    private void leaveLot(Connection c, String callSid, Instant at, String outcome, String retrievedBy)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                UPDATE call_parks SET left_at = ?, outcome = ?, retrieved_by = ?
+                WHERE call_sid = ? AND left_at IS NULL""")) {
+            s.setTimestamp(1, timestamp(at));
+            s.setString(2, outcome);
+            s.setString(3, retrievedBy);
+            s.setString(4, callSid);
+            expectOne(s.executeUpdate(), "parking history of call " + callSid);
+        }
+    }
+
     private void saveAgent(Connection c, AgentRecord a) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
-                UPDATE voip_users SET status = ?, current_call_id = ?, current_call_phone_number = ?,
-                       current_call_answered_at = ?, updated_at = now()
+                UPDATE voip_users SET presence = ?, status = ?, current_call_id = ?, current_call_phone_number = ?,
+                       current_call_answered_at = ?, wrap_up_until = ?, offline_at = ?, updated_at = now()
                 WHERE tenant_id = ? AND id = ?""")) {
-            s.setString(1, a.status().wire());
-            s.setString(2, a.currentCallSid());
-            s.setString(3, a.currentCallPhoneNumber());
-            s.setTimestamp(4, timestamp(a.currentCallAnsweredAt()));
-            s.setString(5, a.tenantId());
-            s.setString(6, a.id());
+            s.setString(1, a.presence().name().toLowerCase(Locale.ROOT));
+            s.setString(2, a.status().wire());
+            s.setString(3, a.currentCallSid());
+            s.setString(4, a.currentCallPhoneNumber());
+            s.setTimestamp(5, timestamp(a.currentCallAnsweredAt()));
+            s.setTimestamp(6, timestamp(a.wrapUpUntil()));
+            s.setTimestamp(7, timestamp(a.offlineAt()));
+            s.setString(8, a.tenantId());
+            s.setString(9, a.id());
             expectOne(s.executeUpdate(), "agent " + a.tenantId() + "/" + a.id());
         }
     }
@@ -146,11 +232,14 @@ public class ProjectionStore {
     private void upsert(Connection c, CallRecord call) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
-                                          started_at, claimed_at, answered_at, deadline)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
+                                          ring_reason, offered_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
-                    answered_at = excluded.answered_at, deadline = excluded.deadline""")) {
+                    answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
+                    parked_at = excluded.parked_at, parked_by = excluded.parked_by,
+                    ring_reason = excluded.ring_reason, offered_to = excluded.offered_to""")) {
             s.setString(1, call.callSid());
             s.setString(2, call.tenantId());
             s.setString(3, call.from());
@@ -161,7 +250,12 @@ public class ProjectionStore {
             s.setTimestamp(8, timestamp(call.startedAt()));
             s.setTimestamp(9, timestamp(call.claimedAt()));
             s.setTimestamp(10, timestamp(call.answeredAt()));
-            s.setTimestamp(11, timestamp(call.claimDeadline()));
+            s.setTimestamp(11, timestamp(call.deadline()));
+            s.setObject(12, call.slot(), Types.INTEGER);
+            s.setTimestamp(13, timestamp(call.parkedAt()));
+            s.setString(14, call.parkedBy());
+            s.setString(15, call.ringReason());
+            s.setString(16, call.offeredTo());
             expectOne(s.executeUpdate(), "call " + call.callSid());
         }
     }
@@ -213,19 +307,39 @@ public class ProjectionStore {
     public record OutboxRow(long seq, String payload) {
     }
 
-    /** Claims whose deadline passed: (tenant, call) pairs, oldest first. */
-    public List<String[]> expiredClaims(Connection c, Instant now, int limit) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+    /** A tenant's call or agent: what a timer or a presence report is about. */
+    public record Due(String tenantId, String id) {
+    }
+
+    /** Calls whose deadline passed, oldest first. */
+    public List<Due> callsDue(Connection c, Instant now, int limit) throws SQLException {
+        return due(c, """
                 SELECT tenant_id, call_sid FROM active_calls WHERE deadline <= ?
-                ORDER BY deadline LIMIT ?""")) {
-            s.setTimestamp(1, timestamp(now));
-            s.setInt(2, limit);
-            ResultSet rs = s.executeQuery();
-            List<String[]> expired = new ArrayList<>();
-            while (rs.next()) {
-                expired.add(new String[] {rs.getString(1), rs.getString(2)});
+                ORDER BY deadline LIMIT ?""", now, limit);
+    }
+
+    /** Agents whose wrap-up is over or whose offline grace passed. */
+    public List<Due> agentsDue(Connection c, Instant now, int limit) throws SQLException {
+        return due(c, """
+                SELECT tenant_id, id FROM voip_users WHERE wrap_up_until <= ? OR offline_at <= ?
+                LIMIT ?""", now, now, limit);
+    }
+
+    private static List<Due> due(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                if (params[i] instanceof Instant instant) {
+                    s.setTimestamp(i + 1, timestamp(instant));
+                } else {
+                    s.setObject(i + 1, params[i]);
+                }
             }
-            return expired;
+            ResultSet rs = s.executeQuery();
+            List<Due> due = new ArrayList<>();
+            while (rs.next()) {
+                due.add(new Due(rs.getString(1), rs.getString(2)));
+            }
+            return due;
         }
     }
 

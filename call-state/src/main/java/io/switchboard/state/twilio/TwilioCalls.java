@@ -40,7 +40,7 @@ public class TwilioCalls {
      * the leg's {@code answered} callback arrives; {@code <Dial action>} tells call-ingest what the caller
      * hears if the agent doesn't answer.
      */
-    public void connectToAgent(String tenantId, String callSid, String agentId) {
+    public void connectToAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
         Client client = new Client.Builder(agentId)
                 .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId))
                 .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
@@ -49,15 +49,18 @@ public class TwilioCalls {
         Dial dial = new Dial.Builder()
                 .answerOnBridge(true)
                 .timeout(ringSeconds)
-                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId))
+                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId)
+                        + (fromParkingLot ? "&" + VoiceWebhooks.PARKED + "=true" : ""))
                 .client(client)
                 .build();
         redirect(callSid, new VoiceResponse.Builder().dial(dial).build().toXml());
     }
 
-    /** Puts the caller back on hold in the tenant's queue. */
-    public void returnToQueue(String tenantId, String callSid) {
-        Enqueue enqueue = new Enqueue.Builder(tenantId).waitUrl(publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD)).build();
+    /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */
+    public void hold(String tenantId, String callSid, boolean inParkingLot) {
+        Enqueue enqueue = new Enqueue.Builder(VoiceWebhooks.queue(tenantId, inParkingLot))
+                .waitUrl(publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD))
+                .build();
         redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
     }
 

@@ -24,7 +24,7 @@ import io.switchboard.state.core.Fact.UnseenCallEnded;
 import io.switchboard.state.core.Input.AgentLegStatus;
 import io.switchboard.state.core.Input.CallerLegStatus;
 import io.switchboard.state.core.Input.Claim;
-import io.switchboard.state.core.Input.ClaimExpired;
+import io.switchboard.state.core.Input.DeadlinePassed;
 import io.switchboard.state.core.Input.ConnectFailed;
 import io.switchboard.state.core.Input.DialEnded;
 import io.switchboard.state.core.Input.Hangup;
@@ -66,7 +66,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new Claim(CALL, "doug", T1))
                     .facts(new CallClaimed(CALL, "doug", T1, T1.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug"))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy")
                     .callIs(CallState.CLAIMED, "doug")
                     .agentIs("doug", AgentStatus.BUSY, null);
@@ -112,14 +112,23 @@ class CallDeciderTest {
             given().ringing().without("doug").when(new Claim(CALL, "doug", T1))
                     .rejected(ErrorCode.UNKNOWN_AGENT, "doug");
             var deactivated = new AgentRecord("acme", "doug", "Doug", false, DeciderSpec.DOUG.presence(),
-                    AgentStatus.AVAILABLE, null, null, null);
+                    AgentStatus.AVAILABLE, null, null, null, null, null);
             given().ringing().agent(deactivated).when(new Claim(CALL, "doug", T1))
                     .rejected(ErrorCode.UNKNOWN_AGENT, "not an active agent");
         }
 
         @Test
-        void aParkedCallIsNotClaimed() {
-            given().parked().when(new Claim(CALL, "doug", T1)).rejected(ErrorCode.INVALID_STATE, "parked");
+        void anAwayAgentIsNotOfferedTheCall() {
+            given().ringing().agent(DeciderSpec.DOUG.withStatus(AgentStatus.AWAY))
+                    .when(new Claim(CALL, "doug", T1))
+                    .rejected(ErrorCode.NOT_OFFERED, "You are away");
+        }
+
+        @Test
+        void anAgentInWrapUpIsNotOfferedTheCall() {
+            given().ringing().agent(DeciderSpec.DOUG.free(T9))
+                    .when(new Claim(CALL, "doug", T1))
+                    .rejected(ErrorCode.NOT_OFFERED, "wrapping up");
         }
     }
 
@@ -168,9 +177,9 @@ class CallDeciderTest {
         void theAgentsLegEndingEndsTheCall() {
             given().connectedTo("doug")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, T9))
-                    .facts(new CallEnded(CALL, "completed", T9))
-                    .changes("call:ENDED:doug", "agent:doug:available")
-                    .agentIs("doug", AgentStatus.AVAILABLE, null);
+                    .facts(new CallEnded(CALL, "completed", T9, T9.plus(DeciderSpec.WRAP_UP)))
+                    .changes("call:ENDED:doug", "agent:doug:wrap_up")
+                    .agentIs("doug", AgentStatus.WRAP_UP, null);
         }
 
         @Test
@@ -194,7 +203,7 @@ class CallDeciderTest {
         @Test
         void twilioSayingTheCallIsGoneEndsIt() {
             given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", true, T1))
-                    .facts(new CallEnded(CALL, "caller_hangup", T1))
+                    .facts(new CallEnded(CALL, "caller_hangup", T1, null))
                     .changes("ring_cancel:caller_hangup", "call:ENDED:doug", "agent:doug:available");
         }
     }
@@ -205,20 +214,20 @@ class CallDeciderTest {
         void anUnansweredClaimPastItsDeadlineRingsAgainAndTheCallerGoesBackOnHold() {
             Instant afterDeadline = T0.plusSeconds(2).plus(CLAIM_TIMEOUT).plusMillis(1);
             given().claimedBy("doug")
-                    .when(new ClaimExpired(CALL, afterDeadline))
+                    .when(new DeadlinePassed(CALL, afterDeadline))
                     .facts(new ClaimReleased(CALL, "doug", "claim_timeout"))
-                    .actions(new TwilioAction.ReturnToQueue(CALL))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING", "agent:doug:available");
         }
 
         @Test
         void beforeTheDeadlineNothingHappens() {
-            given().claimedBy("doug").when(new ClaimExpired(CALL, T9)).nothing();
+            given().claimedBy("doug").when(new DeadlinePassed(CALL, T9)).nothing();
         }
 
         @Test
         void anAnsweredCallDoesNotTimeOut() {
-            given().connectedTo("doug").when(new ClaimExpired(CALL, T0.plusSeconds(600))).nothing();
+            given().connectedTo("doug").when(new DeadlinePassed(CALL, T0.plusSeconds(600))).nothing();
         }
     }
 
@@ -228,7 +237,7 @@ class CallDeciderTest {
         void whileRingingEveryScreenStopsRingingAndTheCallClears() {
             given().ringing()
                     .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9))
-                    .facts(new CallEnded(CALL, "caller_hangup", T9))
+                    .facts(new CallEnded(CALL, "caller_hangup", T9, null))
                     .changes("ring_cancel:caller_hangup", "call:ENDED");
         }
 
@@ -243,9 +252,9 @@ class CallDeciderTest {
         void whileConnectedTheAgentsCurrentCallClears() {
             given().connectedTo("doug")
                     .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9))
-                    .facts(new CallEnded(CALL, "completed", T9))
-                    .changes("call:ENDED:doug", "agent:doug:available")
-                    .agentIs("doug", AgentStatus.AVAILABLE, null);
+                    .facts(new CallEnded(CALL, "completed", T9, T9.plus(DeciderSpec.WRAP_UP)))
+                    .changes("call:ENDED:doug", "agent:doug:wrap_up")
+                    .agentIs("doug", AgentStatus.WRAP_UP, null);
         }
 
         @Test
@@ -258,7 +267,7 @@ class CallDeciderTest {
             given().endedAlready().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T9)).nothing();
             given().endedAlready().when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9)).nothing();
             given().endedAlready().when(new DialEnded(CALL, COMPLETED, T9)).nothing();
-            given().endedAlready().when(new ClaimExpired(CALL, T9)).nothing();
+            given().endedAlready().when(new DeadlinePassed(CALL, T9)).nothing();
         }
 
         @Test

@@ -12,11 +12,18 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A given / when / then language for the decider: a situation, an input, the decision and its changes. */
 final class DeciderSpec {
     static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(25);
+    static final Duration PARK_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration PARKER_RING_TIME = Duration.ofSeconds(15);
+    static final Duration WRAP_UP = Duration.ofSeconds(30);
+    static final Duration OFFLINE_GRACE = Duration.ofSeconds(10);
+    static final CallDecider.Timing TIMING = new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME,
+            WRAP_UP, OFFLINE_GRACE);
     static final String CALL = "CA0001";
     static final String CALLER = "+15551230000";
     static final String NUMBER = "+15005550006";
@@ -24,13 +31,15 @@ final class DeciderSpec {
     static final AgentRecord DOUG = agent("doug", "Doug");
     static final AgentRecord RHONDA = agent("rhonda", "Rhonda");
 
-    private final CallDecider decider = new CallDecider(CLAIM_TIMEOUT);
+    private CallDecider decider = new CallDecider(TIMING);
     private CallRecord call;
     private boolean ended;
+    private ParkingLot lot = new ParkingLot(701, 720, Set.of());
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
 
     static AgentRecord agent(String id, String name) {
-        return new AgentRecord("acme", id, name, true, Presence.ONLINE, AgentStatus.AVAILABLE, null, null, null);
+        return new AgentRecord("acme", id, name, true, Presence.ONLINE, AgentStatus.AVAILABLE, null, null, null,
+                null, null);
     }
 
     static DeciderSpec given() {
@@ -63,10 +72,47 @@ final class DeciderSpec {
         return this;
     }
 
+    /** Doug talked to the caller and parked them in slot 701 at T0 + 10 s. */
     DeciderSpec parked() {
-        ringing();
-        call = new CallRecord(CALL, "acme", CALLER, NUMBER, CallState.PARKED, null, null, T0, null, null, null,
-                null, null);
+        connectedTo("doug");
+        call = call.parked(701, "doug", PARKED_AT, PARKED_AT.plus(PARK_TIMEOUT));
+        agents.put("doug", agents.get("doug").free(null));
+        return this;
+    }
+
+    static final Instant PARKED_AT = T0.plusSeconds(10);
+
+    /** The park timed out at its deadline and rings back Doug alone. */
+    DeciderSpec ringingBackTheParker() {
+        parked();
+        Instant at = PARKED_AT.plus(PARK_TIMEOUT);
+        call = call.ringingBack("park_timeout", "doug", at.plus(PARKER_RING_TIME));
+        return this;
+    }
+
+    /** Rhonda retrieved the parked call; her phone rings. */
+    DeciderSpec retrievedBy(String agentId) {
+        parked();
+        call = call.claimedBy(agentId, PARKED_AT.plusSeconds(5), PARKED_AT.plusSeconds(5).plus(CLAIM_TIMEOUT));
+        agents.put(agentId, agents.get(agentId).busy());
+        return this;
+    }
+
+    /** Starts from where an earlier decision left the situation. */
+    DeciderSpec situationFrom(Then earlier) {
+        Situation s = earlier.applied().situation();
+        call = s.call();
+        agents.putAll(s.agents());
+        return this;
+    }
+
+    DeciderSpec lot(int first, int last, Integer... taken) {
+        lot = new ParkingLot(first, last, Set.of(taken));
+        return this;
+    }
+
+    DeciderSpec timing(CallDecider.Timing timing) {
+        decider = new CallDecider(timing);
         return this;
     }
 
@@ -87,7 +133,7 @@ final class DeciderSpec {
     }
 
     Situation situation() {
-        return new Situation("acme", call, ended, Map.copyOf(agents));
+        return new Situation("acme", call, ended, Map.copyOf(agents), lot);
     }
 
     Then when(Input input) {
@@ -134,6 +180,16 @@ final class DeciderSpec {
             return this;
         }
 
+        Then call(java.util.function.Consumer<CallRecord> check) {
+            check.accept(applied.situation().call());
+            return this;
+        }
+
+        Then agent(String agentId, java.util.function.Consumer<AgentRecord> check) {
+            check.accept(applied.situation().agents().get(agentId));
+            return this;
+        }
+
         Then callIs(CallState state, String agentId) {
             assertThat(applied.situation().call().state()).isEqualTo(state);
             assertThat(applied.situation().call().agentId()).isEqualTo(agentId);
@@ -150,9 +206,12 @@ final class DeciderSpec {
 
     static String describe(StateChange change) {
         if (change instanceof StateChange.CallChanged c) {
-            return "call:" + c.call().state() + (c.call().agentId() == null ? "" : ":" + c.call().agentId());
+            return "call:" + c.call().state() + (c.call().agentId() == null ? "" : ":" + c.call().agentId())
+                    + (c.call().slot() == null ? "" : ":slot" + c.call().slot())
+                    + (c.call().offeredTo() == null ? "" : ":for:" + c.call().offeredTo());
         } else if (change instanceof StateChange.AgentChanged a) {
             return "agent:" + a.agent().id() + ":" + a.agent().status().wire()
+                    + (a.agent().presence() == Presence.OFFLINE ? ":offline" : "")
                     + (a.agent().currentCall() == null ? "" : ":on:" + a.agent().currentCall().phoneNumber());
         } else if (change instanceof StateChange.RingCancel r) {
             return "ring_cancel:" + r.reason() + (r.by() == null ? "" : ":" + r.by());

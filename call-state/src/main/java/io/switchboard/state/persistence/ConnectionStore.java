@@ -1,0 +1,126 @@
+package io.switchboard.state.persistence;
+
+import io.switchboard.contract.PresenceReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The agents' WebSocket connections as gateways report them ({@code agent_connections}), always inside the
+ * caller's transaction. Each method returns the agents whose connections it touched, to be reviewed.
+ */
+@ApplicationScoped
+public class ConnectionStore {
+
+    /** Applies one report; {@code now} is call-state's clock, which the TTL is measured by. */
+    public Set<String> apply(Connection c, PresenceReport report, Instant now) throws SQLException {
+        Set<String> touched = new TreeSet<>();
+        if (report instanceof PresenceReport.Connected opened) {
+            if (open(c, opened.gatewayId(), opened.connectionId(), opened.tenantId(), opened.agentId(), now)) {
+                touched.add(opened.agentId());
+            }
+        } else if (report instanceof PresenceReport.Disconnected closed) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM agent_connections WHERE gateway_id = ? AND connection_id = ? AND tenant_id = ?")) {
+                s.setString(1, closed.gatewayId());
+                s.setString(2, closed.connectionId());
+                s.setString(3, closed.tenantId());
+                s.executeUpdate();
+            }
+            touched.add(closed.agentId());
+        } else if (report instanceof PresenceReport.Heartbeat heartbeat) {
+            List<String> listed = new ArrayList<>();
+            for (Map.Entry<String, List<String>> agent : heartbeat.connections().entrySet()) {
+                for (String connectionId : agent.getValue()) {
+                    listed.add(connectionId);
+                    if (open(c, heartbeat.gatewayId(), connectionId, heartbeat.tenantId(), agent.getKey(), now)) {
+                        touched.add(agent.getKey());
+                    }
+                }
+            }
+            // What the heartbeat doesn't list is closed: a lost Disconnected heals here.
+            try (PreparedStatement s = c.prepareStatement("""
+                    DELETE FROM agent_connections
+                    WHERE gateway_id = ? AND tenant_id = ? AND NOT (connection_id = ANY (?))
+                    RETURNING agent_id""")) {
+                s.setString(1, heartbeat.gatewayId());
+                s.setString(2, heartbeat.tenantId());
+                s.setArray(3, c.createArrayOf("text", listed.toArray()));
+                touched.addAll(agents(s.executeQuery()));
+            }
+        }
+        return touched;
+    }
+
+    /**
+     * Records an open connection, or refreshes its {@code seen_at}. A connection of an agent the tenant doesn't
+     * have is not recorded (false): the gateway admitted a token for a since-deleted agent.
+     */
+    private boolean open(Connection c, String gatewayId, String connectionId, String tenantId, String agentId,
+            Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO agent_connections (gateway_id, connection_id, tenant_id, agent_id, opened_at, seen_at)
+                SELECT ?, ?, tenant_id, id, ?, ? FROM voip_users WHERE tenant_id = ? AND id = ?
+                ON CONFLICT (gateway_id, connection_id) DO UPDATE SET seen_at = excluded.seen_at""")) {
+            s.setString(1, gatewayId);
+            s.setString(2, connectionId);
+            s.setTimestamp(3, Timestamp.from(now));
+            s.setTimestamp(4, Timestamp.from(now));
+            s.setString(5, tenantId);
+            s.setString(6, agentId);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Tenants that have connections no heartbeat refreshed since {@code staleBefore}. */
+    public List<String> tenantsWithStaleConnections(Connection c, Instant staleBefore) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT DISTINCT tenant_id FROM agent_connections WHERE seen_at < ?")) {
+            s.setTimestamp(1, Timestamp.from(staleBefore));
+            ResultSet rs = s.executeQuery();
+            List<String> tenants = new ArrayList<>();
+            while (rs.next()) {
+                tenants.add(rs.getString(1));
+            }
+            return tenants;
+        }
+    }
+
+    /** Drops a tenant's connections of gateways that stopped reporting: they are gone, or cut off from Kafka. */
+    public Set<String> dropStale(Connection c, String tenantId, Instant staleBefore) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM agent_connections WHERE tenant_id = ? AND seen_at < ? RETURNING agent_id")) {
+            s.setString(1, tenantId);
+            s.setTimestamp(2, Timestamp.from(staleBefore));
+            return agents(s.executeQuery());
+        }
+    }
+
+    public int openConnections(Connection c, String tenantId, String agentId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM agent_connections WHERE tenant_id = ? AND agent_id = ?")) {
+            s.setString(1, tenantId);
+            s.setString(2, agentId);
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static Set<String> agents(ResultSet rs) throws SQLException {
+        Set<String> agents = new TreeSet<>();
+        while (rs.next()) {
+            agents.add(rs.getString(1));
+        }
+        return agents;
+    }
+}

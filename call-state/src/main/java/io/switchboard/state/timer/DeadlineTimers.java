@@ -1,0 +1,81 @@
+package io.switchboard.state.timer;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.switchboard.state.CallDesk;
+import io.switchboard.state.TwilioActionRunner;
+import io.switchboard.state.config.CallStateConfig;
+import io.switchboard.state.core.Input;
+import io.switchboard.state.persistence.ConnectionStore;
+import io.switchboard.state.persistence.ProjectionStore;
+import io.switchboard.state.persistence.ProjectionStore.Due;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Fires the stored deadlines: claims given back, park timeouts, ring-backs widened, wrap-ups over, agents offline
+ * after their grace, connections of gateways that stopped reporting. The deadlines live in Postgres, so they fire
+ * after a restart too; with several replicas each may find the same one, and the decider turns all but the first
+ * into nothing.
+ */
+@ApplicationScoped
+public class DeadlineTimers {
+    private static final Logger LOG = Logger.getLogger(DeadlineTimers.class);
+    private static final int BATCH = 100;
+
+    private final AgroalDataSource dataSource;
+    private final ProjectionStore store;
+    private final ConnectionStore connections;
+    private final CallDesk desk;
+    private final TwilioActionRunner actions;
+    private final Clock clock;
+    private final CallStateConfig config;
+
+    public DeadlineTimers(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
+            CallDesk desk, TwilioActionRunner actions, Clock clock, CallStateConfig config) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.connections = connections;
+        this.desk = desk;
+        this.actions = actions;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${switchboard.timers.check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void fire() {
+        Instant now = clock.instant();
+        try {
+            for (Due call : due(c -> store.callsDue(c, now, BATCH))) {
+                var outcome = desk.handle(call.tenantId(), null, new Input.DeadlinePassed(call.id(), now), null);
+                actions.run(call.tenantId(), outcome.decision().actions());
+            }
+            for (Due agent : due(c -> store.agentsDue(c, now, BATCH))) {
+                desk.reviewAgents(agent.tenantId(), c -> Set.of(agent.id()), now);
+            }
+            Instant staleBefore = now.minus(config.presence().ttl());
+            for (String tenantId : due(c -> connections.tenantsWithStaleConnections(c, staleBefore))) {
+                LOG.infof("Dropping connections of tenant %s that no gateway reported since %s", tenantId, staleBefore);
+                desk.reviewAgents(tenantId, c -> connections.dropStale(c, tenantId, staleBefore), now);
+            }
+        } catch (Exception e) {
+            LOG.warnf("Deadlines not all handled yet, will retry: %s", e.getMessage());
+        }
+    }
+
+    private interface Query<T> {
+        List<T> run(Connection c) throws SQLException;
+    }
+
+    private <T> List<T> due(Query<T> query) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return query.run(c);
+        }
+    }
+}

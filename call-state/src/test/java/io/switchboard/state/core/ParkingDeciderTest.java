@@ -1,0 +1,296 @@
+package io.switchboard.state.core;
+
+import static io.switchboard.contract.TwilioCallStatus.COMPLETED;
+import static io.switchboard.contract.TwilioCallStatus.IN_PROGRESS;
+import static io.switchboard.contract.TwilioCallStatus.NO_ANSWER;
+import static io.switchboard.state.core.DeciderSpec.CALL;
+import static io.switchboard.state.core.DeciderSpec.CALLER;
+import static io.switchboard.state.core.DeciderSpec.CLAIM_TIMEOUT;
+import static io.switchboard.state.core.DeciderSpec.NUMBER;
+import static io.switchboard.state.core.DeciderSpec.PARKED_AT;
+import static io.switchboard.state.core.DeciderSpec.PARKER_RING_TIME;
+import static io.switchboard.state.core.DeciderSpec.PARK_TIMEOUT;
+import static io.switchboard.state.core.DeciderSpec.T0;
+import static io.switchboard.state.core.DeciderSpec.WRAP_UP;
+import static io.switchboard.state.core.DeciderSpec.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Presence;
+import io.switchboard.state.core.Fact.BackInSlot;
+import io.switchboard.state.core.Fact.CallClaimed;
+import io.switchboard.state.core.Fact.CallConnected;
+import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallParked;
+import io.switchboard.state.core.Fact.OfferWidened;
+import io.switchboard.state.core.Fact.ParkTimedOut;
+import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Input.AgentLegStatus;
+import io.switchboard.state.core.Input.CallerLegStatus;
+import io.switchboard.state.core.Input.Claim;
+import io.switchboard.state.core.Input.DeadlinePassed;
+import io.switchboard.state.core.Input.DialEnded;
+import io.switchboard.state.core.Input.Hangup;
+import io.switchboard.state.core.Input.Park;
+import io.switchboard.state.core.Input.ParkFailed;
+import io.switchboard.state.core.Input.Retrieve;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class ParkingDeciderTest {
+    static final Instant T20 = T0.plusSeconds(20);
+    static final Instant PARK_DEADLINE = PARKED_AT.plus(PARK_TIMEOUT);
+
+    @Nested
+    class Parking {
+        @Test
+        void theAgentOnTheCallParksItInTheLowestFreeSlotAndIsFreed() {
+            given().connectedTo("doug").lot(701, 720, 701, 703)
+                    .when(new Park(CALL, "doug", T20))
+                    .facts(new CallParked(CALL, "doug", 702, T20, T20.plus(PARK_TIMEOUT), T20.plus(WRAP_UP)))
+                    .actions(new TwilioAction.ParkCaller(CALL, "doug"))
+                    .changes("call:PARKED:slot702", "agent:doug:wrap_up")
+                    .call(call -> {
+                        assertThat(call.parkedBy()).isEqualTo("doug");
+                        assertThat(call.parkedAt()).isEqualTo(T20);
+                        assertThat(call.agentId()).isNull();
+                    })
+                    .agentIs("doug", AgentStatus.WRAP_UP, null);
+        }
+
+        @Test
+        void withoutWrapUpTheParkerIsAvailableAtOnce() {
+            given().connectedTo("doug")
+                    .timing(new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME, Duration.ZERO,
+                            Duration.ZERO))
+                    .when(new Park(CALL, "doug", T20))
+                    .changes("call:PARKED:slot701", "agent:doug:available");
+        }
+
+        @Test
+        void aFullLotKeepsTheCallConnected() {
+            given().connectedTo("doug").lot(701, 702, 701, 702)
+                    .when(new Park(CALL, "doug", T20))
+                    .rejected(ErrorCode.PARKING_FULL, "701–702");
+        }
+
+        @Test
+        void onlyTheAgentOnTheCallMayParkIt() {
+            given().connectedTo("doug").when(new Park(CALL, "rhonda", T20))
+                    .rejected(ErrorCode.NOT_YOUR_CALL, "Only the agent on a call can park it");
+            given().ringing().when(new Park(CALL, "doug", T20)).rejected(ErrorCode.NOT_YOUR_CALL, "Only");
+            given().parked().when(new Park(CALL, "doug", T20)).rejected(ErrorCode.NOT_YOUR_CALL, "Only");
+        }
+
+        @Test
+        void aCallStillRingingTheAgentIsNotParked() {
+            given().claimedBy("doug").when(new Park(CALL, "doug", T20))
+                    .rejected(ErrorCode.INVALID_STATE, "once you are talking");
+        }
+
+        @Test
+        void anEndedCallIsNotFound() {
+            given().endedAlready().when(new Park(CALL, "doug", T20)).rejected(ErrorCode.CALL_NOT_FOUND, "over");
+        }
+
+        @Test
+        void twilioRefusingTheParkGivesTheCallBackToItsAgent() {
+            given().parked().when(new ParkFailed(CALL, "doug", false, PARKED_AT))
+                    .facts(new ParkUndone(CALL, "doug"))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
+                    .call(call -> assertThat(call.slot()).isNull());
+        }
+
+        @Test
+        void twilioSayingTheCallIsGoneWhileParkingEndsIt() {
+            given().parked().when(new ParkFailed(CALL, "doug", true, PARKED_AT))
+                    .facts(new CallEnded(CALL, "caller_hangup", PARKED_AT, null))
+                    .changes("call:ENDED:slot701");
+        }
+    }
+
+    @Nested
+    class Retrieving {
+        @Test
+        void aRetrieveIsAClaimThatKeepsTheSlotUntilTheAgentAnswers() {
+            Instant at = PARKED_AT.plusSeconds(5);
+            given().parked()
+                    .when(new Retrieve(CALL, "rhonda", at))
+                    .facts(new CallClaimed(CALL, "rhonda", at, at.plus(CLAIM_TIMEOUT)))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true))
+                    .changes("call:CLAIMED:rhonda:slot701", "agent:rhonda:busy");
+        }
+
+        @Test
+        void anyoneMayRetrieveEvenWhileAway() {
+            given().parked().agent(DeciderSpec.RHONDA.withStatus(AgentStatus.AWAY))
+                    .when(new Retrieve(CALL, "rhonda", T20))
+                    .facts(new CallClaimed(CALL, "rhonda", T20, T20.plus(CLAIM_TIMEOUT)));
+        }
+
+        @Test
+        void ofTwoRetrievesTheSecondIsToldWhoWon() {
+            given().retrievedBy("rhonda").when(new Retrieve(CALL, "doug", T20))
+                    .rejected(ErrorCode.ALREADY_CLAIMED, "Rhonda retrieved this call first");
+        }
+
+        @Test
+        void anAgentOnACallCannotRetrieve() {
+            given().parked().agent(DeciderSpec.RHONDA.talkingTo("CA-OTHER", "+15550000000", T0))
+                    .when(new Retrieve(CALL, "rhonda", T20))
+                    .rejected(ErrorCode.AGENT_BUSY, "already on a call");
+        }
+
+        @Test
+        void theRetrieversAnswerConnectsAndEmptiesTheSlot() {
+            given().retrievedBy("rhonda")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-2", "rhonda", IN_PROGRESS, T20))
+                    .facts(new CallConnected(CALL, "rhonda", "CA-LEG-2", T20))
+                    .changes("call:CONNECTED:rhonda", "agent:rhonda:busy:on:" + CALLER)
+                    .call(call -> {
+                        assertThat(call.slot()).isNull();
+                        assertThat(call.parkedBy()).isNull();
+                    });
+        }
+
+        @Test
+        void anUnansweredRetrieveReturnsTheCallToItsSlot() {
+            given().retrievedBy("rhonda")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-2", "rhonda", NO_ANSWER, T20))
+                    .facts(new BackInSlot(CALL, "rhonda", T20.plus(PARK_TIMEOUT)))
+                    .changes("call:PARKED:slot701", "agent:rhonda:available")
+                    .call(call -> {
+                        assertThat(call.parkedBy()).isEqualTo("doug");
+                        assertThat(call.parkedAt()).isEqualTo(PARKED_AT);
+                    });
+            given().retrievedBy("rhonda").when(new DialEnded(CALL, NO_ANSWER, T20))
+                    .facts(new BackInSlot(CALL, "rhonda", T20.plus(PARK_TIMEOUT)));
+        }
+
+        @Test
+        void aRetrievePastItsDeadlinePutsTheCallerBackInTheParkingLot() {
+            Instant late = PARKED_AT.plusSeconds(5).plus(CLAIM_TIMEOUT);
+            given().retrievedBy("rhonda").when(new DeadlinePassed(CALL, late))
+                    .facts(new BackInSlot(CALL, "rhonda", late.plus(PARK_TIMEOUT)))
+                    .actions(new TwilioAction.HoldCaller(CALL, true));
+        }
+
+        @Test
+        void aParkedCallIsNobodysToHangUp() {
+            given().parked().when(new Hangup(CALL, "doug")).rejected(ErrorCode.NOT_YOUR_CALL, "Only");
+        }
+    }
+
+    @Nested
+    class ParkTimeout {
+        @Test
+        void ringsBackTheParkerAloneFirst() {
+            given().parked()
+                    .when(new DeadlinePassed(CALL, PARK_DEADLINE))
+                    .facts(new ParkTimedOut(CALL, "doug", PARK_DEADLINE.plus(PARKER_RING_TIME)))
+                    .actions()
+                    .changes("call:RINGING:for:doug")
+                    .call(call -> {
+                        assertThat(call.ringReason()).isEqualTo("park_timeout");
+                        assertThat(call.parkedBy()).isEqualTo("doug");
+                        assertThat(call.slot()).isNull();
+                    });
+        }
+
+        @Test
+        void beforeTheDeadlineNothingHappens() {
+            given().parked().when(new DeadlinePassed(CALL, PARK_DEADLINE.minusMillis(1))).nothing();
+        }
+
+        @Test
+        void aParkerWhoIsAwayOrOfflineIsSkipped() {
+            given().parked().agent(DeciderSpec.DOUG.withStatus(AgentStatus.AWAY))
+                    .when(new DeadlinePassed(CALL, PARK_DEADLINE))
+                    .facts(new ParkTimedOut(CALL, null, null))
+                    .changes("call:RINGING");
+            given().parked().agent(DeciderSpec.DOUG.withPresence(Presence.OFFLINE, null))
+                    .when(new DeadlinePassed(CALL, PARK_DEADLINE))
+                    .facts(new ParkTimedOut(CALL, null, null));
+        }
+
+        @Test
+        void theParkerTakesTheRingBack() {
+            Instant at = PARK_DEADLINE.plusSeconds(3);
+            given().ringingBackTheParker()
+                    .when(new Claim(CALL, "doug", at))
+                    .facts(new CallClaimed(CALL, "doug", at, at.plus(CLAIM_TIMEOUT)))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false))
+                    .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy");
+        }
+
+        @Test
+        void othersCannotTakeItWhileItRingsBackTheParker() {
+            given().ringingBackTheParker().when(new Claim(CALL, "rhonda", PARK_DEADLINE.plusSeconds(3)))
+                    .rejected(ErrorCode.NOT_OFFERED, "rings back Doug");
+        }
+
+        @Test
+        void aRetrieveOfTheRingingBackCallCountsAsItsClaim() {
+            Instant at = PARK_DEADLINE.plusSeconds(1);
+            given().ringingBackTheParker().when(new Retrieve(CALL, "doug", at))
+                    .facts(new CallClaimed(CALL, "doug", at, at.plus(CLAIM_TIMEOUT)));
+        }
+
+        @Test
+        void afterTheParkersTimeEveryoneIsOffered() {
+            given().ringingBackTheParker()
+                    .when(new DeadlinePassed(CALL, PARK_DEADLINE.plus(PARKER_RING_TIME)))
+                    .facts(new OfferWidened(CALL))
+                    .changes("call:RINGING")
+                    .call(call -> {
+                        assertThat(call.offeredTo()).isNull();
+                        assertThat(call.deadline()).isNull();
+                        assertThat(call.ringReason()).isEqualTo("park_timeout");
+                    });
+        }
+
+        @Test
+        void thenAnyAvailableAgentMayClaimIt() {
+            Instant at = PARK_DEADLINE.plus(PARKER_RING_TIME).plusSeconds(1);
+            var widened = given().ringingBackTheParker()
+                    .when(new DeadlinePassed(CALL, PARK_DEADLINE.plus(PARKER_RING_TIME)));
+            var spec = given();
+            spec.situationFrom(widened);
+            spec.when(new Claim(CALL, "rhonda", at)).facts(new CallClaimed(CALL, "rhonda", at, at.plus(CLAIM_TIMEOUT)));
+        }
+    }
+
+    @Nested
+    class TheCallerLeavesTheLot {
+        @Test
+        void hangingUpWhileParkedEmptiesTheSlot() {
+            Instant at = PARKED_AT.plusSeconds(30);
+            given().parked()
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at))
+                    .facts(new CallEnded(CALL, "caller_hangup", at, null))
+                    .changes("call:ENDED:slot701");
+        }
+
+        @Test
+        void hangingUpWhileRetrievedFreesTheRetriever() {
+            given().retrievedBy("rhonda")
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20))
+                    .changes("call:ENDED:rhonda:slot701", "agent:rhonda:available");
+        }
+
+        @Test
+        void theParkersOldLegEndingChangesNothing() {
+            given().parked().when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, T20)).nothing();
+        }
+
+        @Test
+        void aParkedCallIsNotOverWhenItsDialEnds() {
+            given().parked().when(new DialEnded(CALL, COMPLETED, T20)).nothing()
+                    .call(call -> assertThat(call.state()).isEqualTo(CallState.PARKED));
+        }
+    }
+}
