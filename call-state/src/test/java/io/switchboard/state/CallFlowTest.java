@@ -160,7 +160,7 @@ class CallFlowTest {
         assertThat(hangup.get("code").asText()).isEqualTo("not_your_call");
         assertThat(hangup.get("message").asText()).isNotBlank();
         JsonNode park = reply(command(call, "doug", AgentCommand.Type.PARK));
-        assertThat(park.get("code").asText()).isEqualTo("unsupported");
+        assertThat(park.get("code").asText()).isEqualTo("not_your_call");
         publishCallerEnd(call);
         change(call, "call", "ENDED");
     }

@@ -41,7 +41,9 @@ class CoreCallFlowTest {
         stack = Stack.start(Stack.Options.defaults(repoRoot)
                 .withPorts(Stack.Ports.free())
                 .withUserEnv(java.util.Map.of()) // the simulator, whatever this machine's environment says
-                .withJvmArgs(List.of("-Xmx256m")));
+                .withJvmArgs(List.of("-Xmx256m"))
+                // The same two agents take a hundred calls in a row: no wrap-up between them.
+                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
         String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
         doug = AgentScreen.open(gateway, "acme", "doug");
         rhonda = AgentScreen.open(gateway, "acme", "rhonda");

@@ -450,10 +450,20 @@ public final class Stack implements AutoCloseable {
 
     /** Stops {@code service} and starts it again from the same jar; returns when it is ready. */
     public void restart(Service service) {
+        stop(service);
+        start(service);
+    }
+
+    /** Stops {@code service} (TERM, as Kubernetes would); the rest of the stack keeps running. */
+    public void stop(Service service) {
         synchronized (this) {
             stopping.add(service);
         }
         stopAll(List.of(processes.get(service)));
+    }
+
+    /** Starts a stopped {@code service} again from the same jar; returns when it is ready. */
+    public void start(Service service) {
         launch(service);
         awaitReady(service);
     }
