@@ -74,13 +74,16 @@ public class CallDesk {
     /**
      * Runs {@code touch} and reviews every agent it returns ({@link Input.ReviewAgent}, counting their open
      * connections), in one transaction: presence follows the connections it is computed from, atomically.
+     *
+     * @param timedOut {@code touch} dropped connections whose gateway stopped reporting
      */
-    public void reviewAgents(String tenantId, AgentsTouched touch, Instant at) throws SQLException {
+    public void reviewAgents(String tenantId, AgentsTouched touch, boolean timedOut, Instant at) throws SQLException {
         inTransaction(tenantId, (c, seq) -> {
             long next = seq;
             for (String agentId : touch.find(c)) {
                 int open = connections.openConnections(c, tenantId, agentId);
-                next = decideAndStore(c, tenantId, next, new Input.ReviewAgent(agentId, open, at), null).lastSeq;
+                Input review = new Input.ReviewAgent(agentId, open, timedOut, at);
+                next = decideAndStore(c, tenantId, next, review, null).lastSeq;
             }
             return new Stored(Decision.NOTHING, next);
         });

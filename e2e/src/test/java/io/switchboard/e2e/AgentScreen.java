@@ -113,10 +113,17 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     /** Sends {@code {"type":…,"callSid":…,"requestId":…}}; returns the request id. */
     String send(String type, String callSid) {
+        return send(Json.MAPPER.createObjectNode().put("type", type).put("callSid", callSid));
+    }
+
+    /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
+    String setStatus(String status) {
+        return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status));
+    }
+
+    private String send(ObjectNode frame) {
         String requestId = agentId + "-" + UUID.randomUUID();
-        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", type).put("callSid", callSid)
-                .put("requestId", requestId);
-        socket.sendText(frame.toString(), true).join();
+        socket.sendText(frame.put("requestId", requestId).toString(), true).join();
         return requestId;
     }
 

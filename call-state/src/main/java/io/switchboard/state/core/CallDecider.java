@@ -301,7 +301,7 @@ public final class CallDecider {
         if (review.openConnections() > 0) {
             after = after.withPresence(Presence.ONLINE, null);
         } else if (after.presence() == Presence.ONLINE) {
-            if (after.offlineAt() == null && !timing.offlineGrace().isZero()) {
+            if (after.offlineAt() == null && !timing.offlineGrace().isZero() && !review.timedOut()) {
                 // A reload or a network blip closes the last tab for a moment: don't flicker offline for it.
                 after = after.withPresence(Presence.ONLINE, now.plus(timing.offlineGrace()));
             } else if (after.offlineAt() == null || !after.offlineAt().isAfter(now)) {

@@ -77,7 +77,9 @@ public sealed interface Input {
      * one of their deadlines (wrap-up, offline grace) passed.
      *
      * @param openConnections the agent's connections on all live gateways now
+     * @param timedOut connections of theirs were just dropped because their gateway stopped reporting: they have
+     *     been gone for the whole TTL already, which is grace enough
      */
-    record ReviewAgent(String agentId, int openConnections, Instant at) implements AgentInput {
+    record ReviewAgent(String agentId, int openConnections, boolean timedOut, Instant at) implements AgentInput {
     }
 }

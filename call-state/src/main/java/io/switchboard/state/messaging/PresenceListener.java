@@ -42,7 +42,7 @@ public class PresenceListener {
         try {
             Retry.untilStored("presence report of " + report.gatewayId(), () -> {
                 var now = clock.instant();
-                desk.reviewAgents(report.tenantId(), c -> connections.apply(c, report, now), now);
+                desk.reviewAgents(report.tenantId(), c -> connections.apply(c, report, now), false, now);
                 return null;
             });
         } catch (UnknownTenantException e) {

@@ -57,12 +57,12 @@ public class DeadlineTimers {
                 actions.run(call.tenantId(), outcome.decision().actions());
             }
             for (Due agent : due(c -> store.agentsDue(c, now, BATCH))) {
-                desk.reviewAgents(agent.tenantId(), c -> Set.of(agent.id()), now);
+                desk.reviewAgents(agent.tenantId(), c -> Set.of(agent.id()), false, now);
             }
             Instant staleBefore = now.minus(config.presence().ttl());
             for (String tenantId : due(c -> connections.tenantsWithStaleConnections(c, staleBefore))) {
                 LOG.infof("Dropping connections of tenant %s that no gateway reported since %s", tenantId, staleBefore);
-                desk.reviewAgents(tenantId, c -> connections.dropStale(c, tenantId, staleBefore), now);
+                desk.reviewAgents(tenantId, c -> connections.dropStale(c, tenantId, staleBefore), true, now);
             }
         } catch (Exception e) {
             LOG.warnf("Deadlines not all handled yet, will retry: %s", e.getMessage());

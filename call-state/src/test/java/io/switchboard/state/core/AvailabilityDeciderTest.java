@@ -79,14 +79,14 @@ class AvailabilityDeciderTest {
         @Test
         void endsAtItsDeadline() {
             Instant until = T5.plusSeconds(30);
-            given().agent(DOUG.free(until)).when(new ReviewAgent("doug", 1, until))
+            given().agent(DOUG.free(until)).when(new ReviewAgent("doug", 1, false, until))
                     .changes("agent:doug:available");
         }
 
         @Test
         void notBefore() {
             Instant until = T5.plusSeconds(30);
-            given().agent(DOUG.free(until)).when(new ReviewAgent("doug", 1, until.minusMillis(1))).nothing();
+            given().agent(DOUG.free(until)).when(new ReviewAgent("doug", 1, false, until.minusMillis(1))).nothing();
         }
     }
 
@@ -96,19 +96,19 @@ class AvailabilityDeciderTest {
 
         @Test
         void theFirstConnectionBringsTheAgentOnline() {
-            given().agent(offline).when(new ReviewAgent("doug", 1, T5))
+            given().agent(offline).when(new ReviewAgent("doug", 1, false, T5))
                     .facts(new AgentUpdated(DOUG))
                     .changes("agent:doug:available");
         }
 
         @Test
         void aSecondTabChangesNothing() {
-            given().when(new ReviewAgent("doug", 2, T5)).nothing();
+            given().when(new ReviewAgent("doug", 2, false, T5)).nothing();
         }
 
         @Test
         void closingTheLastTabStartsTheGraceQuietly() {
-            given().when(new ReviewAgent("doug", 0, T5))
+            given().when(new ReviewAgent("doug", 0, false, T5))
                     .changes()
                     .agent("doug", a -> {
                         assertThat(a.presence()).isEqualTo(Presence.ONLINE);
@@ -119,7 +119,7 @@ class AvailabilityDeciderTest {
         @Test
         void reconnectingWithinTheGraceKeepsTheAgentOnline() {
             given().agent(DOUG.withPresence(Presence.ONLINE, T5.plus(OFFLINE_GRACE)))
-                    .when(new ReviewAgent("doug", 1, T5.plusSeconds(2)))
+                    .when(new ReviewAgent("doug", 1, false, T5.plusSeconds(2)))
                     .changes()
                     .agent("doug", a -> assertThat(a.offlineAt()).isNull());
         }
@@ -127,7 +127,7 @@ class AvailabilityDeciderTest {
         @Test
         void afterTheGraceTheAgentIsOfflineForEveryone() {
             given().agent(DOUG.withPresence(Presence.ONLINE, T5.plus(OFFLINE_GRACE)))
-                    .when(new ReviewAgent("doug", 0, T5.plus(OFFLINE_GRACE)))
+                    .when(new ReviewAgent("doug", 0, false, T5.plus(OFFLINE_GRACE)))
                     .changes("agent:doug:available:offline")
                     .agent("doug", a -> assertThat(a.offlineAt()).isNull());
         }
@@ -135,12 +135,18 @@ class AvailabilityDeciderTest {
         @Test
         void beforeTheGraceEndsNothingShows() {
             given().agent(DOUG.withPresence(Presence.ONLINE, T5.plus(OFFLINE_GRACE)))
-                    .when(new ReviewAgent("doug", 0, T5.plusSeconds(1))).nothing();
+                    .when(new ReviewAgent("doug", 0, false, T5.plusSeconds(1))).nothing();
+        }
+
+        @Test
+        void connectionsOfADeadGatewayTakeTheAgentOfflineAtOnce() {
+            given().when(new ReviewAgent("doug", 0, true, T5))
+                    .changes("agent:doug:available:offline");
         }
 
         @Test
         void anOfflineAgentWithoutConnectionsStaysSo() {
-            given().agent(offline).when(new ReviewAgent("doug", 0, T5)).nothing();
+            given().agent(offline).when(new ReviewAgent("doug", 0, false, T5)).nothing();
         }
     }
 }
