@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.stack.Stack;
+import io.switchboard.stack.twilio.AnswerMode;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -104,6 +105,29 @@ class ParkingLotTest {
         assertThat(doug.call(call).get("slot").isNull()).isTrue();
         assertThat(history(call)).isEqualTo("701 doug retrieved " + winner.agentId);
 
+        hangUp(call);
+    }
+
+    @Test
+    void aRetrieveTheAgentDoesNotAnswerPutsTheCallBackInItsSlot() throws Exception {
+        String call = connected(nextCaller(), doug);
+        assertThat(ack(doug, doug.send("park", call))).isTrue();
+        await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
+
+        stack.simulator().answerMode("rhonda", AnswerMode.REJECT); // Rhonda declines on her phone
+        try {
+            assertThat(ack(rhonda, rhonda.send("retrieve", call))).isTrue();
+            // Everyone saw her retrieve it (CLAIMED, slot still 701), then the call back in its slot.
+            await().atMost(WAIT).until(() -> !rhonda.frames(f -> f.get("type").asText().equals("call")
+                    && f.at("/call/callSid").asText().equals(call) && f.at("/call/state").asText().equals("CLAIMED")
+                    && f.at("/call/agentId").asText().equals("rhonda") && f.at("/call/slot").asInt() == 701).isEmpty()
+                    && parkedIn(doug, call, 701) && parkedIn(rhonda, call, 701)
+                    && rhonda.agent("rhonda").get("status").asText().equals("available"));
+            // Twilio put the caller back in the parking queue (the Dial's action said parked=true).
+            await().atMost(WAIT).until(() -> stack.simulator().call(call).activity().equals("enqueued:acme-parking"));
+        } finally {
+            stack.simulator().answerMode("rhonda", AnswerMode.AUTO);
+        }
         hangUp(call);
     }
 
