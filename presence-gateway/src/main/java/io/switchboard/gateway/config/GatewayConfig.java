@@ -10,6 +10,16 @@ public interface GatewayConfig {
 
     Gateway gateway();
 
+    Presence presence();
+
+    Resume resume();
+
+    Connection connection();
+
+    SlowClient slowClient();
+
+    Authorization authorization();
+
     Dev dev();
 
     interface Gateway {
@@ -33,18 +43,97 @@ public interface GatewayConfig {
         Duration publishTimeout();
 
         /**
-         * Frames one connection may have waiting to be written. A client that falls this far behind is disconnected;
-         * on reconnect it gets a fresh snapshot instead of an ever-growing backlog held in the gateway's memory.
+         * Frames one connection may have waiting to be written (its send queue). When a frame finds it full, the
+         * waiting changes are dropped and the client gets a resync snapshot once it has drained (see
+         * {@link SlowClient}), instead of an ever-growing backlog held in the gateway's memory. Keep it at least
+         * {@code switchboard.resume.buffer-size}: a replay is queued at once.
          */
-        @WithDefault("10000")
+        @WithDefault("2000")
         int maxQueuedFrames();
 
         /**
-         * Changes one connection holds while its snapshot is being read. Past this the oldest go; the gap they leave
-         * is noticed after the snapshot and answered with another snapshot.
+         * Changes one connection holds while its starting point is worked out (a snapshot read, a resume, a slow
+         * client draining). Past this the oldest go; the gap they leave is noticed afterwards and answered with a
+         * snapshot.
          */
         @WithDefault("10000")
         int maxHeldChanges();
+    }
+
+    /** What this gateway reports about its connections on {@code switchboard.presence}; call-state decides presence. */
+    interface Presence {
+        /**
+         * How often the gateway sends each tenant's heartbeat (every connection it holds there). Well below
+         * call-state's presence TTL, so a lost report or two does not make agents offline.
+         */
+        @WithDefault("10s")
+        Duration heartbeatInterval();
+    }
+
+    /** Replaying missed changes to a client that reconnects or sends {@code resume}. */
+    interface Resume {
+        /**
+         * Changes kept per tenant (the most recent ones, contiguous). A client that missed more gets a resync
+         * snapshot. At a few hundred bytes a change, 1000 cost well under a megabyte per tenant.
+         */
+        @WithDefault("1000")
+        int bufferSize();
+
+        /**
+         * How long a tenant's buffer is kept after its last connection on this gateway closed, so an agent coming back
+         * from a network blip is replayed what they missed. Tenants without connections here keep no buffer.
+         */
+        @WithDefault("5m")
+        Duration retention();
+    }
+
+    /** Keeping connections honest: pings, and closes that a dead peer cannot acknowledge. */
+    interface Connection {
+        /**
+         * How often the server pings every connection. application.properties hands this to websockets-next's
+         * {@code quarkus.websockets-next.server.auto-ping-interval}, which sends the pings.
+         */
+        @WithDefault("10s")
+        Duration pingInterval();
+
+        /**
+         * A connection from which nothing was heard (no pong, no frame) for this long is closed (4408): its agent is
+         * reported disconnected and its memory freed. Must be longer than the ping interval.
+         */
+        @WithDefault("30s")
+        Duration pongTimeout();
+
+        /**
+         * How long a connection the gateway closed may take to answer the close before its TCP connection is dropped:
+         * a peer that reads nothing never receives the close frame, and would otherwise hold its buffers forever.
+         */
+        @WithDefault("5s")
+        Duration closeTimeout();
+    }
+
+    /** Clients that do not read their frames fast enough ({@code switchboard.gateway.max-queued-frames}). */
+    interface SlowClient {
+        /** After an overflow, a client that has not drained its send queue within this is closed (4429). */
+        @WithDefault("30s")
+        Duration drainTimeout();
+
+        /** Resyncs after overflows a client gets within {@link #overflowWindow()}; the next overflow closes it (4429). */
+        @WithDefault("3")
+        int maxResyncs();
+
+        @WithDefault("5m")
+        Duration overflowWindow();
+    }
+
+    /** Agents whose right to be connected ends mid-session. */
+    interface Authorization {
+        /**
+         * How often the gateway checks, one query per tenant, that the agents it holds connections for are still
+         * active; deactivated ones are closed (4403). Token expiry needs no check: each connection closes at its
+         * token's {@code exp} (4401).
+         */
+        @WithDefault("30s")
+        Duration recheckInterval();
     }
 
     interface Dev {

@@ -73,6 +73,27 @@ public final class ClientFrames {
         return new ClientFrame.Invalid(requestId, "A status must be \"available\" or \"away\".");
     }
 
+    /**
+     * The {@code since} query parameter of the upgrade: the same as a {@code resume} with that seq. Null when the
+     * client did not send one (it starts from a snapshot).
+     */
+    public static ClientFrame since(java.util.List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        String value = values.get(0).trim();
+        try {
+            long seq = Long.parseLong(value);
+            if (seq >= 0) {
+                return new ClientFrame.Resume(seq);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        return new ClientFrame.Invalid(null, "?since= must be the last seq the client has (a whole number, 0 or more);"
+                + " sending a fresh snapshot instead.");
+    }
+
     private static ClientFrame resume(JsonNode root, String requestId) {
         JsonNode seq = root.get("seq");
         if (seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber() || seq.asLong() < 0) {

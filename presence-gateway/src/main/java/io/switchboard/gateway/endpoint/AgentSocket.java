@@ -1,60 +1,98 @@
 package io.switchboard.gateway.endpoint;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.contract.ErrorCode;
+import io.switchboard.gateway.domain.ClientFrame;
+import io.switchboard.gateway.domain.ClientFrames;
+import io.switchboard.gateway.domain.ServerFrames;
 import io.switchboard.gateway.security.AgentIdentity;
 import io.switchboard.gateway.service.CommandService;
 import io.switchboard.gateway.session.AgentSession;
 import io.switchboard.gateway.session.Sessions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import jakarta.annotation.security.RolesAllowed;
 
 /**
- * The agent socket: a snapshot, then the tenant's changes in order; commands in, one answer each out.
+ * The agent socket: a snapshot (or, with {@code ?since=}, the changes the client missed), then the tenant's changes
+ * in order; commands in, one answer each out.
  *
  * <p>{@code @RolesAllowed} on the class secures the HTTP upgrade itself: no or a bad token gets 401, a token without
- * the {@code agent} group 403, and {@code AgentUpgradeCheck} refuses agents the tenant does not know. A
- * {@code ?since=} on connect is accepted and, like {@code resume}, answered with a snapshot for now.
+ * the {@code agent} group 403, and {@code AgentUpgradeCheck} refuses agents the tenant does not know.
  */
 @RolesAllowed(AgentIdentity.ROLE)
 @WebSocket(path = AgentSocket.PATH, endpointId = AgentSocket.ENDPOINT_ID)
 public class AgentSocket {
     public static final String PATH = "/agent/ws";
     public static final String ENDPOINT_ID = "agent-socket";
+    /** Where the upgrade check leaves the TCP connection, to drop a peer that does not answer a close. */
+    public static final UserData.TypedKey<HttpConnection> TRANSPORT = new UserData.TypedKey<>("switchboard.tcp");
     private static final UserData.TypedKey<AgentSession> SESSION = new UserData.TypedKey<>("switchboard.session");
 
     private final Sessions sessions;
     private final CommandService commands;
+    private final ServerFrames serverFrames;
 
-    public AgentSocket(Sessions sessions, CommandService commands) {
+    public AgentSocket(Sessions sessions, CommandService commands, ObjectMapper mapper) {
         this.sessions = sessions;
         this.commands = commands;
+        this.serverFrames = new ServerFrames(mapper);
     }
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        AgentSession session = sessions.open(connection, connection.userData().get(AgentIdentity.KEY));
-        connection.userData().put(SESSION, session);
-        // Frames are processed after this completes, so the snapshot is queued before any command's answer.
-        return session.start();
+        UserData data = connection.userData();
+        AgentSession session = sessions.open(connection, data.get(AgentIdentity.KEY), data.get(AgentIdentity.EXPIRES_AT),
+                data.get(TRANSPORT));
+        data.put(SESSION, session);
+        // Frames are processed after this completes, so the first frames are queued before any command's answer.
+        ClientFrame since = ClientFrames.since(new QueryStringDecoder(connection.handshakeRequest().path() + "?"
+                + nullToEmpty(connection.handshakeRequest().query())).parameters().get("since"));
+        if (since instanceof ClientFrame.Resume resume) {
+            return session.startFrom(resume.seq());
+        }
+        if (since instanceof ClientFrame.Invalid invalid) {
+            session.reply(serverFrames.error(null, ErrorCode.BAD_REQUEST, invalid.message()));
+            return session.start(true);
+        }
+        return session.start(false);
     }
 
     @OnTextMessage
     public Uni<Void> message(String text, WebSocketConnection connection) {
+        AgentSession session = connection.userData().get(SESSION);
+        session.heard();
         // Returns at once: waiting for call-state's reply must not hold up the connection's next frame.
-        commands.handle(connection.userData().get(SESSION), text);
+        commands.handle(session, text);
         return Uni.createFrom().voidItem();
+    }
+
+    @OnPongMessage
+    public void pong(Buffer data, WebSocketConnection connection) {
+        AgentSession session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.heard();
+        }
     }
 
     @OnClose
     public void close(WebSocketConnection connection) {
         AgentSession session = connection.userData().get(SESSION);
         if (session != null) {
-            sessions.close(session);
+            sessions.closed(session);
         }
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
     }
 }

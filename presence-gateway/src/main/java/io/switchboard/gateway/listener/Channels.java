@@ -8,6 +8,8 @@ public final class Channels {
     public static final String AGENT_REPLIES = "agent-replies";
     /** {@code switchboard.agent-commands}: what agents ask call-state for, keyed by tenant. */
     public static final String AGENT_COMMANDS = "agent-commands";
+    /** {@code switchboard.presence}: this gateway's connections and heartbeats for call-state, keyed by tenant. */
+    public static final String PRESENCE = "presence";
 
     private Channels() {
     }

@@ -6,6 +6,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 
 /** Which agents a tenant has ({@code voip_users}, written by call-state). */
 @ApplicationScoped
@@ -23,6 +26,17 @@ public class AgentDirectory {
                 .map(rows -> {
                     RowIterator<Row> it = rows.iterator();
                     return it.hasNext() && it.next().getBoolean("active");
+                });
+    }
+
+    /** Which of {@code agentIds} the tenant has and has not deactivated: one query, whatever their number. */
+    public Uni<Set<String>> activeAmong(String tenantId, Collection<String> agentIds) {
+        return pool.preparedQuery("SELECT id FROM voip_users WHERE tenant_id = $1 AND id = ANY($2) AND active")
+                .execute(Tuple.of(tenantId, agentIds.toArray(new String[0])))
+                .map(rows -> {
+                    Set<String> active = new HashSet<>();
+                    rows.forEach(row -> active.add(row.getString("id")));
+                    return active;
                 });
     }
 }

@@ -45,7 +45,8 @@ public class SnapshotRepository {
         this.mapper = mapper;
     }
 
-    public Uni<TenantSnapshot> read(String tenantId) {
+    /** @param resync mark the frame {@code "resync":true}: it replaces a picture the client already had */
+    public Uni<TenantSnapshot> read(String tenantId, boolean resync) {
         Tuple tenant = Tuple.of(tenantId);
         return pool.withTransaction(connection -> connection
                 // Must be the transaction's first statement: all three reads then see the same committed state.
@@ -59,7 +60,7 @@ public class SnapshotRepository {
                     long seq = seqRows.iterator().next().getLong("seq");
                     return readAgentsAndCalls(connection, tenant, seq);
                 }))
-                .map(this::frame);
+                .map(snapshot -> frame(resync ? snapshot.resynced() : snapshot));
     }
 
     private static Uni<Snapshot> readAgentsAndCalls(SqlConnection connection, Tuple tenant, long seq) {

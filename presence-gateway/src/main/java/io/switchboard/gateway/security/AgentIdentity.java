@@ -16,6 +16,8 @@ public record AgentIdentity(String tenantId, String agentId) {
     public static final String TENANT_CLAIM = "tenant";
     /** Where the upgrade check leaves the identity for the connection. */
     public static final UserData.TypedKey<AgentIdentity> KEY = new UserData.TypedKey<>("switchboard.agent");
+    /** Where the upgrade check leaves the token's {@code exp}, when it has one: the connection closes then. */
+    public static final UserData.TypedKey<java.time.Instant> EXPIRES_AT = new UserData.TypedKey<>("switchboard.exp");
 
     /** Empty when the identity is not a JWT with both {@code sub} and {@code tenant}. */
     public static Optional<AgentIdentity> of(SecurityIdentity identity) {

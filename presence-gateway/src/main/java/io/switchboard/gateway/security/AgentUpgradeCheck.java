@@ -5,12 +5,17 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.endpoint.AgentSocket;
 import io.switchboard.gateway.repository.AgentDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
  * Lets a verified token through only for an agent the tenant knows and has not deactivated (403 otherwise), and
- * leaves the identity on the connection. Runs after websockets-next's own security check, which already answered 401
- * for no or a bad token and 403 without the {@code agent} group.
+ * leaves the identity, the token's expiry and the TCP connection on the connection. Runs after websockets-next's own
+ * security check, which already answered 401 for no or a bad token and 403 without the {@code agent} group.
+ *
+ * <p>A token past its {@code exp} is refused here too (401), even within the clock skew the JWT check allows: the
+ * gateway closes connections at {@code exp}, and accepting such a token would only open a socket to close it at once.
  */
 @ApplicationScoped
 public class AgentUpgradeCheck implements HttpUpgradeCheck {
@@ -38,6 +43,11 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
                 LOG.debugf("Refused a socket: the token has no tenant or subject");
                 return CheckResult.rejectUpgrade(403);
             }
+            Instant expiresAt = expiry(identity.getPrincipal());
+            if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+                LOG.debugf("Refused a socket for %s: the token expired at %s", agent.get(), expiresAt);
+                return CheckResult.rejectUpgrade(401);
+            }
             return directory.isActive(agent.get().tenantId(), agent.get().agentId())
                     .chain(active -> {
                         if (!active) {
@@ -45,6 +55,10 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
                             return CheckResult.rejectUpgrade(403);
                         }
                         context.userData().put(AgentIdentity.KEY, agent.get());
+                        if (expiresAt != null) {
+                            context.userData().put(AgentIdentity.EXPIRES_AT, expiresAt);
+                        }
+                        context.userData().put(AgentSocket.TRANSPORT, context.httpRequest().connection());
                         return CheckResult.permitUpgrade();
                     })
                     .onFailure().recoverWithUni(failure -> {
@@ -52,5 +66,13 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
                         return CheckResult.rejectUpgrade(503);
                     });
         });
+    }
+
+    /** The token's {@code exp}; null when it has none. */
+    private static Instant expiry(java.security.Principal principal) {
+        if (principal instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0) {
+            return Instant.ofEpochSecond(jwt.getExpirationTime());
+        }
+        return null;
     }
 }

@@ -3,44 +3,70 @@ package io.switchboard.gateway.session;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.domain.ChangeSequencer;
-import io.switchboard.gateway.metrics.GatewayMetrics;
-import io.switchboard.gateway.repository.SnapshotRepository;
+import io.switchboard.gateway.domain.ResumeDecision;
+import io.switchboard.gateway.domain.SlowClientPolicy;
+import io.switchboard.gateway.metrics.GatewayMetrics.ResyncCause;
 import io.switchboard.gateway.repository.TenantSnapshot;
 import io.switchboard.gateway.security.AgentIdentity;
-import java.util.function.Function;
+import io.switchboard.gateway.session.OrderedSender.Frame;
+import java.time.Instant;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One agent's open socket: the {@link ChangeSequencer} that decides what the client gets next and the
- * {@link OrderedSender} that writes it. Decisions and queueing happen under one lock, so frames are written in the
- * order they were decided, whichever thread decided them.
+ * One agent's open socket: the {@link ChangeSequencer} that decides what the client gets next, the
+ * {@link OrderedSender} that writes it, and the reasons the gateway may end it (a slow client, silence, an expired
+ * token, a deactivated agent).
+ *
+ * <p>Decisions and queueing happen under one lock, so frames are written in the order they were decided, whichever
+ * thread decided them. A "catch-up" is whatever works out the client's starting point (a snapshot read, a resume);
+ * each gets a number, and only the newest may release the held changes, so a snapshot read that an overflow or a
+ * newer resume overtook is thrown away rather than sent on top of it.
  */
 public final class AgentSession {
     private static final Logger LOG = Logger.getLogger(AgentSession.class);
-    private static final CloseReason TOO_SLOW = new CloseReason(1008,
-            "Too many frames waiting; reconnect to get a fresh snapshot.");
-    private static final CloseReason NO_SNAPSHOT = new CloseReason(1011,
-            "The live picture could not be read; reconnect in a moment.");
-    private static final CloseReason BEHIND = new CloseReason(1011,
-            "The live picture is behind the change stream; reconnect in a moment.");
+    private static final long NO_TIMER = -1;
+
+    /** What the session needs from the connection it lives on. */
+    interface Link {
+        Uni<Void> close(CloseReason reason);
+
+        /** Tears the TCP connection down without waiting for the close handshake. */
+        void drop();
+    }
 
     private final String connectionId;
     private final AgentIdentity agent;
+    private final TenantSessions tenant;
     private final ChangeSequencer sequencer;
     private final OrderedSender sender;
-    private final SnapshotRepository snapshots;
-    private final GatewayMetrics metrics;
-    private final Function<CloseReason, Uni<Void>> closer;
+    private final SlowClientPolicy slowClients;
+    private final Link link;
+    private final SessionServices services;
+    private final Consumer<AgentSession> onEnd;
 
-    AgentSession(String connectionId, AgentIdentity agent, ChangeSequencer sequencer, OrderedSender sender,
-            SnapshotRepository snapshots, GatewayMetrics metrics, Function<CloseReason, Uni<Void>> closer) {
+    // Guarded by this.
+    private int catchUp;
+    private boolean waitingForDrain;
+    private long drainTimer = NO_TIMER;
+    private long expiryTimer = NO_TIMER;
+    private boolean over;
+
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean connectionGone;
+
+    AgentSession(String connectionId, AgentIdentity agent, TenantSessions tenant, OrderedSender sender, Link link,
+            SessionServices services, Consumer<AgentSession> onEnd) {
         this.connectionId = connectionId;
         this.agent = agent;
-        this.sequencer = sequencer;
+        this.tenant = tenant;
+        this.sequencer = new ChangeSequencer(services.config().gateway().maxHeldChanges());
         this.sender = sender;
-        this.snapshots = snapshots;
-        this.metrics = metrics;
-        this.closer = closer;
+        this.slowClients = new SlowClientPolicy(services.config().slowClient().maxResyncs(),
+                services.config().slowClient().overflowWindow().toNanos());
+        this.link = link;
+        this.services = services;
+        this.onEnd = onEnd;
     }
 
     public String connectionId() {
@@ -52,103 +78,318 @@ public final class AgentSession {
     }
 
     /**
-     * Reads and queues the first snapshot; changes arriving meanwhile are held by the sequencer. Completes once the
-     * snapshot is queued, or the connection was closed because it could not be read.
+     * Reads and queues the first snapshot; changes arriving meanwhile are held. Completes once the snapshot is
+     * queued, or the connection was closed because it could not be read.
+     *
+     * @param resync mark it as a resync: the client asked to resume but its {@code since} was unusable
      */
-    public Uni<Void> start() {
-        return readSnapshot();
+    public Uni<Void> start(boolean resync) {
+        return readSnapshot(nextCatchUp(), resync ? ResyncCause.RESUME : null);
+    }
+
+    /**
+     * Starts a connection opened with {@code ?since=}: the changes after {@code since}, or a resync snapshot. Completes
+     * once the first frames are queued (or none are due), so the client's own frames are handled after them.
+     */
+    public Uni<Void> startFrom(long since) {
+        return continueFrom(since, nextCatchUp());
     }
 
     /** A change of this session's tenant, exactly as it came from Kafka. */
     public void onChange(long seq, String frame) {
         ChangeSequencer.Verdict verdict;
         synchronized (this) {
+            if (over) {
+                return;
+            }
             verdict = sequencer.offer(seq, frame);
             if (verdict == ChangeSequencer.Verdict.DELIVER) {
-                send(frame);
+                sendState(Frame.change(seq, frame));
             }
         }
         if (verdict == ChangeSequencer.Verdict.RESYNC) {
             LOG.debugf("Gap before seq %d for %s; sending a fresh snapshot", seq, agent);
-            resync();
+            resync(ResyncCause.GAP);
         }
     }
 
     /**
-     * The client has everything up to {@code seq}. For now a client that is not exactly there gets a fresh snapshot;
-     * replaying the missed changes from call-state's outbox is a later issue.
+     * The client says it has everything up to {@code since} and nothing after: what is still waiting to be written is
+     * dropped and it continues from {@code since + 1}. Frames already handed to the connection may still arrive
+     * before the replay; their seq tells the client they are duplicates.
      */
-    public void resume(long seq) {
-        boolean resync;
+    public void resume(long since) {
+        int n;
         synchronized (this) {
-            resync = !sequencer.isCurrent(seq) && sequencer.requestResync();
+            if (over || sequencer.isCurrent(since)) {
+                return;
+            }
+            if (!sequencer.requestResync()) {
+                // A starting point is already being worked out (a gap, an overflow); it replaces the client's picture.
+                return;
+            }
+            sender.dropWaitingState();
+            n = ++catchUp;
         }
-        if (resync) {
-            resync();
-        }
+        inBackground(continueFrom(since, n));
     }
 
     /** A frame outside the seq order: the answer to a command. */
     public void reply(String frame) {
         synchronized (this) {
-            send(frame);
+            if (!over) {
+                handle(sender.send(Frame.reply(frame)));
+            }
         }
     }
 
-    void close() {
+    /** The client showed a sign of life: a pong or a frame. */
+    public void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    public long silentNanos(long nowNanos) {
+        return nowNanos - lastHeardNanos;
+    }
+
+    /** Frames waiting in this connection's send queue. */
+    public int queued() {
+        return sender.waiting();
+    }
+
+    /** The seq of the newest change or snapshot written to the client; -1 before the first. */
+    public long lastWrittenSeq() {
+        return sender.lastWrittenSeq();
+    }
+
+    /** Closes the connection when the agent's token expires. */
+    void expireAt(Instant expiresAt) {
+        long delay = Math.max(1, expiresAt.toEpochMilli() - System.currentTimeMillis());
+        synchronized (this) {
+            if (!over) {
+                expiryTimer = services.vertx().setTimer(delay, id -> end(CloseCause.TOKEN_EXPIRED));
+            }
+        }
+    }
+
+    /**
+     * The gateway ends the session: the agent is reported disconnected at once, the client gets the close code and
+     * reason, and if it does not answer the close within the close timeout its TCP connection is dropped.
+     */
+    public void end(CloseCause cause) {
+        synchronized (this) {
+            if (over) {
+                return;
+            }
+            finish();
+        }
+        services.metrics().sessionClosed(cause.tag());
+        LOG.infof("Closing connection %s of %s: %s (%d)", connectionId, agent, cause.tag(), cause.code());
+        onEnd.accept(this);
+        link.close(cause.reason()).subscribe().with(closed -> {
+        }, failure -> link.drop());
+        // A peer that reads nothing never receives the close frame, so the handshake would never end on its own.
+        services.vertx().setTimer(services.config().connection().closeTimeout().toMillis(), id -> {
+            if (!connectionGone) {
+                LOG.debugf("Connection %s did not answer the close; dropping it", connectionId);
+                link.drop();
+            }
+        });
+    }
+
+    /** The connection is closed (whoever closed it): stop everything. */
+    void connectionClosed() {
+        connectionGone = true;
+        synchronized (this) {
+            if (!over) {
+                finish();
+            }
+        }
+    }
+
+    private void finish() {
+        over = true;
+        cancel(drainTimer);
+        cancel(expiryTimer);
+        drainTimer = NO_TIMER;
+        expiryTimer = NO_TIMER;
         sender.close();
     }
 
-    private void resync() {
-        metrics.resync();
-        inBackground(readSnapshot());
+    private synchronized int nextCatchUp() {
+        return ++catchUp;
     }
 
-    private Uni<Void> readSnapshot() {
-        return snapshots.read(agent.tenantId())
-                .onItem().transformToUni(snapshot -> {
-                    snapshotRead(snapshot);
-                    return Uni.createFrom().voidItem();
-                })
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("Could not read the snapshot of tenant %s for %s: %s", agent.tenantId(), agent,
-                            failure.getMessage());
-                    return disconnect(NO_SNAPSHOT);
-                });
-    }
-
-    private void snapshotRead(TenantSnapshot snapshot) {
-        ChangeSequencer.AfterSnapshot after;
+    private void resync(ResyncCause cause) {
+        int n;
         synchronized (this) {
-            after = sequencer.snapshotTaken(snapshot.seq());
-            if (after.next() != ChangeSequencer.Next.BEHIND) {
-                send(snapshot.frame());
-                after.frames().forEach(this::send);
+            if (over || waitingForDrain) {
+                return;
+            }
+            n = ++catchUp;
+        }
+        inBackground(readSnapshot(n, cause));
+    }
+
+    /** Replay from the tenant's buffer, follow live, or a resync snapshot: see {@link ResumeDecision}. */
+    private Uni<Void> continueFrom(long since, int n) {
+        // This session is registered before the buffer is asked: a change recorded after that reaches it live.
+        ResumeDecision.Plan plan = tenant.plan(since);
+        if (plan instanceof ResumeDecision.Replay replay) {
+            ChangeSequencer.Release release;
+            synchronized (this) {
+                if (over || n != catchUp) {
+                    return Uni.createFrom().voidItem();
+                }
+                release = sequencer.resumed(since, replay.changes());
+                release.changes().forEach(change -> sendState(Frame.change(change.seq(), change.frame())));
+            }
+            services.metrics().replayed(replay.changes().size());
+            afterRelease(release.next(), since);
+            return Uni.createFrom().voidItem();
+        }
+        ResumeDecision.AskDatabase ask = (ResumeDecision.AskDatabase) plan;
+        return services.snapshots().read(agent.tenantId(), true)
+                .invoke(snapshot -> {
+                    if (ResumeDecision.canFollow(since, ask.streamLast(), snapshot.seq())) {
+                        follow(n, since);
+                    } else {
+                        LOG.debugf("Resume of %s at seq %d not covered (buffered up to %s, database at %d); resync",
+                                agent, since, ask.streamLast(), snapshot.seq());
+                        snapshotRead(n, snapshot, ResyncCause.RESUME);
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(this::snapshotFailed);
+    }
+
+    private void follow(int n, long since) {
+        ChangeSequencer.Release release;
+        synchronized (this) {
+            if (over || n != catchUp) {
+                return;
+            }
+            release = sequencer.resumed(since, java.util.List.of());
+            release.changes().forEach(change -> sendState(Frame.change(change.seq(), change.frame())));
+        }
+        afterRelease(release.next(), since);
+    }
+
+    private Uni<Void> readSnapshot(int n, ResyncCause cause) {
+        return services.snapshots().read(agent.tenantId(), cause != null)
+                .invoke(snapshot -> snapshotRead(n, snapshot, cause))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(this::snapshotFailed);
+    }
+
+    /** @param cause why it is a resync; null for a connection's first snapshot */
+    private void snapshotRead(int n, TenantSnapshot snapshot, ResyncCause cause) {
+        ChangeSequencer.Release release;
+        synchronized (this) {
+            if (over || n != catchUp) {
+                return;
+            }
+            release = sequencer.snapshotTaken(snapshot.seq());
+            if (release.next() != ChangeSequencer.Next.BEHIND) {
+                if (cause != null) {
+                    services.metrics().resync(cause);
+                }
+                sendState(Frame.snapshot(snapshot.seq(), snapshot.frame()));
+                release.changes().forEach(change -> sendState(Frame.change(change.seq(), change.frame())));
             }
         }
-        switch (after.next()) {
+        afterRelease(release.next(), snapshot.seq());
+    }
+
+    private Uni<Void> snapshotFailed(Throwable failure) {
+        LOG.warnf("Could not read the snapshot of tenant %s for %s: %s", agent.tenantId(), agent, failure.getMessage());
+        end(CloseCause.NO_SNAPSHOT);
+        return Uni.createFrom().voidItem();
+    }
+
+    private void afterRelease(ChangeSequencer.Next next, long startSeq) {
+        switch (next) {
             case LIVE -> {
             }
-            case RESYNC -> resync();
+            case RESYNC -> resync(ResyncCause.GAP);
             case BEHIND -> {
                 LOG.warnf("Snapshot of tenant %s at seq %d is older than a change already received; "
                         + "is the gateway reading another database than call-state writes?", agent.tenantId(),
-                        snapshot.seq());
-                inBackground(disconnect(BEHIND));
+                        startSeq);
+                end(CloseCause.BEHIND);
             }
         }
     }
 
-    private void send(String frame) {
-        if (!sender.send(frame)) {
-            LOG.infof("Disconnecting %s: too many frames waiting for a slow client", agent);
-            inBackground(disconnect(TOO_SLOW));
+    /** Under the lock. */
+    private void sendState(Frame frame) {
+        if (waitingForDrain) {
+            // The resync snapshot that follows the drain covers it.
+            return;
+        }
+        handle(sender.send(frame));
+    }
+
+    /** Under the lock. */
+    private void handle(OrderedSender.Outcome outcome) {
+        switch (outcome) {
+            case QUEUED -> {
+            }
+            case OVERFLOWED -> overflowed();
+            case FULL -> {
+                LOG.infof("Send queue of %s is full of replies alone", agent);
+                end(CloseCause.TOO_SLOW);
+            }
         }
     }
 
-    private Uni<Void> disconnect(CloseReason reason) {
-        sender.close();
-        return closer.apply(reason).onFailure().recoverWithNull();
+    /** Under the lock: the waiting changes were dropped. */
+    private void overflowed() {
+        services.metrics().overflow();
+        if (slowClients.overflowed(System.nanoTime()) == SlowClientPolicy.Verdict.CLOSE) {
+            end(CloseCause.TOO_SLOW);
+            return;
+        }
+        LOG.debugf("Send queue of %s overflowed; a resync snapshot follows once it drains", agent);
+        sequencer.requestResync();
+        // Whatever catch-up was under way would land in a queue the client is not emptying.
+        catchUp++;
+        if (!waitingForDrain) {
+            waitingForDrain = true;
+            drainTimer = services.vertx().setTimer(services.config().slowClient().drainTimeout().toMillis(),
+                    id -> drainTimedOut());
+            sender.whenDrained(this::drained);
+        }
+    }
+
+    private void drained() {
+        int n;
+        synchronized (this) {
+            if (over || !waitingForDrain) {
+                return;
+            }
+            waitingForDrain = false;
+            cancel(drainTimer);
+            drainTimer = NO_TIMER;
+            n = ++catchUp;
+        }
+        inBackground(readSnapshot(n, ResyncCause.SLOW_CLIENT));
+    }
+
+    private void drainTimedOut() {
+        synchronized (this) {
+            if (over || !waitingForDrain) {
+                return;
+            }
+        }
+        LOG.infof("%s did not drain its send queue within %s", agent, services.config().slowClient().drainTimeout());
+        end(CloseCause.TOO_SLOW);
+    }
+
+    private void cancel(long timer) {
+        if (timer != NO_TIMER) {
+            services.vertx().cancelTimer(timer);
+        }
     }
 
     /** Runs work nobody waits for; its failures are already handled inside (logged, connection closed). */

@@ -9,88 +9,169 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Writes one connection's frames in exactly the order they were queued.
+ * Writes one connection's frames in exactly the order they were queued, through a bounded queue.
  *
  * <p>Why it exists: websockets-next sends are asynchronous, and Vert.x hands a write made from a foreign thread to
  * the connection's event loop later, while a write made on the event loop goes out at once. Frames for one
  * connection come from several threads (the Kafka consumer, a snapshot read, a command reply), so without this two
  * changes could overtake each other. Here every write happens on one executor (the connection's event loop), a batch
- * at a time; the next batch starts once the previous one is written, which also bounds what a slow client can pile
- * up: past {@code maxQueued} waiting frames {@link #send} refuses and the caller disconnects the client.
+ * at a time; the next batch starts once the previous one is written. A client that does not read stops its writes
+ * from completing, so its frames wait here, and only here: at most {@code maxQueued} wait, plus one batch handed to
+ * the connection.
+ *
+ * <p>When a frame finds the queue full, the state frames (changes, snapshots) are dropped: the client is going to get
+ * a fresh snapshot anyway ({@link Outcome#OVERFLOWED}). Answers to commands are kept, since nothing else would tell
+ * the client about them; if they alone fill the queue the sender gives up ({@link Outcome#FULL}).
  */
 public final class OrderedSender {
+
+    /** A frame to write. {@code state} frames (changes, snapshots) can be replaced by a resync; replies cannot. */
+    public record Frame(String text, long seq, boolean state) {
+        public static Frame change(long seq, String text) {
+            return new Frame(text, seq, true);
+        }
+
+        public static Frame snapshot(long seq, String text) {
+            return new Frame(text, seq, true);
+        }
+
+        public static Frame reply(String text) {
+            return new Frame(text, -1, false);
+        }
+    }
+
+    public enum Outcome {
+        /** Queued (or dropped quietly because the sender is closed: the connection is going away). */
+        QUEUED,
+        /** The queue was full: every waiting state frame was dropped (this one too, if it is one). */
+        OVERFLOWED,
+        /** Full of replies alone: the sender closed itself; the caller should close the connection. */
+        FULL
+    }
+
     private final Executor executor;
     private final Function<String, Uni<Void>> transport;
     private final int maxQueued;
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private final List<Runnable> whenDrained = new ArrayList<>();
     private boolean draining;
     private boolean closed;
+    private volatile long lastWrittenSeq = -1;
 
     /**
      * @param executor runs the writes; one thread at a time (the connection's event loop)
      * @param transport writes one frame; the Uni completes when it is written
      */
     public OrderedSender(Executor executor, Function<String, Uni<Void>> transport, int maxQueued) {
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
+        }
         this.executor = executor;
         this.transport = transport;
         this.maxQueued = maxQueued;
     }
 
-    /**
-     * Queues a frame behind every frame queued before it. After {@link #close()} frames are dropped: the
-     * connection is going away.
-     *
-     * @return false when this frame found {@code maxQueued} frames waiting: the client is too slow, the sender has
-     *         closed itself and the caller should disconnect the client
-     */
-    public boolean send(String frame) {
+    /** Queues a frame behind every frame queued before it. */
+    public Outcome send(Frame frame) {
+        Outcome outcome = Outcome.QUEUED;
         synchronized (this) {
             if (closed) {
-                return true;
+                return Outcome.QUEUED;
             }
             if (queue.size() >= maxQueued) {
-                close();
-                return false;
+                queue.removeIf(Frame::state);
+                outcome = Outcome.OVERFLOWED;
+                if (frame.state()) {
+                    return outcome;
+                }
+                if (queue.size() >= maxQueued) {
+                    close();
+                    return Outcome.FULL;
+                }
             }
             queue.add(frame);
             if (draining) {
-                return true;
+                return outcome;
             }
             draining = true;
         }
         executor.execute(this::drain);
-        return true;
+        return outcome;
+    }
+
+    /** Drops the waiting state frames (a resume replaces them); replies stay. */
+    public synchronized void dropWaitingState() {
+        queue.removeIf(Frame::state);
+    }
+
+    /**
+     * Runs {@code action} on the executor once every frame queued so far is written and nothing waits (at once if
+     * that is already so). Never runs after {@link #close()}.
+     */
+    public void whenDrained(Runnable action) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (draining) {
+                whenDrained.add(action);
+                return;
+            }
+        }
+        executor.execute(action);
     }
 
     /** Drops what is waiting and refuses further frames (the connection is closing). */
     public synchronized void close() {
         closed = true;
         queue.clear();
+        whenDrained.clear();
     }
 
     public synchronized boolean isClosed() {
         return closed;
     }
 
+    /** Frames waiting to be handed to the connection (not counting the batch being written). */
     public synchronized int waiting() {
         return queue.size();
     }
 
+    /** The seq of the newest state frame written to the connection; -1 before the first. */
+    public long lastWrittenSeq() {
+        return lastWrittenSeq;
+    }
+
     private void drain() {
-        List<String> batch;
+        List<Frame> batch;
+        List<Runnable> drained = List.of();
         synchronized (this) {
             if (closed || queue.isEmpty()) {
                 draining = false;
-                return;
+                if (!closed && !whenDrained.isEmpty()) {
+                    drained = new ArrayList<>(whenDrained);
+                    whenDrained.clear();
+                }
+                batch = null;
+            } else {
+                batch = new ArrayList<>(queue);
+                queue.clear();
             }
-            batch = new ArrayList<>(queue);
-            queue.clear();
+        }
+        if (batch == null) {
+            drained.forEach(Runnable::run);
+            return;
         }
         // Subscribing starts the write, so the frames enter the connection in this loop's order.
         AtomicInteger unwritten = new AtomicInteger(batch.size());
-        for (String frame : batch) {
-            transport.apply(frame).subscribe().with(
-                    written -> batchProgress(unwritten),
+        for (Frame frame : batch) {
+            transport.apply(frame.text()).subscribe().with(
+                    written -> {
+                        if (frame.state() && frame.seq() > lastWrittenSeq) {
+                            lastWrittenSeq = frame.seq();
+                        }
+                        batchProgress(unwritten);
+                    },
                     failure -> {
                         // The connection is gone or going; its close handler cleans up.
                         close();

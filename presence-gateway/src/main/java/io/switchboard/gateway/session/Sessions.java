@@ -1,84 +1,230 @@
 package io.switchboard.gateway.session;
 
 import io.micrometer.core.instrument.Gauge;
+import io.netty.channel.ChannelOption;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.config.GatewayConfig;
-import io.switchboard.gateway.domain.ChangeSequencer;
 import io.switchboard.gateway.metrics.GatewayMetrics;
+import io.switchboard.gateway.presence.PresencePublisher;
 import io.switchboard.gateway.repository.SnapshotRepository;
 import io.switchboard.gateway.security.AgentIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
-/** The open agent sessions of this gateway, by tenant: a change goes to its tenant's sessions only. */
+/**
+ * The open agent sessions of this gateway, by tenant: a change goes to its tenant's sessions only, and is kept in
+ * the tenant's buffer of recent changes for clients that come back.
+ *
+ * <p>Every change to a tenant's membership, and the presence report that tells call-state about it, happens in one
+ * {@link ConcurrentMap#compute} for that tenant: so one tenant's connected, disconnected and heartbeat reports leave
+ * in the order of what happened, and a heartbeat never lists a connection whose disconnect was already reported.
+ */
 @ApplicationScoped
 public class Sessions {
-    private final ConcurrentMap<String, Set<AgentSession>> byTenant = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, TenantSessions> byTenant = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
-    private final SnapshotRepository snapshots;
-    private final GatewayMetrics metrics;
+    private final SessionServices services;
+    private final PresencePublisher presence;
     private final GatewayConfig config;
     private final Vertx vertx;
 
-    public Sessions(SnapshotRepository snapshots, GatewayMetrics metrics, GatewayConfig config, Vertx vertx) {
-        this.snapshots = snapshots;
-        this.metrics = metrics;
+    public Sessions(SnapshotRepository snapshots, GatewayMetrics metrics, GatewayConfig config, Vertx vertx,
+            PresencePublisher presence) {
+        this.services = new SessionServices(snapshots, metrics, vertx, config);
+        this.presence = presence;
         this.config = config;
         this.vertx = vertx;
         Gauge.builder(GatewayMetrics.CONNECTIONS, open, AtomicInteger::get)
                 .description("Open agent sockets on this gateway").register(metrics.registry());
+        Gauge.builder(GatewayMetrics.QUEUE_MAX, this, sessions -> sessions.max(AgentSession::queued))
+                .description("The deepest send queue of any connection, in frames").register(metrics.registry());
+        Gauge.builder(GatewayMetrics.QUEUED, this, sessions -> sessions.sum(AgentSession::queued))
+                .description("Frames waiting in all send queues").register(metrics.registry());
+        Gauge.builder(GatewayMetrics.LAG_MAX, this, Sessions::maxLag)
+                .description("How many changes the furthest-behind client is behind its tenant's stream")
+                .register(metrics.registry());
     }
 
     /**
-     * Registers a new connection. Its changes are held from now on, so {@link AgentSession#start()} (the snapshot
-     * read) must come after: then no change committed after the snapshot can slip between the two.
+     * Registers a new connection and reports it to call-state. Its changes are held from now on, so
+     * {@link AgentSession#start} or {@link AgentSession#startFrom} must come after: then no change committed after the
+     * snapshot (or recorded after the buffer was read) can slip between the two.
+     *
+     * @param tokenExpiresAt when the agent's token expires (the connection closes then); null if it does not
+     * @param transport the TCP connection under the socket, to drop a peer that does not answer a close
      */
-    public AgentSession open(WebSocketConnection connection, AgentIdentity agent) {
+    public AgentSession open(WebSocketConnection connection, AgentIdentity agent, Instant tokenExpiresAt,
+            HttpConnection transport) {
         // Called on the connection's event loop: its writes stay there (see OrderedSender).
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
         Executor eventLoop = task -> context.runOnContext(ignored -> task.run());
         OrderedSender sender = new OrderedSender(eventLoop,
                 frame -> connection.isClosed() ? Uni.createFrom().voidItem()
-                        : connection.sendText(frame).invoke(metrics::frameSent),
+                        : connection.sendText(frame).invoke(services.metrics()::frameSent),
                 config.gateway().maxQueuedFrames());
-        AgentSession session = new AgentSession(connection.id(), agent,
-                new ChangeSequencer(config.gateway().maxHeldChanges()), sender, snapshots, metrics,
-                reason -> connection.isClosed() ? Uni.createFrom().voidItem() : connection.close(reason));
-        byTenant.compute(agent.tenantId(), (tenant, sessions) -> {
-            Set<AgentSession> set = sessions != null ? sessions : ConcurrentHashMap.newKeySet();
-            set.add(session);
-            return set;
-        });
-        open.incrementAndGet();
-        return session;
-    }
-
-    public void close(AgentSession session) {
-        session.close();
-        byTenant.computeIfPresent(session.agent().tenantId(), (tenant, sessions) -> {
-            if (sessions.remove(session)) {
-                open.decrementAndGet();
+        AgentSession.Link link = new AgentSession.Link() {
+            @Override
+            public Uni<Void> close(io.quarkus.websockets.next.CloseReason reason) {
+                return connection.isClosed() ? Uni.createFrom().voidItem() : connection.close(reason);
             }
-            return sessions.isEmpty() ? null : sessions;
+
+            @Override
+            public void drop() {
+                abort(transport);
+            }
+        };
+        AgentSession[] created = new AgentSession[1];
+        byTenant.compute(agent.tenantId(), (tenantId, tenant) -> {
+            TenantSessions here = tenant != null ? tenant : new TenantSessions(tenantId, config.resume().bufferSize());
+            AgentSession session = new AgentSession(connection.id(), agent, here, sender, link, services,
+                    this::remove);
+            here.add(session);
+            open.incrementAndGet();
+            presence.connected(agent.tenantId(), agent.agentId(), session.connectionId());
+            created[0] = session;
+            return here;
+        });
+        if (tokenExpiresAt != null) {
+            created[0].expireAt(tokenExpiresAt);
+        }
+        return created[0];
+    }
+
+    /**
+     * Closes the TCP connection now, discarding what waits to be written. Vert.x's public {@code close()} (and a close
+     * of the Netty channel, which passes through Vert.x's handler) first flushes what is queued, which for a peer that
+     * reads nothing means never. Closing from Vert.x's own handler context goes straight to the socket, as Vert.x
+     * itself does when a WebSocket's closing timeout runs out; with SO_LINGER 0 the kernel discards the unsent bytes
+     * too (the peer sees a reset, which is the truth).
+     */
+    private static void abort(HttpConnection transport) {
+        if (transport instanceof ConnectionBase connection) {
+            connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            connection.channelHandlerContext().close();
+        } else if (transport != null) {
+            transport.close();
+        }
+    }
+
+    /** The connection closed, whoever closed it. */
+    public void closed(AgentSession session) {
+        session.connectionClosed();
+        remove(session);
+    }
+
+    /** Takes the session out and reports the disconnect, once. */
+    private void remove(AgentSession session) {
+        long now = System.nanoTime();
+        byTenant.computeIfPresent(session.agent().tenantId(), (tenantId, tenant) -> {
+            if (tenant.remove(session, now)) {
+                open.decrementAndGet();
+                presence.disconnected(tenantId, session.agent().agentId(), session.connectionId());
+            }
+            return tenant;
         });
     }
 
-    /** Hands a change to each open session of its tenant, as one shared string. */
+    /** Records a change in its tenant's buffer and hands it to each open session of the tenant, as one string. */
     public void deliver(String tenantId, long seq, String frame) {
-        Set<AgentSession> sessions = byTenant.get(tenantId);
-        if (sessions != null) {
-            sessions.forEach(session -> session.onChange(seq, frame));
+        TenantSessions tenant = byTenant.get(tenantId);
+        if (tenant == null) {
+            return;
         }
+        // Recorded before it is handed out: a session that reads the buffer after registering misses nothing.
+        tenant.record(seq, frame);
+        tenant.sessions().forEach(session -> session.onChange(seq, frame));
+    }
+
+    /**
+     * Sends every tenant's heartbeat: the connections held there, or one empty heartbeat after the last one closed.
+     * A tenant without connections for the resume retention is forgotten, buffer and all.
+     */
+    public void reportHeartbeats() {
+        long now = System.nanoTime();
+        long retention = config.resume().retention().toNanos();
+        for (String tenantId : byTenant.keySet()) {
+            byTenant.computeIfPresent(tenantId, (id, tenant) -> {
+                if (!tenant.isEmpty()) {
+                    presence.heartbeat(id, tenant.connections());
+                    return tenant;
+                }
+                if (tenant.takeFarewell()) {
+                    presence.heartbeat(id, Map.of());
+                }
+                return now - tenant.emptySinceNanos() >= retention ? null : tenant;
+            });
+        }
+    }
+
+    /** Every open session, at this moment. */
+    public List<AgentSession> all() {
+        List<AgentSession> all = new ArrayList<>(open.get());
+        byTenant.values().forEach(tenant -> all.addAll(tenant.sessions()));
+        return all;
+    }
+
+    /** Tenant id → its open sessions, at this moment. */
+    public Map<String, List<AgentSession>> openByTenant() {
+        Map<String, List<AgentSession>> copy = new java.util.HashMap<>();
+        byTenant.forEach((tenantId, tenant) -> {
+            if (!tenant.isEmpty()) {
+                copy.put(tenantId, List.copyOf(tenant.sessions()));
+            }
+        });
+        return copy;
     }
 
     public int size() {
         return open.get();
+    }
+
+    private double max(ToDoubleFunction<AgentSession> measure) {
+        double max = 0;
+        for (TenantSessions tenant : byTenant.values()) {
+            for (AgentSession session : tenant.sessions()) {
+                max = Math.max(max, measure.applyAsDouble(session));
+            }
+        }
+        return max;
+    }
+
+    private double sum(ToDoubleFunction<AgentSession> measure) {
+        double sum = 0;
+        for (TenantSessions tenant : byTenant.values()) {
+            for (AgentSession session : tenant.sessions()) {
+                sum += measure.applyAsDouble(session);
+            }
+        }
+        return sum;
+    }
+
+    private double maxLag() {
+        double max = 0;
+        for (TenantSessions tenant : byTenant.values()) {
+            var last = tenant.lastSeq();
+            if (last.isEmpty()) {
+                continue;
+            }
+            for (AgentSession session : tenant.sessions()) {
+                long written = session.lastWrittenSeq();
+                if (written >= 0) {
+                    max = Math.max(max, last.getAsLong() - written);
+                }
+            }
+        }
+        return max;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.gateway.domain.ChangeSequencer.Next;
 import io.switchboard.gateway.domain.ChangeSequencer.Verdict;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChangeSequencerTest {
@@ -20,7 +21,7 @@ class ChangeSequencerTest {
         var after = sequencer.snapshotTaken(40);
 
         assertThat(after.next()).isEqualTo(Next.LIVE);
-        assertThat(after.frames()).containsExactly("c41", "c42");
+        assertThat(frames(after)).containsExactly("c41", "c42");
         assertThat(sequencer.lastSeq()).isEqualTo(42);
         assertThat(sequencer.offer(43, "c43")).isEqualTo(Verdict.DELIVER);
     }
@@ -45,7 +46,7 @@ class ChangeSequencerTest {
 
         var after = sequencer.snapshotTaken(13);
         assertThat(after.next()).isEqualTo(Next.LIVE);
-        assertThat(after.frames()).containsExactly("c14");
+        assertThat(frames(after)).containsExactly("c14");
         assertThat(sequencer.offer(15, "c15")).isEqualTo(Verdict.DELIVER);
     }
 
@@ -65,11 +66,11 @@ class ChangeSequencerTest {
 
         var first = sequencer.snapshotTaken(10);
         assertThat(first.next()).isEqualTo(Next.RESYNC);
-        assertThat(first.frames()).containsExactly("c11");
+        assertThat(frames(first)).containsExactly("c11");
 
         var second = sequencer.snapshotTaken(14);
         assertThat(second.next()).isEqualTo(Next.LIVE);
-        assertThat(second.frames()).containsExactly("c15");
+        assertThat(frames(second)).containsExactly("c15");
     }
 
     @Test
@@ -82,7 +83,7 @@ class ChangeSequencerTest {
         var after = small.snapshotTaken(10);
 
         assertThat(after.next()).isEqualTo(Next.RESYNC);
-        assertThat(after.frames()).isEmpty();
+        assertThat(frames(after)).isEmpty();
         assertThat(small.snapshotTaken(13).next()).isEqualTo(Next.LIVE);
     }
 
@@ -99,7 +100,58 @@ class ChangeSequencerTest {
     }
 
     @Test
+    void aResumeReleasesTheMissedChangesThenTheHeldOnesWithoutDuplicates() {
+        // Held while the buffer was read: one the replay also has, and two after it.
+        sequencer.offer(13, "c13");
+        sequencer.offer(14, "c14");
+        sequencer.offer(15, "c15");
+
+        var after = sequencer.resumed(10, List.of(new Change(11, "c11"), new Change(12, "c12"), new Change(13, "c13")));
+
+        assertThat(after.next()).isEqualTo(Next.LIVE);
+        assertThat(frames(after)).containsExactly("c11", "c12", "c13", "c14", "c15");
+        assertThat(sequencer.offer(16, "c16")).isEqualTo(Verdict.DELIVER);
+    }
+
+    @Test
+    void aClientAheadOfTheStreamIsNotSentWhatItAlreadyHas() {
+        sequencer.offer(11, "c11");
+
+        var after = sequencer.resumed(13, List.of());
+
+        assertThat(frames(after)).isEmpty();
+        assertThat(sequencer.offer(12, "c12")).isEqualTo(Verdict.DROP);
+        assertThat(sequencer.offer(13, "c13")).isEqualTo(Verdict.DROP);
+        assertThat(sequencer.offer(14, "c14")).isEqualTo(Verdict.DELIVER);
+    }
+
+    @Test
+    void aHoleAfterTheReplayAsksForAResync() {
+        sequencer.offer(14, "c14");
+
+        var after = sequencer.resumed(10, List.of(new Change(11, "c11"), new Change(12, "c12")));
+
+        assertThat(after.next()).isEqualTo(Next.RESYNC);
+        assertThat(frames(after)).containsExactly("c11", "c12");
+        assertThat(sequencer.isHolding()).isTrue();
+        assertThat(sequencer.snapshotTaken(14).next()).isEqualTo(Next.LIVE);
+    }
+
+    @Test
+    void changesHeldOutOfOrderAreReleasedInOrder() {
+        sequencer.offer(12, "c12");
+        sequencer.offer(11, "c11");
+        sequencer.offer(12, "c12");
+
+        assertThat(frames(sequencer.snapshotTaken(10))).containsExactly("c11", "c12");
+    }
+
+    @Test
     void refusesAnEmptyHold() {
         assertThatThrownBy(() -> new ChangeSequencer(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<String> frames(ChangeSequencer.Release release) {
+        return release.changes().stream().map(Change::frame).toList();
     }
 }

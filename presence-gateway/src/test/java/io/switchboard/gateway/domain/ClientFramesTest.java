@@ -28,6 +28,17 @@ class ClientFramesTest {
     }
 
     @Test
+    void readsSinceFromTheUpgradeQuery() {
+        assertThat(ClientFrames.since(null)).isNull();
+        assertThat(ClientFrames.since(java.util.List.of())).isNull();
+        assertThat(ClientFrames.since(java.util.List.of("41"))).isEqualTo(new ClientFrame.Resume(41));
+        assertThat(ClientFrames.since(java.util.List.of("0"))).isEqualTo(new ClientFrame.Resume(0));
+        assertThat(ClientFrames.since(java.util.List.of("-1"))).isInstanceOf(ClientFrame.Invalid.class);
+        assertThat(ClientFrames.since(java.util.List.of("forty"))).isInstanceOf(ClientFrame.Invalid.class);
+        assertThat(((ClientFrame.Invalid) ClientFrames.since(java.util.List.of(""))).message()).contains("?since=");
+    }
+
+    @Test
     void explainsWhatIsWrongAndEchoesTheRequestIdWhenThereIsOne() {
         assertThat(frames.parse("claim CA1")).isEqualTo(
                 new ClientFrame.Invalid(null, "The frame is not JSON; send one JSON object per frame."));

@@ -181,7 +181,7 @@ class LiveChangesTest {
     }
 
     @Test
-    void resumeAtTheCurrentSeqContinuesAndAnyOtherSeqGetsASnapshot() {
+    void resumeAtTheCurrentSeqContinuesAndAnOlderSeqIsAnsweredFromTheBuffer() {
         try (AgentClient doug = connect("acme", "doug")) {
             long s = doug.nextSnapshotSeq();
             doug.send("{\"type\":\"resume\",\"seq\":" + s + "}");
@@ -189,7 +189,9 @@ class LiveChangesTest {
             assertThat(doug.next()).as("nothing before the next change").isEqualTo(next);
 
             doug.send("{\"type\":\"resume\",\"seq\":" + s + "}");
-            assertThat(doug.nextSnapshotSeq()).isEqualTo(s + 1);
+            assertThat(doug.next()).as("the change after the resumed seq, again").isEqualTo(next);
+            String after = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AVAILABLE);
+            assertThat(doug.next()).isEqualTo(after);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.gateway.session.OrderedSender.Frame;
+import io.switchboard.gateway.session.OrderedSender.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,7 @@ class OrderedSenderTest {
                     synchronized (sender) {
                         String frame = producer + ":" + i;
                         queued.add(frame);
-                        sender.send(frame);
+                        sender.send(Frame.change(i, frame));
                     }
                 }
             });
@@ -98,9 +100,9 @@ class OrderedSenderTest {
             return done;
         }), 10);
 
-        sender.send("a");
-        sender.send("b");
-        sender.send("c");
+        sender.send(Frame.change(1, "a"));
+        sender.send(Frame.change(2, "b"));
+        sender.send(Frame.reply("c"));
         assertThat(written).containsExactly("a");
         assertThat(sender.waiting()).isEqualTo(2);
 
@@ -109,30 +111,111 @@ class OrderedSenderTest {
         assertThat(sender.waiting()).isZero();
     }
 
-    @Test
-    void closesWhenTooManyFramesAreWaitingOrAWriteFailed() {
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        OrderedSender slow = new OrderedSender(Runnable::run, frame -> Uni.createFrom().completionStage(() -> {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            writes.add(done);
-            return done;
-        }), 2);
-        assertThat(slow.send("in flight")).isTrue();
-        assertThat(slow.send("waiting 1")).isTrue();
-        assertThat(slow.send("waiting 2")).isTrue();
-        assertThat(slow.send("one too many")).isFalse();
-        assertThat(slow.isClosed()).isTrue();
-        assertThat(slow.waiting()).isZero();
+    /** A transport whose writes complete only when the test says so, like a client that stopped reading. */
+    private static final class StalledTransport {
+        final List<CompletableFuture<Void>> writes = new ArrayList<>();
+        final List<String> written = new ArrayList<>();
 
+        Uni<Void> write(String frame) {
+            return Uni.createFrom().completionStage(() -> {
+                written.add(frame);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                writes.add(done);
+                return done;
+            });
+        }
+
+        void completeAll() {
+            // Completing one starts the next batch, which adds writes: go until none is left open.
+            for (int i = 0; i < writes.size(); i++) {
+                writes.get(i).complete(null);
+            }
+        }
+    }
+
+    @Test
+    void anOverflowDropsTheWaitingChangesButKeepsTheReplies() {
+        StalledTransport transport = new StalledTransport();
+        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 3);
+        assertThat(sender.send(Frame.change(1, "c1"))).as("written at once").isEqualTo(Outcome.QUEUED);
+        assertThat(sender.send(Frame.change(2, "c2"))).isEqualTo(Outcome.QUEUED);
+        assertThat(sender.send(Frame.reply("ack r1"))).isEqualTo(Outcome.QUEUED);
+        assertThat(sender.send(Frame.change(3, "c3"))).isEqualTo(Outcome.QUEUED);
+
+        assertThat(sender.send(Frame.change(4, "c4"))).isEqualTo(Outcome.OVERFLOWED);
+        assertThat(sender.waiting()).as("only the reply is left").isEqualTo(1);
+        assertThat(sender.send(Frame.reply("ack r2"))).isEqualTo(Outcome.QUEUED);
+        assertThat(sender.isClosed()).isFalse();
+
+        transport.completeAll();
+        assertThat(transport.written).containsExactly("c1", "ack r1", "ack r2");
+        assertThat(sender.lastWrittenSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void aQueueFullOfRepliesAloneClosesTheSender() {
+        StalledTransport transport = new StalledTransport();
+        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 2);
+        sender.send(Frame.reply("in flight"));
+        sender.send(Frame.reply("waiting 1"));
+        sender.send(Frame.reply("waiting 2"));
+
+        assertThat(sender.send(Frame.reply("one too many"))).isEqualTo(Outcome.FULL);
+        assertThat(sender.isClosed()).isTrue();
+        assertThat(sender.waiting()).isZero();
+        assertThat(sender.send(Frame.change(9, "dropped"))).as("a closed sender drops frames quietly")
+                .isEqualTo(Outcome.QUEUED);
+    }
+
+    @Test
+    void tellsWhenEverythingQueuedIsWritten() {
+        StalledTransport transport = new StalledTransport();
+        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 10);
+        AtomicInteger drained = new AtomicInteger();
+        sender.send(Frame.change(1, "c1"));
+        sender.send(Frame.change(2, "c2"));
+
+        sender.whenDrained(drained::incrementAndGet);
+        assertThat(drained).hasValue(0);
+
+        transport.completeAll();
+        assertThat(drained).hasValue(1);
+        assertThat(sender.lastWrittenSeq()).isEqualTo(2);
+
+        sender.whenDrained(drained::incrementAndGet);
+        assertThat(drained).as("already drained: at once").hasValue(2);
+    }
+
+    @Test
+    void aResumeDropsTheWaitingChangesOnly() {
+        StalledTransport transport = new StalledTransport();
+        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 10);
+        sender.send(Frame.change(1, "c1"));
+        sender.send(Frame.change(2, "c2"));
+        sender.send(Frame.reply("ack"));
+        sender.send(Frame.change(3, "c3"));
+
+        sender.dropWaitingState();
+
+        transport.completeAll();
+        assertThat(transport.written).containsExactly("c1", "ack");
+    }
+
+    @Test
+    void closesWhenAWriteFailed() {
         List<String> written = new ArrayList<>();
+        AtomicInteger drained = new AtomicInteger();
         OrderedSender broken = new OrderedSender(Runnable::run, frame -> {
             written.add(frame);
             return Uni.createFrom().failure(new IllegalStateException("connection closed"));
         }, 10);
-        broken.send("lost");
+        broken.send(Frame.change(1, "lost"));
+        broken.whenDrained(drained::incrementAndGet);
+
         assertThat(broken.isClosed()).isTrue();
-        assertThat(broken.send("dropped")).as("a closed sender drops frames quietly").isTrue();
+        assertThat(broken.send(Frame.change(2, "dropped"))).isEqualTo(Outcome.QUEUED);
         assertThat(written).containsExactly("lost");
+        assertThat(drained).as("a closed sender never drains").hasValue(0);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

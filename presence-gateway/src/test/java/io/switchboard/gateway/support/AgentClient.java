@@ -14,6 +14,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,7 +28,12 @@ public final class AgentClient implements WebSocket.Listener, AutoCloseable {
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private volatile WebSocket socket;
+
+    /** How the server closed the socket. */
+    public record Closed(int code, String reason) {
+    }
 
     private AgentClient() {
     }
@@ -35,6 +41,12 @@ public final class AgentClient implements WebSocket.Listener, AutoCloseable {
     /** Connects with {@code ?access_token=}. */
     public static AgentClient withQueryToken(URI base, String token) {
         return open(socketUri(base, "?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)), null);
+    }
+
+    /** Connects with {@code ?access_token=} and more query parameters, e.g. {@code since=41}. */
+    public static AgentClient withQueryToken(URI base, String token, String moreQuery) {
+        return open(socketUri(base, "?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&"
+                + moreQuery), null);
     }
 
     /** Connects with an {@code Authorization: Bearer} header. */
@@ -84,6 +96,39 @@ public final class AgentClient implements WebSocket.Listener, AutoCloseable {
         }
         webSocket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Closed(statusCode, reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new Closed(-1, String.valueOf(error)));
+    }
+
+    /** Waits until the server closes the socket; fails after {@code wait}. */
+    public Closed awaitClose(Duration wait) {
+        try {
+            return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return fail("The socket was not closed within " + wait);
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isClosedByServer() {
+        return closed.isDone();
+    }
+
+    /** The frames received and not yet taken, without waiting. */
+    public java.util.List<String> drain() {
+        java.util.List<String> taken = new java.util.ArrayList<>();
+        frames.drainTo(taken);
+        return taken;
     }
 
     /** The next frame as it came; fails after {@link #WAIT}. */

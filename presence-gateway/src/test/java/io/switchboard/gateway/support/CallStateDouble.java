@@ -7,6 +7,7 @@ import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Presence;
+import io.switchboard.contract.PresenceReport;
 import io.switchboard.contract.StateChange;
 import io.switchboard.contract.Topics;
 import io.switchboard.stack.KafkaProbe;
@@ -23,8 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * call-state's outbox does, commit first), publishes replies, and reads the commands the gateway published.
  */
 public final class CallStateDouble implements AutoCloseable {
-    private final KafkaProbe kafka =
-            KafkaProbe.of(SwitchboardTestResource.kafka().bootstrapServers(), Topics.AGENT_COMMANDS);
+    private final KafkaProbe kafka = KafkaProbe.of(SwitchboardTestResource.kafka().bootstrapServers(),
+            Topics.AGENT_COMMANDS, Topics.PRESENCE);
 
     public static void sql(String sql) {
         SwitchboardTestResource.postgres().execute(sql);
@@ -60,6 +61,12 @@ public final class CallStateDouble implements AutoCloseable {
                 new Agent(agentId, name, Presence.ONLINE, status, null)));
     }
 
+    /** An agent change padded to about {@code bytes} with a field screens ignore: for filling TCP buffers. */
+    public static String bulkyAgentChange(String tenant, long seq, String agentId, int bytes) {
+        String frame = agentChange(tenant, seq, agentId, agentId, AgentStatus.AWAY);
+        return "{\"padding\":\"" + "x".repeat(bytes) + "\"," + frame.substring(1);
+    }
+
     public static String ringCancel(String tenant, long seq, String callSid) {
         return write(new StateChange.RingCancel(tenant, seq, callSid, "claimed", "doug"));
     }
@@ -84,6 +91,33 @@ public final class CallStateDouble implements AutoCloseable {
         String value = kafka.awaitOne(Topics.AGENT_COMMANDS, v -> matching.test(command(v)), AgentClient.WAIT);
         return kafka.records(Topics.AGENT_COMMANDS).stream().filter(r -> r.value().equals(value)).findFirst()
                 .orElseThrow();
+    }
+
+    /** The presence reports of {@code tenant} received so far (from the topic's start), with their keys. */
+    public java.util.List<ConsumerRecord<String, String>> presenceRecords(String tenant) {
+        return kafka.records(Topics.PRESENCE).stream().filter(r -> report(r.value()).tenantId().equals(tenant))
+                .toList();
+    }
+
+    /** The presence reports of {@code tenant} received so far, in order. */
+    public java.util.List<PresenceReport> presence(String tenant) {
+        return presenceRecords(tenant).stream().map(r -> report(r.value())).toList();
+    }
+
+    /** Waits for {@code count} reports of {@code tenant} that match; returns all that match so far. */
+    public java.util.List<PresenceReport> awaitPresence(String tenant, Predicate<PresenceReport> matching, int count) {
+        return kafka.await(Topics.PRESENCE, v -> {
+            PresenceReport report = report(v);
+            return report.tenantId().equals(tenant) && matching.test(report);
+        }, count, AgentClient.WAIT).stream().map(CallStateDouble::report).toList();
+    }
+
+    public static PresenceReport report(String value) {
+        try {
+            return Json.MAPPER.readValue(value, PresenceReport.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static AgentCommand command(String value) {

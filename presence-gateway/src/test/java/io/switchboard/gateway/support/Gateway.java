@@ -29,4 +29,26 @@ public final class Gateway {
         CallStateDouble.sql("INSERT INTO voip_users (tenant_id, id, name, active) VALUES ('acme', 'retired', 'Retired',"
                 + " false) ON CONFLICT DO NOTHING");
     }
+
+    /** A tenant of its own for a test, so no other test's connections or changes show up in what it checks. */
+    public static void seedTenant(String tenant, String... agents) {
+        StringBuilder sql = new StringBuilder("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', '" + tenant
+                + "') ON CONFLICT DO NOTHING;");
+        for (String agent : agents) {
+            sql.append("INSERT INTO voip_users (tenant_id, id, name) VALUES ('").append(tenant).append("', '")
+                    .append(agent).append("', '").append(agent).append("') ON CONFLICT (tenant_id, id) DO UPDATE SET")
+                    .append(" active = true;");
+        }
+        CallStateDouble.sql(sql.toString());
+    }
+
+    /** The sum of a Prometheus series on /q/metrics whose labels contain all of {@code labels} (e.g. cause="gap"). */
+    public static double metric(String name, String... labels) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
 }

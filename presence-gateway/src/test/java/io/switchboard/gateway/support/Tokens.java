@@ -20,6 +20,11 @@ public final class Tokens {
         return sign(claims(tenant, agent).issuedAt(issued).expiresAt(issued.plus(Duration.ofMinutes(30))));
     }
 
+    /** A valid token (issued a minute ago) that expires at {@code exp}. */
+    public static String expiringAt(String tenant, String agent, Instant exp) {
+        return sign(claims(tenant, agent).issuedAt(Instant.now().minusSeconds(60)).expiresAt(exp));
+    }
+
     public static String withIssuer(String issuer, String tenant, String agent) {
         return sign(Jwt.issuer(issuer).subject(agent).claim("tenant", tenant).groups("agent")
                 .expiresIn(Duration.ofMinutes(10)));

@@ -1,0 +1,43 @@
+package io.switchboard.gateway.session;
+
+import io.quarkus.websockets.next.CloseReason;
+
+/**
+ * Why the gateway closes an agent's connection: the WebSocket close code and reason the client gets, and the tag the
+ * close is counted under. The 44xx codes mirror the HTTP status a client already knows how to react to; they are the
+ * contract in docs/protocol.md.
+ */
+public enum CloseCause {
+    /** The token's {@code exp} passed: sign in again, then reconnect. */
+    TOKEN_EXPIRED(4401, "token_expired", "The agent token expired; sign in again and reconnect."),
+    /** The tenant deactivated the agent (or removed them): do not reconnect. */
+    DEACTIVATED(4403, "deactivated", "The agent was deactivated by the tenant."),
+    /** Nothing heard (no pong, no frame) within the pong timeout: the connection is taken for dead. */
+    NO_PONG(4408, "no_pong", "No answer to pings; reconnect with ?since= the last seq you have."),
+    /** The client fell behind its send queue and did not catch up, or kept falling behind. */
+    TOO_SLOW(4429, "too_slow", "The client did not keep up with its frames; reconnect with ?since= the last seq you have."),
+    /** The tenant's snapshot could not be read (Postgres away). */
+    NO_SNAPSHOT(1011, "no_snapshot", "The live picture could not be read; reconnect in a moment."),
+    /** The database is behind the change stream (misconfiguration); retrying later may help. */
+    BEHIND(1011, "behind", "The live picture is behind the change stream; reconnect in a moment.");
+
+    private final CloseReason reason;
+    private final String tag;
+
+    CloseCause(int code, String tag, String message) {
+        this.reason = new CloseReason(code, message);
+        this.tag = tag;
+    }
+
+    public CloseReason reason() {
+        return reason;
+    }
+
+    public int code() {
+        return reason.getCode();
+    }
+
+    public String tag() {
+        return tag;
+    }
+}
