@@ -39,6 +39,8 @@ class CoreCallFlowTest {
     static void startTheStack() throws Exception {
         Path repoRoot = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
         stack = Stack.start(Stack.Options.defaults(repoRoot)
+                // Kept after the run: the services' logs are what a failed run leaves to read.
+                .withDataDir(repoRoot.resolve("e2e/target/stack-core-call-flow")).withFresh(true)
                 .withPorts(Stack.Ports.free())
                 .withUserEnv(java.util.Map.of()) // the simulator, whatever this machine's environment says
                 .withJvmArgs(List.of("-Xmx256m"))

@@ -40,6 +40,8 @@ class LiveViewTest {
         Path repoRoot = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
         List<String> jvmArgs = List.of("-Xmx256m");
         stack = Stack.start(Stack.Options.defaults(repoRoot)
+                // Kept after the run: the services' logs are what a failed run leaves to read.
+                .withDataDir(repoRoot.resolve("e2e/target/stack-live-view")).withFresh(true)
                 .withPorts(Stack.Ports.free())
                 .withUserEnv(Map.of())
                 .withJvmArgs(jvmArgs)

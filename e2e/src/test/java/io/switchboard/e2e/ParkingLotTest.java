@@ -38,6 +38,8 @@ class ParkingLotTest {
     static void startTheStack() throws Exception {
         Path repoRoot = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
         stack = Stack.start(Stack.Options.defaults(repoRoot)
+                // Kept after the run: the services' logs are what a failed run leaves to read.
+                .withDataDir(repoRoot.resolve("e2e/target/stack-parking-lot")).withFresh(true)
                 .withPorts(Stack.Ports.free())
                 .withUserEnv(Map.of())
                 .withJvmArgs(List.of("-Xmx256m"))

@@ -37,7 +37,11 @@ public final class Stack implements AutoCloseable {
     public static final String NUMBER = "+15005550006";
     /** Twilio's REST API, for real-Twilio mode. */
     static final String TWILIO_API = "https://api.twilio.com";
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /**
+     * How long a service may take to stop after TERM, as Kubernetes' default grace: its Kafka consumers leave their
+     * groups on the way out, and killing one earlier makes the next start wait for the group's session timeout.
+     */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     /** The three services, in the order they start. */
     public enum Service {

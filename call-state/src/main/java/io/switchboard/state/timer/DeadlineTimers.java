@@ -2,10 +2,12 @@ package io.switchboard.state.timer;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Identifier;
 import io.switchboard.state.CallDesk;
 import io.switchboard.state.TwilioActionRunner;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.Input;
+import io.switchboard.state.messaging.PresenceConsumption;
 import io.switchboard.state.persistence.ConnectionStore;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.Due;
@@ -36,9 +38,12 @@ public class DeadlineTimers {
     private final TwilioActionRunner actions;
     private final Clock clock;
     private final CallStateConfig config;
+    private final PresenceConsumption presence;
 
     public DeadlineTimers(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
-            CallDesk desk, TwilioActionRunner actions, Clock clock, CallStateConfig config) {
+            CallDesk desk, TwilioActionRunner actions, Clock clock, CallStateConfig config,
+            @Identifier(PresenceConsumption.NAME) PresenceConsumption presence) {
+        this.presence = presence;
         this.dataSource = dataSource;
         this.store = store;
         this.connections = connections;
@@ -58,6 +63,9 @@ public class DeadlineTimers {
             }
             for (Due agent : due(c -> store.agentsDue(c, now, BATCH))) {
                 desk.reviewAgents(agent.tenantId(), c -> Set.of(agent.id()), false, now);
+            }
+            if (!presence.silenceMeansGone(now, config.presence().ttl())) {
+                return;
             }
             Instant staleBefore = now.minus(config.presence().ttl());
             for (String tenantId : due(c -> connections.tenantsWithStaleConnections(c, staleBefore))) {
