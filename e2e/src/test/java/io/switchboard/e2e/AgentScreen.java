@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
     /** A frame and the moment it arrived ({@link System#nanoTime()}). */
     record Frame(JsonNode json, long arrivedAt) {
@@ -116,6 +117,16 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         return send(Json.MAPPER.createObjectNode().put("type", type).put("callSid", callSid));
     }
 
+    /** Sends the command once {@code sameMoment} lets every party go: agents clicking at the same moment. */
+    String sendTogether(java.util.concurrent.CyclicBarrier sameMoment, String type, String callSid) {
+        try {
+            sameMoment.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return send(type, callSid);
+    }
+
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
     String setStatus(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status));
@@ -129,6 +140,44 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     synchronized JsonNode reply(String requestId) {
         return replies.get(requestId);
+    }
+
+    /** Waits for the answer to a request. */
+    JsonNode awaitReply(String requestId) {
+        org.awaitility.Awaitility.await().atMost(REPLY_WAIT).until(() -> reply(requestId) != null);
+        return reply(requestId);
+    }
+
+    /** Sends a command and checks it was acknowledged. */
+    void ack(String type, String callSid) {
+        JsonNode reply = awaitReply(send(type, callSid));
+        if (!reply.get("type").asText().equals("ack")) {
+            throw new AssertionError(agentId + "'s " + type + " of " + callSid + " was refused: " + reply);
+        }
+    }
+
+    /** The call rings on this screen (state RINGING). */
+    synchronized boolean rings(String callSid) {
+        JsonNode c = calls.get(callSid);
+        return c != null && c.get("state").asText().equals("RINGING");
+    }
+
+    /**
+     * This screen shows the call CONNECTED to {@code agent}, and the agent on it — with the caller's number, when
+     * {@code caller} is given.
+     */
+    synchronized boolean showsOnCall(String callSid, String agent, String caller) {
+        JsonNode c = calls.get(callSid);
+        JsonNode a = agents.get(agent);
+        return c != null && c.get("state").asText().equals("CONNECTED") && agent.equals(c.get("agentId").asText())
+                && a != null && a.hasNonNull("currentCall") && callSid.equals(a.at("/currentCall/callSid").asText())
+                && (caller == null || caller.equals(a.at("/currentCall/phoneNumber").asText()));
+    }
+
+    /** An agent's presence or status as this screen shows it ({@code "unknown"} before the agent appears). */
+    synchronized String agentField(String agent, String field) {
+        JsonNode a = agents.get(agent);
+        return a == null ? "unknown" : a.get(field).asText();
     }
 
     synchronized JsonNode call(String callSid) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.stack.Stack;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,15 +36,9 @@ class CoreCallFlowTest {
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Path repoRoot = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
-        stack = Stack.start(Stack.Options.defaults(repoRoot)
-                // Kept after the run: the services' logs are what a failed run leaves to read.
-                .withDataDir(repoRoot.resolve("e2e/target/stack-core-call-flow")).withFresh(true)
-                .withPorts(Stack.Ports.free())
-                .withUserEnv(java.util.Map.of()) // the simulator, whatever this machine's environment says
-                .withJvmArgs(List.of("-Xmx256m"))
-                // The same two agents take a hundred calls in a row: no wrap-up between them.
-                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
+        // The same two agents take a hundred calls in a row: no wrap-up between them.
+        stack = EndToEnd.start("core-call-flow",
+                o -> o.withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
         String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
         doug = AgentScreen.open(gateway, "acme", "doug");
         rhonda = AgentScreen.open(gateway, "acme", "rhonda");
@@ -54,15 +47,7 @@ class CoreCallFlowTest {
 
     @AfterAll
     static void stopTheStack() {
-        for (AutoCloseable c : new AutoCloseable[] {doug, rhonda, stack}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // closing the rest matters more
-            }
-        }
+        EndToEnd.closeAll(doug, rhonda, stack);
     }
 
     @Test
@@ -80,14 +65,14 @@ class CoreCallFlowTest {
             String call = stack.simulator().placeCall(caller, NUMBER);
 
             // Both screens ring.
-            await().atMost(WAIT).until(() -> ringing(doug, call) && ringing(rhonda, call));
+            await().atMost(WAIT).until(() -> doug.rings(call) && rhonda.rings(call));
             ring.add(AgentScreen.since(placed, lastArrival(call, "RINGING")));
 
             // Both answer at the same moment.
             CyclicBarrier sameMoment = new CyclicBarrier(2);
             long clicked = System.nanoTime();
-            var dougsClaim = CompletableFuture.supplyAsync(() -> claim(doug, call, sameMoment));
-            var rhondasClaim = CompletableFuture.supplyAsync(() -> claim(rhonda, call, sameMoment));
+            var dougsClaim = CompletableFuture.supplyAsync(() -> doug.sendTogether(sameMoment, "claim", call));
+            var rhondasClaim = CompletableFuture.supplyAsync(() -> rhonda.sendTogether(sameMoment, "claim", call));
             String dougsRequest = dougsClaim.get();
             String rhondasRequest = rhondasClaim.get();
             await().atMost(WAIT).until(() -> doug.reply(dougsRequest) != null && rhonda.reply(rhondasRequest) != null);
@@ -115,8 +100,8 @@ class CoreCallFlowTest {
             assertThat(cancel.get("by").asText()).isEqualTo(winner.agentId);
 
             // The winner's leg is answered: both screens show the winner on the call with the caller's number.
-            await().atMost(WAIT).until(() -> connectedTo(doug, call, winner.agentId, caller)
-                    && connectedTo(rhonda, call, winner.agentId, caller));
+            await().atMost(WAIT).until(() -> doug.showsOnCall(call, winner.agentId, caller)
+                    && rhonda.showsOnCall(call, winner.agentId, caller));
             connect.add(AgentScreen.since(clicked, lastArrival(call, "CONNECTED")));
             JsonNode onCall = rhonda.agent(winner.agentId).get("currentCall");
             assertThat(onCall.get("answeredAt").asText()).isNotBlank();
@@ -146,28 +131,6 @@ class CoreCallFlowTest {
             assertThat(late.seq()).isEqualTo(doug.seq());
             assertThat(late.picture()).isEqualTo(doug.picture()).isEqualTo(rhonda.picture());
         }
-    }
-
-    private static String claim(AgentScreen screen, String call, CyclicBarrier sameMoment) {
-        try {
-            sameMoment.await();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return screen.send("claim", call);
-    }
-
-    private static boolean ringing(AgentScreen screen, String call) {
-        JsonNode c = screen.call(call);
-        return c != null && c.get("state").asText().equals("RINGING");
-    }
-
-    private static boolean connectedTo(AgentScreen screen, String call, String agent, String caller) {
-        JsonNode c = screen.call(call);
-        JsonNode a = screen.agent(agent);
-        return c != null && c.get("state").asText().equals("CONNECTED") && agent.equals(c.get("agentId").asText())
-                && a != null && a.hasNonNull("currentCall")
-                && caller.equals(a.at("/currentCall/phoneNumber").asText());
     }
 
     private static boolean cleared(AgentScreen screen, String call, String agent) {

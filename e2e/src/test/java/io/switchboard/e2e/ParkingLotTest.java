@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.AnswerMode;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterAll;
@@ -36,13 +33,7 @@ class ParkingLotTest {
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Path repoRoot = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
-        stack = Stack.start(Stack.Options.defaults(repoRoot)
-                // Kept after the run: the services' logs are what a failed run leaves to read.
-                .withDataDir(repoRoot.resolve("e2e/target/stack-parking-lot")).withFresh(true)
-                .withPorts(Stack.Ports.free())
-                .withUserEnv(Map.of())
-                .withJvmArgs(List.of("-Xmx256m"))
+        stack = EndToEnd.start("parking-lot", o -> o
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_PARKING_TIMEOUT", PARK_TIMEOUT.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_PARKING_PARKER_RING_TIME",
                         PARKER_RING_TIME.toSeconds() + "s")
@@ -55,15 +46,7 @@ class ParkingLotTest {
 
     @AfterAll
     static void stopTheStack() {
-        for (AutoCloseable c : new AutoCloseable[] {doug, rhonda, stack}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // closing the rest matters more
-            }
-        }
+        EndToEnd.closeAll(doug, rhonda, stack);
     }
 
     @AfterEach
@@ -79,7 +62,7 @@ class ParkingLotTest {
         String caller = nextCaller();
         String call = connected(caller, doug);
 
-        assertThat(ack(doug, doug.send("park", call))).isTrue();
+        doug.ack("park", call);
         await().atMost(WAIT).until(() -> parkedIn(doug, call, 701) && parkedIn(rhonda, call, 701));
         JsonNode parked = rhonda.call(call);
         assertThat(parked.get("from").asText()).isEqualTo(caller);
@@ -91,8 +74,8 @@ class ParkingLotTest {
 
         // Both click "retrieve" at the same moment.
         CyclicBarrier sameMoment = new CyclicBarrier(2);
-        var dougs = CompletableFuture.supplyAsync(() -> send(doug, "retrieve", call, sameMoment));
-        var rhondas = CompletableFuture.supplyAsync(() -> send(rhonda, "retrieve", call, sameMoment));
+        var dougs = CompletableFuture.supplyAsync(() -> doug.sendTogether(sameMoment, "retrieve", call));
+        var rhondas = CompletableFuture.supplyAsync(() -> rhonda.sendTogether(sameMoment, "retrieve", call));
         String dougsRequest = dougs.get();
         String rhondasRequest = rhondas.get();
         await().atMost(WAIT).until(() -> doug.reply(dougsRequest) != null && rhonda.reply(rhondasRequest) != null);
@@ -102,8 +85,8 @@ class ParkingLotTest {
         assertThat(losersReply.get("code").asText()).isEqualTo("already_claimed");
 
         // The winner's phone answers: the slot empties and everyone sees them on the call.
-        await().atMost(WAIT).until(() -> onCall(doug, call, winner.agentId, caller)
-                && onCall(rhonda, call, winner.agentId, caller));
+        await().atMost(WAIT).until(() -> doug.showsOnCall(call, winner.agentId, caller)
+                && rhonda.showsOnCall(call, winner.agentId, caller));
         assertThat(doug.call(call).get("slot").isNull()).isTrue();
         assertThat(history(call)).isEqualTo("701 doug retrieved " + winner.agentId);
 
@@ -113,12 +96,12 @@ class ParkingLotTest {
     @Test
     void aRetrieveTheAgentDoesNotAnswerPutsTheCallBackInItsSlot() throws Exception {
         String call = connected(nextCaller(), doug);
-        assertThat(ack(doug, doug.send("park", call))).isTrue();
+        doug.ack("park", call);
         await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
 
         stack.simulator().answerMode("rhonda", AnswerMode.REJECT); // Rhonda declines on her phone
         try {
-            assertThat(ack(rhonda, rhonda.send("retrieve", call))).isTrue();
+            rhonda.ack("retrieve", call);
             // Everyone saw her retrieve it (CLAIMED, slot still 701), then the call back in its slot.
             await().atMost(WAIT).until(() -> !rhonda.frames(f -> f.get("type").asText().equals("call")
                     && f.at("/call/callSid").asText().equals(call) && f.at("/call/state").asText().equals("CLAIMED")
@@ -136,22 +119,22 @@ class ParkingLotTest {
     @Test
     void anUnretrievedCallRingsBackItsParkerThenEveryone() throws Exception {
         String call = connected(nextCaller(), doug);
-        assertThat(ack(doug, doug.send("park", call))).isTrue();
+        doug.ack("park", call);
         await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
 
         // The park timeout: it rings again, for Doug alone, saying why.
-        await().atMost(WAIT).until(() -> ringing(rhonda, call) && ringing(doug, call));
+        await().atMost(WAIT).until(() -> rhonda.rings(call) && doug.rings(call));
         JsonNode ringBack = rhonda.call(call);
         assertThat(ringBack.get("ringReason").asText()).isEqualTo("park_timeout");
         assertThat(ringBack.get("offeredTo").asText()).isEqualTo("doug");
         assertThat(ringBack.get("slot").isNull()).isTrue();
-        JsonNode notYet = reply(rhonda, rhonda.send("claim", call));
+        JsonNode notYet = rhonda.awaitReply(rhonda.send("claim", call));
         assertThat(notYet.get("code").asText()).isEqualTo("not_offered");
 
         // Doug doesn't take it: after his ring time every available agent is offered the call.
-        await().atMost(WAIT).until(() -> ringing(rhonda, call) && rhonda.call(call).get("offeredTo").isNull());
-        assertThat(ack(rhonda, rhonda.send("claim", call))).isTrue();
-        await().atMost(WAIT).until(() -> onCall(doug, call, "rhonda", null) && onCall(rhonda, call, "rhonda", null));
+        await().atMost(WAIT).until(() -> rhonda.rings(call) && rhonda.call(call).get("offeredTo").isNull());
+        rhonda.ack("claim", call);
+        await().atMost(WAIT).until(() -> doug.showsOnCall(call, "rhonda", null) && rhonda.showsOnCall(call, "rhonda", null));
         assertThat(history(call)).isEqualTo("701 doug park_timeout null");
 
         hangUp(call);
@@ -160,7 +143,7 @@ class ParkingLotTest {
     @Test
     void aCallerWhoHangsUpInTheLotLeavesAnEmptySlotOnEveryScreen() throws Exception {
         String call = connected(nextCaller(), rhonda);
-        assertThat(ack(rhonda, rhonda.send("park", call))).isTrue();
+        rhonda.ack("park", call);
         await().atMost(WAIT).until(() -> parkedIn(doug, call, 701) && parkedIn(rhonda, call, 701));
 
         stack.simulator().hangup(call);
@@ -174,13 +157,13 @@ class ParkingLotTest {
         String second = connected(nextCaller(), rhonda);
         sql("UPDATE tenants SET park_slot_first = 701, park_slot_last = 701 WHERE id = 'acme'");
         try {
-            assertThat(ack(doug, doug.send("park", first))).isTrue();
-            JsonNode full = reply(rhonda, rhonda.send("park", second));
+            doug.ack("park", first);
+            JsonNode full = rhonda.awaitReply(rhonda.send("park", second));
             assertThat(full.get("code").asText()).isEqualTo("parking_full");
             assertThat(full.get("message").asText()).contains("701");
             assertThat(rhonda.call(second).get("state").asText()).isEqualTo("CONNECTED");
             // Someone else's call is not Doug's to park.
-            assertThat(reply(doug, doug.send("park", second)).get("code").asText()).isEqualTo("not_your_call");
+            assertThat(doug.awaitReply(doug.send("park", second)).get("code").asText()).isEqualTo("not_your_call");
         } finally {
             sql("UPDATE tenants SET park_slot_first = 701, park_slot_last = 720 WHERE id = 'acme'");
         }
@@ -191,7 +174,7 @@ class ParkingLotTest {
     @Test
     void aParkTimeoutThatPassesWhileCallStateIsDownStillRingsBack() throws Exception {
         String call = connected(nextCaller(), doug);
-        assertThat(ack(doug, doug.send("park", call))).isTrue();
+        doug.ack("park", call);
         await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
 
         stack.stop(Stack.Service.CALL_STATE);
@@ -199,7 +182,7 @@ class ParkingLotTest {
         assertThat(rhonda.call(call).get("state").asText()).isEqualTo("PARKED");
         stack.start(Stack.Service.CALL_STATE);
 
-        await().atMost(WAIT).until(() -> ringing(rhonda, call) && ringing(doug, call));
+        await().atMost(WAIT).until(() -> rhonda.rings(call) && doug.rings(call));
         assertThat(rhonda.call(call).get("ringReason").asText()).isEqualTo("park_timeout");
         hangUp(call);
     }
@@ -213,10 +196,10 @@ class ParkingLotTest {
     /** A call from {@code caller}, claimed by {@code agent} and answered on their phone. */
     private static String connected(String caller, AgentScreen agent) {
         String call = stack.simulator().placeCall(caller, NUMBER);
-        await().atMost(WAIT).until(() -> ringing(doug, call) && ringing(rhonda, call));
-        assertThat(ack(agent, agent.send("claim", call))).isTrue();
-        await().atMost(WAIT).until(() -> onCall(doug, call, agent.agentId, caller)
-                && onCall(rhonda, call, agent.agentId, caller));
+        await().atMost(WAIT).until(() -> doug.rings(call) && rhonda.rings(call));
+        agent.ack("claim", call);
+        await().atMost(WAIT).until(() -> doug.showsOnCall(call, agent.agentId, caller)
+                && rhonda.showsOnCall(call, agent.agentId, caller));
         return call;
     }
 
@@ -225,43 +208,10 @@ class ParkingLotTest {
         await().atMost(WAIT).until(() -> doug.call(call) == null && rhonda.call(call) == null);
     }
 
-    private static String send(AgentScreen screen, String type, String call, CyclicBarrier sameMoment) {
-        try {
-            sameMoment.await();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return screen.send(type, call);
-    }
-
-    private static JsonNode reply(AgentScreen screen, String requestId) {
-        await().atMost(WAIT).until(() -> screen.reply(requestId) != null);
-        return screen.reply(requestId);
-    }
-
-    private static boolean ack(AgentScreen screen, String requestId) {
-        JsonNode reply = reply(screen, requestId);
-        assertThat(reply.get("type").asText()).as("reply %s", reply).isEqualTo("ack");
-        return true;
-    }
-
-    private static boolean ringing(AgentScreen screen, String call) {
-        JsonNode c = screen.call(call);
-        return c != null && c.get("state").asText().equals("RINGING");
-    }
 
     private static boolean parkedIn(AgentScreen screen, String call, int slot) {
         JsonNode c = screen.call(call);
         return c != null && c.get("state").asText().equals("PARKED") && c.get("slot").asInt() == slot;
-    }
-
-    /** The call is CONNECTED to {@code agent}, whose currentCall shows it (with the caller's number, if given). */
-    private static boolean onCall(AgentScreen screen, String call, String agent, String caller) {
-        JsonNode c = screen.call(call);
-        JsonNode a = screen.agent(agent);
-        return c != null && c.get("state").asText().equals("CONNECTED") && agent.equals(c.get("agentId").asText())
-                && a != null && a.hasNonNull("currentCall") && call.equals(a.at("/currentCall/callSid").asText())
-                && (caller == null || caller.equals(a.at("/currentCall/phoneNumber").asText()));
     }
 
     /** The call's stay in the parking lot: {@code slot parkedBy outcome retrievedBy}. */

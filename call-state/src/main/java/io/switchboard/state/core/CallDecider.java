@@ -141,11 +141,9 @@ public final class CallDecider {
 
     private Decision hangup(Input.Hangup hangup, Situation s) {
         CallRecord call = s.call();
-        if (call == null) {
-            return Decision.reject(ErrorCode.CALL_NOT_FOUND, "This call is already over.");
-        }
-        if (!call.heldBy(hangup.agentId())) {
-            return Decision.reject(ErrorCode.NOT_YOUR_CALL, "Only the agent on a call can hang it up.");
+        Decision notTheirs = unlessHeld(call, hangup.agentId(), "hang it up");
+        if (notTheirs != null) {
+            return notTheirs;
         }
         // The call ends when Twilio says so (its status callback), not when we ask: the truth is Twilio's.
         return new Decision(List.of(), List.of(new TwilioAction.EndCall(call.callSid())), null);
@@ -153,11 +151,9 @@ public final class CallDecider {
 
     private Decision park(Input.Park park, Situation s) {
         CallRecord call = s.call();
-        if (call == null) {
-            return Decision.reject(ErrorCode.CALL_NOT_FOUND, "This call is already over.");
-        }
-        if (!call.heldBy(park.agentId())) {
-            return Decision.reject(ErrorCode.NOT_YOUR_CALL, "Only the agent on a call can park it.");
+        Decision notTheirs = unlessHeld(call, park.agentId(), "park it");
+        if (notTheirs != null) {
+            return notTheirs;
         }
         if (call.state() != CallState.CONNECTED) {
             return Decision.reject(ErrorCode.INVALID_STATE,
@@ -313,6 +309,17 @@ public final class CallDecider {
             after = after.withStatus(AgentStatus.AVAILABLE);
         }
         return after.equals(before) ? Decision.NOTHING : Decision.of(new AgentUpdated(after));
+    }
+
+    /** Null when the agent holds the call; otherwise why they may not {@code act} on it. */
+    private static Decision unlessHeld(CallRecord call, String agentId, String act) {
+        if (call == null) {
+            return Decision.reject(ErrorCode.CALL_NOT_FOUND, "This call is already over.");
+        }
+        if (!call.heldBy(agentId)) {
+            return Decision.reject(ErrorCode.NOT_YOUR_CALL, "Only the agent on a call can " + act + ".");
+        }
+        return null;
     }
 
     /** An unanswered claim rings everyone again; an unanswered retrieve waits in its slot again. */
