@@ -60,9 +60,7 @@ class ChangeSequencerTest {
 
     @Test
     void aGapAmongTheHeldChangesIsAnsweredWithAnotherSnapshot() {
-        sequencer.offer(11, "c11");
-        sequencer.offer(14, "c14");
-        sequencer.offer(15, "c15");
+        arrive(sequencer, 11, 14, 15);
 
         var first = sequencer.snapshotTaken(10);
         assertThat(first.next()).isEqualTo(Next.RESYNC);
@@ -76,9 +74,7 @@ class ChangeSequencerTest {
     @Test
     void overflowingTheHoldDropsTheOldestAndTheHoleLeadsToAResync() {
         ChangeSequencer small = new ChangeSequencer(2);
-        small.offer(11, "c11");
-        small.offer(12, "c12");
-        small.offer(13, "c13");
+        arrive(small, 11, 12, 13);
 
         var after = small.snapshotTaken(10);
 
@@ -102,9 +98,7 @@ class ChangeSequencerTest {
     @Test
     void aResumeReleasesTheMissedChangesThenTheHeldOnesWithoutDuplicates() {
         // Held while the buffer was read: one the replay also has, and two after it.
-        sequencer.offer(13, "c13");
-        sequencer.offer(14, "c14");
-        sequencer.offer(15, "c15");
+        arrive(sequencer, 13, 14, 15);
 
         var after = sequencer.resumed(10, List.of(new Change(11, "c11"), new Change(12, "c12"), new Change(13, "c13")));
 
@@ -115,7 +109,7 @@ class ChangeSequencerTest {
 
     @Test
     void aClientAheadOfTheStreamIsNotSentWhatItAlreadyHas() {
-        sequencer.offer(11, "c11");
+        arrive(sequencer, 11);
 
         var after = sequencer.resumed(13, List.of());
 
@@ -127,7 +121,7 @@ class ChangeSequencerTest {
 
     @Test
     void aHoleAfterTheReplayAsksForAResync() {
-        sequencer.offer(14, "c14");
+        arrive(sequencer, 14);
 
         var after = sequencer.resumed(10, List.of(new Change(11, "c11"), new Change(12, "c12")));
 
@@ -139,9 +133,7 @@ class ChangeSequencerTest {
 
     @Test
     void changesHeldOutOfOrderAreReleasedInOrder() {
-        sequencer.offer(12, "c12");
-        sequencer.offer(11, "c11");
-        sequencer.offer(12, "c12");
+        arrive(sequencer, 12, 11, 12);
 
         assertThat(frames(sequencer.snapshotTaken(10))).containsExactly("c11", "c12");
     }
@@ -149,6 +141,16 @@ class ChangeSequencerTest {
     @Test
     void refusesAnEmptyHold() {
         assertThatThrownBy(() -> new ChangeSequencer(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Changes arriving from Kafka in this order, frame {@code c<seq>} each, before the snapshot or resume: the
+     * sequencer holds them (the first test checks that verdict), so the tests using this look at what it releases.
+     */
+    private static void arrive(ChangeSequencer sequencer, long... seqs) {
+        for (long seq : seqs) {
+            sequencer.offer(seq, "c" + seq);
+        }
     }
 
     private static List<String> frames(ChangeSequencer.Release release) {

@@ -43,9 +43,7 @@ class ResumeTest {
 
     @BeforeEach
     void ready() {
-        Gateway.awaitReady();
-        Gateway.seedTenant(TENANT, "peter", "milton");
-        callState = new CallStateDouble();
+        callState = Gateway.readyFor(TENANT, "peter", "milton");
     }
 
     @AfterEach
@@ -56,6 +54,13 @@ class ResumeTest {
     private AgentClient connect(String query) {
         String token = Tokens.agent(TENANT, "peter");
         return query == null ? AgentClient.withQueryToken(base, token) : AgentClient.withQueryToken(base, token, query);
+    }
+
+    /** Peter's screen opens, takes its snapshot and closes: the seq he will resume from. */
+    private long seqPeterLeavesAt() {
+        try (AgentClient peter = connect(null)) {
+            return peter.nextSnapshotSeq();
+        }
     }
 
     /** Publishes {@code count} changes, as call-state would (seq committed first); returns the frames. */
@@ -90,10 +95,7 @@ class ResumeTest {
 
     @Test
     void reconnectingWithSinceGetsExactlyTheMissedChangesInOrderThenLiveOnes() {
-        long last;
-        try (AgentClient peter = connect(null)) {
-            last = peter.nextSnapshotSeq();
-        }
+        long last = seqPeterLeavesAt();
         double replays = Gateway.metric("switchboard_gateway_replays_total");
         List<String> missed = publishWhileWatched(100);
 
@@ -108,10 +110,7 @@ class ResumeTest {
 
     @Test
     void aResumeFrameGetsExactlyTheMissedChangesInOrderThenLiveOnes() {
-        long last;
-        try (AgentClient peter = connect(null)) {
-            last = peter.nextSnapshotSeq();
-        }
+        long last = seqPeterLeavesAt();
         List<String> missed = publishWhileWatched(100);
 
         try (AgentClient peter = connect(null)) {
@@ -128,10 +127,7 @@ class ResumeTest {
 
     @Test
     void aGapBeyondTheBufferGetsAResyncSnapshotEqualToTheDatabase() {
-        long last;
-        try (AgentClient peter = connect(null)) {
-            last = peter.nextSnapshotSeq();
-        }
+        long last = seqPeterLeavesAt();
         publishWhileWatched(200);
         CallStateDouble.sql("""
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, started_at)
@@ -164,10 +160,7 @@ class ResumeTest {
 
     @Test
     void aClientAheadOfThisGatewaysStreamGetsNoStaleChanges() {
-        long last;
-        try (AgentClient peter = connect(null)) {
-            last = peter.nextSnapshotSeq();
-        }
+        long last = seqPeterLeavesAt();
         publishWhileWatched(2);
         // Committed, the first three already seen by the client on a faster gateway, none yet published to this one.
         long committed = CallStateDouble.advance(TENANT, 4);

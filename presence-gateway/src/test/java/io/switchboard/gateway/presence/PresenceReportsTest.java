@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -37,8 +38,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = SwitchboardTestResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class PresenceReportsTest {
-    /** Its own tenant: only this test's connections appear in its reports. */
-    private static final String TENANT = "umbrella";
+    private static final AtomicInteger TENANTS = new AtomicInteger();
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     @TestHTTPResource("/")
@@ -48,12 +48,13 @@ class PresenceReportsTest {
     GatewayConfig config;
 
     private CallStateDouble callState;
+    /** A tenant of each test's own: only its connections appear in its reports, from the first one on. */
+    private String tenant;
 
     @BeforeEach
     void ready() {
-        Gateway.awaitReady();
-        Gateway.seedTenant(TENANT, "ursula", "ulrich");
-        callState = new CallStateDouble();
+        tenant = "umbrella-" + TENANTS.incrementAndGet();
+        callState = Gateway.readyFor(tenant, "ursula", "ulrich");
     }
 
     @AfterEach
@@ -62,7 +63,7 @@ class PresenceReportsTest {
     }
 
     private AgentClient tab(String agent) {
-        AgentClient client = AgentClient.withQueryToken(base, Tokens.agent(TENANT, agent));
+        AgentClient client = AgentClient.withQueryToken(base, Tokens.agent(tenant, agent));
         client.nextSnapshotSeq();
         return client;
     }
@@ -70,7 +71,7 @@ class PresenceReportsTest {
     @Test
     void twoTabsOfOneAgentAreTwoConnectionsUntilBothClose() throws InterruptedException {
         Instant start = Instant.now().minusSeconds(1);
-        int from = settledReportCount();
+        int from = 0; // a fresh tenant: no report before this test
         AgentClient first = tab("ursula");
         AgentClient second = tab("ursula");
 
@@ -94,56 +95,56 @@ class PresenceReportsTest {
         awaitReports(from, r -> r instanceof Disconnected d && d.connectionId().equals(two.connectionId()), 1);
         awaitReports(from, r -> r instanceof Heartbeat h && h.connections().isEmpty(), 1);
         // One final empty heartbeat, then the tenant is not reported any more.
-        int reported = callState.presence(TENANT).size();
+        int reported = callState.presence(tenant).size();
         Thread.sleep(HEARTBEAT.multipliedBy(3).toMillis());
-        assertThat(callState.presence(TENANT)).hasSize(reported);
+        assertThat(callState.presence(tenant)).hasSize(reported);
 
-        List<PresenceReport> all = callState.presence(TENANT);
+        List<PresenceReport> all = callState.presence(tenant);
         List<PresenceReport> reports = all.subList(from, all.size());
         assertThat(reports.stream().filter(r -> r instanceof Connected)).hasSize(2);
         assertThat(reports.stream().filter(r -> r instanceof Disconnected)).as("one disconnect per closed tab")
                 .hasSize(2).allMatch(r -> ((Disconnected) r).agentId().equals("ursula"));
         assertThat(reports.get(reports.size() - 1)).isInstanceOf(Heartbeat.class);
         assertThat(((Heartbeat) reports.get(reports.size() - 1)).connections()).isEmpty();
-        assertThat(callState.presenceRecords(TENANT)).extracting(ConsumerRecord::key).containsOnly(TENANT);
+        assertThat(callState.presenceRecords(tenant)).extracting(ConsumerRecord::key).containsOnly(tenant);
         assertEveryHeartbeatListsExactlyTheOpenConnections(all);
     }
 
     @Test
     void agentsAreListedApartAndAHeartbeatRepeatsWhileConnectionsStayOpen() {
-        int from = settledReportCount();
+        int from = 0; // a fresh tenant: no report before this test
         try (AgentClient ursula = tab("ursula"); AgentClient ulrich = tab("ulrich")) {
             String ursulaId = connectionOf(from, "ursula");
             String ulrichId = connectionOf(from, "ulrich");
             Map<String, List<String>> expected = Map.of("ursula", List.of(ursulaId), "ulrich", List.of(ulrichId));
 
             int before = heartbeatsListing(expected);
-            callState.awaitPresence(TENANT, r -> r instanceof Heartbeat h && h.connections().equals(expected),
+            callState.awaitPresence(tenant, r -> r instanceof Heartbeat h && h.connections().equals(expected),
                     before + 2);
         }
-        assertEveryHeartbeatListsExactlyTheOpenConnections(callState.presence(TENANT));
+        assertEveryHeartbeatListsExactlyTheOpenConnections(callState.presence(tenant));
     }
 
     @Test
     void aRefusedUpgradeReportsNothing() throws InterruptedException {
-        int before = settledReportCount();
+        int before = 0; // a fresh tenant: no report before this test
 
-        assertThat(AgentClient.refusedStatus(base, "", Tokens.agent(TENANT, "ghost"))).isEqualTo(403);
-        assertThat(AgentClient.refusedStatus(base, "", Tokens.expired(TENANT, "ursula"))).isEqualTo(401);
+        assertThat(AgentClient.refusedStatus(base, "", Tokens.agent(tenant, "ghost"))).isEqualTo(403);
+        assertThat(AgentClient.refusedStatus(base, "", Tokens.expired(tenant, "ursula"))).isEqualTo(401);
         assertThat(AgentClient.refusedStatus(base, "", null)).isEqualTo(401);
 
         Thread.sleep(HEARTBEAT.multipliedBy(2).toMillis());
-        assertThat(callState.presence(TENANT).subList(before, callState.presence(TENANT).size()))
+        assertThat(callState.presence(tenant).subList(before, callState.presence(tenant).size()))
                 .noneMatch(r -> r instanceof Connected || r instanceof Disconnected);
     }
 
     private void awaitHeartbeat(Map<String, List<String>> connections) {
-        callState.awaitPresence(TENANT, r -> r instanceof Heartbeat h && h.connections().equals(connections), 1);
+        callState.awaitPresence(tenant, r -> r instanceof Heartbeat h && h.connections().equals(connections), 1);
     }
 
     private int heartbeatsListing(Map<String, List<String>> connections) {
         awaitHeartbeat(connections);
-        return (int) callState.presence(TENANT).stream()
+        return (int) callState.presence(tenant).stream()
                 .filter(r -> r instanceof Heartbeat h && h.connections().equals(connections)).count();
     }
 
@@ -153,23 +154,10 @@ class PresenceReportsTest {
                 .connectionId();
     }
 
-    /**
-     * How many reports of the tenant there are once earlier tests' closes have been reported: nothing new for two
-     * heartbeats, or the latest is the final empty heartbeat.
-     */
-    private int settledReportCount() {
-        await().atMost(AgentClient.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<PresenceReport> reports = callState.presence(TENANT);
-            return reports.isEmpty() || reports.get(reports.size() - 1) instanceof Heartbeat h
-                    && h.connections().isEmpty();
-        });
-        return callState.presence(TENANT).size();
-    }
-
     /** Waits for {@code count} reports after the first {@code from} that match; returns them in order. */
     private List<PresenceReport> awaitReports(int from, Predicate<PresenceReport> matching, int count) {
         return await().atMost(AgentClient.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            List<PresenceReport> all = callState.presence(TENANT);
+            List<PresenceReport> all = callState.presence(tenant);
             return all.subList(Math.min(from, all.size()), all.size()).stream().filter(matching).toList();
         }, found -> found.size() >= count);
     }

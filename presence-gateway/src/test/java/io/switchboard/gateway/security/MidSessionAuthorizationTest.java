@@ -35,9 +35,7 @@ class MidSessionAuthorizationTest {
 
     @BeforeEach
     void ready() {
-        Gateway.awaitReady();
-        Gateway.seedTenant(TENANT, "gavin", "richard", "jared");
-        callState = new CallStateDouble();
+        callState = Gateway.readyFor(TENANT, "gavin", "richard", "jared");
     }
 
     @AfterEach

@@ -37,9 +37,7 @@ class DeadConnectionsTest {
 
     @BeforeEach
     void ready() {
-        Gateway.awaitReady();
-        Gateway.seedTenant(TENANT, "art", "kel");
-        callState = new CallStateDouble();
+        callState = Gateway.readyFor(TENANT, "art", "kel");
     }
 
     @AfterEach

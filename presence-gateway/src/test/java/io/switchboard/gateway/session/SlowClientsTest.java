@@ -64,9 +64,7 @@ class SlowClientsTest {
 
     @BeforeEach
     void ready() {
-        Gateway.awaitReady();
-        Gateway.seedTenant(TENANT, "michael", "pam", "dwight");
-        callState = new CallStateDouble();
+        callState = Gateway.readyFor(TENANT, "michael", "pam", "dwight");
     }
 
     @AfterEach

@@ -42,6 +42,16 @@ public final class Gateway {
         CallStateDouble.sql(sql.toString());
     }
 
+    /**
+     * How a test with a tenant of its own starts: the gateway ready, the tenant seeded with its agents, and a fresh
+     * {@link CallStateDouble} to play call-state for it, which the test closes after itself.
+     */
+    public static CallStateDouble readyFor(String tenant, String... agents) {
+        awaitReady();
+        seedTenant(tenant, agents);
+        return new CallStateDouble();
+    }
+
     /** The sum of a Prometheus series on /q/metrics whose labels contain all of {@code labels} (e.g. cause="gap"). */
     public static double metric(String name, String... labels) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
