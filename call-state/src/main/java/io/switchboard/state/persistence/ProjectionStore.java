@@ -21,7 +21,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -139,7 +138,7 @@ public class ProjectionStore {
             ResultSet rs = s.executeQuery();
             while (rs.next()) {
                 AgentRecord agent = new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), Presence.valueOf(rs.getString(5).toUpperCase()),
+                        rs.getBoolean(4), Presence.fromWire(rs.getString(5)),
                         AgentStatus.fromWire(rs.getString(6)), rs.getString(7), rs.getString(8), instant(rs, 9),
                         instant(rs, 10), instant(rs, 11));
                 agents.put(agent.id(), agent);
@@ -216,7 +215,7 @@ public class ProjectionStore {
                 UPDATE voip_users SET presence = ?, status = ?, current_call_id = ?, current_call_phone_number = ?,
                        current_call_answered_at = ?, wrap_up_until = ?, offline_at = ?, updated_at = now()
                 WHERE tenant_id = ? AND id = ?""")) {
-            s.setString(1, a.presence().name().toLowerCase(Locale.ROOT));
+            s.setString(1, a.presence().wire());
             s.setString(2, a.status().wire());
             s.setString(3, a.currentCallSid());
             s.setString(4, a.currentCallPhoneNumber());

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents and the calls come
@@ -77,7 +76,7 @@ public class SnapshotRepository {
                     : new Agent.CurrentCall(callSid, row.getString("current_call_phone_number"),
                             instant(row.getOffsetDateTime("current_call_answered_at")));
             agents.add(new Agent(row.getString("id"), row.getString("name"),
-                    Presence.valueOf(row.getString("presence").toUpperCase(Locale.ROOT)),
+                    Presence.fromWire(row.getString("presence")),
                     AgentStatus.fromWire(row.getString("status")), currentCall));
         }
         return agents;
