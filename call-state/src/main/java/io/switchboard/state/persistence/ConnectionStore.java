@@ -62,22 +62,28 @@ public class ConnectionStore {
     }
 
     /**
-     * Records an open connection, or refreshes its {@code seen_at}. A connection of an agent the tenant doesn't
-     * have is not recorded (false): the gateway admitted a token for a since-deleted agent.
+     * Records an open connection, or refreshes its {@code seen_at}.
+     *
+     * @return true only for a connection call-state did not know: a refresh changes no presence, so the agents a
+     *     heartbeat merely confirms are not reviewed. A connection of an agent the tenant doesn't have is not
+     *     recorded (false): the gateway admitted a token for a since-deleted agent.
      */
     private boolean open(Connection c, String gatewayId, String connectionId, String tenantId, String agentId,
             Instant now) throws SQLException {
+        // xmax is 0 on a row this statement inserted, and set on one it updated (PostgreSQL's upsert idiom).
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO agent_connections (gateway_id, connection_id, tenant_id, agent_id, opened_at, seen_at)
                 SELECT ?, ?, tenant_id, id, ?, ? FROM voip_users WHERE tenant_id = ? AND id = ?
-                ON CONFLICT (gateway_id, connection_id) DO UPDATE SET seen_at = excluded.seen_at""")) {
+                ON CONFLICT (gateway_id, connection_id) DO UPDATE SET seen_at = excluded.seen_at
+                RETURNING xmax = 0""")) {
             s.setString(1, gatewayId);
             s.setString(2, connectionId);
             s.setTimestamp(3, Timestamp.from(now));
             s.setTimestamp(4, Timestamp.from(now));
             s.setString(5, tenantId);
             s.setString(6, agentId);
-            return s.executeUpdate() == 1;
+            ResultSet rs = s.executeQuery();
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
