@@ -410,6 +410,10 @@ public final class Stack implements AutoCloseable {
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyPem().toAbsolutePath().toUri().toString());
             env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", keys.privateKeyPem().toAbsolutePath().toUri().toString());
             env.put("SWITCHBOARD_DEV_TOKENS_ENABLED", "true");
+            if (!twilio.real()) {
+                // The console's "simulate" panel reaches the simulator through the gateway; not on real Twilio.
+                env.put("SWITCHBOARD_DEV_SIMULATOR_URL", twilio.apiBaseUrl());
+            }
         }
         env.putAll(extra);
         return env;

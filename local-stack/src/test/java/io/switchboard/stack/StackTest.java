@@ -80,7 +80,14 @@ class StackTest {
         assertThat(gateway).containsEntry("QUARKUS_HTTP_PORT", "1080")
                 .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem")
                 .containsEntry("SMALLRYE_JWT_SIGN_KEY_LOCATION", "file:///keys/jwt-private.pem")
-                .containsEntry("SWITCHBOARD_DEV_TOKENS_ENABLED", "true");
+                .containsEntry("SWITCHBOARD_DEV_TOKENS_ENABLED", "true")
+                .containsEntry("SWITCHBOARD_DEV_SIMULATOR_URL", "http://localhost:1090");
+
+        // On real Twilio the console has no simulator to offer.
+        Stack.TwilioSettings real = Stack.TwilioSettings.resolve(Map.of("TWILIO_ACCOUNT_SID", "ACreal",
+                "TWILIO_AUTH_TOKEN", "secret"), "http://localhost:1090", "AC0", "tok", "http://localhost:1081");
+        assertThat(Stack.environment(Service.PRESENCE_GATEWAY, ports, keys, real, Map.of()))
+                .doesNotContainKey("SWITCHBOARD_DEV_SIMULATOR_URL");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.switchboard.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway's own settings ({@code switchboard.*}); Kafka, Postgres and JWT use their standard keys. */
 @ConfigMapping(prefix = "switchboard")
@@ -143,5 +144,11 @@ public interface GatewayConfig {
 
         @WithDefault("12h")
         Duration tokenLifetime();
+
+        /**
+         * The Twilio simulator's base URL: with dev tokens enabled, the console's "simulate" panel places and hangs
+         * up calls through {@code /dev/simulator} (the simulator itself sends no CORS headers). Unset on real Twilio.
+         */
+        Optional<String> simulatorUrl();
     }
 }

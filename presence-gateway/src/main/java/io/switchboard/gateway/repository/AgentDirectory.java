@@ -6,11 +6,14 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** Which agents a tenant has ({@code voip_users}, written by call-state). */
+/** Which agents a tenant has ({@code voip_users}) and its numbers ({@code tenant_numbers}), both written by call-state. */
 @ApplicationScoped
 public class AgentDirectory {
     private final Pool pool;
@@ -26,6 +29,28 @@ public class AgentDirectory {
                 .map(rows -> {
                     RowIterator<Row> it = rows.iterator();
                     return it.hasNext() && it.next().getBoolean("active");
+                });
+    }
+
+    /** A tenant's active agents, by name: who the local stack's sign-in picker offers. */
+    public Uni<List<Map.Entry<String, String>>> activeAgents(String tenantId) {
+        return pool.preparedQuery("SELECT id, name FROM voip_users WHERE tenant_id = $1 AND active ORDER BY name, id")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> {
+                    List<Map.Entry<String, String>> agents = new ArrayList<>();
+                    rows.forEach(row -> agents.add(Map.entry(row.getString("id"), row.getString("name"))));
+                    return agents;
+                });
+    }
+
+    /** The phone numbers callers dial to reach the tenant ({@code tenant_numbers}). */
+    public Uni<List<String>> numbers(String tenantId) {
+        return pool.preparedQuery("SELECT phone_number FROM tenant_numbers WHERE tenant_id = $1 ORDER BY phone_number")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> {
+                    List<String> numbers = new ArrayList<>();
+                    rows.forEach(row -> numbers.add(row.getString("phone_number")));
+                    return numbers;
                 });
     }
 

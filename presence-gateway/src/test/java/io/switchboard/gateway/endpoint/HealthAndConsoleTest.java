@@ -26,7 +26,12 @@ class HealthAndConsoleTest {
     }
 
     @Test
-    void theRootPageSaysTheConsoleComesLater() {
-        given().get("/").then().statusCode(200).body(containsString("console comes in a later release"));
+    void theRootPageIsTheAgentConsoleWithItsModules() {
+        given().get("/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("data-testid=\"connection\""), containsString("console/console.js"));
+        for (String module : new String[] {"console/console.js", "console/board.js", "console/ringer.js"}) {
+            given().get("/" + module).then().statusCode(200).contentType(containsString("javascript"));
+        }
+        given().get("/console/console.css").then().statusCode(200).contentType(containsString("text/css"));
     }
 }

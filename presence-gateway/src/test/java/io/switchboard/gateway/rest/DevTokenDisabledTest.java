@@ -18,4 +18,12 @@ class DevTokenDisabledTest {
                 .get("/dev/token")
                 .then().statusCode(404);
     }
+
+    @Test
+    void theConsolesPickerAndSimulatorDoNotExistByDefault() {
+        given().queryParam("tenant", "acme").get("/dev/agents").then().statusCode(404);
+        given().queryParam("tenant", "acme").get("/dev/simulator").then().statusCode(404);
+        given().contentType("application/json").body("{\"from\":\"+15551230000\",\"to\":\"+15005550006\"}")
+                .post("/dev/simulator/calls").then().statusCode(404);
+    }
 }

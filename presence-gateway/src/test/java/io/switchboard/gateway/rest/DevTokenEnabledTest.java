@@ -15,6 +15,7 @@ import io.switchboard.gateway.support.CallStateDouble;
 import io.switchboard.gateway.support.Gateway;
 import io.switchboard.stack.SwitchboardTestResource;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +60,21 @@ class DevTokenEnabledTest {
         given().queryParam("tenant", "acme")
                 .get("/dev/token")
                 .then().statusCode(400).body("message", containsString("tenant=acme&agent=doug"));
+    }
+
+    @Test
+    void thePickerOffersTheTenantsActiveAgentsByName() {
+        Gateway.awaitReady();
+        List<Map<String, String>> agents = given().queryParam("tenant", "acme").get("/dev/agents")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(agents).contains(Map.of("id", "doug", "name", "Doug"), Map.of("id", "rhonda", "name", "Rhonda"));
+        assertThat(given().queryParam("tenant", "nobody").get("/dev/agents").then().statusCode(200)
+                .extract().jsonPath().getList("$")).isEmpty();
+    }
+
+    @Test
+    void withoutASimulatorConfiguredThereIsNoSimulatePanel() {
+        given().queryParam("tenant", "acme").get("/dev/simulator").then().statusCode(404);
+        given().post("/dev/simulator/calls/CA123/hangup").then().statusCode(404);
     }
 }

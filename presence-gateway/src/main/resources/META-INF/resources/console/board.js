@@ -1,0 +1,134 @@
+// The tenant's picture as the gateway streams it (docs/protocol.md): no DOM here, so the rules that decide what
+// an agent sees (order by seq, who rings, why a ring stopped) stay in one place.
+
+const RECENT_KEPT = 20;
+
+export class Board {
+  constructor(me) {
+    this.me = me;
+    this.seq = null;          // null until the first snapshot: nothing to resume from
+    this.agents = new Map();
+    this.calls = new Map();
+    this.recent = [];         // calls that ended while the page was open, newest first
+    this.ringStops = [];      // {callSid, from, why, at}: why a call stopped ringing on this screen
+  }
+
+  /**
+   * Applies one server frame. Returns "gap" when a change is missing (the caller resumes with ?since=),
+   * "stale" for a frame already applied, "applied" otherwise.
+   */
+  apply(frame, now = Date.now()) {
+    if (frame.type === 'snapshot') {
+      // A resync replaces the picture; so does the first one. A snapshot after a resume we asked for is older than
+      // what we have when its seq is behind ours: the replay that follows brings us forward.
+      if (this.seq !== null && !frame.resync && frame.seq <= this.seq) return 'stale';
+      this.agents = new Map(frame.agents.map(a => [a.id, a]));
+      this.calls = new Map(frame.calls.map(c => [c.callSid, c]));
+      this.seq = frame.seq;
+      return 'applied';
+    }
+    if (!['agent', 'call', 'ring_cancel'].includes(frame.type)) return 'stale';
+    if (this.seq === null || frame.seq <= this.seq) return 'stale';
+    if (frame.seq !== this.seq + 1) return 'gap';
+    this.seq = frame.seq;
+    if (frame.type === 'agent') {
+      this.agents.set(frame.agent.id, frame.agent);
+    } else if (frame.type === 'ring_cancel') {
+      const call = this.calls.get(frame.callSid);
+      if (call && this.ringsForMe(call)) this.noteRingStop(call, cancelReason(frame, id => this.name(id)), now);
+    } else {
+      this.applyCall(frame.call, now);
+    }
+    return 'applied';
+  }
+
+  applyCall(call, now) {
+    const before = this.calls.get(call.callSid);
+    // A ring_cancel normally says why first; a call that leaves RINGING without one still stops ringing, with
+    // the reason its new state gives.
+    if (before && this.ringsForMe(before) && call.state !== 'RINGING'
+        && !this.ringStops.some(s => s.callSid === call.callSid && s.at >= (before.seenAt ?? 0))) {
+      this.noteRingStop(before, stateReason(call, id => this.name(id)), now);
+    }
+    if (call.state === 'ENDED') {
+      this.calls.delete(call.callSid);
+      this.recent.unshift({...call, endedAt: now, agentName: call.agentId ? this.name(call.agentId) : null});
+      this.recent.length = Math.min(this.recent.length, RECENT_KEPT);
+    } else {
+      this.calls.set(call.callSid, {...call, seenAt: now});
+    }
+  }
+
+  noteRingStop(call, why, now) {
+    this.ringStops.unshift({callSid: call.callSid, from: call.from, why, at: now});
+    this.ringStops.length = Math.min(this.ringStops.length, 5);
+  }
+
+  name(agentId) {
+    return this.agents.get(agentId)?.name ?? agentId;
+  }
+
+  myself() {
+    return this.agents.get(this.me);
+  }
+
+  /** The protocol's rule: offered to me, or to everyone while I am available. */
+  ringsForMe(call) {
+    if (call.state !== 'RINGING') return false;
+    if (call.offeredTo) return call.offeredTo === this.me;
+    return this.myself()?.status === 'available';
+  }
+
+  ringing() {
+    return [...this.calls.values()].filter(c => c.state === 'RINGING').sort(byTime('startedAt'));
+  }
+
+  parked() {
+    return [...this.calls.values()].filter(c => c.state === 'PARKED' || (c.state === 'CLAIMED' && c.slot != null))
+        .sort((a, b) => a.slot - b.slot);
+  }
+
+  /** My call: the one I talk on, or the one I claimed while my phone is being connected. */
+  myCall() {
+    const current = this.myself()?.currentCall;
+    if (current) return this.calls.get(current.callSid) ?? {callSid: current.callSid, from: current.phoneNumber,
+      state: 'CONNECTED', answeredAt: current.answeredAt};
+    return [...this.calls.values()].find(c => c.agentId === this.me && (c.state === 'CLAIMED' || c.state === 'CONNECTED'));
+  }
+
+  team() {
+    return [...this.agents.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+export function cancelReason(frame, name) {
+  switch (frame.reason) {
+    case 'claimed': return `answered by ${name(frame.by)}`;
+    case 'caller_hangup': return 'caller hung up';
+    case 'timeout': return 'nobody answered in time';
+    default: return frame.reason;
+  }
+}
+
+function stateReason(call, name) {
+  switch (call.state) {
+    case 'ENDED': return 'caller hung up';
+    case 'CLAIMED':
+    case 'CONNECTED': return `answered by ${name(call.agentId)}`;
+    case 'PARKED': return `parked in ${call.slot}`;
+    default: return 'no longer ringing';
+  }
+}
+
+function byTime(field) {
+  return (a, b) => String(a[field] ?? '').localeCompare(String(b[field] ?? ''));
+}
+
+/** "m:ss" (or "h:mm:ss") since an ISO instant. */
+export function elapsed(since, now = Date.now()) {
+  if (!since) return '';
+  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return (h ? `${h}:` : '') + `${mm}:${String(sec).padStart(2, '0')}`;
+}
