@@ -1,0 +1,237 @@
+package io.switchboard.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import io.switchboard.stack.Stack;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent console in Debian's headless chromium, on the packaged stack: Doug and Rhonda in two isolated browser
+ * contexts play the parking-lot scenario through the page alone (clicks, no reload), while a WebSocket screen beside
+ * them timestamps every server change so the test can print how long each took to appear on both pages.
+ */
+class ConsoleInBrowserTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String CALLER = "+15550201234";
+    static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
+    /** Records, in the page, when each seq was first drawn (console.js puts it on body[data-seq]). */
+    static final String SEEN_AT = """
+            window.__seenAt = {};
+            new MutationObserver(() => {
+              const seq = document.body && document.body.dataset.seq;
+              if (seq && !(seq in window.__seenAt)) window.__seenAt[seq] = Date.now();
+            }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-seq']});
+            """;
+
+    static Stack stack;
+    static AgentScreen observer;
+    static Playwright playwright;
+    static Browser browser;
+    static Page doug;
+    static Page rhonda;
+    static final List<String> timings = new ArrayList<>();
+    /** When the last click that changes the call happened (wall clock, as the pages' Date.now()). */
+    static long actionAt;
+
+    @BeforeAll
+    static void startStackAndBrowser() throws Exception {
+        stack = EndToEnd.start("console", o -> o
+                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
+        String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
+        observer = AgentScreen.open(gateway, "acme", "doug");
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(chromium()).setHeadless(true));
+        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
+        doug = signIn(gateway, "doug", "Doug");
+        rhonda = signIn(gateway, "rhonda", "Rhonda");
+    }
+
+    @AfterAll
+    static void stop() {
+        timings.forEach(System.out::println);
+        EndToEnd.closeAll(browser, playwright, observer, stack);
+    }
+
+    @Test
+    void dougAnswersParksRhondaRetrievesTheCallerHangsUpAndBothPagesFollowWithoutReload() throws Exception {
+        // The caller dials, from Rhonda's simulate panel: both pages ring, with an Answer button.
+        rhonda.getByTestId("caller-number").fill(CALLER);
+        actionAt = System.currentTimeMillis();
+        rhonda.getByTestId("place-call").click();
+        await().atMost(WAIT).until(() -> callSid() != null);
+        String call = callSid();
+        for (Page page : pages()) {
+            Locator ringing = page.locator("[data-testid=ringing-call][data-key=ringing-" + call + "]");
+            assertThat(ringing).containsText(CALLER);
+            assertThat(ringing.getByTestId("answer")).isVisible();
+            assertThat(page.locator("body.ringing")).hasCount(1);
+        }
+        report("ringing", callChange(call, c -> state(c, "RINGING")));
+
+        // Doug answers; Rhonda's ringing stops, saying who answered.
+        actionAt = System.currentTimeMillis();
+        doug.locator("[data-focus-key=answer-" + call + "]").click();
+        assertThat(rhonda.getByTestId("ring-stopped")).containsText(CALLER + ": answered by Doug");
+        assertThat(rhonda.getByTestId("ringing-call")).hasCount(0);
+        assertThat(rhonda.locator("body.ringing")).hasCount(0);
+        report("claimed, ring stops", callChange(call, c -> state(c, "CLAIMED")));
+        for (Page page : pages()) {
+            Locator dougRow = page.getByTestId("agent-doug");
+            assertThat(dougRow).containsText(CALLER);
+            assertThat(dougRow.getByTestId("status")).hasText("on a call");
+            assertThat(dougRow.getByTestId("timer")).hasText(java.util.regex.Pattern.compile("\\d+:\\d\\d"));
+        }
+        assertThat(doug.getByTestId("my-call")).containsText(CALLER);
+        report("Doug on the call", f -> f.path("type").asText().equals("agent")
+                && f.at("/agent/id").asText().equals("doug") && !f.at("/agent/currentCall").isNull()
+                && !f.at("/agent/currentCall").isMissingNode());
+        screenshots("on-a-call");
+
+        // Doug parks: both pages show slot 701 with the caller and a "parked for" timer; Doug is free again.
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("park").click();
+        for (Page page : pages()) {
+            Locator slot = page.getByTestId("slot-701");
+            assertThat(slot).containsText(CALLER);
+            assertThat(slot).containsText("parked by Doug for");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(CALLER);
+        }
+        report("parked in 701", callChange(call, c -> state(c, "PARKED")));
+        screenshots("parked");
+
+        // Rhonda retrieves: both pages show her on the call and the lot empty.
+        actionAt = System.currentTimeMillis();
+        rhonda.getByTestId("slot-701").getByTestId("retrieve").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda")).containsText(CALLER);
+            assertThat(page.getByTestId("slot-701")).hasCount(0);
+        }
+        assertThat(rhonda.getByTestId("my-call")).containsText(CALLER);
+        report("Rhonda retrieved it", callChange(call, c -> state(c, "CONNECTED") && c.path("agentId").asText().equals("rhonda")));
+
+        // The caller hangs up (Doug's simulate panel): both pages clear and list it under recent calls.
+        actionAt = System.currentTimeMillis();
+        doug.locator("[data-focus-key=caller-hangup-" + call + "]").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda")).not().containsText(CALLER);
+            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("available");
+            assertThat(page.getByTestId("recent-calls")).containsText(CALLER);
+            assertThat(page.getByTestId("my-call")).containsText("Not on a call");
+            assertThat(page.getByTestId("connection")).hasText("live");
+        }
+        report("caller hung up", callChange(call, c -> state(c, "ENDED")));
+        screenshots("after-the-call");
+
+        // No reload happened: each page still has the seq history of the whole scenario.
+        for (Page page : pages()) {
+            org.assertj.core.api.Assertions.assertThat(
+                    ((Number) page.evaluate("Object.keys(window.__seenAt).length")).intValue()).isGreaterThan(5);
+        }
+    }
+
+    // ---- steps ----------------------------------------------------------------------------------------------------
+
+    private static Page signIn(String gateway, String agent, String name) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        context.addInitScript(SEEN_AT);
+        Page page = context.newPage();
+        page.navigate(gateway + "/");
+        page.getByTestId("login-" + agent).click();
+        assertThat(page.getByTestId("connection")).hasText("live");
+        assertThat(page.getByTestId("me")).hasText(name);
+        assertThat(page.getByTestId("simulate")).isVisible();
+        return page;
+    }
+
+    private static List<Page> pages() {
+        return List.of(doug, rhonda);
+    }
+
+    private static String callSid() {
+        return observer.frames(f -> f.path("type").asText().equals("call")
+                && f.at("/call/from").asText().equals(CALLER)).stream().findFirst()
+                .map(f -> f.at("/call/callSid").asText()).orElse(null);
+    }
+
+    private static boolean state(JsonNode call, String state) {
+        return call.path("state").asText().equals(state);
+    }
+
+    /** The observer's first frame about {@code call} whose call matches. */
+    private static Predicate<JsonNode> callChange(String call, Predicate<JsonNode> match) {
+        return f -> f.path("type").asText().equals("call") && f.at("/call/callSid").asText().equals(call)
+                && match.test(f.get("call"));
+    }
+
+    /**
+     * Prints when each page drew {@code change} (its seq on body[data-seq]): against the moment the WebSocket
+     * observer beside the browsers received the same change (the gateway's fan-out; negative when the page was
+     * quicker than the observer), and against the click that caused it (what a person waits). The pages and the
+     * observer are on one machine, so one wall clock serves them all.
+     */
+    private static void report(String step, Predicate<JsonNode> change) {
+        await().atMost(WAIT).until(() -> observer.arrivalOf(change) >= 0);
+        long arrivedNanos = observer.arrivalOf(change);
+        long seq = observer.frames(change).get(0).get("seq").asLong();
+        long arrivedAt = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos);
+        StringBuilder line = new StringBuilder(String.format("console timing: %-20s seq %3d", step, seq));
+        for (Page page : pages()) {
+            Object seen = page.evaluate("seq => window.__seenAt[seq] ?? null", Long.toString(seq));
+            line.append(seen == null ? String.format(" | %s: not drawn", who(page))
+                    : String.format(" | %s: %+4d ms after the observer got it, %4d ms after the click", who(page),
+                            ((Number) seen).longValue() - arrivedAt, ((Number) seen).longValue() - actionAt));
+        }
+        timings.add(line.toString());
+    }
+
+    private static String who(Page page) {
+        return page == doug ? "doug" : "rhonda";
+    }
+
+    private static void screenshots(String moment) throws Exception {
+        Files.createDirectories(SHOTS);
+        for (Page page : pages()) {
+            String who = who(page);
+            page.setViewportSize(1280, 900);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(moment + "-" + who + "-desktop.png"))
+                    .setFullPage(true));
+            page.setViewportSize(390, 844); // a phone
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(moment + "-" + who + "-phone.png"))
+                    .setFullPage(true));
+            page.setViewportSize(1280, 900);
+        }
+    }
+
+    /** Debian's chromium, installed by the project's own script when missing ({@code e2e/install-chromium.sh}). */
+    private static Path chromium() throws Exception {
+        Process install = new ProcessBuilder("bash", EndToEnd.repoRoot().resolve("e2e/install-chromium.sh").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
+            throw new IllegalStateException("install-chromium.sh failed (exit " + install.exitValue() + ")");
+        }
+        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
+    }
+}
