@@ -16,6 +16,8 @@ import io.switchboard.stack.KafkaProbe;
 import io.switchboard.stack.SwitchboardTestResource;
 import io.switchboard.stack.twilio.AnswerMode;
 import io.switchboard.stack.twilio.TwilioSimulator;
+import io.switchboard.state.twilio.TwilioCalls;
+import jakarta.inject.Inject;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,9 @@ class CallFlowTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final String CALLER = "+15551230000";
     static KafkaProbe kafka;
+
+    @Inject
+    TwilioCalls twilioCalls;
 
     @BeforeAll
     static void tapKafka() {
@@ -110,6 +115,13 @@ class CallFlowTest {
         change(call, "call", "ENDED");
         await().atMost(WAIT).until(() -> agentCurrentCall(winner) == null);
         assertThat(activeCall(call)).isFalse();
+    }
+
+    @Test
+    void theAgentsLegCarriesTheCallersSidForTheSoftphone() {
+        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false);
+        assertThat(twiml).contains("<Identity>doug</Identity>")
+                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>");
     }
 
     @Test

@@ -21,6 +21,12 @@ public final class VoiceWebhooks {
      */
     public static final String PARKED = "parked";
 
+    /**
+     * Custom parameter of the {@code <Dial><Client>} leg: the caller's call SID, which the Voice SDK shows the agent's
+     * browser as {@code call.customParameters}, so the softphone answers only the call this agent claimed.
+     */
+    public static final String CALL_SID_PARAMETER = "switchboardCallSid";
+
     private VoiceWebhooks() {
     }
 

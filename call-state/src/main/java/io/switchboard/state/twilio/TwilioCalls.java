@@ -7,6 +7,8 @@ import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Client;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
+import com.twilio.twiml.voice.Identity;
+import com.twilio.twiml.voice.Parameter;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.state.config.CallStateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +40,17 @@ public class TwilioCalls {
     /**
      * Takes the caller out of the queue and rings the agent's client. The call counts as connected only when
      * the leg's {@code answered} callback arrives; {@code <Dial action>} tells call-ingest what the caller
-     * hears if the agent doesn't answer.
+     * hears if the agent doesn't answer. The caller's call SID travels as a custom parameter: the agent's
+     * softphone answers only the leg of the call this agent claimed (the child leg has a SID of its own).
      */
     public void connectToAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
-        Client client = new Client.Builder(agentId)
+        redirect(callSid, dialAgent(tenantId, callSid, agentId, fromParkingLot));
+    }
+
+    String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
+        Client client = new Client.Builder()
+                .identity(new Identity.Builder(agentId).build())
+                .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
                 .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId))
                 .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
                         Client.Event.COMPLETED))
@@ -53,7 +62,7 @@ public class TwilioCalls {
                         + (fromParkingLot ? "&" + VoiceWebhooks.PARKED + "=true" : ""))
                 .client(client)
                 .build();
-        redirect(callSid, new VoiceResponse.Builder().dial(dial).build().toXml());
+        return new VoiceResponse.Builder().dial(dial).build().toXml();
     }
 
     /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */

@@ -23,6 +23,8 @@ public interface GatewayConfig {
 
     Dev dev();
 
+    Voice voice();
+
     interface Gateway {
         /**
          * This instance's name in {@code replyTo.gatewayId}: call-state's replies come back on a topic every gateway
@@ -150,5 +152,24 @@ public interface GatewayConfig {
          * up calls through {@code /dev/simulator} (the simulator itself sends no CORS headers). Unset on real Twilio.
          */
         Optional<String> simulatorUrl();
+    }
+
+    /**
+     * The console's softphone: access tokens for Twilio's Voice JavaScript SDK ({@code GET /agent/voice-token}). On
+     * only when the account and an API key are all set; without them the console shows calls without audio.
+     */
+    interface Voice {
+        /** The Twilio account ({@code TWILIO_ACCOUNT_SID}). */
+        Optional<String> accountSid();
+
+        /** An API key of that account ({@code TWILIO_API_KEY_SID}): signs the tokens, never the auth token. */
+        Optional<String> apiKeySid();
+
+        /** {@code TWILIO_API_KEY_SECRET}. */
+        Optional<String> apiKeySecret();
+
+        /** How long a token lets the browser receive calls; the console fetches a new one before it runs out. */
+        @WithDefault("1h")
+        Duration tokenLifetime();
     }
 }

@@ -77,7 +77,7 @@ public class DevConsoleResource {
         String base = simulatorUrl();
         if (call == null || call.from() == null || !PHONE_NUMBER.matcher(call.from()).matches()
                 || call.to() == null || !PHONE_NUMBER.matcher(call.to()).matches()) {
-            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST,
+            return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
                     "Give both numbers in E.164, e.g. {\"from\":\"+15551230000\",\"to\":\"+15005550006\"}"));
         }
         // Built here from the two checked numbers rather than passing the page's body through.
@@ -93,7 +93,7 @@ public class DevConsoleResource {
     public Uni<Response> callerHangsUp(@RestPath String callSid) {
         String base = simulatorUrl();
         if (!CALL_SID.matcher(callSid).matches()) {
-            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST, "Not a call SID: " + callSid));
+            return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST, "Not a call SID: " + callSid));
         }
         return forward(HttpRequest.newBuilder(URI.create(base + "/sim/calls/" + callSid + "/hangup"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
@@ -107,7 +107,7 @@ public class DevConsoleResource {
                 .map(answer -> Response.status(answer.statusCode())
                         .type(answer.headers().firstValue("Content-Type").orElse(MediaType.TEXT_PLAIN))
                         .entity(answer.body()).build())
-                .onFailure().recoverWithItem(e -> problem(Response.Status.BAD_GATEWAY,
+                .onFailure().recoverWithItem(e -> Problem.response(Response.Status.BAD_GATEWAY,
                         "The Twilio simulator did not answer: " + e));
     }
 
@@ -121,10 +121,5 @@ public class DevConsoleResource {
         requireDevTokens();
         return config.dev().simulatorUrl().map(url -> url.replaceAll("/+$", ""))
                 .orElseThrow(NotFoundException::new);
-    }
-
-    private static Response problem(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new DevTokenResource.Problem(message)).build();
     }
 }

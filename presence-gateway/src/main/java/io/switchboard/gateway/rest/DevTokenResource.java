@@ -25,9 +25,6 @@ public class DevTokenResource {
     public record TokenResponse(String token) {
     }
 
-    public record Problem(String message) {
-    }
-
     private final GatewayConfig config;
     private final AgentDirectory directory;
     private final String issuer;
@@ -46,15 +43,15 @@ public class DevTokenResource {
             throw new NotFoundException();
         }
         if (tenant == null || tenant.isBlank() || agent == null || agent.isBlank()) {
-            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST,
+            return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
                     "Both query parameters are needed: /dev/token?tenant=acme&agent=doug"));
         }
         return directory.isActive(tenant, agent)
                 // Signing reads the key file: off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(active -> active ? Response.ok(new TokenResponse(sign(tenant, agent))).build()
-                        : problem(Response.Status.NOT_FOUND, "Tenant '" + tenant + "' has no active agent '" + agent
-                                + "'; check both ids (the local stack seeds tenant acme with doug and rhonda)."));
+                        : Problem.response(Response.Status.NOT_FOUND, "Tenant '" + tenant + "' has no active agent '"
+                                + agent + "'; check both ids (the local stack seeds tenant acme with doug and rhonda)."));
     }
 
     private String sign(String tenant, String agent) {
@@ -66,7 +63,4 @@ public class DevTokenResource {
                 .sign();
     }
 
-    private static Response problem(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Problem(message)).build();
-    }
 }

@@ -8,6 +8,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.gateway.support.Gateway;
+import io.switchboard.gateway.support.Tokens;
 import io.switchboard.stack.SwitchboardTestResource;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +34,15 @@ class HealthAndConsoleTest {
             given().get("/" + module).then().statusCode(200).contentType(containsString("javascript"));
         }
         given().get("/console/console.css").then().statusCode(200).contentType(containsString("text/css"));
+        // Installed by the build from the locked npm dependency, not a file of the repository.
+        given().get("/console/vendor/twilio.min.js").then().statusCode(200).contentType(containsString("javascript"))
+                .body(containsString("Device"));
+    }
+
+    @Test
+    void withoutTwilioVoiceConfiguredTheSoftphoneTokenIsRefusedWithTheReason() {
+        Gateway.awaitReady();
+        given().auth().oauth2(Tokens.agent("acme", "doug")).get("/agent/voice-token")
+                .then().statusCode(404).body("message", containsString("TWILIO_API_KEY_SID"));
     }
 }

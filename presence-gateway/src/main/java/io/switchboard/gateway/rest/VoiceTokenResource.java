@@ -1,0 +1,64 @@
+package io.switchboard.gateway.rest;
+
+import io.quarkus.runtime.Startup;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.gateway.config.GatewayConfig;
+import io.switchboard.gateway.repository.AgentDirectory;
+import io.switchboard.gateway.security.AgentIdentity;
+import io.switchboard.gateway.voice.VoiceTokens;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+
+/**
+ * The signed-in agent's Twilio access token, for the console's softphone. Needs the agent's own token (as a bearer
+ * header), and answers only for an agent who is still active. Without Twilio Voice configured it answers 404 and says
+ * so: the console then runs without audio.
+ */
+@Path("/agent/voice-token")
+@RolesAllowed(AgentIdentity.ROLE)
+@Startup // a bad token lifetime stops the gateway at start, not at an agent's first call
+public class VoiceTokenResource {
+    static final String NOT_CONFIGURED = "Twilio Voice is not configured on this gateway: set TWILIO_ACCOUNT_SID,"
+            + " TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET for audio in the console.";
+
+    private final Optional<VoiceTokens> tokens;
+    private final AgentDirectory directory;
+    private final SecurityIdentity caller;
+
+    public VoiceTokenResource(GatewayConfig config, AgentDirectory directory, SecurityIdentity caller) {
+        this.tokens = VoiceTokens.from(config.voice());
+        this.directory = directory;
+        this.caller = caller;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> token() {
+        Optional<AgentIdentity> agent = AgentIdentity.of(caller);
+        if (agent.isEmpty()) {
+            return refuse(Response.Status.FORBIDDEN, "The token names no agent and tenant (claims sub and tenant).");
+        }
+        if (tokens.isEmpty()) {
+            return refuse(Response.Status.NOT_FOUND, NOT_CONFIGURED);
+        }
+        String agentId = agent.get().agentId();
+        if (!VoiceTokens.usableIdentity(agentId)) {
+            return refuse(Response.Status.CONFLICT, "Agent id '" + agentId + "' cannot be a Twilio Voice identity"
+                    + " (letters, digits and underscores only): rename the agent to use the softphone.");
+        }
+        return directory.isActive(agent.get().tenantId(), agentId)
+                .map(active -> active ? Response.ok(tokens.get().issue(agentId)).build()
+                        : Problem.response(Response.Status.FORBIDDEN, "Agent '" + agentId
+                                + "' is deactivated in tenant '" + agent.get().tenantId() + "'."));
+    }
+
+    private static Uni<Response> refuse(Response.Status status, String message) {
+        return Uni.createFrom().item(Problem.response(status, message));
+    }
+}
