@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class ConsoleInBrowserTest {
             Locator dougRow = page.getByTestId("agent-doug");
             assertThat(dougRow).containsText(CALLER);
             assertThat(dougRow.getByTestId("status")).hasText("on a call");
-            assertThat(dougRow.getByTestId("timer")).hasText(java.util.regex.Pattern.compile("\\d+:\\d\\d"));
+            assertThat(dougRow.getByTestId("timer")).hasText(Pattern.compile("\\d+:\\d\\d"));
         }
         assertThat(doug.getByTestId("my-call")).containsText(CALLER);
         report("Doug on the call", f -> f.path("type").asText().equals("agent")
@@ -149,6 +150,50 @@ class ConsoleInBrowserTest {
             org.assertj.core.api.Assertions.assertThat(
                     ((Number) page.evaluate("Object.keys(window.__seenAt).length")).intValue()).isGreaterThan(5);
         }
+    }
+
+    @Test
+    void withoutTwilioVoiceThePageSaysThereIsNoAudio() {
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("audio")).hasText("no audio");
+            assertThat(page.getByTestId("audio")).hasAttribute("title", Pattern.compile("not configured"));
+        }
+    }
+
+    /**
+     * The softphone's rule, run in the browser on the console's own modules: answer the leg of a call I claimed and
+     * am being connected to (or whose claim the gateway acknowledged before the board caught up), nothing else.
+     */
+    @Test
+    void theSoftphoneAnswersOnlyTheLegOfTheCallThisAgentClaimed() {
+        Object answers = doug.evaluate("""
+                async () => {
+                  const {Board} = await import('./console/board.js');
+                  const {answers} = await import('./console/softphone.js');
+                  const board = new Board('doug');
+                  board.apply({type: 'snapshot', seq: 1, agents: [{id: 'doug', name: 'Doug', status: 'busy'}], calls: [
+                    {callSid: 'CAmine', state: 'CLAIMED', agentId: 'doug'},
+                    {callSid: 'CAhers', state: 'CLAIMED', agentId: 'rhonda'},
+                    {callSid: 'CAringing', state: 'RINGING'},
+                    {callSid: 'CAparked', state: 'PARKED', slot: 701},
+                    {callSid: 'CAtalking', state: 'CONNECTED', agentId: 'doug'}]});
+                  const none = new Set();
+                  return {
+                    mine: answers('CAmine', board, none),
+                    hers: answers('CAhers', board, new Set(['CAhers'])),
+                    ringing: answers('CAringing', board, none),
+                    ringingAcked: answers('CAringing', board, new Set(['CAringing'])),
+                    retrieveAcked: answers('CAparked', board, new Set(['CAparked'])),
+                    talking: answers('CAtalking', board, new Set(['CAtalking'])),
+                    unseenAcked: answers('CAnew', board, new Set(['CAnew'])),
+                    unseen: answers('CAnew', board, none),
+                    unnamed: answers(undefined, board, new Set(['CAmine'])),
+                  };
+                }
+                """);
+        org.assertj.core.api.Assertions.assertThat((Map<?, ?>) answers).isEqualTo(Map.of(
+                "mine", true, "hers", false, "ringing", false, "ringingAcked", true, "retrieveAcked", true,
+                "talking", false, "unseenAcked", true, "unseen", false, "unnamed", false));
     }
 
     // ---- steps ----------------------------------------------------------------------------------------------------

@@ -413,6 +413,10 @@ public final class Stack implements AutoCloseable {
             if (!twilio.real()) {
                 // The console's "simulate" panel reaches the simulator through the gateway; not on real Twilio.
                 env.put("SWITCHBOARD_DEV_SIMULATOR_URL", twilio.apiBaseUrl());
+                // No softphone against the simulator, even with an API key in the user's environment: its browser
+                // SDK would talk to Twilio's cloud about an account that is not there.
+                env.put("TWILIO_API_KEY_SID", "");
+                env.put("TWILIO_API_KEY_SECRET", "");
             }
         }
         env.putAll(extra);

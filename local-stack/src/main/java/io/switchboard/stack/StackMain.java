@@ -63,7 +63,7 @@ public final class StackMain {
         return """
 
                 Switchboard is up.
-                  agent console     %s/
+                  agent console     %s/   (open it in two windows; sign in as Doug and Rhonda)
                   presence-gateway  %s   (WebSocket %s/agent/ws)
                   call-ingest       %s
                   call-state        %s

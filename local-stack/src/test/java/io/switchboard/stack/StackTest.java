@@ -81,13 +81,15 @@ class StackTest {
                 .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem")
                 .containsEntry("SMALLRYE_JWT_SIGN_KEY_LOCATION", "file:///keys/jwt-private.pem")
                 .containsEntry("SWITCHBOARD_DEV_TOKENS_ENABLED", "true")
-                .containsEntry("SWITCHBOARD_DEV_SIMULATOR_URL", "http://localhost:1090");
+                .containsEntry("SWITCHBOARD_DEV_SIMULATOR_URL", "http://localhost:1090")
+                .containsEntry("TWILIO_API_KEY_SID", "");
 
         // On real Twilio the console has no simulator to offer.
         Stack.TwilioSettings real = Stack.TwilioSettings.resolve(Map.of("TWILIO_ACCOUNT_SID", "ACreal",
                 "TWILIO_AUTH_TOKEN", "secret"), "http://localhost:1090", "AC0", "tok", "http://localhost:1081");
         assertThat(Stack.environment(Service.PRESENCE_GATEWAY, ports, keys, real, Map.of()))
-                .doesNotContainKey("SWITCHBOARD_DEV_SIMULATOR_URL");
+                .doesNotContainKey("SWITCHBOARD_DEV_SIMULATOR_URL")
+                .doesNotContainKey("TWILIO_API_KEY_SID"); // the user's own, inherited, turns the softphone on
     }
 
     @Test

@@ -1,6 +1,7 @@
 // The agent console: signs in, keeps one WebSocket to /agent/ws, draws the Board and sends commands.
 import {Board, elapsed} from './board.js';
 import {Ringer} from './ringer.js';
+import {Softphone} from './softphone.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -15,6 +16,8 @@ let attempts = 0;
 let requests = 0;
 let signedOut = false;
 const ringer = new Ringer();
+const claims = new Map(); // requestId -> callSid of my claims and retrieves awaiting the gateway's answer
+const softphone = new Softphone({agentToken: () => token, board: () => board, onState: setAudio});
 
 // ---- sign in ----------------------------------------------------------------------------------------------------
 
@@ -67,6 +70,7 @@ function signIn(jwt) {
   $('status-toggle').hidden = false;
   connect();
   offerSimulator();
+  softphone.start();
 }
 
 function signOut(message) {
@@ -74,6 +78,7 @@ function signOut(message) {
   sessionStorage.removeItem('switchboard.token');
   socket?.close(1000);
   ringer.stop();
+  softphone.stop();
   $('console').hidden = true;
   $('login').hidden = false;
   $('sign-out').hidden = true;
@@ -95,8 +100,13 @@ function connect() {
   mine.onmessage = event => {
     if (mine !== socket) return;
     const frame = JSON.parse(event.data);
-    if (frame.type === 'ack') return;
-    if (frame.type === 'error') return notify(frame.message || frame.code);
+    if (frame.type === 'ack' || frame.type === 'error') {
+      const claimed = claims.get(frame.requestId);
+      claims.delete(frame.requestId);
+      if (frame.type === 'error') return notify(frame.message || frame.code);
+      if (claimed) softphone.acknowledged(claimed);
+      return;
+    }
     const outcome = board.apply(frame);
     if (frame.type === 'snapshot') {
       attempts = 0;
@@ -135,13 +145,32 @@ function connect() {
 
 function send(type, fields) {
   if (!socket || socket.readyState !== WebSocket.OPEN) return notify('Not connected: try again in a moment.');
-  socket.send(JSON.stringify({type, requestId: `r${++requests}`, ...fields}));
+  const requestId = `r${++requests}`;
+  if (type === 'claim' || type === 'retrieve') claims.set(requestId, fields.callSid);
+  socket.send(JSON.stringify({type, requestId, ...fields}));
 }
 
 function setConnection(state) {
   const el = $('connection');
   el.textContent = state;
   el.dataset.state = state;
+}
+
+const AUDIO = {
+  off: ['no audio', 'Twilio Voice is not configured: calls are answered on the agents\' own phones or the simulator'],
+  starting: ['audio…', 'Connecting the softphone to Twilio'],
+  ready: ['audio ready', 'The softphone answers the calls you claim'],
+  'on-call': ['audio on', 'You are talking through this browser'],
+  error: ['audio problem', ''],
+};
+
+function setAudio(state, detail) {
+  const el = $('audio');
+  const [label, title] = AUDIO[state];
+  el.textContent = label;
+  el.title = detail || title;
+  el.dataset.state = state;
+  el.hidden = !token || signedOut;
 }
 
 let noticeTimer = null;

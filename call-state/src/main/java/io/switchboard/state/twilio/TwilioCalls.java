@@ -47,7 +47,8 @@ public class TwilioCalls {
         redirect(callSid, dialAgent(tenantId, callSid, agentId, fromParkingLot));
     }
 
-    String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
+    /** The TwiML {@link #connectToAgent} sends. */
+    public String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
         Client client = new Client.Builder()
                 .identity(new Identity.Builder(agentId).build())
                 .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
