@@ -91,9 +91,10 @@ class ConsoleInBrowserTest {
         }
         report("ringing", callChange(call, c -> state(c, "RINGING")));
 
-        // Doug answers; Rhonda's ringing stops, saying who answered.
+        // Doug answers from the keyboard (Tab to the Answer button, Enter); Rhonda's ringing stops, saying who answered.
+        tabTo(doug, "[data-focus-key=answer-" + call + "]");
         actionAt = System.currentTimeMillis();
-        doug.locator("[data-focus-key=answer-" + call + "]").click();
+        doug.keyboard().press("Enter");
         assertThat(rhonda.getByTestId("ring-stopped")).containsText(CALLER + ": answered by Doug");
         assertThat(rhonda.getByTestId("ringing-call")).hasCount(0);
         assertThat(rhonda.locator("body.ringing")).hasCount(0);
@@ -208,6 +209,18 @@ class ConsoleInBrowserTest {
         assertThat(page.getByTestId("me")).hasText(name);
         assertThat(page.getByTestId("simulate")).isVisible();
         return page;
+    }
+
+    /** Moves the focus with Tab, as a keyboard user would, until the element is focused; fails if it never is. */
+    private static void tabTo(Page page, String selector) {
+        page.evaluate("() => document.activeElement?.blur()");
+        for (int presses = 0; presses < 40; presses++) {
+            page.keyboard().press("Tab");
+            if ((Boolean) page.locator(selector).evaluate("el => el === document.activeElement")) {
+                return;
+            }
+        }
+        throw new AssertionError(selector + " cannot be reached with Tab");
     }
 
     private static List<Page> pages() {
