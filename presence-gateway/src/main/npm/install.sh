@@ -7,13 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 work="$1"
 served="$2/console/vendor"
 
-if ! command -v npm >/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"
-  else echo "npm is missing and this user cannot install it: run 'apt-get install -y npm' as root" >&2; exit 1; fi
-  echo "Installing Debian's npm (once per machine)…" >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >&2
-fi
+"$here/../../../../scripts/ensure-debian-package.sh" npm npm
 
 mkdir -p "$work" "$served"
 cp "$here/package.json" "$here/package-lock.json" "$here/.npmrc" "$work/"
