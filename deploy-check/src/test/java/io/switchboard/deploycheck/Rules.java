@@ -1,0 +1,491 @@
+package io.switchboard.deploycheck;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.switchboard.deploycheck.Pods.Pod;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The checks that matter beyond the schemas: what a cluster would accept but what would hurt in production, and what
+ * only shows when two objects must agree (a reference and its target, a selector and its pods).
+ */
+final class Rules {
+    /** Secrets an operator creates: CloudNativePG writes {cluster}-app for the database it bootstraps. */
+    private static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "password", "host", "port", "dbname",
+            "uri", "jdbc-uri", "pgpass", "user");
+
+    private final Rendered rendered;
+    private final Map<String, Set<String>> documentedSecrets;
+    private final Set<String> topicsInCode;
+    private final List<String> problems = new ArrayList<>();
+    private final List<Pod> pods;
+
+    private Rules(Rendered rendered, Map<String, Set<String>> documentedSecrets, Set<String> topicsInCode) {
+        this.rendered = rendered;
+        this.documentedSecrets = documentedSecrets;
+        this.topicsInCode = topicsInCode;
+        this.pods = Pods.of(rendered);
+    }
+
+    static List<String> check(Rendered rendered, Map<String, Set<String>> documentedSecrets, Set<String> topicsInCode) {
+        Rules rules = new Rules(rendered, documentedSecrets, topicsInCode);
+        rules.containers();
+        rules.references();
+        rules.services();
+        rules.ingresses();
+        rules.networkPolicies();
+        rules.scaling();
+        rules.kafka();
+        rules.connectionSettings();
+        rules.namespaceAndLabels();
+        return rules.problems;
+    }
+
+    private void problem(JsonNode object, String message) {
+        problems.add(Rendered.id(object) + ": " + message);
+    }
+
+    // ---- containers: probes, resources, security -------------------------------------------------------------
+
+    private void containers() {
+        rendered.ofKind("Deployment").forEach(d -> {
+            JsonNode pod = d.path("spec").path("template").path("spec");
+            if (!pod.path("automountServiceAccountToken").isBoolean() || pod.path("automountServiceAccountToken").asBoolean()) {
+                problem(d, "automountServiceAccountToken must be false (the services never call the Kubernetes API)");
+            }
+            Map<String, JsonNode> volumes = new HashMap<>();
+            pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+            List<JsonNode> all = new ArrayList<>();
+            pod.path("initContainers").forEach(all::add);
+            pod.path("containers").forEach(all::add);
+            if (all.isEmpty()) {
+                problem(d, "no containers");
+            }
+            for (JsonNode c : all) {
+                String where = "container " + c.path("name").asText();
+                probe(d, c, where, "livenessProbe", "/q/health/live");
+                probe(d, c, where, "readinessProbe", "/q/health/ready");
+                probe(d, c, where, "startupProbe", "/q/health/started");
+                resources(d, c, where);
+                security(d, pod, c, where);
+                String image = c.path("image").asText();
+                if (image.isEmpty() || !image.contains(":") || image.endsWith(":latest")) {
+                    problem(d, where + ": image '" + image + "' needs a fixed tag");
+                }
+                boolean tmp = false;
+                for (JsonNode mount : c.path("volumeMounts")) {
+                    JsonNode volume = volumes.get(mount.path("name").asText());
+                    if (volume == null) {
+                        problem(d, where + ": volumeMount " + mount.path("name").asText() + " names no volume");
+                    } else if ("/tmp".equals(mount.path("mountPath").asText()) && volume.has("emptyDir")) {
+                        tmp = true;
+                    }
+                }
+                if (!tmp) {
+                    problem(d, where + ": needs an emptyDir mounted on /tmp (the root filesystem is read-only)");
+                }
+            }
+        });
+    }
+
+    private void probe(JsonNode d, JsonNode c, String where, String probe, String path) {
+        JsonNode http = c.path(probe).path("httpGet");
+        if (http.isMissingNode()) {
+            problem(d, where + ": no " + probe + " (httpGet " + path + ")");
+            return;
+        }
+        if (!path.equals(http.path("path").asText())) {
+            problem(d, where + ": " + probe + " should be " + path + ", is " + http.path("path").asText());
+        }
+        JsonNode port = http.path("port");
+        boolean found = false;
+        for (JsonNode p : c.path("ports")) {
+            found |= port.isTextual() ? port.asText().equals(p.path("name").asText())
+                    : port.asInt() == p.path("containerPort").asInt();
+        }
+        if (!found) {
+            problem(d, where + ": " + probe + " port " + port + " is not a port of the container");
+        }
+    }
+
+    private void resources(JsonNode d, JsonNode c, String where) {
+        JsonNode requests = c.path("resources").path("requests");
+        JsonNode limits = c.path("resources").path("limits");
+        for (String resource : List.of("cpu", "memory")) {
+            if (!requests.has(resource)) {
+                problem(d, where + ": no " + resource + " request");
+            }
+            if (!limits.has(resource)) {
+                problem(d, where + ": no " + resource + " limit");
+            }
+            if (requests.has(resource) && limits.has(resource)
+                    && amount(limits.path(resource)).compareTo(amount(requests.path(resource))) < 0) {
+                problem(d, where + ": " + resource + " limit is below its request");
+            }
+        }
+    }
+
+    private static BigDecimal amount(JsonNode quantity) {
+        return Quantity.getAmountInBytes(new Quantity(quantity.asText()));
+    }
+
+    private void security(JsonNode d, JsonNode pod, JsonNode c, String where) {
+        JsonNode podContext = pod.path("securityContext");
+        JsonNode context = c.path("securityContext");
+        JsonNode nonRoot = context.has("runAsNonRoot") ? context.path("runAsNonRoot") : podContext.path("runAsNonRoot");
+        if (!nonRoot.asBoolean(false)) {
+            problem(d, where + ": runAsNonRoot must be true");
+        }
+        JsonNode user = context.has("runAsUser") ? context.path("runAsUser") : podContext.path("runAsUser");
+        if (user.isMissingNode() || user.asLong() == 0) {
+            problem(d, where + ": needs a non-zero runAsUser (185 in the images)");
+        }
+        if (!context.path("readOnlyRootFilesystem").asBoolean(false)) {
+            problem(d, where + ": readOnlyRootFilesystem must be true");
+        }
+        if (!context.path("allowPrivilegeEscalation").isBoolean() || context.path("allowPrivilegeEscalation").asBoolean()) {
+            problem(d, where + ": allowPrivilegeEscalation must be false");
+        }
+        boolean dropsAll = false;
+        for (JsonNode cap : context.path("capabilities").path("drop")) {
+            dropsAll |= "ALL".equals(cap.asText());
+        }
+        if (!dropsAll || context.path("capabilities").path("add").size() > 0) {
+            problem(d, where + ": capabilities must drop ALL and add none");
+        }
+        JsonNode seccomp = context.has("seccompProfile") ? context.path("seccompProfile") : podContext.path("seccompProfile");
+        if (!"RuntimeDefault".equals(seccomp.path("type").asText())) {
+            problem(d, where + ": seccompProfile must be RuntimeDefault");
+        }
+    }
+
+    // ---- references to ConfigMaps and Secrets ----------------------------------------------------------------
+
+    private void references() {
+        Map<String, Set<String>> configMaps = new HashMap<>();
+        rendered.ofKind("ConfigMap").forEach(cm -> configMaps.put(Rendered.name(cm), keys(cm.path("data"))));
+        Map<String, Set<String>> secrets = new HashMap<>();
+        rendered.ofKind("Secret").forEach(s -> {
+            Set<String> keys = keys(s.path("data"));
+            keys.addAll(keys(s.path("stringData")));
+            secrets.put(Rendered.name(s), keys);
+        });
+        rendered.ofKind("Cluster").forEach(c -> {
+            if (c.path("spec").path("bootstrap").path("initdb").isObject()
+                    && !c.path("spec").path("bootstrap").path("initdb").has("secret")) {
+                secrets.put(Rendered.name(c) + "-app", CNPG_APP_SECRET_KEYS);
+            }
+        });
+        documentedSecrets.forEach(secrets::putIfAbsent);
+
+        rendered.ofKind("Deployment").forEach(d -> {
+            JsonNode pod = d.path("spec").path("template").path("spec");
+            List<JsonNode> containers = new ArrayList<>();
+            pod.path("initContainers").forEach(containers::add);
+            pod.path("containers").forEach(containers::add);
+            for (JsonNode c : containers) {
+                for (JsonNode from : c.path("envFrom")) {
+                    if (from.has("configMapRef")) {
+                        ref(d, "ConfigMap", from.path("configMapRef").path("name").asText(), null, configMaps);
+                    }
+                    if (from.has("secretRef")) {
+                        ref(d, "Secret", from.path("secretRef").path("name").asText(), null, secrets);
+                    }
+                }
+                for (JsonNode env : c.path("env")) {
+                    JsonNode from = env.path("valueFrom");
+                    if (from.has("configMapKeyRef")) {
+                        ref(d, "ConfigMap", from.path("configMapKeyRef").path("name").asText(),
+                                from.path("configMapKeyRef").path("key").asText(), configMaps);
+                    }
+                    if (from.has("secretKeyRef")) {
+                        ref(d, "Secret", from.path("secretKeyRef").path("name").asText(),
+                                from.path("secretKeyRef").path("key").asText(), secrets);
+                    }
+                }
+            }
+            for (JsonNode volume : pod.path("volumes")) {
+                if (volume.has("secret")) {
+                    String name = volume.path("secret").path("secretName").asText();
+                    ref(d, "Secret", name, null, secrets);
+                    volume.path("secret").path("items").forEach(i -> ref(d, "Secret", name, i.path("key").asText(), secrets));
+                }
+                if (volume.has("configMap")) {
+                    String name = volume.path("configMap").path("name").asText();
+                    ref(d, "ConfigMap", name, null, configMaps);
+                    volume.path("configMap").path("items").forEach(i -> ref(d, "ConfigMap", name, i.path("key").asText(), configMaps));
+                }
+            }
+        });
+        rendered.ofKind("Ingress").forEach(i -> i.path("spec").path("tls")
+                .forEach(t -> ref(i, "Secret", t.path("secretName").asText(), null, secrets)));
+        rendered.ofKind("Cluster").forEach(c -> c.path("spec").path("backup").path("barmanObjectStore")
+                .path("s3Credentials").forEach(selector -> {
+                    if (selector.isObject()) {
+                        ref(c, "Secret", selector.path("name").asText(), selector.path("key").asText(), secrets);
+                    }
+                }));
+    }
+
+    private void ref(JsonNode from, String kind, String name, String key, Map<String, Set<String>> known) {
+        Set<String> keys = known.get(name);
+        if (keys == null) {
+            problem(from, "refers to " + kind + " '" + name + "', which the overlay does not create, no operator"
+                    + " creates, and deploy/README.md does not list under the secrets you create");
+        } else if (key != null && !keys.contains(key)) {
+            problem(from, "refers to key '" + key + "' of " + kind + " '" + name + "', which has only " + new TreeSet<>(keys));
+        }
+    }
+
+    private static Set<String> keys(JsonNode map) {
+        Set<String> keys = new HashSet<>();
+        map.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    // ---- Services and Ingresses ------------------------------------------------------------------------------
+
+    private void services() {
+        rendered.ofKind("Service").forEach(s -> {
+            JsonNode selector = s.path("spec").path("selector");
+            if (selector.isEmpty()) {
+                problem(s, "has no selector");
+                return;
+            }
+            List<JsonNode> templates = rendered.ofKind("Deployment")
+                    .filter(d -> Pods.selectsByMap(selector, Pods.labels(d.path("spec").path("template").path("metadata").path("labels"))))
+                    .map(d -> (JsonNode) d).toList();
+            if (templates.isEmpty()) {
+                problem(s, "selector " + selector + " matches no Deployment's pods");
+            }
+            for (JsonNode port : s.path("spec").path("ports")) {
+                JsonNode target = port.has("targetPort") ? port.path("targetPort") : port.path("port");
+                for (JsonNode d : templates) {
+                    boolean found = false;
+                    for (JsonNode c : d.path("spec").path("template").path("spec").path("containers")) {
+                        for (JsonNode p : c.path("ports")) {
+                            found |= target.isTextual() ? target.asText().equals(p.path("name").asText())
+                                    : target.asInt() == p.path("containerPort").asInt();
+                        }
+                    }
+                    if (!found) {
+                        problem(s, "targetPort " + target + " is not a container port of " + Rendered.id(d));
+                    }
+                }
+            }
+        });
+    }
+
+    private void ingresses() {
+        rendered.ofKind("Ingress").forEach(i -> {
+            Set<String> tlsHosts = new HashSet<>();
+            i.path("spec").path("tls").forEach(t -> t.path("hosts").forEach(h -> tlsHosts.add(h.asText())));
+            List<JsonNode> backends = new ArrayList<>();
+            if (i.path("spec").has("defaultBackend")) {
+                backends.add(i.path("spec").path("defaultBackend"));
+            }
+            for (JsonNode rule : i.path("spec").path("rules")) {
+                if (!tlsHosts.contains(rule.path("host").asText())) {
+                    problem(i, "host " + rule.path("host").asText() + " has no TLS entry");
+                }
+                rule.path("http").path("paths").forEach(p -> backends.add(p.path("backend")));
+            }
+            for (JsonNode backend : backends) {
+                String name = backend.path("service").path("name").asText();
+                JsonNode port = backend.path("service").path("port");
+                var service = rendered.ofKind("Service").filter(s -> name.equals(Rendered.name(s))).findFirst();
+                if (service.isEmpty()) {
+                    problem(i, "backend Service " + name + " does not exist");
+                    continue;
+                }
+                boolean found = false;
+                for (JsonNode p : service.get().path("spec").path("ports")) {
+                    found |= port.has("name") ? port.path("name").asText().equals(p.path("name").asText())
+                            : port.path("number").asInt() == p.path("port").asInt();
+                }
+                if (!found) {
+                    problem(i, "backend port " + port + " is not a port of Service " + name);
+                }
+            }
+        });
+    }
+
+    // ---- NetworkPolicies -------------------------------------------------------------------------------------
+
+    private void networkPolicies() {
+        boolean defaultDeny = rendered.ofKind("NetworkPolicy").anyMatch(np -> np.path("spec").path("podSelector").isEmpty()
+                && np.path("spec").path("policyTypes").toString().contains("Ingress")
+                && np.path("spec").path("policyTypes").toString().contains("Egress")
+                && !np.path("spec").has("ingress") && !np.path("spec").has("egress"));
+        if (!defaultDeny) {
+            problems.add("NetworkPolicy: no default deny (empty podSelector, Ingress and Egress, no rules)");
+        }
+        rendered.ofKind("NetworkPolicy").forEach(np -> {
+            JsonNode selector = np.path("spec").path("podSelector");
+            List<Pod> selected = pods.stream().filter(p -> Pods.selects(selector, p.labels())).toList();
+            if (selected.isEmpty()) {
+                problem(np, "podSelector " + selector + " selects no pod of this overlay");
+            }
+            for (String direction : List.of("ingress", "egress")) {
+                for (JsonNode rule : np.path("spec").path(direction)) {
+                    List<Pod> peers = new ArrayList<>();
+                    boolean peersInNamespace = false;
+                    for (JsonNode peer : rule.path(direction.equals("ingress") ? "from" : "to")) {
+                        if (peer.has("podSelector") && !peer.has("namespaceSelector")) {
+                            peersInNamespace = true;
+                            List<Pod> matched = pods.stream().filter(p -> Pods.selects(peer.path("podSelector"), p.labels())).toList();
+                            if (matched.isEmpty()) {
+                                problem(np, direction + " peer " + peer.path("podSelector") + " selects no pod of this overlay");
+                            }
+                            peers.addAll(matched);
+                        }
+                    }
+                    // A named port is looked up on the pods that receive the traffic.
+                    List<Pod> receivers = direction.equals("ingress") ? selected : peers;
+                    boolean checkable = direction.equals("ingress") || peersInNamespace;
+                    for (JsonNode port : rule.path("ports")) {
+                        if (checkable && port.path("port").isTextual()) {
+                            for (Pod p : receivers) {
+                                if (!p.portNames().contains(port.path("port").asText())) {
+                                    problem(np, direction + " port '" + port.path("port").asText() + "' is not a port name of " + p.owner());
+                                }
+                            }
+                        } else if (checkable && port.path("port").isInt()) {
+                            for (Pod p : receivers) {
+                                if (!p.ports().isEmpty() && !p.ports().contains(port.path("port").asInt())) {
+                                    problem(np, direction + " port " + port.path("port").asInt() + " is not a port of " + p.owner());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- autoscaling and disruption budgets ------------------------------------------------------------------
+
+    private void scaling() {
+        rendered.ofKind("HorizontalPodAutoscaler").forEach(h -> {
+            JsonNode target = h.path("spec").path("scaleTargetRef");
+            var deployment = rendered.ofKind(target.path("kind").asText())
+                    .filter(d -> target.path("name").asText().equals(Rendered.name(d))).findFirst();
+            if (deployment.isEmpty()) {
+                problem(h, "scaleTargetRef " + target + " does not exist");
+            } else if (deployment.get().path("spec").has("replicas")) {
+                problem(h, Rendered.id(deployment.get()) + " sets spec.replicas, which every apply would reset under the autoscaler");
+            }
+            if (h.path("spec").path("minReplicas").asInt(1) > h.path("spec").path("maxReplicas").asInt()) {
+                problem(h, "minReplicas is above maxReplicas");
+            }
+        });
+        rendered.ofKind("PodDisruptionBudget").forEach(pdb -> {
+            if (pods.stream().noneMatch(p -> Pods.selects(pdb.path("spec").path("selector"), p.labels()))) {
+                problem(pdb, "selector selects no pod of this overlay");
+            }
+        });
+        rendered.ofKind("Deployment").forEach(d -> {
+            Map<String, String> labels = Pods.labels(d.path("spec").path("template").path("metadata").path("labels"));
+            if (!Pods.selects(d.path("spec").path("selector"), labels)) {
+                problem(d, "spec.selector does not match its own pod template");
+            }
+            if (rendered.ofKind("PodDisruptionBudget").noneMatch(pdb -> Pods.selects(pdb.path("spec").path("selector"), labels))) {
+                problem(d, "no PodDisruptionBudget covers its pods");
+            }
+        });
+    }
+
+    // ---- Kafka: node pools and topics ------------------------------------------------------------------------
+
+    private void kafka() {
+        Set<String> clusters = new HashSet<>();
+        rendered.ofKind("Kafka").forEach(k -> clusters.add(Rendered.name(k)));
+        Consumer<ObjectNode> belongs = o -> {
+            String cluster = o.path("metadata").path("labels").path("strimzi.io/cluster").asText();
+            if (!clusters.contains(cluster)) {
+                problem(o, "label strimzi.io/cluster '" + cluster + "' names no Kafka of this overlay");
+            }
+        };
+        rendered.ofKind("KafkaNodePool").forEach(belongs);
+        rendered.ofKind("KafkaTopic").forEach(belongs);
+        rendered.ofKind("Kafka").forEach(k -> {
+            Set<String> roles = new HashSet<>();
+            rendered.ofKind("KafkaNodePool")
+                    .filter(p -> Rendered.name(k).equals(p.path("metadata").path("labels").path("strimzi.io/cluster").asText()))
+                    .forEach(p -> p.path("spec").path("roles").forEach(r -> roles.add(r.asText())));
+            if (!roles.containsAll(Set.of("controller", "broker"))) {
+                problem(k, "its KafkaNodePools must provide both KRaft roles, controller and broker; they have " + roles);
+            }
+        });
+        Set<String> declared = new TreeSet<>();
+        rendered.ofKind("KafkaTopic").forEach(t -> {
+            String topic = t.path("spec").path("topicName").asText(Rendered.name(t));
+            declared.add(topic);
+            JsonNode config = t.path("spec").path("config");
+            if (!config.has("retention.ms") || !config.has("cleanup.policy")) {
+                problem(t, "must choose retention.ms and cleanup.policy explicitly");
+            }
+            if (t.path("spec").path("partitions").asInt(0) < 1) {
+                problem(t, "must set its partitions");
+            }
+        });
+        if (!declared.equals(new TreeSet<>(topicsInCode))) {
+            Set<String> missing = new TreeSet<>(topicsInCode);
+            missing.removeAll(declared);
+            Set<String> extra = new TreeSet<>(declared);
+            extra.removeAll(topicsInCode);
+            problems.add("KafkaTopics do not match the topics the services use: missing " + missing + ", unused " + extra);
+        }
+    }
+
+    // ---- the services' connection settings point at what the overlay creates ---------------------------------
+
+    private void connectionSettings() {
+        rendered.ofKind("ConfigMap").filter(cm -> cm.path("data").has("KAFKA_BOOTSTRAP_SERVERS")).forEach(cm -> {
+            JsonNode data = cm.path("data");
+            Set<String> bootstraps = new HashSet<>();
+            rendered.ofKind("Kafka").forEach(k -> k.path("spec").path("kafka").path("listeners").forEach(l ->
+                    bootstraps.add(Rendered.name(k) + "-kafka-bootstrap:" + l.path("port").asInt())));
+            if (!bootstraps.contains(data.path("KAFKA_BOOTSTRAP_SERVERS").asText())) {
+                problem(cm, "KAFKA_BOOTSTRAP_SERVERS " + data.path("KAFKA_BOOTSTRAP_SERVERS").asText()
+                        + " is none of the Kafka listeners' bootstrap addresses " + bootstraps);
+            }
+            Set<String> databases = new HashSet<>();
+            rendered.ofKind("Cluster").forEach(c -> databases.add(Rendered.name(c) + "-rw:5432/"
+                    + c.path("spec").path("bootstrap").path("initdb").path("database").asText()));
+            for (String key : List.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_REACTIVE_URL")) {
+                String url = data.path(key).asText();
+                if (databases.stream().noneMatch(db -> url.endsWith("://" + db))) {
+                    problem(cm, key + " " + url + " is not the read-write service and database of a PostgreSQL Cluster " + databases);
+                }
+            }
+        });
+    }
+
+    // ---- one namespace, one label ----------------------------------------------------------------------------
+
+    private void namespaceAndLabels() {
+        List<String> namespaces = rendered.ofKind("Namespace").map(Rendered::name).toList();
+        if (namespaces.size() != 1) {
+            problems.add("an overlay must create exactly one Namespace, this one creates " + namespaces);
+        }
+        for (ObjectNode o : rendered.objects()) {
+            if (!"switchboard".equals(o.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())) {
+                problem(o, "lacks the label app.kubernetes.io/part-of: switchboard");
+            }
+            if (!"Namespace".equals(o.path("kind").asText()) && namespaces.size() == 1
+                    && !namespaces.get(0).equals(o.path("metadata").path("namespace").asText())) {
+                problem(o, "is not in the namespace " + namespaces.get(0));
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.switchboard.deploycheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checks can fail: the real dev overlay, rendered, then broken in one place at a time, must be reported — and
+ * with a message that says where.
+ */
+class RulesCatchMistakesTest {
+    private static final StrictSchemas SCHEMAS = new StrictSchemas();
+
+    private static Rendered dev() {
+        return RenderedOverlaysTest.render(Project.DEPLOY.resolve("overlays").resolve("dev")).copy();
+    }
+
+    private static List<String> problemsAfter(Consumer<Rendered> breakIt) {
+        Rendered broken = dev();
+        breakIt.accept(broken);
+        List<String> problems = new ArrayList<>();
+        broken.objects().forEach(o -> problems.addAll(SCHEMAS.validate(o)));
+        problems.addAll(Rules.check(broken, Project.documentedSecrets(), Project.topicsInCode()));
+        return problems;
+    }
+
+    private static ObjectNode container(Rendered r, String deployment) {
+        return (ObjectNode) r.get("Deployment", deployment).path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    @Test
+    void theUnbrokenOverlayIsClean() {
+        assertThat(problemsAfter(r -> { })).isEmpty();
+    }
+
+    @Test
+    void aMisspeltKubernetesFieldIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode c = container(r, "call-state");
+            c.set("readinesProbe", c.remove("readinessProbe"));
+        })).anyMatch(p -> p.contains("Deployment/call-state") && p.contains("readinesProbe"))
+                .anyMatch(p -> p.contains("no readinessProbe"));
+    }
+
+    @Test
+    void aNumberWhereKubernetesWantsAStringIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) container(r, "call-ingest").path("env").get(0)).put("value", 8081)))
+                .anyMatch(p -> p.startsWith("Deployment/call-ingest"));
+    }
+
+    @Test
+    void aMisspeltStrimziFieldIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("KafkaTopic", "switchboard.presence").path("spec"))
+                .put("partition", 3))).anyMatch(p -> p.contains("KafkaTopic/switchboard.presence") && p.contains("partition"));
+    }
+
+    @Test
+    void aMisspeltCloudNativePgFieldIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("Cluster", "switchboard-db").path("spec"))
+                .put("instance", 2))).anyMatch(p -> p.contains("Cluster/switchboard-db") && p.contains("instance"));
+    }
+
+    @Test
+    void aKindNobodyExpectedIsCaught() {
+        assertThat(problemsAfter(r -> r.get("Namespace", "switchboard-dev").put("apiVersion", "v2")))
+                .anyMatch(p -> p.contains("is not a kind these tests know"));
+    }
+
+    @Test
+    void aContainerRunningAsRootOrWritableIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode security = (ObjectNode) container(r, "presence-gateway").path("securityContext");
+            security.put("readOnlyRootFilesystem", false);
+            security.put("allowPrivilegeEscalation", true);
+            ((ObjectNode) r.get("Deployment", "presence-gateway").path("spec").path("template").path("spec")
+                    .path("securityContext")).put("runAsNonRoot", false);
+            security.remove("runAsNonRoot");
+        })).anyMatch(p -> p.contains("readOnlyRootFilesystem")).anyMatch(p -> p.contains("allowPrivilegeEscalation"))
+                .anyMatch(p -> p.contains("runAsNonRoot"));
+    }
+
+    @Test
+    void missingLimitsAreCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) container(r, "call-state").path("resources")).remove("limits")))
+                .anyMatch(p -> p.contains("no memory limit")).anyMatch(p -> p.contains("no cpu limit"));
+    }
+
+    @Test
+    void aSecretNobodyCreatesIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) container(r, "call-state").path("env").get(1).path("valueFrom")
+                .path("secretKeyRef")).put("name", "twilio-credentials")))
+                .anyMatch(p -> p.contains("'twilio-credentials'"));
+        assertThat(problemsAfter(r -> ((ObjectNode) container(r, "call-state").path("env").get(1).path("valueFrom")
+                .path("secretKeyRef")).put("key", "ACCOUNT_SID")))
+                .anyMatch(p -> p.contains("key 'ACCOUNT_SID'"));
+    }
+
+    @Test
+    void aConfigMapRefThatMissedTheGeneratedNameIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) container(r, "call-ingest").path("envFrom").get(0).path("configMapRef"))
+                .put("name", "switchboard-config"))).anyMatch(p -> p.contains("ConfigMap 'switchboard-config'"));
+    }
+
+    @Test
+    void aServiceSelectingNoPodIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("Service", "call-state").path("spec").path("selector"))
+                .put("app.kubernetes.io/name", "callstate"))).anyMatch(p -> p.contains("Service/call-state") && p.contains("matches no"));
+    }
+
+    @Test
+    void anIngressToAMissingServiceOrPortIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode backend = (ObjectNode) r.get("Ingress", "switchboard-twilio").path("spec").path("rules").get(0)
+                    .path("http").path("paths").get(0).path("backend").path("service");
+            backend.put("name", "ingest");
+        })).anyMatch(p -> p.contains("backend Service ingest does not exist"));
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("Ingress", "switchboard-agents").path("spec").path("rules").get(0)
+                .path("http").path("paths").get(0).path("backend").path("service").path("port")).put("name", "web")))
+                .anyMatch(p -> p.contains("is not a port of Service presence-gateway"));
+    }
+
+    @Test
+    void aNetworkPolicyForPodsThatDoNotExistIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("NetworkPolicy", "services-to-kafka").path("spec").path("egress")
+                .get(0).path("to").get(0).path("podSelector").path("matchLabels")).put("app.kubernetes.io/part-of", "switchboard")))
+                .anyMatch(p -> p.contains("NetworkPolicy/services-to-kafka") && p.contains("selects no pod"));
+        assertThat(problemsAfter(r -> r.objects().removeIf(o -> "default-deny".equals(Rendered.name(o)))))
+                .anyMatch(p -> p.contains("no default deny"));
+    }
+
+    @Test
+    void aTopicTheCodeUsesWithoutAKafkaTopicIsCaught() {
+        assertThat(problemsAfter(r -> r.objects().removeIf(o -> "switchboard.dead-letters".equals(Rendered.name(o)))))
+                .anyMatch(p -> p.contains("missing [switchboard.dead-letters]"));
+    }
+
+    @Test
+    void aKafkaWithoutControllersIsCaught() {
+        assertThat(problemsAfter(r -> ((ArrayNode) r.get("KafkaNodePool", "dual-role").path("spec").path("roles")).remove(0)))
+                .anyMatch(p -> p.contains("Kafka/switchboard") && p.contains("controller and broker"));
+    }
+
+    @Test
+    void wrongConnectionSettingsAreCaught() {
+        assertThat(problemsAfter(r -> r.ofKind("ConfigMap").forEach(cm -> ((ObjectNode) cm.path("data"))
+                .put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://postgres:5432/switchboard"))))
+                .anyMatch(p -> p.contains("QUARKUS_DATASOURCE_JDBC_URL"));
+    }
+
+    @Test
+    void anOverlayThatNoLongerRendersFails() {
+        Path nowhere = Project.DEPLOY.resolve("overlays").resolve("no-such-overlay");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Kubectl.kustomize(Project.DEPLOY, nowhere))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("kubectl kustomize");
+    }
+}
