@@ -1,0 +1,345 @@
+package io.switchboard.state.core;
+
+import static io.switchboard.contract.TwilioCallStatus.BUSY;
+import static io.switchboard.contract.TwilioCallStatus.CANCELED;
+import static io.switchboard.contract.TwilioCallStatus.COMPLETED;
+import static io.switchboard.contract.TwilioCallStatus.IN_PROGRESS;
+import static io.switchboard.contract.TwilioCallStatus.NO_ANSWER;
+import static io.switchboard.contract.TwilioCallStatus.RINGING;
+
+import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.Presence;
+import io.switchboard.contract.TwilioCallStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes realistic in-order histories of a small call center: callers ring, one to three agents click Answer at
+ * once, agents' phones answer or not, calls are parked and retrieved or time out in the lot, and the caller or
+ * the agent hangs up. Twilio is simulated from the decider's own actions (a connect rings a new agent leg, a hold
+ * or park cancels the leg, an end call completes every leg), and timers fire when their deadline passes, so the
+ * history is one that production could really see, in the order things happened.
+ *
+ * <p>Every branch is chosen by the next of the given numbers; when they run out the simplest branch is taken
+ * (the first agent answers, then the caller hangs up). jqwik shrinks a failing history by shrinking the numbers.
+ */
+final class CallHistories {
+    static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(25);
+    static final Duration PARK_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration PARKER_RING_TIME = Duration.ofSeconds(15);
+    static final Duration WRAP_UP = Duration.ofSeconds(30);
+    static final CallDecider.Timing TIMING = new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME,
+            WRAP_UP, Duration.ofSeconds(10));
+    static final List<String> AGENTS = List.of("doug", "rhonda", "hank");
+    static final String CALLER = "+15551230000";
+    static final String NUMBER = "+15005550006";
+    /** A small lot, so that a second park can find it full. */
+    static final int FIRST_SLOT = 701;
+    static final int LAST_SLOT = 702;
+    private static final int MAX_MOVES = 60;
+
+    static CallFloor newFloor() {
+        List<AgentRecord> staff = AGENTS.stream().map(id -> new AgentRecord(CallFloor.TENANT, id,
+                id.substring(0, 1).toUpperCase() + id.substring(1), true, Presence.ONLINE, AgentStatus.AVAILABLE, null,
+                null, null, null, null)).toList();
+        return new CallFloor(new CallDecider(TIMING), FIRST_SLOT, LAST_SLOT, staff);
+    }
+
+    /** A history as it happened, and the floor it left behind. */
+    record History(List<Input> inputs, CallFloor floor, List<String> callSids) {
+    }
+
+    /** The branches taken, read one number at a time. */
+    static final class Choices {
+        private final List<Integer> numbers;
+        private int next;
+
+        Choices(List<Integer> numbers) {
+            this.numbers = numbers;
+        }
+
+        int pick(int options) {
+            return next < numbers.size() ? Math.floorMod(numbers.get(next++), options) : 0;
+        }
+
+        /** True about once in {@code n}; never once the numbers ran out. */
+        boolean oneIn(int n) {
+            return pick(n) == n - 1;
+        }
+    }
+
+    /** Twilio's side of one call: is the caller still on the line, and which agent leg rings or talks. */
+    private static final class TwilioCall {
+        final String sid;
+        boolean rang;
+        boolean callerGone;
+        int legs;
+        String legSid;
+        String legAgent;
+        boolean legAnswered;
+
+        TwilioCall(String sid) {
+            this.sid = sid;
+        }
+    }
+
+    private final Choices choices;
+    private final CallFloor floor = newFloor();
+    private final List<Input> inputs = new ArrayList<>();
+    private final Map<String, TwilioCall> calls = new LinkedHashMap<>();
+    private Instant now = T0;
+
+    private CallHistories(List<Integer> numbers) {
+        this.choices = new Choices(numbers);
+    }
+
+    /** One to three callers on one tenant, their calls' lives interleaved as the numbers say. */
+    static History write(List<Integer> numbers) {
+        CallHistories writer = new CallHistories(numbers);
+        int callers = 1 + writer.choices.pick(3);
+        for (int i = 1; i <= callers; i++) {
+            writer.calls.put("CA" + i, new TwilioCall("CA" + i));
+        }
+        for (int move = 0; move < MAX_MOVES; move++) {
+            List<TwilioCall> live = writer.calls.values().stream().filter(c -> !c.callerGone).toList();
+            if (live.isEmpty()) {
+                break;
+            }
+            writer.move(live.get(writer.choices.pick(live.size())));
+        }
+        // Every call ends some time: the callers still on the line hang up.
+        for (TwilioCall call : writer.calls.values()) {
+            if (!call.callerGone) {
+                writer.callerHangsUp(call);
+            }
+        }
+        return new History(List.copyOf(writer.inputs), writer.floor, List.copyOf(writer.calls.keySet()));
+    }
+
+    private void move(TwilioCall call) {
+        pass(1 + choices.pick(5));
+        if (!call.rang) {
+            call.rang = true;
+            deliver(new Input.RingIncoming(call.sid, CALLER, NUMBER, now));
+            return;
+        }
+        if (call.legSid != null && !call.legAnswered) {
+            agentsPhoneRings(call);
+            return;
+        }
+        CallRecord record = floor.activeCalls.get(call.sid);
+        if (record == null) {
+            callerHangsUp(call);
+            return;
+        }
+        switch (record.state()) {
+            case RINGING -> ringing(call, record);
+            case CONNECTED -> talking(call, record);
+            case PARKED -> parked(call, record);
+            default -> callerHangsUp(call); // CLAIMED without a ringing leg: cannot happen in order
+        }
+    }
+
+    private void ringing(TwilioCall call, CallRecord record) {
+        switch (choices.pick(8)) {
+            case 6 -> callerHangsUp(call);
+            case 7 -> {
+                // Nobody clicks: a ring-back to the parker widens to everyone at its deadline.
+                if (record.deadline() != null) {
+                    passUntil(record.deadline());
+                } else {
+                    pass(10);
+                }
+            }
+            default -> clicks(call, false);
+        }
+    }
+
+    private void talking(TwilioCall call, CallRecord record) {
+        // Parking is the likeliest move, so that two or three calls wait in the small lot at once.
+        switch (choices.pick(10)) {
+            case 1 -> deliver(new Input.Hangup(call.sid, record.agentId()));
+            case 2, 3, 4, 5, 6 -> deliver(new Input.Park(call.sid, record.agentId(), now));
+            case 7 -> deliver(new Input.Claim(call.sid, someoneBut(record.agentId()), now));
+            case 8 -> deliver(new Input.Hangup(call.sid, someoneBut(record.agentId())));
+            default -> callerHangsUp(call);
+        }
+    }
+
+    private void parked(TwilioCall call, CallRecord record) {
+        switch (choices.pick(3)) {
+            case 1 -> passUntil(record.deadline());
+            case 2 -> callerHangsUp(call);
+            default -> clicks(call, true);
+        }
+    }
+
+    /** One to three agents click Answer (or Retrieve) at the same moment, in some order. */
+    private void clicks(TwilioCall call, boolean retrieve) {
+        List<String> left = new ArrayList<>(AGENTS);
+        int clicking = 1 + choices.pick(3);
+        for (int i = 0; i < clicking; i++) {
+            String agent = left.remove(choices.pick(left.size()));
+            deliver(retrieve ? new Input.Retrieve(call.sid, agent, now) : new Input.Claim(call.sid, agent, now));
+        }
+    }
+
+    /** The agent leg the last connect dialled: answered, not answered, too slow for the claim, or the caller left. */
+    private void agentsPhoneRings(TwilioCall call) {
+        switch (choices.pick(8)) {
+            case 4, 5 -> {
+                // Not answered: the leg's own callback and the <Dial action> both say so.
+                TwilioCallStatus why = choices.pick(2) == 0 ? NO_ANSWER : BUSY;
+                String legSid = call.legSid;
+                String agent = call.legAgent;
+                call.legSid = null;
+                deliver(new Input.AgentLegStatus(call.sid, legSid, agent, why, now));
+                deliver(new Input.DialEnded(call.sid, why, now));
+            }
+            case 6 -> {
+                // Both callbacks are late: the claim's deadline gives the call back first.
+                CallRecord record = floor.activeCalls.get(call.sid);
+                passUntil(record != null && record.deadline() != null ? record.deadline() : now.plusSeconds(30));
+            }
+            case 7 -> callerHangsUp(call);
+            default -> {
+                call.legAnswered = true;
+                deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, RINGING, now));
+                deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, IN_PROGRESS, now));
+            }
+        }
+    }
+
+    /** The caller hangs up: Twilio ends the agent leg, reports the dial over, and the caller's call completed. */
+    private void callerHangsUp(TwilioCall call) {
+        if (call.callerGone) {
+            return;
+        }
+        call.callerGone = true;
+        if (call.legSid != null) {
+            String legSid = call.legSid;
+            call.legSid = null;
+            deliver(new Input.AgentLegStatus(call.sid, legSid, call.legAgent, call.legAnswered ? COMPLETED : CANCELED,
+                    now));
+            if (call.legAnswered) {
+                deliver(new Input.DialEnded(call.sid, COMPLETED, now));
+            }
+        }
+        deliver(new Input.CallerLegStatus(call.sid, CALLER, NUMBER, COMPLETED, now));
+    }
+
+    /** Applies an input in order, records it, and lets Twilio act on the decision. */
+    private void deliver(Input input) {
+        inputs.add(input);
+        Decision decision = floor.handle(input).decision();
+        for (TwilioAction action : decision.actions()) {
+            twilioDoes(action);
+        }
+    }
+
+    private void twilioDoes(TwilioAction action) {
+        TwilioCall call = calls.get(action.callSid());
+        if (action instanceof TwilioAction.ConnectToAgent connect) {
+            if (call.callerGone || choices.oneIn(8)) {
+                deliver(new Input.ConnectFailed(call.sid, connect.agentId(), call.callerGone, now));
+                return;
+            }
+            dropLeg(call);
+            call.legs++;
+            call.legSid = call.sid + "-leg" + call.legs;
+            call.legAgent = connect.agentId();
+            call.legAnswered = false;
+        } else if (action instanceof TwilioAction.HoldCaller || action instanceof TwilioAction.ParkCaller) {
+            if (action instanceof TwilioAction.ParkCaller park && (call.callerGone || choices.oneIn(8))) {
+                deliver(new Input.ParkFailed(call.sid, park.agentId(), call.callerGone, now));
+                return;
+            }
+            // Redirecting the caller out of the <Dial> hangs the agent's leg up; Twilio skips the Dial's action.
+            dropLeg(call);
+        } else if (action instanceof TwilioAction.EndCall) {
+            callerHangsUp(call);
+        }
+    }
+
+    private void dropLeg(TwilioCall call) {
+        if (call.legSid != null) {
+            String legSid = call.legSid;
+            call.legSid = null;
+            deliver(new Input.AgentLegStatus(call.sid, legSid, call.legAgent, call.legAnswered ? COMPLETED : CANCELED,
+                    now));
+        }
+    }
+
+    private String someoneBut(String agent) {
+        List<String> others = AGENTS.stream().filter(a -> !a.equals(agent)).toList();
+        return others.get(choices.pick(others.size()));
+    }
+
+    private void pass(int seconds) {
+        passUntil(now.plusSeconds(seconds));
+    }
+
+    /**
+     * Time passes; the timer loop fires every call deadline and agent wrap-up as it falls due, in the order they
+     * fall due, as it does every second.
+     */
+    private void passUntil(Instant until) {
+        for (int fired = 0; fired < 50; fired++) {
+            Instant next = null;
+            Input due = null;
+            for (CallRecord call : floor.activeCalls.values()) {
+                if (call.deadline() != null && !call.deadline().isAfter(until)
+                        && (next == null || call.deadline().isBefore(next))) {
+                    next = call.deadline();
+                    due = new Input.DeadlinePassed(call.callSid(), max(now, next));
+                }
+            }
+            for (AgentRecord agent : floor.agents.values()) {
+                if (agent.wrapUpUntil() != null && !agent.wrapUpUntil().isAfter(until)
+                        && (next == null || agent.wrapUpUntil().isBefore(next))) {
+                    next = agent.wrapUpUntil();
+                    due = new Input.ReviewAgent(agent.id(), 1, false, max(now, next));
+                }
+            }
+            if (due == null) {
+                break;
+            }
+            now = max(now, next);
+            deliver(due);
+        }
+        now = max(now, until);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    static boolean isWebhook(Input input) {
+        return input instanceof Input.RingIncoming || input instanceof Input.CallerLegStatus
+                || input instanceof Input.AgentLegStatus || input instanceof Input.DialEnded;
+    }
+
+    static String describe(Input input) {
+        String s = input.toString();
+        return s.replace("io.switchboard.state.core.Input$", "").replace(", at=2026-11-21T", " @").replace("Z]", "]");
+    }
+
+    static String describe(List<Input> inputs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < inputs.size(); i++) {
+            b.append(String.format("%n  %2d %s", i, describe(inputs.get(i))));
+        }
+        return b.toString();
+    }
+
+    static boolean callState(CallFloor floor, String callSid, CallState state) {
+        CallRecord c = floor.activeCalls.get(callSid);
+        return c != null ? c.state() == state : state == CallState.ENDED && floor.history.containsKey(callSid);
+    }
+}
