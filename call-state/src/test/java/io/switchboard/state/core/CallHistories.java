@@ -29,13 +29,13 @@ import java.util.Map;
  * (the first agent answers, then the caller hangs up). jqwik shrinks a failing history by shrinking the numbers.
  */
 final class CallHistories {
-    static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
-    static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(25);
-    static final Duration PARK_TIMEOUT = Duration.ofSeconds(120);
-    static final Duration PARKER_RING_TIME = Duration.ofSeconds(15);
-    static final Duration WRAP_UP = Duration.ofSeconds(30);
-    static final CallDecider.Timing TIMING = new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME,
-            WRAP_UP, Duration.ofSeconds(10));
+    // The example tests' clock and timing: a history and an example read the same.
+    static final Instant T0 = DeciderSpec.T0;
+    static final Duration CLAIM_TIMEOUT = DeciderSpec.CLAIM_TIMEOUT;
+    static final Duration PARK_TIMEOUT = DeciderSpec.PARK_TIMEOUT;
+    static final Duration PARKER_RING_TIME = DeciderSpec.PARKER_RING_TIME;
+    static final Duration WRAP_UP = DeciderSpec.WRAP_UP;
+    static final CallDecider.Timing TIMING = DeciderSpec.TIMING;
     static final List<String> AGENTS = List.of("doug", "rhonda", "hank");
     static final String CALLER = "+15551230000";
     static final String NUMBER = "+15005550006";
