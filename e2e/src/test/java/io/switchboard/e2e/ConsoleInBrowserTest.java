@@ -146,6 +146,15 @@ class ConsoleInBrowserTest {
         report("caller hung up", callChange(call, c -> state(c, "ENDED")));
         screenshots("after-the-call");
 
+        // Nothing secret reached a service's log: not the agents' tokens (they travel in the socket's query string),
+        // not the Twilio auth token that signs every webhook.
+        for (Stack.Service service : Stack.Service.values()) {
+            String log = Files.readString(stack.logFile(service));
+            org.assertj.core.api.Assertions.assertThat(log).as(service + "'s log")
+                    .doesNotContain(stack.simulator().authToken())
+                    .doesNotContainPattern(Pattern.compile("eyJ[\\w-]{8,}\\.eyJ[\\w-]{8,}"));
+        }
+
         // No reload happened: each page still has the seq history of the whole scenario.
         for (Page page : pages()) {
             org.assertj.core.api.Assertions.assertThat(
