@@ -1,6 +1,7 @@
 package io.switchboard.gateway.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.gateway.canary.Canary;
 import io.switchboard.gateway.domain.ChangeHeader;
 import io.switchboard.gateway.session.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,10 +26,12 @@ public class StateChangeListener {
 
     private final Sessions sessions;
     private final ObjectMapper mapper;
+    private final Canary canary;
 
-    public StateChangeListener(Sessions sessions, ObjectMapper mapper) {
+    public StateChangeListener(Sessions sessions, ObjectMapper mapper, Canary canary) {
         this.sessions = sessions;
         this.mapper = mapper;
+        this.canary = canary;
     }
 
     @Incoming(Channels.STATE_CHANGES)
@@ -39,6 +42,10 @@ public class StateChangeListener {
         } catch (IllegalArgumentException e) {
             // One bad record must not stop every tenant's stream; the next good one of its tenant shows the gap.
             LOG.warnf("Skipped a record on the state-changes topic that is not a state change (%s)", e.getMessage());
+            return;
+        }
+        if (header.probe()) {
+            canary.onProbe(frame);
             return;
         }
         sessions.deliver(header.tenantId(), header.seq(), frame);
