@@ -125,6 +125,28 @@ class CallFlowTest {
     }
 
     @Test
+    void aProbeIsAckedAndComesBackOnTheStateChangesTopicWithoutTakingASeq() {
+        String marker = placeCall();
+        publishIncoming(marker);
+        long seqBefore = change(marker, "call", "RINGING").get("seq").asLong();
+
+        String probe = command(null, "doug", AgentCommand.Type.PROBE);
+        assertThat(reply(probe).get("code").isNull()).isTrue();
+        JsonNode back = read(kafka.awaitOne(Topics.STATE_CHANGES, v -> v.contains("\"type\":\"probe\"")
+                && v.contains("r-" + probe), WAIT));
+        assertThat(back.get("tenantId").asText()).isEqualTo("acme");
+        assertThat(back.get("gatewayId").asText()).isEqualTo("gw-test");
+        assertThat(back.get("connectionId").asText()).isEqualTo("c-doug");
+        assertThat(back.has("seq")).isFalse();
+        assertThat(Instant.parse(back.get("storedAt").asText())).isAfterOrEqualTo(
+                Instant.parse(back.get("sentAt").asText()).minusSeconds(1));
+
+        // The tenant's stream goes on where it was: the probe took no seq.
+        publishCallerEnd(marker);
+        assertThat(change(marker, "call", "ENDED").get("seq").asLong()).isEqualTo(seqBefore + 1);
+    }
+
+    @Test
     void aRedeliveredWebhookChangesNothingTwice() {
         String call = placeCall();
         publishIncoming(call);

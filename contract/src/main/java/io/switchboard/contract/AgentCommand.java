@@ -8,7 +8,7 @@ import java.time.Instant;
  * tenant. Tenant and agent come from the agent's verified token, never from the client's frame.
  *
  * @param commandId unique per command (the gateway makes it), so a redelivered command is applied once
- * @param callSid the call the command is about; null for {@code status}
+ * @param callSid the call the command is about; null for {@code status} and {@code probe}
  * @param status the status asked for by {@code status}; null otherwise
  * @param requestId the client's id for the request, echoed in the reply
  */
@@ -20,7 +20,9 @@ public record AgentCommand(String commandId, String tenantId, String agentId, Ty
         @JsonProperty("park") PARK,
         @JsonProperty("retrieve") RETRIEVE,
         @JsonProperty("hangup") HANGUP,
-        @JsonProperty("status") STATUS
+        @JsonProperty("status") STATUS,
+        /** Not a decision: call-state stores a {@link Probe} in its outbox and acks; see {@link Probe}. */
+        @JsonProperty("probe") PROBE
     }
 
     /** Where the answer goes: the gateway instance and its connection that sent the command. */

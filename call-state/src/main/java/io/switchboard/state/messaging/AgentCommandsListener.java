@@ -10,11 +10,14 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Probe;
 import io.switchboard.state.CallDesk;
 import io.switchboard.state.TwilioActionRunner;
 import io.switchboard.state.core.Input;
+import io.switchboard.state.outbox.Probes;
 import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -38,10 +41,11 @@ public class AgentCommandsListener {
     private final RecordReader reader;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final Probes probes;
 
     public AgentCommandsListener(CallDesk desk, TwilioActionRunner actions,
             @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, RecordReader reader,
-            Clock clock, MeterRegistry metrics) {
+            Clock clock, MeterRegistry metrics, Probes probes) {
         this.desk = desk;
         this.actions = actions;
         this.replies = replies;
@@ -49,6 +53,7 @@ public class AgentCommandsListener {
         this.reader = reader;
         this.clock = clock;
         this.metrics = metrics;
+        this.probes = probes;
     }
 
     @Incoming(Channels.AGENT_COMMANDS)
@@ -66,6 +71,9 @@ public class AgentCommandsListener {
 
     /** @return the answer, or null for a redelivered command (it was answered the first time) */
     private AgentReply decide(AgentCommand command) {
+        if (command.type() == AgentCommand.Type.PROBE) {
+            return probe(command);
+        }
         Input input = toInput(command);
         CallDesk.Outcome outcome;
         try {
@@ -86,6 +94,20 @@ public class AgentCommandsListener {
                 .orElseGet(() -> AgentReply.ack(command));
     }
 
+    /**
+     * Stores the probe for the relay and acks. Not retried like a decision: a probe is disposable, and a broken hop
+     * must be reported rather than hold up the real commands behind it on the partition.
+     */
+    private AgentReply probe(AgentCommand command) {
+        try {
+            probes.store(Probe.storedFor(command, clock.instant()));
+            return AgentReply.ack(command);
+        } catch (SQLException e) {
+            return AgentReply.error(command, ErrorCode.UNAVAILABLE,
+                    "call-state could not store the probe in PostgreSQL: " + e.getMessage());
+        }
+    }
+
     private Input toInput(AgentCommand command) {
         return switch (command.type()) {
             case CLAIM -> new Input.Claim(command.callSid(), command.agentId(), clock.instant());
@@ -93,6 +115,7 @@ public class AgentCommandsListener {
             case PARK -> new Input.Park(command.callSid(), command.agentId(), clock.instant());
             case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
+            case PROBE -> throw new IllegalArgumentException("A probe is no decision");
         };
     }
 

@@ -1,6 +1,9 @@
 package io.switchboard.state.outbox;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -14,12 +17,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -46,15 +51,27 @@ public class OutboxRelay {
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Timer delay;
+    /** Rows waiting and the age of the oldest, as last measured: what an operator alerts on when the relay stalls. */
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestAgeMillis = new AtomicLong();
+    private long measuredAtNanos;
 
     public OutboxRelay(AgroalDataSource dataSource,
             @Channel(Channels.STATE_CHANGES) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
             MutinyEmitter<String> changes,
-            CallStateConfig config) {
+            CallStateConfig config, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.changes = changes;
         this.batchSize = config.outbox().batchSize();
         this.pollInterval = config.outbox().pollInterval();
+        this.delay = Timer.builder("switchboard.state.outbox.delay")
+                .description("From a change's commit to Kafka's acknowledgement of it on the state-changes topic")
+                .publishPercentileHistogram().register(metrics);
+        Gauge.builder("switchboard.state.outbox.backlog", backlog, AtomicLong::get)
+                .description("Changes in the outbox not yet acknowledged by Kafka").register(metrics);
+        Gauge.builder("switchboard.state.outbox.oldest.age", oldestAgeMillis, age -> age.get() / 1000.0)
+                .description("Age of the oldest change waiting in the outbox").baseUnit("seconds").register(metrics);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -82,6 +99,11 @@ public class OutboxRelay {
             // The rows stay in the outbox; the next poll tries again.
             LOG.warnf("Outbox not published yet, will retry: %s", e.getMessage());
         }
+        try {
+            measureBacklog(); // above all when publishing fails: that is when the backlog grows
+        } catch (Exception e) {
+            LOG.debugf("Outbox backlog not measured: %s", e.getMessage());
+        }
     }
 
     /** @return how many changes were published */
@@ -95,13 +117,15 @@ public class OutboxRelay {
                 }
                 List<Long> ids = new ArrayList<>();
                 List<Uni<Void>> acks = new ArrayList<>();
+                List<Instant> committed = new ArrayList<>();
                 try (PreparedStatement s = c.prepareStatement(
-                        "SELECT id, tenant_id, payload FROM outbox ORDER BY id LIMIT ?")) {
+                        "SELECT id, tenant_id, payload, created_at FROM outbox ORDER BY id LIMIT ?")) {
                     s.setInt(1, batchSize);
                     ResultSet rs = s.executeQuery();
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
                         acks.add(send(rs.getString(2), rs.getString(3)));
+                        committed.add(rs.getTimestamp(4).toInstant());
                     }
                 }
                 if (ids.isEmpty()) {
@@ -110,6 +134,8 @@ public class OutboxRelay {
                 }
                 // Sent in order through one producer (idempotent, so retries keep the order); wait for all acks.
                 Uni.join().all(acks).andFailFast().await().atMost(KAFKA_ACK_TIMEOUT);
+                Instant acked = Instant.now();
+                committed.forEach(at -> delay.record(Duration.between(at, acked)));
                 try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
                     s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                     s.executeUpdate();
@@ -120,6 +146,22 @@ public class OutboxRelay {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /** At most once a second: every replica measures, whether it holds the relay lock or not. */
+    private void measureBacklog() throws Exception {
+        long now = System.nanoTime();
+        if (now - measuredAtNanos < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        measuredAtNanos = now;
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0) FROM outbox")) {
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            backlog.set(rs.getLong(1));
+            oldestAgeMillis.set(rs.getLong(2));
         }
     }
 

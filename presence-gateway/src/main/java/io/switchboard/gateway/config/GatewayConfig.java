@@ -25,6 +25,8 @@ public interface GatewayConfig {
 
     Voice voice();
 
+    Canary canary();
+
     interface Gateway {
         /**
          * This instance's name in {@code replyTo.gatewayId}: call-state's replies come back on a topic every gateway
@@ -171,5 +173,19 @@ public interface GatewayConfig {
         /** How long a token lets the browser receive calls; the console fetches a new one before it runs out. */
         @WithDefault("1h")
         Duration tokenLifetime();
+    }
+
+    /** The end-to-end canary: a probe through Kafka, call-state, its outbox and back to every gateway. */
+    interface Canary {
+        /** How often this gateway sends one; {@code 0s} turns it off. */
+        @WithDefault("10s")
+        Duration interval();
+
+        /**
+         * A probe not back within this is counted lost, and the canary reports the hop that looks broken. Must be
+         * longer than a healthy round trip under load.
+         */
+        @WithDefault("15s")
+        Duration lostAfter();
     }
 }

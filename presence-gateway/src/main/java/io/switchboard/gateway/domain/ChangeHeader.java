@@ -2,10 +2,12 @@ package io.switchboard.gateway.domain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.contract.Probe;
 
 /**
- * What the gateway needs to route one state change: whose it is and where it goes in the tenant's order. The rest of
- * the record is the client's business and is forwarded as it came.
+ * What the gateway needs to route one record of the state-changes topic: whose it is and where it goes in the tenant's
+ * order. The rest of the record is the client's business and is forwarded as it came. A {@code probe} (the canary,
+ * {@link io.switchboard.contract.Probe}) has no seq: it is no change of the tenant's picture.
  */
 public record ChangeHeader(String type, String tenantId, Long seq) {
 
@@ -17,9 +19,16 @@ public record ChangeHeader(String type, String tenantId, Long seq) {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a JSON object: " + e.getOriginalMessage(), e);
         }
-        if (header == null || header.type() == null || header.tenantId() == null || header.seq() == null) {
-            throw new IllegalArgumentException("type, tenantId and seq are required");
+        if (header == null || header.type() == null || header.tenantId() == null) {
+            throw new IllegalArgumentException("type and tenantId are required");
+        }
+        if (header.seq() == null && !header.probe()) {
+            throw new IllegalArgumentException("a state change needs its seq");
         }
         return header;
+    }
+
+    public boolean probe() {
+        return Probe.TYPE.equals(type);
     }
 }

@@ -11,7 +11,7 @@ import io.switchboard.contract.AgentStatus;
  * verified token, so fields such as {@code agentId} in a frame are ignored.
  */
 public final class ClientFrames {
-    private static final String EXPECTED_TYPES = "claim, park, retrieve, hangup, status or resume";
+    private static final String EXPECTED_TYPES = "claim, park, retrieve, hangup, status, resume or probe";
 
     private final ObjectMapper mapper;
 
@@ -41,6 +41,9 @@ public final class ClientFrames {
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
             case "status" -> statusCommand(root, requestId);
             case "resume" -> resume(root, requestId);
+            case "probe" -> requestId == null
+                    ? new ClientFrame.Invalid(null, "A probe needs a \"requestId\" to match its answer.")
+                    : new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, requestId);
             default -> new ClientFrame.Invalid(requestId,
                     "Unknown type \"" + type + "\"; expected " + EXPECTED_TYPES + ".");
         };

@@ -1,9 +1,12 @@
 package io.switchboard.gateway.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.gateway.canary.Canary;
 import io.switchboard.gateway.domain.ChangeHeader;
+import io.switchboard.gateway.metrics.GatewayMetrics;
 import io.switchboard.gateway.session.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -25,14 +28,19 @@ public class StateChangeListener {
 
     private final Sessions sessions;
     private final ObjectMapper mapper;
+    private final Canary canary;
+    private final GatewayMetrics metrics;
 
-    public StateChangeListener(Sessions sessions, ObjectMapper mapper) {
+    public StateChangeListener(Sessions sessions, ObjectMapper mapper, Canary canary, GatewayMetrics metrics) {
         this.sessions = sessions;
         this.mapper = mapper;
+        this.canary = canary;
+        this.metrics = metrics;
     }
 
     @Incoming(Channels.STATE_CHANGES)
-    public void onChange(String frame) {
+    public void onChange(ConsumerRecord<String, String> record) {
+        String frame = record.value();
         ChangeHeader header;
         try {
             header = ChangeHeader.parse(mapper, frame);
@@ -41,6 +49,13 @@ public class StateChangeListener {
             LOG.warnf("Skipped a record on the state-changes topic that is not a state change (%s)", e.getMessage());
             return;
         }
+        if (header.probe()) {
+            canary.onProbe(frame);
+            return;
+        }
         sessions.deliver(header.tenantId(), header.seq(), frame);
+        // The record's timestamp is the relay's send time: this is Kafka's part of the way to the screens (plus any
+        // clock difference between the two hosts).
+        metrics.changeArrived(record.timestamp());
     }
 }

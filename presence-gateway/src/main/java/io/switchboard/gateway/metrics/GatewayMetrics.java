@@ -2,7 +2,9 @@ package io.switchboard.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's own meters. The gauges that read live state (open connections, send queues, lag) are registered by
@@ -23,6 +25,7 @@ public class GatewayMetrics {
     public static final String QUEUE_MAX = "switchboard.gateway.client.queue.max";
     public static final String QUEUED = "switchboard.gateway.client.queued";
     public static final String LAG_MAX = "switchboard.gateway.client.lag.max";
+    public static final String CHANGE_DELAY = "switchboard.gateway.change.delay";
 
     /** Why a connection got a resync snapshot instead of the next change. */
     public enum ResyncCause {
@@ -44,6 +47,7 @@ public class GatewayMetrics {
     private final Counter replayedChanges;
     private final Counter overflows;
     private final Counter accessChecksFailed;
+    private final Timer changeDelay;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,6 +62,9 @@ public class GatewayMetrics {
         this.accessChecksFailed = Counter.builder(ACCESS_CHECKS_FAILED)
                 .description("Tenants whose agents could not be rechecked in Postgres (connections kept)")
                 .register(registry);
+        this.changeDelay = Timer.builder(CHANGE_DELAY)
+                .description("From call-state's relay sending a change to this gateway queueing it for every screen")
+                .publishPercentileHistogram().register(registry);
         for (ResyncCause cause : ResyncCause.values()) {
             resyncCounter(cause);
         }
@@ -110,6 +117,17 @@ public class GatewayMetrics {
     public void command(String type, String outcome) {
         Counter.builder(COMMANDS).description("Agent commands by type and outcome")
                 .tag("type", type).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /**
+     * A change reached this gateway and was handed to its sessions' send queues.
+     *
+     * @param sentAtMillis when call-state's relay sent it (the Kafka record's timestamp)
+     */
+    public void changeArrived(long sentAtMillis) {
+        if (sentAtMillis > 0) {
+            changeDelay.record(Math.max(0, System.currentTimeMillis() - sentAtMillis), TimeUnit.MILLISECONDS);
+        }
     }
 
     private Counter resyncCounter(ResyncCause cause) {

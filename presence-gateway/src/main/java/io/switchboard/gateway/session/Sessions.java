@@ -148,6 +148,15 @@ public class Sessions {
         tenant.sessions().forEach(session -> session.onChange(seq, frame));
     }
 
+    /** Hands a frame outside the tenant's stream (a probe's answer) to one connection, if it is open here. */
+    public void sendTo(String tenantId, String connectionId, String frame) {
+        TenantSessions tenant = byTenant.get(tenantId);
+        if (tenant != null) {
+            tenant.sessions().stream().filter(session -> session.connectionId().equals(connectionId)).findFirst()
+                    .ifPresent(session -> session.reply(frame));
+        }
+    }
+
     /**
      * Sends every tenant's heartbeat: the connections held there, or one empty heartbeat after the last one closed.
      * A tenant without connections for the resume retention is forgotten, buffer and all.

@@ -28,6 +28,13 @@ class ClientFramesTest {
     }
 
     @Test
+    void readsAProbeWhichNeedsARequestId() {
+        assertThat(frames.parse("{\"type\":\"probe\",\"requestId\":\"d1\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, "d1"));
+        assertThat(frames.parse("{\"type\":\"probe\"}")).isInstanceOf(ClientFrame.Invalid.class);
+    }
+
+    @Test
     void readsSinceFromTheUpgradeQuery() {
         assertThat(ClientFrames.since(null)).isNull();
         assertThat(ClientFrames.since(java.util.List.of())).isNull();

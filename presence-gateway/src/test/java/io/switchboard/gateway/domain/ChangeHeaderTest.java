@@ -1,0 +1,27 @@
+package io.switchboard.gateway.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class ChangeHeaderTest {
+    final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    @Test
+    void aChangeNeedsItsSeqAProbeHasNone() {
+        ChangeHeader change = ChangeHeader.parse(mapper, "{\"type\":\"call\",\"tenantId\":\"acme\",\"seq\":7,\"call\":{}}");
+        assertThat(change).isEqualTo(new ChangeHeader("call", "acme", 7L));
+        assertThat(change.probe()).isFalse();
+
+        ChangeHeader probe = ChangeHeader.parse(mapper, "{\"type\":\"probe\",\"tenantId\":\"_canary\",\"gatewayId\":\"g\"}");
+        assertThat(probe.probe()).isTrue();
+
+        assertThatThrownBy(() -> ChangeHeader.parse(mapper, "{\"type\":\"call\",\"tenantId\":\"acme\"}"))
+                .hasMessageContaining("seq");
+        assertThatThrownBy(() -> ChangeHeader.parse(mapper, "{\"type\":\"probe\"}")).hasMessageContaining("tenantId");
+        assertThatThrownBy(() -> ChangeHeader.parse(mapper, "[1]")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
