@@ -55,7 +55,7 @@ final class MetricNames {
     private static final Pattern REGISTRATION = Pattern.compile(
             "\\b(Timer|Counter|Gauge|DistributionSummary|FunctionCounter|TimeGauge|LongTaskTimer|FunctionTimer)\\.builder\\(\\s*([^,)]+)"
                     + "|\\.(counter|timer|gauge|summary)\\(\\s*([^,)]+)");
-    private static final Pattern ANNOTATION = Pattern.compile("@(Timed|Counted)\\b");
+    private static final Pattern ANNOTATION = Pattern.compile("@(?:[\\w.]+\\.)?(Timed|Counted)\\b");
     private static final Pattern CONSTANT = Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]*)\"\\s*;");
     private static final Pattern CLASS_NAME = Pattern.compile("(?:class|interface|enum|record)\\s+(\\w+)");
     private static final Pattern BASE_UNIT = Pattern.compile("\\.baseUnit\\(\\s*\"([^\"]+)\"\\s*\\)");
@@ -77,10 +77,15 @@ final class MetricNames {
     }
 
     private static final class Holder {
-        static final Result SERVICES = read(Project.SERVICES.stream().map(s -> Project.ROOT.resolve(s + "/src/main/java")).toList());
+        static final Result SERVICES = of(servicesSources());
     }
 
-    static Result read(List<Path> sourceRoots) {
+    /** Every Java file of the services' src/main/java. */
+    static List<Source> servicesSources() {
+        return sources(Project.SERVICES.stream().map(s -> Project.ROOT.resolve(s + "/src/main/java")).toList());
+    }
+
+    static List<Source> sources(List<Path> sourceRoots) {
         List<Source> sources = new ArrayList<>();
         for (Path root : sourceRoots) {
             try (Stream<Path> files = Files.walk(root)) {
@@ -90,7 +95,7 @@ final class MetricNames {
                 throw new UncheckedIOException(e);
             }
         }
-        return of(sources);
+        return sources;
     }
 
     static Result of(List<Source> sources) {
