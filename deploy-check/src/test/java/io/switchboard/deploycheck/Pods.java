@@ -55,7 +55,7 @@ final class Pods {
             }
             if (k.path("spec").has("kafkaExporter")) {
                 pods.add(new Pod("Kafka/" + cluster + " exporter", strimzi(cluster, cluster + "-kafka-exporter"),
-                        Set.of(), Set.of(9404)));
+                        Set.of("tcp-prometheus"), Set.of(9404))); // Strimzi's name for the metrics port
             }
         });
         // CloudNativePG: the instances of every Cluster.

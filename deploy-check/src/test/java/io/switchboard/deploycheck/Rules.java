@@ -47,6 +47,8 @@ final class Rules {
         rules.kafka();
         rules.connectionSettings();
         rules.namespaceAndLabels();
+        // ServiceMonitor, PodMonitor, PrometheusRule, the Grafana dashboard: against the services' code and docs.
+        Monitoring.check(rendered, rules.problems);
         return rules.problems;
     }
 

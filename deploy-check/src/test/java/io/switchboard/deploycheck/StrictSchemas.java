@@ -23,6 +23,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -44,7 +47,7 @@ import java.util.Set;
  * Checks every rendered object against the schema of its kind, strictly: an unknown field, a wrong type (a number
  * where the API wants a string, "2" where it wants a number) or a kind nobody expected is an error.
  *
- * <p>Kubernetes kinds: fabric8's model, Strimzi kinds: Strimzi's own model ({@code io.strimzi:api}). Both models keep
+ * <p>Kubernetes and Prometheus Operator kinds: fabric8's models, Strimzi kinds: Strimzi's own model ({@code io.strimzi:api}). Both models keep
  * fields they do not know in an {@code additionalProperties} map instead of failing, so after reading an object the
  * whole tree is walked and any such field is reported. CloudNativePG kinds: the JSON schemas in src/test/resources/cnpg.
  */
@@ -61,7 +64,11 @@ final class StrictSchemas {
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
             Map.entry("kafka.strimzi.io/v1beta2/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class));
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
+            // The Prometheus Operator's kinds, from fabric8's model (io.fabric8:openshift-model-monitoring).
+            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", PodMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class));
 
     private static final Map<String, String> JSON_SCHEMAS = Map.of(
             "postgresql.cnpg.io/v1/Cluster", "/cnpg/cluster.schema.yaml",
