@@ -64,8 +64,11 @@ public class AgentCommandsListener {
         AgentReply reply = decide(command);
         if (reply != null) {
             reply(reply);
-            sample.stop(metrics.timer("switchboard.state.commands", "type", command.type().name().toLowerCase(),
-                    "outcome", reply.accepted() ? "accepted" : reply.code()));
+            // A histogram, so claim latency has a p99 on the dashboard (the claim is the agent's race).
+            sample.stop(Timer.builder("switchboard.state.commands").description("Agent commands decided, by outcome")
+                    .tag("type", command.type().name().toLowerCase()).tag("outcome",
+                            reply.accepted() ? "accepted" : reply.code())
+                    .publishPercentileHistogram().register(metrics));
         }
     }
 
