@@ -11,6 +11,7 @@ import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.Probe;
 import io.switchboard.gateway.config.GatewayConfig;
+import io.switchboard.gateway.domain.CanaryLedger;
 import io.switchboard.gateway.metrics.GatewayMetrics;
 import io.switchboard.gateway.service.CommandPublisher;
 import io.switchboard.gateway.service.PendingReplies;
@@ -20,10 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -56,14 +55,7 @@ public class Canary {
     private final Duration lostAfter;
     private final Timer roundTrip;
     private final Counter lost;
-    /** Probes on their way: id → when sent (nanoTime). */
-    private final Map<String, Long> outstanding = new ConcurrentHashMap<>();
-    private final long startedNanos = System.nanoTime();
-    private volatile long lastBackNanos = -1;
-    private volatile long lastAckNanos = -1;
-    private volatile long lastRoundTripNanos = -1;
-    /** The last thing that went wrong on the way out: Kafka refused the probe, or call-state answered with an error. */
-    private volatile String sendProblem;
+    private final CanaryLedger ledger;
     private long timer = -1;
 
     public Canary(CommandPublisher publisher, PendingReplies pending, Sessions sessions, ObjectMapper mapper,
@@ -76,12 +68,13 @@ public class Canary {
         this.gatewayId = config.gateway().id();
         this.interval = config.canary().interval();
         this.lostAfter = config.canary().lostAfter();
+        this.ledger = new CanaryLedger(interval.toNanos(), lostAfter.toNanos(), System.nanoTime());
         this.roundTrip = Timer.builder(ROUND_TRIP)
                 .description("Canary probes: sent by this gateway, through Kafka, call-state, its outbox, and back")
                 .publishPercentileHistogram().register(metrics.registry());
         this.lost = Counter.builder(LOST).description("Canary probes that did not come back within lost-after")
                 .register(metrics.registry());
-        Gauge.builder(AGE, this, canary -> canary.secondsSinceLastBack(System.nanoTime()))
+        Gauge.builder(AGE, ledger, l -> TimeUnit.NANOSECONDS.toSeconds(l.nanosSinceLastBack(System.nanoTime())))
                 .description("Seconds since this gateway's last canary probe came back").baseUnit("seconds")
                 .register(metrics.registry());
     }
@@ -102,36 +95,24 @@ public class Canary {
 
     private void send() {
         long now = System.nanoTime();
-        forgetLost(now);
+        lost.increment(ledger.sweep(now));
         String probeId = UUID.randomUUID().toString();
         AgentCommand probe = new AgentCommand(probeId, Probe.CANARY_TENANT, gatewayId, AgentCommand.Type.PROBE,
                 null, null, probeId, new AgentCommand.ReplyTo(gatewayId, null), Instant.now());
-        outstanding.put(probeId, now);
-        pending.expect(probeId, lostAfter).subscribe().with(this::answered);
+        ledger.sent(probeId, now);
+        pending.expect(probeId, lostAfter).subscribe().with(reply -> answered(probeId, reply));
         publisher.publish(probe).subscribe().with(ok -> { }, failure -> {
             pending.forget(probeId);
-            outstanding.remove(probeId);
-            sendProblem = "this gateway cannot publish to Kafka (" + failure.getMessage() + ")";
+            ledger.notPublished(probeId, "this gateway cannot publish to Kafka (" + failure.getMessage() + ")");
         });
     }
 
-    private void answered(Optional<AgentReply> reply) {
+    private void answered(String probeId, Optional<AgentReply> reply) {
         if (reply.isPresent() && reply.get().accepted()) {
-            lastAckNanos = System.nanoTime();
-            sendProblem = null;
+            ledger.acked(probeId);
         } else if (reply.isPresent()) {
-            sendProblem = "call-state refused the probe: " + reply.get().message();
+            ledger.refused("call-state refused the probe: " + reply.get().message());
         }
-    }
-
-    private void forgetLost(long now) {
-        outstanding.entrySet().removeIf(probe -> {
-            boolean gone = now - probe.getValue() > lostAfter.toNanos();
-            if (gone) {
-                lost.increment();
-            }
-            return gone;
-        });
     }
 
     /** A probe read on the state-changes topic: the canary's own comes back here; a client's goes to its connection. */
@@ -147,13 +128,8 @@ public class Canary {
             return; // another gateway's: it measures its own
         }
         if (probe.canary()) {
-            Long sent = outstanding.remove(probe.requestId());
-            if (sent != null) {
-                long now = System.nanoTime();
-                lastRoundTripNanos = now - sent;
-                lastBackNanos = now;
-                roundTrip.record(lastRoundTripNanos, TimeUnit.NANOSECONDS);
-            }
+            ledger.back(probe.requestId(), System.nanoTime())
+                    .ifPresent(nanos -> roundTrip.record(nanos, TimeUnit.NANOSECONDS));
         } else {
             sessions.sendTo(probe.tenantId(), probe.connectionId(), frame);
         }
@@ -163,31 +139,9 @@ public class Canary {
         if (!enabled()) {
             return new Status(false, true, null, null, 0, null);
         }
-        long now = System.nanoTime();
-        long age = secondsSinceLastBack(now);
-        boolean healthy = age * 1_000_000_000L <= lostAfter.toNanos() + interval.toNanos();
-        if (lastBackNanos < 0 && now - startedNanos <= lostAfter.toNanos() + interval.toNanos()) {
-            healthy = true; // still waiting for the first probe: a gateway just started
-        }
-        return new Status(true, healthy,
-                lastRoundTripNanos < 0 ? null : TimeUnit.NANOSECONDS.toMillis(lastRoundTripNanos), age,
-                (long) lost.count(), healthy ? null : brokenHop());
-    }
-
-    /** Where the probes stop, from what came back: the ack (command path) and the probe itself (change path). */
-    private String brokenHop() {
-        if (sendProblem != null) {
-            return sendProblem;
-        }
-        if (lastAckNanos > lastBackNanos) {
-            return "call-state stores and acks probes, but they do not come back: check call-state's outbox relay"
-                    + " (outbox backlog) and this gateway's state-changes consumer";
-        }
-        return "call-state does not answer probes: it is down, lagging on the agent-commands topic, or its replies"
-                + " do not reach this gateway";
-    }
-
-    private long secondsSinceLastBack(long now) {
-        return TimeUnit.NANOSECONDS.toSeconds(now - (lastBackNanos < 0 ? startedNanos : lastBackNanos));
+        CanaryLedger.Status now = ledger.status(System.nanoTime());
+        return new Status(true, now.healthy(),
+                now.lastRoundTripNanos() == null ? null : TimeUnit.NANOSECONDS.toMillis(now.lastRoundTripNanos()),
+                TimeUnit.NANOSECONDS.toSeconds(now.nanosSinceLastBack()), (long) lost.count(), now.problem());
     }
 }

@@ -12,6 +12,8 @@ import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Json;
+import io.switchboard.contract.Probe;
 import io.switchboard.gateway.support.AgentClient;
 import io.switchboard.gateway.support.CallStateDouble;
 import io.switchboard.gateway.support.Gateway;
@@ -127,6 +129,33 @@ class CommandsTest {
         assertThat(command.status()).isEqualTo(AgentStatus.AWAY);
         assertThat(command.callSid()).isNull();
         assertThat(command.agentId()).isEqualTo("doug");
+    }
+
+    @Test
+    void aProbeIsAckedThenComesBackToItsOwnConnectionOutsideTheTenantsStream() throws Exception {
+        String requestId = requestId();
+        doug.send("{\"type\":\"probe\",\"requestId\":\"" + requestId + "\"}");
+        AgentCommand command = CallStateDouble.command(
+                callState.awaitCommand(c -> requestId.equals(c.requestId())).value());
+        assertThat(command.type()).isEqualTo(AgentCommand.Type.PROBE);
+        assertThat(command.tenantId()).isEqualTo("acme");
+        assertThat(command.callSid()).isNull();
+
+        callState.reply(AgentReply.ack(command));
+        assertThat(doug.next()).isEqualTo("{\"type\":\"ack\",\"requestId\":\"" + requestId + "\"}");
+
+        // What call-state's relay puts on the state-changes topic: first another connection's probe, then doug's.
+        Probe back = Probe.storedFor(command, Instant.now());
+        Probe someoneElses = new Probe(back.type(), back.tenantId(), back.gatewayId(), "c-someone-else", "r-other",
+                back.sentAt(), back.storedAt());
+        callState.publishChange("acme", Json.MAPPER.writeValueAsString(someoneElses));
+        String frame = Json.MAPPER.writeValueAsString(back);
+        callState.publishChange("acme", frame);
+        assertThat(doug.next()).isEqualTo(frame);
+
+        // No seq was taken: the tenant's next change follows the snapshot's seq without a resync.
+        String change = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AVAILABLE);
+        assertThat(doug.next()).isEqualTo(change);
     }
 
     @Test
