@@ -1,5 +1,8 @@
 package io.switchboard.deploycheck;
 
+import static io.switchboard.deploycheck.BrokenOverlay.dev;
+import static io.switchboard.deploycheck.BrokenOverlay.problemsAfter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,22 +21,8 @@ import org.junit.jupiter.api.Test;
  * services' meters, broken in one place at a time, must be reported, with a message that says where.
  */
 class MonitoringCatchesMistakesTest {
-    private static final StrictSchemas SCHEMAS = new StrictSchemas();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DASHBOARD = "switchboard-dashboard.json";
-
-    private static Rendered dev() {
-        return RenderedOverlaysTest.render(Project.DEPLOY.resolve("overlays").resolve("dev")).copy();
-    }
-
-    private static List<String> problemsAfter(Consumer<Rendered> breakIt) {
-        Rendered broken = dev();
-        breakIt.accept(broken);
-        List<String> problems = new ArrayList<>();
-        broken.objects().forEach(o -> problems.addAll(SCHEMAS.validate(o)));
-        problems.addAll(Rules.check(broken, Project.documentedSecrets(), Project.topicsInCode()));
-        return problems;
-    }
 
     private static ObjectNode alert(Rendered r, String name) {
         for (JsonNode group : r.get("PrometheusRule", "switchboard").path("spec").path("groups")) {

@@ -1,13 +1,13 @@
 package io.switchboard.deploycheck;
 
+import static io.switchboard.deploycheck.BrokenOverlay.dev;
+import static io.switchboard.deploycheck.BrokenOverlay.problemsAfter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,21 +15,6 @@ import org.junit.jupiter.api.Test;
  * with a message that says where.
  */
 class RulesCatchMistakesTest {
-    private static final StrictSchemas SCHEMAS = new StrictSchemas();
-
-    private static Rendered dev() {
-        return RenderedOverlaysTest.render(Project.DEPLOY.resolve("overlays").resolve("dev")).copy();
-    }
-
-    private static List<String> problemsAfter(Consumer<Rendered> breakIt) {
-        Rendered broken = dev();
-        breakIt.accept(broken);
-        List<String> problems = new ArrayList<>();
-        broken.objects().forEach(o -> problems.addAll(SCHEMAS.validate(o)));
-        problems.addAll(Rules.check(broken, Project.documentedSecrets(), Project.topicsInCode()));
-        return problems;
-    }
-
     private static ObjectNode container(Rendered r, String deployment) {
         return (ObjectNode) r.get("Deployment", deployment).path("spec").path("template").path("spec").path("containers").get(0);
     }
