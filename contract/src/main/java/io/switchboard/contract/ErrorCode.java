@@ -22,6 +22,8 @@ public enum ErrorCode {
     UNKNOWN_AGENT,
     /** The frame could not be understood. */
     BAD_REQUEST,
+    /** The connection sent more commands than a person clicks; this one was dropped unsent, try again shortly. */
+    RATE_LIMITED,
     /** A dependency (Kafka, Twilio) did not answer; nothing changed, try again. */
     UNAVAILABLE,
     /** No answer from call-state in time; the outcome, if any, arrives as a change. */

@@ -120,6 +120,17 @@ class CallbacksTest {
     }
 
     @Test
+    void aBodyFarBiggerThanAnyTwilioFormIsRefusedBeforeItIsRead() {
+        String callSid = newCallSid();
+
+        post(STATUS, form("CallSid", callSid, "CallStatus", "completed", "To", NUMBER,
+                "Padding", "x".repeat(100_000))).then()
+                .statusCode(413);
+
+        TwilioEventsTopic.assertNothingAbout(callSid);
+    }
+
+    @Test
     void unansweredDialSendsTheCallerBackToTheQueue() {
         String callSid = newCallSid();
         String dialCallSid = newCallSid();

@@ -35,6 +35,16 @@ public interface GatewayConfig {
          */
         String id();
 
+        /**
+         * Frames a connection may send per second, after a burst of {@link #commandBurst()}: a person clicking never
+         * comes near it; more is answered {@code rate_limited} without reaching Kafka.
+         */
+        @WithDefault("10")
+        double commandRate();
+
+        @WithDefault("20")
+        int commandBurst();
+
         /** How long a command waits for call-state's reply before the agent is told {@code timeout}. */
         @WithDefault("10s")
         Duration replyTimeout();

@@ -2,7 +2,9 @@ package io.switchboard.gateway.endpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -82,6 +84,18 @@ public class AgentSocket {
         if (session != null) {
             session.heard();
         }
+    }
+
+    /**
+     * Vert.x refuses a frame bigger than {@code quarkus.websockets-next.server.max-message-size} before buffering it
+     * whole, with this exception; the client is told why with 1009 (message too big) rather than a bare 1011.
+     */
+    @OnError
+    public Uni<Void> failed(IllegalStateException error, WebSocketConnection connection) {
+        boolean tooBig = String.valueOf(error.getMessage()).contains("max message size");
+        return connection.close(tooBig
+                ? new CloseReason(1009, "Frame too big: client frames are small JSON commands (at most 64 KiB)")
+                : new CloseReason(1011, "Unexpected error on this connection; reconnect"));
     }
 
     @OnClose

@@ -55,7 +55,11 @@ public class CommandService {
     /** Handles one text frame; returns at once, the answer follows on the session when it is known. */
     public void handle(AgentSession session, String text) {
         ClientFrame frame = clientFrames.parse(text);
-        if (frame instanceof ClientFrame.Invalid invalid) {
+        if (!session.mayAct()) {
+            metrics.command(kind(frame), ErrorCode.RATE_LIMITED.wire());
+            session.reply(serverFrames.error(requestId(frame), ErrorCode.RATE_LIMITED,
+                    "Too many frames from this connection; this one was not sent. Try again in a moment."));
+        } else if (frame instanceof ClientFrame.Invalid invalid) {
             metrics.command("invalid", ErrorCode.BAD_REQUEST.wire());
             session.reply(serverFrames.error(invalid.requestId(), ErrorCode.BAD_REQUEST, invalid.message()));
         } else if (frame instanceof ClientFrame.Resume resume) {
@@ -63,6 +67,20 @@ public class CommandService {
         } else if (frame instanceof ClientFrame.Command command) {
             submit(session, command);
         }
+    }
+
+    private static String kind(ClientFrame frame) {
+        if (frame instanceof ClientFrame.Command command) {
+            return command.type().name().toLowerCase(Locale.ROOT);
+        }
+        return frame instanceof ClientFrame.Resume ? "resume" : "invalid";
+    }
+
+    private static String requestId(ClientFrame frame) {
+        if (frame instanceof ClientFrame.Command command) {
+            return command.requestId();
+        }
+        return frame instanceof ClientFrame.Invalid invalid ? invalid.requestId() : null;
     }
 
     private void submit(AgentSession session, ClientFrame.Command frame) {

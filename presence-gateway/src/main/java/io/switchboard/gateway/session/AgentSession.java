@@ -3,6 +3,7 @@ package io.switchboard.gateway.session;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.domain.ChangeSequencer;
+import io.switchboard.gateway.domain.CommandRateLimit;
 import io.switchboard.gateway.domain.ResumeDecision;
 import io.switchboard.gateway.domain.SlowClientPolicy;
 import io.switchboard.gateway.metrics.GatewayMetrics.ResyncCause;
@@ -44,6 +45,7 @@ public final class AgentSession {
     private final Link link;
     private final SessionServices services;
     private final Consumer<AgentSession> onEnd;
+    private final CommandRateLimit frames;
 
     // Guarded by this.
     private int catchUp;
@@ -67,6 +69,13 @@ public final class AgentSession {
         this.link = link;
         this.services = services;
         this.onEnd = onEnd;
+        this.frames = new CommandRateLimit(services.config().gateway().commandRate(),
+                services.config().gateway().commandBurst(), System.nanoTime());
+    }
+
+    /** Whether the client may send another frame now (the per-connection rate limit); counts it if so. */
+    public boolean mayAct() {
+        return frames.take(System.nanoTime());
     }
 
     public String connectionId() {

@@ -212,4 +212,38 @@ class CommandsTest {
             assertThat(error.path("requestId").asText()).isEqualTo(requestId);
         }
     }
+
+    @Test
+    void aFloodOfFramesIsAnsweredRateLimitedAtOnceAndTheConnectionLivesOn() {
+        // A script sends 60 frames at once: the first burst (20) goes on to call-state, the rest are refused unsent.
+        for (int i = 0; i < 60; i++) {
+            doug.send("{\"type\":\"status\",\"status\":\"away\",\"requestId\":\"flood-" + i + "\"}");
+        }
+        int limited = 0;
+        Instant until = Instant.now().plusSeconds(10);
+        while (limited < 35 && Instant.now().isBefore(until)) {
+            JsonNode frame = doug.nextJson();
+            if ("error".equals(frame.path("type").asText())
+                    && ErrorCode.RATE_LIMITED.wire().equals(frame.path("code").asText())) {
+                assertThat(frame.path("requestId").asText()).startsWith("flood-");
+                limited++;
+            }
+        }
+        assertThat(limited).isGreaterThanOrEqualTo(35);
+
+        // A moment later the same connection is heard again, and its command reaches call-state.
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+        claim(requestId());
+    }
+
+    @Test
+    void aHugeFrameClosesThatConnectionWith1009AndOthersCarryOn() {
+        doug.send("{\"type\":\"status\",\"requestId\":\"" + "x".repeat(100_000) + "\"}");
+        assertThat(doug.awaitClose(AgentClient.WAIT).code()).isEqualTo(1009);
+        doug = null;
+
+        try (AgentClient rhonda = AgentClient.withQueryToken(base, Tokens.agent("acme", "rhonda"))) {
+            assertThat(rhonda.nextSnapshotSeq()).isPositive();
+        }
+    }
 }
