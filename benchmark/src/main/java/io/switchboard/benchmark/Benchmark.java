@@ -150,9 +150,23 @@ public final class Benchmark {
             // ---- calls ---------------------------------------------------------------------------------------------
             LOG.log(System.Logger.Level.INFO, "Calls: {0}/s, {1} s warm-up, {2} s measured", o.rate(),
                     o.warmup().toSeconds(), o.duration().toSeconds());
+            Profiles profiles = null;
+            if (o.profile()) {
+                Map<String, Long> jvms = new LinkedHashMap<>();
+                watched.stream().filter(w -> !w.name().equals("postgres")).forEach(w -> jvms.put(w.name(), w.pid()));
+                profiles = new Profiles(jvms, o.resultsDir().resolve("profiles"));
+                profiles.start();
+            }
+            HopMetrics hops = new HopMetrics(stack.baseUrl(Service.CALL_INGEST), stack.baseUrl(Service.CALL_STATE),
+                    stack.baseUrl(Service.PRESENCE_GATEWAY));
+            hops.start();
             stats.start();
             Map<String, Object> calls = load.run(o.rate(), o.warmup(), o.duration(), o.parkEvery());
             result.put("processes_during_calls", stats.stop());
+            result.put("hops_during_calls", hops.stop());
+            if (profiles != null) {
+                result.put("hottest_methods_during_calls", profiles.stop(12));
+            }
             result.put("calls", calls);
             load.close();
             plot.put("ours: webhook → every agent", load.endToEnd.histogram());

@@ -24,7 +24,7 @@ import java.util.List;
  * @param command         the command line, as written to the results
  */
 public record BenchmarkOptions(int agents, int tenants, double rate, Duration duration, Duration warmup, int parkEvery,
-        Duration webhookDuration, int webhookConcurrency, boolean nchan, String gatewayHeap, String serviceHeap,
+        Duration webhookDuration, int webhookConcurrency, boolean nchan, boolean profile, String gatewayHeap, String serviceHeap,
         Path repoRoot, Path resultsDir, Path docs, String command) {
 
     static final String USAGE = """
@@ -38,6 +38,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
               --webhook-duration D   webhook throughput phase (default 15s; 0s: skip)
               --webhook-concurrency N  requests in flight in that phase (default 128)
               --no-nchan             skip the nginx + Nchan fan-out
+              --profile              record every JVM with JFR during the calls; hottest methods in the results
               --gateway-heap SIZE    the gateway's -Xmx (default 1g)
               --no-docs              do not append to docs/benchmarks.md
             """;
@@ -52,6 +53,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
         Duration webhookDuration = Duration.ofSeconds(15);
         int webhookConcurrency = 128;
         boolean nchan = true;
+        boolean profile = false;
         String gatewayHeap = "1g";
         boolean docs = true;
         List<String> command = new ArrayList<>(List.of("./bench"));
@@ -61,6 +63,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
             switch (arg) {
                 case "--no-nchan" -> nchan = false;
                 case "--no-docs" -> docs = false;
+                case "--profile" -> profile = true;
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("Unknown option or missing value: " + arg);
@@ -86,7 +89,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
             throw new IllegalArgumentException("Need at least one agent per tenant, one tenant and a positive rate");
         }
         return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
-                webhookConcurrency, nchan, gatewayHeap, "512m", repoRoot,
+                webhookConcurrency, nchan, profile, gatewayHeap, "512m", repoRoot,
                 repoRoot.resolve("benchmark/target/results"), docs ? repoRoot.resolve("docs/benchmarks.md") : null,
                 String.join(" ", command));
     }
@@ -107,6 +110,6 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
 
     BenchmarkOptions withResults(Path resultsDir, Path docs) {
         return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
-                webhookConcurrency, nchan, gatewayHeap, serviceHeap, repoRoot, resultsDir, docs, command);
+                webhookConcurrency, nchan, profile, gatewayHeap, serviceHeap, repoRoot, resultsDir, docs, command);
     }
 }

@@ -49,14 +49,11 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
             this.number = number;
         }
 
+        /** Agents whose snapshot arrived: the screens a new change must reach (Vert.x's isClosed() locks; not here). */
+        final AtomicInteger ready = new AtomicInteger();
+
         int ready() {
-            int n = 0;
-            for (Agent agent : agents) {
-                if (agent.snapshot && agent.socket.open()) {
-                    n++;
-                }
-            }
-            return n;
+            return ready.get();
         }
     }
 
@@ -320,13 +317,20 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
     }
 
     private void later(Duration after, Runnable action) {
-        timers.schedule(() -> {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                error("driver: " + e.getClass().getSimpleName());
-            }
-        }, after.toMillis(), TimeUnit.MILLISECONDS);
+        if (timers.isShutdown()) {
+            return; // the run is over; frames still arriving change nothing
+        }
+        try {
+            timers.schedule(() -> {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    error("driver: " + e.getClass().getSimpleName());
+                }
+            }, after.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shut down meanwhile
+        }
     }
 
     private void command(Agent agent, String type, Track track) {
@@ -386,7 +390,10 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
             onReply(field(text, "requestId"), field(text, "code"), now);
         } else if (text.startsWith("{\"type\":\"snapshot\"")) {
             agent.snapshotChars = text.length();
-            agent.snapshot = true;
+            if (!agent.snapshot) {
+                agent.snapshot = true;
+                agent.tenant.ready.incrementAndGet();
+            }
         }
     }
 

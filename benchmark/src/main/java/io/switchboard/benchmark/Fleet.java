@@ -79,7 +79,6 @@ final class Fleet implements AutoCloseable {
             }
             client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri.apply(socket)))
                     .onComplete(result -> {
-                        slots.release();
                         if (result.succeeded()) {
                             WebSocket ws = result.result();
                             ws.textMessageHandler(text -> frames.onText(socket, text, System.nanoTime()));
@@ -91,6 +90,7 @@ final class Fleet implements AutoCloseable {
                             socket.ws = ws;
                             opened.incrementAndGet();
                         }
+                        slots.release(); // last: once every slot is back, every outcome is counted
                     });
         }
         long left = deadline - System.nanoTime();

@@ -164,6 +164,10 @@ final class Report {
             processes.forEach((name, figures) -> parts.add(name + " " + figures));
             md.append(String.join("; ", parts)).append(".\n");
         }
+        Map<String, Object> hops = (Map<String, Object>) result.get("hops_during_calls");
+        if (hops != null) {
+            md.append("Hops (the services' own timers, mean during the calls): ").append(hops).append(".\n");
+        }
         if (nchan != null && nchan.get("processes") != null) {
             md.append("During the Nchan run: ").append(nchan.get("processes")).append(".\n");
         }
