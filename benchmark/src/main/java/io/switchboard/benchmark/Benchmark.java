@@ -58,6 +58,7 @@ public final class Benchmark {
     }
 
     /** Runs every phase and returns the JSON result file. */
+    @SuppressWarnings("unchecked")
     public static Path run(BenchmarkOptions o) throws Exception {
         // The simulator logs every webhook it sends: thousands a second here, and this JVM is part of the measurement.
         SIMULATOR_LOG.setLevel(Level.WARNING);
@@ -164,6 +165,10 @@ public final class Benchmark {
             Map<String, Object> calls = load.run(o.rate(), o.warmup(), o.duration(), o.parkEvery());
             result.put("processes_during_calls", stats.stop());
             result.put("hops_during_calls", hops.stop());
+            // The fan-out's cost where it is paid: CPU time per frame written, comparable with nginx's below.
+            calls.put("gateway_cpu_us_per_frame", cpuMicrosPerFrame(
+                    ((Map<String, Map<String, Object>>) result.get("processes_during_calls")).get("presence-gateway"),
+                    calls.get("frames_received_per_second")));
             if (profiles != null) {
                 result.put("hottest_methods_during_calls", profiles.stop(12));
             }
@@ -265,9 +270,20 @@ public final class Benchmark {
             Map<String, Object> figures = nchan.run(fleet, o.agents(), o.tenants(), perTenant, size, o.duration(),
                     stats);
             plot.put("Nchan: publish → every subscriber", (Histogram) figures.remove("histogram"));
+            figures.put("nginx_cpu_us_per_frame", cpuMicrosPerFrame(
+                    ((Map<String, Map<String, Object>>) figures.get("processes")).get("nginx"),
+                    figures.get("frames_received_per_second")));
             LOG.log(System.Logger.Level.INFO, "Nchan: {0}", figures);
             return figures;
         }
+    }
+
+    private static Double cpuMicrosPerFrame(Map<String, Object> process, Object framesPerSecond) {
+        if (process == null || !(framesPerSecond instanceof Number fps) || fps.doubleValue() <= 0) {
+            return null;
+        }
+        double cpuPercent = ((Number) process.get("cpu_percent_of_one_core")).doubleValue();
+        return Math.round(cpuPercent * 1e4 / fps.doubleValue() * 10) / 10.0;
     }
 
     private static boolean onPath(String command) {

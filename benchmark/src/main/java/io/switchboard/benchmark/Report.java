@@ -143,7 +143,11 @@ final class Report {
                     .append(calls.get("changes_per_second_per_tenant")).append(" changes/s per tenant, ")
                     .append(calls.get("frames_received_per_second")).append(" frames/s (")
                     .append(calls.get("mbytes_received_per_second")).append(" MB/s) to the agents; ")
-                    .append("ring frame ").append(calls.get("ring_frame_bytes")).append(" bytes. Errors: ")
+                    .append("ring frame ").append(calls.get("ring_frame_bytes")).append(" bytes; gateway CPU per frame ")
+                    .append(calls.get("gateway_cpu_us_per_frame")).append(" µs")
+                    .append(nchan != null && nchan.get("nginx_cpu_us_per_frame") != null
+                            ? " (nginx + Nchan: " + nchan.get("nginx_cpu_us_per_frame") + " µs)" : "")
+                    .append(". Errors: ")
                     .append(calls.get("errors")).append(", sockets closed unexpectedly: ")
                     .append(calls.get("sockets_closed_unexpectedly")).append(".\n");
         }
