@@ -257,9 +257,12 @@ public final class Benchmark {
         }
         double perTenant = ((Number) calls.get("changes_per_second_per_tenant")).doubleValue();
         int size = ((Number) calls.get("ring_frame_bytes")).intValue();
-        if (perTenant <= 0 || size <= 0) {
-            skipped.put("skipped", "no change rate or frame size was measured");
-            return skipped;
+        boolean nominal = size <= 0;
+        if (nominal) {
+            // No ring came through (the stack fell behind): compare with what the run asked for instead, ~8 changes a
+            // call (see docs/benchmarks.md) of a typical RINGING frame's size, and say so in the results.
+            perTenant = o.rate() / o.tenants() * 8;
+            size = 318;
         }
         LOG.log(System.Logger.Level.INFO, "Nchan: {0} subscribers, {1} messages/s per channel of {2} bytes",
                 o.agents(), perTenant, size);
@@ -270,6 +273,7 @@ public final class Benchmark {
             Map<String, Object> figures = nchan.run(fleet, o.agents(), o.tenants(), perTenant, size, o.duration(),
                     stats);
             plot.put("Nchan: publish → every subscriber", (Histogram) figures.remove("histogram"));
+            figures.put("rate_and_size", nominal ? "nominal (the run measured none)" : "as measured in the calls");
             figures.put("nginx_cpu_us_per_frame", cpuMicrosPerFrame(
                     ((Map<String, Map<String, Object>>) figures.get("processes")).get("nginx"),
                     figures.get("frames_received_per_second")));
