@@ -11,6 +11,8 @@ import io.switchboard.ingest.config.IngestConfig;
 import io.switchboard.ingest.signature.SignedUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /** The TwiML call-ingest answers, built with twilio-java so the XML is what Twilio expects. */
 @ApplicationScoped
@@ -18,6 +20,9 @@ public class TwimlAnswers {
     /** Where Twilio fetches the queue's wait music; answered by {@link #hold()}. */
     public static final String HOLD_PATH = VoiceWebhooks.ROOT + VoiceWebhooks.HOLD;
 
+    private static final int MAX_CACHED_QUEUES = 100_000;
+
+    private final ConcurrentMap<String, String> enqueueByQueue = new ConcurrentHashMap<>();
     private final String holdUrl;
     private final String hold;
     private final String reject = new VoiceResponse.Builder().reject(new Reject.Builder().build()).build().toXml();
@@ -41,9 +46,22 @@ public class TwimlAnswers {
     }
 
     private String enqueue(String tenantId, boolean parked) {
-        return new VoiceResponse.Builder()
-                .enqueue(new Enqueue.Builder(VoiceWebhooks.queue(tenantId, parked)).waitUrl(holdUrl).build())
+        // Built once per queue and kept: twilio-java renders TwiML through a fresh javax.xml Transformer each time
+        // (a service lookup, a factory, a serializer), which made it the costliest step of an incoming webhook (JMH
+        // TwimlBenchmark, docs/benchmarks.md). A queue's answer never changes. Tenants are few; the bound only
+        // keeps a flood of unknown ids from growing the map.
+        String queue = VoiceWebhooks.queue(tenantId, parked);
+        String known = enqueueByQueue.get(queue);
+        if (known != null) {
+            return known;
+        }
+        String twiml = new VoiceResponse.Builder()
+                .enqueue(new Enqueue.Builder(queue).waitUrl(holdUrl).build())
                 .build().toXml();
+        if (enqueueByQueue.size() < MAX_CACHED_QUEUES) {
+            enqueueByQueue.putIfAbsent(queue, twiml);
+        }
+        return twiml;
     }
 
     /**

@@ -80,13 +80,18 @@ final class Exchange {
     Exchange(String accountSid, Map<String, TwilioSimulator.Number> numbers, Duration answerDelay, Clock clock,
             Supplier<String> legSids) {
         this.accountSid = accountSid;
-        this.numbers = Map.copyOf(numbers);
+        this.numbers = new HashMap<>(numbers);
         this.answerDelay = answerDelay;
         this.clock = clock;
         this.legSids = legSids;
     }
 
     // ---- what people and tests do -------------------------------------------------------------------------------
+
+    /** The account buys another number (the benchmark gives each of its tenants one). */
+    void addNumber(String number, TwilioSimulator.Number webhooks) {
+        numbers.put(number, webhooks);
+    }
 
     /** A caller dials one of the account's numbers: Twilio asks the number's voice URL what to do. */
     List<Effect> placeCall(String sid, String from, String to) {

@@ -105,7 +105,31 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Sees every webhook as it leaves and as its answer arrives, on the simulator's own threads: keep it quick. The
+     * benchmark starts its clocks here, so a measured latency begins when the signed request is sent, as Twilio's
+     * would be.
+     */
+    public interface WebhookObserver {
+        /** Just before the request is handed to the HTTP client. */
+        void sending(Webhook webhook, int attempt);
+
+        /** The application answered ({@code status}), or did not ({@code status} 0). */
+        void answered(Webhook webhook, int attempt, int status);
+    }
+
+    private static final WebhookObserver NO_OBSERVER = new WebhookObserver() {
+        @Override
+        public void sending(Webhook webhook, int attempt) {
+        }
+
+        @Override
+        public void answered(Webhook webhook, int attempt, int status) {
+        }
+    };
+
     private final Config config;
+    private volatile WebhookObserver observer = NO_OBSERVER;
     private final Clock clock = Clock.systemUTC();
     private final Exchange exchange;
     private final ExecutorService workers;
@@ -130,7 +154,18 @@ public final class TwilioSimulator implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("twilio-sim-timer"));
         this.delivery = new WebhookDelivery(config.authToken(), config.webhookRetries(), config.retryBackoff(),
-                config.webhookTimeout(), this::recordAttempt, workers, clock);
+                config.webhookTimeout(), this::recordAttempt, workers, clock,
+                new WebhookObserver() {
+                    @Override
+                    public void sending(Webhook webhook, int attempt) {
+                        observer.sending(webhook, attempt);
+                    }
+
+                    @Override
+                    public void answered(Webhook webhook, int attempt, int status) {
+                        observer.answered(webhook, attempt, status);
+                    }
+                });
         this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
         server.createContext("/", new SimulatorHttp(this));
         server.setExecutor(workers);
@@ -171,6 +206,18 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     // ---- the control API ----------------------------------------------------------------------------------------
+
+    /** Replaces the observer of webhooks ({@code null}: none). */
+    public void observeWebhooks(WebhookObserver observer) {
+        this.observer = observer == null ? NO_OBSERVER : observer;
+    }
+
+    /** Another number of the account, routed to {@code voiceUrl}; its calls' end goes to {@code statusCallbackUrl}. */
+    public void addNumber(String number, String voiceUrl, String statusCallbackUrl) {
+        synchronized (exchange) {
+            exchange.addNumber(number, new Number(voiceUrl, statusCallbackUrl));
+        }
+    }
 
     /** A caller at {@code from} dials {@code to}, one of the simulator's numbers. Returns the call's sid. */
     public String placeCall(String from, String to) {

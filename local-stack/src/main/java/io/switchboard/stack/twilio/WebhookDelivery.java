@@ -41,11 +41,12 @@ final class WebhookDelivery {
     private final Consumer<WebhookAttempt> onAttempt;
     private final Executor executor;
     private final Clock clock;
+    private final TwilioSimulator.WebhookObserver observer;
     private final HttpClient http;
     private final Map<String, CompletableFuture<?>> conversations = new HashMap<>();
 
     WebhookDelivery(String authToken, int retries, Duration backoff, Duration timeout,
-            Consumer<WebhookAttempt> onAttempt, Executor executor, Clock clock) {
+            Consumer<WebhookAttempt> onAttempt, Executor executor, Clock clock, TwilioSimulator.WebhookObserver observer) {
         this.authToken = authToken;
         this.retries = retries;
         this.backoff = backoff;
@@ -53,6 +54,7 @@ final class WebhookDelivery {
         this.onAttempt = onAttempt;
         this.executor = executor;
         this.clock = clock;
+        this.observer = observer;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
@@ -79,7 +81,9 @@ final class WebhookDelivery {
         CompletableFuture<Outcome> answer;
         boolean retryable = true;
         try {
-            answer = http.sendAsync(request(webhook, token), HttpResponse.BodyHandlers.ofString())
+            HttpRequest request = request(webhook, token);
+            observer.sending(webhook, attempt);
+            answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .handle((response, failure) -> failure == null
                             ? new Outcome(response.statusCode(), response.body())
                             : new Outcome(0, reason(failure)));
@@ -127,6 +131,7 @@ final class WebhookDelivery {
     }
 
     private void recordAttempt(Webhook webhook, String token, int attempt, Outcome outcome) {
+        observer.answered(webhook, attempt, outcome.status());
         String error = outcome.status() == 0 ? outcome.body() : null;
         String response = outcome.status() == 0 || outcome.body() == null ? null
                 : outcome.body().substring(0, Math.min(KEPT_RESPONSE_CHARS, outcome.body().length()));

@@ -1,0 +1,115 @@
+package io.switchboard.benchmark;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one run does. Every phase is bounded: a duration, or a count.
+ *
+ * @param agents          WebSocket agents, spread evenly over the tenants
+ * @param tenants         tenants (each one number, its own Kafka key and seq)
+ * @param rate            calls per second placed through the Twilio simulator, over all tenants
+ * @param duration        how long calls are measured, after the warm-up
+ * @param warmup          calls placed before the measurement starts (JIT, connection pools)
+ * @param parkEvery       every n-th call is parked and retrieved by another agent (0: none)
+ * @param webhookDuration how long the webhook throughput phase blasts call-ingest (0: skipped)
+ * @param webhookConcurrency requests in flight during that phase
+ * @param nchan           run the same fan-out through nginx + Nchan
+ * @param gatewayHeap     the gateway's -Xmx
+ * @param serviceHeap     call-ingest's and call-state's -Xmx
+ * @param resultsDir      where the JSON and the SVG go
+ * @param docs            the markdown file a section is appended to; null for none
+ * @param command         the command line, as written to the results
+ */
+public record BenchmarkOptions(int agents, int tenants, double rate, Duration duration, Duration warmup, int parkEvery,
+        Duration webhookDuration, int webhookConcurrency, boolean nchan, boolean profile, String gatewayHeap, String serviceHeap,
+        Path repoRoot, Path resultsDir, Path docs, String command) {
+
+    static final String USAGE = """
+            Usage: ./bench [options]      (./bench jmh [JMH options] for the microbenchmarks)
+              --agents N             WebSocket agents (default 1000; up to 10000)
+              --tenants N            tenants the agents are spread over (default 1)
+              --rate R               calls per second (default 50)
+              --duration D           measured time, e.g. 60s (default 60s)
+              --warmup D             calls before the measurement (default 10s)
+              --park-every N         every N-th call is parked and retrieved (default 5; 0: none)
+              --webhook-duration D   webhook throughput phase (default 15s; 0s: skip)
+              --webhook-concurrency N  requests in flight in that phase (default 128)
+              --no-nchan             skip the nginx + Nchan fan-out
+              --profile              record every JVM with JFR during the calls; hottest methods in the results
+              --gateway-heap SIZE    the gateway's -Xmx (default 1g)
+              --no-docs              do not append to docs/benchmarks.md
+            """;
+
+    public static BenchmarkOptions parse(Path repoRoot, String... args) {
+        int agents = 1000;
+        int tenants = 1;
+        double rate = 50;
+        Duration duration = Duration.ofSeconds(60);
+        Duration warmup = Duration.ofSeconds(10);
+        int parkEvery = 5;
+        Duration webhookDuration = Duration.ofSeconds(15);
+        int webhookConcurrency = 128;
+        boolean nchan = true;
+        boolean profile = false;
+        String gatewayHeap = "1g";
+        boolean docs = true;
+        List<String> command = new ArrayList<>(List.of("./bench"));
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            command.add(arg);
+            switch (arg) {
+                case "--no-nchan" -> nchan = false;
+                case "--no-docs" -> docs = false;
+                case "--profile" -> profile = true;
+                default -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("Unknown option or missing value: " + arg);
+                    }
+                    String value = args[++i];
+                    command.add(value);
+                    switch (arg) {
+                        case "--agents" -> agents = Integer.parseInt(value);
+                        case "--tenants" -> tenants = Integer.parseInt(value);
+                        case "--rate" -> rate = Double.parseDouble(value);
+                        case "--duration" -> duration = duration(value);
+                        case "--warmup" -> warmup = duration(value);
+                        case "--park-every" -> parkEvery = Integer.parseInt(value);
+                        case "--webhook-duration" -> webhookDuration = duration(value);
+                        case "--webhook-concurrency" -> webhookConcurrency = Integer.parseInt(value);
+                        case "--gateway-heap" -> gatewayHeap = value;
+                        default -> throw new IllegalArgumentException("Unknown option: " + arg);
+                    }
+                }
+            }
+        }
+        if (agents < tenants || tenants < 1 || rate <= 0) {
+            throw new IllegalArgumentException("Need at least one agent per tenant, one tenant and a positive rate");
+        }
+        return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
+                webhookConcurrency, nchan, profile, gatewayHeap, "512m", repoRoot,
+                repoRoot.resolve("benchmark/target/results"), docs ? repoRoot.resolve("docs/benchmarks.md") : null,
+                String.join(" ", command));
+    }
+
+    /** {@code 60s}, {@code 500ms}, {@code 2m}. */
+    static Duration duration(String text) {
+        if (text.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        if (text.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
+        }
+        if (text.endsWith("m")) {
+            return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)) * 60);
+        }
+        return Duration.ofSeconds(Long.parseLong(text));
+    }
+
+    BenchmarkOptions withResults(Path resultsDir, Path docs) {
+        return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
+                webhookConcurrency, nchan, profile, gatewayHeap, serviceHeap, repoRoot, resultsDir, docs, command);
+    }
+}

@@ -1,0 +1,48 @@
+package io.switchboard.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's machinery, small and short: 20 agents, a few calls a second for a few seconds, a short webhook
+ * burst, and Nchan when nginx and its module are installed (scripts/ensure-nchan.sh). It checks that a sane result
+ * file comes out, never how fast anything was: timings belong to ./bench runs, not to tests.
+ */
+class BenchmarkSmokeTest {
+
+    @Test
+    void aSmallRunWritesASaneResultFile() throws Exception {
+        Path root = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
+        Path results = root.resolve("benchmark/target/smoke-results");
+        BenchmarkOptions options = BenchmarkOptions.parse(root, "--agents", "20", "--rate", "4", "--duration", "4s",
+                "--warmup", "1s", "--webhook-duration", "2s", "--webhook-concurrency", "16")
+                .withResults(results, null);
+
+        Path file = Benchmark.run(options);
+
+        JsonNode result = new ObjectMapper().readTree(file.toFile());
+        assertThat(result.at("/connect/with_snapshot").asInt()).isEqualTo(20);
+        JsonNode calls = result.get("calls");
+        assertThat(calls.get("calls_measured").asInt()).isPositive();
+        // Every connected agent's RINGING frame of every measured call is one sample.
+        assertThat(calls.at("/end_to_end_every_agent/count").asLong())
+                .isEqualTo(calls.get("ring_samples_expected").asLong()).isPositive();
+        assertThat(calls.at("/end_to_end_every_agent/p99_ms").asDouble())
+                .isGreaterThanOrEqualTo(calls.at("/end_to_end_every_agent/p50_ms").asDouble());
+        assertThat(calls.at("/claim_round_trip/count").asLong()).isPositive();
+        assertThat(calls.get("ring_frame_bytes").asInt()).isBetween(100, 2000);
+        assertThat(result.at("/webhook_throughput/accepted").asLong()).isPositive();
+        assertThat(result.at("/processes_during_calls/presence-gateway/rss_mb").asLong()).isPositive();
+        assertThat(result.get("targets")).hasSize(4);
+        if (!result.at("/nchan/skipped").isTextual()) {
+            assertThat(result.at("/nchan/publish_to_every_subscriber/count").asLong()).isPositive();
+        }
+        String svg = Files.readString(file.resolveSibling(file.getFileName().toString().replace(".json", ".svg")));
+        assertThat(svg).startsWith("<svg").contains("polyline");
+    }
+}
