@@ -97,6 +97,11 @@ final class FaultScheduler implements Runnable {
         System.out.printf("fault: %s back after %d ms%n", fault, back.toMillis());
     }
 
+    /** Whether every kind of fault has been injected at least once. */
+    boolean everyKindInjected() {
+        return counts().values().stream().allMatch(n -> n > 0);
+    }
+
     List<Injected> injected() {
         return List.copyOf(injected);
     }

@@ -14,7 +14,7 @@ final class FaultSuite {
     static final int TENANTS = Integer.getInteger("faults.tenants", 4);
     static final int AGENTS_PER_TENANT = Integer.getInteger("faults.agents", 5);
     /** The mean pause between two faults. */
-    static final Duration FAULT_EVERY = Duration.ofSeconds(Long.getLong("faults.every", 14));
+    static final Duration FAULT_EVERY = Duration.ofSeconds(Long.getLong("faults.every", 8));
     /** Twilio's misbehaviour: shares of webhooks delivered twice and status callbacks held back, and how long. */
     static final double DUPLICATE_RATE = Double.parseDouble(System.getProperty("faults.duplicates", "0.05"));
     static final double REORDER_RATE = Double.parseDouble(System.getProperty("faults.reorders", "0.10"));

@@ -58,7 +58,10 @@ public final class LocalPostgres implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(port)
                     .setRegisterShutdownHook(stopOnJvmExit)
-                    .setServerConfig("max_connections", "200");
+                    .setServerConfig("max_connections", "200")
+                    // zonky turns this off for speed; then a crash of PostgreSQL loses commits call-state was told
+                    // about (and whose changes screens already show), which production PostgreSQL never does.
+                    .setServerConfig("synchronous_commit", "on");
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }

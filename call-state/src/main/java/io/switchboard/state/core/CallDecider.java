@@ -260,10 +260,15 @@ public final class CallDecider {
         if (call == null || call.state() != CallState.PARKED || !failed.agentId().equals(call.parkedBy())) {
             return Decision.NOTHING; // retrieved or ended meanwhile
         }
-        if (failed.callGone()) {
-            return Decision.of(ended(call, "caller_hangup", failed.at()));
-        }
         boolean parkerFree = s.agent(failed.agentId()).map(a -> !a.onACall()).orElse(false);
+        if (failed.callGone()) {
+            // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the
+            // agent clicked park): the stay never happened, and the call ended as the parker's conversation.
+            return parkerFree
+                    ? Decision.of(List.of(new ParkUndone(call.callSid(), failed.agentId()),
+                            ended(call.unparked(), "completed", failed.at())), List.of())
+                    : Decision.of(ended(call, "caller_hangup", failed.at()));
+        }
         return parkerFree ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
     }
 
