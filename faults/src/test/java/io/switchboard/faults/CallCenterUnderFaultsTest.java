@@ -58,7 +58,10 @@ import org.junit.jupiter.api.Test;
  */
 class CallCenterUnderFaultsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final List<String> SERVICE_JVM_ARGS = List.of("-Xmx256m");
+    // C1 alone and the serial collector: the services start in less CPU time, which a 2-core machine running six JVMs
+    // (and other people's builds) needs more than peak throughput, after every restart.
+    private static final List<String> SERVICE_JVM_ARGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC");
 
     private record Tenant(String id, String number, List<String> agents) {
     }
@@ -194,6 +197,7 @@ class CallCenterUnderFaultsTest {
                 .withUserEnv(Map.of())
                 .withJvmArgs(SERVICE_JVM_ARGS)
                 .withKillableKafka(true)
+                .withReadinessTimeout(Duration.ofSeconds(240)) // a restart on a busy shared machine
                 .withSimulator(config -> {
                     // Like Twilio: retry a webhook without a 2xx for long enough to outlive a restart.
                     var c = config.withRetries(14, Duration.ofMillis(250)).withFaults(twilioFaults);
@@ -255,7 +259,7 @@ class CallCenterUnderFaultsTest {
         List<Placed> placed = new ArrayList<>();
         long start = System.nanoTime();
         try {
-            for (int i = 0; i < CALLS || !faults.everyKindInjected() && i < 5 * CALLS; i++) {
+            for (int i = 0; i < CALLS || !faults.everyKindInjected() && faults.failure() == null && i < 5 * CALLS; i++) {
                 long due = start + (long) (i * 1e9 / CALLS_PER_SECOND);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {

@@ -25,13 +25,20 @@ final class SecondGateway implements AutoCloseable {
     private final int port = FreePort.find();
     private final Path log;
     private final List<String> jvmArgs;
-    private Process process;
+    private volatile Process process;
 
     SecondGateway(Stack stack, List<String> jvmArgs) {
         this.stack = stack;
         this.jvmArgs = jvmArgs;
         this.baseUrl = "http://localhost:" + port;
         this.log = stack.dataDir().resolve("logs").resolve("presence-gateway-b.log");
+        // An interrupted run (Ctrl-C, a CI timeout) must not leave it running, as the stack leaves nothing.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = process;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }, "second-gateway-shutdown"));
     }
 
     synchronized void start() throws Exception {
@@ -54,7 +61,7 @@ final class SecondGateway implements AutoCloseable {
 
     private void awaitReady() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The second gateway exited; see " + log);
@@ -70,7 +77,7 @@ final class SecondGateway implements AutoCloseable {
             }
             Thread.sleep(250); // polling a process that reports readiness nowhere else
         }
-        throw new IllegalStateException("The second gateway was not ready within 120 s; see " + log);
+        throw new IllegalStateException("The second gateway was not ready within 240 s; see " + log);
     }
 
     /** Dies as a crashed pod would: no goodbye to anyone. */
