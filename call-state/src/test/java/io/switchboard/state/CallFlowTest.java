@@ -120,9 +120,10 @@ class CallFlowTest {
 
     @Test
     void theAgentsLegCarriesTheCallersSidForTheSoftphone() {
-        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false);
+        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false, Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(twiml).contains("<Identity>doug</Identity>")
-                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>");
+                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>")
+                .contains("status?tenant=acme&amp;claim=1700000000123");
     }
 
     @Test

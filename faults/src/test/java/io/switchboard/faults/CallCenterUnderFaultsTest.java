@@ -163,8 +163,9 @@ class CallCenterUnderFaultsTest {
 
         // ---- the verdict ----------------------------------------------------------------------------------------
         Map<String, List<String>> mismatches = new LinkedHashMap<>();
-        mismatches.put("calls", callsEndAsTwilioSays(placed));
-        mismatches.put("winners", noCallHadTwoWinners(placed, wins));
+        Map<String, List<JsonNode>> changes = callChanges();
+        mismatches.put("calls", callsEndAsTwilioSays(placed, changes));
+        mismatches.put("winners", noCallHadTwoWinners(placed, wins, changes));
         mismatches.put("screens", everyScreenShowsTheProjection(tenants, gateways));
         mismatches.put("webhooks", everyAcknowledgedWebhookIsApplied(placed));
         Duration took = Duration.between(began, Instant.now());
@@ -296,7 +297,8 @@ class CallCenterUnderFaultsTest {
      * projection says the caller talked with at the end (a call that ended while CONNECTED) is the one Twilio had
      * bridged to the caller then.
      */
-    private List<String> callsEndAsTwilioSays(List<Placed> placed) throws Exception {
+    private List<String> callsEndAsTwilioSays(List<Placed> placed, Map<String, List<JsonNode>> changes)
+            throws Exception {
         List<String> out = new ArrayList<>();
         Map<String, String[]> history = new HashMap<>();
         Set<String> active = new HashSet<>();
@@ -327,11 +329,28 @@ class CallCenterUnderFaultsTest {
                 String projected = "completed".equals(row[2]) ? row[1] : null;
                 if (!call.tenant().id().equals(row[0]) || !Objects.equals(talkedWith, projected)) {
                     out.add(where + ": Twilio had the caller talking with " + talkedWith + " at the end (legs "
-                            + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]);
+                            + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]
+                            + story(twilio, changes.get(call.callSid())));
                 }
             }
         }
         return out;
+    }
+
+    /** What Twilio told call-ingest about the call, and what the projection made of it: for reading a mismatch. */
+    private static String story(CallView twilio, List<JsonNode> changes) {
+        String webhooks = twilio.webhooks().stream()
+                .filter(w -> !w.kind().equals("wait"))
+                .map(w -> w.at().toString().substring(11, 23) + " " + w.kind() + " "
+                        + (w.callSid().equals(twilio.sid()) ? "caller" : "leg " + w.callSid().substring(2, 8)) + " "
+                        + w.params().getOrDefault("CallStatus", "") + w.params().getOrDefault("DialCallStatus", "")
+                        + " #" + w.params().getOrDefault("SequenceNumber", "-") + " → " + w.httpStatus())
+                .collect(Collectors.joining("\n    "));
+        String projection = changes == null ? "(none)" : changes.stream()
+                .map(c -> c.get("state").asText() + " " + c.path("agentId").asText("-") + " "
+                        + c.path("ringReason").asText(""))
+                .collect(Collectors.joining(" → "));
+        return "\n  Twilio's webhooks:\n    " + webhooks + "\n  the projection's changes: " + projection;
     }
 
     private String legs(CallView call) {
@@ -346,10 +365,9 @@ class CallCenterUnderFaultsTest {
      * to another only through RINGING or PARKED; every acknowledged claim or retrieve is such a win of that agent;
      * and Twilio never had two agents' legs answered on one call at the same time.
      */
-    private List<String> noCallHadTwoWinners(List<Placed> placed, ConcurrentLinkedQueue<Agent.Win> wins)
-            throws Exception {
+    private List<String> noCallHadTwoWinners(List<Placed> placed, ConcurrentLinkedQueue<Agent.Win> wins,
+            Map<String, List<JsonNode>> changesByCall) {
         List<String> out = new ArrayList<>();
-        Map<String, List<JsonNode>> changesByCall = callChanges();
         Map<String, Map<String, Integer>> episodes = new HashMap<>();
         changesByCall.forEach((sid, changes) -> {
             String holder = null;

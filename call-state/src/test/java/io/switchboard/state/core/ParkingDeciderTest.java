@@ -125,7 +125,7 @@ class ParkingDeciderTest {
             given().parked()
                     .when(new Retrieve(CALL, "rhonda", at))
                     .facts(new CallClaimed(CALL, "rhonda", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, at))
                     .changes("call:CLAIMED:rhonda:slot701", "agent:rhonda:busy");
         }
 
@@ -227,7 +227,7 @@ class ParkingDeciderTest {
             given().ringingBackTheParker()
                     .when(new Claim(CALL, "doug", at))
                     .facts(new CallClaimed(CALL, "doug", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, at))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy");
         }
 
