@@ -188,8 +188,20 @@ public final class CallDecider {
 
     private Decision agentLeg(Input.AgentLegStatus status, Situation s) {
         CallRecord call = s.call();
-        if (call == null || !call.heldBy(status.agentId())) {
-            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of a call that is over
+        if (call == null) {
+            return Decision.NOTHING; // the call is over
+        }
+        if (!call.heldBy(status.agentId())) {
+            if (status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
+                    && (call.state() == CallState.RINGING || call.state() == CallState.PARKED)) {
+                // The agent's phone answered a claim that was given back meanwhile: its deadline passed while this
+                // callback waited, or call-state died between giving it back and putting the caller on hold. Twilio
+                // may have the caller talking with an agent every screen shows free; take the caller back to where
+                // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
+                return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
+                        call.state() == CallState.PARKED)), null);
+            }
+            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of another agent's claim
         }
         if (status.claim() != null && call.claimedAt() != null && status.claim() != call.claimedAt().toEpochMilli()) {
             // A late callback of the leg of an earlier claim by the same agent (given back at its deadline while the

@@ -154,6 +154,17 @@ class CallDeciderTest {
         }
 
         @Test
+        void anAnsweredLegOfAClaimGivenBackPutsTheCallerBackOnHold() {
+            // Found by the fault-injection suite: the claim's deadline gave the call back and call-state died before
+            // it put the caller on hold; then the leg's "answered" arrived. Twilio has the caller talking with Doug,
+            // every screen shows the call ringing: Twilio is asked to agree with the screens.
+            given().ringing()
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, T0.toEpochMilli()))
+                    .facts()
+                    .actions(new TwilioAction.HoldCaller(CALL, false));
+        }
+
+        @Test
         void aCallbackOfThisClaimsLegIsApplied() {
             long thisClaim = T0.plusSeconds(2).toEpochMilli();
             given().claimedBy("doug")
