@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which tenant a webhook belongs to: the {@code tenant} query parameter call-state put in the URL (covered by the
  * signature), else the owner of the {@code To} number in {@code tenant_numbers}.
  *
- * <p>Owners are remembered briefly, and webhooks that arrive while a number is being looked up wait for that one
- * query, so a burst of calls costs one query; a number that nobody owns is asked again every time, so a number added to a tenant works at once (and random {@code To} values cannot fill the cache).
+ * <p>Owners are remembered briefly, so a burst of calls costs one query; a number that nobody owns is asked again
+ * every time, so a number added to a tenant works at once (and random {@code To} values cannot fill the cache).
  */
 @ApplicationScoped
 public class TenantDirectory {
@@ -31,8 +31,6 @@ public class TenantDirectory {
     private final Duration lookupTimeout;
     private final long cacheTtlNanos;
     private final Map<String, Owner> owners = new ConcurrentHashMap<>();
-    /** Lookups under way, one per number, shared by every webhook that needs it meanwhile. */
-    private final Map<String, Uni<Optional<String>>> lookups = new ConcurrentHashMap<>();
 
     private record Owner(String tenantId, long expiresAtNanos) {
     }
@@ -59,15 +57,6 @@ public class TenantDirectory {
         if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
             return Uni.createFrom().item(Optional.of(cached.tenantId()));
         }
-        // One query per number at a time. After a restart (or when the entry expires) Twilio's webhooks and retries
-        // for a number arrive together; a query each queued them behind the pool, past the lookup timeout, into
-        // 503s and more retries — a storm the fault-injection suite found.
-        return lookups.computeIfAbsent(number, n -> lookUp(n)
-                .onTermination().invoke(() -> lookups.remove(n))
-                .memoize().indefinitely());
-    }
-
-    private Uni<Optional<String>> lookUp(String number) {
         return pool.preparedQuery(OWNER_OF_NUMBER).execute(Tuple.of(number))
                 .ifNoItem().after(lookupTimeout).fail()
                 .onFailure().transform(failure -> new UnavailableException("Could not look up the tenant owning "
