@@ -71,6 +71,8 @@ class CallCenterUnderFaultsTest {
 
     private Stack stack;
     private SecondGateway secondGateway;
+    /** Calls whose agent leg's end overtook its answer: a case docs/reliability.md does not claim. */
+    private final List<String> endsOvertakingAnswers = new ArrayList<>();
     private Map<String, String> tokens;
     private final List<Screen> screens = new ArrayList<>();
 
@@ -330,7 +332,11 @@ class CallCenterUnderFaultsTest {
                 out.add(where + ": Twilio ended it (" + twilio.status() + "), the projection has no history row");
             } else {
                 String projected = "completed".equals(row[2]) ? row[1] : null;
-                if (!call.tenant().id().equals(row[0]) || !Objects.equals(talkedWith, projected)) {
+                if (talkedWith != null && projected == null && endOvertookAnswer(twilio)) {
+                    // docs/reliability.md does not claim this one: the leg's end reached call-state before its
+                    // answer, so call-state read a leg that never answered. Counted, not hidden.
+                    endsOvertakingAnswers.add(call.callSid());
+                } else if (!call.tenant().id().equals(row[0]) || !Objects.equals(talkedWith, projected)) {
                     out.add(where + ": Twilio had the caller talking with " + talkedWith + " at the end (legs "
                             + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]
                             + story(twilio, changes.get(call.callSid())));
@@ -354,6 +360,20 @@ class CallCenterUnderFaultsTest {
                         + c.path("ringReason").asText(""))
                 .collect(Collectors.joining(" → "));
         return "\n  Twilio's webhooks:\n    " + webhooks + "\n  the projection's changes: " + projection;
+    }
+
+    /** Whether Twilio's last leg of the call had its {@code completed} acknowledged before its {@code in-progress}. */
+    private boolean endOvertookAnswer(CallView call) {
+        if (call.legSids().isEmpty()) {
+            return false;
+        }
+        String leg = call.legSids().get(call.legSids().size() - 1);
+        List<WebhookAttempt> acked = call.webhooks("status", leg).stream().filter(WebhookAttempt::succeeded).toList();
+        Instant answered = acked.stream().filter(a -> "in-progress".equals(a.params().get("CallStatus")))
+                .map(WebhookAttempt::at).min(Instant::compareTo).orElse(null);
+        Instant ended = acked.stream().filter(a -> "completed".equals(a.params().get("CallStatus")))
+                .map(WebhookAttempt::at).min(Instant::compareTo).orElse(null);
+        return answered != null && ended != null && ended.isBefore(answered);
     }
 
     private String legs(CallView call) {
@@ -554,6 +574,7 @@ class CallCenterUnderFaultsTest {
         w.put("reordersDelivered", twilio.reorders());
         w.put("givenUp", twilio.givenUp());
         r.put("claimsAndRetrievesWon", wins.size());
+        r.put("legEndsOvertakingAnswers", endsOvertakingAnswers.size());
         r.put("commandsUnanswered", unanswered.get());
         r.put("callsTalked", count("SELECT count(*) FROM call_history WHERE end_reason = 'completed'"));
         r.put("parks", count("SELECT count(*) FROM call_parks"));
