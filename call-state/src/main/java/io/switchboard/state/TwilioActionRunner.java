@@ -66,7 +66,8 @@ public class TwilioActionRunner {
 
     private void perform(String tenantId, TwilioAction action) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
-            twilio.connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.fromParkingLot());
+            twilio.connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.fromParkingLot(),
+                    connect.claimedAt());
         } else if (action instanceof TwilioAction.HoldCaller hold) {
             twilio.hold(tenantId, hold.callSid(), hold.inParkingLot());
         } else if (action instanceof TwilioAction.ParkCaller park) {

@@ -120,9 +120,10 @@ class CallFlowTest {
 
     @Test
     void theAgentsLegCarriesTheCallersSidForTheSoftphone() {
-        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false);
+        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false, Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(twiml).contains("<Identity>doug</Identity>")
-                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>");
+                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>")
+                .contains("status?tenant=acme&amp;claim=1700000000123");
     }
 
     @Test
@@ -215,6 +216,38 @@ class CallFlowTest {
         assertThat(sim().call(call).ended()).isTrue();
         publishCallerEnd(call); // Twilio's callback of the end, as call-ingest forwards it
         change(call, "call", "ENDED");
+    }
+
+    @Test
+    void aParkAsTheCallEndsAtTwilioEndsItAsTheAgentsCallNotAsACallerLostInTheLot() throws Exception {
+        // Found by the fault-injection suite: the caller hangs up as Doug clicks park, and the caller's end reaches
+        // call-state only later (call-ingest or Kafka slow). Twilio refuses to move a call that is over.
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:doug"));
+        String leg = sim().call(call).agentLegSid();
+        publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
+                TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:doug", "doug",
+                Instant.now()));
+        change(call, "call", "CONNECTED");
+        sim().hangup(call);
+
+        JsonNode park = reply(command(call, "doug", AgentCommand.Type.PARK));
+
+        assertThat(park.get("code").asText()).isEqualTo("unavailable");
+        change(call, "call", "ENDED");
+        try (var c = SwitchboardTestResource.postgres().connect()) {
+            ResultSet rs = c.createStatement().executeQuery("SELECT agent_id, end_reason FROM call_history WHERE "
+                    + "call_sid = '" + call + "'");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1) + " " + rs.getString(2)).isEqualTo("doug completed");
+            assertThat(c.createStatement().executeQuery("SELECT 1 FROM call_parks WHERE call_sid = '" + call + "'")
+                    .next()).as("a stay in the lot that never happened").isFalse();
+        }
+        await().atMost(WAIT).until(() -> agentCurrentCall("doug") == null);
+        publishCallerEnd(call); // Twilio's callback of the end, late: it changes nothing
     }
 
     @Test

@@ -43,7 +43,15 @@ public sealed interface TwilioEvent {
      */
     record CallStatusChanged(String eventId, String tenantId, String callSid, String legSid, TwilioCallStatus status,
             Integer sequenceNumber, Instant occurredAt, String direction, String from, String to, String agentId,
-            Instant receivedAt) implements TwilioEvent {
+            Instant receivedAt, Long claim) implements TwilioEvent {
+
+        /** Without a claim: the caller's own call, or a leg dialled before legs carried their claim. */
+        public CallStatusChanged(String eventId, String tenantId, String callSid, String legSid,
+                TwilioCallStatus status, Integer sequenceNumber, Instant occurredAt, String direction, String from,
+                String to, String agentId, Instant receivedAt) {
+            this(eventId, tenantId, callSid, legSid, status, sequenceNumber, occurredAt, direction, from, to, agentId,
+                    receivedAt, null);
+        }
 
         public boolean isAgentLeg() {
             return !callSid.equals(legSid);

@@ -22,6 +22,13 @@ public final class VoiceWebhooks {
     public static final String PARKED = "parked";
 
     /**
+     * Query parameter of an agent leg's {@code statusCallback} URL: which claim dialled the leg (the claim's time in
+     * epoch milliseconds). A claim given back at its deadline leaves its leg's callbacks on their way; when they
+     * arrive after the same agent claimed the call again, this tells them apart from the new leg's.
+     */
+    public static final String CLAIM = "claim";
+
+    /**
      * Custom parameter of the {@code <Dial><Client>} leg: the caller's call SID, which the Voice SDK shows the agent's
      * browser as {@code call.customParameters}, so the softphone answers only the call this agent claimed.
      */

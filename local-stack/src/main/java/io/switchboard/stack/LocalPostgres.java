@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -21,10 +25,16 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String DATABASE = "switchboard";
     public static final String USER = "postgres";
 
-    private final EmbeddedPostgres server;
+    private volatile EmbeddedPostgres server;
+    private final int port;
+    private final Path dataDir;
+    private final boolean stopOnJvmExit;
 
-    private LocalPostgres(EmbeddedPostgres server) {
+    private LocalPostgres(EmbeddedPostgres server, Path dataDir, boolean stopOnJvmExit) {
         this.server = server;
+        this.port = server.getPort();
+        this.dataDir = dataDir;
+        this.stopOnJvmExit = stopOnJvmExit;
     }
 
     /** @param port 0 for any free port; @param dataDir null for a throw-away database */
@@ -37,20 +47,61 @@ public final class LocalPostgres implements AutoCloseable {
      *                      shutdown hook stops the services first and PostgreSQL last, and two hooks would race.
      */
     public static LocalPostgres start(int port, Path dataDir, boolean stopOnJvmExit) {
+        LocalPostgres postgres = new LocalPostgres(server(port == 0 ? FreePort.find() : port, dataDir, stopOnJvmExit),
+                dataDir, stopOnJvmExit);
+        postgres.createDatabase();
+        return postgres;
+    }
+
+    private static EmbeddedPostgres server(int port, Path dataDir, boolean stopOnJvmExit) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPort(port == 0 ? FreePort.find() : port)
+                    .setPort(port)
                     .setRegisterShutdownHook(stopOnJvmExit)
-                    .setServerConfig("max_connections", "200");
+                    .setServerConfig("max_connections", "200")
+                    // zonky turns this off for speed; then a crash of PostgreSQL loses commits call-state was told
+                    // about (and whose changes screens already show), which production PostgreSQL never does.
+                    .setServerConfig("synchronous_commit", "on");
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }
-            LocalPostgres postgres = new LocalPostgres(builder.start());
-            postgres.createDatabase();
-            return postgres;
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
+    }
+
+    /**
+     * Kills the server as a crash of its machine would: SIGKILL to the postmaster and every backend, no checkpoint.
+     * Needs a data folder, which stays for {@link #start()}.
+     */
+    public synchronized void kill() {
+        if (dataDir == null) {
+            throw new IllegalStateException("A throw-away database cannot be started again after a kill");
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+            all.add(0, postmaster);
+            all.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : all) {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not kill PostgreSQL: " + e, e);
+        }
+        // Releases the data folder's lock; its "pg_ctl stop" finds no server and says so in the log.
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            // the server is gone already, which is the point
+        }
+    }
+
+    /** Starts a killed server again on the same port and data folder; it recovers from its write-ahead log. */
+    public synchronized void start() {
+        server = server(port, dataDir, stopOnJvmExit);
     }
 
     private void createDatabase() {
@@ -66,7 +117,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public String jdbcUrl() {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -112,10 +113,12 @@ public final class Stack implements AutoCloseable {
      *                         ({@link System#getenv()} for {@code ./stack}; tests pass an empty map)
      * @param jvmArgs          options for the services' JVMs, e.g. {@code -Xmx256m}
      * @param readinessTimeout how long each service may take to answer {@code /q/health/ready} with 200
+     * @param simulator        changes to the Twilio simulator's configuration (more numbers, retries, faults)
+     * @param killableKafka    run Kafka as a child process that {@link #killKafka()} can kill, rather than in this JVM
      */
     public record Options(Path repoRoot, Path dataDir, boolean fresh, Ports ports,
             Map<Service, Map<String, String>> serviceEnv, Map<String, String> userEnv, List<String> jvmArgs,
-            Duration readinessTimeout) {
+            Duration readinessTimeout, UnaryOperator<TwilioSimulator.Config> simulator, boolean killableKafka) {
 
         public Options {
             serviceEnv = Map.copyOf(serviceEnv);
@@ -126,19 +129,22 @@ public final class Stack implements AutoCloseable {
         /** The documented ports, a temporary data folder, overrides from this process's environment. */
         public static Options defaults(Path repoRoot) {
             return new Options(repoRoot, null, false, Ports.defaults(), Map.of(), System.getenv(), List.of(),
-                    Duration.ofSeconds(120));
+                    Duration.ofSeconds(120), UnaryOperator.identity(), false);
         }
 
         public Options withDataDir(Path dataDir) {
-            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
 
         public Options withFresh(boolean fresh) {
-            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
 
         public Options withPorts(Ports ports) {
-            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
 
         public Options withServiceEnv(Service service, String name, String value) {
@@ -147,19 +153,33 @@ public final class Stack implements AutoCloseable {
             Map<String, String> forService = new LinkedHashMap<>(more.getOrDefault(service, Map.of()));
             forService.put(name, value);
             more.put(service, forService);
-            return new Options(repoRoot, dataDir, fresh, ports, more, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, more, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
 
         public Options withUserEnv(Map<String, String> userEnv) {
-            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
 
         public Options withJvmArgs(List<String> jvmArgs) {
-            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
 
         public Options withReadinessTimeout(Duration readinessTimeout) {
-            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout);
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
+        }
+
+        public Options withSimulator(UnaryOperator<TwilioSimulator.Config> simulator) {
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
+        }
+
+        public Options withKillableKafka(boolean killableKafka) {
+            return new Options(repoRoot, dataDir, fresh, ports, serviceEnv, userEnv, jvmArgs, readinessTimeout, simulator,
+                    killableKafka);
         }
     }
 
@@ -276,16 +296,18 @@ public final class Stack implements AutoCloseable {
         keep(postgres, () -> this.postgres = postgres);
         LOG.log(System.Logger.Level.INFO, "PostgreSQL on localhost:{0,number,#} (database {1})", postgres.port(),
                 LocalPostgres.DATABASE);
-        LocalKafka kafka = startKafka(ports.kafka(), dataDir.resolve("kafka"));
+        LocalKafka kafka = options.killableKafka()
+                ? LocalKafka.startProcess(ports.kafka(), dataDir.resolve("kafka"), dataDir.resolve("logs/kafka.log"))
+                : startKafka(ports.kafka(), dataDir.resolve("kafka"));
         keep(kafka, () -> this.kafka = kafka);
         LOG.log(System.Logger.Level.INFO, "Kafka on {0}", kafka.bootstrapServers());
 
         String ingest = "http://localhost:" + ports.ingest();
         String publicBaseUrl = TwilioSettings.or(options.userEnv(), "PUBLIC_BASE_URL", ingest);
-        TwilioSimulator simulator = TwilioSimulator.start(TwilioSimulator.Config.defaults()
+        TwilioSimulator simulator = TwilioSimulator.start(options.simulator().apply(TwilioSimulator.Config.defaults()
                 .withPort(ports.simulator())
                 .withNumber(NUMBER, publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
-                        publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.STATUS)));
+                        publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.STATUS))));
         keep(simulator, () -> this.simulator = simulator);
         twilio = TwilioSettings.resolve(options.userEnv(), simulator.baseUrl(), simulator.accountSid(),
                 simulator.authToken(), ingest);
@@ -478,6 +500,46 @@ public final class Stack implements AutoCloseable {
     public void start(Service service) {
         launch(service);
         awaitReady(service);
+    }
+
+    /**
+     * Kills {@code service} as a crash would ({@code kill -9}): no shutdown hooks, no goodbye to Kafka's group, no
+     * answer to requests in flight. Returns once it is gone; {@link #start(Service)} brings it back.
+     */
+    public void kill(Service service) {
+        Process process;
+        synchronized (this) {
+            stopping.add(service);
+            process = processes.get(service);
+        }
+        if (process != null) {
+            try {
+                process.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StackException("Interrupted while killing " + service.module());
+            }
+        }
+    }
+
+    /** Kills Kafka's broker process ({@code kill -9}); needs {@link Options#withKillableKafka}. */
+    public void killKafka() {
+        kafka.kill();
+    }
+
+    /** Starts a killed broker again on the same port and log folder; returns when it serves clients. */
+    public void startKafka() {
+        kafka.start();
+    }
+
+    /** Kills PostgreSQL ({@code kill -9} of the postmaster and its backends); its data folder stays. */
+    public void killPostgres() {
+        postgres.kill();
+    }
+
+    /** Starts a killed PostgreSQL again on the same port and data folder: it recovers from its write-ahead log. */
+    public void startPostgres() {
+        postgres.start();
     }
 
     // ---- handles ------------------------------------------------------------------------------------------------

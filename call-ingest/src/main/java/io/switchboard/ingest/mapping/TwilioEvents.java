@@ -4,6 +4,7 @@ import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.contract.VoiceWebhooks;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -44,7 +45,20 @@ public final class TwilioEvents {
                 : status.wire();
         return new CallStatusChanged("status:" + legSid + ":" + deliveryKey, tenantId, callSid, legSid, status,
                 sequenceNumber, occurredAt(webhook.timestamp()), webhook.direction(), webhook.from(), webhook.to(),
-                agentId(webhook.to()), receivedAt);
+                agentId(webhook.to()), receivedAt, claim(webhook.claim()));
+    }
+
+    /** The claim that dialled an agent leg ({@code ?claim=} in the URL call-state gave Twilio), or null. */
+    static Long claim(String value) {
+        if (isBlank(value)) {
+            return null;
+        }
+        try {
+            return Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new MalformedWebhookException(VoiceWebhooks.CLAIM + " must be a whole number, got '" + value
+                    + "'. call-state puts the claim's time there in the leg's status callback URL.");
+        }
     }
 
     /** The {@code <Dial>} to an agent is over; {@code CallSid} is the caller's call, {@code DialCallSid} the agent leg. */

@@ -26,7 +26,8 @@ public record TwilioWebhook(
         @RestForm(DIAL_CALL_STATUS) String dialCallStatus,
         @RestQuery(TENANT) String tenant,
         @RestQuery(VoiceWebhooks.PARKED) boolean parked,
-        @RestHeader(IDEMPOTENCY_TOKEN) String idempotencyToken) {
+        @RestHeader(IDEMPOTENCY_TOKEN) String idempotencyToken,
+        @RestQuery(VoiceWebhooks.CLAIM) String claim) {
 
     public static final String CALL_SID = "CallSid";
     public static final String PARENT_CALL_SID = "ParentCallSid";

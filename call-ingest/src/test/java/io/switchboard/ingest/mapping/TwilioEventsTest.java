@@ -20,7 +20,7 @@ class TwilioEventsTest {
 
     private static final class Webhook {
         String callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber, timestamp, dialCallSid,
-                dialCallStatus, tenant, idempotencyToken;
+                dialCallStatus, tenant, idempotencyToken, claim;
 
         Webhook callSid(String v) { callSid = v; return this; }
         Webhook parentCallSid(String v) { parentCallSid = v; return this; }
@@ -33,10 +33,11 @@ class TwilioEventsTest {
         Webhook dialCallSid(String v) { dialCallSid = v; return this; }
         Webhook dialCallStatus(String v) { dialCallStatus = v; return this; }
         Webhook idempotencyToken(String v) { idempotencyToken = v; return this; }
+        Webhook claim(String v) { claim = v; return this; }
 
         TwilioWebhook build() {
             return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
-                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken);
+                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim);
         }
     }
 
@@ -67,6 +68,19 @@ class TwilioEventsTest {
                 TwilioCallStatus.IN_PROGRESS, 2, Instant.parse("2010-08-16T03:45:01Z"), "outbound-dial",
                 "+15551230000", "client:doug", "doug", NOW));
         assertThat(event.isAgentLeg()).isTrue();
+    }
+
+    @Test
+    void anAgentLegNamesTheClaimThatDialledIt() {
+        CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1")
+                .callStatus("completed").to("client:doug").sequenceNumber("3").claim("1700000000123").build(), "acme",
+                NOW);
+
+        assertThat(event.claim()).isEqualTo(1_700_000_000_123L);
+        assertThat(TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1").callStatus("completed")
+                .to("client:doug").build(), "acme", NOW).claim()).isNull();
+        assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA9").callStatus("completed").claim("soon")
+                .build(), "acme", NOW)).isInstanceOf(MalformedWebhookException.class).hasMessageContaining("claim");
     }
 
     @Test

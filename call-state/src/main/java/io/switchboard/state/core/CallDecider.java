@@ -136,7 +136,7 @@ public final class CallDecider {
         // "claimed": either way the agent wants the call, and it is free for them.
         boolean fromParkingLot = call.state() == CallState.PARKED;
         return Decision.of(List.of(new CallClaimed(call.callSid(), agent.id(), at, at.plus(timing.claimTimeout()))),
-                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot)));
+                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot, at)));
     }
 
     private Decision hangup(Input.Hangup hangup, Situation s) {
@@ -188,8 +188,25 @@ public final class CallDecider {
 
     private Decision agentLeg(Input.AgentLegStatus status, Situation s) {
         CallRecord call = s.call();
-        if (call == null || !call.heldBy(status.agentId())) {
-            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of a call that is over
+        if (call == null) {
+            return Decision.NOTHING; // the call is over
+        }
+        if (!call.heldBy(status.agentId())) {
+            if (status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
+                    && (call.state() == CallState.RINGING || call.state() == CallState.PARKED)) {
+                // The agent's phone answered a claim that was given back meanwhile: its deadline passed while this
+                // callback waited, or call-state died between giving it back and putting the caller on hold. Twilio
+                // may have the caller talking with an agent every screen shows free; take the caller back to where
+                // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
+                return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
+                        call.state() == CallState.PARKED)), null);
+            }
+            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of another agent's claim
+        }
+        if (status.claim() != null && call.claimedAt() != null && status.claim() != call.claimedAt().toEpochMilli()) {
+            // A late callback of the leg of an earlier claim by the same agent (given back at its deadline while the
+            // callback was on its way): it says nothing about the leg ringing now. Found by the fault-injection suite.
+            return Decision.NOTHING;
         }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
             return Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
@@ -260,10 +277,15 @@ public final class CallDecider {
         if (call == null || call.state() != CallState.PARKED || !failed.agentId().equals(call.parkedBy())) {
             return Decision.NOTHING; // retrieved or ended meanwhile
         }
-        if (failed.callGone()) {
-            return Decision.of(ended(call, "caller_hangup", failed.at()));
-        }
         boolean parkerFree = s.agent(failed.agentId()).map(a -> !a.onACall()).orElse(false);
+        if (failed.callGone()) {
+            // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the
+            // agent clicked park): the stay never happened, and the call ended as the parker's conversation.
+            return parkerFree
+                    ? Decision.of(List.of(new ParkUndone(call.callSid(), failed.agentId()),
+                            ended(call.unparked(), "completed", failed.at())), List.of())
+                    : Decision.of(ended(call, "caller_hangup", failed.at()));
+        }
         return parkerFree ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
     }
 

@@ -43,9 +43,17 @@ public sealed interface Input {
             implements CallInput {
     }
 
-    /** A status callback of the leg that rings an agent's client. */
-    record AgentLegStatus(String callSid, String legSid, String agentId, TwilioCallStatus status, Instant at)
-            implements CallInput {
+    /**
+     * A status callback of the leg that rings an agent's client; {@code claim} is the epoch milliseconds of the claim
+     * that dialled it, when its callback URL said so.
+     */
+    record AgentLegStatus(String callSid, String legSid, String agentId, TwilioCallStatus status, Instant at,
+            Long claim) implements CallInput {
+
+        /** A leg whose callbacks do not say which claim dialled it. */
+        public AgentLegStatus(String callSid, String legSid, String agentId, TwilioCallStatus status, Instant at) {
+            this(callSid, legSid, agentId, status, at, null);
+        }
     }
 
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */

@@ -1,5 +1,7 @@
 package io.switchboard.state.core;
 
+import java.time.Instant;
+
 /** What Twilio must be asked to do once a decision is stored. */
 public sealed interface TwilioAction {
 
@@ -9,8 +11,10 @@ public sealed interface TwilioAction {
      * Redirect the caller to {@code <Dial><Client>agentId</Client></Dial>}.
      *
      * @param fromParkingLot the caller is retrieved from a slot: an unanswered dial puts them back there
+     * @param claimedAt      when the claim was made: the leg's callbacks carry it, to be told from an earlier leg's
      */
-    record ConnectToAgent(String callSid, String agentId, boolean fromParkingLot) implements TwilioAction {
+    record ConnectToAgent(String callSid, String agentId, boolean fromParkingLot, Instant claimedAt)
+            implements TwilioAction {
     }
 
     /** Put the caller on hold: in the tenant's queue, or in its parking lot's queue. */

@@ -55,7 +55,8 @@ public class TwilioEventsListener {
         } else if (event instanceof TwilioEvent.CallStatusChanged status) {
             var at = status.occurredAt() != null ? status.occurredAt() : status.receivedAt();
             return status.isAgentLeg()
-                    ? new Input.AgentLegStatus(status.callSid(), status.legSid(), status.agentId(), status.status(), at)
+                    ? new Input.AgentLegStatus(status.callSid(), status.legSid(), status.agentId(), status.status(), at,
+                            status.claim())
                     : new Input.CallerLegStatus(status.callSid(), status.from(), status.to(), status.status(), at);
         } else if (event instanceof TwilioEvent.DialEnded dial) {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());

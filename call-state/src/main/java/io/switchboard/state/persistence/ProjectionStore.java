@@ -168,6 +168,7 @@ public class ProjectionStore {
 
     /** Keeps the parking lot's history: a row per stay in a slot, closed by how it ended. */
     public void recordParking(Connection c, CallRecord before, List<Fact> facts) throws SQLException {
+        boolean stayUndone = false;
         for (Fact fact : facts) {
             if (fact instanceof Fact.CallParked parked) {
                 try (PreparedStatement s = c.prepareStatement("""
@@ -187,11 +188,12 @@ public class ProjectionStore {
                     s.setString(1, undone.callSid());
                     s.executeUpdate();
                 }
+                stayUndone = true;
             } else if (fact instanceof Fact.CallConnected connected && before.slot() != null) {
                 leaveLot(c, connected.callSid(), connected.at(), "retrieved", connected.agentId());
             } else if (fact instanceof Fact.ParkTimedOut timedOut) {
                 leaveLot(c, timedOut.callSid(), before.deadline(), "park_timeout", null);
-            } else if (fact instanceof Fact.CallEnded ended && before.slot() != null) {
+            } else if (fact instanceof Fact.CallEnded ended && before.slot() != null && !stayUndone) {
                 leaveLot(c, ended.callSid(), ended.at(), ended.reason(), null);
             }
         }

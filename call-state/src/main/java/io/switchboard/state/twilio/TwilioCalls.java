@@ -14,6 +14,7 @@ import io.switchboard.state.config.CallStateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 /** What call-state asks of Twilio's REST API, through twilio-java. */
@@ -43,16 +44,19 @@ public class TwilioCalls {
      * hears if the agent doesn't answer. The caller's call SID travels as a custom parameter: the agent's
      * softphone answers only the leg of the call this agent claimed (the child leg has a SID of its own).
      */
-    public void connectToAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
-        redirect(callSid, dialAgent(tenantId, callSid, agentId, fromParkingLot));
+    public void connectToAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
+            Instant claimedAt) {
+        redirect(callSid, dialAgent(tenantId, callSid, agentId, fromParkingLot, claimedAt));
     }
 
-    /** The TwiML {@link #connectToAgent} sends. */
-    public String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot) {
+    /** The TwiML {@link #connectToAgent} sends; the leg's callbacks name the claim ({@code claim=}). */
+    public String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
+            Instant claimedAt) {
         Client client = new Client.Builder()
                 .identity(new Identity.Builder(agentId).build())
                 .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
-                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId))
+                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId) + "&" + VoiceWebhooks.CLAIM + "="
+                        + claimedAt.toEpochMilli())
                 .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
                         Client.Event.COMPLETED))
                 .build();

@@ -66,7 +66,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new Claim(CALL, "doug", T1))
                     .facts(new CallClaimed(CALL, "doug", T1, T1.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, T1))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy")
                     .callIs(CallState.CLAIMED, "doug")
                     .agentIs("doug", AgentStatus.BUSY, null);
@@ -141,6 +141,35 @@ class CallDeciderTest {
                     .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
                     .agentIs("doug", AgentStatus.BUSY, CALL);
+        }
+
+        @Test
+        void aLateCallbackOfAnEarlierClaimsLegChangesNothing() {
+            // Found by the fault-injection suite: Doug's first claim was given back at its deadline while its leg's
+            // callbacks waited (call-ingest down); he claimed again, and the old leg's "completed" arrived now. It
+            // must not give back the new claim, whose leg rings (or already talks) at Twilio.
+            long earlierClaim = T0.toEpochMilli();
+            given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-OLD", "doug", COMPLETED, T9, earlierClaim)).nothing();
+        }
+
+        @Test
+        void anAnsweredLegOfAClaimGivenBackPutsTheCallerBackOnHold() {
+            // Found by the fault-injection suite: the claim's deadline gave the call back and call-state died before
+            // it put the caller on hold; then the leg's "answered" arrived. Twilio has the caller talking with Doug,
+            // every screen shows the call ringing: Twilio is asked to agree with the screens.
+            given().ringing()
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, T0.toEpochMilli()))
+                    .facts()
+                    .actions(new TwilioAction.HoldCaller(CALL, false));
+        }
+
+        @Test
+        void aCallbackOfThisClaimsLegIsApplied() {
+            long thisClaim = T0.plusSeconds(2).toEpochMilli();
+            given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, thisClaim))
+                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9));
         }
 
         @Test

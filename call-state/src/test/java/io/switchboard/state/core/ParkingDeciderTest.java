@@ -106,10 +106,14 @@ class ParkingDeciderTest {
         }
 
         @Test
-        void twilioSayingTheCallIsGoneWhileParkingEndsIt() {
+        void twilioSayingTheCallIsGoneWhileParkingEndsItAsTheParkersConversation() {
+            // Found by the fault-injection suite: the caller hung up as Doug clicked park. Twilio never took the
+            // caller to the lot, so the stay is undone and the call ends as Doug's call, not a caller lost in a slot.
             given().parked().when(new ParkFailed(CALL, "doug", true, PARKED_AT))
-                    .facts(new CallEnded(CALL, "caller_hangup", PARKED_AT, null))
-                    .changes("call:ENDED:slot701");
+                    .facts(new ParkUndone(CALL, "doug"),
+                            new CallEnded(CALL, "completed", PARKED_AT, PARKED_AT.plus(WRAP_UP)))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
+                            "agent:doug:wrap_up");
         }
     }
 
@@ -121,7 +125,7 @@ class ParkingDeciderTest {
             given().parked()
                     .when(new Retrieve(CALL, "rhonda", at))
                     .facts(new CallClaimed(CALL, "rhonda", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, at))
                     .changes("call:CLAIMED:rhonda:slot701", "agent:rhonda:busy");
         }
 
@@ -223,7 +227,7 @@ class ParkingDeciderTest {
             given().ringingBackTheParker()
                     .when(new Claim(CALL, "doug", at))
                     .facts(new CallClaimed(CALL, "doug", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, at))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy");
         }
 

@@ -14,10 +14,12 @@ import java.util.List;
  * @param agentLegStatus that leg's status, else null
  * @param legSids        every leg dialled for this call, oldest first
  * @param webhooks       every webhook attempt about this call (for a caller: its legs' too), in sending order
+ * @param bridgedTo      for a caller: the device ({@code client:doug}) of the last leg that was bridged to the caller,
+ *                       unless the caller went back on hold (a queue) since; who the caller talked with at the end
  */
 public record CallView(String sid, String parentCallSid, String from, String to, String direction, String status,
         String activity, String agentLegSid, String agentLegStatus, List<String> legSids, Instant startedAt,
-        Instant answeredAt, Instant endedAt, List<WebhookAttempt> webhooks) {
+        Instant answeredAt, Instant endedAt, List<WebhookAttempt> webhooks, String bridgedTo) {
 
     public boolean ended() {
         return endedAt != null;

@@ -238,7 +238,7 @@ final class Exchange {
         return new CallView(call.sid, call.parentSid, call.from, call.to, call.direction, call.status,
                 call.isLeg() ? call.status : call.activity, leg == null ? null : leg.sid,
                 leg == null ? null : leg.status, List.copyOf(call.legs), call.created, call.answered, call.ended,
-                history);
+                history, call.bridgedTo);
     }
 
     List<CallView> views() {
@@ -258,6 +258,7 @@ final class Exchange {
             Twiml.Verb verb = call.program.poll();
             if (verb instanceof Twiml.Enqueue enqueue) {
                 answer(call);
+                call.bridgedTo = null; // on hold again: whoever talked with the caller is no longer with them
                 call.queue = enqueue.queue();
                 call.enqueuedAt = now();
                 call.activity = "enqueued:" + enqueue.queue();
@@ -335,6 +336,7 @@ final class Exchange {
         List<Effect> out = new ArrayList<>(legCallback(leg, "answered"));
         answer(caller);
         caller.activity = "bridged:" + leg.to;
+        caller.bridgedTo = leg.to;
         touch(caller);
         return out;
     }
@@ -576,6 +578,7 @@ final class Exchange {
         String dialingLeg;
         // an agent leg
         Twiml.DialTarget target;
+        String bridgedTo;
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
             this.sid = sid;

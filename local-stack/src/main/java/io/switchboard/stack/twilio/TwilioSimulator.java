@@ -43,10 +43,11 @@ public final class TwilioSimulator implements AutoCloseable {
      * @param retryBackoff     the pause before the first retry; it doubles after each
      * @param webhookTimeout   how long the application has to answer a webhook (Twilio: 15 s)
      * @param apiKeySid        an API key ({@code SK…}) accepted besides the account's own credentials, or null
+     * @param faults           how often webhooks are delivered twice or out of order ({@link Faults#NONE}: never)
      */
     public record Config(int port, String accountSid, String authToken, Map<String, Number> numbers,
             Duration answerDelay, int webhookRetries, Duration retryBackoff, Duration webhookTimeout, String apiKeySid,
-            String apiKeySecret) {
+            String apiKeySecret, Faults faults) {
         public static final String DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000000";
         public static final String DEFAULT_AUTH_TOKEN = "local-stack-auth-token";
 
@@ -56,44 +57,49 @@ public final class TwilioSimulator implements AutoCloseable {
 
         public static Config defaults() {
             return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), 3,
-                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null);
+                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null, Faults.NONE);
         }
 
         public Config withPort(int port) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         public Config withAccount(String accountSid, String authToken) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         public Config withNumber(String number, String voiceUrl, String statusCallbackUrl) {
             Map<String, Number> more = new LinkedHashMap<>(numbers);
             more.put(number, new Number(voiceUrl, statusCallbackUrl));
             return new Config(port, accountSid, authToken, more, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         public Config withAnswerDelay(Duration answerDelay) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         public Config withRetries(int webhookRetries, Duration retryBackoff) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         public Config withWebhookTimeout(Duration webhookTimeout) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         public Config withApiKey(String apiKeySid, String apiKeySecret) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+        }
+
+        public Config withFaults(Faults faults) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret, faults);
         }
 
         /** Without the auth token and the API key secret: configurations get logged. */
@@ -101,7 +107,7 @@ public final class TwilioSimulator implements AutoCloseable {
         public String toString() {
             return "Config[port=" + port + ", accountSid=" + accountSid + ", numbers=" + numbers + ", answerDelay="
                     + answerDelay + ", webhookRetries=" + webhookRetries + ", retryBackoff=" + retryBackoff
-                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + "]";
+                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + ", faults=" + faults + "]";
         }
     }
 
@@ -154,7 +160,7 @@ public final class TwilioSimulator implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("twilio-sim-timer"));
         this.delivery = new WebhookDelivery(config.authToken(), config.webhookRetries(), config.retryBackoff(),
-                config.webhookTimeout(), this::recordAttempt, workers, clock,
+                config.webhookTimeout(), config.faults(), this::recordAttempt, workers, clock,
                 new WebhookObserver() {
                     @Override
                     public void sending(Webhook webhook, int attempt) {
@@ -259,6 +265,11 @@ public final class TwilioSimulator implements AutoCloseable {
         synchronized (exchange) {
             return exchange.answerMode(identity);
         }
+    }
+
+    /** What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up. */
+    public Faults.Figures deliveryFigures() {
+        return delivery.figures();
     }
 
     // ---- the REST API (SimulatorHttp) ---------------------------------------------------------------------------

@@ -10,22 +10,31 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Sends webhooks as Twilio does: form-encoded, signed ({@code X-Twilio-Signature}), with an idempotency token
  * that stays the same on retries. Webhooks of one conversation leave one after the other, in the order they were
- * queued; a webhook that gets no 2xx answer is tried again with a doubling pause.
+ * queued; a webhook that gets no 2xx answer is tried again with a doubling pause (at most {@link #LONGEST_PAUSE}).
+ * With {@link Faults} a status callback may leave the line and arrive after later ones, and an acknowledged webhook
+ * may be delivered once more.
  */
 final class WebhookDelivery {
     private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
     private static final int KEPT_RESPONSE_CHARS = 2_000;
+    /** Retries keep coming at this pace at the latest, so many of them outlive a restarting application. */
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+    /** What Twilio may deliver twice: notifications and fetches (a second fetch's TwiML is not used). */
+    private static final Set<String> DUPLICABLE = Set.of("status", "incoming", "dial-action");
 
     /** The application's last answer: {@code status} 0 when it never answered. */
     record Outcome(int status, String body) {
@@ -44,9 +53,21 @@ final class WebhookDelivery {
     private final TwilioSimulator.WebhookObserver observer;
     private final HttpClient http;
     private final Map<String, CompletableFuture<?>> conversations = new HashMap<>();
+    private final Faults faults;
+    private final Random dice;
+    /** Per conversation: how many webhooks were queued, and the highest position acknowledged so far. */
+    private final Map<String, int[]> positions = new HashMap<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong duplicated = new AtomicLong();
+    private final AtomicLong reordered = new AtomicLong();
+    private final AtomicLong givenUp = new AtomicLong();
 
-    WebhookDelivery(String authToken, int retries, Duration backoff, Duration timeout,
-            Consumer<WebhookAttempt> onAttempt, Executor executor, Clock clock, TwilioSimulator.WebhookObserver observer) {
+    WebhookDelivery(String authToken, int retries, Duration backoff, Duration timeout, Faults faults,
+            Consumer<WebhookAttempt> onAttempt, Executor executor, Clock clock,
+            TwilioSimulator.WebhookObserver observer) {
+        this.faults = faults;
+        this.dice = new Random(faults.seed());
         this.authToken = authToken;
         this.retries = retries;
         this.backoff = backoff;
@@ -62,15 +83,82 @@ final class WebhookDelivery {
                 .build();
     }
 
-    /** Queues {@code webhook} behind the conversation's earlier ones; completes with the application's answer. */
+    /**
+     * Queues {@code webhook} behind the conversation's earlier ones (unless the faults hold a status callback back);
+     * completes with the application's answer.
+     */
     synchronized CompletableFuture<Outcome> send(String conversation, Webhook webhook) {
-        CompletableFuture<?> previous = conversations.getOrDefault(conversation, CompletableFuture.completedFuture(null));
-        // Async, so that a delivery never runs (or fails) on the thread that decided it, inside the caller's lock.
-        CompletableFuture<Outcome> delivery = previous.handleAsync((ignored, failure) -> null, executor)
-                .thenCompose(ignored -> attempt(webhook, UUID.randomUUID().toString(), 1));
-        conversations.put(conversation, delivery);
-        delivery.whenComplete((outcome, failure) -> forget(conversation, delivery));
-        return delivery;
+        String token = UUID.randomUUID().toString();
+        int position = positions.computeIfAbsent(conversation, c -> new int[] {0, -1})[0]++;
+        CompletableFuture<Outcome> delivery;
+        if ("status".equals(webhook.kind()) && roll(faults.reorderRate())) {
+            // Held back outside the line: the conversation's later webhooks may overtake it.
+            delivery = CompletableFuture.supplyAsync(() -> 1, later(pause()))
+                    .thenCompose(first -> attempt(webhook, token, first));
+        } else {
+            CompletableFuture<?> previous = conversations.getOrDefault(conversation,
+                    CompletableFuture.completedFuture(null));
+            // Async, so that a delivery never runs (or fails) on the thread that decided it, inside the caller's lock.
+            CompletableFuture<Outcome> inLine = previous.handleAsync((ignored, failure) -> null, executor)
+                    .thenCompose(ignored -> attempt(webhook, token, 1));
+            conversations.put(conversation, inLine);
+            inLine.whenComplete((outcome, failure) -> forget(conversation, inLine));
+            delivery = inLine;
+        }
+        long twice = DUPLICABLE.contains(webhook.kind()) && roll(faults.duplicateRate()) ? pause() : -1;
+        return delivery.thenApply(outcome -> {
+            answered(conversation, position, outcome);
+            if (twice >= 0 && outcome.delivered()) {
+                deliverAgain(webhook, token, twice);
+            }
+            return outcome;
+        });
+    }
+
+    /** What the deliveries came to so far. */
+    Faults.Figures figures() {
+        return new Faults.Figures(acknowledged.get(), retried.get(), duplicated.get(), reordered.get(), givenUp.get());
+    }
+
+    private synchronized void answered(String conversation, int position, Outcome outcome) {
+        if (!outcome.delivered()) {
+            givenUp.incrementAndGet();
+            return;
+        }
+        acknowledged.incrementAndGet();
+        int[] seen = positions.get(conversation);
+        if (position < seen[1]) {
+            reordered.incrementAndGet(); // a later webhook of this call was acknowledged before this one
+        }
+        seen[1] = Math.max(seen[1], position);
+    }
+
+    /** The same webhook once more, as Twilio now and then sends it: same parameters, same idempotency token. */
+    private void deliverAgain(Webhook webhook, String token, long pauseMillis) {
+        CompletableFuture.runAsync(() -> { }, later(pauseMillis))
+                .thenCompose(ignored -> http.sendAsync(request(webhook, token), HttpResponse.BodyHandlers.ofString()))
+                .handle((response, failure) -> failure == null
+                        ? new Outcome(response.statusCode(), response.body()) : new Outcome(0, reason(failure)))
+                .thenAccept(outcome -> {
+                    recordAttempt(webhook, token, 1, outcome);
+                    if (outcome.delivered()) {
+                        duplicated.incrementAndGet();
+                    }
+                });
+    }
+
+    private synchronized boolean roll(double rate) {
+        return rate > 0 && dice.nextDouble() < rate;
+    }
+
+    /** A pause within the reorder window, in milliseconds. */
+    private synchronized long pause() {
+        long window = faults.reorderWindow().toMillis();
+        return window <= 0 ? 0 : dice.nextLong(window + 1);
+    }
+
+    private Executor later(long millis) {
+        return CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, executor);
     }
 
     private synchronized void forget(String conversation, CompletableFuture<?> delivery) {
@@ -99,9 +187,9 @@ final class WebhookDelivery {
             if (outcome.delivered() || !again || tried > retries) {
                 return CompletableFuture.completedFuture(outcome);
             }
-            long pause = backoff.toMillis() << (tried - 1);
-            Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS, executor);
-            return CompletableFuture.supplyAsync(() -> tried + 1, later)
+            retried.incrementAndGet();
+            long pause = Math.min(LONGEST_PAUSE.toMillis(), backoff.toMillis() << Math.min(tried - 1, 20));
+            return CompletableFuture.supplyAsync(() -> tried + 1, later(pause))
                     .thenCompose(next -> attempt(webhook, token, next));
         });
     }

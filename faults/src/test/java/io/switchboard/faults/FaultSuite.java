@@ -1,0 +1,33 @@
+package io.switchboard.faults;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The suite's settings, from system properties ({@code -Dfaults.calls=20000} for a soak), and where things are. */
+final class FaultSuite {
+    /** Calls the callers place. */
+    static final int CALLS = Integer.getInteger("faults.calls", 1000);
+    /** How fast callers dial, all tenants together. */
+    static final double CALLS_PER_SECOND = Double.parseDouble(System.getProperty("faults.rate", "6"));
+    /** Seeds every dice of the run: the simulator's faults, the agents, the callers, the fault schedule. */
+    static final long SEED = Long.getLong("faults.seed", 6L);
+    static final int TENANTS = Integer.getInteger("faults.tenants", 4);
+    static final int AGENTS_PER_TENANT = Integer.getInteger("faults.agents", 5);
+    /** The mean pause between two faults. */
+    static final Duration FAULT_EVERY = Duration.ofSeconds(Long.getLong("faults.every", 8));
+    /** Twilio's misbehaviour: shares of webhooks delivered twice and status callbacks held back, and how long. */
+    static final double DUPLICATE_RATE = Double.parseDouble(System.getProperty("faults.duplicates", "0.05"));
+    static final double REORDER_RATE = Double.parseDouble(System.getProperty("faults.reorders", "0.10"));
+    static final Duration REORDER_WINDOW = Duration.ofMillis(Long.getLong("faults.reorder-window-ms", 400));
+
+    private FaultSuite() {
+    }
+
+    static Path repoRoot() {
+        return Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
+    }
+
+    static Path target() {
+        return repoRoot().resolve("faults").resolve("target");
+    }
+}
