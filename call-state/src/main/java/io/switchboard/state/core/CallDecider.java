@@ -19,6 +19,7 @@ import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -135,8 +136,13 @@ public final class CallDecider {
         // A ringing call may be "retrieved" (its park timeout rang it back as the agent clicked) and a parked one
         // "claimed": either way the agent wants the call, and it is free for them.
         boolean fromParkingLot = call.state() == CallState.PARKED;
-        return Decision.of(List.of(new CallClaimed(call.callSid(), agent.id(), at, at.plus(timing.claimTimeout()))),
-                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot, at)));
+        // The claim's time names the claim in its leg's callbacks (epoch milliseconds) and is compared with the time
+        // read back from PostgreSQL, which rounds to microseconds: .688999700 would come back as .689. Whole
+        // milliseconds survive the trip, so a claim always recognises its own leg.
+        Instant claimedAt = at.truncatedTo(ChronoUnit.MILLIS);
+        return Decision.of(List.of(new CallClaimed(call.callSid(), agent.id(), claimedAt,
+                        claimedAt.plus(timing.claimTimeout()))),
+                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot, claimedAt)));
     }
 
     private Decision hangup(Input.Hangup hangup, Situation s) {

@@ -62,6 +62,18 @@ class CallDeciderTest {
     @Nested
     class ClaimingACall {
         @Test
+        void aClaimIsTimedInWholeMillisecondsSoItsLegIsRecognisedAfterPostgresRoundsTheTime() {
+            // Found by the end-to-end suite: a claim at .688999700 was stored as .689, its leg called back with
+            // claim=…688, and the answered leg was taken for an earlier claim's.
+            Instant clicked = T1.plusNanos(688_999_700);
+            Instant claimedAt = T1.plusMillis(688);
+            given().ringing()
+                    .when(new Claim(CALL, "doug", clicked))
+                    .facts(new CallClaimed(CALL, "doug", claimedAt, claimedAt.plus(CLAIM_TIMEOUT)))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, claimedAt));
+        }
+
+        @Test
         void theFirstClaimWinsAndStopsEveryoneElsesRinging() {
             given().ringing()
                     .when(new Claim(CALL, "doug", T1))
