@@ -2,6 +2,7 @@ package io.switchboard.benchmark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,8 +20,8 @@ final class Machine {
         String os = firstValue("/etc/os-release", "PRETTY_NAME");
         m.put("os", os == null ? System.getProperty("os.name") : os.replace("\"", ""));
         m.put("java", System.getProperty("java.version"));
-        m.put("load_average_at_start", read("/proc/loadavg").split(" ").length >= 3
-                ? String.join(" ", java.util.Arrays.copyOf(read("/proc/loadavg").split(" "), 3)) : "?");
+        String[] load = read("/proc/loadavg").split(" ");
+        m.put("load_average_at_start", load.length >= 3 ? String.join(" ", Arrays.copyOf(load, 3)) : "?");
         m.put("open_file_limit", openFileLimit());
         return m;
     }

@@ -160,18 +160,7 @@ public final class TwilioSimulator implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("twilio-sim-timer"));
         this.delivery = new WebhookDelivery(config.authToken(), config.webhookRetries(), config.retryBackoff(),
-                config.webhookTimeout(), config.faults(), this::recordAttempt, workers, clock,
-                new WebhookObserver() {
-                    @Override
-                    public void sending(Webhook webhook, int attempt) {
-                        observer.sending(webhook, attempt);
-                    }
-
-                    @Override
-                    public void answered(Webhook webhook, int attempt, int status) {
-                        observer.answered(webhook, attempt, status);
-                    }
-                });
+                config.webhookTimeout(), config.faults(), this::recordAttempt, workers, clock, () -> observer);
         this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
         server.createContext("/", new SimulatorHttp(this));
         server.setExecutor(workers);

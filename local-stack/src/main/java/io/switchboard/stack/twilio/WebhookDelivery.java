@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -50,7 +51,8 @@ final class WebhookDelivery {
     private final Consumer<WebhookAttempt> onAttempt;
     private final Executor executor;
     private final Clock clock;
-    private final TwilioSimulator.WebhookObserver observer;
+    /** Read at every attempt: the simulator's observer can be replaced while webhooks are under way. */
+    private final Supplier<TwilioSimulator.WebhookObserver> observer;
     private final HttpClient http;
     private final Map<String, CompletableFuture<?>> conversations = new HashMap<>();
     private final Faults faults;
@@ -65,7 +67,7 @@ final class WebhookDelivery {
 
     WebhookDelivery(String authToken, int retries, Duration backoff, Duration timeout, Faults faults,
             Consumer<WebhookAttempt> onAttempt, Executor executor, Clock clock,
-            TwilioSimulator.WebhookObserver observer) {
+            Supplier<TwilioSimulator.WebhookObserver> observer) {
         this.faults = faults;
         this.dice = new Random(faults.seed());
         this.authToken = authToken;
@@ -170,7 +172,7 @@ final class WebhookDelivery {
         boolean retryable = true;
         try {
             HttpRequest request = request(webhook, token);
-            observer.sending(webhook, attempt);
+            observer.get().sending(webhook, attempt);
             answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .handle((response, failure) -> failure == null
                             ? new Outcome(response.statusCode(), response.body())
@@ -219,7 +221,7 @@ final class WebhookDelivery {
     }
 
     private void recordAttempt(Webhook webhook, String token, int attempt, Outcome outcome) {
-        observer.answered(webhook, attempt, outcome.status());
+        observer.get().answered(webhook, attempt, outcome.status());
         String error = outcome.status() == 0 ? outcome.body() : null;
         String response = outcome.status() == 0 || outcome.body() == null ? null
                 : outcome.body().substring(0, Math.min(KEPT_RESPONSE_CHARS, outcome.body().length()));
