@@ -56,6 +56,14 @@ public final class TwilioEvents {
                 isBlank(webhook.dialCallSid()) ? null : webhook.dialCallSid(), dialStatus, receivedAt);
     }
 
+    /**
+     * Refuses (400) a webhook without {@code CallSid} before anything else is looked at: such a request is no Twilio
+     * webhook (a JSON body sent as a form, say), and must not read as a call to an unknown number.
+     */
+    public static void requireCallSid(TwilioWebhook webhook) {
+        require(webhook.callSid(), TwilioWebhook.CALL_SID);
+    }
+
     /** {@code client:doug} → {@code doug}; a phone number → null. */
     static String agentId(String to) {
         return to != null && to.startsWith(CLIENT_PREFIX) && to.length() > CLIENT_PREFIX.length()

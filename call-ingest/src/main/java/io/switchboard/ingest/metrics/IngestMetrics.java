@@ -23,6 +23,8 @@ public class IngestMetrics {
         IGNORED_UNKNOWN_TENANT,
         /** Signed, but lacking what the endpoint needs: 400. */
         BAD_REQUEST,
+        /** Signed the way Twilio signs a JSON body, but voice webhooks are forms: 415. */
+        UNSUPPORTED_MEDIA_TYPE,
         /** Kafka or PostgreSQL did not answer in time: 503, Twilio retries. */
         UNAVAILABLE;
 
