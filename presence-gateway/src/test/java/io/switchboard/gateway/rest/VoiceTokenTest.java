@@ -55,6 +55,10 @@ class VoiceTokenTest {
         given().auth().oauth2(Tokens.expired("acme", "doug")).get("/agent/voice-token").then().statusCode(401);
         given().auth().oauth2(Tokens.withIssuer("someone-else", "acme", "doug")).get("/agent/voice-token")
                 .then().statusCode(401);
+        given().auth().oauth2(Tokens.withAudience("billing-portal", "acme", "doug")).get("/agent/voice-token")
+                .then().statusCode(401);
+        given().auth().oauth2(Tokens.withoutAudience("acme", "doug")).get("/agent/voice-token")
+                .then().statusCode(401);
         given().auth().oauth2(Tokens.withoutAgentGroup("acme", "doug")).get("/agent/voice-token")
                 .then().statusCode(403);
     }
