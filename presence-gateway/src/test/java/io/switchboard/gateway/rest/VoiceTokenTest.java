@@ -42,10 +42,10 @@ class VoiceTokenTest {
                 .then().statusCode(200).contentType("application/json")
                 .extract().asString();
         JsonNode reply = new ObjectMapper().readTree(body);
-        assertThat(reply.get("identity").asText()).isEqualTo("rhonda");
+        assertThat(reply.get("identity").asText()).isEqualTo("acme__rhonda");
         assertThat(reply.get("ttlSeconds").asLong()).isEqualTo(900);
         JsonNode claims = TwilioVoice.verifiedClaims(reply.get("token").asText());
-        assertThat(claims.at("/grants/identity").asText()).isEqualTo("rhonda");
+        assertThat(claims.at("/grants/identity").asText()).isEqualTo("acme__rhonda");
         assertThat(claims.at("/grants/voice/incoming/allow").asBoolean()).isTrue();
     }
 

@@ -24,6 +24,7 @@ import java.util.Base64;
 public final class RawAgentSocket implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int TEXT = 0x1;
+    private static final int BINARY = 0x2;
     private static final int CONTINUATION = 0x0;
     private static final int CLOSE = 0x8;
     private static final int PING = 0x9;
@@ -192,6 +193,24 @@ public final class RawAgentSocket implements AutoCloseable {
     public void sendText(String text) {
         try {
             send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A binary frame: the protocol has none. */
+    public void sendBinary(byte[] payload) {
+        try {
+            send(BINARY, payload);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A text frame of any bytes, valid UTF-8 or not. */
+    public void sendTextBytes(byte[] payload) {
+        try {
+            send(TEXT, payload);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
