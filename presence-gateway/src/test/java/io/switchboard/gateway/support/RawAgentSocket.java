@@ -112,10 +112,16 @@ public final class RawAgentSocket implements AutoCloseable {
      */
     public Message next(Duration wait) {
         try {
-            socket.setSoTimeout((int) wait.toMillis());
+            // Pings keep coming while nothing else does: the wait is for the whole call, not for each read.
+            long deadline = System.nanoTime() + wait.toNanos();
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             int messageOpcode = -1;
             while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("deadline");
+                }
+                socket.setSoTimeout((int) left);
                 int first = in.readUnsignedByte();
                 boolean fin = (first & 0x80) != 0;
                 int opcode = first & 0x0F;
