@@ -8,9 +8,9 @@ import java.util.Optional;
  * tenant too: two tenants' agents called {@code doug} must not ring each other's browsers.
  *
  * <p>Form: {@code {tenant}__{agent}}, each id escaped into what Twilio takes in an identity (letters, digits,
- * underscore): a letter or digit stays, any other character {@code c} becomes {@code _} and four lower-case hex digits
- * of {@code c} ({@code _} → {@code _005f}, {@code -} → {@code _002d}). An escape's underscore is always followed by a
- * hex digit, so {@code __} occurs only as the separator and the identity reads back unambiguously:
+ * underscore): a letter or digit stays, any other character {@code c} becomes {@code _} and four lower-case hex
+ * digits of {@code c} ({@code _} → {@code _005f}, {@code -} → {@code _002d}). An escape's underscore is always
+ * followed by a hex digit, so {@code __} occurs only as the separator and the identity reads back unambiguously:
  * {@code acme__doug}, {@code _canary} → {@code _005fcanary}.
  */
 public final class ClientIdentity {

@@ -59,7 +59,8 @@ class TenantIsolationTest {
         acmeDoug = AgentScreen.open(gateway, "acme", "doug");
         acmeRhonda = AgentScreen.open(gateway, "acme", "rhonda");
         globexDoug = AgentScreen.open(gateway, "globex", "doug");
-        await().atMost(WAIT).until(() -> acmeDoug.hasSnapshot() && acmeRhonda.hasSnapshot() && globexDoug.hasSnapshot());
+        await().atMost(WAIT).until(() -> acmeDoug.hasSnapshot() && acmeRhonda.hasSnapshot()
+                && globexDoug.hasSnapshot());
     }
 
     @AfterAll

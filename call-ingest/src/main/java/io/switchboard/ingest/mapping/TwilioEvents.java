@@ -67,7 +67,7 @@ public final class TwilioEvents {
     }
 
     /**
-     * The agent a leg rings: {@code client:acme__doug} → {@code doug} for tenant {@code acme}; a phone number → null.
+     * The agent a leg rings: {@code client:acme__doug} → {@code doug} for tenant {@code acme}; a number → null.
      * A client identity of another tenant, or one that names no tenant, is refused: the webhook's tenant (from the
      * URL call-state gave Twilio) and the leg's must agree, or one tenant's callback could move another's agent.
      */

@@ -143,7 +143,8 @@ public class TwilioVoiceResource {
             metrics.webhook(endpoint, Outcome.FORBIDDEN);
             return Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE).entity(reason).build();
         }
-        Log.warnf("Refused a signed %s webhook with a body of type %s: voice webhooks are forms.", endpoint.tag(), contentType);
+        Log.warnf("Refused a signed %s webhook with a body of type %s: voice webhooks are forms.", endpoint.tag(),
+                contentType);
         metrics.webhook(endpoint, Outcome.UNSUPPORTED_MEDIA_TYPE);
         return Problem.response(Response.Status.UNSUPPORTED_MEDIA_TYPE, Problem.formsOnly(contentType));
     }

@@ -63,8 +63,8 @@ public class TwilioSignatureFilter {
             return Optional.of(missingSignature(path));
         }
         if (!SignedBody.hasBodyHash(uri)) {
-            return Optional.of(forbidden(path, "A body of type " + type + " must be signed the way Twilio signs a body that"
-                    + " is not a form (" + SignedBody.BODY_HASH + " in the URL); " + SIGNATURE_HEADER
+            return Optional.of(forbidden(path, "A body of type " + type + " must be signed the way Twilio signs a"
+                    + " body that is not a form (" + SignedBody.BODY_HASH + " in the URL); " + SIGNATURE_HEADER
                     + " over the URL alone does not cover the body."));
         }
         String signedUrl = signedUrl(request, path, uri);

@@ -10,9 +10,9 @@ import java.util.Optional;
 
 /**
  * Twilio access tokens for the console's softphone (Twilio's Voice JavaScript SDK). The token's identity is the
- * agent's {@link ClientIdentity} (tenant and agent), the {@code <Client>} call-state dials when this agent wins a claim,
- * and its only grant is to receive calls: agents never dial out from the console. Signed with an API key, never the
- * account's auth token.
+ * agent's {@link ClientIdentity} (tenant and agent), the {@code <Client>} call-state dials when this agent wins a
+ * claim, and its only grant is to receive calls: agents never dial out from the console. Signed with an API key, never
+ * the account's auth token.
  */
 public final class VoiceTokens {
     /** Twilio refuses access tokens that live longer. */

@@ -109,7 +109,8 @@ class ClientFrameFuzzTest {
             for (int round = 0; round < ROUNDS; round++) {
                 Garbage garbage = KINDS.get(random.nextInt(KINDS.size()));
                 Object payload = garbage.payload().apply(random);
-                String what = "round " + round + " (seed " + SEED + "): " + garbage.kind() + ": " + abbreviated(payload);
+                String what = "round " + round + " (seed " + SEED + "): " + garbage.kind() + ": "
+                        + abbreviated(payload);
                 if (sentOnThisConnection == FRAMES_PER_CONNECTION) {
                     fuzzed.close();
                     fuzzed = open();
@@ -232,7 +233,7 @@ class ClientFrameFuzzTest {
                 "claim\u0000", "resume;", "x".repeat(1 + random.nextInt(200)));
     }
 
-    /** Any characters, control characters and astral ones included (always valid UTF-16, so valid UTF-8 on the wire). */
+    /** Any characters, control and astral ones included (valid UTF-16, so valid UTF-8 on the wire). */
     private static String randomText(Random random, int length) {
         StringBuilder text = new StringBuilder();
         while (text.length() < length) {
