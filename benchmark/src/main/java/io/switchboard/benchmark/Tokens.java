@@ -25,7 +25,7 @@ final class Tokens {
     String token(String tenant, String agent) throws Exception {
         long now = Instant.now().getEpochSecond();
         String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"iss\":\"switchboard\",\"sub\":\"" + agent + "\",\"tenant\":\"" + tenant
+        String payload = b64("{\"iss\":\"switchboard\",\"aud\":\"switchboard\",\"sub\":\"" + agent + "\",\"tenant\":\"" + tenant
                 + "\",\"groups\":[\"agent\"],\"iat\":" + now + ",\"exp\":" + (now + 6 * 3600) + "}");
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);

@@ -8,6 +8,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Probe;
 import io.switchboard.contract.Topics;
@@ -60,8 +61,8 @@ class CallFlowTest {
     void seed() {
         // call-state applied the migrations at start-up; the seed tenant goes on top.
         SwitchboardTestResource.postgres().seed();
-        sim().answerMode("doug", AnswerMode.AUTO);
-        sim().answerMode("rhonda", AnswerMode.AUTO);
+        sim().answerMode(client("doug"), AnswerMode.AUTO);
+        sim().answerMode(client("rhonda"), AnswerMode.AUTO);
     }
 
     @Test
@@ -99,11 +100,11 @@ class CallFlowTest {
         assertThat(cancel.get("seq").asLong()).isEqualTo(claimed.get("seq").asLong() + 1);
 
         // Twilio was asked to take the caller out of the queue to the winner's client, which answers.
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + winner));
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client(winner)));
         String leg = sim().call(call).agentLegSid();
         publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
-                TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + winner, winner,
-                Instant.now()));
+                TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client(winner),
+                winner, Instant.now()));
         JsonNode connected = change(call, "call", "CONNECTED");
         assertThat(connected.at("/call/answeredAt").isTextual()).isTrue();
         JsonNode onCall = kafka.await(Topics.STATE_CHANGES, v -> v.contains("\"currentCall\":{\"callSid\":\"" + call),
@@ -121,7 +122,7 @@ class CallFlowTest {
     @Test
     void theAgentsLegCarriesTheCallersSidForTheSoftphone() {
         String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false, Instant.ofEpochMilli(1_700_000_000_123L));
-        assertThat(twiml).contains("<Identity>doug</Identity>")
+        assertThat(twiml).contains("<Identity>acme__doug</Identity>")
                 .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>")
                 .contains("status?tenant=acme&amp;claim=1700000000123");
     }
@@ -172,7 +173,7 @@ class CallFlowTest {
 
     @Test
     void anUnansweredClaimIsGivenBackAndTheCallerWaitsAgain() throws Exception {
-        sim().answerMode("rhonda", AnswerMode.IGNORE);
+        sim().answerMode(client("rhonda"), AnswerMode.IGNORE);
         String call = placeCall();
         publishIncoming(call);
         change(call, "call", "RINGING");
@@ -203,13 +204,62 @@ class CallFlowTest {
         change(call, "call", "ENDED");
     }
 
+    /**
+     * Another tenant on the same Twilio account, with its own number and its own {@code doug}. Its agent names acme's
+     * call in every command: each is refused as an unknown call (a call of another tenant does not exist for it),
+     * acme's call and both tenants' agents stay as they were, and Twilio is asked nothing. When acme's doug claims
+     * the call, Twilio rings acme's doug — not the other tenant's agent of the same name.
+     */
+    @Test
+    void anotherTenantsAgentCannotTouchACallAndOnlyTheTenantsOwnAgentRings() throws Exception {
+        SwitchboardTestResource.postgres().execute("""
+                INSERT INTO tenants (id, name) VALUES ('globex', 'Globex') ON CONFLICT DO NOTHING;
+                INSERT INTO tenant_numbers (phone_number, tenant_id) VALUES ('+15005550009', 'globex')
+                    ON CONFLICT DO NOTHING;
+                INSERT INTO voip_users (tenant_id, id, name) VALUES ('globex', 'doug', 'Doug of Globex')
+                    ON CONFLICT DO NOTHING;""");
+        String call = placeCall();
+        publishIncoming(call);
+        long ringingSeq = change(call, "call", "RINGING").get("seq").asLong();
+
+        for (AgentCommand.Type type : List.of(AgentCommand.Type.CLAIM, AgentCommand.Type.RETRIEVE,
+                AgentCommand.Type.PARK, AgentCommand.Type.HANGUP)) {
+            JsonNode refused = reply(command("globex", call, "doug", type));
+            assertThat(refused.get("code").asText()).as(type.toString()).isEqualTo("call_not_found");
+            assertThat(refused.get("tenantId").asText()).isEqualTo("globex");
+        }
+
+        // Nothing changed: acme's next change follows the RINGING directly, globex has no change at all, the call
+        // still waits in acme's queue (Twilio was not asked to dial, park or end it), nobody is busy.
+        String marker = placeCall();
+        publishIncoming(marker);
+        assertThat(change(marker, "call", "RINGING").get("seq").asLong()).isEqualTo(ringingSeq + 1);
+        assertThat(kafka.records(Topics.STATE_CHANGES).stream().filter(r -> "globex".equals(r.key()))).isEmpty();
+        assertThat(sim().call(call).activity()).isEqualTo("enqueued:acme");
+        assertThat(queryOne("SELECT state FROM active_calls WHERE call_sid = '" + call + "'")).isEqualTo("RINGING");
+        assertThat(queryOne("SELECT status FROM voip_users WHERE tenant_id = 'globex' AND id = 'doug'"))
+                .isEqualTo("available");
+        assertThat(agentStatus("doug")).isEqualTo("available");
+
+        // acme's doug claims it: Twilio dials acme's doug by a client identity that names acme.
+        sim().answerMode(ClientIdentity.of("globex", "doug"), AnswerMode.IGNORE);
+        assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:acme__doug"));
+
+        assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+        publishCallerEnd(marker);
+        change(marker, "call", "ENDED");
+    }
+
     @Test
     void theAgentOnTheCallHangsUpThroughTwilio() {
         String call = placeCall();
         publishIncoming(call);
         change(call, "call", "RINGING");
         assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:doug"));
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
 
         assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
 
@@ -279,6 +329,11 @@ class CallFlowTest {
 
     // --- what call-ingest and the gateway would publish ---
 
+    /** The seed tenant's agent as Twilio knows its client: the simulator keys devices by it. */
+    private static String client(String agent) {
+        return ClientIdentity.of("acme", agent);
+    }
+
     private static TwilioSimulator sim() {
         return TwilioSimulatorResource.simulator();
     }
@@ -310,9 +365,15 @@ class CallFlowTest {
 
     /** @return the command's id */
     private static String command(String call, String agent, AgentCommand.Type type) {
+        return command("acme", call, agent, type);
+    }
+
+    /** A command of an agent of {@code tenant}, as the gateway publishes it (tenant and agent from the token). */
+    private static String command(String tenant, String call, String agent, AgentCommand.Type type) {
         String id = UUID.randomUUID().toString();
-        kafka.send(Topics.AGENT_COMMANDS, "acme", write(new AgentCommand(id, "acme", agent, type, call, null,
-                "r-" + id, new AgentCommand.ReplyTo("gw-test", "c-" + agent), Instant.now())));
+        String connection = "acme".equals(tenant) ? "c-" + agent : "c-" + tenant + "-" + agent;
+        kafka.send(Topics.AGENT_COMMANDS, tenant, write(new AgentCommand(id, tenant, agent, type, call, null,
+                "r-" + id, new AgentCommand.ReplyTo("gw-test", connection), Instant.now())));
         return id;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.AnswerMode;
 import java.sql.ResultSet;
@@ -99,7 +100,8 @@ class ParkingLotTest {
         doug.ack("park", call);
         await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
 
-        stack.simulator().answerMode("rhonda", AnswerMode.REJECT); // Rhonda declines on her phone
+        // Rhonda declines on her phone.
+        stack.simulator().answerMode(ClientIdentity.of("acme", "rhonda"), AnswerMode.REJECT);
         try {
             rhonda.ack("retrieve", call);
             // Everyone saw her retrieve it (CLAIMED, slot still 701), then the call back in its slot.
@@ -111,7 +113,7 @@ class ParkingLotTest {
             // Twilio put the caller back in the parking queue (the Dial's action said parked=true).
             await().atMost(WAIT).until(() -> stack.simulator().call(call).activity().equals("enqueued:acme-parking"));
         } finally {
-            stack.simulator().answerMode("rhonda", AnswerMode.AUTO);
+            stack.simulator().answerMode(ClientIdentity.of("acme", "rhonda"), AnswerMode.AUTO);
         }
         hangUp(call);
     }

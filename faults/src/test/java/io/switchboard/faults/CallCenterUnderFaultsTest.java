@@ -4,6 +4,7 @@ import static io.switchboard.faults.FaultSuite.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.VoiceWebhooks;
@@ -320,7 +321,9 @@ class CallCenterUnderFaultsTest {
         }
         for (Placed call : placed) {
             CallView twilio = stack.simulator().call(call.callSid());
-            String talkedWith = twilio.bridgedTo() == null ? null : twilio.bridgedTo().replaceFirst("^client:", "");
+            String talkedWith = twilio.bridgedTo() == null ? null
+                    : ClientIdentity.parse(twilio.bridgedTo().replaceFirst("^client:", ""))
+                            .map(ClientIdentity.TenantAgent::agentId).orElse(twilio.bridgedTo());
             String[] row = history.get(call.callSid());
             String where = "call " + call.callSid() + " of " + call.tenant().id();
             if (!twilio.ended()) {

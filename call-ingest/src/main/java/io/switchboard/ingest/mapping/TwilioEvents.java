@@ -1,5 +1,7 @@
 package io.switchboard.ingest.mapping;
 
+import io.switchboard.contract.ClientIdentity;
+import io.switchboard.contract.ClientIdentity.TenantAgent;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
@@ -45,7 +47,7 @@ public final class TwilioEvents {
                 : status.wire();
         return new CallStatusChanged("status:" + legSid + ":" + deliveryKey, tenantId, callSid, legSid, status,
                 sequenceNumber, occurredAt(webhook.timestamp()), webhook.direction(), webhook.from(), webhook.to(),
-                agentId(webhook.to()), receivedAt, claim(webhook.claim()));
+                agentId(webhook.to(), tenantId), receivedAt, claim(webhook.claim()));
     }
 
     /** The claim that dialled an agent leg ({@code ?claim=} in the URL call-state gave Twilio), or null. */
@@ -70,11 +72,32 @@ public final class TwilioEvents {
                 isBlank(webhook.dialCallSid()) ? null : webhook.dialCallSid(), dialStatus, receivedAt);
     }
 
-    /** {@code client:doug} → {@code doug}; a phone number → null. */
-    static String agentId(String to) {
-        return to != null && to.startsWith(CLIENT_PREFIX) && to.length() > CLIENT_PREFIX.length()
-                ? to.substring(CLIENT_PREFIX.length())
-                : null;
+    /**
+     * Refuses (400) a webhook without {@code CallSid} before anything else is looked at: such a request is no Twilio
+     * webhook (a JSON body sent as a form, say), and must not read as a call to an unknown number.
+     */
+    public static void requireCallSid(TwilioWebhook webhook) {
+        require(webhook.callSid(), TwilioWebhook.CALL_SID);
+    }
+
+    /**
+     * The agent a leg rings: {@code client:acme__doug} → {@code doug} for tenant {@code acme}; a number → null.
+     * A client identity of another tenant, or one that names no tenant, is refused: the webhook's tenant (from the
+     * URL call-state gave Twilio) and the leg's must agree, or one tenant's callback could move another's agent.
+     */
+    static String agentId(String to, String tenantId) {
+        if (to == null || !to.startsWith(CLIENT_PREFIX)) {
+            return null;
+        }
+        String identity = to.substring(CLIENT_PREFIX.length());
+        TenantAgent named = ClientIdentity.parse(identity).orElseThrow(() -> new ForeignAgentLegException("The leg"
+                + " rings client '" + identity + "', which names no tenant: call-state dials {tenant}__{agent}"
+                + " (docs/protocol.md)."));
+        if (!named.tenantId().equals(tenantId)) {
+            throw new ForeignAgentLegException("The leg rings client '" + identity + "' of tenant '"
+                    + named.tenantId() + "', but the callback is for tenant '" + tenantId + "'.");
+        }
+        return named.agentId();
     }
 
     /** Twilio's {@code Timestamp} is RFC 2822 ({@code Mon, 16 Aug 2010 03:45:01 +0000}); it is informative only. */

@@ -23,6 +23,10 @@ public class IngestMetrics {
         IGNORED_UNKNOWN_TENANT,
         /** Signed, but lacking what the endpoint needs: 400. */
         BAD_REQUEST,
+        /** An agent leg's client identity names another tenant than the callback, or none: 403. */
+        FOREIGN_AGENT_LEG,
+        /** Signed the way Twilio signs a JSON body, but voice webhooks are forms: 415. */
+        UNSUPPORTED_MEDIA_TYPE,
         /** Kafka or PostgreSQL did not answer in time: 503, Twilio retries. */
         UNAVAILABLE;
 

@@ -2,6 +2,7 @@ package io.switchboard.ingest.rest;
 
 import io.quarkus.logging.Log;
 import io.switchboard.ingest.UnavailableException;
+import io.switchboard.ingest.mapping.ForeignAgentLegException;
 import io.switchboard.ingest.mapping.MalformedWebhookException;
 import io.switchboard.ingest.metrics.Endpoint;
 import io.switchboard.ingest.metrics.IngestMetrics;
@@ -25,6 +26,13 @@ public class WebhookErrors {
         Log.warnf("Refused %s: %s", uri.getPath(), e.getMessage());
         metrics.webhook(Endpoint.ofPath(uri.getPath()), Outcome.BAD_REQUEST);
         return plainText(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<String> foreignAgentLeg(ForeignAgentLegException e, UriInfo uri) {
+        Log.warnf("Refused %s: %s", uri.getPath(), e.getMessage());
+        metrics.webhook(Endpoint.ofPath(uri.getPath()), Outcome.FOREIGN_AGENT_LEG);
+        return plainText(Response.Status.FORBIDDEN, e.getMessage());
     }
 
     /** 503 makes Twilio retry the webhook; the retry carries the same event id. */

@@ -61,12 +61,12 @@ class TwilioEventsTest {
     @Test
     void agentLegStatusBelongsToTheParentCall() {
         CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1")
-                .callStatus("in-progress").direction("outbound-dial").from("+15551230000").to("client:doug")
+                .callStatus("in-progress").direction("outbound-dial").from("+15551230000").to("client:acme__doug")
                 .sequenceNumber("2").timestamp("Mon, 16 Aug 2010 03:45:01 +0000").build(), "acme", NOW);
 
         assertThat(event).isEqualTo(new CallStatusChanged("status:CA9:2", "acme", "CA1", "CA9",
                 TwilioCallStatus.IN_PROGRESS, 2, Instant.parse("2010-08-16T03:45:01Z"), "outbound-dial",
-                "+15551230000", "client:doug", "doug", NOW));
+                "+15551230000", "client:acme__doug", "doug", NOW));
         assertThat(event.isAgentLeg()).isTrue();
     }
 
@@ -142,11 +142,27 @@ class TwilioEventsTest {
     }
 
     @Test
-    void agentIdIsTheClientIdentity() {
-        assertThat(TwilioEvents.agentId("client:doug")).isEqualTo("doug");
-        assertThat(TwilioEvents.agentId("+15005550006")).isNull();
-        assertThat(TwilioEvents.agentId("client:")).isNull();
-        assertThat(TwilioEvents.agentId(null)).isNull();
+    void agentIdIsTheClientIdentitysAgentOfTheWebhooksTenant() {
+        assertThat(TwilioEvents.agentId("client:acme__doug", "acme")).isEqualTo("doug");
+        assertThat(TwilioEvents.agentId("client:acme__jean_002dluc", "acme")).isEqualTo("jean-luc");
+        assertThat(TwilioEvents.agentId("+15005550006", "acme")).isNull();
+        assertThat(TwilioEvents.agentId(null, "acme")).isNull();
+    }
+
+    /** A leg of another tenant's agent, or of a client that names no tenant, never moves this tenant's agents. */
+    @Test
+    void aClientIdentityOfAnotherTenantOrOfNoneIsRefused() {
+        assertThatThrownBy(() -> TwilioEvents.agentId("client:globex__doug", "acme"))
+                .isInstanceOf(ForeignAgentLegException.class)
+                .hasMessageContaining("of tenant 'globex', but the callback is for tenant 'acme'");
+        assertThatThrownBy(() -> TwilioEvents.agentId("client:doug", "acme"))
+                .isInstanceOf(ForeignAgentLegException.class)
+                .hasMessageContaining("names no tenant");
+        assertThatThrownBy(() -> TwilioEvents.agentId("client:", "acme"))
+                .isInstanceOf(ForeignAgentLegException.class);
+        assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1")
+                .callStatus("in-progress").to("client:globex__doug").build(), "acme", NOW))
+                .isInstanceOf(ForeignAgentLegException.class);
     }
 
     @Test

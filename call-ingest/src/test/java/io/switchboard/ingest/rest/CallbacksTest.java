@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
@@ -42,7 +43,7 @@ class CallbacksTest {
         String agentLeg = newCallSid();
 
         post(STATUS + "?tenant=" + TENANT, form("CallSid", agentLeg, "ParentCallSid", callerCall,
-                "CallStatus", "in-progress", "Direction", "outbound-dial", "From", CALLER, "To", "client:doug",
+                "CallStatus", "in-progress", "Direction", "outbound-dial", "From", CALLER, "To", "client:acme__doug",
                 "SequenceNumber", "2", "Timestamp", "Mon, 16 Aug 2010 03:45:01 +0000", "CallbackSource", "call-progress-events"))
                 .then()
                 .statusCode(200)
@@ -63,7 +64,7 @@ class CallbacksTest {
             assertThat(event.occurredAt()).isEqualTo(Instant.parse("2010-08-16T03:45:01Z"));
             assertThat(event.direction()).isEqualTo("outbound-dial");
             assertThat(event.from()).isEqualTo(CALLER);
-            assertThat(event.to()).isEqualTo("client:doug");
+            assertThat(event.to()).isEqualTo("client:acme__doug");
             assertThat(event.agentId()).isEqualTo("doug");
             assertThat(event.receivedAt()).isNotNull();
         });
@@ -100,11 +101,36 @@ class CallbacksTest {
         String agentLeg = newCallSid();
 
         post(STATUS, form("CallSid", agentLeg, "ParentCallSid", newCallSid(), "CallStatus", "ringing",
-                "To", "client:doug", "From", CALLER)).then()
+                "To", "client:acme__doug", "From", CALLER)).then()
                 .statusCode(200)
                 .body(endsWith(EMPTY_RESPONSE));
 
         TwilioEventsTopic.assertNothingAbout(agentLeg);
+    }
+
+    /**
+     * Two tenants on one Twilio account may both have a {@code doug}. A callback for this tenant's call whose leg
+     * rings the other tenant's doug (or a client that names no tenant) is refused: it must not move this tenant's
+     * doug, nor tell anybody about another tenant's agent.
+     */
+    @Test
+    void agentLegOfAnotherTenantsAgentIsForbiddenAndNotPublished() {
+        String callerCall = newCallSid();
+        String foreignLeg = newCallSid();
+        String bareLeg = newCallSid();
+
+        post(STATUS + "?tenant=" + TENANT, form("CallSid", foreignLeg, "ParentCallSid", callerCall,
+                "CallStatus", "in-progress", "Direction", "outbound-dial", "From", CALLER,
+                "To", "client:" + ClientIdentity.of("globex", "doug"), "SequenceNumber", "2")).then()
+                .statusCode(403)
+                .contentType(startsWith("text/plain"))
+                .body(containsString("of tenant 'globex', but the callback is for tenant '" + TENANT + "'"));
+        post(STATUS + "?tenant=" + TENANT, form("CallSid", bareLeg, "ParentCallSid", callerCall,
+                "CallStatus", "in-progress", "Direction", "outbound-dial", "From", CALLER, "To", "client:doug")).then()
+                .statusCode(403)
+                .body(containsString("names no tenant"));
+
+        TwilioEventsTopic.assertNothingAbout(callerCall);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
 import com.twilio.twiml.voice.Identity;
 import com.twilio.twiml.voice.Parameter;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.state.config.CallStateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +54,8 @@ public class TwilioCalls {
     public String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
             Instant claimedAt) {
         Client client = new Client.Builder()
-                .identity(new Identity.Builder(agentId).build())
+                // The tenant is part of the identity: client identities are per Twilio account, not per tenant.
+                .identity(new Identity.Builder(ClientIdentity.of(tenantId, agentId)).build())
                 .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
                 .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId) + "&" + VoiceWebhooks.CLAIM + "="
                         + claimedAt.toEpochMilli())

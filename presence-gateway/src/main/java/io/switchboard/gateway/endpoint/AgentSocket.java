@@ -2,7 +2,10 @@ package io.switchboard.gateway.endpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -23,6 +26,7 @@ import io.switchboard.gateway.session.Sessions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import jakarta.annotation.security.RolesAllowed;
+import org.jboss.logging.Logger;
 
 /**
  * The agent socket: a snapshot (or, with {@code ?since=}, the changes the client missed), then the tenant's changes
@@ -39,6 +43,7 @@ public class AgentSocket {
     /** Where the upgrade check leaves the TCP connection, to drop a peer that does not answer a close. */
     public static final UserData.TypedKey<HttpConnection> TRANSPORT = new UserData.TypedKey<>("switchboard.tcp");
     private static final UserData.TypedKey<AgentSession> SESSION = new UserData.TypedKey<>("switchboard.session");
+    private static final Logger LOG = Logger.getLogger(AgentSocket.class);
 
     private final Sessions sessions;
     private final CommandService commands;
@@ -78,6 +83,13 @@ public class AgentSocket {
         return Uni.createFrom().voidItem();
     }
 
+    /** The protocol has no binary frames: without this they would be dropped unanswered. */
+    @OnBinaryMessage
+    public Uni<Void> binary(Buffer data, WebSocketConnection connection) {
+        return connection.close(new CloseReason(1003, "Binary frames are not part of the protocol: send JSON text"
+                + " frames"));
+    }
+
     @OnPongMessage
     public void pong(Buffer data, WebSocketConnection connection) {
         AgentSession session = connection.userData().get(SESSION);
@@ -96,6 +108,22 @@ public class AgentSocket {
         return connection.close(tooBig
                 ? new CloseReason(1009, "Frame too big: client frames are small JSON commands (at most 64 KiB)")
                 : new CloseReason(1011, "Unexpected error on this connection; reconnect"));
+    }
+
+    /**
+     * A frame the WebSocket decoder refuses before any handler sees it: one frame over the size limit, text that is
+     * not UTF-8, a broken frame. Client garbage, not a failure of the gateway: the client is told why with the code
+     * the decoder chose (1009, 1007, 1002), and nothing is logged as an error.
+     */
+    @OnError
+    public Uni<Void> refusedFrame(CorruptedWebSocketFrameException error, WebSocketConnection connection) {
+        WebSocketCloseStatus status = error.closeStatus();
+        String reason = status.code() == 1009
+                ? "Frame too big: client frames are small JSON commands (at most 64 KiB)"
+                : "Unreadable frame: " + status.reasonText();
+        LOG.debugf("Closing %s: %s", connection.id(), error.getMessage());
+        return connection.close(new CloseReason(status.code(), reason))
+                .onFailure().recoverWithNull(); // the transport may already be gone
     }
 
     @OnClose

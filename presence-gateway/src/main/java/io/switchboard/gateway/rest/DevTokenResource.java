@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -28,12 +29,15 @@ public class DevTokenResource {
     private final GatewayConfig config;
     private final AgentDirectory directory;
     private final String issuer;
+    private final Set<String> audiences;
 
     public DevTokenResource(GatewayConfig config, AgentDirectory directory,
-            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
+            @ConfigProperty(name = "mp.jwt.verify.audiences") Set<String> audiences) {
         this.config = config;
         this.directory = directory;
         this.issuer = issuer;
+        this.audiences = audiences;
     }
 
     @GET
@@ -56,6 +60,7 @@ public class DevTokenResource {
 
     private String sign(String tenant, String agent) {
         return Jwt.issuer(issuer)
+                .audience(audiences)
                 .subject(agent)
                 .claim(AgentIdentity.TENANT_CLAIM, tenant)
                 .groups(AgentIdentity.ROLE)

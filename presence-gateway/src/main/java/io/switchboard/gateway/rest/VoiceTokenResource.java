@@ -48,12 +48,14 @@ public class VoiceTokenResource {
             return refuse(Response.Status.NOT_FOUND, NOT_CONFIGURED);
         }
         String agentId = agent.get().agentId();
-        if (!VoiceTokens.usableIdentity(agentId)) {
-            return refuse(Response.Status.CONFLICT, "Agent id '" + agentId + "' cannot be a Twilio Voice identity"
-                    + " (letters, digits and underscores only): rename the agent to use the softphone.");
+        String tenantId = agent.get().tenantId();
+        if (!VoiceTokens.usableIdentity(tenantId, agentId)) {
+            return refuse(Response.Status.CONFLICT, "Agent '" + agentId + "' of tenant '" + tenantId + "' cannot have"
+                    + " a Twilio Voice identity: with the tenant it is longer than Twilio takes; shorten the ids to use"
+                    + " the softphone.");
         }
-        return directory.isActive(agent.get().tenantId(), agentId)
-                .map(active -> active ? Response.ok(tokens.get().issue(agentId)).build()
+        return directory.isActive(tenantId, agentId)
+                .map(active -> active ? Response.ok(tokens.get().issue(tenantId, agentId)).build()
                         : Problem.response(Response.Status.FORBIDDEN, "Agent '" + agentId
                                 + "' is deactivated in tenant '" + agent.get().tenantId() + "'."));
     }

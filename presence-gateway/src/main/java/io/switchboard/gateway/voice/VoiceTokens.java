@@ -2,22 +2,21 @@ package io.switchboard.gateway.voice;
 
 import com.twilio.jwt.accesstoken.AccessToken;
 import com.twilio.jwt.accesstoken.VoiceGrant;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.gateway.config.GatewayConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Twilio access tokens for the console's softphone (Twilio's Voice JavaScript SDK). The token's identity is the agent
- * id, the {@code <Client>} call-state dials when this agent wins a claim, and its only grant is to receive calls:
- * agents never dial out from the console. Signed with an API key, never the account's auth token.
+ * Twilio access tokens for the console's softphone (Twilio's Voice JavaScript SDK). The token's identity is the
+ * agent's {@link ClientIdentity} (tenant and agent), the {@code <Client>} call-state dials when this agent wins a
+ * claim, and its only grant is to receive calls: agents never dial out from the console. Signed with an API key, never
+ * the account's auth token.
  */
 public final class VoiceTokens {
     /** Twilio refuses access tokens that live longer. */
     public static final Duration MAX_LIFETIME = Duration.ofHours(24);
-    /** What Twilio accepts as a Voice identity. */
-    private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9_]{1,121}");
 
     public record VoiceToken(String token, String identity, long ttlSeconds) {
     }
@@ -47,22 +46,23 @@ public final class VoiceTokens {
                 config.apiKeySecret().get(), config.tokenLifetime()));
     }
 
-    /** Whether Twilio would take this agent id as a Voice identity. */
-    public static boolean usableIdentity(String agentId) {
-        return agentId != null && IDENTITY.matcher(agentId).matches();
+    /** Whether Twilio would take this agent's identity (too long ids do not fit). */
+    public static boolean usableIdentity(String tenantId, String agentId) {
+        return ClientIdentity.usable(ClientIdentity.of(tenantId, agentId));
     }
 
-    public VoiceToken issue(String agentId) {
-        if (!usableIdentity(agentId)) {
-            throw new IllegalArgumentException("Agent id '" + agentId + "' cannot be a Twilio Voice identity: only"
-                    + " letters, digits and underscores, at most 121");
+    public VoiceToken issue(String tenantId, String agentId) {
+        String identity = ClientIdentity.of(tenantId, agentId);
+        if (!ClientIdentity.usable(identity)) {
+            throw new IllegalArgumentException("Agent '" + agentId + "' of tenant '" + tenantId + "' has a Twilio"
+                    + " Voice identity longer than " + ClientIdentity.MAX_LENGTH + " characters: " + identity);
         }
         String token = new AccessToken.Builder(accountSid, apiKeySid, apiKeySecret)
-                .identity(agentId)
+                .identity(identity)
                 .ttl(ttlSeconds)
                 .grant(new VoiceGrant().setIncomingAllow(true))
                 .build()
                 .toJwt();
-        return new VoiceToken(token, agentId, ttlSeconds);
+        return new VoiceToken(token, identity, ttlSeconds);
     }
 }

@@ -49,6 +49,18 @@ class AgentSocketAuthTest {
         assertThat(AgentClient.refusedStatus(base, "?access_token=not.a.jwt", null)).isEqualTo(401);
     }
 
+    /** Signed by the right issuer, but meant for another application (or for none): not an agent token. */
+    @Test
+    void aTokenForAnotherAudienceIsRefusedWith401() {
+        String otherApp = Tokens.withAudience("billing-portal", "acme", "doug");
+        String noAudience = Tokens.withoutAudience("acme", "doug");
+
+        assertThat(AgentClient.refusedStatus(base, "?access_token=" + otherApp, null)).isEqualTo(401);
+        assertThat(AgentClient.refusedStatus(base, "", otherApp)).isEqualTo(401);
+        assertThat(AgentClient.refusedStatus(base, "?access_token=" + noAudience, null)).isEqualTo(401);
+        assertThat(AgentClient.refusedStatus(base, "", noAudience)).isEqualTo(401);
+    }
+
     @Test
     void aVerifiedTokenForAnAgentTheTenantDoesNotHaveIsRefusedWith403() {
         assertThat(AgentClient.refusedStatus(base, "", Tokens.agent("acme", "ghost"))).isEqualTo(403);

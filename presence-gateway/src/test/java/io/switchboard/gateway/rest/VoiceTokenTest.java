@@ -42,10 +42,10 @@ class VoiceTokenTest {
                 .then().statusCode(200).contentType("application/json")
                 .extract().asString();
         JsonNode reply = new ObjectMapper().readTree(body);
-        assertThat(reply.get("identity").asText()).isEqualTo("rhonda");
+        assertThat(reply.get("identity").asText()).isEqualTo("acme__rhonda");
         assertThat(reply.get("ttlSeconds").asLong()).isEqualTo(900);
         JsonNode claims = TwilioVoice.verifiedClaims(reply.get("token").asText());
-        assertThat(claims.at("/grants/identity").asText()).isEqualTo("rhonda");
+        assertThat(claims.at("/grants/identity").asText()).isEqualTo("acme__rhonda");
         assertThat(claims.at("/grants/voice/incoming/allow").asBoolean()).isTrue();
     }
 
@@ -54,6 +54,10 @@ class VoiceTokenTest {
         given().get("/agent/voice-token").then().statusCode(401);
         given().auth().oauth2(Tokens.expired("acme", "doug")).get("/agent/voice-token").then().statusCode(401);
         given().auth().oauth2(Tokens.withIssuer("someone-else", "acme", "doug")).get("/agent/voice-token")
+                .then().statusCode(401);
+        given().auth().oauth2(Tokens.withAudience("billing-portal", "acme", "doug")).get("/agent/voice-token")
+                .then().statusCode(401);
+        given().auth().oauth2(Tokens.withoutAudience("acme", "doug")).get("/agent/voice-token")
                 .then().statusCode(401);
         given().auth().oauth2(Tokens.withoutAgentGroup("acme", "doug")).get("/agent/voice-token")
                 .then().statusCode(403);

@@ -24,6 +24,7 @@ import java.util.Base64;
 public final class RawAgentSocket implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int TEXT = 0x1;
+    private static final int BINARY = 0x2;
     private static final int CONTINUATION = 0x0;
     private static final int CLOSE = 0x8;
     private static final int PING = 0x9;
@@ -111,10 +112,16 @@ public final class RawAgentSocket implements AutoCloseable {
      */
     public Message next(Duration wait) {
         try {
-            socket.setSoTimeout((int) wait.toMillis());
+            // Pings keep coming while nothing else does: the wait is for the whole call, not for each read.
+            long deadline = System.nanoTime() + wait.toNanos();
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             int messageOpcode = -1;
             while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("deadline");
+                }
+                socket.setSoTimeout((int) left);
                 int first = in.readUnsignedByte();
                 boolean fin = (first & 0x80) != 0;
                 int opcode = first & 0x0F;
@@ -192,6 +199,24 @@ public final class RawAgentSocket implements AutoCloseable {
     public void sendText(String text) {
         try {
             send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A binary frame: the protocol has none. */
+    public void sendBinary(byte[] payload) {
+        try {
+            send(BINARY, payload);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A text frame of any bytes, valid UTF-8 or not. */
+    public void sendTextBytes(byte[] payload) {
+        try {
+            send(TEXT, payload);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

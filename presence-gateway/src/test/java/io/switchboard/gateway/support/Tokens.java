@@ -8,6 +8,9 @@ import java.time.Instant;
 
 /** Agent tokens as an identity provider would issue them, signed with the test resource's key. */
 public final class Tokens {
+    /** The audience the gateway expects by default ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "switchboard";
+
     private Tokens() {
     }
 
@@ -26,13 +29,25 @@ public final class Tokens {
     }
 
     public static String withIssuer(String issuer, String tenant, String agent) {
-        return sign(Jwt.issuer(issuer).subject(agent).claim("tenant", tenant).groups("agent")
+        return sign(Jwt.issuer(issuer).audience(AUDIENCE).subject(agent).claim("tenant", tenant).groups("agent")
+                .expiresIn(Duration.ofMinutes(10)));
+    }
+
+    /** Issued by the gateway's issuer for another application ({@code aud}): a token meant for someone else. */
+    public static String withAudience(String audience, String tenant, String agent) {
+        return sign(Jwt.issuer("switchboard").audience(audience).subject(agent).claim("tenant", tenant)
+                .groups("agent").expiresIn(Duration.ofMinutes(10)));
+    }
+
+    /** No {@code aud} at all: says nothing about whom it is meant for. */
+    public static String withoutAudience(String tenant, String agent) {
+        return sign(Jwt.issuer("switchboard").subject(agent).claim("tenant", tenant).groups("agent")
                 .expiresIn(Duration.ofMinutes(10)));
     }
 
     public static String withoutAgentGroup(String tenant, String agent) {
-        return sign(Jwt.issuer("switchboard").subject(agent).claim("tenant", tenant).groups("supervisor")
-                .expiresIn(Duration.ofMinutes(10)));
+        return sign(Jwt.issuer("switchboard").audience(AUDIENCE).subject(agent).claim("tenant", tenant)
+                .groups("supervisor").expiresIn(Duration.ofMinutes(10)));
     }
 
     /** The same token with another subject in its payload and the original signature. */
@@ -50,7 +65,7 @@ public final class Tokens {
     }
 
     private static JwtClaimsBuilder claims(String tenant, String agent) {
-        return Jwt.issuer("switchboard").subject(agent).claim("tenant", tenant).groups("agent");
+        return Jwt.issuer("switchboard").audience(AUDIENCE).subject(agent).claim("tenant", tenant).groups("agent");
     }
 
     private static String sign(JwtClaimsBuilder claims) {

@@ -19,11 +19,11 @@ class VoiceTokensTest {
 
     @Test
     void theTokenLetsTheAgentsIdentityReceiveCallsAndNothingElse() throws Exception {
-        VoiceTokens.VoiceToken issued = tokens.issue("doug");
+        VoiceTokens.VoiceToken issued = tokens.issue("acme", "doug");
         JsonNode claims = verifiedClaims(issued.token());
 
-        assertThat(issued.identity()).isEqualTo("doug");
-        assertThat(claims.at("/grants/identity").asText()).isEqualTo("doug");
+        assertThat(issued.identity()).isEqualTo("acme__doug");
+        assertThat(claims.at("/grants/identity").asText()).isEqualTo("acme__doug");
         assertThat(claims.at("/grants/voice/incoming/allow").asBoolean()).isTrue();
         assertThat(claims.at("/grants/voice/outgoing").isMissingNode()).isTrue();
         assertThat(claims.get("grants").size()).isEqualTo(2); // identity and voice: no chat, video or sync
@@ -34,7 +34,7 @@ class VoiceTokensTest {
     @Test
     void theTokenLivesForTheConfiguredLifetime() throws Exception {
         long before = Instant.now().getEpochSecond();
-        VoiceTokens.VoiceToken issued = tokens.issue("rhonda");
+        VoiceTokens.VoiceToken issued = tokens.issue("acme", "rhonda");
         JsonNode claims = verifiedClaims(issued.token());
 
         long after = Instant.now().getEpochSecond();
@@ -51,13 +51,22 @@ class VoiceTokensTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Client identities are per Twilio account: two tenants' doug must not ring each other's browsers. */
     @Test
-    void anAgentIdTwilioCannotTakeAsAnIdentityGetsNoToken() {
-        assertThat(VoiceTokens.usableIdentity("doug_2")).isTrue();
-        assertThat(VoiceTokens.usableIdentity("doug.smith")).isFalse();
-        assertThat(VoiceTokens.usableIdentity("")).isFalse();
-        assertThatThrownBy(() -> tokens.issue("doug smith")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("letters, digits and underscores");
+    void twoTenantsAgentsOfTheSameNameGetDifferentIdentities() throws Exception {
+        String acme = verifiedClaims(tokens.issue("acme", "doug").token()).at("/grants/identity").asText();
+        String globex = verifiedClaims(tokens.issue("globex", "doug").token()).at("/grants/identity").asText();
+
+        assertThat(acme).isNotEqualTo(globex);
+        assertThat(globex).isEqualTo("globex__doug");
+    }
+
+    @Test
+    void anyAgentIdGetsAnIdentityTwilioTakesUnlessItIsTooLong() {
+        assertThat(tokens.issue("acme", "doug.smith").identity()).isEqualTo("acme__doug_002esmith");
+        assertThat(VoiceTokens.usableIdentity("acme", "d".repeat(120))).isFalse();
+        assertThatThrownBy(() -> tokens.issue("acme", "d".repeat(120))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than 121");
     }
 
     @Test
