@@ -3,6 +3,7 @@ package io.switchboard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -39,9 +40,9 @@ class LiveViewTest {
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_PRESENCE_TTL", TTL.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.PRESENCE_GATEWAY, "SWITCHBOARD_PRESENCE_HEARTBEAT_INTERVAL", "1s"));
         gatewayA = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        gatewayB = GatewayReplica.start(stack, EndToEnd.repoRoot(), "gw-b", EndToEnd.SERVICE_JVM_ARGS);
+        gatewayB = GatewayReplica.start(stack, "gw-b");
         doug = AgentScreen.open(gatewayA, "acme", "doug");
-        rhonda = AgentScreen.open(gatewayB.baseUrl, "acme", "rhonda");
+        rhonda = AgentScreen.open(gatewayB.baseUrl(), "acme", "rhonda");
         await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
         await().atMost(WAIT).until(() -> doug.agentField("doug", "presence").equals("online") && doug.agentField("rhonda", "presence").equals("online")
                 && rhonda.agentField("doug", "presence").equals("online") && rhonda.agentField("rhonda", "presence").equals("online"));
@@ -72,7 +73,7 @@ class LiveViewTest {
     @Test
     @Order(2)
     void twoTabsAreOneAgentOnlineUntilBothClose() throws Exception {
-        AgentScreen secondTab = AgentScreen.open(gatewayB.baseUrl, "acme", "doug");
+        AgentScreen secondTab = AgentScreen.open(gatewayB.baseUrl(), "acme", "doug");
         await().atMost(WAIT).until(secondTab::hasSnapshot);
         doug.close();
         Thread.sleep(GRACE.plusSeconds(2).toMillis()); // longer than the grace: the other tab keeps Doug online

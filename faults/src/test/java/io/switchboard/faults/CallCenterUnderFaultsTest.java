@@ -8,6 +8,7 @@ import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.VoiceWebhooks;
+import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.CallView;
 import io.switchboard.stack.twilio.Faults;
@@ -71,7 +72,7 @@ class CallCenterUnderFaultsTest {
     }
 
     private Stack stack;
-    private SecondGateway secondGateway;
+    private GatewayReplica secondGateway;
     /** Calls whose agent leg's end overtook its answer: a case docs/reliability.md does not claim. */
     private final List<String> endsOvertakingAnswers = new ArrayList<>();
     private Map<String, String> tokens;
@@ -111,7 +112,7 @@ class CallCenterUnderFaultsTest {
         }
         startTheCallCenter(tenants);
         tokens = tokens(tenants);
-        List<String> gateways = List.of(stack.baseUrl(Stack.Service.PRESENCE_GATEWAY), secondGateway.baseUrl);
+        List<String> gateways = List.of(stack.baseUrl(Stack.Service.PRESENCE_GATEWAY), secondGateway.baseUrl());
         int home = 0;
         for (Tenant tenant : tenants) {
             for (String agent : tenant.agents()) {
@@ -234,8 +235,7 @@ class CallCenterUnderFaultsTest {
             }
         }
         stack.postgres().execute(seed.toString());
-        secondGateway = new SecondGateway(stack, SERVICE_JVM_ARGS);
-        secondGateway.start();
+        secondGateway = GatewayReplica.start(stack, "b");
     }
 
     /** Each agent's dev token, fetched once: it outlives the run and either gateway accepts it. */

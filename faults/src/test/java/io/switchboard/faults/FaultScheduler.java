@@ -1,5 +1,6 @@
 package io.switchboard.faults;
 
+import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ final class FaultScheduler implements Runnable {
     }
 
     private final Stack stack;
-    private final SecondGateway secondGateway;
+    private final GatewayReplica secondGateway;
     private final Random dice;
     private final Duration every;
     private final List<Fault> bag = new ArrayList<>();
@@ -33,7 +34,7 @@ final class FaultScheduler implements Runnable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    FaultScheduler(Stack stack, SecondGateway secondGateway, long seed, Duration every) {
+    FaultScheduler(Stack stack, GatewayReplica secondGateway, long seed, Duration every) {
         this.stack = stack;
         this.secondGateway = secondGateway;
         this.dice = new Random(seed);

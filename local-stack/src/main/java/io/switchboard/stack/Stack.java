@@ -245,6 +245,7 @@ public final class Stack implements AutoCloseable {
     private final boolean temporaryData;
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
     private final Set<Service> stopping = java.util.EnumSet.noneOf(Service.class);
+    private final List<GatewayReplica> replicas = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     // Set while starting, read by close(), which may run on a shutdown hook's thread.
     private volatile LocalPostgres postgres;
@@ -369,36 +370,68 @@ public final class Stack implements AutoCloseable {
         if (closed) {
             throw new StackException("The stack was stopped while it started");
         }
-        Path log = logFile(service);
-        Path workDir = dataDir.resolve("work").resolve(service.module());
+        try {
+            Process process = spawn(service, service.module(), Map.of());
+            processes.put(service, process);
+            stopping.remove(service);
+            process.onExit().thenAccept(exited -> reportExit(service, exited));
+            LOG.log(System.Logger.Level.INFO, "{0} starting on port {1,number,#} (pid {2,number,#}, log {3})",
+                    service.module(), options.ports().of(service), process.pid(), logFile(service));
+        } catch (IOException e) {
+            throw new StackException("Could not start " + service.module() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts {@code service}'s jar as {@code name} (its log and working folder are named so) with the stack's JVM
+     * options and environment, and {@code extraEnv} on top.
+     */
+    private Process spawn(Service service, String name, Map<String, String> extraEnv) throws IOException {
+        Path log = logFile(name);
+        Path workDir = dataDir.resolve("work").resolve(name);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options.jvmArgs());
         command.add("-jar");
         command.add(service.jar(options.repoRoot()).toAbsolutePath().toString());
-        try {
-            // An empty working folder: Quarkus reads .env and config/ from it, and nothing of the developer's
-            // should leak into the stack.
-            Files.createDirectories(workDir);
-            Files.createDirectories(log.getParent());
-            Files.writeString(log, "=== " + service.module() + " starting at " + Instant.now() + " ===\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().remove("QUARKUS_PROFILE"); // the services run as in production
-            builder.environment().putAll(environment(service));
-            Process process = builder.start();
-            processes.put(service, process);
-            stopping.remove(service);
-            process.onExit().thenAccept(exited -> reportExit(service, exited));
-            LOG.log(System.Logger.Level.INFO, "{0} starting on port {1,number,#} (pid {2,number,#}, log {3})",
-                    service.module(), options.ports().of(service), process.pid(), log);
-        } catch (IOException e) {
-            throw new StackException("Could not start " + service.module() + ": " + e.getMessage(), e);
+        // An empty working folder: Quarkus reads .env and config/ from it, and nothing of the developer's should
+        // leak into the stack.
+        Files.createDirectories(workDir);
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "=== " + name + " starting at " + Instant.now() + " ===\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().remove("QUARKUS_PROFILE"); // the services run as in production
+        builder.environment().putAll(environment(service));
+        builder.environment().putAll(extraEnv);
+        return builder.start();
+    }
+
+    /**
+     * Starts the presence-gateway replica {@code gatewayId} on {@code port}; returns when it is ready. Called by
+     * {@link GatewayReplica}, which the stack stops with itself.
+     */
+    Process startReplica(GatewayReplica replica, String gatewayId, int port) {
+        Process process;
+        synchronized (this) {
+            if (closed) {
+                throw new StackException("The stack is stopped");
+            }
+            replicas.add(replica);
+            try {
+                process = spawn(Service.PRESENCE_GATEWAY, Service.PRESENCE_GATEWAY.module() + "-" + gatewayId,
+                        Map.of("QUARKUS_HTTP_PORT", Integer.toString(port), "SWITCHBOARD_GATEWAY_ID", gatewayId));
+            } catch (IOException e) {
+                throw new StackException("Could not start the gateway replica " + gatewayId + ": " + e.getMessage(),
+                        e);
+            }
         }
+        awaitReady("the gateway replica " + gatewayId, process, "http://localhost:" + port,
+                logFile(Service.PRESENCE_GATEWAY.module() + "-" + gatewayId));
+        return process;
     }
 
     private synchronized void reportExit(Service service, Process exited) {
@@ -446,28 +479,30 @@ public final class Stack implements AutoCloseable {
     }
 
     private void awaitReady(Service service) {
-        Process process = processes.get(service);
-        URI ready = URI.create(baseUrl(service) + "/q/health/ready");
+        awaitReady(service.module(), processes.get(service), baseUrl(service), logFile(service));
+    }
+
+    private void awaitReady(String name, Process process, String baseUrl, Path log) {
+        URI ready = URI.create(baseUrl + "/q/health/ready");
         Instant deadline = Instant.now().plus(options.readinessTimeout());
         while (!isReady(ready)) {
             if (!process.isAlive()) {
-                throw new StackException(service.module() + " stopped (exit code " + process.exitValue()
-                        + ") before it was ready. Its log is " + logFile(service) + "; it ends with:\n"
-                        + tail(logFile(service), 30));
+                throw new StackException(name + " stopped (exit code " + process.exitValue()
+                        + ") before it was ready. Its log is " + log + "; it ends with:\n" + tail(log, 30));
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new StackException(service.module() + " was not ready within "
-                        + options.readinessTimeout().toSeconds() + " s (GET " + ready + " never answered 200). "
-                        + "Its log is " + logFile(service) + "; it ends with:\n" + tail(logFile(service), 30));
+                throw new StackException(name + " was not ready within " + options.readinessTimeout().toSeconds()
+                        + " s (GET " + ready + " never answered 200). Its log is " + log + "; it ends with:\n"
+                        + tail(log, 30));
             }
             try {
                 process.waitFor(250, TimeUnit.MILLISECONDS); // also notices at once when the process exits
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StackException("Interrupted while waiting for " + service.module());
+                throw new StackException("Interrupted while waiting for " + name);
             }
         }
-        LOG.log(System.Logger.Level.INFO, "{0} is ready at {1}", service.module(), baseUrl(service));
+        LOG.log(System.Logger.Level.INFO, "{0} is ready at {1}", name, baseUrl);
     }
 
     private boolean isReady(URI ready) {
@@ -571,7 +606,11 @@ public final class Stack implements AutoCloseable {
     }
 
     public Path logFile(Service service) {
-        return dataDir.resolve("logs").resolve(service.module() + ".log");
+        return logFile(service.module());
+    }
+
+    private Path logFile(String name) {
+        return dataDir.resolve("logs").resolve(name + ".log");
     }
 
     public Path dataDir() {
@@ -602,6 +641,7 @@ public final class Stack implements AutoCloseable {
     @Override
     public void close() {
         List<Process> running;
+        List<GatewayReplica> extraGateways;
         synchronized (this) {
             if (closed) {
                 return;
@@ -617,7 +657,9 @@ public final class Stack implements AutoCloseable {
             List<Service> reversed = new ArrayList<>(processes.keySet());
             reversed.sort(Comparator.reverseOrder());
             running = reversed.stream().map(processes::get).toList();
+            extraGateways = List.copyOf(replicas);
         }
+        extraGateways.forEach(replica -> quietly("a gateway replica", replica::close));
         quietly("the services", () -> stopAll(running));
         if (simulator != null) {
             quietly("the Twilio simulator", simulator::close);
