@@ -73,12 +73,12 @@ class TwilioEventsTest {
     @Test
     void anAgentLegNamesTheClaimThatDialledIt() {
         CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1")
-                .callStatus("completed").to("client:doug").sequenceNumber("3").claim("1700000000123").build(), "acme",
+                .callStatus("completed").to("client:acme__doug").sequenceNumber("3").claim("1700000000123").build(), "acme",
                 NOW);
 
         assertThat(event.claim()).isEqualTo(1_700_000_000_123L);
         assertThat(TwilioEvents.status(webhook().callSid("CA9").parentCallSid("CA1").callStatus("completed")
-                .to("client:doug").build(), "acme", NOW).claim()).isNull();
+                .to("client:acme__doug").build(), "acme", NOW).claim()).isNull();
         assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA9").callStatus("completed").claim("soon")
                 .build(), "acme", NOW)).isInstanceOf(MalformedWebhookException.class).hasMessageContaining("claim");
     }
