@@ -7,11 +7,13 @@ import static io.switchboard.ingest.support.TwilioWebhooks.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.contract.TraceAttributes;
 import io.switchboard.contract.Topics;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.ingest.support.TwilioEventsTopic.Published;
@@ -35,7 +37,8 @@ class WebhookTraceTest {
         post(INCOMING, incomingCall(callSid)).then().statusCode(200);
 
         Published published = TwilioEventsTopic.single(callSid);
-        assertThat(published.traceparent()).as("the record's W3C trace context").matches("00-\\p{XDigit}{32}-\\p{XDigit}{16}-01");
+        assertThat(published.traceparent()).as("the record's W3C trace context")
+                .matches("00-\\p{XDigit}{32}-\\p{XDigit}{16}-01");
         String traceId = published.traceparent().split("-")[1];
         String parentSpanId = published.traceparent().split("-")[2];
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -44,6 +47,8 @@ class WebhookTraceTest {
             SpanData webhook = only(trace, SpanKind.SERVER);
             SpanData publish = only(trace, SpanKind.PRODUCER);
             assertThat(webhook.getName()).isEqualTo("POST /twilio/voice/incoming");
+            assertThat(webhook.getAttributes().get(AttributeKey.stringKey(TraceAttributes.CALL_SID)))
+                    .as("a call's trace is found by its CallSid").isEqualTo(callSid);
             assertThat(publish.getName()).contains(Topics.TWILIO_EVENTS);
             assertThat(publish.getParentSpanId()).as("the publish happens within the webhook")
                     .isEqualTo(webhook.getSpanId());

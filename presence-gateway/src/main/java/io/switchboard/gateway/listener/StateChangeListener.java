@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.switchboard.contract.TraceAttributes;
 import io.switchboard.gateway.canary.Canary;
 import io.switchboard.gateway.domain.ChangeHeader;
 import io.switchboard.gateway.metrics.GatewayMetrics;
@@ -29,9 +30,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StateChangeListener {
     private static final Logger LOG = Logger.getLogger(StateChangeListener.class);
-    private static final AttributeKey<String> TENANT = AttributeKey.stringKey("switchboard.tenant");
-    private static final AttributeKey<Long> SEQ = AttributeKey.longKey("switchboard.seq");
-    private static final AttributeKey<Long> SOCKETS = AttributeKey.longKey("switchboard.sockets");
+    private static final AttributeKey<String> TENANT = AttributeKey.stringKey(TraceAttributes.TENANT);
+    private static final AttributeKey<Long> SEQ = AttributeKey.longKey(TraceAttributes.SEQ);
+    private static final AttributeKey<Long> SOCKETS = AttributeKey.longKey(TraceAttributes.SOCKETS);
 
     private final Sessions sessions;
     private final ObjectMapper mapper;

@@ -10,6 +10,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.TraceAttributes;
 import io.switchboard.gateway.support.AgentClient;
 import io.switchboard.gateway.support.CallStateDouble;
 import io.switchboard.gateway.support.Gateway;
@@ -153,8 +154,8 @@ class LiveChangesTest {
                 SpanData push = trace.stream().filter(span -> span.getName().equals("push ring_cancel")).findFirst()
                         .orElseThrow(() -> new AssertionError("no push span in " + trace));
                 assertThat(push.getParentSpanId()).isEqualTo(received.getSpanId());
-                assertThat(push.getAttributes().get(AttributeKey.longKey("switchboard.seq"))).isEqualTo(seq);
-                assertThat(push.getAttributes().get(AttributeKey.longKey("switchboard.sockets"))).isEqualTo(2L);
+                assertThat(push.getAttributes().get(AttributeKey.longKey(TraceAttributes.SEQ))).isEqualTo(seq);
+                assertThat(push.getAttributes().get(AttributeKey.longKey(TraceAttributes.SOCKETS))).isEqualTo(2L);
             });
         }
     }
