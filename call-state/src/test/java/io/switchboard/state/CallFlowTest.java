@@ -15,11 +15,11 @@ import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent;
 import io.switchboard.stack.KafkaProbe;
 import io.switchboard.stack.SwitchboardTestResource;
+import io.switchboard.stack.TestSpans;
 import io.switchboard.stack.twilio.AnswerMode;
 import io.switchboard.stack.twilio.TwilioSimulator;
 import io.switchboard.state.twilio.TwilioCalls;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ class CallFlowTest {
     @Inject
     TwilioCalls twilioCalls;
     @Inject
-    InMemorySpanExporter spans;
+    TestSpans spans;
 
     @BeforeAll
     static void tapKafka() {
@@ -143,7 +143,7 @@ class CallFlowTest {
                 StandardCharsets.UTF_8).split("-");
         assertThat(traceparent[1]).as("the change's record continues the webhook's trace").isEqualTo(traceId);
         await().atMost(WAIT).untilAsserted(() -> {
-            List<SpanData> trace = spans.getFinishedSpanItems().stream()
+            List<SpanData> trace = spans.finished().stream()
                     .filter(s -> s.getTraceId().equals(traceId)).toList();
             SpanData applied = span(trace, SpanKind.CONSUMER, Topics.TWILIO_EVENTS);
             assertThat(applied.getParentSpanId()).as("the webhook's publish").isEqualTo(publishSpanId);

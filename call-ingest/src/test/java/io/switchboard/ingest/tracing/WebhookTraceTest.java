@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +17,7 @@ import io.switchboard.contract.Topics;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.ingest.support.TwilioEventsTopic.Published;
 import io.switchboard.stack.SwitchboardTestResource;
+import io.switchboard.stack.TestSpans;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(SwitchboardTestResource.class)
 class WebhookTraceTest {
     @Inject
-    InMemorySpanExporter spans;
+    TestSpans spans;
 
     @Test
     void theWebhookAndItsKafkaRecordAreOneTraceThatTheRecordCarriesOn() {
@@ -42,7 +42,7 @@ class WebhookTraceTest {
         String traceId = published.traceparent().split("-")[1];
         String parentSpanId = published.traceparent().split("-")[2];
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<SpanData> trace = spans.getFinishedSpanItems().stream()
+            List<SpanData> trace = spans.finished().stream()
                     .filter(s -> s.getTraceId().equals(traceId)).toList();
             SpanData webhook = only(trace, SpanKind.SERVER);
             SpanData publish = only(trace, SpanKind.PRODUCER);

@@ -16,9 +16,9 @@ import io.switchboard.gateway.support.CallStateDouble;
 import io.switchboard.gateway.support.Gateway;
 import io.switchboard.gateway.support.Tokens;
 import io.switchboard.stack.SwitchboardTestResource;
+import io.switchboard.stack.TestSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -38,7 +38,7 @@ class LiveChangesTest {
     URI base;
 
     @Inject
-    InMemorySpanExporter spans;
+    TestSpans spans;
 
     private CallStateDouble callState;
 
@@ -146,7 +146,7 @@ class LiveChangesTest {
             assertThat(rhonda.next()).isEqualTo(change);
 
             await().atMost(AgentClient.WAIT).untilAsserted(() -> {
-                List<SpanData> trace = spans.getFinishedSpanItems().stream()
+                List<SpanData> trace = spans.finished().stream()
                         .filter(span -> span.getTraceId().equals(traceId)).toList();
                 SpanData received = trace.stream().filter(span -> span.getKind() == SpanKind.CONSUMER).findFirst()
                         .orElseThrow(() -> new AssertionError("no consumer span in " + trace));
