@@ -53,10 +53,7 @@ class SlowClientsTest {
                     "switchboard.slow-client.max-resyncs", "1",
                     "switchboard.connection.close-timeout", "3s",
                     // The stalled clients answer no pings while they do not read; that is not what is tested here.
-                    "switchboard.connection.pong-timeout", "120s",
-                    // Open question (docs/operations.md, "Tracing"): with tracing on, this test's 200 KB changes ran
-                    // the 1 GiB test heap out in 3 of 4 runs; off (or with nothing sampled) it never did.
-                    "quarkus.otel.sdk.disabled", "true");
+                    "switchboard.connection.pong-timeout", "120s");
         }
     }
 
