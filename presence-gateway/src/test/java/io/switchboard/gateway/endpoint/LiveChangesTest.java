@@ -1,6 +1,5 @@
 package io.switchboard.gateway.endpoint;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -235,9 +234,7 @@ class LiveChangesTest {
     }
 
     private static double resyncs() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith("switchboard_gateway_resyncs_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        // Through Gateway.metric: with tracing on, a counter's line can end in an exemplar, not in its value.
+        return Gateway.metric("switchboard_gateway_resyncs_total");
     }
 }
