@@ -1,5 +1,12 @@
 package io.switchboard.state;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.switchboard.contract.TraceAttributes;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.core.TwilioAction;
 import io.switchboard.state.twilio.TwilioCalls;
@@ -20,23 +27,30 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TwilioActionRunner {
     private static final Logger LOG = Logger.getLogger(TwilioActionRunner.class);
+    private static final AttributeKey<String> CALL_SID = AttributeKey.stringKey(TraceAttributes.CALL_SID);
 
     private final TwilioCalls twilio;
     private final CallDesk desk;
     private final Clock clock;
+    private final Tracer tracer;
 
-    public TwilioActionRunner(TwilioCalls twilio, CallDesk desk, Clock clock) {
+    public TwilioActionRunner(TwilioCalls twilio, CallDesk desk, Clock clock, Tracer tracer) {
         this.twilio = twilio;
         this.desk = desk;
         this.clock = clock;
+        this.tracer = tracer;
     }
 
     /** @return why an action failed, for the agent who asked; empty when all went through */
     public Optional<String> run(String tenantId, List<TwilioAction> actions) {
         for (TwilioAction action : actions) {
-            try {
+            // twilio-java's HTTP client has no instrumentation of its own: this span is Twilio's REST call in the trace.
+            Span span = tracer.spanBuilder("twilio " + action.getClass().getSimpleName()).setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(CALL_SID, action.callSid()).startSpan();
+            try (Scope ignored = span.makeCurrent()) {
                 perform(tenantId, action);
             } catch (CallGoneException | TwilioUnavailableException e) {
+                span.setStatus(StatusCode.ERROR, e.getMessage());
                 boolean gone = e instanceof CallGoneException;
                 LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", action.getClass().getSimpleName(),
                         action.callSid(), tenantId, e.getMessage());
@@ -48,6 +62,8 @@ public class TwilioActionRunner {
                 }
                 return Optional.of(gone ? "The caller has already hung up."
                         : "Twilio did not take the request; nothing changed. Try again in a moment.");
+            } finally {
+                span.end();
             }
         }
         return Optional.empty();

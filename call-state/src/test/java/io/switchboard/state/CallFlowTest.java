@@ -16,10 +16,16 @@ import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent;
 import io.switchboard.stack.KafkaProbe;
 import io.switchboard.stack.SwitchboardTestResource;
+import io.switchboard.stack.TestSpans;
 import io.switchboard.stack.twilio.AnswerMode;
 import io.switchboard.stack.twilio.TwilioSimulator;
 import io.switchboard.state.twilio.TwilioCalls;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +51,8 @@ class CallFlowTest {
 
     @Inject
     TwilioCalls twilioCalls;
+    @Inject
+    TestSpans spans;
 
     @BeforeAll
     static void tapKafka() {
@@ -117,6 +125,40 @@ class CallFlowTest {
         change(call, "call", "ENDED");
         await().atMost(WAIT).until(() -> agentCurrentCall(winner) == null);
         assertThat(activeCall(call)).isFalse();
+    }
+
+    /** Tracing is on in tests: the spans go to memory (local-stack's TestSpans). */
+    @Test
+    void aWebhooksTraceRunsOnThroughTheProjectionAndTheOutboxToItsChange() {
+        String call = placeCall();
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String publishSpanId = traceId.substring(0, 16);
+        kafka.send(Topics.TWILIO_EVENTS, "acme", write(new TwilioEvent.CallIncoming("incoming:" + call, "acme", call,
+                CALLER, TwilioSimulatorResource.NUMBER, Instant.now())),
+                Map.of("traceparent", "00-" + traceId + "-" + publishSpanId + "-01"));
+        change(call, "call", "RINGING");
+
+        ConsumerRecord<String, String> ringing = kafka.records(Topics.STATE_CHANGES).stream()
+                .filter(r -> r.value().contains(call) && r.value().contains("RINGING")).findFirst().orElseThrow();
+        String[] traceparent = new String(ringing.headers().lastHeader("traceparent").value(),
+                StandardCharsets.UTF_8).split("-");
+        assertThat(traceparent[1]).as("the change's record continues the webhook's trace").isEqualTo(traceId);
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<SpanData> trace = spans.finished().stream()
+                    .filter(s -> s.getTraceId().equals(traceId)).toList();
+            SpanData applied = span(trace, SpanKind.CONSUMER, Topics.TWILIO_EVENTS);
+            assertThat(applied.getParentSpanId()).as("the webhook's publish").isEqualTo(publishSpanId);
+            assertThat(span(trace, SpanKind.CLIENT, "INSERT switchboard.active_calls").getParentSpanId())
+                    .isEqualTo(applied.getSpanId());
+            assertThat(span(trace, SpanKind.CLIENT, "INSERT switchboard.outbox").getParentSpanId())
+                    .isEqualTo(applied.getSpanId());
+            // Published by the relay after the commit, yet in the trace, and the record's parent.
+            SpanData published = span(trace, SpanKind.PRODUCER, Topics.STATE_CHANGES);
+            assertThat(published.getParentSpanId()).isEqualTo(applied.getSpanId());
+            assertThat(traceparent[2]).isEqualTo(published.getSpanId());
+        });
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
     }
 
     @Test
@@ -336,6 +378,11 @@ class CallFlowTest {
 
     private static TwilioSimulator sim() {
         return TwilioSimulatorResource.simulator();
+    }
+
+    private static SpanData span(List<SpanData> trace, SpanKind kind, String name) {
+        return trace.stream().filter(s -> s.getKind() == kind && s.getName().contains(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("No " + kind + " span " + name + " in " + trace));
     }
 
     private static String placeCall() {

@@ -1,5 +1,6 @@
 package io.switchboard.stack;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,15 @@ public final class KafkaProbe implements AutoCloseable {
 
     /** Sends a record and waits until the broker stored it. */
     public void send(String topic, String key, String value) {
+        send(topic, key, value, Map.of());
+    }
+
+    /** Sends a record with these headers (e.g. a {@code traceparent}) and waits until the broker stored it. */
+    public void send(String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, header) -> record.headers().add(name, header.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
+            producer.send(record).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Kafka did not store the record for " + topic, e);
         }

@@ -1,10 +1,13 @@
 package io.switchboard.ingest.publish;
 
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.switchboard.contract.TraceAttributes;
 import io.switchboard.contract.TwilioEvent;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.config.IngestConfig;
@@ -30,6 +33,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class TwilioEventPublisher {
     /** The outgoing channel; application.properties maps it to {@code Topics.TWILIO_EVENTS}. */
     public static final String CHANNEL = "twilio-events";
+    private static final AttributeKey<String> CALL_SID = AttributeKey.stringKey(TraceAttributes.CALL_SID);
+    private static final AttributeKey<String> TENANT = AttributeKey.stringKey(TraceAttributes.TENANT);
 
     private final MutinyEmitter<TwilioEvent> emitter;
     private final Duration timeout;
@@ -44,6 +49,8 @@ public class TwilioEventPublisher {
 
     /** Completes when Kafka stored the event; fails with {@link UnavailableException} otherwise. */
     public Uni<Void> publish(TwilioEvent event) {
+        // The webhook's span names the call: an operator finds a call's trace by its CallSid.
+        Span.current().setAttribute(CALL_SID, event.callSid()).setAttribute(TENANT, event.tenantId());
         Message<TwilioEvent> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.tenantId()).build());
         return Uni.createFrom().deferred(() -> {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.TwilioEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -27,8 +29,8 @@ public final class TwilioEventsTopic {
     private TwilioEventsTopic() {
     }
 
-    /** A published record: its key, its raw JSON and the event it reads as. */
-    public record Published(String key, String json, TwilioEvent event) {
+    /** A published record: its key, its raw JSON, the event it reads as and its W3C trace context (or null). */
+    public record Published(String key, String json, TwilioEvent event, String traceparent) {
     }
 
     /** Every record whose event concerns this call sid, as the caller's call or as a leg. */
@@ -79,7 +81,9 @@ public final class TwilioEventsTopic {
                 assertThat(System.nanoTime()).as("read %s to its end within 20 s", Topics.TWILIO_EVENTS)
                         .isLessThan(deadline);
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(new Published(record.key(), record.value(), parse(record.value())));
+                    Header traceparent = record.headers().lastHeader("traceparent");
+                    records.add(new Published(record.key(), record.value(), parse(record.value()),
+                            traceparent == null ? null : new String(traceparent.value(), StandardCharsets.UTF_8)));
                 }
             }
             return records;

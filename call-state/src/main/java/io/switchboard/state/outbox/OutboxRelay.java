@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.messaging.Channels;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -119,12 +120,12 @@ public class OutboxRelay {
                 List<Uni<Void>> acks = new ArrayList<>();
                 List<Instant> committed = new ArrayList<>();
                 try (PreparedStatement s = c.prepareStatement(
-                        "SELECT id, tenant_id, payload, created_at FROM outbox ORDER BY id LIMIT ?")) {
+                        "SELECT id, tenant_id, payload, created_at, traceparent FROM outbox ORDER BY id LIMIT ?")) {
                     s.setInt(1, batchSize);
                     ResultSet rs = s.executeQuery();
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
-                        acks.add(send(rs.getString(2), rs.getString(3)));
+                        acks.add(send(rs.getString(2), rs.getString(3), rs.getString(5)));
                         committed.add(rs.getTimestamp(4).toInstant());
                     }
                 }
@@ -174,8 +175,10 @@ public class OutboxRelay {
         }
     }
 
-    private Uni<Void> send(String tenantId, String payload) {
+    /** Publishes a row inside the trace it was written in: the record's {@code traceparent} continues that trace. */
+    private Uni<Void> send(String tenantId, String payload, String traceparent) {
         return changes.sendMessage(Message.of(payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenantId).build()));
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenantId).build())
+                .addMetadata(TracingMetadata.withCurrent(OutboxTrace.of(traceparent))));
     }
 }

@@ -33,9 +33,10 @@ public class Probes {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO outbox (tenant_id, seq, payload) VALUES (?, NULL, ?)")) {
+                        "INSERT INTO outbox (tenant_id, seq, payload, traceparent) VALUES (?, NULL, ?, ?)")) {
             s.setString(1, probe.tenantId());
             s.setString(2, payload);
+            s.setString(3, OutboxTrace.current());
             s.executeUpdate();
         }
         relay.wake();

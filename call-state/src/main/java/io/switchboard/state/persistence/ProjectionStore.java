@@ -8,6 +8,7 @@ import io.switchboard.state.core.CallRecord;
 import io.switchboard.state.core.Fact;
 import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
+import io.switchboard.state.outbox.OutboxTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -289,11 +290,14 @@ public class ProjectionStore {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO outbox (tenant_id, seq, payload) VALUES (?, ?, ?)")) {
+        String traceparent = OutboxTrace.current();
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO outbox (tenant_id, seq, payload, traceparent) VALUES (?, ?, ?, ?)")) {
             for (OutboxRow row : rows) {
                 s.setString(1, tenantId);
                 s.setLong(2, row.seq());
                 s.setString(3, row.payload());
+                s.setString(4, traceparent);
                 s.addBatch();
             }
             s.executeBatch();

@@ -1,6 +1,11 @@
 package io.switchboard.gateway.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.switchboard.contract.TraceAttributes;
 import io.switchboard.gateway.canary.Canary;
 import io.switchboard.gateway.domain.ChangeHeader;
 import io.switchboard.gateway.metrics.GatewayMetrics;
@@ -25,17 +30,23 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StateChangeListener {
     private static final Logger LOG = Logger.getLogger(StateChangeListener.class);
+    private static final AttributeKey<String> TENANT = AttributeKey.stringKey(TraceAttributes.TENANT);
+    private static final AttributeKey<Long> SEQ = AttributeKey.longKey(TraceAttributes.SEQ);
+    private static final AttributeKey<Long> SOCKETS = AttributeKey.longKey(TraceAttributes.SOCKETS);
 
     private final Sessions sessions;
     private final ObjectMapper mapper;
     private final Canary canary;
     private final GatewayMetrics metrics;
+    private final Tracer tracer;
 
-    public StateChangeListener(Sessions sessions, ObjectMapper mapper, Canary canary, GatewayMetrics metrics) {
+    public StateChangeListener(Sessions sessions, ObjectMapper mapper, Canary canary, GatewayMetrics metrics,
+            Tracer tracer) {
         this.sessions = sessions;
         this.mapper = mapper;
         this.canary = canary;
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     @Incoming(Channels.STATE_CHANGES)
@@ -53,9 +64,24 @@ public class StateChangeListener {
             canary.onProbe(frame);
             return;
         }
-        sessions.deliver(header.tenantId(), header.seq(), frame);
+        push(header, frame);
         // The record's timestamp is the relay's send time: this is Kafka's part of the way to the screens (plus any
         // clock difference between the two hosts).
         metrics.changeArrived(record.timestamp());
+    }
+
+    /**
+     * The last hop of a call's trace: the change handed to the tenant's sockets here, within the trace the record
+     * carries (the consumer span is current). Each socket then writes on its own, in order; the span ends when all
+     * of them have the frame queued.
+     */
+    private void push(ChangeHeader header, String frame) {
+        Span span = tracer.spanBuilder("push " + header.type()).setAttribute(TENANT, header.tenantId())
+                .setAttribute(SEQ, header.seq()).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            span.setAttribute(SOCKETS, sessions.deliver(header.tenantId(), header.seq(), frame));
+        } finally {
+            span.end();
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,14 +139,17 @@ public class Sessions {
     }
 
     /** Records a change in its tenant's buffer and hands it to each open session of the tenant, as one string. */
-    public void deliver(String tenantId, long seq, String frame) {
+    /** @return how many of the tenant's sockets on this gateway were handed the change */
+    public int deliver(String tenantId, long seq, String frame) {
         TenantSessions tenant = byTenant.get(tenantId);
         if (tenant == null) {
-            return;
+            return 0;
         }
         // Recorded before it is handed out: a session that reads the buffer after registering misses nothing.
         tenant.record(seq, frame);
-        tenant.sessions().forEach(session -> session.onChange(seq, frame));
+        Collection<AgentSession> sessions = tenant.sessions();
+        sessions.forEach(session -> session.onChange(seq, frame));
+        return sessions.size();
     }
 
     /** Hands a frame outside the tenant's stream (a probe's answer) to one connection, if it is open here. */

@@ -82,6 +82,11 @@ public final class CallStateDouble implements AutoCloseable {
         kafka.send(Topics.STATE_CHANGES, tenant, frame);
     }
 
+    /** Publishes a change as call-state's relay does when tracing: with the trace it belongs to. */
+    public void publishChange(String tenant, String frame, String traceparent) {
+        kafka.send(Topics.STATE_CHANGES, tenant, frame, java.util.Map.of("traceparent", traceparent));
+    }
+
     public void reply(AgentReply reply) {
         kafka.send(Topics.AGENT_REPLIES, reply.tenantId(), write(reply));
     }
