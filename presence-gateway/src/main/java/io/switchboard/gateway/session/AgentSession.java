@@ -104,6 +104,11 @@ public final class AgentSession {
         return continueFrom(since, nextCatchUp());
     }
 
+    /** The event loop this session's frames are written on. */
+    OrderedSender.Loop loop() {
+        return sender.loop();
+    }
+
     /** A change of this session's tenant, exactly as it came from Kafka. */
     public void onChange(long seq, String frame) {
         ChangeSequencer.Verdict verdict;

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * <p>Why it exists: websockets-next sends are asynchronous, and Vert.x hands a write made from a foreign thread to
  * the connection's event loop later, while a write made on the event loop goes out at once. Frames for one
  * connection come from several threads (the Kafka consumer, a snapshot read, a command reply), so without this two
- * changes could overtake each other. Here every write happens on one executor (the connection's event loop), a batch
+ * changes could overtake each other. Here every write happens on one loop (the connection's event loop), a batch
  * at a time; the next batch starts once the previous one is written. A client that does not read stops its writes
  * from completing, so its frames wait here, and only here: at most {@code maxQueued} wait, plus one batch handed to
  * the connection.
@@ -40,6 +40,26 @@ public final class OrderedSender {
         }
     }
 
+    /** Where a connection's writes run: its event loop. */
+    public interface Loop extends Executor {
+        /** Whether the calling thread is this loop's: a write started now is in order, without a task. */
+        boolean isCurrent();
+
+        static Loop of(Executor executor, java.util.function.BooleanSupplier isCurrent) {
+            return new Loop() {
+                @Override
+                public void execute(Runnable task) {
+                    executor.execute(task);
+                }
+
+                @Override
+                public boolean isCurrent() {
+                    return isCurrent.getAsBoolean();
+                }
+            };
+        }
+    }
+
     public enum Outcome {
         /** Queued (or dropped quietly because the sender is closed: the connection is going away). */
         QUEUED,
@@ -49,7 +69,7 @@ public final class OrderedSender {
         FULL
     }
 
-    private final Executor executor;
+    private final Loop loop;
     private final Function<String, Uni<Void>> transport;
     private final int maxQueued;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
@@ -59,14 +79,14 @@ public final class OrderedSender {
     private volatile long lastWrittenSeq = -1;
 
     /**
-     * @param executor runs the writes; one thread at a time (the connection's event loop)
+     * @param loop runs the writes; one thread at a time (the connection's event loop)
      * @param transport writes one frame; the Uni completes when it is written
      */
-    public OrderedSender(Executor executor, Function<String, Uni<Void>> transport, int maxQueued) {
+    public OrderedSender(Loop loop, Function<String, Uni<Void>> transport, int maxQueued) {
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
         }
-        this.executor = executor;
+        this.loop = loop;
         this.transport = transport;
         this.maxQueued = maxQueued;
     }
@@ -95,8 +115,19 @@ public final class OrderedSender {
             }
             draining = true;
         }
-        executor.execute(this::drain);
+        // On the loop already (the fan-out hands a change to each loop once, see Sessions.deliver): nothing is
+        // being written and nothing waits before this frame, so writing it now keeps the order and saves a task.
+        if (loop.isCurrent()) {
+            drain();
+        } else {
+            loop.execute(this::drain);
+        }
         return outcome;
+    }
+
+    /** The loop this connection's frames are written on. */
+    public Loop loop() {
+        return loop;
     }
 
     /** Drops the waiting state frames (a resume replaces them); replies stay. */
@@ -105,7 +136,7 @@ public final class OrderedSender {
     }
 
     /**
-     * Runs {@code action} on the executor once every frame queued so far is written and nothing waits (at once if
+     * Runs {@code action} on the loop once every frame queued so far is written and nothing waits (at once if
      * that is already so). Never runs after {@link #close()}.
      */
     public void whenDrained(Runnable action) {
@@ -118,7 +149,7 @@ public final class OrderedSender {
                 return;
             }
         }
-        executor.execute(action);
+        loop.execute(action);
     }
 
     /** Drops what is waiting and refuses further frames (the connection is closing). */
@@ -182,9 +213,16 @@ public final class OrderedSender {
 
     private void batchProgress(AtomicInteger unwritten) {
         if (unwritten.decrementAndGet() == 0) {
-            // Through the executor, not a direct call: writes may complete synchronously, and a long backlog
-            // must not become a deep stack.
-            executor.execute(this::drain);
+            synchronized (this) {
+                if (queue.isEmpty() && whenDrained.isEmpty()) {
+                    // The common case, settled here rather than by one more task per connection and change.
+                    draining = false;
+                    return;
+                }
+            }
+            // Through the loop, not a direct call: writes may complete synchronously, and a long backlog must not
+            // become a deep stack.
+            loop.execute(this::drain);
         }
     }
 }

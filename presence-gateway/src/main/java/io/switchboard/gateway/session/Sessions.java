@@ -12,16 +12,15 @@ import io.switchboard.gateway.security.AgentIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 
@@ -36,6 +35,7 @@ import java.util.function.ToDoubleFunction;
 @ApplicationScoped
 public class Sessions {
     private final ConcurrentMap<String, TenantSessions> byTenant = new ConcurrentHashMap<>();
+    private final ConcurrentMap<io.netty.channel.EventLoop, OrderedSender.Loop> loops = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final SessionServices services;
     private final PresencePublisher presence;
@@ -69,12 +69,11 @@ public class Sessions {
      */
     public AgentSession open(WebSocketConnection connection, AgentIdentity agent, Instant tokenExpiresAt,
             HttpConnection transport) {
-        // Called on the connection's event loop: its writes stay there (see OrderedSender).
+        // Called on the connection's event loop: its writes stay there (see OrderedSender). A write to a closed
+        // connection fails, which closes the sender: no check of the connection's state (a lock) per frame.
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-        Executor eventLoop = task -> context.runOnContext(ignored -> task.run());
-        OrderedSender sender = new OrderedSender(eventLoop,
-                frame -> connection.isClosed() ? Uni.createFrom().voidItem()
-                        : connection.sendText(frame).invoke(services.metrics()::frameSent),
+        OrderedSender sender = new OrderedSender(loopOf(context),
+                frame -> connection.sendText(frame).invoke(services.metrics()::frameSent),
                 config.gateway().maxQueuedFrames());
         AgentSession.Link link = new AgentSession.Link() {
             @Override
@@ -138,8 +137,14 @@ public class Sessions {
         });
     }
 
-    /** Records a change in its tenant's buffer and hands it to each open session of the tenant, as one string. */
-    /** @return how many of the tenant's sockets on this gateway were handed the change */
+    /**
+     * Records a change in its tenant's buffer and hands it to each open session of the tenant, as one string: one
+     * task per event loop, which hands it to the sessions that loop serves, and their writes start there at once. A
+     * task per session was the gateway's bottleneck (docs/benchmarks.md): a change to 1,000 screens woke the loops
+     * 1,000 times. A loop runs its tasks in the order they were posted, so each session still gets changes in order.
+     *
+     * @return how many of the tenant's sockets on this gateway were handed the change
+     */
     public int deliver(String tenantId, long seq, String frame) {
         TenantSessions tenant = byTenant.get(tenantId);
         if (tenant == null) {
@@ -147,9 +152,20 @@ public class Sessions {
         }
         // Recorded before it is handed out: a session that reads the buffer after registering misses nothing.
         tenant.record(seq, frame);
-        Collection<AgentSession> sessions = tenant.sessions();
-        sessions.forEach(session -> session.onChange(seq, frame));
-        return sessions.size();
+        tenant.byLoop().forEach((loop, sessions) -> {
+            if (!sessions.isEmpty()) {
+                loop.execute(() -> sessions.forEach(session -> session.onChange(seq, frame)));
+            }
+        });
+        return tenant.sessions().size();
+    }
+
+    /** The one {@link OrderedSender.Loop} of the event loop that runs {@code context}. */
+    private OrderedSender.Loop loopOf(Context context) {
+        // Every connection has a context of its own (a duplicate of its event loop's); grouping is by the loop.
+        ContextInternal eventLoop = ((ContextInternal) context).unwrap();
+        return loops.computeIfAbsent(eventLoop.nettyEventLoop(), netty -> OrderedSender.Loop.of(
+                task -> eventLoop.runOnContext(ignored -> task.run()), netty::inEventLoop));
     }
 
     /** Hands a frame outside the tenant's stream (a probe's answer) to one connection, if it is open here. */

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TenantSessions {
     private final String tenantId;
     private final Set<AgentSession> sessions = ConcurrentHashMap.newKeySet();
+    /** The same sessions by the event loop that writes to them (a handful of loops, kept once seen). */
+    private final Map<OrderedSender.Loop, Set<AgentSession>> byLoop = new ConcurrentHashMap<>();
     private final RecentChanges recent;
     private boolean farewellDue;
     private long emptySinceNanos;
@@ -38,6 +40,7 @@ final class TenantSessions {
 
     void add(AgentSession session) {
         sessions.add(session);
+        byLoop.computeIfAbsent(session.loop(), loop -> ConcurrentHashMap.newKeySet()).add(session);
         farewellDue = false;
     }
 
@@ -46,6 +49,7 @@ final class TenantSessions {
         if (!sessions.remove(session)) {
             return false;
         }
+        byLoop.get(session.loop()).remove(session);
         if (sessions.isEmpty()) {
             farewellDue = true;
             emptySinceNanos = nowNanos;
@@ -59,6 +63,10 @@ final class TenantSessions {
 
     Collection<AgentSession> sessions() {
         return sessions;
+    }
+
+    Map<OrderedSender.Loop, Set<AgentSession>> byLoop() {
+        return byLoop;
     }
 
     /** True once: the empty heartbeat after the last connection closed is due. */

@@ -24,6 +24,9 @@ class OrderedSenderTest {
     private final ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop"));
     private final ExecutorService network = Executors.newFixedThreadPool(4);
 
+    /** A loop that is the caller's own thread. */
+    private static final OrderedSender.Loop INLINE = OrderedSender.Loop.of(Runnable::run, () -> true);
+
     @AfterEach
     void stop() {
         eventLoop.shutdownNow();
@@ -60,7 +63,8 @@ class OrderedSenderTest {
     @Test
     void framesFromManyThreadsAreWrittenInQueueOrderOnTheEventLoop() throws InterruptedException {
         SlowTransport transport = new SlowTransport();
-        OrderedSender sender = new OrderedSender(eventLoop, transport::write, 100_000);
+        OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(eventLoop,
+                () -> Thread.currentThread().getName().equals("event-loop")), transport::write, 100_000);
         List<String> queued = java.util.Collections.synchronizedList(new ArrayList<>());
         int producers = 4;
         int perProducer = 500;
@@ -93,7 +97,7 @@ class OrderedSenderTest {
     void startsTheNextBatchOnlyWhenThePreviousOneIsWritten() {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         List<String> written = new ArrayList<>();
-        OrderedSender sender = new OrderedSender(Runnable::run, frame -> Uni.createFrom().completionStage(() -> {
+        OrderedSender sender = new OrderedSender(INLINE, frame -> Uni.createFrom().completionStage(() -> {
             written.add(frame);
             CompletableFuture<Void> done = new CompletableFuture<>();
             writes.add(done);
@@ -136,7 +140,7 @@ class OrderedSenderTest {
     @Test
     void anOverflowDropsTheWaitingChangesButKeepsTheReplies() {
         StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 3);
+        OrderedSender sender = new OrderedSender(INLINE, transport::write, 3);
         assertThat(sender.send(Frame.change(1, "c1"))).as("written at once").isEqualTo(Outcome.QUEUED);
         assertThat(sender.send(Frame.change(2, "c2"))).isEqualTo(Outcome.QUEUED);
         assertThat(sender.send(Frame.reply("ack r1"))).isEqualTo(Outcome.QUEUED);
@@ -155,7 +159,7 @@ class OrderedSenderTest {
     @Test
     void aQueueFullOfRepliesAloneClosesTheSender() {
         StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 2);
+        OrderedSender sender = new OrderedSender(INLINE, transport::write, 2);
         sender.send(Frame.reply("in flight"));
         sender.send(Frame.reply("waiting 1"));
         sender.send(Frame.reply("waiting 2"));
@@ -170,7 +174,7 @@ class OrderedSenderTest {
     @Test
     void tellsWhenEverythingQueuedIsWritten() {
         StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 10);
+        OrderedSender sender = new OrderedSender(INLINE, transport::write, 10);
         AtomicInteger drained = new AtomicInteger();
         sender.send(Frame.change(1, "c1"));
         sender.send(Frame.change(2, "c2"));
@@ -189,7 +193,7 @@ class OrderedSenderTest {
     @Test
     void aResumeDropsTheWaitingChangesOnly() {
         StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(Runnable::run, transport::write, 10);
+        OrderedSender sender = new OrderedSender(INLINE, transport::write, 10);
         sender.send(Frame.change(1, "c1"));
         sender.send(Frame.change(2, "c2"));
         sender.send(Frame.reply("ack"));
@@ -205,7 +209,7 @@ class OrderedSenderTest {
     void closesWhenAWriteFailed() {
         List<String> written = new ArrayList<>();
         AtomicInteger drained = new AtomicInteger();
-        OrderedSender broken = new OrderedSender(Runnable::run, frame -> {
+        OrderedSender broken = new OrderedSender(INLINE, frame -> {
             written.add(frame);
             return Uni.createFrom().failure(new IllegalStateException("connection closed"));
         }, 10);
@@ -224,5 +228,27 @@ class OrderedSenderTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void onItsLoopAFrameIsWrittenAtOnceWithoutATask() {
+        // The fan-out hands a change to each loop once; a task per connection and frame is what it saves.
+        AtomicInteger tasks = new AtomicInteger();
+        List<String> written = new ArrayList<>();
+        OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(task -> {
+            tasks.incrementAndGet();
+            task.run();
+        }, () -> true), frame -> {
+            written.add(frame);
+            return Uni.createFrom().voidItem();
+        }, 10);
+
+        for (int seq = 1; seq <= 3; seq++) {
+            assertThat(sender.send(Frame.change(seq, "c" + seq))).isEqualTo(Outcome.QUEUED);
+        }
+
+        assertThat(written).containsExactly("c1", "c2", "c3");
+        assertThat(tasks).hasValue(0);
+        assertThat(sender.lastWrittenSeq()).isEqualTo(3);
     }
 }
