@@ -318,10 +318,11 @@ class CallFlowTest {
         publishIncoming(call);
         change(call, "call", "RINGING");
         assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:doug"));
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
         String leg = sim().call(call).agentLegSid();
         publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
-                TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:doug", "doug",
+                TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client("doug"),
+                "doug",
                 Instant.now()));
         change(call, "call", "CONNECTED");
         sim().hangup(call);
