@@ -51,8 +51,11 @@ final class HopMetrics {
     private double[] read(String baseUrl, String timer) {
         double[] cs = new double[2];
         try {
+            // Prometheus' text format: OpenMetrics (the answer to */*) may end a line with an exemplar when tracing
+            // is on, and the last field would be its timestamp.
             String text = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    .header("Accept", "text/plain").timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             for (String line : text.split("\n")) {
                 if (line.startsWith(timer + "_count")) {
                     cs[0] += value(line);
