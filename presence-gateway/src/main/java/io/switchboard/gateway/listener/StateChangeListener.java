@@ -72,8 +72,8 @@ public class StateChangeListener {
 
     /**
      * The last hop of a call's trace: the change handed to the tenant's sockets here, within the trace the record
-     * carries (the consumer span is current). Each socket then writes on its own, in order; the span ends when all
-     * of them have the frame queued.
+     * carries (the consumer span is current). The span ends when the change is handed to each event loop that serves
+     * the tenant's sockets here; each socket then writes on its loop, in order.
      */
     private void push(ChangeHeader header, String frame) {
         Span span = tracer.spanBuilder("push " + header.type()).setAttribute(TENANT, header.tenantId())

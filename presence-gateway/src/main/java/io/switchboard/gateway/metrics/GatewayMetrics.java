@@ -120,7 +120,7 @@ public class GatewayMetrics {
     }
 
     /**
-     * A change reached this gateway and was handed to its sessions' send queues.
+     * A change reached this gateway and was handed to the event loops of its tenant's sessions.
      *
      * @param sentAtMillis when call-state's relay sent it (the Kafka record's timestamp)
      */
