@@ -332,10 +332,11 @@ public final class Benchmark {
         Map<String, Object> n = nchan == null ? null : (Map<String, Object>) nchan.get("publish_to_every_subscriber");
         if (n != null && e2e != null) {
             double np99 = ((Number) n.get("p99_ms")).doubleValue();
-            double ratio = np99 > 0 ? Math.round(p99 / np99 * 10) / 10.0 : Double.NaN;
+            // Two decimals, and the verdict on the exact figures: a 3.017× rounded to 3.0× is not within 3×.
+            double ratio = np99 > 0 ? Math.round(p99 / np99 * 100) / 100.0 : Double.NaN;
             result.put("ratio_p99_to_nchan", ratio);
             targets.add(Report.target("end to end p99 within 3× Nchan's p99 (same run)",
-                    "ours " + p99 + " ms / Nchan " + np99 + " ms = " + ratio + "×", delivered && ratio <= 3));
+                    "ours " + p99 + " ms / Nchan " + np99 + " ms = " + ratio + "×", delivered && p99 <= 3 * np99));
         } else {
             targets.add(Report.target("end to end p99 within 3× Nchan's p99 (same run)", "Nchan not run", null));
         }
