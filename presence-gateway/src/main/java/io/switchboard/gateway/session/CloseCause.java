@@ -19,7 +19,10 @@ public enum CloseCause {
     /** The tenant's snapshot could not be read (Postgres away). */
     NO_SNAPSHOT(1011, "no_snapshot", "The live picture could not be read; reconnect in a moment."),
     /** The database is behind the change stream (misconfiguration); retrying later may help. */
-    BEHIND(1011, "behind", "The live picture is behind the change stream; reconnect in a moment.");
+    BEHIND(1011, "behind", "The live picture is behind the change stream; reconnect in a moment."),
+    /** A change could not be handed to this connection (a gateway bug, logged as an error): its picture is unsure. */
+    FAILED(1011, "failed", "The gateway could not hand this connection a change; reconnect with ?since= the last seq "
+            + "you have.");
 
     private final CloseReason reason;
     private final String tag;

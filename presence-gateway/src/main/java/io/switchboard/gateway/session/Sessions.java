@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
+import org.jboss.logging.Logger;
 
 /**
  * The open agent sessions of this gateway, by tenant: a change goes to its tenant's sessions only, and is kept in
@@ -34,6 +35,7 @@ import java.util.function.ToDoubleFunction;
  */
 @ApplicationScoped
 public class Sessions {
+    private static final Logger LOG = Logger.getLogger(Sessions.class);
     private final ConcurrentMap<String, TenantSessions> byTenant = new ConcurrentHashMap<>();
     private final ConcurrentMap<io.netty.channel.EventLoop, OrderedSender.Loop> loops = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -154,10 +156,21 @@ public class Sessions {
         tenant.record(seq, frame);
         tenant.byLoop().forEach((loop, sessions) -> {
             if (!sessions.isEmpty()) {
-                loop.execute(() -> sessions.forEach(session -> session.onChange(seq, frame)));
+                loop.execute(() -> sessions.forEach(session -> handOver(session, seq, frame)));
             }
         });
         return tenant.sessions().size();
+    }
+
+    /** One session's failure must not keep the change from the sessions after it on the same loop. */
+    private void handOver(AgentSession session, long seq, String frame) {
+        try {
+            session.onChange(seq, frame);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Change seq %d could not be handed to connection %s of %s; closing it so the client resyncs",
+                    seq, session.connectionId(), session.agent());
+            session.end(CloseCause.FAILED);
+        }
     }
 
     /** The one {@link OrderedSender.Loop} of the event loop that runs {@code context}. */
