@@ -8,15 +8,19 @@ import static io.switchboard.ingest.support.TwilioWebhooks.newCallSid;
 import static io.switchboard.ingest.support.TwilioWebhooks.post;
 import static io.switchboard.ingest.support.TwilioWebhooks.unsigned;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.stack.SwitchboardTestResource;
 import io.switchboard.stack.twilio.TwilioSignature;
+import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Behind a TLS-terminating proxy the operator trusts, Twilio's URL is the forwarded one. */
@@ -30,6 +34,15 @@ class TrustedProxyTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("switchboard.ingest.trust-forwarded-headers", "true");
         }
+    }
+
+    @BeforeEach
+    void ready() {
+        // This profile starts a fresh application, in CI right after OutageTest's outages: like Kubernetes, send
+        // nothing before it reports ready, or the first webhook may meet a pool still reconnecting to PostgreSQL
+        // (a 503, which Twilio would retry; CI saw one).
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> RestAssured.get("/q/health/ready").then()
+                .statusCode(200));
     }
 
     @Test
