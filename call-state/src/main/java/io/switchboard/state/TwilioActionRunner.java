@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Carries out the Twilio actions of a stored decision. A failed connect or park is fed back to the decider
  * ({@link Input.ConnectFailed}, {@link Input.ParkFailed}): the claim is given back at once instead of at its
- * deadline, and a call Twilio did not park goes back to its agent.
+ * deadline, and a call Twilio did not park goes back to its agent. So is a park Twilio took
+ * ({@link Input.ParkConfirmed}): until then, a caller's end is the end of their talk with the parker.
  */
 @ApplicationScoped
 public class TwilioActionRunner {
@@ -49,6 +50,9 @@ public class TwilioActionRunner {
                     .setAttribute(CALL_SID, action.callSid()).startSpan();
             try (Scope ignored = span.makeCurrent()) {
                 perform(tenantId, action);
+                if (action instanceof TwilioAction.ParkCaller park) {
+                    feedBack(tenantId, new Input.ParkConfirmed(park.callSid(), park.agentId(), clock.instant()));
+                }
             } catch (CallGoneException | TwilioUnavailableException e) {
                 span.setStatus(StatusCode.ERROR, e.getMessage());
                 boolean gone = e instanceof CallGoneException;
@@ -74,7 +78,8 @@ public class TwilioActionRunner {
             desk.handle(tenantId, null, failure, null);
         } catch (SQLException e) {
             // A failed connect is not lost: the claim's stored deadline gives the call back. A failed park is:
-            // the call shows parked while the agent still talks; say so loudly.
+            // the call shows parked while the agent still talks; say so loudly. A lost confirmation makes the
+            // caller's hang-up from the lot read as the end of their talk with the parker.
             LOG.errorf("%s for call %s not stored: %s", failure.getClass().getSimpleName(), failure.callSid(),
                     e.getMessage());
         }

@@ -14,6 +14,7 @@ import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.OfferWidened;
+import io.switchboard.state.core.Fact.ParkConfirmed;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
@@ -77,6 +78,8 @@ public final class CallDecider {
             return deadlinePassed(passed, situation);
         } else if (input instanceof Input.ConnectFailed failed) {
             return connectFailed(failed, situation);
+        } else if (input instanceof Input.ParkConfirmed confirmed) {
+            return parkConfirmed(confirmed, situation);
         } else if (input instanceof Input.ParkFailed failed) {
             return parkFailed(failed, situation);
         } else if (input instanceof Input.SetStatus status) {
@@ -182,6 +185,12 @@ public final class CallDecider {
             return Decision.NOTHING;
         }
         CallRecord call = s.call();
+        if (call != null && call.parkUnconfirmed()) {
+            // The caller hung up as the agent clicked park, and their end overtook Twilio's answer to the park
+            // (call-state lagged on Twilio's events): Twilio can only refuse to move a call that is over. The caller
+            // was talking with the parker to the end. Found by the fault-injection suite.
+            return endedBeforeItsPark(call, s, status.at());
+        }
         String reason = status.status() == TwilioCallStatus.COMPLETED || status.status() == TwilioCallStatus.CANCELED
                 ? (call == null || call.state() != CallState.CONNECTED ? "caller_hangup" : "completed")
                 : status.status().wire();
@@ -278,21 +287,38 @@ public final class CallDecider {
                 : Decision.of(giveBack(call, "connect_failed", failed.at()));
     }
 
+    private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || !call.parkUnconfirmed() || !confirmed.agentId().equals(call.parkedBy())) {
+            return Decision.NOTHING; // retrieved, timed out or ended meanwhile, or confirmed before
+        }
+        return Decision.of(new ParkConfirmed(call.callSid()));
+    }
+
     private Decision parkFailed(Input.ParkFailed failed, Situation s) {
         CallRecord call = s.call();
         if (call == null || call.state() != CallState.PARKED || !failed.agentId().equals(call.parkedBy())) {
             return Decision.NOTHING; // retrieved or ended meanwhile
         }
-        boolean parkerFree = s.agent(failed.agentId()).map(a -> !a.onACall()).orElse(false);
         if (failed.callGone()) {
             // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the
-            // agent clicked park): the stay never happened, and the call ended as the parker's conversation.
-            return parkerFree
-                    ? Decision.of(List.of(new ParkUndone(call.callSid(), failed.agentId()),
-                            ended(call.unparked(), "completed", failed.at())), List.of())
-                    : Decision.of(ended(call, "caller_hangup", failed.at()));
+            // agent clicked park).
+            return endedBeforeItsPark(call, s, failed.at());
         }
-        return parkerFree ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
+        return parkerFree(call, s) ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
+    }
+
+    /** A parked call ended at Twilio before Twilio took it to the lot: the stay never happened. */
+    private Decision endedBeforeItsPark(CallRecord call, Situation s, Instant at) {
+        // The call ended as the parker's conversation, unless they are on another call already.
+        return parkerFree(call, s)
+                ? Decision.of(List.of(new ParkUndone(call.callSid(), call.parkedBy()),
+                        ended(call.unparked(), "completed", at)), List.of())
+                : Decision.of(ended(call, "caller_hangup", at));
+    }
+
+    private static boolean parkerFree(CallRecord call, Situation s) {
+        return s.agent(call.parkedBy()).map(a -> !a.onACall()).orElse(false);
     }
 
     private Decision setStatus(Input.SetStatus set, Situation s) {

@@ -46,10 +46,24 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 at, null, null, null, null, null, null, null, null);
     }
 
-    /** In a slot; the parker's leg is remembered in case Twilio refuses the park and the call goes back to them. */
+    /**
+     * In a slot; the parker's leg is remembered until Twilio confirms the park ({@link #parkConfirmed}), in case
+     * Twilio refuses it and the call goes back to them.
+     */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
                 answeredAt, parkDeadline, newSlot, at, by, null, null, null, null);
+    }
+
+    /** Twilio has the caller in the lot: the parker's leg is gone. */
+    CallRecord parkConfirmed() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason);
+    }
+
+    /** Parked, but Twilio has not said yet whether it took the caller to the lot. */
+    boolean parkUnconfirmed() {
+        return state == CallState.PARKED && agentLegSid != null;
     }
 
     /** Twilio refused the park: the parker is still talking to the caller. */

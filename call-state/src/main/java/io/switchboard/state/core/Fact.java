@@ -32,6 +32,10 @@ public sealed interface Fact {
             implements Fact {
     }
 
+    /** Twilio has the caller in the lot: the parker's leg is gone. Screens saw the call parked already. */
+    record ParkConfirmed(String callSid) implements Fact {
+    }
+
     /** Twilio refused the park: the call is the parker's again. */
     record ParkUndone(String callSid, String agentId) implements Fact {
     }

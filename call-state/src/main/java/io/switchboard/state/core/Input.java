@@ -72,6 +72,13 @@ public sealed interface Input {
     record ConnectFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
     }
 
+    /**
+     * Twilio took the caller to the parking lot: the parker's leg is hung up, and the caller's end from now on is an
+     * end in the lot.
+     */
+    record ParkConfirmed(String callSid, String agentId, Instant at) implements CallInput {
+    }
+
     /** Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it. */
     record ParkFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
     }

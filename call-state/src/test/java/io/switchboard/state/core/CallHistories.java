@@ -79,6 +79,8 @@ final class CallHistories {
         final String sid;
         boolean rang;
         boolean callerGone;
+        /** The caller hung up at Twilio, and Twilio's callbacks saying so have not been delivered yet. */
+        boolean endUnreported;
         int legs;
         String legSid;
         String legAgent;
@@ -168,6 +170,16 @@ final class CallHistories {
             case 2, 3, 4, 5, 6 -> deliver(new Input.Park(call.sid, record.agentId(), now));
             case 7 -> deliver(new Input.Claim(call.sid, someoneBut(record.agentId()), now));
             case 8 -> deliver(new Input.Hangup(call.sid, someoneBut(record.agentId())));
+            case 9 -> {
+                // The caller hangs up as the agent clicks park: Twilio refuses the park, and the caller's callbacks
+                // race the refusal (see twilioDoes).
+                call.callerGone = true;
+                call.endUnreported = true;
+                deliver(new Input.Park(call.sid, record.agentId(), now));
+                if (call.endUnreported) {
+                    reportEnd(call);
+                }
+            }
             default -> callerHangsUp(call);
         }
     }
@@ -222,6 +234,12 @@ final class CallHistories {
             return;
         }
         call.callerGone = true;
+        reportEnd(call);
+    }
+
+    /** Twilio's callbacks of the caller's hang-up: the agent leg's end, the dial's, then the caller's own. */
+    private void reportEnd(TwilioCall call) {
+        call.endUnreported = false;
         if (call.legSid != null) {
             String legSid = call.legSid;
             call.legSid = null;
@@ -257,8 +275,14 @@ final class CallHistories {
             call.legAnswered = false;
         } else if (action instanceof TwilioAction.HoldCaller || action instanceof TwilioAction.ParkCaller) {
             if (action instanceof TwilioAction.ParkCaller park && (call.callerGone || choices.oneIn(8))) {
+                if (call.endUnreported && choices.oneIn(2)) {
+                    reportEnd(call); // the caller's end reaches call-state before Twilio's answer to the park
+                }
                 deliver(new Input.ParkFailed(call.sid, park.agentId(), call.callerGone, now));
                 return;
+            }
+            if (action instanceof TwilioAction.ParkCaller park) {
+                deliver(new Input.ParkConfirmed(call.sid, park.agentId(), now));
             }
             // Redirecting the caller out of the <Dial> hangs the agent's leg up; Twilio skips the Dial's action.
             dropLeg(call);

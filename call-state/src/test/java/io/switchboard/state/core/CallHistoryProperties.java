@@ -356,7 +356,7 @@ class CallHistoryProperties {
         static Input anyInputAbout(String callSid, Choices choices, Instant at) {
             String agent = CallHistories.AGENTS.get(choices.pick(CallHistories.AGENTS.size()));
             TwilioCallStatus status = TwilioCallStatus.values()[choices.pick(TwilioCallStatus.values().length)];
-            return switch (choices.pick(11)) {
+            return switch (choices.pick(12)) {
                 case 0 -> new Input.RingIncoming(callSid, CallHistories.CALLER, CallHistories.NUMBER, at);
                 case 1 -> new Input.Claim(callSid, agent, at);
                 case 2 -> new Input.Retrieve(callSid, agent, at);
@@ -367,6 +367,7 @@ class CallHistoryProperties {
                 case 7 -> new Input.DialEnded(callSid, status, at);
                 case 8 -> new Input.DeadlinePassed(callSid, at);
                 case 9 -> new Input.ConnectFailed(callSid, agent, choices.pick(2) == 0, at);
+                case 10 -> new Input.ParkConfirmed(callSid, agent, at);
                 default -> new Input.ParkFailed(callSid, agent, choices.pick(2) == 0, at);
             };
         }
@@ -391,6 +392,8 @@ class CallHistoryProperties {
             } else if (input instanceof Input.ConnectFailed i) {
                 return i.at();
             } else if (input instanceof Input.ParkFailed i) {
+                return i.at();
+            } else if (input instanceof Input.ParkConfirmed i) {
                 return i.at();
             } else if (input instanceof Input.ReviewAgent i) {
                 return i.at();

@@ -72,8 +72,15 @@ final class DeciderSpec {
         return this;
     }
 
-    /** Doug talked to the caller and parked them in slot 701 at T0 + 10 s. */
+    /** Doug talked to the caller and parked them in slot 701 at T0 + 10 s; Twilio took the caller to the lot. */
     DeciderSpec parked() {
+        parking();
+        call = call.parkConfirmed();
+        return this;
+    }
+
+    /** Doug parked the call at T0 + 10 s; Twilio has not answered the park yet. */
+    DeciderSpec parking() {
         connectedTo("doug");
         call = call.parked(701, "doug", PARKED_AT, PARKED_AT.plus(PARK_TIMEOUT));
         agents.put("doug", agents.get("doug").free(null));

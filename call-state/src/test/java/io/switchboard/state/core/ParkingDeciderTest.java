@@ -34,6 +34,7 @@ import io.switchboard.state.core.Input.DeadlinePassed;
 import io.switchboard.state.core.Input.DialEnded;
 import io.switchboard.state.core.Input.Hangup;
 import io.switchboard.state.core.Input.Park;
+import io.switchboard.state.core.Input.ParkConfirmed;
 import io.switchboard.state.core.Input.ParkFailed;
 import io.switchboard.state.core.Input.Retrieve;
 import java.time.Duration;
@@ -98,8 +99,21 @@ class ParkingDeciderTest {
         }
 
         @Test
+        void twilioTakingTheCallerToTheLotForgetsTheParkersLeg() {
+            given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT))
+                    .facts(new Fact.ParkConfirmed(CALL))
+                    .changes()
+                    .call(call -> {
+                        assertThat(call.agentLegSid()).isNull();
+                        assertThat(call.state()).isEqualTo(CallState.PARKED);
+                    });
+            given().parked().when(new ParkConfirmed(CALL, "doug", PARKED_AT)).nothing();
+            given().retrievedBy("rhonda").when(new ParkConfirmed(CALL, "doug", PARKED_AT)).nothing();
+        }
+
+        @Test
         void twilioRefusingTheParkGivesTheCallBackToItsAgent() {
-            given().parked().when(new ParkFailed(CALL, "doug", false, PARKED_AT))
+            given().parking().when(new ParkFailed(CALL, "doug", false, PARKED_AT))
                     .facts(new ParkUndone(CALL, "doug"))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
                     .call(call -> assertThat(call.slot()).isNull());
@@ -109,11 +123,34 @@ class ParkingDeciderTest {
         void twilioSayingTheCallIsGoneWhileParkingEndsItAsTheParkersConversation() {
             // Found by the fault-injection suite: the caller hung up as Doug clicked park. Twilio never took the
             // caller to the lot, so the stay is undone and the call ends as Doug's call, not a caller lost in a slot.
-            given().parked().when(new ParkFailed(CALL, "doug", true, PARKED_AT))
+            given().parking().when(new ParkFailed(CALL, "doug", true, PARKED_AT))
                     .facts(new ParkUndone(CALL, "doug"),
                             new CallEnded(CALL, "completed", PARKED_AT, PARKED_AT.plus(WRAP_UP)))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
                             "agent:doug:wrap_up");
+        }
+
+        @Test
+        void theCallersEndBeforeTwilioAnsweredTheParkEndsItAsTheParkersConversation() {
+            // Found by the fault-injection suite: the caller hung up as Doug clicked park, and their completed reached
+            // call-state before Twilio's refusal of the park did. The caller never was in the lot.
+            Instant at = PARKED_AT.plusMillis(40);
+            given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at))
+                    .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
+                            "agent:doug:wrap_up");
+        }
+
+        @Test
+        void theRefusalThatFollowsTheCallersEndChangesNothing() {
+            given().endedAlready().when(new ParkFailed(CALL, "doug", true, PARKED_AT.plusMillis(80))).nothing();
+        }
+
+        @Test
+        void aParkerOnAnotherCallAlreadyLeavesTheCallerEndingInTheLot() {
+            given().parking().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20))
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20))
+                    .facts(new CallEnded(CALL, "caller_hangup", T20, null));
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,6 +150,7 @@ final class SimulatorHttp implements HttpHandler {
     }
 
     private void updateCall(HttpExchange http, String callSid) throws IOException {
+        pause(simulator.apiLatency());
         Map<String, String> form = form(new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         CallView call;
         try {
@@ -177,6 +179,17 @@ final class SimulatorHttp implements HttpHandler {
             return;
         }
         respondJson(http, 200, callResource(call));
+    }
+
+    private static void pause(Duration latency) {
+        if (latency.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(latency.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean callExists(String callSid) {

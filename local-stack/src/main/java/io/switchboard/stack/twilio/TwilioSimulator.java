@@ -142,6 +142,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final WebhookDelivery delivery;
     private final HttpServer server;
+    private volatile Duration apiLatency = Duration.ZERO;
 
     static {
         // The JDK's HttpServer leaves Nagle's algorithm on unless told otherwise; with a client that writes headers
@@ -254,6 +255,18 @@ public final class TwilioSimulator implements AutoCloseable {
         synchronized (exchange) {
             return exchange.answerMode(identity);
         }
+    }
+
+    /**
+     * Twilio's REST API takes {@code latency} to answer a change to a call (zero, the default: it answers at once),
+     * as it does on a bad day: call-state's next move waits on it while Twilio's callbacks keep coming.
+     */
+    public void apiLatency(Duration latency) {
+        this.apiLatency = latency;
+    }
+
+    Duration apiLatency() {
+        return apiLatency;
     }
 
     /** What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up. */
