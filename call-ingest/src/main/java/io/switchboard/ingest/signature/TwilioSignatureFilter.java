@@ -32,7 +32,8 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
  */
 public class TwilioSignatureFilter {
     public static final String SIGNATURE_HEADER = "X-Twilio-Signature";
-    private static final String TWILIO_PATHS = "/twilio/";
+    /** Every path under it is Twilio's to call, and signed. */
+    public static final String TWILIO_PATHS = "/twilio/";
     private static final String MULTIPART = "multipart";
 
     private final RequestValidator validator;
@@ -120,7 +121,7 @@ public class TwilioSignatureFilter {
     }
 
     /** No content type (a GET, a POST without a body) reads as an empty form. Wildcards are no form. */
-    static boolean isForm(MediaType type) {
+    public static boolean isForm(MediaType type) {
         return type == null || "application".equalsIgnoreCase(type.getType())
                 && "x-www-form-urlencoded".equalsIgnoreCase(type.getSubtype());
     }

@@ -27,6 +27,13 @@ import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.ingest.support.TwilioEventsTopic.Published;
 import io.switchboard.stack.SwitchboardTestResource;
+import io.restassured.RestAssured;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -153,6 +160,24 @@ class CallbacksTest {
                 "Padding", "x".repeat(100_000))).then()
                 .statusCode(413);
 
+        TwilioEventsTopic.assertNothingAbout(callSid);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedToo() throws Exception {
+        // No Content-Length to refuse it by up front: the limit holds while the body streams in.
+        String callSid = newCallSid();
+        String body = "CallSid=" + callSid + "&CallStatus=completed&To=" + NUMBER + "&Padding=" + "x".repeat(100_000);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + STATUS))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", "not-checked-before-the-limit")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII))))
+                .build();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
         TwilioEventsTopic.assertNothingAbout(callSid);
     }
 
