@@ -3,6 +3,7 @@ package io.switchboard.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.Json;
+import io.switchboard.stack.ScreenPicture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +12,6 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,8 +34,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     private final WebSocket socket;
     private final StringBuilder partial = new StringBuilder();
     private final List<Frame> frames = new ArrayList<>();
-    private final Map<String, JsonNode> agents = new LinkedHashMap<>();
-    private final Map<String, JsonNode> calls = new LinkedHashMap<>();
+    private final ScreenPicture picture = new ScreenPicture();
     private final Map<String, JsonNode> replies = new HashMap<>();
     private final List<String> seqViolations = new ArrayList<>();
     private long seq = -1;
@@ -83,10 +82,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         String type = frame.get("type").asText();
         switch (type) {
             case "snapshot" -> {
-                agents.clear();
-                calls.clear();
-                frame.get("agents").forEach(a -> agents.put(a.get("id").asText(), a));
-                frame.get("calls").forEach(c -> calls.put(c.get("callSid").asText(), c));
+                picture.snapshot(frame);
                 seq = frame.get("seq").asLong();
             }
             case "agent", "call", "ring_cancel" -> {
@@ -95,16 +91,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
                     seqViolations.add(type + " seq " + next + " after " + seq);
                 }
                 seq = Math.max(seq, next);
-                if (type.equals("agent")) {
-                    agents.put(frame.at("/agent/id").asText(), frame.get("agent"));
-                } else if (type.equals("call")) {
-                    JsonNode call = frame.get("call");
-                    if (call.get("state").asText().equals("ENDED")) {
-                        calls.remove(call.get("callSid").asText());
-                    } else {
-                        calls.put(call.get("callSid").asText(), call);
-                    }
-                }
+                picture.apply(frame);
             }
             case "ack", "error" -> replies.put(frame.get("requestId").asText(), frame);
             default -> seqViolations.add("unknown frame type " + type);
@@ -158,7 +145,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     /** The call rings on this screen (state RINGING). */
     synchronized boolean rings(String callSid) {
-        JsonNode c = calls.get(callSid);
+        JsonNode c = picture.call(callSid);
         return c != null && c.get("state").asText().equals("RINGING");
     }
 
@@ -167,8 +154,8 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
      * {@code caller} is given.
      */
     synchronized boolean showsOnCall(String callSid, String agent, String caller) {
-        JsonNode c = calls.get(callSid);
-        JsonNode a = agents.get(agent);
+        JsonNode c = picture.call(callSid);
+        JsonNode a = picture.agent(agent);
         return c != null && c.get("state").asText().equals("CONNECTED") && agent.equals(c.get("agentId").asText())
                 && a != null && a.hasNonNull("currentCall") && callSid.equals(a.at("/currentCall/callSid").asText())
                 && (caller == null || caller.equals(a.at("/currentCall/phoneNumber").asText()));
@@ -176,16 +163,16 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     /** An agent's presence or status as this screen shows it ({@code "unknown"} before the agent appears). */
     synchronized String agentField(String agent, String field) {
-        JsonNode a = agents.get(agent);
+        JsonNode a = picture.agent(agent);
         return a == null ? "unknown" : a.get(field).asText();
     }
 
     synchronized JsonNode call(String callSid) {
-        return calls.get(callSid);
+        return picture.call(callSid);
     }
 
     synchronized JsonNode agent(String id) {
-        return agents.get(id);
+        return picture.agent(id);
     }
 
     synchronized long seq() {
@@ -202,7 +189,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     /** The screen's picture: agents and calls, as JSON, for comparing screens with each other. */
     synchronized String picture() {
-        return agents.toString() + calls;
+        return picture.toString();
     }
 
     /** When the first frame matching arrived, or -1. */

@@ -3,6 +3,7 @@ package io.switchboard.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.Json;
+import io.switchboard.stack.ScreenPicture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +31,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
     private final List<String> gateways;
     private final Supplier<String> token;
     private final StringBuilder partial = new StringBuilder();
-    private final Map<String, JsonNode> agents = new TreeMap<>();
-    private final Map<String, JsonNode> calls = new TreeMap<>();
+    private final ScreenPicture picture = new ScreenPicture();
     private final Map<String, JsonNode> replies = new HashMap<>();
     private volatile WebSocket socket;
     private volatile boolean closed;
@@ -112,10 +111,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
                 if (frame.path("resync").asBoolean(false)) {
                     resyncs.incrementAndGet();
                 }
-                agents.clear();
-                calls.clear();
-                frame.get("agents").forEach(a -> agents.put(a.get("id").asText(), a));
-                frame.get("calls").forEach(c -> calls.put(c.get("callSid").asText(), c));
+                picture.snapshot(frame);
                 seq = frame.get("seq").asLong();
                 resumeSentAt = 0;
             }
@@ -136,16 +132,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
                 }
                 seq = next;
                 resumeSentAt = 0;
-                if (type.equals("agent")) {
-                    agents.put(frame.at("/agent/id").asText(), frame.get("agent"));
-                } else if (type.equals("call")) {
-                    JsonNode call = frame.get("call");
-                    if (call.get("state").asText().equals("ENDED")) {
-                        calls.remove(call.get("callSid").asText());
-                    } else {
-                        calls.put(call.get("callSid").asText(), call);
-                    }
-                }
+                picture.apply(frame);
             }
             case "ack", "error" -> replies.put(frame.get("requestId").asText(), frame);
             default -> {
@@ -195,11 +182,11 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
     }
 
     synchronized List<JsonNode> calls() {
-        return List.copyOf(calls.values());
+        return List.copyOf(picture.calls());
     }
 
     synchronized JsonNode agent(String id) {
-        return agents.get(id);
+        return picture.agent(id);
     }
 
     synchronized long seq() {
@@ -212,7 +199,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
 
     /** What the screen shows, as one string: agents and calls by id, in a stable order. */
     synchronized String picture() {
-        return Pictures.of(agents.values(), calls.values());
+        return Pictures.of(picture.agents(), picture.calls());
     }
 
     @Override
