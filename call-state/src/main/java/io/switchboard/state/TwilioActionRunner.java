@@ -50,9 +50,6 @@ public class TwilioActionRunner {
                     .setAttribute(CALL_SID, action.callSid()).startSpan();
             try (Scope ignored = span.makeCurrent()) {
                 perform(tenantId, action);
-                if (action instanceof TwilioAction.ParkCaller park) {
-                    feedBack(tenantId, new Input.ParkConfirmed(park.callSid(), park.agentId(), clock.instant()));
-                }
             } catch (CallGoneException | TwilioUnavailableException e) {
                 span.setStatus(StatusCode.ERROR, e.getMessage());
                 boolean gone = e instanceof CallGoneException;
@@ -69,18 +66,21 @@ public class TwilioActionRunner {
             } finally {
                 span.end();
             }
+            if (action instanceof TwilioAction.ParkCaller park) {
+                feedBack(tenantId, new Input.ParkConfirmed(park.callSid(), park.agentId(), clock.instant()));
+            }
         }
         return Optional.empty();
     }
 
-    private void feedBack(String tenantId, Input.CallInput failure) {
+    private void feedBack(String tenantId, Input.CallInput outcome) {
         try {
-            desk.handle(tenantId, null, failure, null);
+            desk.handle(tenantId, null, outcome, null);
         } catch (SQLException e) {
             // A failed connect is not lost: the claim's stored deadline gives the call back. A failed park is:
             // the call shows parked while the agent still talks; say so loudly. A lost confirmation makes the
             // caller's hang-up from the lot read as the end of their talk with the parker.
-            LOG.errorf("%s for call %s not stored: %s", failure.getClass().getSimpleName(), failure.callSid(),
+            LOG.errorf("%s for call %s not stored: %s", outcome.getClass().getSimpleName(), outcome.callSid(),
                     e.getMessage());
         }
     }

@@ -1,9 +1,9 @@
 package io.switchboard.ingest.rest;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.ingest.mapping.TwilioForm;
 import io.switchboard.ingest.signature.TwilioSignatureFilter;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
