@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.config.IngestConfig;
 import io.switchboard.ingest.mapping.TwilioWebhook;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -14,14 +16,16 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which tenant a webhook belongs to: the {@code tenant} query parameter call-state put in the URL (covered by the
  * signature), else the owner of the {@code To} number in {@code tenant_numbers}.
  *
- * <p>Owners are remembered briefly, so a burst of calls costs one query; a number that nobody owns is asked again
- * every time, so a number added to a tenant works at once (and random {@code To} values cannot fill the cache).
+ * <p>Owners are remembered briefly, so a burst of calls costs one query, and webhooks that arrive while a number's
+ * query runs wait for that query; a number that nobody owns is asked again every time, so a number added to a tenant
+ * works at once (and random {@code To} values cannot fill the cache).
  */
 @ApplicationScoped
 public class TenantDirectory {
@@ -31,6 +35,8 @@ public class TenantDirectory {
     private final Duration lookupTimeout;
     private final long cacheTtlNanos;
     private final Map<String, Owner> owners = new ConcurrentHashMap<>();
+    /** The lookup running for a number, while it runs. */
+    private final Map<String, CompletableFuture<Optional<String>>> lookups = new ConcurrentHashMap<>();
 
     private record Owner(String tenantId, long expiresAtNanos) {
     }
@@ -57,6 +63,31 @@ public class TenantDirectory {
         if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
             return Uni.createFrom().item(Optional.of(cached.tenantId()));
         }
+        // Webhooks for one number share the query that is running for it. After a restart, Twilio's retries for a
+        // hundred calls to one number arrive at once; a query each queued them behind the pool past the lookup
+        // timeout, every one was answered 503 and retried, and call-ingest stayed unready for minutes (found by the
+        // fault-injection suite, docs/reliability.md).
+        CompletableFuture<Optional<String>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<String>> running = lookups.putIfAbsent(number, mine);
+        if (running == null) {
+            running = mine;
+            lookUp(number).subscribe().with(owner -> {
+                lookups.remove(number, mine);
+                mine.complete(owner);
+            }, failure -> {
+                lookups.remove(number, mine);
+                mine.completeExceptionally(failure);
+            });
+        }
+        CompletableFuture<Optional<String>> shared = running;
+        // A stage of its own per webhook: one that gives up (its request is cancelled) must not cancel the others'.
+        Uni<Optional<String>> owner = Uni.createFrom().completionStage(() -> shared.thenApply(found -> found));
+        // The query answers on the event loop of the webhook that started it; each webhook goes on on its own.
+        Context context = Vertx.currentContext();
+        return context == null ? owner : owner.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
+
+    private Uni<Optional<String>> lookUp(String number) {
         return pool.preparedQuery(OWNER_OF_NUMBER).execute(Tuple.of(number))
                 .ifNoItem().after(lookupTimeout).fail()
                 .onFailure().transform(failure -> new UnavailableException("Could not look up the tenant owning "
