@@ -80,8 +80,8 @@ public class TenantDirectory {
             });
         }
         CompletableFuture<Optional<String>> shared = running;
-        // A stage of its own per webhook: one that gives up (its request is cancelled) must not cancel the others'.
-        Uni<Optional<String>> owner = Uni.createFrom().completionStage(() -> shared.thenApply(found -> found));
+        // A copy per webhook: one that gives up (its request is cancelled) must not cancel the others' lookup.
+        Uni<Optional<String>> owner = Uni.createFrom().completionStage(shared::copy);
         // The query answers on the event loop of the webhook that started it; each webhook goes on on its own.
         Context context = Vertx.currentContext();
         return context == null ? owner : owner.emitOn(task -> context.runOnContext(ignored -> task.run()));
