@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * CPU time and resident memory of the processes on the path, from {@code /proc} (Linux): sampled at the start and
- * the end of a phase, CPU as a percentage of one core over the phase.
+ * the end of a phase, CPU as a percentage of one core over the phase, and how much of it the kernel spent (system
+ * time: for a fan-out server mostly the socket writes, which on loopback also carry the TCP receive path).
  */
 final class ProcStats {
     /** Clock ticks per second of /proc/PID/stat's utime and stime: 100 on Linux x86-64. */
@@ -21,7 +22,7 @@ final class ProcStats {
     }
 
     private final List<Watched> watched;
-    private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private final Map<String, long[]> startTicks = new LinkedHashMap<>();
     private long startNanos;
 
     ProcStats(List<Watched> watched) {
@@ -35,15 +36,20 @@ final class ProcStats {
         }
     }
 
-    /** name → {cpu_percent_of_one_core, rss_mb}. */
+    /** name → {cpu_percent_of_one_core, kernel_percent_of_cpu, rss_mb}. */
     Map<String, Map<String, Object>> stop() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (Watched w : watched) {
             List<Long> pids = family(w.pid());
             Map<String, Object> figures = new LinkedHashMap<>();
-            long ticks = ticks(pids) - startTicks.getOrDefault(w.name(), 0L);
+            long[] now = ticks(pids);
+            long[] start = startTicks.getOrDefault(w.name(), new long[2]);
+            long user = now[0] - start[0];
+            long kernel = now[1] - start[1];
+            long ticks = user + kernel;
             figures.put("cpu_percent_of_one_core", Math.round(ticks / TICKS / seconds * 1000) / 10.0);
+            figures.put("kernel_percent_of_cpu", ticks == 0 ? 0.0 : Math.round(kernel * 1000.0 / ticks) / 10.0);
             figures.put("rss_mb", Math.round(rssKb(pids) / 1024.0));
             out.put(w.name(), figures);
         }
@@ -57,14 +63,16 @@ final class ProcStats {
         return pids;
     }
 
-    private static long ticks(List<Long> pids) {
-        long sum = 0;
+    /** {user, system} clock ticks of the processes, summed. */
+    private static long[] ticks(List<Long> pids) {
+        long[] sum = new long[2];
         for (long pid : pids) {
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
                 // Fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15.
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                sum[0] += Long.parseLong(f[11]);
+                sum[1] += Long.parseLong(f[12]);
             } catch (IOException | RuntimeException e) {
                 // gone meanwhile
             }
