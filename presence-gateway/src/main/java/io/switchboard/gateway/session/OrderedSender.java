@@ -1,18 +1,17 @@
 package io.switchboard.gateway.session;
 
-import io.smallrye.mutiny.Uni;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * Writes one connection's frames in exactly the order they were queued, through a bounded queue.
  *
- * <p>Why it exists: websockets-next sends are asynchronous, and Vert.x hands a write made from a foreign thread to
- * the connection's event loop later, while a write made on the event loop goes out at once. Frames for one
+ * <p>Why it exists: writes are asynchronous, and a write made from a foreign thread reaches the connection's event
+ * loop later, while a write made on the event loop goes out at once. Frames for one
  * connection come from several threads (the Kafka consumer, a snapshot read, a command reply), so without this two
  * changes could overtake each other. Here every write happens on one loop (the connection's event loop), a batch
  * at a time; the next batch starts once the previous one is written. A client that does not read stops its writes
@@ -60,6 +59,16 @@ public final class OrderedSender {
         }
     }
 
+    /** Writes one frame to the connection. */
+    @FunctionalInterface
+    public interface Transport {
+        /**
+         * Starts writing {@code frame}; {@code written} is told once, with null when the frame is written (possibly
+         * before this returns), or with why it was not.
+         */
+        void write(String frame, Consumer<Throwable> written);
+    }
+
     public enum Outcome {
         /** Queued (or dropped quietly because the sender is closed: the connection is going away). */
         QUEUED,
@@ -70,7 +79,7 @@ public final class OrderedSender {
     }
 
     private final Loop loop;
-    private final Function<String, Uni<Void>> transport;
+    private final Transport transport;
     private final int maxQueued;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private final List<Runnable> whenDrained = new ArrayList<>();
@@ -80,9 +89,9 @@ public final class OrderedSender {
 
     /**
      * @param loop runs the writes; one thread at a time (the connection's event loop)
-     * @param transport writes one frame; the Uni completes when it is written
+     * @param transport writes one frame
      */
-    public OrderedSender(Loop loop, Function<String, Uni<Void>> transport, int maxQueued) {
+    public OrderedSender(Loop loop, Transport transport, int maxQueued) {
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
         }
@@ -193,21 +202,18 @@ public final class OrderedSender {
             drained.forEach(Runnable::run);
             return;
         }
-        // Subscribing starts the write, so the frames enter the connection in this loop's order.
+        // Frames enter the connection in this loop's order.
         AtomicInteger unwritten = new AtomicInteger(batch.size());
         for (Frame frame : batch) {
-            transport.apply(frame.text()).subscribe().with(
-                    written -> {
-                        if (frame.state() && frame.seq() > lastWrittenSeq) {
-                            lastWrittenSeq = frame.seq();
-                        }
-                        batchProgress(unwritten);
-                    },
-                    failure -> {
-                        // The connection is gone or going; its close handler cleans up.
-                        close();
-                        batchProgress(unwritten);
-                    });
+            transport.write(frame.text(), failure -> {
+                if (failure != null) {
+                    // The connection is gone or going; its close handler cleans up.
+                    close();
+                } else if (frame.state() && frame.seq() > lastWrittenSeq) {
+                    lastWrittenSeq = frame.seq();
+                }
+                batchProgress(unwritten);
+            });
         }
     }
 

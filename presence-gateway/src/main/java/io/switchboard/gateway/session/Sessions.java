@@ -75,7 +75,7 @@ public class Sessions {
         // connection fails, which closes the sender: no check of the connection's state (a lock) per frame.
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
         OrderedSender sender = new OrderedSender(loopOf(context),
-                frame -> connection.sendText(frame).invoke(services.metrics()::frameSent),
+                ChannelFrames.of(connection, transport, services.metrics()::frameSent),
                 config.gateway().maxQueuedFrames());
         AgentSession.Link link = new AgentSession.Link() {
             @Override

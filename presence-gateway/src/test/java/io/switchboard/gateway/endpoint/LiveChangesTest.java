@@ -160,6 +160,24 @@ class LiveChangesTest {
     }
 
     @Test
+    void aChangeTooBigForOneDirectWriteArrivesWholeBetweenItsNeighbours() {
+        // Frames over ChannelFrames.MAX_DIRECT_CHARS (16 Ki) go out through websockets-next, the others straight
+        // into the channel: both ways must keep one order.
+        try (AgentClient doug = connect("acme", "doug")) {
+            doug.nextSnapshotSeq();
+            String before = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);
+            String bulky = CallStateDouble.bulkyAgentChange("acme", CallStateDouble.advance("acme", 1), "rhonda",
+                    64 * 1024);
+            callState.publishChange("acme", bulky);
+            String after = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AVAILABLE);
+
+            assertThat(doug.next()).isEqualTo(before);
+            assertThat(doug.next()).isEqualTo(bulky);
+            assertThat(doug.next()).isEqualTo(after);
+        }
+    }
+
+    @Test
     void twoConnectionsSeeTheSameChangesInTheSameOrder() {
         try (AgentClient doug = connect("acme", "doug"); AgentClient rhonda = connect("acme", "rhonda")) {
             long s = doug.nextSnapshotSeq();

@@ -3,7 +3,6 @@ package io.switchboard.gateway.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.session.OrderedSender.Frame;
 import io.switchboard.gateway.session.OrderedSender.Outcome;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,18 +40,14 @@ class OrderedSenderTest {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
 
-        Uni<Void> write(String frame) {
-            return Uni.createFrom().completionStage(() -> {
-                written.add(frame);
-                writerThreads.add(Thread.currentThread().getName());
-                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                network.execute(() -> {
-                    parkNanos(ThreadLocalRandom.current().nextInt(200_000));
-                    inFlight.decrementAndGet();
-                    done.complete(null);
-                });
-                return done;
+        void write(String frame, Consumer<Throwable> done) {
+            written.add(frame);
+            writerThreads.add(Thread.currentThread().getName());
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            network.execute(() -> {
+                parkNanos(ThreadLocalRandom.current().nextInt(200_000));
+                inFlight.decrementAndGet();
+                done.accept(null);
             });
         }
     }
@@ -97,12 +93,12 @@ class OrderedSenderTest {
     void startsTheNextBatchOnlyWhenThePreviousOneIsWritten() {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         List<String> written = new ArrayList<>();
-        OrderedSender sender = new OrderedSender(INLINE, frame -> Uni.createFrom().completionStage(() -> {
+        OrderedSender sender = new OrderedSender(INLINE, (frame, done) -> {
             written.add(frame);
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            writes.add(done);
-            return done;
-        }), 10);
+            CompletableFuture<Void> write = new CompletableFuture<>();
+            write.whenComplete((ok, failure) -> done.accept(failure));
+            writes.add(write);
+        }, 10);
 
         sender.send(Frame.change(1, "a"));
         sender.send(Frame.change(2, "b"));
@@ -120,13 +116,11 @@ class OrderedSenderTest {
         final List<CompletableFuture<Void>> writes = new ArrayList<>();
         final List<String> written = new ArrayList<>();
 
-        Uni<Void> write(String frame) {
-            return Uni.createFrom().completionStage(() -> {
-                written.add(frame);
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                writes.add(done);
-                return done;
-            });
+        void write(String frame, Consumer<Throwable> done) {
+            written.add(frame);
+            CompletableFuture<Void> write = new CompletableFuture<>();
+            write.whenComplete((ok, failure) -> done.accept(failure));
+            writes.add(write);
         }
 
         void completeAll() {
@@ -209,9 +203,9 @@ class OrderedSenderTest {
     void closesWhenAWriteFailed() {
         List<String> written = new ArrayList<>();
         AtomicInteger drained = new AtomicInteger();
-        OrderedSender broken = new OrderedSender(INLINE, frame -> {
+        OrderedSender broken = new OrderedSender(INLINE, (frame, done) -> {
             written.add(frame);
-            return Uni.createFrom().failure(new IllegalStateException("connection closed"));
+            done.accept(new IllegalStateException("connection closed"));
         }, 10);
         broken.send(Frame.change(1, "lost"));
         broken.whenDrained(drained::incrementAndGet);
@@ -238,9 +232,9 @@ class OrderedSenderTest {
         OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(task -> {
             tasks.incrementAndGet();
             task.run();
-        }, () -> true), frame -> {
+        }, () -> true), (frame, done) -> {
             written.add(frame);
-            return Uni.createFrom().voidItem();
+            done.accept(null);
         }, 10);
 
         for (int seq = 1; seq <= 3; seq++) {
