@@ -11,10 +11,10 @@ import java.util.function.Consumer;
  * Writes a connection's frames into its Netty channel at the point where Vert.x writes its own WebSocket frames,
  * rather than through websockets-next's {@code sendText}.
  *
- * <p>Why: the fan-out writes every change to every screen, and the profile of the gateway (docs/benchmarks.md,
- * tuning log) put a third of its CPU per frame in what wraps each write: a Mutiny {@code Uni}, the context
- * propagation that decorates it, a {@code CompletableFuture} and a Vert.x future, all to learn that the frame was
- * written. The frame itself is the same: a final text frame, which goes through the same pipeline (the WebSocket
+ * <p>Why: the fan-out writes every change to every screen, and a profile of the gateway put a third of its samples
+ * in what wraps each write: a Mutiny {@code Uni}, the context propagation that decorates it, a
+ * {@code CompletableFuture} and a Vert.x future, all to learn that the frame was written. Without them a frame costs
+ * 8–17 % less CPU (docs/benchmarks.md, tuning log). The frame itself is the same: a final text frame, which goes through the same pipeline (the WebSocket
  * encoder, any compression) to the same socket, on the connection's event loop, so it stays in order with what Vert.x
  * writes there (pongs, the close frame).
  *
