@@ -102,8 +102,7 @@ public final class Benchmark {
             watched.add(new ProcStats.Watched("call-ingest", stack.process(Service.CALL_INGEST).pid()));
             watched.add(new ProcStats.Watched("call-state", stack.process(Service.CALL_STATE).pid()));
             watched.add(new ProcStats.Watched("postgres", postmasterPid(stack)));
-            watched.add(new ProcStats.Watched("benchmark JVM (Kafka broker, Twilio simulator, agents)",
-                    ProcessHandle.current().pid()));
+            watched.add(ProcStats.Watched.thisJvm("benchmark JVM (Kafka broker, Twilio simulator, agents)"));
             ProcStats stats = new ProcStats(watched);
 
             // ---- agents --------------------------------------------------------------------------------------------
@@ -269,7 +268,7 @@ public final class Benchmark {
         try (NchanFanOut nchan = NchanFanOut.start(module, o.repoRoot().resolve("benchmark/target/nchan"), port,
                 o.agents())) {
             ProcStats stats = new ProcStats(List.of(new ProcStats.Watched("nginx", nchan.pid()),
-                    new ProcStats.Watched("benchmark JVM (subscribers)", ProcessHandle.current().pid())));
+                    ProcStats.Watched.thisJvm("benchmark JVM (subscribers)")));
             Map<String, Object> figures = nchan.run(fleet, o.agents(), o.tenants(), perTenant, size, o.duration(),
                     stats);
             plot.put("Nchan: publish → every subscriber", (Histogram) figures.remove("histogram"));

@@ -17,8 +17,25 @@ final class ProcStats {
     /** Clock ticks per second of /proc/PID/stat's utime and stime: 100 on Linux x86-64. */
     private static final double TICKS = 100.0;
 
-    /** A named process, with its descendants counted in (PostgreSQL's backends, nginx's workers). */
-    record Watched(String name, long pid) {
+    /**
+     * A named process, with its descendants counted in when {@code withChildren} (PostgreSQL's backends, nginx's
+     * workers).
+     */
+    record Watched(String name, long pid, boolean withChildren) {
+        Watched(String name, long pid) {
+            this(name, pid, true);
+        }
+
+        /**
+         * This JVM alone: the stack's services, PostgreSQL and nginx are its children, and are watched on their own.
+         */
+        static Watched thisJvm(String name) {
+            return new Watched(name, ProcessHandle.current().pid(), false);
+        }
+
+        List<Long> pids() {
+            return withChildren ? family(pid) : List.of(pid);
+        }
     }
 
     private final List<Watched> watched;
@@ -32,7 +49,7 @@ final class ProcStats {
     void start() {
         startNanos = System.nanoTime();
         for (Watched w : watched) {
-            startTicks.put(w.name(), ticks(family(w.pid())));
+            startTicks.put(w.name(), ticks(w.pids()));
         }
     }
 
@@ -41,7 +58,7 @@ final class ProcStats {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (Watched w : watched) {
-            List<Long> pids = family(w.pid());
+            List<Long> pids = w.pids();
             Map<String, Object> figures = new LinkedHashMap<>();
             long[] now = ticks(pids);
             long[] start = startTicks.getOrDefault(w.name(), new long[2]);
