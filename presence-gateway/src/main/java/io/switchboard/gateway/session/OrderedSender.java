@@ -11,12 +11,11 @@ import java.util.function.Consumer;
  * Writes one connection's frames in exactly the order they were queued, through a bounded queue.
  *
  * <p>Why it exists: writes are asynchronous, and a write made from a foreign thread reaches the connection's event
- * loop later, while a write made on the event loop goes out at once. Frames for one
- * connection come from several threads (the Kafka consumer, a snapshot read, a command reply), so without this two
- * changes could overtake each other. Here every write happens on one loop (the connection's event loop), a batch
- * at a time; the next batch starts once the previous one is written. A client that does not read stops its writes
- * from completing, so its frames wait here, and only here: at most {@code maxQueued} wait, plus one batch handed to
- * the connection.
+ * loop later, while a write made on the event loop goes out at once. Frames for one connection come from several
+ * threads (the Kafka consumer, a snapshot read, a command reply), so without this two changes could overtake each
+ * other. Here every write happens on one loop (the connection's event loop), a batch at a time; the next batch
+ * starts once the previous one is written. A client that does not read stops its writes from completing, so its
+ * frames wait here, and only here: at most {@code maxQueued} wait, plus one batch handed to the connection.
  *
  * <p>When a frame finds the queue full, the state frames (changes, snapshots) are dropped: the client is going to get
  * a fresh snapshot anyway ({@link Outcome#OVERFLOWED}). Answers to commands are kept, since nothing else would tell

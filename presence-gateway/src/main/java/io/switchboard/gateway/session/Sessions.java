@@ -72,7 +72,8 @@ public class Sessions {
     public AgentSession open(WebSocketConnection connection, AgentIdentity agent, Instant tokenExpiresAt,
             HttpConnection transport) {
         // Called on the connection's event loop: its writes stay there (see OrderedSender). A write to a closed
-        // connection fails, which closes the sender: no check of the connection's state (a lock) per frame.
+        // connection fails, which closes the sender; the one check of the connection's state per frame is the
+        // transport's (ChannelFrames), the same one Vert.x's own write makes.
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
         OrderedSender sender = new OrderedSender(loopOf(context),
                 ChannelFrames.of(connection, transport, services.metrics()::frameSent),
