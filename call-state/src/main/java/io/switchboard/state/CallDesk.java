@@ -11,46 +11,65 @@ import io.switchboard.state.core.Input;
 import io.switchboard.state.core.Projection;
 import io.switchboard.state.core.Situation;
 import io.switchboard.state.outbox.OutboxRelay;
+import io.switchboard.state.persistence.ActionStore;
+import io.switchboard.state.persistence.ActionStore.StoredAction;
 import io.switchboard.state.persistence.ConnectionStore;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.OutboxRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The one place where call state changes: in one transaction, lock the tenant, skip a redelivered record,
- * load the call, ask the decider, store the new state, the changes (outbox) and the tenant's seq. Twilio is
- * called only after the commit, by the caller of {@link #handle}.
+ * The one place where call state changes, and the loop around the decider: in one transaction, lock the tenant, skip
+ * a redelivered record, load the call, ask the decider, store the new state, the changes (outbox), the Twilio actions
+ * (action outbox) and the tenant's seq; after the commit, hand the actions to {@link TwilioActions}, whose outcomes
+ * come back here ({@link #settle}) as inputs of their own.
  */
 @ApplicationScoped
 public class CallDesk {
     private final AgroalDataSource dataSource;
     private final ProjectionStore store;
     private final ConnectionStore connections;
+    private final ActionStore actionStore;
+    private final TwilioActions twilio;
     private final OutboxRelay relay;
     private final ObjectMapper json;
     private final CallDecider decider;
+    private final Duration actionLease;
 
     public CallDesk(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
-            OutboxRelay relay, ObjectMapper json, CallStateConfig config) {
+            ActionStore actionStore, TwilioActions twilio, OutboxRelay relay, ObjectMapper json,
+            CallStateConfig config) {
         this.dataSource = dataSource;
         this.store = store;
         this.connections = connections;
+        this.actionStore = actionStore;
+        this.twilio = twilio;
         this.relay = relay;
         this.json = json;
+        this.actionLease = config.twilio().actionLease();
         this.decider = new CallDecider(new CallDecider.Timing(
                 config.claim().ringTimeout().plus(config.claim().deadlineGrace()), config.parking().timeout(),
                 config.parking().parkerRingTime(), config.availability().wrapUp(), config.presence().offlineGrace()));
     }
 
-    /** What one input came to. {@code duplicate}: the record was applied before; nothing was done now. */
-    public record Outcome(Decision decision, boolean duplicate) {
-        static final Outcome DUPLICATE = new Outcome(null, true);
+    /**
+     * What one input came to. {@code duplicate}: the record was applied before; nothing was done now.
+     * {@code twilio}: completes when Twilio carried out the decision's actions, with why one failed (empty when all
+     * went through, or when there were none).
+     */
+    public record Outcome(Decision decision, boolean duplicate, CompletableFuture<Optional<String>> twilio) {
+        static final CompletableFuture<Optional<String>> NO_ACTIONS = CompletableFuture.completedFuture(
+                Optional.empty());
+        static final Outcome DUPLICATE = new Outcome(null, true, NO_ACTIONS);
     }
 
     /**
@@ -63,6 +82,25 @@ public class CallDesk {
                 return null;
             }
             return decideAndStore(c, tenantId, seq, input, askingAgent);
+        });
+    }
+
+    /**
+     * Settles a Twilio action: its row goes, and what Twilio answered, if it means something to the call, is decided
+     * and stored in the same transaction.
+     *
+     * @param outcome what Twilio's answer means for the call, or null when it changes nothing
+     */
+    public void settle(StoredAction action, Input.CallInput outcome) throws SQLException {
+        if (outcome == null) {
+            try (Connection c = dataSource.getConnection()) {
+                actionStore.done(c, action.id());
+            }
+            return;
+        }
+        inTransaction(action.tenantId(), (c, seq) -> {
+            actionStore.done(c, action.id());
+            return decideAndStore(c, action.tenantId(), seq, outcome, null);
         });
     }
 
@@ -80,12 +118,15 @@ public class CallDesk {
     public void reviewAgents(String tenantId, AgentsTouched touch, boolean timedOut, Instant at) throws SQLException {
         inTransaction(tenantId, (c, seq) -> {
             long next = seq;
+            List<StoredAction> actions = new ArrayList<>();
             for (String agentId : touch.find(c)) {
                 int open = connections.openConnections(c, tenantId, agentId);
                 Input review = new Input.ReviewAgent(agentId, open, timedOut, at);
-                next = decideAndStore(c, tenantId, next, review, null).lastSeq;
+                Stored stored = decideAndStore(c, tenantId, next, review, null);
+                next = stored.lastSeq;
+                actions.addAll(stored.actions);
             }
-            return new Stored(Decision.NOTHING, next);
+            return new Stored(Decision.NOTHING, next, actions);
         });
     }
 
@@ -94,8 +135,11 @@ public class CallDesk {
         Stored run(Connection c, long seq) throws SQLException;
     }
 
-    /** @param lastSeq the tenant's seq after the work's changes */
-    private record Stored(Decision decision, long lastSeq) {
+    /**
+     * @param lastSeq the tenant's seq after the work's changes
+     * @param actions the Twilio actions stored with it
+     */
+    private record Stored(Decision decision, long lastSeq, List<StoredAction> actions) {
     }
 
     private Outcome inTransaction(String tenantId, Work work) throws SQLException {
@@ -112,7 +156,8 @@ public class CallDesk {
                 if (stored.lastSeq != seq) {
                     relay.wake();
                 }
-                return new Outcome(stored.decision, false);
+                return new Outcome(stored.decision, false,
+                        stored.actions.isEmpty() ? Outcome.NO_ACTIONS : twilio.carryOut(stored.actions));
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -132,7 +177,9 @@ public class CallDesk {
             store.recordParking(c, before.call(), decision.facts());
         }
         store.appendChanges(c, tenantId, rows(applied.changes()));
-        return new Stored(decision, seq + applied.changes().size());
+        List<StoredAction> actions = decision.actions().isEmpty() ? List.of()
+                : actionStore.store(c, tenantId, decision.actions(), actionLease);
+        return new Stored(decision, seq + applied.changes().size(), actions);
     }
 
     private List<OutboxRow> rows(List<StateChange> changes) {

@@ -319,7 +319,8 @@ class CallFlowTest {
 
         JsonNode park = reply(command(call, "doug", AgentCommand.Type.PARK));
 
-        assertThat(park.get("code").asText()).isEqualTo("unavailable");
+        assertThat(park.get("code").isNull()).as("the park is stored: acked before Twilio is asked").isTrue();
+        change(call, "call", "PARKED");
         change(call, "call", "ENDED");
         assertEndedAsDougsCallWithoutAStayInTheLot(call);
         publishCallerEnd(call); // Twilio's callback of the end, late: it changes nothing
@@ -341,11 +342,83 @@ class CallFlowTest {
 
             assertThat(ended.at("/call/agentId").asText()).isEqualTo("doug");
             assertThat(ended.at("/call/slot").isNull()).isTrue();
-            assertThat(reply(parkCommand).get("code").asText()).isEqualTo("unavailable");
+            assertThat(reply(parkCommand).get("code").isNull()).isTrue();
         } finally {
             sim().apiLatency(Duration.ZERO);
         }
         assertEndedAsDougsCallWithoutAStayInTheLot(call);
+    }
+
+    @Test
+    void aClaimIsAckedOnceStoredWhileTwilioIsStillBeingAsked() {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        sim().apiLatency(Duration.ofSeconds(2));
+        try {
+            JsonNode ack = reply(claim(call, "doug"));
+
+            assertThat(ack.get("code").isNull()).as("%s", ack).isTrue();
+            assertThat(sim().call(call).activity()).as("Twilio has not answered the redirect yet")
+                    .isEqualTo("enqueued:acme");
+            change(call, "call", "CLAIMED");
+        } finally {
+            sim().apiLatency(Duration.ZERO);
+        }
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
+        await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
+                + "'").equals("0"));
+        endCall(call);
+    }
+
+    @Test
+    void aSecondTenantsCallRingsWhileTheFirstTenantWaitsOnTwilio() throws Exception {
+        SwitchboardTestResource.postgres().execute("""
+                INSERT INTO tenants (id, name) VALUES ('initech', 'Initech') ON CONFLICT DO NOTHING;
+                INSERT INTO tenant_numbers (phone_number, tenant_id) VALUES ('+15005550010', 'initech')
+                    ON CONFLICT DO NOTHING;""");
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        sim().apiLatency(Duration.ofSeconds(3));
+        try {
+            String slow = claim(call, "doug");
+            change(call, "call", "CLAIMED");
+            String other = "CA" + UUID.randomUUID().toString().replace("-", "");
+
+            publish(new TwilioEvent.CallIncoming("incoming:" + other, "initech", other, CALLER, "+15005550010",
+                    Instant.now()));
+
+            change(other, "call", "RINGING");
+            assertThat(sim().call(call).activity()).as("tenant acme's redirect is still with Twilio")
+                    .isEqualTo("enqueued:acme");
+            assertThat(reply(slow).get("code").isNull()).isTrue();
+        } finally {
+            sim().apiLatency(Duration.ZERO);
+        }
+        endCall(call);
+    }
+
+    @Test
+    void anActionADeadProcessLeftIsTakenOverOnceItsLeaseHasPassed() throws Exception {
+        String call = connectedTo("doug");
+        try (var c = SwitchboardTestResource.postgres().connect()) {
+            // What a call-state that died right after storing a hang-up leaves behind: the row, its lease running out.
+            c.createStatement().executeUpdate("INSERT INTO twilio_actions (tenant_id, call_sid, kind, lease_until) "
+                    + "VALUES ('acme', '" + call + "', 'end', now() - interval '1 second')");
+        }
+
+        await().atMost(WAIT).until(() -> sim().call(call).ended());
+        await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
+                + "'").equals("0"));
+        endCall(call);
+    }
+
+    /** The caller hangs up, Twilio says so, and the call is over: the next test finds every agent free. */
+    private static void endCall(String call) {
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+        await().atMost(WAIT).until(() -> agentCurrentCall("doug") == null && "available".equals(agentStatus("doug")));
     }
 
     private static void assertEndedAsDougsCallWithoutAStayInTheLot(String call) throws Exception {

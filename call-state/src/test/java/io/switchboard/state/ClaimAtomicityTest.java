@@ -1,6 +1,7 @@
 package io.switchboard.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -9,6 +10,7 @@ import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.stack.SwitchboardTestResource;
 import io.switchboard.state.core.Input;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +38,11 @@ class ClaimAtomicityTest {
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                String call = "CA-race-" + round;
+                // A call Twilio has: the winner's connect goes through, and the winner stays busy on it.
+                String call = TwilioSimulatorResource.simulator().placeCall("+15551230000",
+                        TwilioSimulatorResource.NUMBER);
+                await().atMost(Duration.ofSeconds(15)).until(() -> TwilioSimulatorResource.simulator().call(call)
+                        .activity().equals("enqueued:acme"));
                 desk.handle("acme", "incoming:" + call, new Input.RingIncoming(call, "+15551230000", "+15005550006",
                         Instant.now()), null);
                 CyclicBarrier sameInstant = new CyclicBarrier(2);
@@ -55,6 +61,7 @@ class ClaimAtomicityTest {
                     assertThat(rs.getInt(1)).isEqualTo(1);
                 }
                 // The caller leaves; the winner is free for the next round.
+                TwilioSimulatorResource.simulator().hangup(call);
                 desk.handle("acme", "status:" + call, new Input.CallerLegStatus(call, "+15551230000", "+15005550006",
                         TwilioCallStatus.COMPLETED, Instant.now()), null);
             }

@@ -39,6 +39,17 @@ public interface CallStateConfig {
         /** env TWILIO_API_BASE_URL: Twilio's REST API, or a simulator of it. */
         @WithDefault("https://api.twilio.com")
         String apiBaseUrl();
+
+        /** How long one REST request may take to connect and to be answered before it counts as failed. */
+        @WithDefault("5s")
+        Duration requestTimeout();
+
+        /**
+         * How long a stored Twilio action stays with the process that stored it (or took it over). Longer than one
+         * action's retries take; after it, another replica takes the action over: its process is taken for dead.
+         */
+        @WithDefault("20s")
+        Duration actionLease();
     }
 
     interface Claim {

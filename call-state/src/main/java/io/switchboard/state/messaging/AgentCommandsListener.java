@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.switchboard.contract.AgentCommand;
@@ -12,30 +11,33 @@ import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Probe;
 import io.switchboard.state.CallDesk;
-import io.switchboard.state.TwilioActionRunner;
+import io.switchboard.state.Retry;
+import io.switchboard.state.core.Decision;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.outbox.Probes;
 import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out agents' commands and answers each on {@code switchboard.agent-replies}: an ack once the
- * decision is stored and Twilio did what it needed, or an error with a code.
+ * Decides agents' commands, in their tenant's lane, and answers each on {@code switchboard.agent-replies}: an ack as
+ * soon as the decision is stored — the race is decided then; Twilio is told afterwards, off the lane — or an error
+ * with a code. A command that changes nothing but asks Twilio to act (a hang-up) is answered when Twilio did it or
+ * refused: then its answer is Twilio's.
  */
 @ApplicationScoped
 public class AgentCommandsListener {
     private static final Logger LOG = Logger.getLogger(AgentCommandsListener.class);
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
 
     private final CallDesk desk;
-    private final TwilioActionRunner actions;
+    private final TenantLanes lanes;
     private final MutinyEmitter<String> replies;
     private final ObjectMapper json;
     private final RecordReader reader;
@@ -43,11 +45,11 @@ public class AgentCommandsListener {
     private final MeterRegistry metrics;
     private final Probes probes;
 
-    public AgentCommandsListener(CallDesk desk, TwilioActionRunner actions,
+    public AgentCommandsListener(CallDesk desk, TenantLanes lanes,
             @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, RecordReader reader,
             Clock clock, MeterRegistry metrics, Probes probes) {
         this.desk = desk;
-        this.actions = actions;
+        this.lanes = lanes;
         this.replies = replies;
         this.json = json;
         this.reader = reader;
@@ -57,25 +59,33 @@ public class AgentCommandsListener {
     }
 
     @Incoming(Channels.AGENT_COMMANDS)
-    @Blocking // ordered: one tenant's commands are decided one after the other
-    public void onCommand(String record) throws JsonProcessingException {
-        AgentCommand command = reader.read(record, AgentCommand.class, Channels.AGENT_COMMANDS);
-        Timer.Sample sample = Timer.start(metrics);
-        AgentReply reply = decide(command);
-        if (reply != null) {
-            reply(reply);
-            // A histogram, so claim latency has a p99 on the dashboard (the claim is the agent's race).
-            sample.stop(Timer.builder("switchboard.state.commands").description("Agent commands decided, by outcome")
-                    .tag("type", command.type().name().toLowerCase()).tag("outcome",
-                            reply.accepted() ? "accepted" : reply.code())
-                    .publishPercentileHistogram().register(metrics));
+    public CompletionStage<Void> onCommand(Message<String> record) {
+        AgentCommand command;
+        try {
+            command = reader.read(record.getPayload(), AgentCommand.class, Channels.AGENT_COMMANDS);
+        } catch (IllegalArgumentException e) {
+            return record.nack(e);
         }
+        return lanes.apply(record, command.tenantId(), () -> {
+            Timer.Sample sample = Timer.start(metrics);
+            decide(command).thenAccept(reply -> {
+                if (reply != null) {
+                    reply(reply);
+                    // A histogram, so claim latency has a p99 on the dashboard (the claim is the agent's race).
+                    sample.stop(Timer.builder("switchboard.state.commands")
+                            .description("Agent commands decided, by outcome")
+                            .tag("type", command.type().name().toLowerCase())
+                            .tag("outcome", reply.accepted() ? "accepted" : reply.code())
+                            .publishPercentileHistogram().register(metrics));
+                }
+            });
+        });
     }
 
     /** @return the answer, or null for a redelivered command (it was answered the first time) */
-    private AgentReply decide(AgentCommand command) {
+    private CompletionStage<AgentReply> decide(AgentCommand command) {
         if (command.type() == AgentCommand.Type.PROBE) {
-            return probe(command);
+            return CompletableFuture.completedFuture(probe(command));
         }
         Input input = toInput(command);
         CallDesk.Outcome outcome;
@@ -83,23 +93,28 @@ public class AgentCommandsListener {
             outcome = Retry.untilStored(command.commandId(), () -> desk.handle(command.tenantId(),
                     command.commandId(), input, command.agentId()));
         } catch (UnknownTenantException e) {
-            return AgentReply.error(command, ErrorCode.UNKNOWN_AGENT, e.getMessage());
+            return CompletableFuture.completedFuture(AgentReply.error(command, ErrorCode.UNKNOWN_AGENT,
+                    e.getMessage()));
         }
         if (outcome.duplicate()) {
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        if (outcome.decision().rejected()) {
-            var rejection = outcome.decision().rejection();
-            return AgentReply.error(command, rejection.code(), rejection.message());
+        Decision decision = outcome.decision();
+        if (decision.rejected()) {
+            return CompletableFuture.completedFuture(AgentReply.error(command, decision.rejection().code(),
+                    decision.rejection().message()));
         }
-        return actions.run(command.tenantId(), outcome.decision().actions())
-                .map(why -> AgentReply.error(command, ErrorCode.UNAVAILABLE, why))
-                .orElseGet(() -> AgentReply.ack(command));
+        if (decision.facts().isEmpty() && !decision.actions().isEmpty()) {
+            return outcome.twilio().thenApply(refusal -> refusal
+                    .map(why -> AgentReply.error(command, ErrorCode.UNAVAILABLE, why))
+                    .orElseGet(() -> AgentReply.ack(command)));
+        }
+        return CompletableFuture.completedFuture(AgentReply.ack(command));
     }
 
     /**
      * Stores the probe for the relay and acks. Not retried like a decision: a probe is disposable, and a broken hop
-     * must be reported rather than hold up the real commands behind it on the partition.
+     * must be reported rather than hold up the real commands behind it in the tenant's lane.
      */
     private AgentReply probe(AgentCommand command) {
         try {
@@ -122,14 +137,20 @@ public class AgentCommandsListener {
         };
     }
 
-    private void reply(AgentReply reply) throws JsonProcessingException {
+    /**
+     * Sends the answer without waiting for Kafka's acknowledgement: the decision is stored and its changes reach every
+     * screen anyway; an answer Kafka refused is logged, and the gateway times the request out.
+     */
+    private void reply(AgentReply reply) {
+        String payload;
         try {
-            replies.sendMessage(Message.of(json.writeValueAsString(reply))
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(reply.tenantId()).build()))
-                    .await().atMost(REPLY_TIMEOUT);
-        } catch (RuntimeException e) {
-            // The decision is stored and its changes reach every screen anyway; the gateway times the request out.
-            LOG.warnf("Reply to command %s not delivered: %s", reply.commandId(), e.getMessage());
+            payload = json.writeValueAsString(reply);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write reply " + reply, e);
         }
+        replies.sendMessage(Message.of(payload)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(reply.tenantId()).build()))
+                .subscribe().with(sent -> { }, failure -> LOG.warnf("Reply to command %s not delivered: %s",
+                        reply.commandId(), failure.getMessage()));
     }
 }

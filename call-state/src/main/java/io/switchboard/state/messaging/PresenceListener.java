@@ -1,13 +1,18 @@
 package io.switchboard.state.messaging;
 
+import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.switchboard.contract.PresenceReport;
 import io.switchboard.state.CallDesk;
+import io.switchboard.state.Retry;
 import io.switchboard.state.persistence.ConnectionStore;
 import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -21,14 +26,16 @@ public class PresenceListener {
     private static final Logger LOG = Logger.getLogger(PresenceListener.class);
 
     private final CallDesk desk;
+    private final AgroalDataSource dataSource;
     private final ConnectionStore connections;
     private final RecordReader reader;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public PresenceListener(CallDesk desk, ConnectionStore connections, RecordReader reader, Clock clock,
+    public PresenceListener(CallDesk desk, AgroalDataSource dataSource, ConnectionStore connections, RecordReader reader, Clock clock,
             MeterRegistry metrics) {
         this.desk = desk;
+        this.dataSource = dataSource;
         this.connections = connections;
         this.reader = reader;
         this.clock = clock;
@@ -42,7 +49,9 @@ public class PresenceListener {
         try {
             Retry.untilStored("presence report of " + report.gatewayId(), () -> {
                 var now = clock.instant();
-                desk.reviewAgents(report.tenantId(), c -> connections.apply(c, report, now), false, now);
+                if (!(report instanceof PresenceReport.Heartbeat heartbeat) || !refreshUnchanged(heartbeat, now)) {
+                    desk.reviewAgents(report.tenantId(), c -> connections.apply(c, report, now), false, now);
+                }
                 return null;
             });
         } catch (UnknownTenantException e) {
@@ -51,5 +60,12 @@ public class PresenceListener {
             return;
         }
         metrics.counter("switchboard.state.presence.reports", "type", report.getClass().getSimpleName()).increment();
+    }
+
+    /** The usual heartbeat — the same connections as before — needs no lock: nobody's presence changes. */
+    private boolean refreshUnchanged(PresenceReport.Heartbeat heartbeat, Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return connections.refreshUnchanged(c, heartbeat, now);
+        }
     }
 }

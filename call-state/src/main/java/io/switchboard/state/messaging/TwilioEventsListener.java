@@ -1,14 +1,15 @@
 package io.switchboard.state.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.common.annotation.Blocking;
 import io.switchboard.contract.TwilioEvent;
 import io.switchboard.state.CallDesk;
-import io.switchboard.state.TwilioActionRunner;
+import io.switchboard.state.Retry;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /** Applies Twilio's webhooks, as call-ingest published them, to the call they are about. */
@@ -17,34 +18,36 @@ public class TwilioEventsListener {
     private static final Logger LOG = Logger.getLogger(TwilioEventsListener.class);
 
     private final CallDesk desk;
-    private final TwilioActionRunner actions;
+    private final TenantLanes lanes;
     private final RecordReader reader;
     private final MeterRegistry metrics;
 
-    public TwilioEventsListener(CallDesk desk, TwilioActionRunner actions, RecordReader reader,
-            MeterRegistry metrics) {
+    public TwilioEventsListener(CallDesk desk, TenantLanes lanes, RecordReader reader, MeterRegistry metrics) {
         this.desk = desk;
-        this.actions = actions;
+        this.lanes = lanes;
         this.reader = reader;
         this.metrics = metrics;
     }
 
     @Incoming(Channels.TWILIO_EVENTS)
-    @Blocking // ordered: one tenant's records are applied one after the other
-    public void onEvent(String record) {
-        TwilioEvent event = reader.read(record, TwilioEvent.class, Channels.TWILIO_EVENTS);
-        Input input = toInput(event);
-        CallDesk.Outcome outcome;
+    public CompletionStage<Void> onEvent(Message<String> record) {
+        TwilioEvent event;
         try {
-            outcome = Retry.untilStored(event.eventId(), () -> desk.handle(event.tenantId(), event.eventId(), input,
-                    null));
+            event = reader.read(record.getPayload(), TwilioEvent.class, Channels.TWILIO_EVENTS);
+        } catch (IllegalArgumentException e) {
+            return record.nack(e);
+        }
+        return lanes.apply(record, event.tenantId(), () -> apply(event));
+    }
+
+    private void apply(TwilioEvent event) {
+        Input input = toInput(event);
+        try {
+            Retry.untilStored(event.eventId(), () -> desk.handle(event.tenantId(), event.eventId(), input, null));
         } catch (UnknownTenantException e) {
             reader.rejected(Channels.TWILIO_EVENTS);
             LOG.errorf("Twilio event %s skipped: %s", event.eventId(), e.getMessage());
             return;
-        }
-        if (!outcome.duplicate()) {
-            actions.run(event.tenantId(), outcome.decision().actions());
         }
         metrics.counter("switchboard.state.twilio.events", "type", event.getClass().getSimpleName()).increment();
     }

@@ -62,6 +62,39 @@ public class ConnectionStore {
     }
 
     /**
+     * Refreshes the connections a heartbeat lists, in one statement and without the tenant's lock, when they are exactly
+     * the ones stored for its gateway and tenant — the usual beat, which changes no agent's presence.
+     *
+     * @return false when the heartbeat lists a connection not stored or leaves one out: then nothing was refreshed, and
+     *     the heartbeat must be applied under the tenant's lock ({@link #apply})
+     */
+    public boolean refreshUnchanged(Connection c, PresenceReport.Heartbeat heartbeat, Instant now)
+            throws SQLException {
+        Set<String> listed = new TreeSet<>();
+        heartbeat.connections().values().forEach(listed::addAll);
+        try (PreparedStatement s = c.prepareStatement("""
+                WITH stored AS (SELECT connection_id FROM agent_connections WHERE gateway_id = ? AND tenant_id = ?),
+                     unchanged AS (SELECT (SELECT count(*) FROM stored) = ?
+                                      AND (SELECT count(*) FROM stored WHERE connection_id = ANY (?)) = ? AS yes),
+                     refreshed AS (UPDATE agent_connections SET seen_at = ?
+                                   WHERE gateway_id = ? AND tenant_id = ? AND (SELECT yes FROM unchanged)
+                                   RETURNING 1)
+                SELECT (SELECT yes FROM unchanged), (SELECT count(*) FROM refreshed)""")) {
+            s.setString(1, heartbeat.gatewayId());
+            s.setString(2, heartbeat.tenantId());
+            s.setInt(3, listed.size());
+            s.setArray(4, c.createArrayOf("text", listed.toArray()));
+            s.setInt(5, listed.size());
+            s.setTimestamp(6, Timestamp.from(now));
+            s.setString(7, heartbeat.gatewayId());
+            s.setString(8, heartbeat.tenantId());
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
      * Records an open connection, or refreshes its {@code seen_at}.
      *
      * @return true only for a connection call-state did not know: a refresh changes no presence, so the agents a

@@ -4,7 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import io.switchboard.state.CallDesk;
-import io.switchboard.state.TwilioActionRunner;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.messaging.PresenceConsumption;
@@ -35,20 +34,18 @@ public class DeadlineTimers {
     private final ProjectionStore store;
     private final ConnectionStore connections;
     private final CallDesk desk;
-    private final TwilioActionRunner actions;
     private final Clock clock;
     private final CallStateConfig config;
     private final PresenceConsumption presence;
 
     public DeadlineTimers(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
-            CallDesk desk, TwilioActionRunner actions, Clock clock, CallStateConfig config,
+            CallDesk desk, Clock clock, CallStateConfig config,
             @Identifier(PresenceConsumption.NAME) PresenceConsumption presence) {
         this.presence = presence;
         this.dataSource = dataSource;
         this.store = store;
         this.connections = connections;
         this.desk = desk;
-        this.actions = actions;
         this.clock = clock;
         this.config = config;
     }
@@ -58,8 +55,7 @@ public class DeadlineTimers {
         Instant now = clock.instant();
         try {
             for (Due call : due(c -> store.callsDue(c, now, BATCH))) {
-                var outcome = desk.handle(call.tenantId(), null, new Input.DeadlinePassed(call.id(), now), null);
-                actions.run(call.tenantId(), outcome.decision().actions());
+                desk.handle(call.tenantId(), null, new Input.DeadlinePassed(call.id(), now), null);
             }
             for (Due agent : due(c -> store.agentsDue(c, now, BATCH))) {
                 desk.reviewAgents(agent.tenantId(), c -> Set.of(agent.id()), false, now);

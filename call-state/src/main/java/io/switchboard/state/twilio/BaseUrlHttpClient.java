@@ -6,6 +6,7 @@ import com.twilio.http.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.config.RequestConfig;
 
 /**
  * twilio-java's HTTP client with a configurable API host: every request keeps its path, parameters and
@@ -15,7 +16,8 @@ import java.util.Map;
 final class BaseUrlHttpClient extends NetworkHttpClient {
     private final String baseUrl;
 
-    BaseUrlHttpClient(String baseUrl) {
+    BaseUrlHttpClient(String baseUrl, RequestConfig requestConfig) {
+        super(requestConfig);
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.state.twilio;
 
 import com.twilio.exception.ApiException;
+import com.twilio.exception.TwilioException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.twiml.VoiceResponse;
@@ -9,14 +10,19 @@ import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
 import com.twilio.twiml.voice.Identity;
 import com.twilio.twiml.voice.Parameter;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.state.config.CallStateConfig;
+import io.switchboard.state.core.TwilioAction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.core5.util.Timeout;
+import org.eclipse.microprofile.faulttolerance.Retry;
 
 /** What call-state asks of Twilio's REST API, through twilio-java. */
 @ApplicationScoped
@@ -24,6 +30,7 @@ public class TwilioCalls {
     /** Twilio's "The requested resource was not found" and "Call is not in-progress. Cannot redirect." */
     private static final int NOT_FOUND = 20404;
     private static final int NOT_IN_PROGRESS = 21220;
+    private static final int TOO_MANY_REQUESTS = 429;
 
     private final TwilioRestClient client;
     private final String publicBaseUrl;
@@ -32,11 +39,39 @@ public class TwilioCalls {
     public TwilioCalls(CallStateConfig config) {
         CallStateConfig.Twilio twilio = config.twilio();
         this.client = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
-                .httpClient(new BaseUrlHttpClient(twilio.apiBaseUrl()))
+                .httpClient(new BaseUrlHttpClient(twilio.apiBaseUrl(), RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(twilio.requestTimeout()))
+                        .setConnectTimeout(Timeout.of(twilio.requestTimeout()))
+                        .setResponseTimeout(Timeout.of(twilio.requestTimeout())).build()))
                 .build();
         String base = config.publicBaseUrl();
         this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
+    }
+
+    /**
+     * Carries out one action. A failure that may pass (Twilio's 5xx or 429, no connection, no answer in time) is tried
+     * again with growing pauses: twilio-java repeats a 5xx three times at once, and these retries outlast a longer
+     * outage. The whole stays well inside an action's lease ({@code switchboard.twilio.action-lease}), after which
+     * another replica could take the action over. Change the policy with MicroProfile Fault Tolerance's keys, e.g.
+     * {@code io.switchboard.state.twilio.TwilioCalls/perform/Retry/maxRetries}.
+     *
+     * @throws CallGoneException the caller is gone: not tried again
+     * @throws TwilioUnavailableException Twilio did not do it, even after the retries
+     */
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
+    @ExponentialBackoff(maxDelay = 2000)
+    public void perform(String tenantId, TwilioAction action) {
+        if (action instanceof TwilioAction.ConnectToAgent connect) {
+            connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.fromParkingLot(),
+                    connect.claimedAt());
+        } else if (action instanceof TwilioAction.HoldCaller hold) {
+            hold(tenantId, hold.callSid(), hold.inParkingLot());
+        } else if (action instanceof TwilioAction.ParkCaller park) {
+            hold(tenantId, park.callSid(), true);
+        } else if (action instanceof TwilioAction.EndCall end) {
+            endCall(end.callSid());
+        }
     }
 
     /**
@@ -96,7 +131,14 @@ public class TwilioCalls {
             if (code != null && (code == NOT_FOUND || code == NOT_IN_PROGRESS)) {
                 throw new CallGoneException(e.getMessage());
             }
+            Integer status = e.getStatusCode();
+            if (status == null || status >= 500 || status == TOO_MANY_REQUESTS) {
+                throw new TwilioOutageException(e.getMessage(), e);
+            }
             throw new TwilioUnavailableException(e.getMessage(), e);
+        } catch (TwilioException e) {
+            // No answer: no connection, or none within the request timeout.
+            throw new TwilioOutageException(e.getMessage(), e);
         }
     }
 
@@ -114,6 +156,13 @@ public class TwilioCalls {
     /** Twilio did not do what was asked (unreachable, refused, failed); nothing changed there. */
     public static class TwilioUnavailableException extends RuntimeException {
         TwilioUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Twilio could not do it now (down, overloaded, unreachable): the same request may succeed later. */
+    public static class TwilioOutageException extends TwilioUnavailableException {
+        TwilioOutageException(String message, Throwable cause) {
             super(message, cause);
         }
     }

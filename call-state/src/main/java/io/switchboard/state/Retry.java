@@ -1,28 +1,28 @@
-package io.switchboard.state.messaging;
+package io.switchboard.state;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Stores a Kafka record's decision until its transaction commits — only that: what follows the commit (Twilio,
- * the reply) runs once, outside, so a retry never meets its own already-recorded record. The partition waits meanwhile — later records of
- * the tenant must not overtake this one — and the offset is committed only after success, so nothing
+ * Stores a decision until its transaction commits — only that: what follows the commit (Twilio, the reply) runs once,
+ * outside, so a retry never meets its own already-recorded record. The tenant's lane waits meanwhile — later inputs
+ * of the tenant must not overtake this one — and a Kafka record is acknowledged only after success, so nothing
  * acknowledged is lost if the process dies here. Postgres being away shows in readiness, not as lost calls.
  */
-final class Retry {
+public final class Retry {
     private static final Logger LOG = Logger.getLogger(Retry.class);
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
 
-    interface Work<T> {
+    public interface Work<T> {
         T run() throws SQLException;
     }
 
     private Retry() {
     }
 
-    static <T> T untilStored(String what, Work<T> work) {
+    public static <T> T untilStored(String what, Work<T> work) {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {

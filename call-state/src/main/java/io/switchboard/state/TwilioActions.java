@@ -1,0 +1,151 @@
+package io.switchboard.state;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.quarkus.scheduler.Scheduled;
+import io.switchboard.contract.TraceAttributes;
+import io.switchboard.state.config.CallStateConfig;
+import io.switchboard.state.core.Input;
+import io.switchboard.state.core.TwilioAction;
+import io.switchboard.state.persistence.ActionStore;
+import io.switchboard.state.persistence.ActionStore.StoredAction;
+import io.switchboard.state.twilio.TwilioCalls;
+import io.switchboard.state.twilio.TwilioCalls.CallGoneException;
+import io.switchboard.state.twilio.TwilioCalls.TwilioUnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out the Twilio actions decisions stored, off the decision lane: in order per call, calls side by side.
+ * What Twilio answered goes back to the decider as an input, in the transaction that deletes the action's row —
+ * a failed connect ({@link Input.ConnectFailed}: the claim is given back at once, not at its deadline), a park
+ * Twilio took or refused ({@link Input.ParkConfirmed}, {@link Input.ParkFailed}) — so an action is settled exactly
+ * when its outcome is stored. Actions left behind by a process that died are taken over once their lease passed.
+ */
+@ApplicationScoped
+public class TwilioActions {
+    private static final Logger LOG = Logger.getLogger(TwilioActions.class);
+    private static final AttributeKey<String> CALL_SID = AttributeKey.stringKey(TraceAttributes.CALL_SID);
+    private static final int TAKE_OVER_BATCH = 100;
+
+    private final TwilioCalls twilio;
+    private final CallDesk desk;
+    private final ActionStore store;
+    private final AgroalDataSource dataSource;
+    private final Clock clock;
+    private final Tracer tracer;
+    private final MeterRegistry metrics;
+    private final Duration lease;
+    private final Lanes calls;
+
+    public TwilioActions(TwilioCalls twilio, CallDesk desk, ActionStore store, AgroalDataSource dataSource,
+            Clock clock, Tracer tracer, MeterRegistry metrics, CallStateConfig config, ManagedExecutor pool) {
+        this.twilio = twilio;
+        this.desk = desk;
+        this.store = store;
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.tracer = tracer;
+        this.metrics = metrics;
+        this.lease = config.twilio().actionLease();
+        this.calls = new Lanes(pool);
+    }
+
+    /**
+     * Carries out stored actions, each after the earlier ones of its call.
+     *
+     * @return completes once all are settled: with why one failed, for an agent waiting on it; empty when all went
+     *     through
+     */
+    public CompletableFuture<Optional<String>> carryOut(List<StoredAction> actions) {
+        CompletableFuture<Optional<String>> all = CompletableFuture.completedFuture(Optional.empty());
+        for (StoredAction action : actions) {
+            CompletableFuture<Optional<String>> one = calls.run(action.action().callSid(), () -> carryOut(action));
+            all = all.thenCombine(one, (before, now) -> before.isPresent() ? before : now);
+        }
+        return all;
+    }
+
+    /** Takes over actions whose process died before settling them. Every replica looks; each row goes to one. */
+    @Scheduled(every = "${switchboard.timers.check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void takeOverOrphans() {
+        try (Connection c = dataSource.getConnection()) {
+            List<StoredAction> orphans = store.takeOver(c, lease, TAKE_OVER_BATCH);
+            if (!orphans.isEmpty()) {
+                LOG.infof("Taking over %d Twilio actions a stopped process left unsettled", orphans.size());
+                metrics.counter("switchboard.state.twilio.actions.taken.over").increment(orphans.size());
+                carryOut(orphans);
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Unsettled Twilio actions not looked for, will retry: %s", e.getMessage());
+        }
+    }
+
+    private Optional<String> carryOut(StoredAction stored) {
+        TwilioAction action = stored.action();
+        String kind = action.getClass().getSimpleName();
+        if (clock.instant().isAfter(stored.leaseUntil())) {
+            // Waited past its lease behind its call's earlier actions: another replica may be doing it already.
+            LOG.warnf("Twilio action %s for call %s left to the replica that takes it over: its lease passed",
+                    kind, action.callSid());
+            return Optional.empty();
+        }
+        // twilio-java's HTTP client has no instrumentation of its own: this span is Twilio's REST call in the trace.
+        Span span = tracer.spanBuilder("twilio " + kind).setSpanKind(SpanKind.CLIENT)
+                .setAttribute(CALL_SID, action.callSid()).startSpan();
+        Input.CallInput outcome;
+        Optional<String> refusal = Optional.empty();
+        try (Scope ignored = span.makeCurrent()) {
+            twilio.perform(stored.tenantId(), action);
+            outcome = action instanceof TwilioAction.ParkCaller park
+                    ? new Input.ParkConfirmed(park.callSid(), park.agentId(), clock.instant())
+                    : null;
+            count(kind, "done");
+        } catch (CallGoneException | TwilioUnavailableException e) {
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            boolean gone = e instanceof CallGoneException;
+            LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", kind, action.callSid(), stored.tenantId(),
+                    e.getMessage());
+            count(kind, gone ? "call_gone" : "failed");
+            outcome = refused(action, gone);
+            refusal = Optional.of(gone ? "The caller has already hung up."
+                    : "Twilio did not take the request; nothing changed. Try again in a moment.");
+        } finally {
+            span.end();
+        }
+        Input.CallInput settled = outcome;
+        Retry.untilStored("outcome of Twilio action " + stored.id(), () -> {
+            desk.settle(stored, settled);
+            return null;
+        });
+        return refusal;
+    }
+
+    private Input.CallInput refused(TwilioAction action, boolean gone) {
+        if (action instanceof TwilioAction.ConnectToAgent connect) {
+            return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
+        } else if (action instanceof TwilioAction.ParkCaller park) {
+            return new Input.ParkFailed(park.callSid(), park.agentId(), gone, clock.instant());
+        }
+        // A refused hold or hang-up changes nothing here: the caller's own callbacks will say where they are.
+        return null;
+    }
+
+    private void count(String kind, String outcome) {
+        metrics.counter("switchboard.state.twilio.actions", "action", kind, "outcome", outcome).increment();
+    }
+}

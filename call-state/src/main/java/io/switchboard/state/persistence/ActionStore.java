@@ -1,0 +1,118 @@
+package io.switchboard.state.persistence;
+
+import io.switchboard.state.core.TwilioAction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The action outbox: the Twilio actions of a decision, stored in the decision's transaction (V5's
+ * {@code twilio_actions}) and deleted in the transaction that stores what Twilio answered.
+ */
+@ApplicationScoped
+public class ActionStore {
+
+    /**
+     * An action stored and not yet done. {@code leaseUntil}: the process that stored or took it over carries it out
+     * until then; after that, another replica may take it over.
+     */
+    public record StoredAction(long id, String tenantId, TwilioAction action, Instant leaseUntil) {
+    }
+
+    /**
+     * Stores a decision's actions, leased to this process. Each replaces the call's actions not yet done: every
+     * action says where the caller must be now (with an agent, on hold, in the lot, gone), so an older one left
+     * behind must not run after it.
+     */
+    public List<StoredAction> store(Connection c, String tenantId, List<TwilioAction> actions, Duration lease)
+            throws SQLException {
+        List<StoredAction> stored = new ArrayList<>(actions.size());
+        for (TwilioAction action : actions) {
+            try (PreparedStatement s = c.prepareStatement("""
+                    WITH replaced AS (DELETE FROM twilio_actions WHERE call_sid = ? AND tenant_id = ?)
+                    INSERT INTO twilio_actions (tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at,
+                                                lease_until)
+                    VALUES (?, ?, ?, ?, ?, ?, now() + ?::interval) RETURNING id, lease_until""")) {
+                s.setString(1, action.callSid());
+                s.setString(2, tenantId);
+                s.setString(3, tenantId);
+                s.setString(4, action.callSid());
+                Row row = Row.of(action);
+                s.setString(5, row.kind);
+                s.setString(6, row.agentId);
+                s.setBoolean(7, row.parkingLot);
+                s.setTimestamp(8, row.claimedAt == null ? null : Timestamp.from(row.claimedAt));
+                s.setString(9, lease.toMillis() + " milliseconds");
+                ResultSet rs = s.executeQuery();
+                rs.next();
+                stored.add(new StoredAction(rs.getLong(1), tenantId, action, rs.getTimestamp(2).toInstant()));
+            }
+        }
+        return stored;
+    }
+
+    /** The action is done (or given up): its row goes. None when a newer action of its call replaced it. */
+    public void done(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM twilio_actions WHERE id = ?")) {
+            s.setLong(1, id);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Takes over actions whose lease passed — their process died between storing and finishing them — leasing them
+     * to this process, oldest first. {@code SKIP LOCKED}: two replicas sweeping at once take different rows.
+     */
+    public List<StoredAction> takeOver(Connection c, Duration lease, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                UPDATE twilio_actions SET lease_until = now() + ?::interval
+                WHERE id IN (SELECT id FROM twilio_actions WHERE lease_until < now() ORDER BY id LIMIT ?
+                             FOR UPDATE SKIP LOCKED)
+                RETURNING id, tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at, lease_until""")) {
+            s.setString(1, lease.toMillis() + " milliseconds");
+            s.setInt(2, limit);
+            ResultSet rs = s.executeQuery();
+            List<StoredAction> taken = new ArrayList<>();
+            while (rs.next()) {
+                Timestamp claimedAt = rs.getTimestamp(7);
+                TwilioAction action = new Row(rs.getString(4), rs.getString(5), rs.getBoolean(6),
+                        claimedAt == null ? null : claimedAt.toInstant()).action(rs.getString(3));
+                taken.add(new StoredAction(rs.getLong(1), rs.getString(2), action, rs.getTimestamp(8).toInstant()));
+            }
+            taken.sort((a, b) -> Long.compare(a.id(), b.id()));
+            return taken;
+        }
+    }
+
+    /** An action as a row: its kind and the fields that kind has. */
+    private record Row(String kind, String agentId, boolean parkingLot, Instant claimedAt) {
+
+        static Row of(TwilioAction action) {
+            if (action instanceof TwilioAction.ConnectToAgent connect) {
+                return new Row("connect", connect.agentId(), connect.fromParkingLot(), connect.claimedAt());
+            } else if (action instanceof TwilioAction.HoldCaller hold) {
+                return new Row("hold", null, hold.inParkingLot(), null);
+            } else if (action instanceof TwilioAction.ParkCaller park) {
+                return new Row("park", park.agentId(), true, null);
+            }
+            return new Row("end", null, false, null);
+        }
+
+        TwilioAction action(String callSid) {
+            return switch (kind) {
+                case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, parkingLot, claimedAt);
+                case "hold" -> new TwilioAction.HoldCaller(callSid, parkingLot);
+                case "park" -> new TwilioAction.ParkCaller(callSid, agentId);
+                case "end" -> new TwilioAction.EndCall(callSid);
+                default -> throw new IllegalStateException("Unknown Twilio action kind " + kind);
+            };
+        }
+    }
+}
