@@ -10,6 +10,7 @@ import io.switchboard.state.core.Decision;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.core.Projection;
 import io.switchboard.state.core.Situation;
+import io.switchboard.state.outbox.ChangePublisher;
 import io.switchboard.state.outbox.OutboxRelay;
 import io.switchboard.state.persistence.ActionStore;
 import io.switchboard.state.persistence.ActionStore.StoredAction;
@@ -30,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The one place where call state changes, and the loop around the decider: in one transaction, lock the tenant, skip
  * a redelivered record, load the call, ask the decider, store the new state, the changes (outbox), the Twilio actions
- * (action outbox) and the tenant's seq; after the commit, hand the actions to {@link TwilioActions}, whose outcomes
- * come back here ({@link #settle}) as inputs of their own.
+ * (action outbox) and the tenant's seq; after the commit, publish the changes ({@link ChangePublisher}) and hand the
+ * actions to {@link TwilioActions}, whose outcomes come back here ({@link #settle}) as inputs of their own.
  */
 @ApplicationScoped
 public class CallDesk {
@@ -41,19 +42,21 @@ public class CallDesk {
     private final ActionStore actionStore;
     private final TwilioActions twilio;
     private final OutboxRelay relay;
+    private final ChangePublisher publisher;
     private final ObjectMapper json;
     private final CallDecider decider;
     private final Duration actionLease;
 
     public CallDesk(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
-            ActionStore actionStore, TwilioActions twilio, OutboxRelay relay, ObjectMapper json,
-            CallStateConfig config) {
+            ActionStore actionStore, TwilioActions twilio, OutboxRelay relay, ChangePublisher publisher,
+            ObjectMapper json, CallStateConfig config) {
         this.dataSource = dataSource;
         this.store = store;
         this.connections = connections;
         this.actionStore = actionStore;
         this.twilio = twilio;
         this.relay = relay;
+        this.publisher = publisher;
         this.json = json;
         this.actionLease = config.twilio().actionLease();
         this.decider = new CallDecider(new CallDecider.Timing(
@@ -119,14 +122,16 @@ public class CallDesk {
         inTransaction(tenantId, (c, seq) -> {
             long next = seq;
             List<StoredAction> actions = new ArrayList<>();
+            List<OutboxRow> changes = new ArrayList<>();
             for (String agentId : touch.find(c)) {
                 int open = connections.openConnections(c, tenantId, agentId);
                 Input review = new Input.ReviewAgent(agentId, open, timedOut, at);
                 Stored stored = decideAndStore(c, tenantId, next, review, null);
-                next = stored.lastSeq;
+                next += stored.changes.size();
                 actions.addAll(stored.actions);
+                changes.addAll(stored.changes);
             }
-            return new Stored(Decision.NOTHING, next, actions);
+            return new Stored(Decision.NOTHING, changes, actions);
         });
     }
 
@@ -136,25 +141,31 @@ public class CallDesk {
     }
 
     /**
-     * @param lastSeq the tenant's seq after the work's changes
+     * @param changes the work's changes, numbered from the tenant's seq on, to be appended to the outbox
      * @param actions the Twilio actions stored with it
      */
-    private record Stored(Decision decision, long lastSeq, List<StoredAction> actions) {
+    private record Stored(Decision decision, List<OutboxRow> changes, List<StoredAction> actions) {
     }
 
     private Outcome inTransaction(String tenantId, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long seq = store.lockTenant(c, tenantId);
-                Stored stored = work.run(c, seq);
+                ProjectionStore.TenantLock lock = store.lockTenant(c, tenantId);
+                Stored stored = work.run(c, lock.seq());
                 if (stored == null) {
                     c.rollback();
                     return Outcome.DUPLICATE;
                 }
+                boolean publishHere = publisher.mayPublish(tenantId, lock.seq(), lock.oldestUnpublished());
+                store.appendChanges(c, tenantId, stored.changes, !publishHere);
                 c.commit();
-                if (stored.lastSeq != seq) {
-                    relay.wake();
+                if (!stored.changes.isEmpty()) {
+                    if (publishHere) {
+                        publisher.publish(tenantId, stored.changes, Instant.now());
+                    } else {
+                        relay.wake();
+                    }
                 }
                 return new Outcome(stored.decision, false,
                         stored.actions.isEmpty() ? Outcome.NO_ACTIONS : twilio.carryOut(stored.actions));
@@ -173,13 +184,10 @@ public class CallDesk {
         Decision decision = decider.decide(input, before);
         Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
         store.save(c, before, applied.situation());
-        if (before.call() != null) {
-            store.recordParking(c, before.call(), decision.facts());
-        }
-        store.appendChanges(c, tenantId, rows(applied.changes()));
+        store.recordParking(c, tenantId, applied.parking());
         List<StoredAction> actions = decision.actions().isEmpty() ? List.of()
                 : actionStore.store(c, tenantId, decision.actions(), actionLease);
-        return new Stored(decision, seq + applied.changes().size(), actions);
+        return new Stored(decision, rows(applied.changes()), actions);
     }
 
     private List<OutboxRow> rows(List<StateChange> changes) {

@@ -414,6 +414,34 @@ class CallFlowTest {
         endCall(call);
     }
 
+    @Test
+    void aChangeAnotherReplicaLeftUnpublishedGoesOutBeforeTheNextChange() throws Exception {
+        long orphan;
+        try (var c = SwitchboardTestResource.postgres().connect()) {
+            // Another replica committed acme's next change and died before sending it to Kafka.
+            ResultSet rs = c.createStatement().executeQuery("UPDATE tenants SET seq = seq + 1 WHERE id = 'acme' "
+                    + "RETURNING seq");
+            rs.next();
+            orphan = rs.getLong(1);
+            c.createStatement().executeUpdate("INSERT INTO outbox (tenant_id, seq, payload, relay) VALUES ('acme', "
+                    + orphan + ", '{\"type\":\"agent\",\"seq\":" + orphan + ",\"tenantId\":\"acme\","
+                    + "\"agent\":{\"id\":\"doug\"}}', false)");
+        }
+        String call = placeCall();
+
+        publishIncoming(call);
+
+        JsonNode ringing = change(call, "call", "RINGING");
+        assertThat(ringing.get("seq").asLong()).isEqualTo(orphan + 1);
+        List<Long> order = kafka.records(Topics.STATE_CHANGES).stream().filter(r -> r.key().equals("acme"))
+                .map(r -> read(r.value()).path("seq").asLong()).filter(seq -> seq >= orphan).toList();
+        assertThat(order).as("acme's changes in topic order").startsWith(orphan, orphan + 1);
+        await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'")
+                .equals("0"));
+        publishCallerEnd(call);
+        change(call, "call", "ENDED");
+    }
+
     /** The caller hangs up, Twilio says so, and the call is over: the next test finds every agent free. */
     private static void endCall(String call) {
         publishCallerEnd(call);

@@ -19,6 +19,7 @@ import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Applies facts to a situation (evolve) and says what every screen must be told, numbering the changes
@@ -29,17 +30,46 @@ public final class Projection {
     private Projection() {
     }
 
-    /** The situation after the facts, and the tenant's changes they make, numbered from {@code nextSeq}. */
-    public record Applied(Situation situation, List<StateChange> changes) {
+    /**
+     * The situation after the facts, the tenant's changes they make (numbered from {@code nextSeq}), and what the
+     * parking lot's history gains.
+     */
+    public record Applied(Situation situation, List<StateChange> changes, List<ParkingHistory> parking) {
     }
 
     public static Applied apply(Situation situation, List<Fact> facts, long nextSeq) {
         Changes changes = new Changes(situation.tenantId(), nextSeq);
+        List<ParkingHistory> parking = new ArrayList<>();
         Situation s = situation;
         for (Fact fact : facts) {
+            CallRecord call = s.call();
+            if (call != null) {
+                parking(call, fact).ifPresent(parking::add);
+            }
             s = apply(s, fact, changes);
         }
-        return new Applied(s, List.copyOf(changes.list));
+        return new Applied(s, List.copyOf(changes.list), List.copyOf(parking));
+    }
+
+    /** A stay in the lot begins with a park and ends when the call leaves its slot, however it leaves. */
+    private static Optional<ParkingHistory> parking(CallRecord call, Fact fact) {
+        if (fact instanceof CallParked parked) {
+            return Optional.of(new ParkingHistory.StayBegun(parked.callSid(), parked.slot(), parked.agentId(),
+                    parked.at()));
+        } else if (fact instanceof ParkUndone undone) {
+            return Optional.of(new ParkingHistory.StayUndone(undone.callSid()));
+        } else if (call.slot() == null) {
+            return Optional.empty();
+        } else if (fact instanceof CallConnected connected) {
+            return Optional.of(new ParkingHistory.StayEnded(connected.callSid(), connected.at(), "retrieved",
+                    connected.agentId()));
+        } else if (fact instanceof ParkTimedOut timedOut) {
+            return Optional.of(new ParkingHistory.StayEnded(timedOut.callSid(), call.deadline(), "park_timeout",
+                    null));
+        } else if (fact instanceof CallEnded ended) {
+            return Optional.of(new ParkingHistory.StayEnded(ended.callSid(), ended.at(), ended.reason(), null));
+        }
+        return Optional.empty();
     }
 
     private static Situation apply(Situation s, Fact fact, Changes out) {

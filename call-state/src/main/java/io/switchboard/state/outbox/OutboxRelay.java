@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -32,10 +33,11 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes the outbox to {@code switchboard.state-changes} in seq order, at least once, then deletes what
- * Kafka acknowledged. One relay publishes at a time across all replicas (a Postgres advisory lock), so a
- * tenant's changes can't overtake each other. Woken right after each commit in this process, and polled
- * for rows other replicas or a crash left behind.
+ * Publishes what {@link ChangePublisher} could not to {@code switchboard.state-changes}: the changes marked for it
+ * ({@code relay}: their process could not publish them in order itself; probes) and changes a crash left behind — for
+ * each such tenant its whole backlog, in seq order, at least once — then deletes what Kafka acknowledged. One relay
+ * publishes at a time across all replicas (a Postgres advisory lock), so a tenant's changes can't overtake each other.
+ * Woken when a commit marks changes for it or a direct send fails, and polled.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -43,6 +45,11 @@ public class OutboxRelay {
     // Any constant: the advisory lock that makes one relay the publisher.
     private static final long RELAY_LOCK = 0x5357_4254_4F42L;
     private static final Duration KAFKA_ACK_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A change not marked for the relay is published by the process that committed it; one still here after this long
+     * was left by a process that died (or whose send failed, which also wakes the relay).
+     */
+    private static final Duration ORPHANED_AFTER = Duration.ofSeconds(3);
 
     private final AgroalDataSource dataSource;
     private final MutinyEmitter<String> changes;
@@ -66,13 +73,18 @@ public class OutboxRelay {
         this.changes = changes;
         this.batchSize = config.outbox().batchSize();
         this.pollInterval = config.outbox().pollInterval();
-        this.delay = Timer.builder("switchboard.state.outbox.delay")
-                .description("From a change's commit to Kafka's acknowledgement of it on the state-changes topic")
-                .publishPercentileHistogram().register(metrics);
+        this.delay = delayTimer(metrics);
         Gauge.builder("switchboard.state.outbox.backlog", backlog, AtomicLong::get)
                 .description("Changes in the outbox not yet acknowledged by Kafka").register(metrics);
         Gauge.builder("switchboard.state.outbox.oldest.age", oldestAgeMillis, age -> age.get() / 1000.0)
                 .description("Age of the oldest change waiting in the outbox").baseUnit("seconds").register(metrics);
+    }
+
+    /** From a change's commit to Kafka's acknowledgement, whoever published it. */
+    static Timer delayTimer(MeterRegistry metrics) {
+        return Timer.builder("switchboard.state.outbox.delay")
+                .description("From a change's commit to Kafka's acknowledgement of it on the state-changes topic")
+                .publishPercentileHistogram().register(metrics);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -120,8 +132,12 @@ public class OutboxRelay {
                 List<Uni<Void>> acks = new ArrayList<>();
                 List<Instant> committed = new ArrayList<>();
                 try (PreparedStatement s = c.prepareStatement(
-                        "SELECT id, tenant_id, payload, created_at, traceparent FROM outbox ORDER BY id LIMIT ?")) {
-                    s.setInt(1, batchSize);
+                        """
+                        SELECT id, tenant_id, payload, created_at, traceparent FROM outbox
+                        WHERE tenant_id IN (SELECT tenant_id FROM outbox WHERE relay OR created_at < now() - ?::interval)
+                        ORDER BY id LIMIT ?""")) {
+                    s.setString(1, ORPHANED_AFTER.toMillis() + " milliseconds");
+                    s.setInt(2, batchSize);
                     ResultSet rs = s.executeQuery();
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
@@ -177,8 +193,13 @@ public class OutboxRelay {
 
     /** Publishes a row inside the trace it was written in: the record's {@code traceparent} continues that trace. */
     private Uni<Void> send(String tenantId, String payload, String traceparent) {
+        return send(tenantId, payload, OutboxTrace.of(traceparent));
+    }
+
+    /** Sends one change (or probe) to the state-changes topic, keyed by its tenant, as part of {@code trace}. */
+    Uni<Void> send(String tenantId, String payload, Context trace) {
         return changes.sendMessage(Message.of(payload)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenantId).build())
-                .addMetadata(TracingMetadata.withCurrent(OutboxTrace.of(traceparent))));
+                .addMetadata(TracingMetadata.withCurrent(trace)));
     }
 }

@@ -5,7 +5,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
-import io.switchboard.state.core.Fact;
+import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
 import io.switchboard.state.outbox.OutboxTrace;
@@ -33,15 +33,26 @@ import java.util.Set;
 @ApplicationScoped
 public class ProjectionStore {
 
-    /** Locks the tenant's row for the transaction — one writer per tenant at a time — and returns its seq. */
-    public long lockTenant(Connection c, String tenantId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT seq FROM tenants WHERE id = ? FOR UPDATE")) {
+    /**
+     * The tenant's row, locked for the transaction: one writer per tenant at a time.
+     *
+     * @param seq the tenant's seq
+     * @param oldestUnpublished the seq of the tenant's oldest change still in the outbox (not yet acknowledged by
+     *     Kafka), or null when there is none
+     */
+    public record TenantLock(long seq, Long oldestUnpublished) {
+    }
+
+    public TenantLock lockTenant(Connection c, String tenantId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT seq, (SELECT min(o.seq) FROM outbox o WHERE o.tenant_id = t.id)
+                FROM tenants t WHERE id = ? FOR UPDATE""")) {
             s.setString(1, tenantId);
             ResultSet rs = s.executeQuery();
             if (!rs.next()) {
                 throw new UnknownTenantException(tenantId);
             }
-            return rs.getLong(1);
+            return new TenantLock(rs.getLong(1), (Long) rs.getObject(2));
         }
     }
 
@@ -168,48 +179,36 @@ public class ProjectionStore {
     }
 
     /** Keeps the parking lot's history: a row per stay in a slot, closed by how it ended. */
-    public void recordParking(Connection c, CallRecord before, List<Fact> facts) throws SQLException {
-        boolean stayUndone = false;
-        for (Fact fact : facts) {
-            if (fact instanceof Fact.CallParked parked) {
+    public void recordParking(Connection c, String tenantId, List<ParkingHistory> history) throws SQLException {
+        for (ParkingHistory entry : history) {
+            if (entry instanceof ParkingHistory.StayBegun begun) {
                 try (PreparedStatement s = c.prepareStatement("""
                         INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at)
                         VALUES (?, ?, ?, ?, ?)""")) {
-                    s.setString(1, parked.callSid());
-                    s.setString(2, before.tenantId());
-                    s.setInt(3, parked.slot());
-                    s.setString(4, parked.agentId());
-                    s.setTimestamp(5, timestamp(parked.at()));
-                    expectOne(s.executeUpdate(), "parking of call " + parked.callSid());
+                    s.setString(1, begun.callSid());
+                    s.setString(2, tenantId);
+                    s.setInt(3, begun.slot());
+                    s.setString(4, begun.parkedBy());
+                    s.setTimestamp(5, timestamp(begun.at()));
+                    expectOne(s.executeUpdate(), "parking of call " + begun.callSid());
                 }
-            } else if (fact instanceof Fact.ParkUndone undone) {
-                // Twilio never took the caller to the lot: the stay did not happen.
+            } else if (entry instanceof ParkingHistory.StayUndone undone) {
                 try (PreparedStatement s = c.prepareStatement(
                         "DELETE FROM call_parks WHERE call_sid = ? AND left_at IS NULL")) {
                     s.setString(1, undone.callSid());
                     s.executeUpdate();
                 }
-                stayUndone = true;
-            } else if (fact instanceof Fact.CallConnected connected && before.slot() != null) {
-                leaveLot(c, connected.callSid(), connected.at(), "retrieved", connected.agentId());
-            } else if (fact instanceof Fact.ParkTimedOut timedOut) {
-                leaveLot(c, timedOut.callSid(), before.deadline(), "park_timeout", null);
-            } else if (fact instanceof Fact.CallEnded ended && before.slot() != null && !stayUndone) {
-                leaveLot(c, ended.callSid(), ended.at(), ended.reason(), null);
+            } else if (entry instanceof ParkingHistory.StayEnded ended) {
+                try (PreparedStatement s = c.prepareStatement("""
+                        UPDATE call_parks SET left_at = ?, outcome = ?, retrieved_by = ?
+                        WHERE call_sid = ? AND left_at IS NULL""")) {
+                    s.setTimestamp(1, timestamp(ended.at()));
+                    s.setString(2, ended.outcome());
+                    s.setString(3, ended.retrievedBy());
+                    s.setString(4, ended.callSid());
+                    expectOne(s.executeUpdate(), "parking history of call " + ended.callSid());
+                }
             }
-        }
-    }
-
-    private void leaveLot(Connection c, String callSid, Instant at, String outcome, String retrievedBy)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                UPDATE call_parks SET left_at = ?, outcome = ?, retrieved_by = ?
-                WHERE call_sid = ? AND left_at IS NULL""")) {
-            s.setTimestamp(1, timestamp(at));
-            s.setString(2, outcome);
-            s.setString(3, retrievedBy);
-            s.setString(4, callSid);
-            expectOne(s.executeUpdate(), "parking history of call " + callSid);
         }
     }
 
@@ -285,19 +284,25 @@ public class ProjectionStore {
         }
     }
 
-    /** Appends the tenant's changes to the outbox and moves the tenant's seq to the last of them. */
-    public void appendChanges(Connection c, String tenantId, List<OutboxRow> rows) throws SQLException {
+    /**
+     * Appends the tenant's changes to the outbox and moves the tenant's seq to the last of them.
+     *
+     * @param relay the outbox relay publishes them, not the committing process
+     */
+    public void appendChanges(Connection c, String tenantId, List<OutboxRow> rows, boolean relay)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         String traceparent = OutboxTrace.current();
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO outbox (tenant_id, seq, payload, traceparent) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO outbox (tenant_id, seq, payload, traceparent, relay) VALUES (?, ?, ?, ?, ?)")) {
             for (OutboxRow row : rows) {
                 s.setString(1, tenantId);
                 s.setLong(2, row.seq());
                 s.setString(3, row.payload());
                 s.setString(4, traceparent);
+                s.setBoolean(5, relay);
                 s.addBatch();
             }
             s.executeBatch();

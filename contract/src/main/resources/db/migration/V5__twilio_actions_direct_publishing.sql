@@ -16,3 +16,7 @@ CREATE TABLE twilio_actions (
 );
 CREATE INDEX twilio_actions_call ON twilio_actions (call_sid);
 CREATE INDEX twilio_actions_lease ON twilio_actions (lease_until);
+
+-- Changes are published to Kafka straight from the process that committed them; the relay publishes only what is
+-- marked for it (relay: the committing process could not publish in order itself, or a probe) and what a crash left.
+ALTER TABLE outbox ADD COLUMN relay boolean NOT NULL DEFAULT true;
