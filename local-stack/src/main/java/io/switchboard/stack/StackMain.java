@@ -3,18 +3,21 @@ package io.switchboard.stack;
 import io.switchboard.stack.Stack.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./stack up [--fresh]}: starts the local stack with its data in {@code .stack/} under the repository root,
- * prints where everything is, and runs until Ctrl-C.
+ * {@code ./stack up [--fresh] [--twilio-latency 200ms]}: starts the local stack with its data in {@code .stack/} under
+ * the repository root, prints where everything is, and runs until Ctrl-C.
  */
 public final class StackMain {
     private static final String USAGE = """
-            Usage: ./stack up [--fresh]
-              up        start PostgreSQL, Kafka, the Twilio simulator and the three services; Ctrl-C stops them
-              --fresh   forget the data of earlier runs (.stack/) first
+            Usage: ./stack up [--fresh] [--twilio-latency D]
+              up                  start PostgreSQL, Kafka, the Twilio simulator and the three services; Ctrl-C stops
+                                  them
+              --fresh             forget the data of earlier runs (.stack/) first
+              --twilio-latency D  the simulator answers every REST call after D, e.g. 200ms (real Twilio: roughly
+                                  100-300ms); default 0, at once
             """;
 
     private StackMain() {
@@ -29,12 +32,19 @@ public final class StackMain {
             System.exit(args.length == 0 ? 0 : 2);
         }
         boolean fresh = false;
-        for (String arg : List.of(args).subList(1, args.length)) {
+        Duration twilioLatency = Duration.ZERO;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
             if ("--fresh".equals(arg)) {
                 fresh = true;
+            } else if ("--twilio-latency".equals(arg) && i + 1 < args.length) {
+                try {
+                    twilioLatency = Durations.parse(args[++i]);
+                } catch (IllegalArgumentException e) {
+                    usageError("--twilio-latency: " + e.getMessage());
+                }
             } else {
-                System.err.print("Unknown option " + arg + "\n" + USAGE);
-                System.exit(2);
+                usageError("Unknown option or missing value: " + arg);
             }
         }
         Path root = Path.of(System.getProperty("stack.root", "")).toAbsolutePath().normalize();
@@ -45,7 +55,9 @@ public final class StackMain {
 
         Stack stack;
         try {
-            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(fresh));
+            Duration latency = twilioLatency;
+            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(fresh)
+                    .withSimulator(config -> config.withApiLatency(latency)));
         } catch (Stack.StackException e) {
             System.err.println();
             System.err.println(e.getMessage());
@@ -57,9 +69,16 @@ public final class StackMain {
         new CountDownLatch(1).await();
     }
 
+    private static void usageError(String message) {
+        System.err.print(message + "\n" + USAGE);
+        System.exit(2);
+    }
+
     private static String banner(Stack stack) {
         String gateway = stack.baseUrl(Service.PRESENCE_GATEWAY);
         String simulator = stack.simulator().baseUrl();
+        Duration latency = stack.simulator().apiLatency();
+        String answers = latency.isZero() ? "" : "   (answers REST after " + latency.toMillis() + " ms)";
         return """
 
                 Switchboard is up.
@@ -67,7 +86,7 @@ public final class StackMain {
                   presence-gateway  %s   (WebSocket %s/agent/ws)
                   call-ingest       %s
                   call-state        %s
-                  Twilio simulator  %s
+                  Twilio simulator  %s%s
                   Kafka             %s
                   PostgreSQL        %s   (user postgres, no password)
                   data and logs     %s
@@ -84,7 +103,7 @@ public final class StackMain {
 
                 Ctrl-C stops everything.
                 """.formatted(gateway, gateway, gateway.replace("http:", "ws:"), stack.baseUrl(Service.CALL_INGEST),
-                stack.baseUrl(Service.CALL_STATE), simulator, stack.kafkaBootstrapServers(),
+                stack.baseUrl(Service.CALL_STATE), simulator, answers, stack.kafkaBootstrapServers(),
                 stack.postgres().jdbcUrl(), stack.dataDir(), stack.twilioMode(), gateway, simulator, Stack.NUMBER,
                 simulator, simulator, simulator);
     }
