@@ -4,6 +4,7 @@ import io.switchboard.stack.Stack.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,6 +21,30 @@ public final class StackMain {
                                   100-300ms); default 0, at once
             """;
 
+    /** What {@code ./stack up} was asked for. */
+    record Up(boolean fresh, Duration twilioLatency) {
+        /** @throws IllegalArgumentException for an unknown option or a bad value, saying which */
+        static Up parse(List<String> options) {
+            boolean fresh = false;
+            Duration twilioLatency = Duration.ZERO;
+            for (int i = 0; i < options.size(); i++) {
+                String option = options.get(i);
+                if ("--fresh".equals(option)) {
+                    fresh = true;
+                } else if ("--twilio-latency".equals(option) && i + 1 < options.size()) {
+                    try {
+                        twilioLatency = Durations.parse(options.get(++i));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--twilio-latency: " + e.getMessage(), e);
+                    }
+                } else {
+                    throw new IllegalArgumentException("Unknown option or missing value: " + option);
+                }
+            }
+            return new Up(fresh, twilioLatency);
+        }
+    }
+
     private StackMain() {
     }
 
@@ -31,21 +56,13 @@ public final class StackMain {
             System.err.print(USAGE);
             System.exit(args.length == 0 ? 0 : 2);
         }
-        boolean fresh = false;
-        Duration twilioLatency = Duration.ZERO;
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if ("--fresh".equals(arg)) {
-                fresh = true;
-            } else if ("--twilio-latency".equals(arg) && i + 1 < args.length) {
-                try {
-                    twilioLatency = Durations.parse(args[++i]);
-                } catch (IllegalArgumentException e) {
-                    usageError("--twilio-latency: " + e.getMessage());
-                }
-            } else {
-                usageError("Unknown option or missing value: " + arg);
-            }
+        Up up;
+        try {
+            up = Up.parse(List.of(args).subList(1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.print(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
         }
         Path root = Path.of(System.getProperty("stack.root", "")).toAbsolutePath().normalize();
         if (!Files.isDirectory(root.resolve("local-stack")) || !Files.isRegularFile(root.resolve("pom.xml"))) {
@@ -55,9 +72,8 @@ public final class StackMain {
 
         Stack stack;
         try {
-            Duration latency = twilioLatency;
-            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(fresh)
-                    .withSimulator(config -> config.withApiLatency(latency)));
+            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(up.fresh())
+                    .withSimulator(config -> config.withApiLatency(up.twilioLatency())));
         } catch (Stack.StackException e) {
             System.err.println();
             System.err.println(e.getMessage());
@@ -67,11 +83,6 @@ public final class StackMain {
         System.out.println(banner(stack));
         // Runs until Ctrl-C; Stack's shutdown hook then stops everything.
         new CountDownLatch(1).await();
-    }
-
-    private static void usageError(String message) {
-        System.err.print(message + "\n" + USAGE);
-        System.exit(2);
     }
 
     private static String banner(Stack stack) {
