@@ -33,19 +33,4 @@ public final class Durations {
         };
         return Duration.ofMillis(Math.round(millis));
     }
-
-    /** The shortest of {@code 200ms}, {@code 2s}, {@code 2m}: as {@link #parse} reads it back. */
-    public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
-            return "0ms";
-        }
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
-        }
-        if (millis % 1_000 == 0) {
-            return millis / 1_000 + "s";
-        }
-        return millis + "ms";
-    }
 }

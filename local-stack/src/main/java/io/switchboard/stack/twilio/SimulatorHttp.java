@@ -40,7 +40,7 @@ final class SimulatorHttp implements HttpHandler {
               GET  /sim/calls/{sid}           one call: status, what it is doing, its webhooks
               POST /sim/calls/{sid}/hangup    the caller hangs up (for an agent leg: the agent does)
               POST /sim/clients/{identity}    {"answer":"auto|reject|ignore"}: how that agent's device answers
-            Twilio REST API (Basic auth AccountSid:AuthToken)
+            Twilio REST API (Basic auth AccountSid:AuthToken; every answer takes ./stack up's --twilio-latency)
               GET|POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json   (Twiml, Url, Method, Status)
             """;
 
