@@ -25,10 +25,11 @@ import java.util.logging.Logger;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code ./benchmark}: starts the local stack (real Kafka, PostgreSQL, the Twilio simulator, the three packaged
- * services), connects the agents, places calls at a fixed rate and measures the whole path; then the same fan-out
- * through nginx + Nchan; then the webhook admission rate. Writes {@code benchmark/target/results/<date>.json}, an SVG
- * plot beside it, and a section of {@code docs/benchmarks.md}.
+ * {@code ./bench}: starts the local stack (real Kafka, PostgreSQL, the Twilio simulator, the three packaged
+ * services), connects the agents, places calls at a fixed rate and measures the whole path, once at each Twilio
+ * latency; then the same fan-out through nginx + Nchan; then the webhook admission rate. Writes
+ * {@code benchmark/target/results/<date>.json}, an SVG plot beside it, and a section of {@code docs/benchmarks.md}.
+ * {@code ./bench claims} runs {@link ClaimScenario} instead.
  */
 public final class Benchmark {
     private static final System.Logger LOG = System.getLogger(Benchmark.class.getName());

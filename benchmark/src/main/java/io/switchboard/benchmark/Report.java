@@ -206,6 +206,8 @@ final class Report {
             row(md, "second tenant alone: webhook → RINGING, every agent" + at, alone.get("end_to_end_every_agent"));
             row(md, "second tenant during " + second.get("storms_during") + " storms: webhook → RINGING, every agent"
                     + at, during.get("end_to_end_every_agent"));
+            row(md, "second tenant alone: claim → ack" + at, alone.get("claim_round_trip"));
+            row(md, "second tenant during the storms: claim → ack" + at, during.get("claim_round_trip"));
             row(md, "… those storms: claim → ack" + at, second.get("storms_claim_to_ack"));
         }
         md.append("\n");
