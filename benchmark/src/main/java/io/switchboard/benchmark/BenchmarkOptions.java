@@ -1,5 +1,6 @@
 package io.switchboard.benchmark;
 
+import io.switchboard.stack.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param webhookDuration how long the webhook throughput phase blasts call-ingest (0: skipped)
  * @param webhookConcurrency requests in flight during that phase
  * @param nchan           run the same fan-out through nginx + Nchan
+ * @param twilioLatencies how long the Twilio simulator takes to answer each REST call: the calls are placed and
+ *                        measured once at each, in this order, on the same stack and agents
  * @param gatewayHeap     the gateway's -Xmx
  * @param serviceHeap     call-ingest's and call-state's -Xmx
  * @param resultsDir      where the JSON and the SVG go
@@ -24,8 +27,8 @@ import java.util.List;
  * @param command         the command line, as written to the results
  */
 public record BenchmarkOptions(int agents, int tenants, double rate, Duration duration, Duration warmup, int parkEvery,
-        Duration webhookDuration, int webhookConcurrency, boolean nchan, boolean profile, String gatewayHeap, String serviceHeap,
-        Path repoRoot, Path resultsDir, Path docs, String command) {
+        Duration webhookDuration, int webhookConcurrency, boolean nchan, boolean profile, List<Duration> twilioLatencies,
+        String gatewayHeap, String serviceHeap, Path repoRoot, Path resultsDir, Path docs, String command) {
 
     static final String USAGE = """
             Usage: ./bench [options]      (./bench jmh [JMH options] for the microbenchmarks)
@@ -35,13 +38,21 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
               --duration D           measured time, e.g. 60s (default 60s)
               --warmup D             calls before the measurement (default 10s)
               --park-every N         every N-th call is parked and retrieved (default 5; 0: none)
+              --twilio-latency L,…   the Twilio simulator answers each REST call after L; the calls run once at
+                                     each (default 0ms,200ms: at once, and as real Twilio does)
               --webhook-duration D   webhook throughput phase (default 15s; 0s: skip)
               --webhook-concurrency N  requests in flight in that phase (default 128)
               --no-nchan             skip the nginx + Nchan fan-out
               --profile              record every JVM with JFR during the calls; hottest methods in the results
               --gateway-heap SIZE    the gateway's -Xmx (default 1g)
               --no-docs              do not append to docs/benchmarks.md
+
+            Usage: ./bench claims [options]   claim storms, claims under load and a second tenant's rings
+                                              (./bench claims --help)
             """;
+
+    /** {@code --twilio-latency}'s default: every figure at once and with Twilio's real round trip. */
+    static final List<Duration> TWILIO_LATENCIES = List.of(Duration.ZERO, Duration.ofMillis(200));
 
     public static BenchmarkOptions parse(Path repoRoot, String... args) {
         int agents = 1000;
@@ -55,6 +66,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
         boolean nchan = true;
         boolean profile = false;
         String gatewayHeap = "1g";
+        List<Duration> twilioLatencies = TWILIO_LATENCIES;
         boolean docs = true;
         List<String> command = new ArrayList<>(List.of("./bench"));
         for (int i = 0; i < args.length; i++) {
@@ -70,17 +82,22 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
                     }
                     String value = args[++i];
                     command.add(value);
-                    switch (arg) {
-                        case "--agents" -> agents = Integer.parseInt(value);
-                        case "--tenants" -> tenants = Integer.parseInt(value);
-                        case "--rate" -> rate = Double.parseDouble(value);
-                        case "--duration" -> duration = duration(value);
-                        case "--warmup" -> warmup = duration(value);
-                        case "--park-every" -> parkEvery = Integer.parseInt(value);
-                        case "--webhook-duration" -> webhookDuration = duration(value);
-                        case "--webhook-concurrency" -> webhookConcurrency = Integer.parseInt(value);
-                        case "--gateway-heap" -> gatewayHeap = value;
-                        default -> throw new IllegalArgumentException("Unknown option: " + arg);
+                    try {
+                        switch (arg) {
+                            case "--agents" -> agents = Integer.parseInt(value);
+                            case "--tenants" -> tenants = Integer.parseInt(value);
+                            case "--rate" -> rate = Double.parseDouble(value);
+                            case "--duration" -> duration = Durations.parse(value);
+                            case "--warmup" -> warmup = Durations.parse(value);
+                            case "--park-every" -> parkEvery = Integer.parseInt(value);
+                            case "--webhook-duration" -> webhookDuration = Durations.parse(value);
+                            case "--webhook-concurrency" -> webhookConcurrency = Integer.parseInt(value);
+                            case "--gateway-heap" -> gatewayHeap = value;
+                            case "--twilio-latency" -> twilioLatencies = latencies(value);
+                            default -> throw new IllegalArgumentException("Unknown option: " + arg);
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(arg + ": not a number: " + value);
                     }
                 }
             }
@@ -89,27 +106,23 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
             throw new IllegalArgumentException("Need at least one agent per tenant, one tenant and a positive rate");
         }
         return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
-                webhookConcurrency, nchan, profile, gatewayHeap, "512m", repoRoot,
+                webhookConcurrency, nchan, profile, twilioLatencies, gatewayHeap, "512m", repoRoot,
                 repoRoot.resolve("benchmark/target/results"), docs ? repoRoot.resolve("docs/benchmarks.md") : null,
                 String.join(" ", command));
     }
 
-    /** {@code 60s}, {@code 500ms}, {@code 2m}. */
-    static Duration duration(String text) {
-        if (text.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+    /** {@code 0ms,200ms}: one or more durations, each measured in turn. */
+    static List<Duration> latencies(String text) {
+        List<Duration> latencies = new ArrayList<>();
+        for (String one : text.split(",")) {
+            latencies.add(Durations.parse(one));
         }
-        if (text.endsWith("s")) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
-        }
-        if (text.endsWith("m")) {
-            return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)) * 60);
-        }
-        return Duration.ofSeconds(Long.parseLong(text));
+        return List.copyOf(latencies);
     }
 
     BenchmarkOptions withResults(Path resultsDir, Path docs) {
         return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
-                webhookConcurrency, nchan, profile, gatewayHeap, serviceHeap, repoRoot, resultsDir, docs, command);
+                webhookConcurrency, nchan, profile, twilioLatencies, gatewayHeap, serviceHeap, repoRoot, resultsDir, docs,
+                command);
     }
 }

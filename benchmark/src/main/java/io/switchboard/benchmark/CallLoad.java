@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * (CONNECTED); after a talk time the caller hangs up, or the agent does, or — every n-th call — the agent parks it and
  * another free agent retrieves it, and then the caller hangs up. Agents go back to the pool once the call ENDED.
  */
-final class CallLoad implements TwilioSimulator.WebhookObserver {
+final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
     static final Duration CLAIM_DELAY = Duration.ofMillis(100);
     static final Duration TALK = Duration.ofMillis(1000);
     static final Duration RETRIEVE_DELAY = Duration.ofMillis(500);
@@ -51,6 +51,8 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
 
         /** Agents whose snapshot arrived: the screens a new change must reach (Vert.x's isClosed() locks; not here). */
         final AtomicInteger ready = new AtomicInteger();
+        /** What the phase that runs now does with this tenant's frames ({@link Screens}); null: nothing. */
+        volatile Fleet.Frames watcher;
 
         int ready() {
             return ready.get();
@@ -63,7 +65,6 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
         final Fleet.Socket socket = new Fleet.Socket(this);
         final AtomicBoolean busy = new AtomicBoolean();
         volatile boolean snapshot;
-        volatile int snapshotChars;
 
         Agent(Tenant tenant, String id) {
             this.tenant = tenant;
@@ -122,7 +123,6 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
     final Latency commandRoundTrip = new Latency();
     final Latency webhookResponse = new Latency();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-    final LongAdder allFrames = new LongAdder();
     final LongAdder framesInWindow = new LongAdder();
     final LongAdder bytesInWindow = new LongAdder();
     final LongAdder ringFrames = new LongAdder();
@@ -136,17 +136,23 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
         this.fleet = fleet;
     }
 
+    /** {@code agents} spread evenly over {@code count} tenants. */
     static List<Tenant> tenants(int count, int agents) {
         List<Tenant> tenants = new ArrayList<>();
         for (int t = 0; t < count; t++) {
-            // Not +1500555xxxx: the local stack's seed gives +15005550006 to acme, so bench6 rang nobody.
-            tenants.add(new Tenant("bench" + (t + 1), String.format("+1500777%04d", t + 1)));
-        }
-        for (int a = 0; a < agents; a++) {
-            Tenant tenant = tenants.get(a % count);
-            tenant.agents.add(new Agent(tenant, "a" + (a / count + 1)));
+            tenants.add(tenant(t + 1, agents / count + (t < agents % count ? 1 : 0)));
         }
         return tenants;
+    }
+
+    /** Tenant {@code bench<n>} with its own number and agents {@code a1}…{@code a<agents>}. */
+    static Tenant tenant(int n, int agents) {
+        // Not +1500555xxxx: the local stack's seed gives +15005550006 to acme, so bench6 rang nobody.
+        Tenant tenant = new Tenant("bench" + n, String.format("+1500777%04d", n));
+        for (int a = 1; a <= agents; a++) {
+            tenant.agents.add(new Agent(tenant, "a" + a));
+        }
+        return tenant;
     }
 
     List<Agent> agents() {
@@ -163,11 +169,15 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
 
     /**
      * Places {@code rate × (warmup + duration)} calls at a fixed rate, measures those placed after the warm-up, then
-     * waits (bounded) for the calls to end. Returns the figures of the measured window.
+     * waits (bounded) for the calls to end. Returns the figures of the measured window. Its tenants' frames must come
+     * to {@link #onText} meanwhile ({@link Screens#watch}).
      */
     Map<String, Object> run(double rate, Duration warmup, Duration duration, int parkEvery) throws InterruptedException {
         for (Tenant tenant : tenants) {
+            // A run before this one on the same agents left its calls ended and its agents free.
+            tenant.free.clear();
             for (Agent agent : tenant.agents) {
+                agent.busy.set(false);
                 if (agent.snapshot) {
                     tenant.free.add(agent);
                 }
@@ -375,10 +385,10 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
 
     // ---- the agents' screens ----------------------------------------------------------------------------------------
 
-    /** Every frame of every agent, on the fleet's event loops. Reads only what it needs, without a JSON parser. */
-    void onFrame(Fleet.Socket socket, String text, long now) {
+    /** Every frame of its tenants' agents, on the fleet's event loops. Reads only what it needs, without a JSON parser. */
+    @Override
+    public void onText(Fleet.Socket socket, String text, long now) {
         Agent agent = (Agent) socket.owner;
-        allFrames.increment();
         if (measuring) {
             framesInWindow.increment();
             bytesInWindow.add(text.length());
@@ -389,12 +399,6 @@ final class CallLoad implements TwilioSimulator.WebhookObserver {
             onReply(field(text, "requestId"), null, now);
         } else if (text.startsWith("{\"type\":\"error\"")) {
             onReply(field(text, "requestId"), field(text, "code"), now);
-        } else if (text.startsWith("{\"type\":\"snapshot\"")) {
-            agent.snapshotChars = text.length();
-            if (!agent.snapshot) {
-                agent.snapshot = true;
-                agent.tenant.ready.incrementAndGet();
-            }
         }
     }
 

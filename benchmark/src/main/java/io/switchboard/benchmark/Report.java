@@ -18,10 +18,10 @@ final class Report {
 
     /** Latency by percentile (HdrHistogram's usual plot: the tail spread out on a log axis), one line per series. */
     static String svg(String title, Map<String, Histogram> series) {
-        int w = 900;
+        int w = 1150;
         int h = 500;
         int left = 70;
-        int right = 220;
+        int right = 400; // the legend: "ours, Twilio 200 ms: webhook → every agent (n=…)"
         int top = 40;
         int bottom = 60;
         double maxX = 4; // 99.99 %
@@ -58,7 +58,8 @@ final class Report {
                 left + plotW / 2, h - 15));
         s.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%.1f\" transform=\"rotate(-90 18 %.1f)\" "
                 + "text-anchor=\"middle\">latency (ms)</text>%n", top + plotH / 2, top + plotH / 2));
-        String[] colours = {"#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+        String[] colours = {"#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+            "#bcbd22", "#17becf"};
         int c = 0;
         for (var entry : series.entrySet()) {
             Histogram hist = entry.getValue();
@@ -104,42 +105,37 @@ final class Report {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** A section for docs/benchmarks.md: what ran where, the figures, the targets. */
+    /** A section for docs/benchmarks.md: what ran where, the figures at each Twilio latency, the targets. */
     @SuppressWarnings("unchecked")
-    static String markdown(Map<String, Object> result, String jsonName, String svgName) {
-        Map<String, Object> machine = (Map<String, Object>) result.get("machine");
+    static String markdown(Map<String, Object> result, String jsonName) {
         Map<String, Object> run = (Map<String, Object>) result.get("run");
-        Map<String, Object> calls = (Map<String, Object>) result.get("calls");
-        StringBuilder md = new StringBuilder();
-        md.append("\n### ").append(result.get("date")).append(" — ").append(run.get("agents")).append(" agents, ")
-                .append(run.get("tenants")).append(" tenant(s), ").append(run.get("rate")).append(" calls/s\n\n");
-        md.append("- machine: ").append(machine.get("cpus")).append(" cores (").append(machine.get("cpu_model"))
-                .append("), ").append(machine.get("memory_gib")).append(" GiB, ").append(machine.get("os"))
-                .append(", JDK ").append(machine.get("java")).append("; load average at start ")
-                .append(machine.get("load_average_at_start")).append("\n");
-        md.append("- command: `").append(run.get("command")).append("`\n");
-        md.append("- results: `benchmark/target/results/").append(jsonName).append("`, plot `").append(svgName)
-                .append("`\n\n");
+        List<Map<String, Object>> phases = (List<Map<String, Object>>) result.get("by_twilio_latency");
+        StringBuilder md = heading(result, run.get("agents") + " agents, " + run.get("tenants") + " tenant(s), "
+                + run.get("rate") + " calls/s, Twilio " + join(run.get("twilio_latencies_ms")) + " ms", jsonName);
         md.append("| measure | count | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
-        if (calls != null) {
-            row(md, "end to end: webhook sent → RINGING frame, every agent", calls.get("end_to_end_every_agent"));
-            row(md, "end to end: … → the call's last agent", calls.get("end_to_end_last_agent_of_call"));
-            row(md, "claim round trip (claim → ack)", calls.get("claim_round_trip"));
-            row(md, "park / retrieve / hangup round trip", calls.get("other_commands_round_trip"));
-            row(md, "webhook response (simulator → call-ingest)", calls.get("webhook_response"));
+        for (Map<String, Object> phase : phases) {
+            Map<String, Object> calls = (Map<String, Object>) phase.get("calls");
+            String at = ", Twilio " + phase.get("twilio_latency_ms") + " ms";
+            row(md, "end to end: webhook sent → RINGING frame, every agent" + at, calls.get("end_to_end_every_agent"));
+            row(md, "end to end: … → the call's last agent" + at, calls.get("end_to_end_last_agent_of_call"));
+            row(md, "claim round trip (claim → ack)" + at, calls.get("claim_round_trip"));
+            row(md, "park / retrieve / hangup round trip" + at, calls.get("other_commands_round_trip"));
+            row(md, "webhook response (simulator → call-ingest)" + at, calls.get("webhook_response"));
         }
         Map<String, Object> nchan = (Map<String, Object>) result.get("nchan");
         if (nchan != null && nchan.get("publish_to_every_subscriber") != null) {
-            row(md, "Nchan: publish → every subscriber", nchan.get("publish_to_every_subscriber"));
-            row(md, "Nchan: publish → last subscriber", nchan.get("publish_to_last_subscriber"));
+            row(md, "Nchan: publish → every subscriber (no Twilio)", nchan.get("publish_to_every_subscriber"));
+            row(md, "Nchan: publish → last subscriber (no Twilio)", nchan.get("publish_to_last_subscriber"));
         }
         Map<String, Object> webhooks = (Map<String, Object>) result.get("webhook_throughput");
         if (webhooks != null && webhooks.get("response") != null) {
-            row(md, "webhook blast response (" + webhooks.get("concurrency") + " in flight)", webhooks.get("response"));
+            row(md, "webhook blast response (" + webhooks.get("concurrency") + " in flight; no Twilio REST)",
+                    webhooks.get("response"));
         }
-        md.append("\n");
-        if (calls != null) {
-            md.append("Throughput: ").append(calls.get("calls_per_second")).append(" calls/s, ")
+        for (Map<String, Object> phase : phases) {
+            Map<String, Object> calls = (Map<String, Object>) phase.get("calls");
+            md.append("\n**Twilio ").append(phase.get("twilio_latency_ms")).append(" ms.** Throughput: ")
+                    .append(calls.get("calls_per_second")).append(" calls/s, ")
                     .append(calls.get("changes_per_second_per_tenant")).append(" changes/s per tenant, ")
                     .append(calls.get("frames_received_per_second")).append(" frames/s (")
                     .append(calls.get("mbytes_received_per_second")).append(" MB/s) to the agents; ")
@@ -150,7 +146,19 @@ final class Report {
                     .append(". Errors: ")
                     .append(calls.get("errors")).append(", sockets closed unexpectedly: ")
                     .append(calls.get("sockets_closed_unexpectedly")).append(".\n");
+            Map<String, Object> processes = (Map<String, Object>) phase.get("processes_during_calls");
+            if (processes != null) {
+                md.append("CPU (% of one core) and RSS during the calls: ");
+                List<String> parts = new ArrayList<>();
+                processes.forEach((name, figures) -> parts.add(name + " " + figures));
+                md.append(String.join("; ", parts)).append(".\n");
+            }
+            if (phase.get("hops_during_calls") != null) {
+                md.append("Hops (the services' own timers, mean during the calls): ")
+                        .append(phase.get("hops_during_calls")).append(".\n");
+            }
         }
+        md.append("\n");
         if (webhooks != null && webhooks.get("accepted_per_second") != null) {
             md.append("Webhooks: ").append(webhooks.get("accepted_per_second")).append(" accepted/s (")
                     .append(webhooks.get("accepted")).append(" in ").append(webhooks.get("seconds"))
@@ -161,31 +169,97 @@ final class Report {
         if (gateway != null) {
             md.append("Gateway heap: ").append(gateway).append(".\n");
         }
-        Map<String, Object> processes = (Map<String, Object>) result.get("processes_during_calls");
-        if (processes != null) {
-            md.append("\nCPU (% of one core) and RSS during the calls: ");
-            List<String> parts = new ArrayList<>();
-            processes.forEach((name, figures) -> parts.add(name + " " + figures));
-            md.append(String.join("; ", parts)).append(".\n");
-        }
-        Map<String, Object> hops = (Map<String, Object>) result.get("hops_during_calls");
-        if (hops != null) {
-            md.append("Hops (the services' own timers, mean during the calls): ").append(hops).append(".\n");
-        }
         if (nchan != null && nchan.get("processes") != null) {
             md.append("During the Nchan run: ").append(nchan.get("processes")).append(".\n");
         }
-        List<Map<String, Object>> targets = (List<Map<String, Object>>) result.get("targets");
+        targets(md, (List<Map<String, Object>>) result.get("targets"));
+        return md.toString();
+    }
+
+    /** A section for docs/benchmarks.md from {@code ./bench claims}: each storm, the steady claims, the second tenant. */
+    @SuppressWarnings("unchecked")
+    static String claimsMarkdown(Map<String, Object> result, String jsonName) {
+        Map<String, Object> run = (Map<String, Object>) result.get("run");
+        List<Map<String, Object>> phases = (List<Map<String, Object>>) result.get("by_twilio_latency");
+        StringBuilder md = heading(result, "claims: " + run.get("claimers") + " agents storming, steady "
+                + run.get("claim_rate") + " calls/s, second tenant " + run.get("ring_rate") + " calls/s to "
+                + run.get("ring_agents") + " agents, Twilio " + join(run.get("twilio_latencies_ms")) + " ms", jsonName);
+        md.append("| Twilio | storm | acks | p50 ms | p99 ms | max ms | errors |\n|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Map<String, Object> phase : phases) {
+            for (Map<String, Object> storm : (List<Map<String, Object>>) phase.get("storms")) {
+                md.append("| ").append(phase.get("twilio_latency_ms")).append(" ms | ").append(storm.get("storm"))
+                        .append(" | ").append(storm.get("count")).append(" | ").append(storm.get("p50_ms"))
+                        .append(" | ").append(storm.get("p99_ms")).append(" | ").append(storm.get("max_ms"))
+                        .append(" | ").append(storm.get("errors")).append(" |\n");
+            }
+        }
+        md.append("\n| measure | count | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> phase : phases) {
+            String at = ", Twilio " + phase.get("twilio_latency_ms") + " ms";
+            Map<String, Object> steady = (Map<String, Object>) phase.get("steady_claims");
+            Map<String, Object> second = (Map<String, Object>) phase.get("second_tenant");
+            Map<String, Object> alone = (Map<String, Object>) second.get("alone");
+            Map<String, Object> during = (Map<String, Object>) second.get("during_storms");
+            row(md, "every storm: claim → ack" + at, phase.get("every_storm_claim_to_ack"));
+            row(md, "steady claims (" + steady.get("calls_per_second") + " calls/s): claim → ack" + at,
+                    steady.get("claim_round_trip"));
+            row(md, "second tenant alone: webhook → RINGING, every agent" + at, alone.get("end_to_end_every_agent"));
+            row(md, "second tenant during " + second.get("storms_during") + " storms: webhook → RINGING, every agent"
+                    + at, during.get("end_to_end_every_agent"));
+            row(md, "second tenant alone: claim → ack" + at, alone.get("claim_round_trip"));
+            row(md, "second tenant during the storms: claim → ack" + at, during.get("claim_round_trip"));
+            row(md, "… those storms: claim → ack" + at, second.get("storms_claim_to_ack"));
+        }
+        md.append("\n");
+        for (Map<String, Object> phase : phases) {
+            Map<String, Object> steady = (Map<String, Object>) phase.get("steady_claims");
+            Map<String, Object> second = (Map<String, Object>) phase.get("second_tenant");
+            md.append("**Twilio ").append(phase.get("twilio_latency_ms")).append(" ms.** Second tenant's ring p99 ")
+                    .append(ClaimScenario.p99OfSecond(second, "alone")).append(" ms alone, ")
+                    .append(ClaimScenario.p99OfSecond(second, "during_storms")).append(" ms during the storms (")
+                    .append(second.get("ring_p99_change_percent")).append(" %). Errors: steady claims ")
+                    .append(steady.get("errors")).append(", second tenant alone ")
+                    .append(((Map<String, Object>) second.get("alone")).get("errors")).append(", during the storms ")
+                    .append(((Map<String, Object>) second.get("during_storms")).get("errors")).append(".\n");
+        }
+        targets(md, (List<Map<String, Object>>) result.get("targets"));
+        return md.toString();
+    }
+
+    /** The section's heading and where it ran: machine, command, result files. */
+    @SuppressWarnings("unchecked")
+    static StringBuilder heading(Map<String, Object> result, String title, String jsonName) {
+        Map<String, Object> machine = (Map<String, Object>) result.get("machine");
+        Map<String, Object> run = (Map<String, Object>) result.get("run");
+        StringBuilder md = new StringBuilder();
+        md.append("\n### ").append(result.get("date")).append(" — ").append(title).append("\n\n");
+        md.append("- machine: ").append(machine.get("cpus")).append(" cores (").append(machine.get("cpu_model"))
+                .append("), ").append(machine.get("memory_gib")).append(" GiB, ").append(machine.get("os"))
+                .append(", JDK ").append(machine.get("java")).append("; load average at start ")
+                .append(machine.get("load_average_at_start")).append("\n");
+        md.append("- command: `").append(run.get("command")).append("`\n");
+        md.append("- results: `benchmark/target/results/").append(jsonName).append("`, plot `")
+                .append(jsonName.replace(".json", ".svg")).append("`\n\n");
+        return md;
+    }
+
+    static void targets(StringBuilder md, List<Map<String, Object>> targets) {
         md.append("\n| target | measured | verdict |\n|---|---|---|\n");
         for (Map<String, Object> t : targets) {
             md.append("| ").append(t.get("target")).append(" | ").append(t.get("measured")).append(" | ")
                     .append(t.get("verdict")).append(" |\n");
         }
-        return md.toString();
+    }
+
+    /** {@code [0, 200]} → {@code 0 and 200}. */
+    static String join(Object values) {
+        List<String> all = ((List<?>) values).stream().map(String::valueOf).toList();
+        return all.size() == 1 ? all.get(0)
+                : String.join(", ", all.subList(0, all.size() - 1)) + " and " + all.get(all.size() - 1);
     }
 
     @SuppressWarnings("unchecked")
-    private static void row(StringBuilder md, String name, Object summary) {
+    static void row(StringBuilder md, String name, Object summary) {
         if (!(summary instanceof Map<?, ?>)) {
             return;
         }

@@ -20,29 +20,35 @@ class BenchmarkSmokeTest {
         Path root = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
         Path results = root.resolve("benchmark/target/smoke-results");
         BenchmarkOptions options = BenchmarkOptions.parse(root, "--agents", "20", "--rate", "4", "--duration", "4s",
-                "--warmup", "1s", "--webhook-duration", "2s", "--webhook-concurrency", "16")
+                "--warmup", "1s", "--webhook-duration", "2s", "--webhook-concurrency", "16",
+                "--twilio-latency", "0ms,200ms")
                 .withResults(results, null);
 
         Path file = Benchmark.run(options);
 
         JsonNode result = new ObjectMapper().readTree(file.toFile());
         assertThat(result.at("/connect/with_snapshot").asInt()).isEqualTo(20);
-        JsonNode calls = result.get("calls");
-        assertThat(calls.get("calls_measured").asInt()).isPositive();
-        // Every connected agent's RINGING frame of every measured call is one sample.
-        assertThat(calls.at("/end_to_end_every_agent/count").asLong())
-                .isEqualTo(calls.get("ring_samples_expected").asLong()).isPositive();
-        assertThat(calls.at("/end_to_end_every_agent/p99_ms").asDouble())
-                .isGreaterThanOrEqualTo(calls.at("/end_to_end_every_agent/p50_ms").asDouble());
-        assertThat(calls.at("/claim_round_trip/count").asLong()).isPositive();
-        assertThat(calls.get("ring_frame_bytes").asInt()).isBetween(100, 2000);
+        JsonNode phases = result.get("by_twilio_latency");
+        assertThat(phases).extracting(p -> p.get("twilio_latency_ms").asLong()).containsExactly(0L, 200L);
+        for (JsonNode phase : phases) {
+            JsonNode calls = phase.get("calls");
+            assertThat(calls.get("calls_measured").asInt()).isPositive();
+            // Every connected agent's RINGING frame of every measured call is one sample.
+            assertThat(calls.at("/end_to_end_every_agent/count").asLong())
+                    .isEqualTo(calls.get("ring_samples_expected").asLong()).isPositive();
+            assertThat(calls.at("/end_to_end_every_agent/p99_ms").asDouble())
+                    .isGreaterThanOrEqualTo(calls.at("/end_to_end_every_agent/p50_ms").asDouble());
+            assertThat(calls.at("/claim_round_trip/count").asLong()).isPositive();
+            assertThat(calls.get("ring_frame_bytes").asInt()).isBetween(100, 2000);
+            assertThat(phase.at("/processes_during_calls/presence-gateway/rss_mb").asLong()).isPositive();
+        }
         assertThat(result.at("/webhook_throughput/accepted").asLong()).isPositive();
-        assertThat(result.at("/processes_during_calls/presence-gateway/rss_mb").asLong()).isPositive();
-        assertThat(result.get("targets")).hasSize(4);
+        assertThat(result.get("targets")).hasSize(3 * 2 + 1);
+        assertThat(result.get("targets")).allSatisfy(t -> assertThat(t.get("target").asText()).isNotBlank());
         if (!result.at("/nchan/skipped").isTextual()) {
             assertThat(result.at("/nchan/publish_to_every_subscriber/count").asLong()).isPositive();
         }
         String svg = Files.readString(file.resolveSibling(file.getFileName().toString().replace(".json", ".svg")));
-        assertThat(svg).startsWith("<svg").contains("polyline");
+        assertThat(svg).startsWith("<svg").contains("polyline").contains("Twilio 200 ms");
     }
 }

@@ -3,19 +3,47 @@ package io.switchboard.stack;
 import io.switchboard.stack.Stack.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./stack up [--fresh]}: starts the local stack with its data in {@code .stack/} under the repository root,
- * prints where everything is, and runs until Ctrl-C.
+ * {@code ./stack up [--fresh] [--twilio-latency 200ms]}: starts the local stack with its data in {@code .stack/} under
+ * the repository root, prints where everything is, and runs until Ctrl-C.
  */
 public final class StackMain {
     private static final String USAGE = """
-            Usage: ./stack up [--fresh]
-              up        start PostgreSQL, Kafka, the Twilio simulator and the three services; Ctrl-C stops them
-              --fresh   forget the data of earlier runs (.stack/) first
+            Usage: ./stack up [--fresh] [--twilio-latency D]
+              up                  start PostgreSQL, Kafka, the Twilio simulator and the three services; Ctrl-C stops
+                                  them
+              --fresh             forget the data of earlier runs (.stack/) first
+              --twilio-latency D  the simulator answers every REST call after D, e.g. 200ms (real Twilio: roughly
+                                  100-300ms); default 0, at once
             """;
+
+    /** What {@code ./stack up} was asked for. */
+    record Up(boolean fresh, Duration twilioLatency) {
+        /** @throws IllegalArgumentException for an unknown option or a bad value, saying which */
+        static Up parse(List<String> options) {
+            boolean fresh = false;
+            Duration twilioLatency = Duration.ZERO;
+            for (int i = 0; i < options.size(); i++) {
+                String option = options.get(i);
+                if ("--fresh".equals(option)) {
+                    fresh = true;
+                } else if ("--twilio-latency".equals(option) && i + 1 < options.size()) {
+                    try {
+                        twilioLatency = Durations.parse(options.get(++i));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--twilio-latency: " + e.getMessage(), e);
+                    }
+                } else {
+                    throw new IllegalArgumentException("Unknown option or missing value: " + option);
+                }
+            }
+            return new Up(fresh, twilioLatency);
+        }
+    }
 
     private StackMain() {
     }
@@ -28,14 +56,13 @@ public final class StackMain {
             System.err.print(USAGE);
             System.exit(args.length == 0 ? 0 : 2);
         }
-        boolean fresh = false;
-        for (String arg : List.of(args).subList(1, args.length)) {
-            if ("--fresh".equals(arg)) {
-                fresh = true;
-            } else {
-                System.err.print("Unknown option " + arg + "\n" + USAGE);
-                System.exit(2);
-            }
+        Up up;
+        try {
+            up = Up.parse(List.of(args).subList(1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.print(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
         }
         Path root = Path.of(System.getProperty("stack.root", "")).toAbsolutePath().normalize();
         if (!Files.isDirectory(root.resolve("local-stack")) || !Files.isRegularFile(root.resolve("pom.xml"))) {
@@ -45,7 +72,8 @@ public final class StackMain {
 
         Stack stack;
         try {
-            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(fresh));
+            stack = Stack.start(Stack.Options.defaults(root).withDataDir(root.resolve(".stack")).withFresh(up.fresh())
+                    .withSimulator(config -> config.withApiLatency(up.twilioLatency())));
         } catch (Stack.StackException e) {
             System.err.println();
             System.err.println(e.getMessage());
@@ -60,6 +88,8 @@ public final class StackMain {
     private static String banner(Stack stack) {
         String gateway = stack.baseUrl(Service.PRESENCE_GATEWAY);
         String simulator = stack.simulator().baseUrl();
+        Duration latency = stack.simulator().apiLatency();
+        String answers = latency.isZero() ? "" : "   (answers REST after " + latency.toMillis() + " ms)";
         return """
 
                 Switchboard is up.
@@ -67,7 +97,7 @@ public final class StackMain {
                   presence-gateway  %s   (WebSocket %s/agent/ws)
                   call-ingest       %s
                   call-state        %s
-                  Twilio simulator  %s
+                  Twilio simulator  %s%s
                   Kafka             %s
                   PostgreSQL        %s   (user postgres, no password)
                   data and logs     %s
@@ -84,7 +114,7 @@ public final class StackMain {
 
                 Ctrl-C stops everything.
                 """.formatted(gateway, gateway, gateway.replace("http:", "ws:"), stack.baseUrl(Service.CALL_INGEST),
-                stack.baseUrl(Service.CALL_STATE), simulator, stack.kafkaBootstrapServers(),
+                stack.baseUrl(Service.CALL_STATE), simulator, answers, stack.kafkaBootstrapServers(),
                 stack.postgres().jdbcUrl(), stack.dataDir(), stack.twilioMode(), gateway, simulator, Stack.NUMBER,
                 simulator, simulator, simulator);
     }

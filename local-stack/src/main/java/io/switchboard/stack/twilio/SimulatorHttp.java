@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ final class SimulatorHttp implements HttpHandler {
               GET  /sim/calls/{sid}           one call: status, what it is doing, its webhooks
               POST /sim/calls/{sid}/hangup    the caller hangs up (for an agent leg: the agent does)
               POST /sim/clients/{identity}    {"answer":"auto|reject|ignore"}: how that agent's device answers
-            Twilio REST API (Basic auth AccountSid:AuthToken)
+            Twilio REST API (Basic auth AccountSid:AuthToken; every answer takes ./stack up's --twilio-latency)
               GET|POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json   (Twiml, Url, Method, Status)
             """;
 
@@ -130,27 +131,44 @@ final class SimulatorHttp implements HttpHandler {
 
     // ---- Twilio's REST API --------------------------------------------------------------------------------------
 
+    /** What the REST API answers, before it travels back. */
+    private record Answer(int status, Object body) {
+    }
+
+    /**
+     * Every request takes the configured latency, as a network round trip to Twilio would: it reaches Twilio after
+     * half of it (then the change happens) and the answer comes back after the other half, so the webhooks a change
+     * causes can overtake its answer, as they can with real Twilio. Each request waits on its own server thread
+     * ({@link TwilioSimulator}'s pool grows as needed): concurrent requests wait their latency side by side, not
+     * one after the other.
+     */
     private void twilioRest(HttpExchange http, String path) throws IOException {
+        Duration latency = simulator.apiLatency();
+        Duration there = latency.dividedBy(2);
+        pause(there);
+        Answer answer = rest(http, path);
+        pause(latency.minus(there));
+        respondJson(http, answer.status(), answer.body());
+    }
+
+    private Answer rest(HttpExchange http, String path) throws IOException {
         if (!authenticated(http)) {
             http.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Twilio API\"");
-            twilioError(http, 401, 20003, "Authenticate");
-            return;
+            return twilioError(401, 20003, "Authenticate");
         }
         Matcher m = CALL.matcher(path);
         if (!m.matches() || !m.group(1).equals(simulator.accountSid()) || !callExists(m.group(2))) {
-            twilioError(http, 404, 20404, "The requested resource " + path + " was not found");
-            return;
+            return twilioError(404, 20404, "The requested resource " + path + " was not found");
         }
         String callSid = m.group(2);
-        switch (http.getRequestMethod()) {
-            case "GET" -> respondJson(http, 200, callResource(simulator.call(callSid)));
+        return switch (http.getRequestMethod()) {
+            case "GET" -> new Answer(200, callResource(simulator.call(callSid)));
             case "POST" -> updateCall(http, callSid);
-            default -> twilioError(http, 405, 20004, "Method not allowed");
-        }
+            default -> twilioError(405, 20004, "Method not allowed");
+        };
     }
 
-    private void updateCall(HttpExchange http, String callSid) throws IOException {
-        pause(simulator.apiLatency());
+    private Answer updateCall(HttpExchange http, String callSid) throws IOException {
         Map<String, String> form = form(new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         CallView call;
         try {
@@ -161,24 +179,20 @@ final class SimulatorHttp implements HttpHandler {
             } else if (form.containsKey("Status")) {
                 String status = form.get("Status");
                 if (!"completed".equals(status) && !"canceled".equals(status)) {
-                    twilioError(http, 400, 20001, "Status must be completed or canceled, not " + status);
-                    return;
+                    return twilioError(400, 20001, "Status must be completed or canceled, not " + status);
                 }
                 call = simulator.updateStatus(callSid, status);
             } else {
                 call = simulator.call(callSid);
             }
         } catch (Exchange.NotInProgress e) {
-            twilioError(http, 400, 21220, e.getMessage());
-            return;
+            return twilioError(400, 21220, e.getMessage());
         } catch (Twiml.TwimlException e) {
-            twilioError(http, 400, 12100, "Document parse failure: " + e.getMessage());
-            return;
+            return twilioError(400, 12100, "Document parse failure: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            twilioError(http, 400, 20001, e.getMessage());
-            return;
+            return twilioError(400, 20001, e.getMessage());
         }
-        respondJson(http, 200, callResource(call));
+        return new Answer(200, callResource(call));
     }
 
     private static void pause(Duration latency) {
@@ -186,7 +200,7 @@ final class SimulatorHttp implements HttpHandler {
             return;
         }
         try {
-            Thread.sleep(latency.toMillis());
+            TimeUnit.NANOSECONDS.sleep(latency.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -278,13 +292,13 @@ final class SimulatorHttp implements HttpHandler {
         return number;
     }
 
-    private void twilioError(HttpExchange http, int status, int code, String message) throws IOException {
+    private static Answer twilioError(int status, int code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
         error.put("more_info", "https://www.twilio.com/docs/errors/" + code);
         error.put("status", status);
-        respondJson(http, status, error);
+        return new Answer(status, error);
     }
 
     // ---- plumbing -----------------------------------------------------------------------------------------------

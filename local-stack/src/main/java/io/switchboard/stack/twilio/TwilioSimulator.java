@@ -1,6 +1,7 @@
 package io.switchboard.stack.twilio;
 
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.stack.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -44,62 +45,97 @@ public final class TwilioSimulator implements AutoCloseable {
      * @param webhookTimeout   how long the application has to answer a webhook (Twilio: 15 s)
      * @param apiKeySid        an API key ({@code SK…}) accepted besides the account's own credentials, or null
      * @param faults           how often webhooks are delivered twice or out of order ({@link Faults#NONE}: never)
+     * @param apiLatency       how long the REST API takes to answer each request, as a network round trip
+     *                         ({@link #apiLatency(Duration)} changes it while the simulator runs)
      */
     public record Config(int port, String accountSid, String authToken, Map<String, Number> numbers,
             Duration answerDelay, int webhookRetries, Duration retryBackoff, Duration webhookTimeout, String apiKeySid,
-            String apiKeySecret, Faults faults) {
+            String apiKeySecret, Faults faults, Duration apiLatency) {
         public static final String DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000000";
         public static final String DEFAULT_AUTH_TOKEN = "local-stack-auth-token";
+        /**
+         * The system property that sets {@link #defaults()}' REST latency ({@code 200ms}; unset: 0), so that one
+         * {@code -Dswitchboard.twilio.latency=200ms} gives every simulator of a test run (the services' tests, the
+         * end-to-end and fault suites, which all start from the defaults) Twilio's real round trip.
+         */
+        public static final String LATENCY_PROPERTY = "switchboard.twilio.latency";
 
         public Config {
             numbers = Map.copyOf(numbers);
+            if (apiLatency.isNegative()) {
+                throw new IllegalArgumentException("The REST API's latency cannot be negative: " + apiLatency);
+            }
         }
 
+        /**
+         * Retries like Twilio's, no faults, and a REST API that answers at once unless {@link #LATENCY_PROPERTY} says
+         * otherwise.
+         *
+         * @throws IllegalArgumentException when {@link #LATENCY_PROPERTY} is not a duration
+         */
         public static Config defaults() {
             return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), 3,
-                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null, Faults.NONE);
+                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null, Faults.NONE, latencyFromProperty());
+        }
+
+        private static Duration latencyFromProperty() {
+            String value = System.getProperty(LATENCY_PROPERTY);
+            if (value == null || value.isBlank()) {
+                return Duration.ZERO;
+            }
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + LATENCY_PROPERTY + ": " + e.getMessage(), e);
+            }
         }
 
         public Config withPort(int port) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withAccount(String accountSid, String authToken) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withNumber(String number, String voiceUrl, String statusCallbackUrl) {
             Map<String, Number> more = new LinkedHashMap<>(numbers);
             more.put(number, new Number(voiceUrl, statusCallbackUrl));
             return new Config(port, accountSid, authToken, more, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withAnswerDelay(Duration answerDelay) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withRetries(int webhookRetries, Duration retryBackoff) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withWebhookTimeout(Duration webhookTimeout) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withApiKey(String apiKeySid, String apiKeySecret) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         public Config withFaults(Faults faults) {
             return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults);
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+        }
+
+        /** Real Twilio answers REST in roughly 100–300 ms; zero answers at once. */
+        public Config withApiLatency(Duration apiLatency) {
+            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
+                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
         }
 
         /** Without the auth token and the API key secret: configurations get logged. */
@@ -107,7 +143,8 @@ public final class TwilioSimulator implements AutoCloseable {
         public String toString() {
             return "Config[port=" + port + ", accountSid=" + accountSid + ", numbers=" + numbers + ", answerDelay="
                     + answerDelay + ", webhookRetries=" + webhookRetries + ", retryBackoff=" + retryBackoff
-                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + ", faults=" + faults + "]";
+                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + ", faults=" + faults
+                    + ", apiLatency=" + apiLatency + "]";
         }
     }
 
@@ -142,7 +179,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final WebhookDelivery delivery;
     private final HttpServer server;
-    private volatile Duration apiLatency = Duration.ZERO;
+    private volatile Duration apiLatency;
 
     static {
         // The JDK's HttpServer leaves Nagle's algorithm on unless told otherwise; with a client that writes headers
@@ -156,6 +193,7 @@ public final class TwilioSimulator implements AutoCloseable {
 
     private TwilioSimulator(Config config) throws IOException {
         this.config = config;
+        this.apiLatency = config.apiLatency();
         this.exchange = new Exchange(config.accountSid(), config.numbers(), config.answerDelay(), clock,
                 () -> newSid("CA"));
         this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
@@ -258,14 +296,19 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     /**
-     * Twilio's REST API takes {@code latency} to answer a change to a call (zero, the default: it answers at once),
-     * as it does on a bad day: call-state's next move waits on it while Twilio's callbacks keep coming.
+     * From now on the REST API takes {@code latency} to answer each request (zero: at once), instead of
+     * {@link Config#apiLatency()}: a slower day at Twilio, or the next phase of a benchmark. Requests already in
+     * flight keep the latency they started with.
      */
     public void apiLatency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("The REST API's latency cannot be negative: " + latency);
+        }
         this.apiLatency = latency;
     }
 
-    Duration apiLatency() {
+    /** What the REST API takes to answer a request now. */
+    public Duration apiLatency() {
         return apiLatency;
     }
 

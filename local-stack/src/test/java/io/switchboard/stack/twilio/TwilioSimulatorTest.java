@@ -25,6 +25,9 @@ import java.util.Base64;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -431,7 +434,95 @@ class TwilioSimulatorTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).body()).contains("+15550000000");
     }
 
+    @Test
+    void everyRestAnswerTakesTheLatencyTheSimulatorWasStartedWith() {
+        Duration latency = Duration.ofMillis(400);
+        try (TwilioSimulator slow = TwilioSimulator.start(TwilioSimulator.Config.defaults()
+                .withNumber(NUMBER, app.url("/twilio/voice/incoming"), app.url("/twilio/voice/status"))
+                .withApiLatency(latency))) {
+            TwilioRestClient client = new TwilioRestClient.Builder(slow.accountSid(), slow.authToken())
+                    .httpClient(new SimulatorHttpClient(slow.baseUrl()))
+                    .build();
+            String caller = slow.placeCall(CALLER, NUMBER);
+            await().untilAsserted(() -> assertThat(slow.call(caller).activity()).isEqualTo("enqueued:acme"));
+
+            assertThat(slow.apiLatency()).isEqualTo(latency);
+            assertThat(timed(() -> Call.fetcher(caller).fetch(client))).isGreaterThanOrEqualTo(latency);
+            assertThat(timed(() -> Call.updater(caller).setTwiml(dialTwiml("doug", 20)).update(client)))
+                    .isGreaterThanOrEqualTo(latency);
+            assertThat(timed(() -> assertThatThrownBy(() -> Call.fetcher("CA" + "0".repeat(32)).fetch(client))
+                    .isInstanceOf(ApiException.class))).isGreaterThanOrEqualTo(latency);
+        }
+    }
+
+    @Test
+    void concurrentRestCallsWaitTheirLatencySideBySide() throws Exception {
+        String first = enqueuedCall();
+        String second = enqueuedCall();
+        Call.fetcher(first).fetch(rest); // twilio-java's classes loaded and a connection open before the clock runs
+        Duration latency = Duration.ofSeconds(1);
+        twilio.apiLatency(latency);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            long start = System.nanoTime();
+            Future<Long> one = callers.submit(() -> endOf(() -> Call.fetcher(first).fetch(rest)));
+            Future<Long> other = callers.submit(() -> endOf(() -> Call.fetcher(second).fetch(rest)));
+            Duration lastAnswer = Duration.ofNanos(Math.max(one.get(), other.get()) - start);
+
+            // Answered one after the other, the second would come after two latencies at the earliest.
+            assertThat(lastAnswer).isGreaterThanOrEqualTo(latency).isLessThan(latency.multipliedBy(2));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void theWebhooksAChangeCausesCanOvertakeItsAnswer() {
+        String caller = enqueuedCall();
+        twilio.apiLatency(Duration.ofSeconds(2));
+
+        Call.updater(caller).setTwiml(dialTwiml("doug", 20)).update(rest);
+
+        // The change happened halfway through the round trip, and the agent's leg rang while the answer travelled.
+        String leg = twilio.call(caller).agentLegSid();
+        assertThat(leg).isNotNull();
+        assertThat(app.statusCallbacks(leg)).extracting(r -> r.param("CallStatus")).startsWith("initiated");
+    }
+
+    @Test
+    void theLatencyComesFromASystemPropertyAndBadValuesAreRefused() {
+        String before = System.getProperty(TwilioSimulator.Config.LATENCY_PROPERTY);
+        try {
+            System.clearProperty(TwilioSimulator.Config.LATENCY_PROPERTY);
+            assertThat(TwilioSimulator.Config.defaults().apiLatency()).isZero();
+            System.setProperty(TwilioSimulator.Config.LATENCY_PROPERTY, "200ms");
+            assertThat(TwilioSimulator.Config.defaults().apiLatency()).isEqualTo(Duration.ofMillis(200));
+            System.setProperty(TwilioSimulator.Config.LATENCY_PROPERTY, "200");
+            assertThatThrownBy(TwilioSimulator.Config::defaults).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-Dswitchboard.twilio.latency").hasMessageContaining("200ms");
+        } finally {
+            if (before == null) {
+                System.clearProperty(TwilioSimulator.Config.LATENCY_PROPERTY);
+            } else {
+                System.setProperty(TwilioSimulator.Config.LATENCY_PROPERTY, before);
+            }
+        }
+        assertThatThrownBy(() -> TwilioSimulator.Config.defaults().withApiLatency(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static Duration timed(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static long endOf(Runnable call) {
+        call.run();
+        return System.nanoTime();
+    }
 
     private String enqueuedCall() {
         String caller = twilio.placeCall(CALLER, NUMBER);

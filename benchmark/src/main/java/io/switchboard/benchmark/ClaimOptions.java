@@ -1,0 +1,97 @@
+package io.switchboard.benchmark;
+
+import io.switchboard.stack.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code ./bench claims} does. Every phase is bounded: a count of storms, or a duration.
+ *
+ * @param claimers        agents of the first tenant; each claims one call of every storm
+ * @param storms          storms measured one after the other (after one that warms up)
+ * @param claimRate       calls per second to the first tenant under the steady claim load
+ * @param ringAgents      agents of the second tenant, whose rings are measured during the storms
+ * @param ringRate        calls per second to the second tenant
+ * @param duration        how long the steady load, and each of the second tenant's two runs, is measured
+ * @param warmup          calls before each of them, not measured; and the whole stack's warm-up before the first
+ * @param twilioLatencies how long the Twilio simulator takes to answer each REST call: everything runs once at each
+ */
+public record ClaimOptions(int claimers, int storms, double claimRate, int ringAgents, double ringRate,
+        Duration duration, Duration warmup, List<Duration> twilioLatencies, Path repoRoot, Path resultsDir, Path docs,
+        String command) {
+
+    static final String USAGE = """
+            Usage: ./bench claims [options]
+              At each Twilio latency, on two tenants of one stack:
+              storms         every agent of the first tenant claims a different ringing call at the same
+                             moment; claim → ack of each storm
+              steady claims  a steady load of calls to the first tenant, each claimed as it rings: claim → ack
+              second tenant  the second tenant's rings (webhook → RINGING on its screens) while the first tenant
+                             storms without a pause, against the same without the storms
+
+              --claimers N           agents of the first tenant, one claim each per storm (default 10)
+              --storms N             storms measured (default 5), after one that warms up
+              --claim-rate R         calls per second of the steady claim load (default 2)
+              --ring-agents N        agents of the second tenant (default 10)
+              --ring-rate R          calls per second to the second tenant (default 2)
+              --duration D           the steady load and each of the second tenant's runs (default 30s)
+              --warmup D             calls before each of them, not measured, and the stack's warm-up (default 10s)
+              --twilio-latency L,…   the Twilio simulator answers each REST call after L (default 0ms,200ms)
+              --no-docs              do not append to docs/benchmarks.md
+            """;
+
+    public static ClaimOptions parse(Path repoRoot, String... args) {
+        int claimers = 10;
+        int storms = 5;
+        double claimRate = 2;
+        int ringAgents = 10;
+        double ringRate = 2;
+        Duration duration = Duration.ofSeconds(30);
+        Duration warmup = Duration.ofSeconds(10);
+        List<Duration> twilioLatencies = BenchmarkOptions.TWILIO_LATENCIES;
+        boolean docs = true;
+        List<String> command = new ArrayList<>(List.of("./bench", "claims"));
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            command.add(arg);
+            if (arg.equals("--no-docs")) {
+                docs = false;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Unknown option or missing value: " + arg);
+            }
+            String value = args[++i];
+            command.add(value);
+            try {
+                switch (arg) {
+                    case "--claimers" -> claimers = Integer.parseInt(value);
+                    case "--storms" -> storms = Integer.parseInt(value);
+                    case "--claim-rate" -> claimRate = Double.parseDouble(value);
+                    case "--ring-agents" -> ringAgents = Integer.parseInt(value);
+                    case "--ring-rate" -> ringRate = Double.parseDouble(value);
+                    case "--duration" -> duration = Durations.parse(value);
+                    case "--warmup" -> warmup = Durations.parse(value);
+                    case "--twilio-latency" -> twilioLatencies = BenchmarkOptions.latencies(value);
+                    default -> throw new IllegalArgumentException("Unknown option: " + arg);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(arg + ": not a number: " + value);
+            }
+        }
+        if (claimers < 1 || storms < 1 || ringAgents < 1 || claimRate <= 0 || ringRate <= 0) {
+            throw new IllegalArgumentException("Need at least one claimer, storm and agent of the second tenant, "
+                    + "and positive rates");
+        }
+        return new ClaimOptions(claimers, storms, claimRate, ringAgents, ringRate, duration, warmup, twilioLatencies,
+                repoRoot, repoRoot.resolve("benchmark/target/results"),
+                docs ? repoRoot.resolve("docs/benchmarks.md") : null, String.join(" ", command));
+    }
+
+    ClaimOptions withResults(Path resultsDir, Path docs) {
+        return new ClaimOptions(claimers, storms, claimRate, ringAgents, ringRate, duration, warmup, twilioLatencies,
+                repoRoot, resultsDir, docs, command);
+    }
+}
