@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,15 @@ public final class TwilioForm {
             start = end + 1;
         }
         return fields;
+    }
+
+    /** Each name's first value: what the signature covers, and what the endpoints read. */
+    public static Map<String, String> firstValues(List<Map.Entry<String, String>> fields) {
+        Map<String, String> values = new HashMap<>(fields.size() * 2);
+        for (Map.Entry<String, String> field : fields) {
+            values.putIfAbsent(field.getKey(), field.getValue());
+        }
+        return values;
     }
 
     /** The first {@code b} in {@code from..to}, or {@code to}. */

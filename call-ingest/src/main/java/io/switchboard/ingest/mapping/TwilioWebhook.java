@@ -1,9 +1,8 @@
 package io.switchboard.ingest.mapping;
 
 import io.switchboard.contract.VoiceWebhooks;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestQuery;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The parts of a Twilio voice webhook call-ingest uses, as Twilio spells them. Every field may be null: what is
@@ -13,21 +12,9 @@ import org.jboss.resteasy.reactive.RestQuery;
  * @param parked the {@code parked} query parameter of a {@code <Dial action>}: the caller came from the parking lot
  * @param idempotencyToken Twilio's {@code I-Twilio-Idempotency-Token} header, the same on every retry
  */
-public record TwilioWebhook(
-        @RestForm(CALL_SID) String callSid,
-        @RestForm(PARENT_CALL_SID) String parentCallSid,
-        @RestForm(FROM) String from,
-        @RestForm(TO) String to,
-        @RestForm(CALL_STATUS) String callStatus,
-        @RestForm(DIRECTION) String direction,
-        @RestForm(SEQUENCE_NUMBER) String sequenceNumber,
-        @RestForm(TIMESTAMP) String timestamp,
-        @RestForm(DIAL_CALL_SID) String dialCallSid,
-        @RestForm(DIAL_CALL_STATUS) String dialCallStatus,
-        @RestQuery(TENANT) String tenant,
-        @RestQuery(VoiceWebhooks.PARKED) boolean parked,
-        @RestHeader(IDEMPOTENCY_TOKEN) String idempotencyToken,
-        @RestQuery(VoiceWebhooks.CLAIM) String claim) {
+public record TwilioWebhook(String callSid, String parentCallSid, String from, String to, String callStatus,
+        String direction, String sequenceNumber, String timestamp, String dialCallSid, String dialCallStatus,
+        String tenant, boolean parked, String idempotencyToken, String claim) {
 
     public static final String CALL_SID = "CallSid";
     public static final String PARENT_CALL_SID = "ParentCallSid";
@@ -41,4 +28,17 @@ public record TwilioWebhook(
     public static final String DIAL_CALL_STATUS = "DialCallStatus";
     public static final String TENANT = "tenant";
     public static final String IDEMPOTENCY_TOKEN = "I-Twilio-Idempotency-Token";
+
+    /**
+     * @param form the form's fields, the first value of each (what Twilio signs)
+     * @param query a query parameter of the URL by name, decoded, or null
+     * @param idempotencyToken the {@code I-Twilio-Idempotency-Token} header, or null
+     */
+    public static TwilioWebhook of(Map<String, String> form, UnaryOperator<String> query, String idempotencyToken) {
+        return new TwilioWebhook(form.get(CALL_SID), form.get(PARENT_CALL_SID), form.get(FROM), form.get(TO),
+                form.get(CALL_STATUS), form.get(DIRECTION), form.get(SEQUENCE_NUMBER), form.get(TIMESTAMP),
+                form.get(DIAL_CALL_SID), form.get(DIAL_CALL_STATUS), query.apply(TENANT),
+                Boolean.parseBoolean(query.apply(VoiceWebhooks.PARKED)), idempotencyToken,
+                query.apply(VoiceWebhooks.CLAIM));
+    }
 }

@@ -5,8 +5,7 @@ public enum Endpoint {
     INCOMING("incoming"),
     STATUS("status"),
     DIAL_ENDED("dial-ended"),
-    HOLD("hold"),
-    OTHER("other");
+    HOLD("hold");
 
     private final String tag;
 
@@ -16,16 +15,5 @@ public enum Endpoint {
 
     public String tag() {
         return tag;
-    }
-
-    /** {@code /twilio/voice/dial-ended} → {@link #DIAL_ENDED}. */
-    public static Endpoint ofPath(String path) {
-        String last = path.substring(path.lastIndexOf('/') + 1);
-        for (Endpoint endpoint : values()) {
-            if (endpoint.tag.equals(last)) {
-                return endpoint;
-            }
-        }
-        return OTHER;
     }
 }

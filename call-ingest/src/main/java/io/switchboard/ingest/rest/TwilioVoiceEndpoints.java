@@ -1,0 +1,104 @@
+package io.switchboard.ingest.rest;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.contract.TwilioEvent;
+import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.ingest.mapping.TwilioEvents;
+import io.switchboard.ingest.mapping.TwilioWebhook;
+import io.switchboard.ingest.metrics.Endpoint;
+import io.switchboard.ingest.metrics.IngestMetrics;
+import io.switchboard.ingest.metrics.IngestMetrics.Outcome;
+import io.switchboard.ingest.publish.TwilioEventPublisher;
+import io.switchboard.ingest.tenant.TenantDirectory;
+import io.switchboard.ingest.twiml.TwimlAnswers;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+
+/**
+ * What each of Twilio's voice webhooks does, once {@link TwilioGate} has checked its signature and read its form.
+ * Each event is stored in Kafka before the TwiML answer is given; a failure (a {@code MalformedWebhookException}, an
+ * {@code UnavailableException}…) is the gate's to answer.
+ */
+@Singleton
+public class TwilioVoiceEndpoints {
+    private final TenantDirectory tenants;
+    private final TwilioEventPublisher publisher;
+    private final TwimlAnswers twiml;
+    private final IngestMetrics metrics;
+
+    public TwilioVoiceEndpoints(TenantDirectory tenants, TwilioEventPublisher publisher, TwimlAnswers twiml,
+            IngestMetrics metrics) {
+        this.tenants = tenants;
+        this.publisher = publisher;
+        this.twiml = twiml;
+        this.metrics = metrics;
+    }
+
+    /** A caller dialled a tenant's number: queue them, or reject a number nobody owns. */
+    public Uni<String> incoming(TwilioWebhook webhook) {
+        TwilioEvents.requireCallSid(webhook);
+        Instant receivedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> {
+            if (tenant.isEmpty()) {
+                Log.warnf("Rejected call %s to %s: no tenant owns this number. Add it to tenant_numbers, or point"
+                        + " the number's Voice URL elsewhere in Twilio.", webhook.callSid(), webhook.to());
+                metrics.unknownNumber(Endpoint.INCOMING);
+                metrics.webhook(Endpoint.INCOMING, Outcome.REJECTED_UNKNOWN_NUMBER);
+                return Uni.createFrom().item(twiml.reject());
+            }
+            String tenantId = tenant.get();
+            return publishThenAnswer(Endpoint.INCOMING, TwilioEvents.incoming(webhook, tenantId, receivedAt),
+                    twiml.enqueue(tenantId));
+        });
+    }
+
+    /** A status callback of the caller's call or of an agent leg. */
+    public Uni<String> status(TwilioWebhook webhook) {
+        TwilioEvents.requireCallSid(webhook);
+        Instant receivedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
+                .map(tenantId -> publishThenAnswer(Endpoint.STATUS, TwilioEvents.status(webhook, tenantId, receivedAt),
+                        twiml.empty()))
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.STATUS, webhook, twiml.empty()))));
+    }
+
+    /** The {@code <Dial>} to an agent is over: Twilio asks what the caller hears next. */
+    public Uni<String> dialEnded(TwilioWebhook webhook) {
+        TwilioEvents.requireCallSid(webhook);
+        Instant receivedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
+                .map(tenantId -> {
+                    DialEnded event = TwilioEvents.dialEnded(webhook, tenantId, receivedAt);
+                    return publishThenAnswer(Endpoint.DIAL_ENDED, event,
+                            twiml.afterDial(tenantId, event.dialCallStatus(), webhook.parked()));
+                })
+                // Without a tenant there is no queue to send the caller back to.
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.DIAL_ENDED, webhook, twiml.hangup()))));
+    }
+
+    /** The queue's wait music ({@code waitUrl}): nothing to store. */
+    public Uni<String> hold(TwilioWebhook webhook) {
+        metrics.webhook(Endpoint.HOLD, Outcome.ACCEPTED);
+        return Uni.createFrom().item(twiml.hold());
+    }
+
+    private Uni<String> publishThenAnswer(Endpoint endpoint, TwilioEvent event, String answer) {
+        return publisher.publish(event).map(stored -> {
+            metrics.webhook(endpoint, Outcome.ACCEPTED);
+            return answer;
+        });
+    }
+
+    /**
+     * A callback nobody can be told about. Answered 200 all the same: Twilio would otherwise retry it for nothing.
+     */
+    private String unknownTenant(Endpoint endpoint, TwilioWebhook webhook, String answer) {
+        Log.warnf("Ignored %s callback for call %s: no tenant query parameter and no tenant owns To=%s. URLs"
+                + " call-state gives Twilio carry ?tenant=; numbers must be in tenant_numbers.",
+                endpoint.tag(), webhook.callSid(), webhook.to());
+        metrics.unknownNumber(endpoint);
+        metrics.webhook(endpoint, Outcome.IGNORED_UNKNOWN_TENANT);
+        return answer;
+    }
+}
