@@ -40,6 +40,7 @@ public final class AgentSession {
     private final AgentIdentity agent;
     private final TenantSessions tenant;
     private final ChangeSequencer sequencer;
+    private final Lane lane;
     private final OrderedSender sender;
     private final SlowClientPolicy slowClients;
     private final Link link;
@@ -57,12 +58,14 @@ public final class AgentSession {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean connectionGone;
 
-    AgentSession(String connectionId, AgentIdentity agent, TenantSessions tenant, OrderedSender sender, Link link,
-            SessionServices services, Consumer<AgentSession> onEnd) {
+    /** @param sender writes on {@code lane} */
+    AgentSession(String connectionId, AgentIdentity agent, TenantSessions tenant, Lane lane, OrderedSender sender,
+            Link link, SessionServices services, Consumer<AgentSession> onEnd) {
         this.connectionId = connectionId;
         this.agent = agent;
         this.tenant = tenant;
         this.sequencer = new ChangeSequencer(services.config().gateway().maxHeldChanges());
+        this.lane = lane;
         this.sender = sender;
         this.slowClients = new SlowClientPolicy(services.config().slowClient().maxResyncs(),
                 services.config().slowClient().overflowWindow().toNanos());
@@ -105,12 +108,16 @@ public final class AgentSession {
     }
 
     /** The event loop this session's frames are written on. */
-    OrderedSender.Loop loop() {
-        return sender.loop();
+    Lane lane() {
+        return lane;
     }
 
-    /** A change of this session's tenant, exactly as it came from Kafka. */
-    public void onChange(long seq, String frame) {
+    /**
+     * A change of this session's tenant, exactly as it came from Kafka.
+     *
+     * @param shared its frame encoded once for every connection, or null
+     */
+    void onChange(long seq, String frame, SharedFrame shared) {
         ChangeSequencer.Verdict verdict;
         synchronized (this) {
             if (over) {
@@ -118,7 +125,7 @@ public final class AgentSession {
             }
             verdict = sequencer.offer(seq, frame);
             if (verdict == ChangeSequencer.Verdict.DELIVER) {
-                sendState(Frame.change(seq, frame));
+                sendState(Frame.change(seq, frame), shared);
             }
         }
         if (verdict == ChangeSequencer.Verdict.RESYNC) {
@@ -337,11 +344,16 @@ public final class AgentSession {
 
     /** Under the lock. */
     private void sendState(Frame frame) {
+        sendState(frame, null);
+    }
+
+    /** Under the lock. */
+    private void sendState(Frame frame, SharedFrame shared) {
         if (waitingForDrain) {
             // The resync snapshot that follows the drain covers it.
             return;
         }
-        handle(sender.send(frame));
+        handle(sender.send(frame, shared));
     }
 
     /** Under the lock. */

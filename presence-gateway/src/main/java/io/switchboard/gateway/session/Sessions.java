@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
-import org.jboss.logging.Logger;
 
 /**
  * The open agent sessions of this gateway, by tenant: a change goes to its tenant's sessions only, and is kept in
@@ -35,9 +34,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class Sessions {
-    private static final Logger LOG = Logger.getLogger(Sessions.class);
     private final ConcurrentMap<String, TenantSessions> byTenant = new ConcurrentHashMap<>();
-    private final ConcurrentMap<io.netty.channel.EventLoop, OrderedSender.Loop> loops = new ConcurrentHashMap<>();
+    private final ConcurrentMap<io.netty.channel.EventLoop, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final SessionServices services;
     private final PresencePublisher presence;
@@ -75,7 +73,8 @@ public class Sessions {
         // connection fails, which closes the sender; the one check of the connection's state per frame is the
         // transport's (ChannelFrames), the same one Vert.x's own write makes.
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-        OrderedSender sender = new OrderedSender(loopOf(context),
+        Lane lane = laneOf(context);
+        OrderedSender sender = new OrderedSender(lane,
                 ChannelFrames.of(connection, transport, services.metrics()::frameSent),
                 config.gateway().maxQueuedFrames());
         AgentSession.Link link = new AgentSession.Link() {
@@ -92,7 +91,7 @@ public class Sessions {
         AgentSession[] created = new AgentSession[1];
         byTenant.compute(agent.tenantId(), (tenantId, tenant) -> {
             TenantSessions here = tenant != null ? tenant : new TenantSessions(tenantId, config.resume().bufferSize());
-            AgentSession session = new AgentSession(connection.id(), agent, here, sender, link, services,
+            AgentSession session = new AgentSession(connection.id(), agent, here, lane, sender, link, services,
                     this::remove);
             here.add(session);
             open.incrementAndGet();
@@ -141,10 +140,11 @@ public class Sessions {
     }
 
     /**
-     * Records a change in its tenant's buffer and hands it to each open session of the tenant, as one string: one
-     * task per event loop, which hands it to the sessions that loop serves, and their writes start there at once. A
-     * task per session was the gateway's bottleneck (docs/benchmarks.md): a change to 1,000 screens woke the loops
-     * 1,000 times. A loop runs its tasks in the order they were posted, so each session still gets changes in order.
+     * Records a change in its tenant's buffer and hands it to each open session of the tenant: encoded once into a
+     * {@link SharedFrame} that every connection writes as it is, and handed to each event loop once (a {@link Lane}),
+     * which hands it to the sessions that loop serves. A task per session was the gateway's bottleneck
+     * (docs/benchmarks.md): a change to 1,000 screens woke the loops 1,000 times. A lane takes changes in the order they
+     * were handed to it, so each session still gets them in order.
      *
      * @return how many of the tenant's sockets on this gateway were handed the change
      */
@@ -155,30 +155,29 @@ public class Sessions {
         }
         // Recorded before it is handed out: a session that reads the buffer after registering misses nothing.
         tenant.record(seq, frame);
-        tenant.byLoop().forEach((loop, sessions) -> {
-            if (!sessions.isEmpty()) {
-                loop.execute(() -> sessions.forEach(session -> handOver(session, seq, frame)));
+        if (tenant.isEmpty()) {
+            return 0;
+        }
+        SharedFrame shared = SharedFrame.encode(frame);
+        try {
+            tenant.byLoop().forEach((lane, sessions) -> {
+                if (!sessions.isEmpty()) {
+                    lane.deliver(sessions, seq, frame, shared);
+                }
+            });
+        } finally {
+            if (shared != null) {
+                shared.release();
             }
-        });
+        }
         return tenant.sessions().size();
     }
 
-    /** One session's failure must not keep the change from the sessions after it on the same loop. */
-    private void handOver(AgentSession session, long seq, String frame) {
-        try {
-            session.onChange(seq, frame);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Change seq %d could not be handed to connection %s of %s; closing it so the client resyncs",
-                    seq, session.connectionId(), session.agent());
-            session.end(CloseCause.FAILED);
-        }
-    }
-
-    /** The one {@link OrderedSender.Loop} of the event loop that runs {@code context}. */
-    private OrderedSender.Loop loopOf(Context context) {
+    /** The one {@link Lane} of the event loop that runs {@code context}. */
+    private Lane laneOf(Context context) {
         // Every connection has a context of its own (a duplicate of its event loop's); grouping is by the loop.
         ContextInternal eventLoop = ((ContextInternal) context).unwrap();
-        return loops.computeIfAbsent(eventLoop.nettyEventLoop(), netty -> OrderedSender.Loop.of(
+        return lanes.computeIfAbsent(eventLoop.nettyEventLoop(), netty -> new Lane(
                 task -> eventLoop.runOnContext(ignored -> task.run()), netty::inEventLoop));
     }
 
