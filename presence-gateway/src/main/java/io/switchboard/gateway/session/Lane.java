@@ -1,5 +1,7 @@
 package io.switchboard.gateway.session;
 
+import io.switchboard.gateway.domain.CloseCause;
+import io.switchboard.gateway.session.AgentChannel.SharedFrame;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

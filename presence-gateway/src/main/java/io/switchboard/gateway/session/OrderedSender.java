@@ -1,5 +1,7 @@
 package io.switchboard.gateway.session;
 
+import io.switchboard.gateway.domain.ScreenFeed.Frame;
+import io.switchboard.gateway.session.AgentChannel.SharedFrame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,21 +27,6 @@ import java.util.concurrent.Executor;
  * cleans up. Writes are flushed once per batch of the fan-out ({@link Loop#flushSoon}) or per drain of the queue.
  */
 public final class OrderedSender {
-
-    /** A frame to write. {@code state} frames (changes, snapshots) can be replaced by a resync; replies cannot. */
-    public record Frame(String text, long seq, boolean state) {
-        public static Frame change(long seq, String text) {
-            return new Frame(text, seq, true);
-        }
-
-        public static Frame snapshot(long seq, String text) {
-            return new Frame(text, seq, true);
-        }
-
-        public static Frame reply(String text) {
-            return new Frame(text, -1, false);
-        }
-    }
 
     /** Where a connection's writes run: its event loop. */
     public interface Loop extends Executor {

@@ -3,7 +3,8 @@ package io.switchboard.gateway.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.switchboard.gateway.session.OrderedSender.Frame;
+import io.switchboard.gateway.domain.ScreenFeed.Frame;
+import io.switchboard.gateway.session.AgentChannel.SharedFrame;
 import io.switchboard.gateway.session.OrderedSender.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
