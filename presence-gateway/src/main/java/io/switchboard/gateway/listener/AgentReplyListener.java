@@ -1,6 +1,7 @@
 package io.switchboard.gateway.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.annotation.NonBlocking;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.gateway.config.GatewayConfig;
 import io.switchboard.gateway.service.PendingReplies;
@@ -13,6 +14,9 @@ import org.jboss.logging.Logger;
  * Takes call-state's replies addressed to this gateway. Every gateway reads every reply (own consumer group); the
  * {@code replyTo.gatewayId} says whose it is. The pending command knows the connection that sent it, so a reply that
  * comes after the command already timed out finds nothing and is not delivered twice.
+ *
+ * <p>Non-blocking: completing the waiting command only queues its answer on the connection, so it runs on the
+ * consumer's event loop rather than hopping to a worker thread per record.
  */
 @ApplicationScoped
 public class AgentReplyListener {
@@ -29,6 +33,7 @@ public class AgentReplyListener {
     }
 
     @Incoming(Channels.AGENT_REPLIES)
+    @NonBlocking
     public void onReply(String value) {
         AgentReply reply;
         try {

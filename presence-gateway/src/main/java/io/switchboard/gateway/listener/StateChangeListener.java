@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.smallrye.common.annotation.NonBlocking;
 import io.switchboard.contract.TraceAttributes;
 import io.switchboard.gateway.canary.Canary;
 import io.switchboard.gateway.domain.ChangeHeader;
@@ -25,7 +26,11 @@ import org.jboss.logging.Logger;
  * answered with a fresh snapshot.
  *
  * <p>The record value is the WebSocket frame: it is parsed once for its tenant and seq and then forwarded as the very
- * same string to every socket, never re-serialized per client.
+ * same bytes to every socket, never re-serialized per client.
+ *
+ * <p>Non-blocking: nothing here waits (a JSON header, a span, handing the change to the event loops), so it runs on
+ * the consumer's own event loop; a {@code void} method would otherwise be called on a worker thread, one thread hop
+ * per record on every change's way to the screens.
  */
 @ApplicationScoped
 public class StateChangeListener {
@@ -50,6 +55,7 @@ public class StateChangeListener {
     }
 
     @Incoming(Channels.STATE_CHANGES)
+    @NonBlocking
     public void onChange(ConsumerRecord<String, String> record) {
         String frame = record.value();
         ChangeHeader header;

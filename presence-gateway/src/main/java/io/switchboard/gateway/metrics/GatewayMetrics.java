@@ -3,6 +3,7 @@ package io.switchboard.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.switchboard.gateway.domain.ResyncCause;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 
@@ -26,20 +27,6 @@ public class GatewayMetrics {
     public static final String QUEUED = "switchboard.gateway.client.queued";
     public static final String LAG_MAX = "switchboard.gateway.client.lag.max";
     public static final String CHANGE_DELAY = "switchboard.gateway.change.delay";
-
-    /** Why a connection got a resync snapshot instead of the next change. */
-    public enum ResyncCause {
-        /** A change never reached this gateway (a hole in the seq). */
-        GAP,
-        /** A resume the buffer could not answer (too old, nothing buffered yet, or a seq the database never reached). */
-        RESUME,
-        /** The send queue overflowed; the client drained and got a fresh picture. */
-        SLOW_CLIENT;
-
-        String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
 
     private final MeterRegistry registry;
     private final Counter framesSent;

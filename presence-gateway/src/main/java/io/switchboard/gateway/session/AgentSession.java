@@ -1,74 +1,71 @@
 package io.switchboard.gateway.session;
 
-import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.gateway.domain.ChangeSequencer;
+import io.switchboard.gateway.domain.CloseCause;
 import io.switchboard.gateway.domain.CommandRateLimit;
-import io.switchboard.gateway.domain.ResumeDecision;
+import io.switchboard.gateway.domain.ScreenFeed;
+import io.switchboard.gateway.domain.ScreenFeed.Effect;
+import io.switchboard.gateway.domain.ScreenFeed.Event;
+import io.switchboard.gateway.domain.ScreenFeed.Frame;
 import io.switchboard.gateway.domain.SlowClientPolicy;
-import io.switchboard.gateway.metrics.GatewayMetrics.ResyncCause;
-import io.switchboard.gateway.repository.TenantSnapshot;
 import io.switchboard.gateway.security.AgentIdentity;
-import io.switchboard.gateway.session.OrderedSender.Frame;
+import io.switchboard.gateway.session.AgentChannel.SharedFrame;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One agent's open socket: the {@link ChangeSequencer} that decides what the client gets next, the
- * {@link OrderedSender} that writes it, and the reasons the gateway may end it (a slow client, silence, an expired
- * token, a deactivated agent).
+ * One agent's open socket: the shell around its {@link ScreenFeed}. It hands the feed what happens (changes, the
+ * client's resume, snapshots read, the send queue overflowing or draining, timers) and carries out what the feed
+ * decides: frames into the {@link OrderedSender}, snapshot reads, the tenant's buffer, timers, the close.
  *
- * <p>Decisions and queueing happen under one lock, so frames are written in the order they were decided, whichever
- * thread decided them. A "catch-up" is whatever works out the client's starting point (a snapshot read, a resume);
- * each gets a number, and only the newest may release the held changes, so a snapshot read that an overflow or a
- * newer resume overtook is thrown away rather than sent on top of it.
+ * <p>Events are handled one at a time under this session's lock, whichever thread they come from, so frames are queued
+ * in the order they were decided. What an effect brings back at once (the outcome of queueing a frame, the tenant's
+ * plan for a resume) is handed to the feed before the next event; what comes later (a snapshot read, a drain, a timer)
+ * comes back as an event of its own. I/O starts once the lock is released.
  */
 public final class AgentSession {
     private static final Logger LOG = Logger.getLogger(AgentSession.class);
     private static final long NO_TIMER = -1;
 
-    /** What the session needs from the connection it lives on. */
-    interface Link {
-        Uni<Void> close(CloseReason reason);
-
-        /** Tears the TCP connection down without waiting for the close handshake. */
-        void drop();
-    }
-
     private final String connectionId;
     private final AgentIdentity agent;
     private final TenantSessions tenant;
-    private final ChangeSequencer sequencer;
+    private final Lane lane;
     private final OrderedSender sender;
-    private final SlowClientPolicy slowClients;
-    private final Link link;
+    private final AgentChannel channel;
     private final SessionServices services;
     private final Consumer<AgentSession> onEnd;
     private final CommandRateLimit frames;
 
     // Guarded by this.
-    private int catchUp;
-    private boolean waitingForDrain;
+    private final ScreenFeed feed;
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
     private long drainTimer = NO_TIMER;
     private long expiryTimer = NO_TIMER;
-    private boolean over;
+    private boolean finished;
 
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean connectionGone;
 
-    AgentSession(String connectionId, AgentIdentity agent, TenantSessions tenant, OrderedSender sender, Link link,
-            SessionServices services, Consumer<AgentSession> onEnd) {
+    /** @param sender writes on {@code lane}, into {@code channel} */
+    AgentSession(String connectionId, AgentIdentity agent, TenantSessions tenant, Lane lane, OrderedSender sender,
+            AgentChannel channel, SessionServices services, Consumer<AgentSession> onEnd) {
         this.connectionId = connectionId;
         this.agent = agent;
         this.tenant = tenant;
-        this.sequencer = new ChangeSequencer(services.config().gateway().maxHeldChanges());
+        this.lane = lane;
         this.sender = sender;
-        this.slowClients = new SlowClientPolicy(services.config().slowClient().maxResyncs(),
-                services.config().slowClient().overflowWindow().toNanos());
-        this.link = link;
+        this.channel = channel;
         this.services = services;
         this.onEnd = onEnd;
+        this.feed = new ScreenFeed(services.config().gateway().maxHeldChanges(),
+                new SlowClientPolicy(services.config().slowClient().maxResyncs(),
+                        services.config().slowClient().overflowWindow().toNanos()));
         this.frames = new CommandRateLimit(services.config().gateway().commandRate(),
                 services.config().gateway().commandBurst(), System.nanoTime());
     }
@@ -87,13 +84,13 @@ public final class AgentSession {
     }
 
     /**
-     * Reads and queues the first snapshot; changes arriving meanwhile are held. Completes once the snapshot is
-     * queued, or the connection was closed because it could not be read.
+     * Reads and queues the first snapshot; changes arriving meanwhile are held. Completes once the snapshot is queued,
+     * or the connection was closed because it could not be read.
      *
      * @param resync mark it as a resync: the client asked to resume but its {@code since} was unusable
      */
     public Uni<Void> start(boolean resync) {
-        return readSnapshot(nextCatchUp(), resync ? ResyncCause.RESUME : null);
+        return handle(new ScreenFeed.Open(resync), null);
     }
 
     /**
@@ -101,30 +98,21 @@ public final class AgentSession {
      * once the first frames are queued (or none are due), so the client's own frames are handled after them.
      */
     public Uni<Void> startFrom(long since) {
-        return continueFrom(since, nextCatchUp());
+        return handle(new ScreenFeed.OpenFrom(since), null);
     }
 
     /** The event loop this session's frames are written on. */
-    OrderedSender.Loop loop() {
-        return sender.loop();
+    Lane lane() {
+        return lane;
     }
 
-    /** A change of this session's tenant, exactly as it came from Kafka. */
-    public void onChange(long seq, String frame) {
-        ChangeSequencer.Verdict verdict;
-        synchronized (this) {
-            if (over) {
-                return;
-            }
-            verdict = sequencer.offer(seq, frame);
-            if (verdict == ChangeSequencer.Verdict.DELIVER) {
-                sendState(Frame.change(seq, frame));
-            }
-        }
-        if (verdict == ChangeSequencer.Verdict.RESYNC) {
-            LOG.debugf("Gap before seq %d for %s; sending a fresh snapshot", seq, agent);
-            resync(ResyncCause.GAP);
-        }
+    /**
+     * A change of this session's tenant, exactly as it came from Kafka.
+     *
+     * @param shared its frame encoded once for every connection, or null
+     */
+    void onChange(long seq, String frame, SharedFrame shared) {
+        handle(new ScreenFeed.ChangeArrived(seq, frame), shared);
     }
 
     /**
@@ -133,28 +121,20 @@ public final class AgentSession {
      * before the replay; their seq tells the client they are duplicates.
      */
     public void resume(long since) {
-        int n;
-        synchronized (this) {
-            if (over || sequencer.isCurrent(since)) {
-                return;
-            }
-            if (!sequencer.requestResync()) {
-                // A starting point is already being worked out (a gap, an overflow); it replaces the client's picture.
-                return;
-            }
-            sender.dropWaitingState();
-            n = ++catchUp;
-        }
-        inBackground(continueFrom(since, n));
+        handle(new ScreenFeed.ResumeAsked(since), null);
     }
 
     /** A frame outside the seq order: the answer to a command. */
     public void reply(String frame) {
-        synchronized (this) {
-            if (!over) {
-                handle(sender.send(Frame.reply(frame)));
-            }
-        }
+        handle(new ScreenFeed.Reply(frame), null);
+    }
+
+    /**
+     * The gateway ends the session: the agent is reported disconnected at once, the client gets the close code and
+     * reason, and if it does not answer the close within the close timeout its TCP connection is dropped.
+     */
+    public void end(CloseCause cause) {
+        handle(new ScreenFeed.Ended(cause), null);
     }
 
     /** The client showed a sign of life: a pong or a frame. */
@@ -171,7 +151,7 @@ public final class AgentSession {
         return sender.waiting();
     }
 
-    /** The seq of the newest change or snapshot written to the client; -1 before the first. */
+    /** The seq of the newest change or snapshot handed to the client's socket; -1 before the first. */
     public long lastWrittenSeq() {
         return sender.lastWrittenSeq();
     }
@@ -180,49 +160,131 @@ public final class AgentSession {
     void expireAt(Instant expiresAt) {
         long delay = Math.max(1, expiresAt.toEpochMilli() - System.currentTimeMillis());
         synchronized (this) {
-            if (!over) {
+            if (!finished) {
                 expiryTimer = services.vertx().setTimer(delay, id -> end(CloseCause.TOKEN_EXPIRED));
             }
         }
     }
 
-    /**
-     * The gateway ends the session: the agent is reported disconnected at once, the client gets the close code and
-     * reason, and if it does not answer the close within the close timeout its TCP connection is dropped.
-     */
-    public void end(CloseCause cause) {
-        synchronized (this) {
-            if (over) {
-                return;
-            }
-            finish();
-        }
-        services.metrics().sessionClosed(cause.tag());
-        LOG.infof("Closing connection %s of %s: %s (%d)", connectionId, agent, cause.tag(), cause.code());
-        onEnd.accept(this);
-        link.close(cause.reason()).subscribe().with(closed -> {
-        }, failure -> link.drop());
-        // A peer that reads nothing never receives the close frame, so the handshake would never end on its own.
-        services.vertx().setTimer(services.config().connection().closeTimeout().toMillis(), id -> {
-            if (!connectionGone) {
-                LOG.debugf("Connection %s did not answer the close; dropping it", connectionId);
-                link.drop();
-            }
-        });
-    }
-
     /** The connection is closed (whoever closed it): stop everything. */
     void connectionClosed() {
         connectionGone = true;
+        handle(new ScreenFeed.ConnectionClosed(), null);
+    }
+
+    /**
+     * Hands the feed {@code event}, then what its effects bring back at once, and carries the effects out.
+     *
+     * @param shared the frame of a {@link ScreenFeed.ChangeArrived} encoded once for every connection, or null
+     * @return completes when the snapshot reads the effects started are read and handled
+     */
+    private Uni<Void> handle(Event event, SharedFrame shared) {
+        Io io = null;
         synchronized (this) {
-            if (!over) {
-                finish();
+            events.add(event);
+            Event next;
+            while ((next = events.poll()) != null) {
+                for (Effect effect : feed.on(next)) {
+                    io = carryOut(effect, next == event ? shared : null, io);
+                }
+                if (next instanceof ScreenFeed.Drained || next instanceof ScreenFeed.DrainTimedOut) {
+                    cancel(drainTimer);
+                    drainTimer = NO_TIMER;
+                } else if (next instanceof ScreenFeed.ConnectionClosed) {
+                    finish();
+                }
+            }
+        }
+        if (io == null) {
+            return Uni.createFrom().voidItem();
+        }
+        io.later.forEach(Runnable::run);
+        return Uni.createFrom().completionStage(io.read);
+    }
+
+    /** What effects start once the lock is released, and the read the caller may wait for. */
+    private static final class Io {
+        final List<Runnable> later = new ArrayList<>(2);
+        CompletableFuture<Void> read = CompletableFuture.completedFuture(null);
+    }
+
+    /** Under the lock. */
+    private Io carryOut(Effect effect, SharedFrame shared, Io io) {
+        if (effect instanceof ScreenFeed.Send send) {
+            send(send.frames(), shared);
+        } else if (effect instanceof ScreenFeed.PlanResume plan) {
+            // Asked now, under the lock: every change recorded in the buffer after this reaches the feed afterwards.
+            events.add(new ScreenFeed.ResumePlanned(plan.catchUp(), tenant.plan(plan.since())));
+        } else if (effect instanceof ScreenFeed.ReadSnapshot read) {
+            io = io != null ? io : new Io();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            io.read = done;
+            io.later.add(() -> readSnapshot(read, done));
+        } else if (effect instanceof ScreenFeed.DropWaiting) {
+            sender.dropWaitingState();
+        } else if (effect instanceof ScreenFeed.AwaitDrain) {
+            drainTimer = services.vertx().setTimer(services.config().slowClient().drainTimeout().toMillis(),
+                    id -> handle(new ScreenFeed.DrainTimedOut(), null));
+            sender.whenDrained(() -> handle(new ScreenFeed.Drained(), null));
+        } else if (effect instanceof ScreenFeed.Close close) {
+            finish();
+            io = io != null ? io : new Io();
+            io.later.add(() -> close(close.cause()));
+        } else if (effect instanceof ScreenFeed.Resynced resynced) {
+            services.metrics().resync(resynced.cause());
+        } else if (effect instanceof ScreenFeed.Replayed replayed) {
+            services.metrics().replayed(replayed.changes());
+        }
+        return io;
+    }
+
+    /**
+     * Under the lock. Queues the frames decided together; when one overflows the queue, the state frames after it go
+     * too, as the ones waiting did: the resync that follows covers them.
+     *
+     * @param shared the fan-out's encoding of the change these frames were decided for (a change decides one frame, itself)
+     */
+    private void send(List<Frame> frames, SharedFrame shared) {
+        for (Frame frame : frames) {
+            switch (sender.send(frame, shared != null && frame.state() ? shared : null)) {
+                case QUEUED -> {
+                }
+                case OVERFLOWED -> {
+                    services.metrics().overflow();
+                    events.add(new ScreenFeed.Overflowed(System.nanoTime()));
+                    return;
+                }
+                case FULL -> {
+                    LOG.infof("Send queue of %s is full of replies alone", agent);
+                    events.add(new ScreenFeed.FullOfReplies());
+                    return;
+                }
             }
         }
     }
 
+    private void readSnapshot(ScreenFeed.ReadSnapshot read, CompletableFuture<Void> done) {
+        services.snapshots().read(agent.tenantId(), read.resync()).subscribe().with(
+                snapshot -> handleThen(new ScreenFeed.SnapshotRead(read.catchUp(), snapshot.seq(), snapshot.frame()),
+                        done),
+                failure -> {
+                    LOG.warnf("Could not read the snapshot of tenant %s for %s: %s", agent.tenantId(), agent,
+                            failure.getMessage());
+                    handleThen(new ScreenFeed.SnapshotFailed(read.catchUp()), done);
+                });
+    }
+
+    /** Handles {@code event}, then completes {@code done} once whatever it started is done too. */
+    private void handleThen(Event event, CompletableFuture<Void> done) {
+        handle(event, null).subscribe().with(ok -> done.complete(null), done::completeExceptionally);
+    }
+
+    /** Under the lock: nothing more is timed or written. */
     private void finish() {
-        over = true;
+        if (finished) {
+            return;
+        }
+        finished = true;
         cancel(drainTimer);
         cancel(expiryTimer);
         drainTimer = NO_TIMER;
@@ -230,185 +292,28 @@ public final class AgentSession {
         sender.close();
     }
 
-    private synchronized int nextCatchUp() {
-        return ++catchUp;
-    }
-
-    private void resync(ResyncCause cause) {
-        int n;
-        synchronized (this) {
-            if (over || waitingForDrain) {
-                return;
-            }
-            n = ++catchUp;
+    private void close(CloseCause cause) {
+        services.metrics().sessionClosed(cause.tag());
+        if (cause == CloseCause.BEHIND) {
+            LOG.warnf("Snapshot of tenant %s is older than a change already received; is the gateway reading another "
+                    + "database than call-state writes?", agent.tenantId());
         }
-        inBackground(readSnapshot(n, cause));
-    }
-
-    /** Replay from the tenant's buffer, follow live, or a resync snapshot: see {@link ResumeDecision}. */
-    private Uni<Void> continueFrom(long since, int n) {
-        // This session is registered before the buffer is asked: a change recorded after that reaches it live.
-        ResumeDecision.Plan plan = tenant.plan(since);
-        if (plan instanceof ResumeDecision.Replay replay) {
-            ChangeSequencer.Release release;
-            synchronized (this) {
-                if (over || n != catchUp) {
-                    return Uni.createFrom().voidItem();
-                }
-                release = sequencer.resumed(since, replay.changes());
-                release.changes().forEach(change -> sendState(Frame.change(change.seq(), change.frame())));
+        LOG.infof("Closing connection %s of %s: %s (%d)", connectionId, agent, cause.tag(), cause.code());
+        onEnd.accept(this);
+        channel.close(cause).subscribe().with(closed -> {
+        }, failure -> channel.drop());
+        // A peer that reads nothing never receives the close frame, so the handshake would never end on its own.
+        services.vertx().setTimer(services.config().connection().closeTimeout().toMillis(), id -> {
+            if (!connectionGone) {
+                LOG.debugf("Connection %s did not answer the close; dropping it", connectionId);
+                channel.drop();
             }
-            services.metrics().replayed(replay.changes().size());
-            afterRelease(release.next(), since);
-            return Uni.createFrom().voidItem();
-        }
-        ResumeDecision.AskDatabase ask = (ResumeDecision.AskDatabase) plan;
-        return services.snapshots().read(agent.tenantId(), true)
-                .invoke(snapshot -> {
-                    if (ResumeDecision.canFollow(since, ask.streamLast(), snapshot.seq())) {
-                        follow(n, since);
-                    } else {
-                        LOG.debugf("Resume of %s at seq %d not covered (buffered up to %s, database at %d); resync",
-                                agent, since, ask.streamLast(), snapshot.seq());
-                        snapshotRead(n, snapshot, ResyncCause.RESUME);
-                    }
-                })
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(this::snapshotFailed);
-    }
-
-    private void follow(int n, long since) {
-        ChangeSequencer.Release release;
-        synchronized (this) {
-            if (over || n != catchUp) {
-                return;
-            }
-            release = sequencer.resumed(since, java.util.List.of());
-            release.changes().forEach(change -> sendState(Frame.change(change.seq(), change.frame())));
-        }
-        afterRelease(release.next(), since);
-    }
-
-    private Uni<Void> readSnapshot(int n, ResyncCause cause) {
-        return services.snapshots().read(agent.tenantId(), cause != null)
-                .invoke(snapshot -> snapshotRead(n, snapshot, cause))
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(this::snapshotFailed);
-    }
-
-    /** @param cause why it is a resync; null for a connection's first snapshot */
-    private void snapshotRead(int n, TenantSnapshot snapshot, ResyncCause cause) {
-        ChangeSequencer.Release release;
-        synchronized (this) {
-            if (over || n != catchUp) {
-                return;
-            }
-            release = sequencer.snapshotTaken(snapshot.seq());
-            if (release.next() != ChangeSequencer.Next.BEHIND) {
-                if (cause != null) {
-                    services.metrics().resync(cause);
-                }
-                sendState(Frame.snapshot(snapshot.seq(), snapshot.frame()));
-                release.changes().forEach(change -> sendState(Frame.change(change.seq(), change.frame())));
-            }
-        }
-        afterRelease(release.next(), snapshot.seq());
-    }
-
-    private Uni<Void> snapshotFailed(Throwable failure) {
-        LOG.warnf("Could not read the snapshot of tenant %s for %s: %s", agent.tenantId(), agent, failure.getMessage());
-        end(CloseCause.NO_SNAPSHOT);
-        return Uni.createFrom().voidItem();
-    }
-
-    private void afterRelease(ChangeSequencer.Next next, long startSeq) {
-        switch (next) {
-            case LIVE -> {
-            }
-            case RESYNC -> resync(ResyncCause.GAP);
-            case BEHIND -> {
-                LOG.warnf("Snapshot of tenant %s at seq %d is older than a change already received; "
-                        + "is the gateway reading another database than call-state writes?", agent.tenantId(),
-                        startSeq);
-                end(CloseCause.BEHIND);
-            }
-        }
-    }
-
-    /** Under the lock. */
-    private void sendState(Frame frame) {
-        if (waitingForDrain) {
-            // The resync snapshot that follows the drain covers it.
-            return;
-        }
-        handle(sender.send(frame));
-    }
-
-    /** Under the lock. */
-    private void handle(OrderedSender.Outcome outcome) {
-        switch (outcome) {
-            case QUEUED -> {
-            }
-            case OVERFLOWED -> overflowed();
-            case FULL -> {
-                LOG.infof("Send queue of %s is full of replies alone", agent);
-                end(CloseCause.TOO_SLOW);
-            }
-        }
-    }
-
-    /** Under the lock: the waiting changes were dropped. */
-    private void overflowed() {
-        services.metrics().overflow();
-        if (slowClients.overflowed(System.nanoTime()) == SlowClientPolicy.Verdict.CLOSE) {
-            end(CloseCause.TOO_SLOW);
-            return;
-        }
-        LOG.debugf("Send queue of %s overflowed; a resync snapshot follows once it drains", agent);
-        sequencer.requestResync();
-        // Whatever catch-up was under way would land in a queue the client is not emptying.
-        catchUp++;
-        if (!waitingForDrain) {
-            waitingForDrain = true;
-            drainTimer = services.vertx().setTimer(services.config().slowClient().drainTimeout().toMillis(),
-                    id -> drainTimedOut());
-            sender.whenDrained(this::drained);
-        }
-    }
-
-    private void drained() {
-        int n;
-        synchronized (this) {
-            if (over || !waitingForDrain) {
-                return;
-            }
-            waitingForDrain = false;
-            cancel(drainTimer);
-            drainTimer = NO_TIMER;
-            n = ++catchUp;
-        }
-        inBackground(readSnapshot(n, ResyncCause.SLOW_CLIENT));
-    }
-
-    private void drainTimedOut() {
-        synchronized (this) {
-            if (over || !waitingForDrain) {
-                return;
-            }
-        }
-        LOG.infof("%s did not drain its send queue within %s", agent, services.config().slowClient().drainTimeout());
-        end(CloseCause.TOO_SLOW);
+        });
     }
 
     private void cancel(long timer) {
         if (timer != NO_TIMER) {
             services.vertx().cancelTimer(timer);
         }
-    }
-
-    /** Runs work nobody waits for; its failures are already handled inside (logged, connection closed). */
-    private static void inBackground(Uni<Void> work) {
-        work.subscribe().with(done -> {
-        }, failure -> LOG.debugf("Background work of a session failed: %s", failure.getMessage()));
     }
 }

@@ -3,6 +3,7 @@ package io.switchboard.gateway.session;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.switchboard.gateway.config.GatewayConfig;
+import io.switchboard.gateway.domain.CloseCause;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,9 +1,7 @@
 package io.switchboard.gateway.session;
 
 import io.micrometer.core.instrument.Gauge;
-import io.netty.channel.ChannelOption;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.config.GatewayConfig;
 import io.switchboard.gateway.metrics.GatewayMetrics;
 import io.switchboard.gateway.presence.PresencePublisher;
@@ -12,8 +10,6 @@ import io.switchboard.gateway.security.AgentIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.impl.ContextInternal;
-import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
-import org.jboss.logging.Logger;
 
 /**
  * The open agent sessions of this gateway, by tenant: a change goes to its tenant's sessions only, and is kept in
@@ -35,9 +30,9 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class Sessions {
-    private static final Logger LOG = Logger.getLogger(Sessions.class);
     private final ConcurrentMap<String, TenantSessions> byTenant = new ConcurrentHashMap<>();
-    private final ConcurrentMap<io.netty.channel.EventLoop, OrderedSender.Loop> loops = new ConcurrentHashMap<>();
+    /** One lane per event loop, by {@link AgentChannel.EventLoop#key()}. */
+    private final ConcurrentMap<Object, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final SessionServices services;
     private final PresencePublisher presence;
@@ -71,28 +66,16 @@ public class Sessions {
      */
     public AgentSession open(WebSocketConnection connection, AgentIdentity agent, Instant tokenExpiresAt,
             HttpConnection transport) {
-        // Called on the connection's event loop: its writes stay there (see OrderedSender). A write to a closed
-        // connection fails, which closes the sender; the one check of the connection's state per frame is the
-        // transport's (ChannelFrames), the same one Vert.x's own write makes.
+        // Called on the connection's event loop: its writes stay there (see OrderedSender).
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-        OrderedSender sender = new OrderedSender(loopOf(context),
-                ChannelFrames.of(connection, transport, services.metrics()::frameSent),
-                config.gateway().maxQueuedFrames());
-        AgentSession.Link link = new AgentSession.Link() {
-            @Override
-            public Uni<Void> close(io.quarkus.websockets.next.CloseReason reason) {
-                return connection.isClosed() ? Uni.createFrom().voidItem() : connection.close(reason);
-            }
-
-            @Override
-            public void drop() {
-                abort(transport);
-            }
-        };
+        AgentChannel.EventLoop loop = AgentChannel.eventLoopOf(context);
+        Lane lane = lanes.computeIfAbsent(loop.key(), key -> new Lane(loop.executor(), loop.isCurrent()));
+        AgentChannel channel = new AgentChannel(connection, transport, services.metrics()::frameSent);
+        OrderedSender sender = new OrderedSender(lane, channel, config.gateway().maxQueuedFrames());
         AgentSession[] created = new AgentSession[1];
         byTenant.compute(agent.tenantId(), (tenantId, tenant) -> {
             TenantSessions here = tenant != null ? tenant : new TenantSessions(tenantId, config.resume().bufferSize());
-            AgentSession session = new AgentSession(connection.id(), agent, here, sender, link, services,
+            AgentSession session = new AgentSession(connection.id(), agent, here, lane, sender, channel, services,
                     this::remove);
             here.add(session);
             open.incrementAndGet();
@@ -104,22 +87,6 @@ public class Sessions {
             created[0].expireAt(tokenExpiresAt);
         }
         return created[0];
-    }
-
-    /**
-     * Closes the TCP connection now, discarding what waits to be written. Vert.x's public {@code close()} (and a close
-     * of the Netty channel, which passes through Vert.x's handler) first flushes what is queued, which for a peer that
-     * reads nothing means never. Closing from Vert.x's own handler context goes straight to the socket, as Vert.x
-     * itself does when a WebSocket's closing timeout runs out; with SO_LINGER 0 the kernel discards the unsent bytes
-     * too (the peer sees a reset, which is the truth).
-     */
-    private static void abort(HttpConnection transport) {
-        if (transport instanceof ConnectionBase connection) {
-            connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            connection.channelHandlerContext().close();
-        } else if (transport != null) {
-            transport.close();
-        }
     }
 
     /** The connection closed, whoever closed it. */
@@ -141,10 +108,11 @@ public class Sessions {
     }
 
     /**
-     * Records a change in its tenant's buffer and hands it to each open session of the tenant, as one string: one
-     * task per event loop, which hands it to the sessions that loop serves, and their writes start there at once. A
-     * task per session was the gateway's bottleneck (docs/benchmarks.md): a change to 1,000 screens woke the loops
-     * 1,000 times. A loop runs its tasks in the order they were posted, so each session still gets changes in order.
+     * Records a change in its tenant's buffer and hands it to each open session of the tenant: encoded once into a
+     * {@link AgentChannel.SharedFrame} that every connection writes as it is, and handed to each event loop once (a {@link Lane}),
+     * which hands it to the sessions that loop serves. A task per session was the gateway's bottleneck
+     * (docs/benchmarks.md): a change to 1,000 screens woke the loops 1,000 times. A lane takes changes in the order they
+     * were handed to it, so each session still gets them in order.
      *
      * @return how many of the tenant's sockets on this gateway were handed the change
      */
@@ -155,31 +123,22 @@ public class Sessions {
         }
         // Recorded before it is handed out: a session that reads the buffer after registering misses nothing.
         tenant.record(seq, frame);
-        tenant.byLoop().forEach((loop, sessions) -> {
-            if (!sessions.isEmpty()) {
-                loop.execute(() -> sessions.forEach(session -> handOver(session, seq, frame)));
-            }
-        });
-        return tenant.sessions().size();
-    }
-
-    /** One session's failure must not keep the change from the sessions after it on the same loop. */
-    private void handOver(AgentSession session, long seq, String frame) {
-        try {
-            session.onChange(seq, frame);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Change seq %d could not be handed to connection %s of %s; closing it so the client resyncs",
-                    seq, session.connectionId(), session.agent());
-            session.end(CloseCause.FAILED);
+        if (tenant.isEmpty()) {
+            return 0;
         }
-    }
-
-    /** The one {@link OrderedSender.Loop} of the event loop that runs {@code context}. */
-    private OrderedSender.Loop loopOf(Context context) {
-        // Every connection has a context of its own (a duplicate of its event loop's); grouping is by the loop.
-        ContextInternal eventLoop = ((ContextInternal) context).unwrap();
-        return loops.computeIfAbsent(eventLoop.nettyEventLoop(), netty -> OrderedSender.Loop.of(
-                task -> eventLoop.runOnContext(ignored -> task.run()), netty::inEventLoop));
+        AgentChannel.SharedFrame shared = AgentChannel.SharedFrame.encode(frame);
+        try {
+            tenant.byLoop().forEach((lane, sessions) -> {
+                if (!sessions.isEmpty()) {
+                    lane.deliver(sessions, seq, frame, shared);
+                }
+            });
+        } finally {
+            if (shared != null) {
+                shared.release();
+            }
+        }
+        return tenant.sessions().size();
     }
 
     /** Hands a frame outside the tenant's stream (a probe's answer) to one connection, if it is open here. */

@@ -24,7 +24,7 @@ final class TenantSessions {
     private final String tenantId;
     private final Set<AgentSession> sessions = ConcurrentHashMap.newKeySet();
     /** The same sessions by the event loop that writes to them (a handful of loops, kept once seen). */
-    private final Map<OrderedSender.Loop, Set<AgentSession>> byLoop = new ConcurrentHashMap<>();
+    private final Map<Lane, Set<AgentSession>> byLoop = new ConcurrentHashMap<>();
     private final RecentChanges recent;
     private boolean farewellDue;
     private long emptySinceNanos;
@@ -40,7 +40,7 @@ final class TenantSessions {
 
     void add(AgentSession session) {
         sessions.add(session);
-        byLoop.computeIfAbsent(session.loop(), loop -> ConcurrentHashMap.newKeySet()).add(session);
+        byLoop.computeIfAbsent(session.lane(), loop -> ConcurrentHashMap.newKeySet()).add(session);
         farewellDue = false;
     }
 
@@ -49,7 +49,7 @@ final class TenantSessions {
         if (!sessions.remove(session)) {
             return false;
         }
-        byLoop.get(session.loop()).remove(session);
+        byLoop.get(session.lane()).remove(session);
         if (sessions.isEmpty()) {
             farewellDue = true;
             emptySinceNanos = nowNanos;
@@ -65,7 +65,7 @@ final class TenantSessions {
         return sessions;
     }
 
-    Map<OrderedSender.Loop, Set<AgentSession>> byLoop() {
+    Map<Lane, Set<AgentSession>> byLoop() {
         return byLoop;
     }
 

@@ -161,8 +161,8 @@ class LiveChangesTest {
 
     @Test
     void aChangeTooBigForOneDirectWriteArrivesWholeBetweenItsNeighbours() {
-        // Frames over ChannelFrames.MAX_DIRECT_CHARS (16 Ki) go out through websockets-next, the others straight
-        // into the channel: both ways must keep one order.
+        // Frames over AgentChannel.SharedFrame.MAX_PAYLOAD (48 KiB) go out through websockets-next, the others
+        // straight into the channel: both ways must keep one order.
         try (AgentClient doug = connect("acme", "doug")) {
             doug.nextSnapshotSeq();
             String before = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);

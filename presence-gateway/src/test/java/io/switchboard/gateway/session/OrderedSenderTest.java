@@ -3,26 +3,23 @@ package io.switchboard.gateway.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.switchboard.gateway.session.OrderedSender.Frame;
+import io.switchboard.gateway.domain.ScreenFeed.Frame;
+import io.switchboard.gateway.session.AgentChannel.SharedFrame;
 import io.switchboard.gateway.session.OrderedSender.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class OrderedSenderTest {
     private final ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop"));
-    private final ExecutorService network = Executors.newFixedThreadPool(4);
 
     /** A loop that is the caller's own thread. */
     private static final OrderedSender.Loop INLINE = OrderedSender.Loop.of(Runnable::run, () -> true);
@@ -30,37 +27,76 @@ class OrderedSenderTest {
     @AfterEach
     void stop() {
         eventLoop.shutdownNow();
-        network.shutdownNow();
     }
 
-    /** A transport whose writes start on the calling thread and complete later, on other threads, in any order. */
-    private final class SlowTransport {
-        final ConcurrentLinkedQueue<String> written = new ConcurrentLinkedQueue<>();
+    /**
+     * A socket with room for {@code room} frames handed to it and not yet read by the client (unflushed ones count too,
+     * as they do against Netty's water mark). A reading client reads whatever is flushed at once; a stalled one reads
+     * only when the test says so ({@link #read}).
+     */
+    private static final class Socket implements OrderedSender.Transport {
+        final List<String> handedOver = new ArrayList<>();
+        final List<String> sent = new ArrayList<>();
         final ConcurrentLinkedQueue<String> writerThreads = new ConcurrentLinkedQueue<>();
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger maxInFlight = new AtomicInteger();
+        int room = Integer.MAX_VALUE;
+        boolean clientReads = true;
+        int unread;
+        int flushes;
+        boolean closed;
+        Runnable onWritable = () -> { };
 
-        void write(String frame, Consumer<Throwable> done) {
-            written.add(frame);
-            writerThreads.add(Thread.currentThread().getName());
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            network.execute(() -> {
-                parkNanos(ThreadLocalRandom.current().nextInt(200_000));
-                inFlight.decrementAndGet();
-                done.accept(null);
-            });
+        @Override
+        public boolean writable() {
+            return handedOver.size() - sent.size() + unread < room;
         }
-    }
 
-    private static void parkNanos(long nanos) {
-        java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+        @Override
+        public boolean write(String frame, SharedFrame shared) {
+            if (closed) {
+                return false;
+            }
+            handedOver.add(frame);
+            writerThreads.add(Thread.currentThread().getName());
+            return true;
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+            if (!clientReads) {
+                unread += handedOver.size() - sent.size();
+            }
+            sent.addAll(handedOver.subList(sent.size(), handedOver.size()));
+        }
+
+        @Override
+        public void onWritable(Runnable listener) {
+            onWritable = listener;
+        }
+
+        /** A client that does not read: {@code room} frames fit, then nothing. */
+        Socket stalled(int room) {
+            this.room = room;
+            clientReads = false;
+            return this;
+        }
+
+        /** The stalled client reads everything sent, with room for {@code room} more from now on. */
+        void read(int room) {
+            boolean was = writable();
+            this.room = room;
+            unread = 0;
+            if (!was && writable()) {
+                onWritable.run();
+            }
+        }
     }
 
     @Test
     void framesFromManyThreadsAreWrittenInQueueOrderOnTheEventLoop() throws InterruptedException {
-        SlowTransport transport = new SlowTransport();
+        Socket socket = new Socket();
         OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(eventLoop,
-                () -> Thread.currentThread().getName().equals("event-loop")), transport::write, 100_000);
+                () -> Thread.currentThread().getName().equals("event-loop")), synchronizedOn(socket), 100_000);
         List<String> queued = java.util.Collections.synchronizedList(new ArrayList<>());
         int producers = 4;
         int perProducer = 500;
@@ -84,57 +120,153 @@ class OrderedSenderTest {
         threads.shutdown();
         assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> transport.written.size() == producers * perProducer);
-        assertThat(new ArrayList<>(transport.written)).containsExactlyElementsOf(queued);
-        assertThat(transport.writerThreads).containsOnly("event-loop");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentCount(socket) == producers * perProducer);
+        synchronized (socket) {
+            assertThat(socket.sent).containsExactlyElementsOf(queued);
+            assertThat(socket.writerThreads).containsOnly("event-loop");
+        }
+    }
+
+    private static int sentCount(Socket socket) {
+        synchronized (socket) {
+            return socket.sent.size();
+        }
+    }
+
+    /** The socket as the event loop sees it, readable by the test thread. */
+    private static OrderedSender.Transport synchronizedOn(Socket socket) {
+        return new OrderedSender.Transport() {
+            @Override
+            public boolean writable() {
+                synchronized (socket) {
+                    return socket.writable();
+                }
+            }
+
+            @Override
+            public boolean write(String frame, SharedFrame shared) {
+                synchronized (socket) {
+                    return socket.write(frame, shared);
+                }
+            }
+
+            @Override
+            public void flush() {
+                synchronized (socket) {
+                    socket.flush();
+                }
+            }
+
+            @Override
+            public void onWritable(Runnable listener) {
+                socket.onWritable(listener);
+            }
+        };
     }
 
     @Test
-    void startsTheNextBatchOnlyWhenThePreviousOneIsWritten() {
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        List<String> written = new ArrayList<>();
-        OrderedSender sender = new OrderedSender(INLINE, (frame, done) -> {
-            written.add(frame);
-            CompletableFuture<Void> write = new CompletableFuture<>();
-            write.whenComplete((ok, failure) -> done.accept(failure));
-            writes.add(write);
-        }, 10);
+    void onItsLoopAFrameIsWrittenAndFlushedAtOnceWithoutATask() {
+        // The fan-out hands a change to each loop once; a task per connection and frame is what it saves.
+        AtomicInteger tasks = new AtomicInteger();
+        Socket socket = new Socket();
+        OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(task -> {
+            tasks.incrementAndGet();
+            task.run();
+        }, () -> true), socket, 10);
 
-        sender.send(Frame.change(1, "a"));
-        sender.send(Frame.change(2, "b"));
-        sender.send(Frame.reply("c"));
-        assertThat(written).containsExactly("a");
-        assertThat(sender.waiting()).isEqualTo(2);
+        for (int seq = 1; seq <= 3; seq++) {
+            assertThat(sender.send(Frame.change(seq, "c" + seq))).isEqualTo(Outcome.QUEUED);
+        }
 
-        writes.get(0).complete(null);
-        assertThat(written).containsExactly("a", "b", "c");
-        assertThat(sender.waiting()).isZero();
+        assertThat(socket.sent).containsExactly("c1", "c2", "c3");
+        assertThat(tasks).hasValue(0);
+        assertThat(sender.lastWrittenSeq()).isEqualTo(3);
     }
 
-    /** A transport whose writes complete only when the test says so, like a client that stopped reading. */
-    private static final class StalledTransport {
-        final List<CompletableFuture<Void>> writes = new ArrayList<>();
-        final List<String> written = new ArrayList<>();
+    /** A loop in the middle of a fan-out batch: it flushes the senders that wrote when the batch ends. */
+    private static final class BatchingLoop implements OrderedSender.Loop {
+        final List<OrderedSender> toFlush = new ArrayList<>();
 
-        void write(String frame, Consumer<Throwable> done) {
-            written.add(frame);
-            CompletableFuture<Void> write = new CompletableFuture<>();
-            write.whenComplete((ok, failure) -> done.accept(failure));
-            writes.add(write);
+        @Override
+        public void execute(Runnable task) {
+            task.run();
         }
 
-        void completeAll() {
-            // Completing one starts the next batch, which adds writes: go until none is left open.
-            for (int i = 0; i < writes.size(); i++) {
-                writes.get(i).complete(null);
-            }
+        @Override
+        public boolean isCurrent() {
+            return true;
         }
+
+        @Override
+        public void flushSoon(OrderedSender sender) {
+            toFlush.add(sender);
+        }
+
+        void endBatch() {
+            toFlush.forEach(OrderedSender::flush);
+            toFlush.clear();
+        }
+    }
+
+    @Test
+    void inABatchSeveralFramesGoOutInOneFlush() {
+        BatchingLoop loop = new BatchingLoop();
+        Socket socket = new Socket();
+        OrderedSender sender = new OrderedSender(loop, socket, 10);
+
+        sender.send(Frame.change(1, "c1"));
+        sender.send(Frame.change(2, "c2"));
+        sender.send(Frame.reply("ack"));
+        assertThat(socket.handedOver).containsExactly("c1", "c2", "ack");
+        assertThat(socket.sent).isEmpty();
+        assertThat(loop.toFlush).as("asked to be flushed once").hasSize(1);
+
+        loop.endBatch();
+        assertThat(socket.sent).containsExactly("c1", "c2", "ack");
+        assertThat(socket.flushes).isEqualTo(1);
+    }
+
+    @Test
+    void whatABatchHandedOverUnflushedIsSentBeforeFramesAreHeldBack() {
+        // The water mark counts what waits unflushed too: a long batch must not look like a slow client.
+        BatchingLoop loop = new BatchingLoop();
+        Socket socket = new Socket();
+        socket.room = 3;
+        OrderedSender sender = new OrderedSender(loop, socket, 10);
+
+        for (int seq = 1; seq <= 5; seq++) {
+            sender.send(Frame.change(seq, "c" + seq));
+        }
+        assertThat(socket.handedOver).as("none held back").containsExactly("c1", "c2", "c3", "c4", "c5");
+        assertThat(socket.sent).as("flushed when the water mark was reached").containsExactly("c1", "c2", "c3");
+        assertThat(sender.waiting()).isZero();
+
+        loop.endBatch();
+        assertThat(socket.sent).containsExactly("c1", "c2", "c3", "c4", "c5");
+    }
+
+    @Test
+    void whileTheSocketTakesNoMoreFramesWaitAndGoOnWhenItDoes() {
+        Socket socket = new Socket().stalled(0);
+        OrderedSender sender = new OrderedSender(INLINE, socket, 10);
+
+        sender.send(Frame.change(1, "c1"));
+        sender.send(Frame.reply("ack"));
+        sender.send(Frame.change(2, "c2"));
+        assertThat(socket.handedOver).isEmpty();
+        assertThat(sender.waiting()).isEqualTo(3);
+
+        socket.read(10);
+        assertThat(socket.sent).containsExactly("c1", "ack", "c2");
+        assertThat(socket.flushes).as("one flush for the whole queue").isEqualTo(1);
+        assertThat(sender.waiting()).isZero();
+        assertThat(sender.lastWrittenSeq()).isEqualTo(2);
     }
 
     @Test
     void anOverflowDropsTheWaitingChangesButKeepsTheReplies() {
-        StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(INLINE, transport::write, 3);
+        Socket socket = new Socket().stalled(1);
+        OrderedSender sender = new OrderedSender(INLINE, socket, 3);
         assertThat(sender.send(Frame.change(1, "c1"))).as("written at once").isEqualTo(Outcome.QUEUED);
         assertThat(sender.send(Frame.change(2, "c2"))).isEqualTo(Outcome.QUEUED);
         assertThat(sender.send(Frame.reply("ack r1"))).isEqualTo(Outcome.QUEUED);
@@ -145,16 +277,14 @@ class OrderedSenderTest {
         assertThat(sender.send(Frame.reply("ack r2"))).isEqualTo(Outcome.QUEUED);
         assertThat(sender.isClosed()).isFalse();
 
-        transport.completeAll();
-        assertThat(transport.written).containsExactly("c1", "ack r1", "ack r2");
+        socket.read(10);
+        assertThat(socket.sent).containsExactly("c1", "ack r1", "ack r2");
         assertThat(sender.lastWrittenSeq()).isEqualTo(1);
     }
 
     @Test
     void aQueueFullOfRepliesAloneClosesTheSender() {
-        StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(INLINE, transport::write, 2);
-        sender.send(Frame.reply("in flight"));
+        OrderedSender sender = new OrderedSender(INLINE, new Socket().stalled(0), 2);
         sender.send(Frame.reply("waiting 1"));
         sender.send(Frame.reply("waiting 2"));
 
@@ -166,9 +296,9 @@ class OrderedSenderTest {
     }
 
     @Test
-    void tellsWhenEverythingQueuedIsWritten() {
-        StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(INLINE, transport::write, 10);
+    void tellsWhenEverythingQueuedIsHandedOverAndTheSocketTakesMore() {
+        Socket socket = new Socket().stalled(0);
+        OrderedSender sender = new OrderedSender(INLINE, socket, 10);
         AtomicInteger drained = new AtomicInteger();
         sender.send(Frame.change(1, "c1"));
         sender.send(Frame.change(2, "c2"));
@@ -176,7 +306,11 @@ class OrderedSenderTest {
         sender.whenDrained(drained::incrementAndGet);
         assertThat(drained).hasValue(0);
 
-        transport.completeAll();
+        socket.read(2);
+        assertThat(socket.sent).containsExactly("c1", "c2");
+        assertThat(drained).as("handed over, but the socket is full with them").hasValue(0);
+
+        socket.read(2);
         assertThat(drained).hasValue(1);
         assertThat(sender.lastWrittenSeq()).isEqualTo(2);
 
@@ -186,8 +320,8 @@ class OrderedSenderTest {
 
     @Test
     void aResumeDropsTheWaitingChangesOnly() {
-        StalledTransport transport = new StalledTransport();
-        OrderedSender sender = new OrderedSender(INLINE, transport::write, 10);
+        Socket socket = new Socket().stalled(0);
+        OrderedSender sender = new OrderedSender(INLINE, socket, 10);
         sender.send(Frame.change(1, "c1"));
         sender.send(Frame.change(2, "c2"));
         sender.send(Frame.reply("ack"));
@@ -195,24 +329,22 @@ class OrderedSenderTest {
 
         sender.dropWaitingState();
 
-        transport.completeAll();
-        assertThat(transport.written).containsExactly("c1", "ack");
+        socket.read(10);
+        assertThat(socket.sent).containsExactly("ack");
     }
 
     @Test
-    void closesWhenAWriteFailed() {
-        List<String> written = new ArrayList<>();
+    void closesWhenTheWebSocketIsClosed() {
+        Socket socket = new Socket();
+        socket.closed = true;
         AtomicInteger drained = new AtomicInteger();
-        OrderedSender broken = new OrderedSender(INLINE, (frame, done) -> {
-            written.add(frame);
-            done.accept(new IllegalStateException("connection closed"));
-        }, 10);
-        broken.send(Frame.change(1, "lost"));
-        broken.whenDrained(drained::incrementAndGet);
+        OrderedSender sender = new OrderedSender(INLINE, socket, 10);
+        sender.send(Frame.change(1, "lost"));
+        sender.whenDrained(drained::incrementAndGet);
 
-        assertThat(broken.isClosed()).isTrue();
-        assertThat(broken.send(Frame.change(2, "dropped"))).isEqualTo(Outcome.QUEUED);
-        assertThat(written).containsExactly("lost");
+        assertThat(sender.isClosed()).isTrue();
+        assertThat(sender.send(Frame.change(2, "dropped"))).isEqualTo(Outcome.QUEUED);
+        assertThat(socket.handedOver).isEmpty();
         assertThat(drained).as("a closed sender never drains").hasValue(0);
     }
 
@@ -222,27 +354,5 @@ class OrderedSenderTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Test
-    void onItsLoopAFrameIsWrittenAtOnceWithoutATask() {
-        // The fan-out hands a change to each loop once; a task per connection and frame is what it saves.
-        AtomicInteger tasks = new AtomicInteger();
-        List<String> written = new ArrayList<>();
-        OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(task -> {
-            tasks.incrementAndGet();
-            task.run();
-        }, () -> true), (frame, done) -> {
-            written.add(frame);
-            done.accept(null);
-        }, 10);
-
-        for (int seq = 1; seq <= 3; seq++) {
-            assertThat(sender.send(Frame.change(seq, "c" + seq))).isEqualTo(Outcome.QUEUED);
-        }
-
-        assertThat(written).containsExactly("c1", "c2", "c3");
-        assertThat(tasks).hasValue(0);
-        assertThat(sender.lastWrittenSeq()).isEqualTo(3);
     }
 }

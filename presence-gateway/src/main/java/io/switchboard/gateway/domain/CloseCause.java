@@ -1,6 +1,4 @@
-package io.switchboard.gateway.session;
-
-import io.quarkus.websockets.next.CloseReason;
+package io.switchboard.gateway.domain;
 
 /**
  * Why the gateway closes an agent's connection: the WebSocket close code and reason the client gets, and the tag the
@@ -24,20 +22,24 @@ public enum CloseCause {
     FAILED(1011, "failed", "The gateway could not hand this connection a change; reconnect with ?since= the last seq "
             + "you have.");
 
-    private final CloseReason reason;
+    private final int code;
     private final String tag;
+    private final String message;
 
     CloseCause(int code, String tag, String message) {
-        this.reason = new CloseReason(code, message);
+        this.code = code;
         this.tag = tag;
+        this.message = message;
     }
 
-    public CloseReason reason() {
-        return reason;
-    }
-
+    /** The WebSocket close code. */
     public int code() {
-        return reason.getCode();
+        return code;
+    }
+
+    /** The close frame's reason, for people. */
+    public String message() {
+        return message;
     }
 
     public String tag() {
