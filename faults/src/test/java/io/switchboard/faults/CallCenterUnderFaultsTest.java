@@ -162,6 +162,9 @@ class CallCenterUnderFaultsTest {
                 () -> count("SELECT count(*) FROM active_calls") == 0);
         awaitQuiet("the simulator's webhooks drained", () -> stack.simulator().deliveryFigures().toString());
         await("the outbox is published", Duration.ofSeconds(60), () -> count("SELECT count(*) FROM outbox") == 0);
+        // An action a killed call-state left is taken over once its lease passes: none may stay undone.
+        await("every Twilio action is settled", Duration.ofSeconds(60),
+                () -> count("SELECT count(*) FROM twilio_actions") == 0);
         // Presence settles: connections of killed gateways expire (presence TTL), offline graces pass.
         awaitQuiet("the tenants' seq stopped moving", () -> String.valueOf(count("SELECT sum(seq) FROM tenants")));
         await("every screen is at its tenant's seq", Duration.ofSeconds(60), () -> screens.stream()
