@@ -40,19 +40,17 @@ public class AgentCommandsListener {
     private final TenantLanes lanes;
     private final MutinyEmitter<String> replies;
     private final ObjectMapper json;
-    private final RecordReader reader;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Probes probes;
 
     public AgentCommandsListener(CallDesk desk, TenantLanes lanes,
-            @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, RecordReader reader,
-            Clock clock, MeterRegistry metrics, Probes probes) {
+            @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, Clock clock,
+            MeterRegistry metrics, Probes probes) {
         this.desk = desk;
         this.lanes = lanes;
         this.replies = replies;
         this.json = json;
-        this.reader = reader;
         this.clock = clock;
         this.metrics = metrics;
         this.probes = probes;
@@ -60,13 +58,7 @@ public class AgentCommandsListener {
 
     @Incoming(Channels.AGENT_COMMANDS)
     public CompletionStage<Void> onCommand(Message<String> record) {
-        AgentCommand command;
-        try {
-            command = reader.read(record.getPayload(), AgentCommand.class, Channels.AGENT_COMMANDS);
-        } catch (IllegalArgumentException e) {
-            return record.nack(e);
-        }
-        return lanes.apply(record, command.tenantId(), () -> {
+        return lanes.apply(record, AgentCommand.class, Channels.AGENT_COMMANDS, AgentCommand::tenantId, command -> {
             Timer.Sample sample = Timer.start(metrics);
             decide(command).thenAccept(reply -> {
                 if (reply != null) {
@@ -78,6 +70,9 @@ public class AgentCommandsListener {
                             .tag("outcome", reply.accepted() ? "accepted" : reply.code())
                             .publishPercentileHistogram().register(metrics));
                 }
+            }).exceptionally(failure -> {
+                LOG.errorf(failure, "Command %s not answered", command.commandId());
+                return null;
             });
         });
     }

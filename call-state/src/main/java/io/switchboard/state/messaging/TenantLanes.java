@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -24,10 +26,29 @@ public class TenantLanes {
     static final int MAX_IN_FLIGHT = 1000;
 
     private final Lanes lanes;
+    private final RecordReader reader;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public TenantLanes(ManagedExecutor pool) {
+    public TenantLanes(ManagedExecutor pool, RecordReader reader) {
         this.lanes = new Lanes(pool);
+        this.reader = reader;
+    }
+
+    /**
+     * Reads a record of {@code channel} and applies it with {@code work} in its tenant's lane; a record that does not
+     * read is nacked at once (the channel's failure strategy sends it to the dead-letter topic).
+     *
+     * @return completes when the consumer may hand over its next record
+     */
+    public <T> CompletionStage<Void> apply(Message<String> record, Class<T> type, String channel,
+            Function<T, String> tenantOf, Consumer<T> work) {
+        T value;
+        try {
+            value = reader.read(record.getPayload(), type, channel);
+        } catch (IllegalArgumentException e) {
+            return record.nack(e);
+        }
+        return apply(record, tenantOf.apply(value), () -> work.accept(value));
     }
 
     /**

@@ -31,13 +31,7 @@ public class TwilioEventsListener {
 
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
-        TwilioEvent event;
-        try {
-            event = reader.read(record.getPayload(), TwilioEvent.class, Channels.TWILIO_EVENTS);
-        } catch (IllegalArgumentException e) {
-            return record.nack(e);
-        }
-        return lanes.apply(record, event.tenantId(), () -> apply(event));
+        return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId, this::apply);
     }
 
     private void apply(TwilioEvent event) {

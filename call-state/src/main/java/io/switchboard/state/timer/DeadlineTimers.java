@@ -1,6 +1,7 @@
 package io.switchboard.state.timer;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import io.switchboard.state.CallDesk;
@@ -10,7 +11,9 @@ import io.switchboard.state.messaging.PresenceConsumption;
 import io.switchboard.state.persistence.ConnectionStore;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.Due;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,6 +40,7 @@ public class DeadlineTimers {
     private final Clock clock;
     private final CallStateConfig config;
     private final PresenceConsumption presence;
+    private volatile boolean stopping;
 
     public DeadlineTimers(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
             CallDesk desk, Clock clock, CallStateConfig config,
@@ -50,8 +54,20 @@ public class DeadlineTimers {
         this.config = config;
     }
 
+    /**
+     * A replica shutting down fires no more deadlines: its consumers are closing, so what a deadline decides could
+     * overtake inputs that have already arrived for it (an agent's answer, a caller's end) and that another replica
+     * will apply. The other replicas, or this one after its restart, fire them.
+     */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) { // before the connectors' graceful close, which takes seconds
+        stopping = true;
+    }
+
     @Scheduled(every = "${switchboard.timers.check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fire() {
+        if (stopping) {
+            return;
+        }
         Instant now = clock.instant();
         try {
             for (Due call : due(c -> store.callsDue(c, now, BATCH))) {
