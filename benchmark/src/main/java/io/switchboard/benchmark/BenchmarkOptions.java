@@ -1,9 +1,7 @@
 package io.switchboard.benchmark;
 
-import io.switchboard.stack.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -68,38 +66,24 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
         String gatewayHeap = "1g";
         List<Duration> twilioLatencies = TWILIO_LATENCIES;
         boolean docs = true;
-        List<String> command = new ArrayList<>(List.of("./bench"));
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            command.add(arg);
-            switch (arg) {
+        CommandLine line = new CommandLine("./bench", args);
+        while (line.more()) {
+            String option = line.option();
+            switch (option) {
                 case "--no-nchan" -> nchan = false;
                 case "--no-docs" -> docs = false;
                 case "--profile" -> profile = true;
-                default -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("Unknown option or missing value: " + arg);
-                    }
-                    String value = args[++i];
-                    command.add(value);
-                    try {
-                        switch (arg) {
-                            case "--agents" -> agents = Integer.parseInt(value);
-                            case "--tenants" -> tenants = Integer.parseInt(value);
-                            case "--rate" -> rate = Double.parseDouble(value);
-                            case "--duration" -> duration = Durations.parse(value);
-                            case "--warmup" -> warmup = Durations.parse(value);
-                            case "--park-every" -> parkEvery = Integer.parseInt(value);
-                            case "--webhook-duration" -> webhookDuration = Durations.parse(value);
-                            case "--webhook-concurrency" -> webhookConcurrency = Integer.parseInt(value);
-                            case "--gateway-heap" -> gatewayHeap = value;
-                            case "--twilio-latency" -> twilioLatencies = latencies(value);
-                            default -> throw new IllegalArgumentException("Unknown option: " + arg);
-                        }
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(arg + ": not a number: " + value);
-                    }
-                }
+                case "--agents" -> agents = line.count();
+                case "--tenants" -> tenants = line.count();
+                case "--rate" -> rate = line.rate();
+                case "--duration" -> duration = line.duration();
+                case "--warmup" -> warmup = line.duration();
+                case "--park-every" -> parkEvery = line.count();
+                case "--webhook-duration" -> webhookDuration = line.duration();
+                case "--webhook-concurrency" -> webhookConcurrency = line.count();
+                case "--gateway-heap" -> gatewayHeap = line.value();
+                case "--twilio-latency" -> twilioLatencies = line.durations();
+                default -> throw new IllegalArgumentException("Unknown option: " + option);
             }
         }
         if (agents < tenants || tenants < 1 || rate <= 0) {
@@ -108,16 +92,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
         return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
                 webhookConcurrency, nchan, profile, twilioLatencies, gatewayHeap, "512m", repoRoot,
                 repoRoot.resolve("benchmark/target/results"), docs ? repoRoot.resolve("docs/benchmarks.md") : null,
-                String.join(" ", command));
-    }
-
-    /** {@code 0ms,200ms}: one or more durations, each measured in turn. */
-    static List<Duration> latencies(String text) {
-        List<Duration> latencies = new ArrayList<>();
-        for (String one : text.split(",")) {
-            latencies.add(Durations.parse(one));
-        }
-        return List.copyOf(latencies);
+                line.written());
     }
 
     BenchmarkOptions withResults(Path resultsDir, Path docs) {

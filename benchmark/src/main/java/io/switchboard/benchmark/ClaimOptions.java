@@ -1,9 +1,7 @@
 package io.switchboard.benchmark;
 
-import io.switchboard.stack.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,33 +50,20 @@ public record ClaimOptions(int claimers, int storms, double claimRate, int ringA
         Duration warmup = Duration.ofSeconds(10);
         List<Duration> twilioLatencies = BenchmarkOptions.TWILIO_LATENCIES;
         boolean docs = true;
-        List<String> command = new ArrayList<>(List.of("./bench", "claims"));
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            command.add(arg);
-            if (arg.equals("--no-docs")) {
-                docs = false;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("Unknown option or missing value: " + arg);
-            }
-            String value = args[++i];
-            command.add(value);
-            try {
-                switch (arg) {
-                    case "--claimers" -> claimers = Integer.parseInt(value);
-                    case "--storms" -> storms = Integer.parseInt(value);
-                    case "--claim-rate" -> claimRate = Double.parseDouble(value);
-                    case "--ring-agents" -> ringAgents = Integer.parseInt(value);
-                    case "--ring-rate" -> ringRate = Double.parseDouble(value);
-                    case "--duration" -> duration = Durations.parse(value);
-                    case "--warmup" -> warmup = Durations.parse(value);
-                    case "--twilio-latency" -> twilioLatencies = BenchmarkOptions.latencies(value);
-                    default -> throw new IllegalArgumentException("Unknown option: " + arg);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(arg + ": not a number: " + value);
+        CommandLine line = new CommandLine("./bench claims", args);
+        while (line.more()) {
+            String option = line.option();
+            switch (option) {
+                case "--no-docs" -> docs = false;
+                case "--claimers" -> claimers = line.count();
+                case "--storms" -> storms = line.count();
+                case "--claim-rate" -> claimRate = line.rate();
+                case "--ring-agents" -> ringAgents = line.count();
+                case "--ring-rate" -> ringRate = line.rate();
+                case "--duration" -> duration = line.duration();
+                case "--warmup" -> warmup = line.duration();
+                case "--twilio-latency" -> twilioLatencies = line.durations();
+                default -> throw new IllegalArgumentException("Unknown option: " + option);
             }
         }
         if (claimers < 1 || storms < 1 || ringAgents < 1 || claimRate <= 0 || ringRate <= 0) {
@@ -87,7 +72,7 @@ public record ClaimOptions(int claimers, int storms, double claimRate, int ringA
         }
         return new ClaimOptions(claimers, storms, claimRate, ringAgents, ringRate, duration, warmup, twilioLatencies,
                 repoRoot, repoRoot.resolve("benchmark/target/results"),
-                docs ? repoRoot.resolve("docs/benchmarks.md") : null, String.join(" ", command));
+                docs ? repoRoot.resolve("docs/benchmarks.md") : null, line.written());
     }
 
     ClaimOptions withResults(Path resultsDir, Path docs) {

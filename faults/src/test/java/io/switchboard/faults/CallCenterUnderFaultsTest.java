@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>A failure names each call (or screen, or webhook) that differs and how; the stack's data and logs stay in
  * {@code faults/target/stack}, the figures in {@code faults/target/fault-report.json}. Twilio answers REST at once
- * unless {@code -Dswitchboard.twilio.latency=200ms} holds every answer back as real Twilio's round trip does.
+ * unless {@code -Dtwilio.simulator.latency=200ms} holds every answer back as real Twilio's round trip does.
  */
 class CallCenterUnderFaultsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -571,7 +571,7 @@ class CallCenterUnderFaultsTest {
         r.put("callsDriven", placed.size());
         r.put("tenants", TENANTS);
         r.put("agents", screens.size());
-        // -Dswitchboard.twilio.latency (TwilioSimulator.Config.defaults): how long Twilio took to answer each REST call.
+        // -Dtwilio.simulator.latency (TwilioSimulator.Config.defaults): how long Twilio took to answer each REST call.
         r.put("twilioRestLatencyMs", stack.simulator().apiLatency().toMillis());
         ObjectNode f = r.putObject("faultsInjected");
         faults.counts().forEach((fault, n) -> f.put(fault.name().toLowerCase().replace('_', '-'), n));

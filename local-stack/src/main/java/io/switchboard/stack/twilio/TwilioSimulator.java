@@ -55,10 +55,12 @@ public final class TwilioSimulator implements AutoCloseable {
         public static final String DEFAULT_AUTH_TOKEN = "local-stack-auth-token";
         /**
          * The system property that sets {@link #defaults()}' REST latency ({@code 200ms}; unset: 0), so that one
-         * {@code -Dswitchboard.twilio.latency=200ms} gives every simulator of a test run (the services' tests, the
-         * end-to-end and fault suites, which all start from the defaults) Twilio's real round trip.
+         * {@code -Dtwilio.simulator.latency=200ms} gives every simulator of a test run (the services' tests, the
+         * end-to-end and fault suites, which all start from the defaults) Twilio's real round trip. Not under
+         * {@code switchboard.}: the services' configuration owns that prefix, and a service under {@code @QuarkusTest}
+         * (in the test's JVM, seeing its system properties) refuses to start with a property there it does not know.
          */
-        public static final String LATENCY_PROPERTY = "switchboard.twilio.latency";
+        public static final String LATENCY_PROPERTY = "twilio.simulator.latency";
 
         public Config {
             numbers = Map.copyOf(numbers);

@@ -499,7 +499,7 @@ class TwilioSimulatorTest {
             assertThat(TwilioSimulator.Config.defaults().apiLatency()).isEqualTo(Duration.ofMillis(200));
             System.setProperty(TwilioSimulator.Config.LATENCY_PROPERTY, "200");
             assertThatThrownBy(TwilioSimulator.Config::defaults).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("-Dswitchboard.twilio.latency").hasMessageContaining("200ms");
+                    .hasMessageContaining("-Dtwilio.simulator.latency").hasMessageContaining("200ms");
         } finally {
             if (before == null) {
                 System.clearProperty(TwilioSimulator.Config.LATENCY_PROPERTY);

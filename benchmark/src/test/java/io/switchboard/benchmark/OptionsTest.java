@@ -1,0 +1,49 @@
+package io.switchboard.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+    private static final Path ROOT = Path.of("repo");
+
+    @Test
+    void everyFigureIsMeasuredAtOnceAndWithTwiliosRoundTripUnlessToldOtherwise() {
+        assertThat(BenchmarkOptions.parse(ROOT).twilioLatencies()).containsExactly(Duration.ZERO,
+                Duration.ofMillis(200));
+        assertThat(ClaimOptions.parse(ROOT).twilioLatencies()).containsExactly(Duration.ZERO, Duration.ofMillis(200));
+
+        BenchmarkOptions one = BenchmarkOptions.parse(ROOT, "--twilio-latency", "200ms", "--agents", "200");
+
+        assertThat(one.twilioLatencies()).containsExactly(Duration.ofMillis(200));
+        assertThat(one.agents()).isEqualTo(200);
+        assertThat(one.command()).isEqualTo("./bench --twilio-latency 200ms --agents 200");
+    }
+
+    @Test
+    void theClaimScenarioReadsItsOwnOptions() {
+        ClaimOptions o = ClaimOptions.parse(ROOT, "--claimers", "4", "--storms", "3", "--ring-rate", "1.5",
+                "--twilio-latency", "100ms,300ms", "--no-docs");
+
+        assertThat(o.claimers()).isEqualTo(4);
+        assertThat(o.storms()).isEqualTo(3);
+        assertThat(o.ringRate()).isEqualTo(1.5);
+        assertThat(o.twilioLatencies()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(300));
+        assertThat(o.docs()).isNull();
+        assertThat(o.command()).startsWith("./bench claims --claimers 4");
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingItsOption() {
+        assertThatThrownBy(() -> BenchmarkOptions.parse(ROOT, "--twilio-latency", "0ms,200"))
+                .hasMessageStartingWith("--twilio-latency: Not a duration: '200'");
+        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--storms", "many"))
+                .hasMessage("--storms: not a whole number: many");
+        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--claimers")).hasMessage("--claimers needs a value");
+        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--agents", "10")).hasMessage("Unknown option: --agents");
+        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--claimers", "0")).hasMessageContaining("at least one");
+    }
+}
