@@ -1,6 +1,5 @@
 package io.switchboard.ingest.mapping;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -55,11 +54,13 @@ public final class TwilioForm {
     }
 
     private static String decode(byte[] body, int from, int to) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+        byte[] decoded = new byte[to - from];
+        int length = 0;
+        boolean ascii = true;
         for (int i = from; i < to; i++) {
-            byte b = body[i];
+            int b = body[i];
             if (b == '+') {
-                out.write(' ');
+                b = ' ';
             } else if (b == '%') {
                 int high = i + 1 < to ? Character.digit(body[i + 1], 16) : -1;
                 int low = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
@@ -67,15 +68,19 @@ public final class TwilioForm {
                     throw new MalformedWebhookException("The form body is not percent-encoded: the '%' at byte " + i
                             + " starts no %XX escape.");
                 }
-                out.write(high << 4 | low);
+                b = high << 4 | low;
                 i += 2;
-            } else {
-                out.write(b);
             }
+            ascii &= (b & 0x80) == 0;
+            decoded[length++] = (byte) b;
+        }
+        if (ascii) {
+            // ASCII is UTF-8 as it stands (most of what Twilio sends): no decoder needed to check it.
+            return new String(decoded, 0, length, StandardCharsets.US_ASCII);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray()))
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(decoded, 0, length))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new MalformedWebhookException("The form field at byte " + from

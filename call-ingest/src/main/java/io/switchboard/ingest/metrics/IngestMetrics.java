@@ -1,5 +1,6 @@
 package io.switchboard.ingest.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,13 +37,25 @@ public class IngestMetrics {
     }
 
     private final MeterRegistry registry;
+    /*
+     * Each webhook's meters, looked up in the registry once and kept: a lookup builds and hashes the meter's name and
+     * tags, on every webhook. Filled as outcomes occur, so /q/metrics lists only those that did; two threads filling
+     * the same slot get the same meter from the registry.
+     */
+    private final Counter[][] webhooks = new Counter[Endpoint.values().length][Outcome.values().length];
+    private final Timer[] publishLatency = new Timer[2];
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void webhook(Endpoint endpoint, Outcome outcome) {
-        registry.counter(WEBHOOKS, "endpoint", endpoint.tag(), "outcome", outcome.tag()).increment();
+        Counter counter = webhooks[endpoint.ordinal()][outcome.ordinal()];
+        if (counter == null) {
+            counter = registry.counter(WEBHOOKS, "endpoint", endpoint.tag(), "outcome", outcome.tag());
+            webhooks[endpoint.ordinal()][outcome.ordinal()] = counter;
+        }
+        counter.increment();
     }
 
     public void unknownNumber(Endpoint endpoint) {
@@ -55,10 +68,16 @@ public class IngestMetrics {
 
     /** @param stored whether Kafka acknowledged the event */
     public void stopPublish(Timer.Sample sample, boolean stored) {
-        sample.stop(Timer.builder(PUBLISH_LATENCY)
-                .description("Time from handing an event to the Kafka producer to its acknowledgement (or giving up)")
-                .tag("outcome", stored ? "stored" : "failed")
-                .publishPercentiles(0.5, 0.99)
-                .register(registry));
+        int slot = stored ? 0 : 1;
+        Timer timer = publishLatency[slot];
+        if (timer == null) {
+            timer = Timer.builder(PUBLISH_LATENCY)
+                    .description("Time from handing an event to the Kafka producer to its acknowledgement (or giving up)")
+                    .tag("outcome", stored ? "stored" : "failed")
+                    .publishPercentiles(0.5, 0.99)
+                    .register(registry);
+            publishLatency[slot] = timer;
+        }
+        sample.stop(timer);
     }
 }

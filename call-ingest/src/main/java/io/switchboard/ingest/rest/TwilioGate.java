@@ -77,7 +77,7 @@ public class TwilioGate {
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.DIAL_ENDED)), Endpoint.DIAL_ENDED, voice::dialEnded);
         // Twilio fetches a queue's wait music with POST unless the waitUrl's method says GET.
         route(router.route(VoiceWebhooks.path(VoiceWebhooks.HOLD)).method(HttpMethod.GET).method(HttpMethod.POST),
-                Endpoint.HOLD, voice::hold);
+                Endpoint.HOLD, webhook -> Uni.createFrom().item(voice.hold()));
     }
 
     private void route(Route route, Endpoint endpoint, Function<TwilioWebhook, Uni<String>> answer) {
@@ -227,7 +227,7 @@ public class TwilioGate {
             end(context, 503, TEXT, failure.getMessage());
         } else {
             Log.errorf(failure, "Failed on %s", path);
-            end(context, 500, TEXT, "call-ingest failed on this webhook: " + failure);
+            end(context, 500, TEXT, "call-ingest failed on this webhook; its log says why.");
         }
     }
 

@@ -78,9 +78,9 @@ public class TwilioVoiceEndpoints {
     }
 
     /** The queue's wait music ({@code waitUrl}): nothing to store. */
-    public Uni<String> hold(TwilioWebhook webhook) {
+    public String hold() {
         metrics.webhook(Endpoint.HOLD, Outcome.ACCEPTED);
-        return Uni.createFrom().item(twiml.hold());
+        return twiml.hold();
     }
 
     private Uni<String> publishThenAnswer(Endpoint endpoint, TwilioEvent event, String answer) {
