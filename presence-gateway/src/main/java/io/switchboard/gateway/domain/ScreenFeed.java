@@ -29,7 +29,7 @@ import java.util.OptionalLong;
  */
 public final class ScreenFeed {
 
-    /** A frame for the client. {@code state} frames (changes, snapshots) can be replaced by a resync; replies cannot. */
+    /** A frame for the client. State frames (changes, snapshots) can be replaced by a resync; replies cannot. */
     public record Frame(String text, long seq, boolean state) {
         public static Frame change(long seq, String text) {
             return new Frame(text, seq, true);
@@ -290,7 +290,8 @@ public final class ScreenFeed {
 
     private List<Effect> snapshotRead(long seq, String frame) {
         List<Effect> effects = new ArrayList<>(3);
-        if (catchUp instanceof CheckingResume check && ResumeDecision.canFollow(check.since(), check.streamLast(), seq)) {
+        if (catchUp instanceof CheckingResume check
+                && ResumeDecision.canFollow(check.since(), check.streamLast(), seq)) {
             release(sequencer.resumed(check.since(), List.of()), null, effects);
             return effects;
         }
