@@ -226,21 +226,6 @@ public final class ScreenFeed {
         return closed;
     }
 
-    /** Whether live changes are held for a starting point being worked out. */
-    public boolean isHolding() {
-        return sequencer.isHolding();
-    }
-
-    /** Whether the client is waiting to drain its send queue before its resync. */
-    public boolean isWaitingForDrain() {
-        return waitingForDrain;
-    }
-
-    /** The seq of the newest change or snapshot decided for the client; {@link ChangeSequencer#NONE} before any. */
-    public long lastSeq() {
-        return sequencer.lastSeq();
-    }
-
     private boolean current(int number) {
         return number == catchUps;
     }
