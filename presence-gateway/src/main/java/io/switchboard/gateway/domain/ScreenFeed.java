@@ -29,7 +29,7 @@ import java.util.OptionalLong;
  */
 public final class ScreenFeed {
 
-    /** A frame for the client. {@code state} frames (changes, snapshots) can be replaced by a resync; replies cannot. */
+    /** A frame for the client. State frames (changes, snapshots) can be replaced by a resync; replies cannot. */
     public record Frame(String text, long seq, boolean state) {
         public static Frame change(long seq, String text) {
             return new Frame(text, seq, true);
@@ -226,21 +226,6 @@ public final class ScreenFeed {
         return closed;
     }
 
-    /** Whether live changes are held for a starting point being worked out. */
-    public boolean isHolding() {
-        return sequencer.isHolding();
-    }
-
-    /** Whether the client is waiting to drain its send queue before its resync. */
-    public boolean isWaitingForDrain() {
-        return waitingForDrain;
-    }
-
-    /** The seq of the newest change or snapshot decided for the client; {@link ChangeSequencer#NONE} before any. */
-    public long lastSeq() {
-        return sequencer.lastSeq();
-    }
-
     private boolean current(int number) {
         return number == catchUps;
     }
@@ -290,7 +275,8 @@ public final class ScreenFeed {
 
     private List<Effect> snapshotRead(long seq, String frame) {
         List<Effect> effects = new ArrayList<>(3);
-        if (catchUp instanceof CheckingResume check && ResumeDecision.canFollow(check.since(), check.streamLast(), seq)) {
+        if (catchUp instanceof CheckingResume check
+                && ResumeDecision.canFollow(check.since(), check.streamLast(), seq)) {
             release(sequencer.resumed(check.since(), List.of()), null, effects);
             return effects;
         }

@@ -73,7 +73,7 @@ final class AgentChannel implements OrderedSender.Transport {
         this.onWritten = onWritten;
     }
 
-    /** The event loop that runs {@code context}: every connection has a context of its own, a duplicate of its loop's. */
+    /** The event loop that runs {@code context} (every connection has a context of its own, a duplicate of it). */
     static EventLoop eventLoopOf(Context context) {
         ContextInternal loop = ((ContextInternal) context).unwrap();
         io.netty.channel.EventLoop netty = loop.nettyEventLoop();
@@ -103,7 +103,7 @@ final class AgentChannel implements OrderedSender.Transport {
         return true;
     }
 
-    /** websockets-next's send: it cuts a frame too big for one WebSocket frame into several (on the loop, so in order). */
+    /** websockets-next's send: it cuts a frame too big for one WebSocket frame into several (on the loop: in order). */
     private boolean send(String frame) {
         if (connection.isClosed()) {
             return false;
@@ -171,9 +171,9 @@ final class AgentChannel implements OrderedSender.Transport {
      * {@link Lane}); frames that wait (a slow client's queue, held changes, the resume buffer) keep the text instead.
      *
      * <p>The header is written here rather than by Netty's WebSocket encoder because that encoder is a pipeline
-     * handler, one per connection: encoding once for every connection needs the frame's bytes outside any pipeline. A
-     * server's frame is unmasked, so the header is RFC 6455's two or four bytes (5.2): FIN and the text opcode, then the
-     * length. RSV1 is clear: the frame is not compressed, which is valid whatever extension a client negotiated
+     * handler, one per connection: encoding once for every connection needs the frame's bytes outside any pipeline.
+     * A server's frame is unmasked, so the header is RFC 6455's two or four bytes (5.2): FIN and the text opcode, then
+     * the length. RSV1 is clear: the frame is not compressed, which is valid whatever extension a client negotiated
      * (RFC 7692, 6).
      */
     static final class SharedFrame {

@@ -242,7 +242,8 @@ public final class AgentSession {
      * Under the lock. Queues the frames decided together; when one overflows the queue, the state frames after it go
      * too, as the ones waiting did: the resync that follows covers them.
      *
-     * @param shared the fan-out's encoding of the change these frames were decided for (a change decides one frame, itself)
+     * @param shared the fan-out's encoding of the change these frames were decided for (a change decides one frame:
+     *        itself)
      */
     private void send(List<Frame> frames, SharedFrame shared) {
         for (Frame frame : frames) {

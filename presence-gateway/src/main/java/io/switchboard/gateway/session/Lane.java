@@ -54,7 +54,8 @@ final class Lane implements OrderedSender.Loop {
     }
 
     /**
-     * Hands a change to {@code sessions} (all served by this loop) on this loop, after every change handed to it before.
+     * Hands a change to {@code sessions} (all served by this loop) on this loop, after every change handed to it
+     * before.
      *
      * @param shared the change's frame, or null when each connection sends its own; held until handed out
      */

@@ -34,23 +34,7 @@ public final class OrderedSender {
         boolean isCurrent();
 
         /** {@code sender} wrote without flushing: flush it now, or with the rest of the batch this loop is writing. */
-        default void flushSoon(OrderedSender sender) {
-            sender.flush();
-        }
-
-        static Loop of(Executor executor, java.util.function.BooleanSupplier isCurrent) {
-            return new Loop() {
-                @Override
-                public void execute(Runnable task) {
-                    executor.execute(task);
-                }
-
-                @Override
-                public boolean isCurrent() {
-                    return isCurrent.getAsBoolean();
-                }
-            };
-        }
+        void flushSoon(OrderedSender sender);
     }
 
     /** The connection's socket. Every method but {@link #writable} and {@link #onWritable} is called on its loop. */
@@ -153,11 +137,6 @@ public final class OrderedSender {
         }
         loop.execute(this::drain);
         return outcome;
-    }
-
-    /** The loop this connection's frames are written on. */
-    public Loop loop() {
-        return loop;
     }
 
     /** Drops the waiting state frames (a resume replaces them); replies stay. */

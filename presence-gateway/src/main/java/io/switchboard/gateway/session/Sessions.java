@@ -109,10 +109,10 @@ public class Sessions {
 
     /**
      * Records a change in its tenant's buffer and hands it to each open session of the tenant: encoded once into a
-     * {@link AgentChannel.SharedFrame} that every connection writes as it is, and handed to each event loop once (a {@link Lane}),
-     * which hands it to the sessions that loop serves. A task per session was the gateway's bottleneck
-     * (docs/benchmarks.md): a change to 1,000 screens woke the loops 1,000 times. A lane takes changes in the order they
-     * were handed to it, so each session still gets them in order.
+     * {@link AgentChannel.SharedFrame} that every connection writes as it is, and handed to each event loop once (a
+     * {@link Lane}), which hands it to the sessions that loop serves. A task per session was the gateway's
+     * bottleneck (docs/benchmarks.md): a change to 1,000 screens woke the loops 1,000 times. A lane takes changes in the
+     * order they were handed to it, so each session still gets them in order.
      *
      * @return how many of the tenant's sockets on this gateway were handed the change
      */

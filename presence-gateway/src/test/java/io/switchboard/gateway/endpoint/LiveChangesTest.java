@@ -13,6 +13,7 @@ import io.switchboard.contract.TraceAttributes;
 import io.switchboard.gateway.support.AgentClient;
 import io.switchboard.gateway.support.CallStateDouble;
 import io.switchboard.gateway.support.Gateway;
+import io.switchboard.gateway.support.RawAgentSocket;
 import io.switchboard.gateway.support.Tokens;
 import io.switchboard.stack.SwitchboardTestResource;
 import io.switchboard.stack.TestSpans;
@@ -23,6 +24,7 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -174,6 +176,19 @@ class LiveChangesTest {
             assertThat(doug.next()).isEqualTo(before);
             assertThat(doug.next()).isEqualTo(bulky);
             assertThat(doug.next()).isEqualTo(after);
+        }
+    }
+
+    @Test
+    void aClientThatOffersCompressionAsBrowsersDoGetsPlainFrames() {
+        // Per-message deflate is off on /agent/ws (README, "Compression"): the offer is not taken up.
+        try (RawAgentSocket doug = RawAgentSocket.connect(base, Tokens.agent("acme", "doug"), 64 * 1024, true,
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")) {
+            assertThat(doug.upgradeAnswer().toLowerCase(Locale.ROOT)).doesNotContain("sec-websocket-extensions");
+            assertThat(doug.nextText(AgentClient.WAIT)).startsWith("{\"type\":\"snapshot\"");
+
+            String change = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);
+            assertThat(doug.nextText(AgentClient.WAIT)).isEqualTo(change);
         }
     }
 

@@ -22,7 +22,7 @@ class OrderedSenderTest {
     private final ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop"));
 
     /** A loop that is the caller's own thread. */
-    private static final OrderedSender.Loop INLINE = OrderedSender.Loop.of(Runnable::run, () -> true);
+    private static final OrderedSender.Loop INLINE = new Lane(Runnable::run, () -> true);
 
     @AfterEach
     void stop() {
@@ -95,7 +95,7 @@ class OrderedSenderTest {
     @Test
     void framesFromManyThreadsAreWrittenInQueueOrderOnTheEventLoop() throws InterruptedException {
         Socket socket = new Socket();
-        OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(eventLoop,
+        OrderedSender sender = new OrderedSender(new Lane(eventLoop,
                 () -> Thread.currentThread().getName().equals("event-loop")), synchronizedOn(socket), 100_000);
         List<String> queued = java.util.Collections.synchronizedList(new ArrayList<>());
         int producers = 4;
@@ -169,7 +169,7 @@ class OrderedSenderTest {
         // The fan-out hands a change to each loop once; a task per connection and frame is what it saves.
         AtomicInteger tasks = new AtomicInteger();
         Socket socket = new Socket();
-        OrderedSender sender = new OrderedSender(OrderedSender.Loop.of(task -> {
+        OrderedSender sender = new OrderedSender(new Lane(task -> {
             tasks.incrementAndGet();
             task.run();
         }, () -> true), socket, 10);

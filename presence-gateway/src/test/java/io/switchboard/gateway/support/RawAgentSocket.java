@@ -45,6 +45,7 @@ public final class RawAgentSocket implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private volatile boolean answerPings;
+    private String upgradeAnswer;
 
     private RawAgentSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -58,6 +59,16 @@ public final class RawAgentSocket implements AutoCloseable {
      * @param answerPings whether it answers pings while it reads (it answers nothing while it does not read)
      */
     public static RawAgentSocket connect(URI base, String token, int receiveBuffer, boolean answerPings) {
+        return connect(base, token, receiveBuffer, answerPings, "");
+    }
+
+    /**
+     * Opens the socket as {@link #connect(URI, String, int, boolean)} does, with more request headers.
+     *
+     * @param headers header lines to add to the upgrade request, each ending in CRLF
+     */
+    public static RawAgentSocket connect(URI base, String token, int receiveBuffer, boolean answerPings,
+            String headers) {
         try {
             Socket socket = new Socket();
             // Before connecting, so the window the server sees is small from the start.
@@ -65,20 +76,20 @@ public final class RawAgentSocket implements AutoCloseable {
             socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 10_000);
             RawAgentSocket raw = new RawAgentSocket(socket);
             raw.answerPings = answerPings;
-            raw.handshake(base, token);
+            raw.handshake(base, token, headers);
             return raw;
         } catch (IOException e) {
             throw new IllegalStateException("Could not open a raw socket to the gateway", e);
         }
     }
 
-    private void handshake(URI base, String token) throws IOException {
+    private void handshake(URI base, String token, String headers) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String request = "GET /agent/ws?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
                 + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "\r\nSec-WebSocket-Version: 13\r\n" + headers + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         socket.setSoTimeout((int) AgentClient.WAIT.toMillis());
@@ -90,8 +101,14 @@ public final class RawAgentSocket implements AutoCloseable {
             }
             head.write(b);
         }
-        String status = head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+        upgradeAnswer = head.toString(StandardCharsets.US_ASCII);
+        String status = upgradeAnswer.lines().findFirst().orElse("");
         assertThat(status).as("upgrade answer").contains(" 101 ");
+    }
+
+    /** The gateway's answer to the upgrade: status line and headers. */
+    public String upgradeAnswer() {
+        return upgradeAnswer;
     }
 
     public void answerPings(boolean answer) {
