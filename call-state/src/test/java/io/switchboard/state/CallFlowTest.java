@@ -344,7 +344,7 @@ class CallFlowTest {
             assertThat(ended.at("/call/slot").isNull()).isTrue();
             assertThat(reply(parkCommand).get("code").isNull()).isTrue();
         } finally {
-            sim().apiLatency(Duration.ZERO);
+            sim().apiLatency(sim().config().apiLatency());
         }
         assertEndedAsDougsCallWithoutAStayInTheLot(call);
     }
@@ -363,7 +363,7 @@ class CallFlowTest {
                     .isEqualTo("enqueued:acme");
             change(call, "call", "CLAIMED");
         } finally {
-            sim().apiLatency(Duration.ZERO);
+            sim().apiLatency(sim().config().apiLatency());
         }
         await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
         await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
@@ -394,7 +394,7 @@ class CallFlowTest {
                     .isEqualTo("enqueued:acme");
             assertThat(reply(slow).get("code").isNull()).isTrue();
         } finally {
-            sim().apiLatency(Duration.ZERO);
+            sim().apiLatency(sim().config().apiLatency());
         }
         endCall(call);
     }
