@@ -400,14 +400,37 @@ class CallFlowTest {
     }
 
     @Test
-    void anActionADeadProcessLeftIsTakenOverOnceItsLeaseHasPassed() throws Exception {
+    void anActionLeftPastItsLeaseIsTakenOver() throws Exception {
         String call = connectedTo("doug");
         try (var c = SwitchboardTestResource.postgres().connect()) {
-            // What a call-state that died right after storing a hang-up leaves behind: the row, its lease running out.
+            // A hang-up stored by a process nobody knows of, its lease run out.
             c.createStatement().executeUpdate("INSERT INTO twilio_actions (tenant_id, call_sid, kind, lease_until) "
                     + "VALUES ('acme', '" + call + "', 'end', now() - interval '1 second')");
         }
 
+        await().atMost(WAIT).until(() -> sim().call(call).ended());
+        await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
+                + "'").equals("0"));
+        endCall(call);
+    }
+
+    @Test
+    void anActionOfAReplicaThatStoppedBeatingIsTakenOverBeforeItsLeasePasses() throws Exception {
+        String call = connectedTo("doug");
+        try (var c = SwitchboardTestResource.postgres().connect()) {
+            // Another replica stored a hang-up, leased for a minute, and beats: the action is its own.
+            c.createStatement().executeUpdate("INSERT INTO call_state_replicas (id, alive_at) VALUES ('other', now())");
+            c.createStatement().executeUpdate("INSERT INTO twilio_actions (tenant_id, call_sid, kind, replica_id, "
+                    + "lease_until) VALUES ('acme', '" + call + "', 'end', 'other', now() + interval '1 minute')");
+        }
+        // Beating for longer than it takes to find a dead replica's actions (a sweep a second, three beats missed).
+        for (int beat = 0; beat < 5; beat++) {
+            Thread.sleep(1000);
+            queryOne("UPDATE call_state_replicas SET alive_at = now() WHERE id = 'other' RETURNING id");
+        }
+        assertThat(sim().call(call).ended()).as("the call a live replica holds an action of").isFalse();
+
+        // It was killed: its beat stops.
         await().atMost(WAIT).until(() -> sim().call(call).ended());
         await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
                 + "'").equals("0"));

@@ -18,8 +18,16 @@ import java.util.Random;
  */
 final class FaultScheduler implements Runnable {
     enum Fault {
-        CALL_INGEST, CALL_STATE, GATEWAY, SECOND_GATEWAY, KAFKA, POSTGRES
+        CALL_INGEST, CALL_STATE, GATEWAY, SECOND_GATEWAY, KAFKA, POSTGRES,
+        /**
+         * Twilio's REST API goes down (503) and call-state, deciding on, is killed while its decisions' Twilio actions
+         * are stored and not done — between a decision's commit and its Twilio action; the API is back with it.
+         */
+        CALL_STATE_BEFORE_ITS_TWILIO_ACTIONS
     }
+
+    /** How long Twilio's API is down before call-state is killed: decisions meanwhile leave actions undone. */
+    private static final Duration API_DOWN_BEFORE_KILL = Duration.ofMillis(1500);
 
     /** One fault as it happened, for the report and for reading the logs next to it. */
     record Injected(Fault fault, Instant killedAt, Duration down, Duration backAfter) {
@@ -74,11 +82,15 @@ final class FaultScheduler implements Runnable {
     }
 
     private void inject(Fault fault, Duration down) throws Exception {
+        if (fault == Fault.CALL_STATE_BEFORE_ITS_TWILIO_ACTIONS) {
+            stack.simulator().apiDown(true);
+            Thread.sleep(API_DOWN_BEFORE_KILL.toMillis());
+        }
         Instant killedAt = Instant.now();
         System.out.printf("fault: kill -9 %s at %s, down for %d ms%n", fault, killedAt, down.toMillis());
         switch (fault) {
             case CALL_INGEST -> stack.kill(Stack.Service.CALL_INGEST);
-            case CALL_STATE -> stack.kill(Stack.Service.CALL_STATE);
+            case CALL_STATE, CALL_STATE_BEFORE_ITS_TWILIO_ACTIONS -> stack.kill(Stack.Service.CALL_STATE);
             case GATEWAY -> stack.kill(Stack.Service.PRESENCE_GATEWAY);
             case SECOND_GATEWAY -> secondGateway.kill();
             case KAFKA -> stack.killKafka();
@@ -88,6 +100,10 @@ final class FaultScheduler implements Runnable {
         switch (fault) {
             case CALL_INGEST -> stack.start(Stack.Service.CALL_INGEST);
             case CALL_STATE -> stack.start(Stack.Service.CALL_STATE);
+            case CALL_STATE_BEFORE_ITS_TWILIO_ACTIONS -> {
+                stack.simulator().apiDown(false);
+                stack.start(Stack.Service.CALL_STATE);
+            }
             case GATEWAY -> stack.start(Stack.Service.PRESENCE_GATEWAY);
             case SECOND_GATEWAY -> secondGateway.start();
             case KAFKA -> stack.startKafka();

@@ -18,16 +18,21 @@ import java.util.List;
  */
 @ApplicationScoped
 public class ActionStore {
+    private final Replicas replicas;
+
+    public ActionStore(Replicas replicas) {
+        this.replicas = replicas;
+    }
 
     /**
      * An action stored and not yet done. {@code leaseUntil}: the process that stored or took it over carries it out
-     * until then; after that, another replica may take it over.
+     * until then; after that, or once that process stopped beating ({@link Replicas}), another replica takes it over.
      */
     public record StoredAction(long id, String tenantId, TwilioAction action, Instant leaseUntil) {
     }
 
     /**
-     * Stores a decision's actions, leased to this process. Each replaces the call's actions not yet done: every
+     * Stores a decision's actions, held by this process under a lease. Each replaces the call's actions not yet done: every
      * action says where the caller must be now (with an agent, on hold, in the lot, gone), so an older one left
      * behind must not run after it.
      */
@@ -38,8 +43,8 @@ public class ActionStore {
             try (PreparedStatement s = c.prepareStatement("""
                     WITH replaced AS (DELETE FROM twilio_actions WHERE call_sid = ? AND tenant_id = ?)
                     INSERT INTO twilio_actions (tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at,
-                                                lease_until)
-                    VALUES (?, ?, ?, ?, ?, ?, now() + ?::interval) RETURNING id, lease_until""")) {
+                                                replica_id, lease_until)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + ?::interval) RETURNING id, lease_until""")) {
                 s.setString(1, action.callSid());
                 s.setString(2, tenantId);
                 s.setString(3, tenantId);
@@ -49,7 +54,8 @@ public class ActionStore {
                 s.setString(6, row.agentId);
                 s.setBoolean(7, row.parkingLot);
                 s.setTimestamp(8, row.claimedAt == null ? null : Timestamp.from(row.claimedAt));
-                s.setString(9, lease.toMillis() + " milliseconds");
+                s.setString(9, replicas.id());
+                s.setString(10, lease.toMillis() + " milliseconds");
                 ResultSet rs = s.executeQuery();
                 rs.next();
                 stored.add(new StoredAction(rs.getLong(1), tenantId, action, rs.getTimestamp(2).toInstant()));
@@ -67,17 +73,25 @@ public class ActionStore {
     }
 
     /**
-     * Takes over actions whose lease passed — their process died between storing and finishing them — leasing them
-     * to this process, oldest first. {@code SKIP LOCKED}: two replicas sweeping at once take different rows.
+     * Takes over, oldest first, the actions another process left unsettled: it was killed (it stopped beating, or its
+     * actions have no process) or it held them past their lease. {@code SKIP LOCKED}: two replicas sweeping at once
+     * take different rows.
      */
     public List<StoredAction> takeOver(Connection c, Duration lease, int limit) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
-                UPDATE twilio_actions SET lease_until = now() + ?::interval
-                WHERE id IN (SELECT id FROM twilio_actions WHERE lease_until < now() ORDER BY id LIMIT ?
-                             FOR UPDATE SKIP LOCKED)
+                UPDATE twilio_actions SET replica_id = ?, lease_until = now() + ?::interval
+                WHERE id IN (SELECT a.id FROM twilio_actions a
+                             WHERE a.lease_until < now()
+                                OR (a.replica_id IS DISTINCT FROM ? AND NOT EXISTS (
+                                        SELECT 1 FROM call_state_replicas r
+                                        WHERE r.id = a.replica_id AND r.alive_at > now() - ?::interval))
+                             ORDER BY a.id LIMIT ? FOR UPDATE SKIP LOCKED)
                 RETURNING id, tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at, lease_until""")) {
-            s.setString(1, lease.toMillis() + " milliseconds");
-            s.setInt(2, limit);
+            s.setString(1, replicas.id());
+            s.setString(2, lease.toMillis() + " milliseconds");
+            s.setString(3, replicas.id());
+            s.setString(4, Replicas.SILENT_FOR.toMillis() + " milliseconds");
+            s.setInt(5, limit);
             ResultSet rs = s.executeQuery();
             List<StoredAction> taken = new ArrayList<>();
             while (rs.next()) {

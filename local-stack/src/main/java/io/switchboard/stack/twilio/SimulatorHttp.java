@@ -146,7 +146,8 @@ final class SimulatorHttp implements HttpHandler {
         Duration latency = simulator.apiLatency();
         Duration there = latency.dividedBy(2);
         pause(there);
-        Answer answer = rest(http, path);
+        // An outage: the request reached Twilio and nothing was done, as with Twilio's own 503 Service Unavailable.
+        Answer answer = simulator.apiDown() ? twilioError(503, 20503, "Service Unavailable") : rest(http, path);
         pause(latency.minus(there));
         respondJson(http, answer.status(), answer.body());
     }

@@ -182,6 +182,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private final WebhookDelivery delivery;
     private final HttpServer server;
     private volatile Duration apiLatency;
+    private volatile boolean apiDown;
 
     static {
         // The JDK's HttpServer leaves Nagle's algorithm on unless told otherwise; with a client that writes headers
@@ -312,6 +313,19 @@ public final class TwilioSimulator implements AutoCloseable {
     /** What the REST API takes to answer a request now. */
     public Duration apiLatency() {
         return apiLatency;
+    }
+
+    /**
+     * Takes the REST API down (every request answered 503 Service Unavailable, nothing done) or brings it back;
+     * webhooks keep coming, as in a Twilio API incident.
+     */
+    public void apiDown(boolean down) {
+        this.apiDown = down;
+    }
+
+    /** Whether the REST API is down now. */
+    public boolean apiDown() {
+        return apiDown;
     }
 
     /** What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up. */

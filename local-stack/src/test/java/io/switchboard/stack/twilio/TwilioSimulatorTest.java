@@ -490,6 +490,25 @@ class TwilioSimulatorTest {
     }
 
     @Test
+    void whileTheApiIsDownEveryRequestIsAnswered503AndNothingChanges() {
+        String caller = enqueuedCall();
+        twilio.apiDown(true);
+        try {
+            assertThatThrownBy(() -> Call.updater(caller).setTwiml(dialTwiml("doug", 20)).update(rest))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.getStatusCode()).isEqualTo(503);
+                        assertThat(e.getCode()).isEqualTo(20503);
+                    });
+            assertThat(twilio.call(caller).agentLegSid()).as("no agent dialled").isNull();
+        } finally {
+            twilio.apiDown(false);
+        }
+
+        Call.updater(caller).setTwiml(dialTwiml("doug", 20)).update(rest);
+        assertThat(twilio.call(caller).agentLegSid()).isNotNull();
+    }
+
+    @Test
     void theLatencyComesFromASystemPropertyAndBadValuesAreRefused() {
         String before = System.getProperty(TwilioSimulator.Config.LATENCY_PROPERTY);
         try {
