@@ -2,6 +2,7 @@ package io.switchboard.state;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -126,6 +127,10 @@ public class TwilioActions {
                     : "Twilio did not take the request; nothing changed. Try again in a moment.");
         } finally {
             span.end();
+            Timer.builder("switchboard.state.twilio.actions.delay")
+                    .description("From the decision that stored a Twilio action to Twilio's answer to it")
+                    .tag("action", kind).publishPercentileHistogram().register(metrics)
+                    .record(Duration.between(stored.storedAt(), clock.instant()));
         }
         Input.CallInput settled = outcome;
         Retry.untilStored("outcome of Twilio action " + stored.id(), () -> {

@@ -12,6 +12,7 @@ import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkConfirmed;
@@ -101,8 +102,8 @@ public final class CallDecider {
     /** A claim of a ringing call or a retrieve of a parked one: the first wins, in the tenant's order. */
     private Decision take(String agentId, Instant at, Situation s, boolean retrieve) {
         CallRecord call = s.call();
-        if (call == null) {
-            return Decision.reject(ErrorCode.CALL_NOT_FOUND, s.ended()
+        if (call == null || call.callerGone()) {
+            return Decision.reject(ErrorCode.CALL_NOT_FOUND, s.ended() || call != null
                     ? "This call is over: the caller hung up or it was answered and finished."
                     : "No such call. Refresh your list of calls.");
         }
@@ -186,10 +187,11 @@ public final class CallDecider {
         }
         CallRecord call = s.call();
         if (call != null && call.parkUnconfirmed()) {
-            // The caller hung up as the agent clicked park, and their end overtook Twilio's answer to the park
-            // (call-state lagged on Twilio's events): Twilio can only refuse to move a call that is over. The caller
-            // was talking with the parker to the end. Found by the fault-injection suite.
-            return endedBeforeItsPark(call, s, status.at());
+            // The caller's end overtook Twilio's answer to the park (Twilio answers a REST call after its webhooks
+            // went out): the caller hung up in the lot if the park went through first, or still talking with the
+            // parker if it came too late. Twilio's answer to the park tells which, and ends the call. Found by the
+            // fault-injection suite.
+            return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), status.at()));
         }
         String reason = status.status() == TwilioCallStatus.COMPLETED || status.status() == TwilioCallStatus.CANCELED
                 ? (call == null || call.state() != CallState.CONNECTED ? "caller_hangup" : "completed")
@@ -262,6 +264,9 @@ public final class CallDecider {
             return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())),
                     List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
         }
+        if (call.callerGone()) {
+            return endedBeforeItsPark(call, s, call.endedAt()); // Twilio never answered the park: the older rule
+        }
         if (call.state() == CallState.PARKED) {
             // The caller stays on hold where they are; only who is asked to take them changes.
             AgentRecord parker = s.agent(call.parkedBy()).orElse(null);
@@ -292,6 +297,11 @@ public final class CallDecider {
         if (call == null || !call.parkUnconfirmed() || !confirmed.agentId().equals(call.parkedBy())) {
             return Decision.NOTHING; // retrieved, timed out or ended meanwhile, or confirmed before
         }
+        if (call.callerGone()) {
+            // The caller reached the lot, then hung up there.
+            return Decision.of(List.of(new ParkConfirmed(call.callSid()),
+                    ended(call.parkConfirmed(), "caller_hangup", call.endedAt())), List.of());
+        }
         return Decision.of(new ParkConfirmed(call.callSid()));
     }
 
@@ -300,10 +310,10 @@ public final class CallDecider {
         if (call == null || call.state() != CallState.PARKED || !failed.agentId().equals(call.parkedBy())) {
             return Decision.NOTHING; // retrieved or ended meanwhile
         }
-        if (failed.callGone()) {
+        if (failed.callGone() || call.callerGone()) {
             // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the
             // agent clicked park).
-            return endedBeforeItsPark(call, s, failed.at());
+            return endedBeforeItsPark(call, s, call.callerGone() ? call.endedAt() : failed.at());
         }
         return parkerFree(call, s) ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
     }

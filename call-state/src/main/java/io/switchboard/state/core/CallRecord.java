@@ -61,6 +61,20 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason);
     }
 
+    /** Twilio said the caller's call ended before it answered the park ({@link #callerGone()}). */
+    CallRecord callerGone(Instant at) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null);
+    }
+
+    /**
+     * The caller's call is over at Twilio, but the call is not ENDED yet: it was parked, and Twilio had not answered
+     * the park when the caller's end arrived. Its end waits for that answer.
+     */
+    boolean callerGone() {
+        return state != CallState.ENDED && endedAt != null;
+    }
+
     /** Parked, but Twilio has not said yet whether it took the caller to the lot. */
     boolean parkUnconfirmed() {
         return state == CallState.PARKED && agentLegSid != null;

@@ -37,6 +37,13 @@ public sealed interface Fact {
     }
 
     /** Twilio refused the park: the call is the parker's again. */
+    /**
+     * The caller's call ended while Twilio had not yet answered the park: whether they hung up in the lot or still
+     * talking with the parker, the park's answer tells.
+     */
+    record CallerGone(String callSid, Instant at) implements Fact {
+    }
+
     record ParkUndone(String callSid, String agentId) implements Fact {
     }
 

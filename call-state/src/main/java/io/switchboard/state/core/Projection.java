@@ -11,6 +11,7 @@ import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkConfirmed;
@@ -101,6 +102,8 @@ public final class Projection {
             s = s.with(call.parked(parked.slot(), parked.agentId(), parked.at(), parked.deadline()));
             out.call(s.call());
             s = freeAgent(s, parked.agentId(), parked.wrapUpUntil(), out);
+        } else if (fact instanceof CallerGone gone) {
+            s = s.with(call.callerGone(gone.at())); // nothing screens show until Twilio answers the park
         } else if (fact instanceof ParkUndone undone) {
             s = s.with(call.unparked());
             out.call(s.call());

@@ -25,10 +25,10 @@ public class ActionStore {
     }
 
     /**
-     * An action stored and not yet done. {@code leaseUntil}: the process that stored or took it over carries it out
+     * An action stored and not yet done, since {@code storedAt} (its decision's transaction). {@code leaseUntil}: the process that stored or took it over carries it out
      * until then; after that, or once that process stopped beating ({@link Replicas}), another replica takes it over.
      */
-    public record StoredAction(long id, String tenantId, TwilioAction action, Instant leaseUntil) {
+    public record StoredAction(long id, String tenantId, TwilioAction action, Instant storedAt, Instant leaseUntil) {
     }
 
     /**
@@ -44,7 +44,7 @@ public class ActionStore {
                     WITH replaced AS (DELETE FROM twilio_actions WHERE call_sid = ? AND tenant_id = ?)
                     INSERT INTO twilio_actions (tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at,
                                                 replica_id, lease_until)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + ?::interval) RETURNING id, lease_until""")) {
+                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + ?::interval) RETURNING id, created_at, lease_until""")) {
                 s.setString(1, action.callSid());
                 s.setString(2, tenantId);
                 s.setString(3, tenantId);
@@ -58,7 +58,8 @@ public class ActionStore {
                 s.setString(10, lease.toMillis() + " milliseconds");
                 ResultSet rs = s.executeQuery();
                 rs.next();
-                stored.add(new StoredAction(rs.getLong(1), tenantId, action, rs.getTimestamp(2).toInstant()));
+                stored.add(new StoredAction(rs.getLong(1), tenantId, action, rs.getTimestamp(2).toInstant(),
+                        rs.getTimestamp(3).toInstant()));
             }
         }
         return stored;
@@ -86,7 +87,7 @@ public class ActionStore {
                                         SELECT 1 FROM call_state_replicas r
                                         WHERE r.id = a.replica_id AND r.alive_at > now() - ?::interval))
                              ORDER BY a.id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at, lease_until""")) {
+                RETURNING id, tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at, created_at, lease_until""")) {
             s.setString(1, replicas.id());
             s.setString(2, lease.toMillis() + " milliseconds");
             s.setString(3, replicas.id());
@@ -98,7 +99,8 @@ public class ActionStore {
                 Timestamp claimedAt = rs.getTimestamp(7);
                 TwilioAction action = new Row(rs.getString(4), rs.getString(5), rs.getBoolean(6),
                         claimedAt == null ? null : claimedAt.toInstant()).action(rs.getString(3));
-                taken.add(new StoredAction(rs.getLong(1), rs.getString(2), action, rs.getTimestamp(8).toInstant()));
+                taken.add(new StoredAction(rs.getLong(1), rs.getString(2), action, rs.getTimestamp(8).toInstant(),
+                        rs.getTimestamp(9).toInstant()));
             }
             taken.sort((a, b) -> Long.compare(a.id(), b.id()));
             return taken;

@@ -112,7 +112,7 @@ public class ProjectionStore {
     private CallRecord findCall(Connection c, String tenantId, String callSid) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
-                       claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to
+                       claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to, ended_at
                 FROM active_calls WHERE call_sid = ? AND tenant_id = ?""")) {
             s.setString(1, callSid);
             s.setString(2, tenantId);
@@ -123,7 +123,7 @@ public class ProjectionStore {
             return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                     CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8),
                     instant(rs, 9), instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13),
-                    rs.getString(14), rs.getString(15), rs.getString(16), null, null);
+                    rs.getString(14), rs.getString(15), rs.getString(16), instant(rs, 17), null);
         }
     }
 
@@ -234,13 +234,14 @@ public class ProjectionStore {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
-                                          ring_reason, offered_to)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          ring_reason, offered_to, ended_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
                     parked_at = excluded.parked_at, parked_by = excluded.parked_by,
-                    ring_reason = excluded.ring_reason, offered_to = excluded.offered_to""")) {
+                    ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
+                    ended_at = excluded.ended_at""")) {
             s.setString(1, call.callSid());
             s.setString(2, call.tenantId());
             s.setString(3, call.from());
@@ -257,6 +258,7 @@ public class ProjectionStore {
             s.setString(14, call.parkedBy());
             s.setString(15, call.ringReason());
             s.setString(16, call.offeredTo());
+            s.setTimestamp(17, timestamp(call.endedAt()));
             expectOne(s.executeUpdate(), "call " + call.callSid());
         }
     }

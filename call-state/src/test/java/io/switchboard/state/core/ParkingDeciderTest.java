@@ -131,14 +131,42 @@ class ParkingDeciderTest {
         }
 
         @Test
-        void theCallersEndBeforeTwilioAnsweredTheParkEndsItAsTheParkersConversation() {
-            // Found by the fault-injection suite: the caller hung up as Doug clicked park, and their completed reached
-            // call-state before Twilio's refusal of the park did. The caller never was in the lot.
+        void theCallersEndBeforeTwilioAnsweredTheParkWaitsForThatAnswer() {
+            // Found by the fault-injection suite: Twilio answers a REST call after the webhooks its change caused, so
+            // the caller's completed can arrive before the park's answer, whichever came first at Twilio.
             Instant at = PARKED_AT.plusMillis(40);
             given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at))
+                    .facts(new Fact.CallerGone(CALL, at))
+                    .changes()
+                    .call(call -> assertThat(call.state()).isEqualTo(CallState.PARKED));
+        }
+
+        @Test
+        void aParkTwilioTookBeforeTheCallerHungUpEndsInTheLot() {
+            Instant at = PARKED_AT.plusMillis(40);
+            var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
+            given().situationFrom(gone).when(new ParkConfirmed(CALL, "doug", PARKED_AT.plusMillis(90)))
+                    .facts(new Fact.ParkConfirmed(CALL), new CallEnded(CALL, "caller_hangup", at, null))
+                    .changes("call:ENDED:slot701");
+        }
+
+        @Test
+        void aParkTwilioRefusedAsTooLateEndsAsTheParkersConversation() {
+            // The caller hung up as Doug clicked park: they never were in the lot.
+            Instant at = PARKED_AT.plusMillis(40);
+            var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
+            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", true, PARKED_AT.plusMillis(90)))
                     .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
                             "agent:doug:wrap_up");
+        }
+
+        @Test
+        void aCallWhoseCallerIsGoneCannotBeRetrievedNorEndTwice() {
+            var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
+            given().situationFrom(gone).when(new Retrieve(CALL, "rhonda", T20.plusMillis(5)))
+                    .rejected(ErrorCode.CALL_NOT_FOUND, "over");
+            given().situationFrom(gone).when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20)).nothing();
         }
 
         @Test
@@ -148,8 +176,9 @@ class ParkingDeciderTest {
 
         @Test
         void aParkerOnAnotherCallAlreadyLeavesTheCallerEndingInTheLot() {
-            given().parking().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20))
-                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20))
+            var gone = given().parking().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20))
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
+            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", true, T20.plusMillis(90)))
                     .facts(new CallEnded(CALL, "caller_hangup", T20, null));
         }
     }

@@ -7,3 +7,7 @@ CREATE TABLE call_state_replicas (
 );
 
 ALTER TABLE twilio_actions ADD COLUMN replica_id text;
+
+-- A parked call whose caller hung up before Twilio answered the park: when Twilio said the caller's call ended. The
+-- call ends once the park's answer says whether the caller was in the lot or still with the parker.
+ALTER TABLE active_calls ADD COLUMN ended_at timestamptz;
