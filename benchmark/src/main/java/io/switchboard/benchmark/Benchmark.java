@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.Stack.Service;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,8 @@ import org.HdrHistogram.Histogram;
  * {@code ./bench}: starts the local stack (real Kafka, PostgreSQL, the Twilio simulator, the three packaged
  * services), connects the agents, places calls at a fixed rate and measures the whole path, once at each Twilio
  * latency; then the same fan-out through nginx + Nchan; then the webhook admission rate. Writes
- * {@code benchmark/target/results/<date>.json}, an SVG plot beside it, and a section of {@code docs/benchmarks.md}.
+ * {@code benchmark/target/results/<date>.json}, an SVG plot beside it, and a result file,
+ * {@code docs/benchmarks/<date>-<agents>-agents.md}.
  * {@code ./bench claims} runs {@link ClaimScenario} instead.
  */
 public final class Benchmark {
@@ -73,7 +76,7 @@ public final class Benchmark {
     /** Runs every phase and returns the JSON result file. */
     @SuppressWarnings("unchecked")
     public static Path run(BenchmarkOptions o) throws Exception {
-        Map<String, Object> result = header();
+        Map<String, Object> result = header(o.repoRoot());
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", o.command());
         run.put("agents", o.agents());
@@ -155,7 +158,7 @@ public final class Benchmark {
         }
         result.put("targets", targets(o, result));
         String title = "Switchboard " + o.agents() + " agents, " + o.rate() + " calls/s — " + result.get("date");
-        return write(o.resultsDir(), o.docs(), "", result, Report.svg(title, plot),
+        return write(o.resultsDir(), o.docs(), "", o.agents() + "-agents", result, Report.svg(title, plot),
                 json -> Report.markdown(result, json));
     }
 
@@ -218,15 +221,38 @@ public final class Benchmark {
         return phase;
     }
 
-    /** When and where the run is. */
-    static Map<String, Object> header() {
+    /** When, on what code and where the run is. */
+    static Map<String, Object> header(Path repoRoot) {
         // The simulator logs every webhook it sends: thousands a second here, and this JVM is part of the measurement.
         SIMULATOR_LOG.setLevel(Level.WARNING);
         Map<String, Object> result = new LinkedHashMap<>();
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        result.put("date", now.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16).replace('T', ' ') + " UTC");
+        result.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(Report.DATE));
+        result.put("commit", commit(repoRoot));
         result.put("machine", Machine.describe());
         return result;
+    }
+
+    /**
+     * The commit checked out, {@code -dirty} when tracked files differ from it: what the figures are of, as long as the
+     * packaged services were built from it (./bench builds only what is missing; {@code REBUILD=1} builds again).
+     */
+    static String commit(Path repoRoot) {
+        try {
+            Process git = new ProcessBuilder("git", "-C", repoRoot.toString(), "describe", "--always", "--dirty",
+                    "--abbrev=7", "--exclude=*").redirectErrorStream(true).start();
+            String said = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (git.waitFor() == 0 && !said.isEmpty()) {
+                return said;
+            }
+            LOG.log(System.Logger.Level.WARNING, "The results name no commit: git said {0}", said);
+            return "unknown (git: " + said + ")";
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "The results name no commit: {0}", e.toString());
+            return "unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
     }
 
     /**
@@ -448,10 +474,11 @@ public final class Benchmark {
     }
 
     /**
-     * Writes {@code <prefix><date>.json} and {@code .svg} into {@code resultsDir}, prints the markdown section made
-     * from the JSON file's name, and appends it to {@code docs} unless that is null. Returns the JSON file.
+     * Writes {@code <prefix><date>.json} and {@code .svg} into {@code resultsDir}, prints the result file made from
+     * the JSON file's name, and writes it into {@code docs} as {@code <date>-<what>.md} unless that is null. Returns
+     * the JSON file.
      */
-    static Path write(Path resultsDir, Path docs, String prefix, Map<String, Object> result, String svg,
+    static Path write(Path resultsDir, Path docs, String prefix, String what, Map<String, Object> result, String svg,
             Function<String, String> markdown) throws Exception {
         Files.createDirectories(resultsDir);
         String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss"));
@@ -461,7 +488,7 @@ public final class Benchmark {
         String section = markdown.apply(json.getFileName().toString());
         System.out.println(section);
         if (docs != null) {
-            Report.append(docs, section);
+            System.out.println("Result file: " + Report.writeResultFile(docs, result, what, section));
         }
         return json;
     }

@@ -21,7 +21,8 @@ import java.util.List;
  * @param gatewayHeap     the gateway's -Xmx
  * @param serviceHeap     call-ingest's and call-state's -Xmx
  * @param resultsDir      where the JSON and the SVG go
- * @param docs            the markdown file a section is appended to; null for none
+ * @param docs            the directory the run's result file (markdown) is written to, docs/benchmarks/; null for
+ *                        none
  * @param command         the command line, as written to the results
  */
 public record BenchmarkOptions(int agents, int tenants, double rate, Duration duration, Duration warmup, int parkEvery,
@@ -43,7 +44,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
               --no-nchan             skip the nginx + Nchan fan-out
               --profile              record every JVM with JFR during the calls; hottest methods in the results
               --gateway-heap SIZE    the gateway's -Xmx (default 1g)
-              --no-docs              do not append to docs/benchmarks.md
+              --no-docs              do not write a result file under docs/benchmarks/
 
             Usage: ./bench claims [options]   claim storms, claims under load and a second tenant's rings
                                               (./bench claims --help)
@@ -91,7 +92,7 @@ public record BenchmarkOptions(int agents, int tenants, double rate, Duration du
         }
         return new BenchmarkOptions(agents, tenants, rate, duration, warmup, parkEvery, webhookDuration,
                 webhookConcurrency, nchan, profile, twilioLatencies, gatewayHeap, "512m", repoRoot,
-                repoRoot.resolve("benchmark/target/results"), docs ? repoRoot.resolve("docs/benchmarks.md") : null,
+                repoRoot.resolve("benchmark/target/results"), docs ? repoRoot.resolve(Report.RESULT_FILES) : null,
                 line.written());
     }
 

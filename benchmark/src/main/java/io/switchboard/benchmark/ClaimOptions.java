@@ -15,6 +15,9 @@ import java.util.List;
  * @param duration        how long the steady load, and each of the second tenant's two runs, is measured
  * @param warmup          calls before each of them, not measured; and the whole stack's warm-up before the first
  * @param twilioLatencies how long the Twilio simulator takes to answer each REST call: everything runs once at each
+ * @param resultsDir      where the JSON and the SVG go
+ * @param docs            the directory the run's result file (markdown) is written to, docs/benchmarks/; null for
+ *                        none
  */
 public record ClaimOptions(int claimers, int storms, double claimRate, int ringAgents, double ringRate,
         Duration duration, Duration warmup, List<Duration> twilioLatencies, Path repoRoot, Path resultsDir, Path docs,
@@ -37,7 +40,7 @@ public record ClaimOptions(int claimers, int storms, double claimRate, int ringA
               --duration D           the steady load and each of the second tenant's runs (default 30s)
               --warmup D             calls before each of them, not measured, and the stack's warm-up (default 10s)
               --twilio-latency L,…   the Twilio simulator answers each REST call after L (default 0ms,200ms)
-              --no-docs              do not append to docs/benchmarks.md
+              --no-docs              do not write a result file under docs/benchmarks/
             """;
 
     public static ClaimOptions parse(Path repoRoot, String... args) {
@@ -72,7 +75,7 @@ public record ClaimOptions(int claimers, int storms, double claimRate, int ringA
         }
         return new ClaimOptions(claimers, storms, claimRate, ringAgents, ringRate, duration, warmup, twilioLatencies,
                 repoRoot, repoRoot.resolve("benchmark/target/results"),
-                docs ? repoRoot.resolve("docs/benchmarks.md") : null, line.written());
+                docs ? repoRoot.resolve(Report.RESULT_FILES) : null, line.written());
     }
 
     ClaimOptions withResults(Path resultsDir, Path docs) {

@@ -25,8 +25,8 @@ import org.HdrHistogram.Histogram;
  *   <li><b>second tenant</b>: calls to the second tenant at a fixed rate ({@link CallLoad}); its rings, webhook →
  *       RINGING on every screen, first alone, then while the first tenant storms without a pause.</li>
  * </ol>
- * Writes {@code benchmark/target/results/claims-<date>.json}, an SVG plot beside it and a section of
- * {@code docs/benchmarks.md}.
+ * Writes {@code benchmark/target/results/claims-<date>.json}, an SVG plot beside it and a result file,
+ * {@code docs/benchmarks/<date>-claims.md}.
  */
 final class ClaimScenario {
     private static final System.Logger LOG = System.getLogger(ClaimScenario.class.getName());
@@ -37,7 +37,7 @@ final class ClaimScenario {
     }
 
     static Path run(ClaimOptions o) throws Exception {
-        Map<String, Object> result = Benchmark.header();
+        Map<String, Object> result = Benchmark.header(o.repoRoot());
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", o.command());
         run.put("claimers", o.claimers());
@@ -70,7 +70,7 @@ final class ClaimScenario {
         result.put("targets", targets(o, result));
         String title = "Claims: " + o.claimers() + " agents storming, steady " + o.claimRate() + " calls/s, second "
                 + "tenant " + o.ringRate() + " calls/s — " + result.get("date");
-        return Benchmark.write(o.resultsDir(), o.docs(), "claims-", result, Report.svg(title, plot),
+        return Benchmark.write(o.resultsDir(), o.docs(), "claims-", "claims", result, Report.svg(title, plot),
                 json -> Report.claimsMarkdown(result, json));
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +13,17 @@ import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** The run's figures for people: an SVG percentile plot and a section of docs/benchmarks.md. */
+/**
+ * The run's figures for people: an SVG percentile plot and a result file under docs/benchmarks/, one per run, which
+ * docs/benchmarks.md's table of the latest results points to.
+ */
 final class Report {
+    /** Where the result files go, from the repository's root. */
+    static final String RESULT_FILES = "docs/benchmarks";
+    /** A run's date, when it started: {@code 2026-11-22 02:06 UTC}. */
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+    private static final DateTimeFormatter FILE_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
+
     private Report() {
     }
 
@@ -105,7 +116,7 @@ final class Report {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** A section for docs/benchmarks.md: what ran where, the figures at each Twilio latency, the targets. */
+    /** A run's result file: what ran where, the figures at each Twilio latency, the targets. */
     @SuppressWarnings("unchecked")
     static String markdown(Map<String, Object> result, String jsonName) {
         Map<String, Object> run = (Map<String, Object>) result.get("run");
@@ -176,7 +187,7 @@ final class Report {
         return md.toString();
     }
 
-    /** A section for docs/benchmarks.md from {@code ./bench claims}: each storm, the steady claims, the second tenant. */
+    /** A result file of {@code ./bench claims}: each storm, the steady claims, the second tenant. */
     @SuppressWarnings("unchecked")
     static String claimsMarkdown(Map<String, Object> result, String jsonName) {
         Map<String, Object> run = (Map<String, Object>) result.get("run");
@@ -226,18 +237,19 @@ final class Report {
         return md.toString();
     }
 
-    /** The section's heading and where it ran: machine, command, result files. */
+    /** The result file's title and where it ran: machine, command, commit, JSON and plot. */
     @SuppressWarnings("unchecked")
     static StringBuilder heading(Map<String, Object> result, String title, String jsonName) {
         Map<String, Object> machine = (Map<String, Object>) result.get("machine");
         Map<String, Object> run = (Map<String, Object>) result.get("run");
         StringBuilder md = new StringBuilder();
-        md.append("\n### ").append(result.get("date")).append(" — ").append(title).append("\n\n");
+        md.append("# ").append(result.get("date")).append(" — ").append(title).append("\n\n");
         md.append("- machine: ").append(machine.get("cpus")).append(" cores (").append(machine.get("cpu_model"))
                 .append("), ").append(machine.get("memory_gib")).append(" GiB, ").append(machine.get("os"))
                 .append(", JDK ").append(machine.get("java")).append("; load average at start ")
                 .append(machine.get("load_average_at_start")).append("\n");
         md.append("- command: `").append(run.get("command")).append("`\n");
+        md.append("- commit: ").append(result.get("commit")).append("\n");
         md.append("- results: `benchmark/target/results/").append(jsonName).append("`, plot `")
                 .append(jsonName.replace(".json", ".svg")).append("`\n\n");
         return md;
@@ -269,11 +281,14 @@ final class Report {
                 .append(s.get("max_ms")).append(" |\n");
     }
 
-    static void append(Path docs, String section) throws IOException {
-        if (!Files.exists(docs)) {
-            Files.writeString(docs, "# Benchmarks\n");
-        }
-        Files.writeString(docs, section, StandardOpenOption.APPEND);
+    /**
+     * Writes {@code <dir>/<date>-<what>.md}, the date being the run's start to the minute: {@code
+     * 2026-11-22-0206-10000-agents.md}. A file of that name is never overwritten: that is another run's.
+     */
+    static Path writeResultFile(Path dir, Map<String, Object> result, String what, String section) throws IOException {
+        String date = LocalDateTime.parse(String.valueOf(result.get("date")), DATE).format(FILE_DATE);
+        Files.createDirectories(dir);
+        return Files.writeString(dir.resolve(date + "-" + what + ".md"), section, StandardOpenOption.CREATE_NEW);
     }
 
     static Map<String, Object> target(String target, String measured, Boolean met) {

@@ -6,23 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark's machinery, small and short: 20 agents, a few calls a second for a few seconds, a short webhook
- * burst, and Nchan when nginx and its module are installed (scripts/ensure-nchan.sh). It checks that a sane result
- * file comes out, never how fast anything was: timings belong to ./bench runs, not to tests.
+ * burst, and Nchan when nginx and its module are installed (scripts/ensure-nchan.sh). It checks that sane result
+ * files come out, never how fast anything was: timings belong to ./bench runs, not to tests.
  */
 class BenchmarkSmokeTest {
 
     @Test
-    void aSmallRunWritesASaneResultFile() throws Exception {
+    void aSmallRunWritesSaneResultFiles(@TempDir Path docs) throws Exception {
         Path root = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
         Path results = root.resolve("benchmark/target/smoke-results");
         BenchmarkOptions options = BenchmarkOptions.parse(root, "--agents", "20", "--rate", "4", "--duration", "4s",
                 "--warmup", "1s", "--webhook-duration", "2s", "--webhook-concurrency", "16",
                 "--twilio-latency", "0ms,200ms")
-                .withResults(results, null);
+                .withResults(results, docs);
 
         Path file = Benchmark.run(options);
 
@@ -50,5 +52,19 @@ class BenchmarkSmokeTest {
         }
         String svg = Files.readString(file.resolveSibling(file.getFileName().toString().replace(".json", ".svg")));
         assertThat(svg).startsWith("<svg").contains("polyline").contains("Twilio 200 ms");
+        assertThat(result.get("commit").asText()).matches("[0-9a-f]{7,40}(-dirty)?");
+        assertResultFile(docs, "20-agents", "20 agents", result, file);
+    }
+
+    /** The run's section, in a result file of its own named after the run's start and {@code what} ran. */
+    static void assertResultFile(Path docs, String what, String title, JsonNode result, Path json) throws Exception {
+        try (Stream<Path> written = Files.list(docs)) {
+            assertThat(written).singleElement().satisfies(md -> {
+                assertThat(md.getFileName().toString()).matches("\\d{4}-\\d\\d-\\d\\d-\\d{4}-" + what + "\\.md");
+                assertThat(Files.readString(md)).startsWith("# " + result.get("date").asText() + " — " + title)
+                        .contains("- commit: " + result.get("commit").asText(), json.getFileName().toString(),
+                                "| target | measured | verdict |");
+            });
+        }
     }
 }

@@ -7,21 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./bench claims}' machinery, small and short: three agents storming twice at each of two Twilio latencies, a
- * few seconds of steady claims and of the second tenant's calls. It checks that a sane result file comes out, never
+ * few seconds of steady claims and of the second tenant's calls. It checks that sane result files come out, never
  * how fast anything was: timings belong to ./bench runs, not to tests.
  */
 class ClaimScenarioSmokeTest {
 
     @Test
-    void aSmallRunWritesASaneResultFile() throws Exception {
+    void aSmallRunWritesSaneResultFiles(@TempDir Path docs) throws Exception {
         Path root = Path.of(System.getProperty("switchboard.repo.root", "..")).toAbsolutePath().normalize();
         Path results = root.resolve("benchmark/target/smoke-results");
         ClaimOptions options = ClaimOptions.parse(root, "--claimers", "3", "--storms", "2", "--ring-agents", "3",
                 "--duration", "3s", "--warmup", "1s", "--twilio-latency", "0ms,200ms")
-                .withResults(results, null);
+                .withResults(results, docs);
 
         Path file = ClaimScenario.run(options);
 
@@ -52,5 +53,6 @@ class ClaimScenarioSmokeTest {
                 .doesNotContain("no run at"));
         String svg = Files.readString(file.resolveSibling(file.getFileName().toString().replace(".json", ".svg")));
         assertThat(svg).startsWith("<svg").contains("polyline").contains("storms, Twilio 200 ms");
+        BenchmarkSmokeTest.assertResultFile(docs, "claims", "claims", result, file);
     }
 }
