@@ -143,7 +143,7 @@ public class ProjectionStore {
                 : null);
     }
 
-    /** The agents a piece of presence work touched, each with its open connections, in one round trip. */
+    /** The agents to review (presence work or a timer touched them), each with its open connections, in one trip. */
     public Map<String, Reviewed> agentsToReview(Connection c, String tenantId, Set<String> agentIds)
             throws SQLException {
         if (agentIds.isEmpty()) {
