@@ -14,9 +14,9 @@ import io.switchboard.state.outbox.ChangePublisher;
 import io.switchboard.state.outbox.OutboxRelay;
 import io.switchboard.state.persistence.ActionStore;
 import io.switchboard.state.persistence.ActionStore.StoredAction;
-import io.switchboard.state.persistence.ConnectionStore;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.OutboxRow;
+import io.switchboard.state.persistence.RoundTrip;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +39,6 @@ import java.util.concurrent.CompletableFuture;
 public class CallDesk {
     private final AgroalDataSource dataSource;
     private final ProjectionStore store;
-    private final ConnectionStore connections;
     private final ActionStore actionStore;
     private final TwilioActions twilio;
     private final OutboxRelay relay;
@@ -47,12 +47,10 @@ public class CallDesk {
     private final CallDecider decider;
     private final Duration actionLease;
 
-    public CallDesk(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
-            ActionStore actionStore, TwilioActions twilio, OutboxRelay relay, ChangePublisher publisher,
-            ObjectMapper json, CallStateConfig config) {
+    public CallDesk(AgroalDataSource dataSource, ProjectionStore store, ActionStore actionStore, TwilioActions twilio,
+            OutboxRelay relay, ChangePublisher publisher, ObjectMapper json, CallStateConfig config) {
         this.dataSource = dataSource;
         this.store = store;
-        this.connections = connections;
         this.actionStore = actionStore;
         this.twilio = twilio;
         this.relay = relay;
@@ -80,11 +78,12 @@ public class CallDesk {
      * @param askingAgent the agent whose command this is, or null
      */
     public Outcome handle(String tenantId, String deliveryId, Input input, String askingAgent) throws SQLException {
-        return inTransaction(tenantId, (c, seq) -> {
-            if (deliveryId != null && !store.firstDelivery(c, deliveryId)) {
+        return inTransaction(tenantId, (c, writes) -> {
+            ProjectionStore.Opening opening = open(c, tenantId, deliveryId, input, askingAgent);
+            if (!opening.firstDelivery()) {
                 return null;
             }
-            return decideAndStore(c, tenantId, seq, input, askingAgent);
+            return decideAndStore(c, writes, opening.lock(), opening.lock().seq(), opening.situation(), input);
         });
     }
 
@@ -101,9 +100,10 @@ public class CallDesk {
             }
             return;
         }
-        inTransaction(action.tenantId(), (c, seq) -> {
+        inTransaction(action.tenantId(), (c, writes) -> {
+            ProjectionStore.Opening opening = open(c, action.tenantId(), null, outcome, null);
             actionStore.done(c, action.id());
-            return decideAndStore(c, action.tenantId(), seq, outcome, null);
+            return decideAndStore(c, writes, opening.lock(), opening.lock().seq(), opening.situation(), outcome);
         });
     }
 
@@ -119,46 +119,73 @@ public class CallDesk {
      * @param timedOut {@code touch} dropped connections whose gateway stopped reporting
      */
     public void reviewAgents(String tenantId, AgentsTouched touch, boolean timedOut, Instant at) throws SQLException {
-        inTransaction(tenantId, (c, seq) -> {
-            long next = seq;
+        inTransaction(tenantId, (c, writes) -> {
+            ProjectionStore.TenantLock lock = store.lockTenant(c, tenantId);
+            Set<String> touched = touch.find(c);
+            Map<String, ProjectionStore.Reviewed> agents = store.agentsToReview(c, tenantId, touched);
+            long seq = lock.seq();
             List<StoredAction> actions = new ArrayList<>();
             List<OutboxRow> changes = new ArrayList<>();
-            for (String agentId : touch.find(c)) {
-                int open = connections.openConnections(c, tenantId, agentId);
-                Input review = new Input.ReviewAgent(agentId, open, timedOut, at);
-                Stored stored = decideAndStore(c, tenantId, next, review, null);
-                next += stored.changes.size();
+            for (String agentId : touched) {
+                ProjectionStore.Reviewed reviewed = agents.get(agentId);
+                // A review looks at its agent alone: each one's situation is as loaded, whatever the others decide.
+                Situation alone = new Situation(tenantId, null, false,
+                        reviewed == null ? Map.of() : Map.of(agentId, reviewed.agent()));
+                Input review = new Input.ReviewAgent(agentId, reviewed == null ? 0 : reviewed.openConnections(),
+                        timedOut, at);
+                Stored stored = decideAndStore(c, writes, lock, seq, alone, review);
+                seq += stored.changes.size();
                 actions.addAll(stored.actions);
                 changes.addAll(stored.changes);
             }
-            return new Stored(Decision.NOTHING, changes, actions);
+            return new Stored(lock, Decision.NOTHING, changes, actions);
         });
     }
 
+    private ProjectionStore.Opening open(Connection c, String tenantId, String deliveryId, Input input,
+            String askingAgent) throws SQLException {
+        String callSid = input instanceof Input.CallInput call ? call.callSid() : null;
+        String agentId = input instanceof Input.AgentInput agent ? agent.agentId() : askingAgent;
+        return store.open(c, tenantId, deliveryId, callSid, agentId, input instanceof Input.Park);
+    }
+
     private interface Work {
-        /** @return the outcome, or null when the work was a redelivery */
-        Stored run(Connection c, long seq) throws SQLException;
+        /**
+         * Opens with the tenant's lock, decides, and adds what to store to {@code writes}.
+         *
+         * @return the outcome, or null when the work was a redelivery
+         */
+        Stored run(Connection c, RoundTrip writes) throws SQLException;
     }
 
     /**
+     * @param lock the tenant's lock the work was done under
      * @param changes the work's changes, numbered from the tenant's seq on, to be appended to the outbox
      * @param actions the Twilio actions stored with it
      */
-    private record Stored(Decision decision, List<OutboxRow> changes, List<StoredAction> actions) {
+    private record Stored(ProjectionStore.TenantLock lock, Decision decision, List<OutboxRow> changes,
+            List<StoredAction> actions) {
     }
 
+    /**
+     * One transaction of about three round trips: the work opens it (lock, dedupe, load), all its writes go in one
+     * more, then the commit. Each Twilio action of a decision is stored in a round trip of its own
+     * ({@link ActionStore}).
+     */
     private Outcome inTransaction(String tenantId, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ProjectionStore.TenantLock lock = store.lockTenant(c, tenantId);
-                Stored stored = work.run(c, lock.seq());
+                RoundTrip writes = new RoundTrip();
+                Stored stored = work.run(c, writes);
                 if (stored == null) {
                     c.rollback();
                     return Outcome.DUPLICATE;
                 }
+                ProjectionStore.TenantLock lock = stored.lock;
                 boolean publishHere = publisher.mayPublish(tenantId, lock.seq(), lock.oldestUnpublished());
-                store.appendChanges(c, tenantId, stored.changes, !publishHere);
+                store.appendChanges(writes, tenantId, stored.changes, !publishHere);
+                writes.send(c);
                 c.commit();
                 if (!stored.changes.isEmpty()) {
                     if (publishHere) {
@@ -176,18 +203,22 @@ public class CallDesk {
         }
     }
 
-    private Stored decideAndStore(Connection c, String tenantId, long seq, Input input, String askingAgent)
-            throws SQLException {
-        String callSid = input instanceof Input.CallInput call ? call.callSid() : null;
-        String agentId = input instanceof Input.AgentInput agent ? agent.agentId() : askingAgent;
-        Situation before = store.load(c, tenantId, callSid, agentId, input instanceof Input.Park);
+    /**
+     * Decides on a situation loaded under {@code lock}, adds the new state and the parking history to {@code writes}
+     * and stores the decision's Twilio actions.
+     *
+     * @param seq the tenant's seq before this decision: the lock's, or past the changes of the transaction's decisions
+     *     before it
+     */
+    private Stored decideAndStore(Connection c, RoundTrip writes, ProjectionStore.TenantLock lock, long seq,
+            Situation before, Input input) throws SQLException {
         Decision decision = decider.decide(input, before);
         Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
-        store.save(c, before, applied.situation());
-        store.recordParking(c, tenantId, applied.parking());
+        store.save(writes, before, applied.situation());
+        store.recordParking(writes, before.tenantId(), applied.parking());
         List<StoredAction> actions = decision.actions().isEmpty() ? List.of()
-                : actionStore.store(c, tenantId, decision.actions(), actionLease);
-        return new Stored(decision, rows(applied.changes()), actions);
+                : actionStore.store(c, before.tenantId(), decision.actions(), actionLease);
+        return new Stored(lock, decision, rows(applied.changes()), actions);
     }
 
     private List<OutboxRow> rows(List<StateChange> changes) {

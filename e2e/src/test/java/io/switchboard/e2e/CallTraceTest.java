@@ -61,8 +61,9 @@ class CallTraceTest {
             Span published = child(trace, webhook, "PRODUCER", "switchboard.twilio-events");
             Span applied = child(trace, published, "CONSUMER", "switchboard.twilio-events");
             assertThat(applied.service()).isEqualTo("call-state");
-            child(trace, applied, "CLIENT", "INSERT switchboard.active_calls");
-            child(trace, applied, "CLIENT", "INSERT switchboard.outbox");
+            // A decision's writes go to PostgreSQL in one round trip, named after its first statement.
+            Span written = child(trace, applied, "CLIENT", "INSERT switchboard.active_calls");
+            assertThat(written.attributes().get("db.statement")).contains("INSERT INTO outbox");
             Span relayed = child(trace, applied, "PRODUCER", "switchboard.state-changes");
             Span received = child(trace, relayed, "CONSUMER", "switchboard.state-changes");
             assertThat(received.service()).isEqualTo("presence-gateway");

@@ -124,7 +124,7 @@ public class ConnectionStore {
     public List<String> tenantsWithStaleConnections(Connection c, Instant staleBefore) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT DISTINCT tenant_id FROM agent_connections WHERE seen_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(staleBefore));
+            s.setObject(1, RoundTrip.typed(staleBefore));
             ResultSet rs = s.executeQuery();
             List<String> tenants = new ArrayList<>();
             while (rs.next()) {
@@ -139,19 +139,8 @@ public class ConnectionStore {
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM agent_connections WHERE tenant_id = ? AND seen_at < ? RETURNING agent_id")) {
             s.setString(1, tenantId);
-            s.setTimestamp(2, Timestamp.from(staleBefore));
+            s.setObject(2, RoundTrip.typed(staleBefore));
             return agents(s.executeQuery());
-        }
-    }
-
-    public int openConnections(Connection c, String tenantId, String agentId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM agent_connections WHERE tenant_id = ? AND agent_id = ?")) {
-            s.setString(1, tenantId);
-            s.setString(2, agentId);
-            ResultSet rs = s.executeQuery();
-            rs.next();
-            return rs.getInt(1);
         }
     }
 

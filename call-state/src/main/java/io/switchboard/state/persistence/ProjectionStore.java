@@ -15,10 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +25,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The projection's SQL, one statement per method, always inside the caller's transaction. Every write
- * checks its row count: a write that changes nothing is an error here, never a silent no-op.
+ * The projection's SQL, always inside the caller's transaction, in as few round trips as it takes: a transaction
+ * {@linkplain #open opens} with one (lock, dedupe, load) and sends all its writes in another ({@link RoundTrip}). Every
+ * write checks its row count: a write that changes nothing is an error here, never a silent no-op.
  */
 @ApplicationScoped
 public class ProjectionStore {
@@ -43,128 +42,155 @@ public class ProjectionStore {
     public record TenantLock(long seq, Long oldestUnpublished) {
     }
 
-    public TenantLock lockTenant(Connection c, String tenantId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT seq, (SELECT min(o.seq) FROM outbox o WHERE o.tenant_id = t.id)
-                FROM tenants t WHERE id = ? FOR UPDATE""")) {
-            s.setString(1, tenantId);
-            ResultSet rs = s.executeQuery();
-            if (!rs.next()) {
-                throw new UnknownTenantException(tenantId);
-            }
-            return new TenantLock(rs.getLong(1), (Long) rs.getObject(2));
-        }
+    /**
+     * How an input's transaction begins.
+     *
+     * @param firstDelivery false for a Kafka record applied before (a redelivery): then nothing may change
+     */
+    public record Opening(TenantLock lock, boolean firstDelivery, Situation situation) {
     }
 
-    /** Records that a Kafka record was applied; false if it already was (a redelivery). */
-    public boolean firstDelivery(Connection c, String eventId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING")) {
-            s.setString(1, eventId);
-            return s.executeUpdate() == 1;
-        }
+    /** An agent to review, with the connections it has open now ({@code agent_connections}). */
+    public record Reviewed(AgentRecord agent, int openConnections) {
     }
 
     /**
+     * Locks the tenant, records the Kafka record as applied and loads the situation of one input, in one round trip.
+     * The lock is the first statement and the reads are statements of their own after it, so they see everything the
+     * tenant's previous writer committed before the lock was granted (a single statement's snapshot would be older
+     * than the lock it waited for).
+     *
+     * @param deliveryId the Kafka record's id, or null for an input that is no Kafka record (a timer's, Twilio's
+     *     answer)
      * @param callSid the call the input is about, or null for an agent's input
      * @param agentId the agent asking, or the agent the input is about, or null
      * @param withLot load the tenant's parking lot too (for a park)
      */
-    public Situation load(Connection c, String tenantId, String callSid, String agentId, boolean withLot)
+    public Opening open(Connection c, String tenantId, String deliveryId, String callSid, String agentId,
+            boolean withLot) throws SQLException {
+        RoundTrip trip = new RoundTrip();
+        RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
+        RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
+                "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),
+                rows -> {
+                });
+        RoundTrip.Result<CallRecord> call = null;
+        RoundTrip.Result<Boolean> inHistory = null;
+        if (callSid != null) {
+            call = trip.query("""
+                    SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
+                           claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to,
+                           ended_at
+                    FROM active_calls WHERE call_sid = ? AND tenant_id = ?""",
+                    p -> p.text(callSid).text(tenantId), rs -> rs.next() ? call(rs) : null);
+            inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
+                    p -> p.text(callSid).text(tenantId), rs -> rs.next() && rs.getBoolean(1));
+        }
+        // The agent named, and the agents the call names: the one holding it, who parked it, whom it is offered to.
+        RoundTrip.Result<Map<String, AgentRecord>> agents = trip.query("SELECT " + AGENT_COLUMNS + """
+                FROM voip_users WHERE tenant_id = ? AND (id = ? OR id IN (
+                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to]) FROM active_calls
+                    WHERE call_sid = ? AND tenant_id = ?))""",
+                p -> p.text(tenantId).text(agentId).text(callSid).text(tenantId), rs -> {
+                    Map<String, AgentRecord> found = new HashMap<>();
+                    while (rs.next()) {
+                        AgentRecord agent = agent(rs);
+                        found.put(agent.id(), agent);
+                    }
+                    return found;
+                });
+        RoundTrip.Result<Set<Integer>> taken = !withLot ? null : trip.query(
+                "SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL", p -> p.text(tenantId),
+                rs -> {
+                    Set<Integer> slots = new HashSet<>();
+                    while (rs.next()) {
+                        slots.add(rs.getInt(1));
+                    }
+                    return Set.copyOf(slots);
+                });
+        trip.send(c);
+        Tenant locked = tenant.get();
+        if (locked == null) {
+            throw new UnknownTenantException(tenantId);
+        }
+        CallRecord found = call == null ? null : call.get();
+        boolean ended = found == null && inHistory != null && inHistory.get();
+        ParkingLot lot = taken == null ? null : new ParkingLot(locked.slotFirst, locked.slotLast, taken.get());
+        return new Opening(locked.lock, recorded == null || recorded.get() == 1,
+                new Situation(tenantId, found, ended, agents.get(), lot));
+    }
+
+    /** Locks the tenant, in a round trip of its own: for work that must run under the lock before it can load. */
+    public TenantLock lockTenant(Connection c, String tenantId) throws SQLException {
+        RoundTrip trip = new RoundTrip();
+        RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
+        trip.send(c);
+        if (tenant.get() == null) {
+            throw new UnknownTenantException(tenantId);
+        }
+        return tenant.get().lock;
+    }
+
+    /** The tenant's row as its lock reads it: the lock, and the tenant's parking slots. */
+    private record Tenant(TenantLock lock, int slotFirst, int slotLast) {
+    }
+
+    /** The tenant's lock, first of a round trip: null when there is no such tenant. */
+    private static RoundTrip.Result<Tenant> lock(RoundTrip trip, String tenantId) {
+        return trip.query("""
+                SELECT seq, (SELECT min(o.seq) FROM outbox o WHERE o.tenant_id = t.id), park_slot_first, park_slot_last
+                FROM tenants t WHERE id = ? FOR UPDATE""", p -> p.text(tenantId), rs -> rs.next()
+                ? new Tenant(new TenantLock(rs.getLong(1), (Long) rs.getObject(2)), rs.getInt(3), rs.getInt(4))
+                : null);
+    }
+
+    /** The agents to review (presence work or a timer touched them), each with its open connections, in one trip. */
+    public Map<String, Reviewed> agentsToReview(Connection c, String tenantId, Set<String> agentIds)
             throws SQLException {
-        CallRecord call = callSid == null ? null : findCall(c, tenantId, callSid);
-        boolean ended = callSid != null && call == null && isEnded(c, tenantId, callSid);
-        Set<String> agentIds = new HashSet<>();
-        agentIds.add(agentId);
-        if (call != null) {
-            agentIds.add(call.agentId());
-            agentIds.add(call.parkedBy());
-            agentIds.add(call.offeredTo());
+        if (agentIds.isEmpty()) {
+            return Map.of();
         }
-        agentIds.remove(null);
-        return new Situation(tenantId, call, ended, agents(c, tenantId, agentIds),
-                withLot ? parkingLot(c, tenantId) : null);
+        RoundTrip trip = new RoundTrip();
+        RoundTrip.Result<Map<String, Reviewed>> reviewed = trip.query("SELECT " + AGENT_COLUMNS + """
+                , (SELECT count(*) FROM agent_connections c WHERE c.tenant_id = u.tenant_id AND c.agent_id = u.id)
+                FROM voip_users u WHERE tenant_id = ? AND id = ANY (?)""",
+                p -> p.text(tenantId).texts(agentIds), rs -> {
+                    Map<String, Reviewed> found = new HashMap<>();
+                    while (rs.next()) {
+                        AgentRecord agent = agent(rs);
+                        found.put(agent.id(), new Reviewed(agent, rs.getInt(12)));
+                    }
+                    return found;
+                });
+        trip.send(c);
+        return reviewed.get();
     }
 
-    private ParkingLot parkingLot(Connection c, String tenantId) throws SQLException {
-        int first;
-        int last;
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT park_slot_first, park_slot_last FROM tenants WHERE id = ?")) {
-            s.setString(1, tenantId);
-            ResultSet rs = s.executeQuery();
-            rs.next();
-            first = rs.getInt(1);
-            last = rs.getInt(2);
-        }
-        Set<Integer> taken = new HashSet<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL")) {
-            s.setString(1, tenantId);
-            ResultSet rs = s.executeQuery();
-            while (rs.next()) {
-                taken.add(rs.getInt(1));
-            }
-        }
-        return new ParkingLot(first, last, Set.copyOf(taken));
+    /** An agent's columns, in the order {@link #agent} reads them. */
+    private static final String AGENT_COLUMNS = """
+            tenant_id, id, name, active, presence, status, current_call_id, current_call_phone_number,
+            current_call_answered_at, wrap_up_until, offline_at
+            """;
+
+    private static AgentRecord agent(ResultSet rs) throws SQLException {
+        return new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                Presence.fromWire(rs.getString(5)), AgentStatus.fromWire(rs.getString(6)), rs.getString(7),
+                rs.getString(8), instant(rs, 9), instant(rs, 10), instant(rs, 11));
     }
 
-    private CallRecord findCall(Connection c, String tenantId, String callSid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
-                       claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to, ended_at
-                FROM active_calls WHERE call_sid = ? AND tenant_id = ?""")) {
-            s.setString(1, callSid);
-            s.setString(2, tenantId);
-            ResultSet rs = s.executeQuery();
-            if (!rs.next()) {
-                return null;
-            }
-            return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                    CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8),
-                    instant(rs, 9), instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13),
-                    rs.getString(14), rs.getString(15), rs.getString(16), instant(rs, 17), null);
-        }
+    private static CallRecord call(ResultSet rs) throws SQLException {
+        return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
+                instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13), rs.getString(14),
+                rs.getString(15), rs.getString(16), instant(rs, 17), null);
     }
 
-    private boolean isEnded(Connection c, String tenantId, String callSid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?")) {
-            s.setString(1, callSid);
-            s.setString(2, tenantId);
-            return s.executeQuery().next();
-        }
-    }
-
-    private Map<String, AgentRecord> agents(Connection c, String tenantId, Collection<String> ids) throws SQLException {
-        Map<String, AgentRecord> agents = new HashMap<>();
-        if (ids.isEmpty()) {
-            return agents;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT tenant_id, id, name, active, presence, status, current_call_id, current_call_phone_number,
-                       current_call_answered_at, wrap_up_until, offline_at
-                FROM voip_users WHERE tenant_id = ? AND id = ANY (?)""")) {
-            s.setString(1, tenantId);
-            s.setArray(2, c.createArrayOf("text", ids.toArray()));
-            ResultSet rs = s.executeQuery();
-            while (rs.next()) {
-                AgentRecord agent = new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), Presence.fromWire(rs.getString(5)),
-                        AgentStatus.fromWire(rs.getString(6)), rs.getString(7), rs.getString(8), instant(rs, 9),
-                        instant(rs, 10), instant(rs, 11));
-                agents.put(agent.id(), agent);
-            }
-        }
-        return agents;
-    }
-
-    /** Writes what changed between two situations of the same call. */
-    public void save(Connection c, Situation before, Situation after) throws SQLException {
+    /** Adds the writes of what changed between two situations of the same call. */
+    public void save(RoundTrip writes, Situation before, Situation after) {
         // Agents first: the call row's foreign key and one-call-per-agent index look at them.
         for (AgentRecord agent : after.agents().values()) {
             if (!Objects.equals(agent, before.agents().get(agent.id()))) {
-                saveAgent(c, agent);
+                saveAgent(writes, agent);
             }
         }
         CallRecord call = after.call();
@@ -172,66 +198,43 @@ public class ProjectionStore {
             return;
         }
         if (call.state() == CallState.ENDED) {
-            end(c, call);
+            end(writes, call);
         } else {
-            upsert(c, call);
+            upsert(writes, call);
         }
     }
 
-    /** Keeps the parking lot's history: a row per stay in a slot, closed by how it ended. */
-    public void recordParking(Connection c, String tenantId, List<ParkingHistory> history) throws SQLException {
+    /** Adds the parking lot's history: a row per stay in a slot, closed by how it ended. */
+    public void recordParking(RoundTrip writes, String tenantId, List<ParkingHistory> history) {
         for (ParkingHistory entry : history) {
             if (entry instanceof ParkingHistory.StayBegun begun) {
-                try (PreparedStatement s = c.prepareStatement("""
+                writes.writeOne("parking of call " + begun.callSid(), """
                         INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at)
-                        VALUES (?, ?, ?, ?, ?)""")) {
-                    s.setString(1, begun.callSid());
-                    s.setString(2, tenantId);
-                    s.setInt(3, begun.slot());
-                    s.setString(4, begun.parkedBy());
-                    s.setTimestamp(5, timestamp(begun.at()));
-                    expectOne(s.executeUpdate(), "parking of call " + begun.callSid());
-                }
+                        VALUES (?, ?, ?, ?, ?)""", p -> p.text(begun.callSid()).text(tenantId).integer(begun.slot())
+                        .text(begun.parkedBy()).time(begun.at()));
             } else if (entry instanceof ParkingHistory.StayUndone undone) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "DELETE FROM call_parks WHERE call_sid = ? AND left_at IS NULL")) {
-                    s.setString(1, undone.callSid());
-                    s.executeUpdate();
-                }
+                writes.writeAny("DELETE FROM call_parks WHERE call_sid = ? AND left_at IS NULL",
+                        p -> p.text(undone.callSid()));
             } else if (entry instanceof ParkingHistory.StayEnded ended) {
-                try (PreparedStatement s = c.prepareStatement("""
+                writes.writeOne("parking history of call " + ended.callSid(), """
                         UPDATE call_parks SET left_at = ?, outcome = ?, retrieved_by = ?
-                        WHERE call_sid = ? AND left_at IS NULL""")) {
-                    s.setTimestamp(1, timestamp(ended.at()));
-                    s.setString(2, ended.outcome());
-                    s.setString(3, ended.retrievedBy());
-                    s.setString(4, ended.callSid());
-                    expectOne(s.executeUpdate(), "parking history of call " + ended.callSid());
-                }
+                        WHERE call_sid = ? AND left_at IS NULL""", p -> p.time(ended.at()).text(ended.outcome())
+                        .text(ended.retrievedBy()).text(ended.callSid()));
             }
         }
     }
 
-    private void saveAgent(Connection c, AgentRecord a) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+    private static void saveAgent(RoundTrip writes, AgentRecord a) {
+        writes.writeOne("agent " + a.tenantId() + "/" + a.id(), """
                 UPDATE voip_users SET presence = ?, status = ?, current_call_id = ?, current_call_phone_number = ?,
                        current_call_answered_at = ?, wrap_up_until = ?, offline_at = ?, updated_at = now()
-                WHERE tenant_id = ? AND id = ?""")) {
-            s.setString(1, a.presence().wire());
-            s.setString(2, a.status().wire());
-            s.setString(3, a.currentCallSid());
-            s.setString(4, a.currentCallPhoneNumber());
-            s.setTimestamp(5, timestamp(a.currentCallAnsweredAt()));
-            s.setTimestamp(6, timestamp(a.wrapUpUntil()));
-            s.setTimestamp(7, timestamp(a.offlineAt()));
-            s.setString(8, a.tenantId());
-            s.setString(9, a.id());
-            expectOne(s.executeUpdate(), "agent " + a.tenantId() + "/" + a.id());
-        }
+                WHERE tenant_id = ? AND id = ?""", p -> p.text(a.presence().wire()).text(a.status().wire())
+                .text(a.currentCallSid()).text(a.currentCallPhoneNumber()).time(a.currentCallAnsweredAt())
+                .time(a.wrapUpUntil()).time(a.offlineAt()).text(a.tenantId()).text(a.id()));
     }
 
-    private void upsert(Connection c, CallRecord call) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+    private static void upsert(RoundTrip writes, CallRecord call) {
+        writes.writeOne("call " + call.callSid(), """
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
                                           ring_reason, offered_to, ended_at)
@@ -241,79 +244,44 @@ public class ProjectionStore {
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
                     parked_at = excluded.parked_at, parked_by = excluded.parked_by,
                     ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
-                    ended_at = excluded.ended_at""")) {
-            s.setString(1, call.callSid());
-            s.setString(2, call.tenantId());
-            s.setString(3, call.from());
-            s.setString(4, call.to());
-            s.setString(5, call.state().name());
-            s.setString(6, call.agentId());
-            s.setString(7, call.agentLegSid());
-            s.setTimestamp(8, timestamp(call.startedAt()));
-            s.setTimestamp(9, timestamp(call.claimedAt()));
-            s.setTimestamp(10, timestamp(call.answeredAt()));
-            s.setTimestamp(11, timestamp(call.deadline()));
-            s.setObject(12, call.slot(), Types.INTEGER);
-            s.setTimestamp(13, timestamp(call.parkedAt()));
-            s.setString(14, call.parkedBy());
-            s.setString(15, call.ringReason());
-            s.setString(16, call.offeredTo());
-            s.setTimestamp(17, timestamp(call.endedAt()));
-            expectOne(s.executeUpdate(), "call " + call.callSid());
-        }
+                    ended_at = excluded.ended_at""",
+                p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
+                        .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
+                        .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
+                        .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
+                        .text(call.offeredTo()).time(call.endedAt()));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */
-    private void end(Connection c, CallRecord call) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM active_calls WHERE call_sid = ?")) {
-            s.setString(1, call.callSid());
-            s.executeUpdate(); // none for a call that ended before we saw it ring
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+    private static void end(RoundTrip writes, CallRecord call) {
+        // None for a call that ended before we saw it ring.
+        writes.writeAny("DELETE FROM active_calls WHERE call_sid = ?", p -> p.text(call.callSid()));
+        writes.writeOne("history of call " + call.callSid(), """
                 INSERT INTO call_history (call_sid, tenant_id, from_number, to_number, agent_id, started_at,
                                           answered_at, ended_at, end_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            s.setString(1, call.callSid());
-            s.setString(2, call.tenantId());
-            s.setString(3, call.from());
-            s.setString(4, call.to());
-            s.setString(5, call.agentId());
-            s.setTimestamp(6, timestamp(call.startedAt()));
-            s.setTimestamp(7, timestamp(call.answeredAt()));
-            s.setTimestamp(8, timestamp(call.endedAt()));
-            s.setString(9, call.endReason());
-            expectOne(s.executeUpdate(), "history of call " + call.callSid());
-        }
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", p -> p.text(call.callSid()).text(call.tenantId())
+                .text(call.from()).text(call.to()).text(call.agentId()).time(call.startedAt())
+                .time(call.answeredAt()).time(call.endedAt()).text(call.endReason()));
     }
 
     /**
-     * Appends the tenant's changes to the outbox and moves the tenant's seq to the last of them.
+     * Adds the tenant's changes to the outbox and moves the tenant's seq to the last of them.
      *
      * @param relay the outbox relay publishes them, not the committing process
      */
-    public void appendChanges(Connection c, String tenantId, List<OutboxRow> rows, boolean relay)
-            throws SQLException {
+    public void appendChanges(RoundTrip writes, String tenantId, List<OutboxRow> rows, boolean relay) {
         if (rows.isEmpty()) {
             return;
         }
         String traceparent = OutboxTrace.current();
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO outbox (tenant_id, seq, payload, traceparent, relay) VALUES (?, ?, ?, ?, ?)")) {
-            for (OutboxRow row : rows) {
-                s.setString(1, tenantId);
-                s.setLong(2, row.seq());
-                s.setString(3, row.payload());
-                s.setString(4, traceparent);
-                s.setBoolean(5, relay);
-                s.addBatch();
-            }
-            s.executeBatch();
+        for (OutboxRow row : rows) {
+            writes.writeOne("change " + tenantId + "/" + row.seq(),
+                    "INSERT INTO outbox (tenant_id, seq, payload, traceparent, relay) VALUES (?, ?, ?, ?, ?)",
+                    p -> p.text(tenantId).number(row.seq()).text(row.payload()).text(traceparent).flag(relay));
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET seq = ? WHERE id = ?")) {
-            s.setLong(1, rows.get(rows.size() - 1).seq());
-            s.setString(2, tenantId);
-            expectOne(s.executeUpdate(), "tenant " + tenantId);
-        }
+        long last = rows.get(rows.size() - 1).seq();
+        writes.writeOne("tenant " + tenantId, "UPDATE tenants SET seq = ? WHERE id = ?",
+                p -> p.number(last).text(tenantId));
     }
 
     public record OutboxRow(long seq, String payload) {
@@ -341,7 +309,7 @@ public class ProjectionStore {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 if (params[i] instanceof Instant instant) {
-                    s.setTimestamp(i + 1, timestamp(instant));
+                    s.setObject(i + 1, RoundTrip.typed(instant));
                 } else {
                     s.setObject(i + 1, params[i]);
                 }
@@ -355,18 +323,8 @@ public class ProjectionStore {
         }
     }
 
-    private static void expectOne(int rows, String what) {
-        if (rows != 1) {
-            throw new IllegalStateException("Writing " + what + " changed " + rows + " rows instead of 1");
-        }
-    }
-
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
     }
 }
