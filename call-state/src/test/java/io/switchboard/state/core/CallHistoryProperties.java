@@ -9,6 +9,7 @@ import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.state.core.CallHistories.Choices;
 import io.switchboard.state.core.CallHistories.History;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -250,6 +251,13 @@ class CallHistoryProperties {
         }
 
         /**
+         * Webhooks this close together form a burst Twilio may deliver out of order. Farther apart, the later one
+         * was sent long after the earlier was answered: moving it ahead would be call-state lagging for longer than a
+         * claim's ring timeout, whose deadline then rightly gives the claim back (docs/reliability.md).
+         */
+        private static final Duration BURST = Duration.ofSeconds(2);
+
+        /**
          * Reorders each burst of webhooks so that each moves by at most {@code window} places, delivers some of
          * them twice (the copy later in the same burst) when {@code duplicates}, and fires a deadline of some call
          * again here and there (at the latest time delivered so far, as the timer loop would).
@@ -261,7 +269,8 @@ class CallHistoryProperties {
             int i = 0;
             while (i < in.size()) {
                 int end = i;
-                while (end < in.size() && isWebhook(in.get(end))) {
+                while (end < in.size() && isWebhook(in.get(end))
+                        && !at(in.get(end)).isAfter(at(in.get(i)).plus(BURST))) {
                     end++;
                 }
                 List<Input> burst = end == i ? List.of(in.get(i++)) : reorder(in.subList(i, end), choices, window);
