@@ -265,7 +265,9 @@ public final class CallDecider {
                     List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
         }
         if (call.callerGone()) {
-            return endedBeforeItsPark(call, s, call.endedAt()); // Twilio never answered the park: the older rule
+            // The park's answer never came (its action was lost past every retry and takeover): the caller is taken
+            // to have been with the parker, as when Twilio says the call was already over.
+            return endedBeforeItsPark(call, s, call.endedAt());
         }
         if (call.state() == CallState.PARKED) {
             // The caller stays on hold where they are; only who is asked to take them changes.

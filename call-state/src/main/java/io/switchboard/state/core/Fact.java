@@ -36,7 +36,6 @@ public sealed interface Fact {
     record ParkConfirmed(String callSid) implements Fact {
     }
 
-    /** Twilio refused the park: the call is the parker's again. */
     /**
      * The caller's call ended while Twilio had not yet answered the park: whether they hung up in the lot or still
      * talking with the parker, the park's answer tells.
@@ -44,6 +43,7 @@ public sealed interface Fact {
     record CallerGone(String callSid, Instant at) implements Fact {
     }
 
+    /** Twilio refused the park: the call is the parker's again. */
     record ParkUndone(String callSid, String agentId) implements Fact {
     }
 

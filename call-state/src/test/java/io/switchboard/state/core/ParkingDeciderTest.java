@@ -162,6 +162,14 @@ class ParkingDeciderTest {
         }
 
         @Test
+        void aParkWhoseAnswerNeverCameEndsAtItsTimeoutAsTheParkersConversation() {
+            Instant at = PARKED_AT.plusMillis(40);
+            var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
+            given().situationFrom(gone).when(new DeadlinePassed(CALL, PARKED_AT.plus(PARK_TIMEOUT)))
+                    .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)));
+        }
+
+        @Test
         void aCallWhoseCallerIsGoneCannotBeRetrievedNorEndTwice() {
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
             given().situationFrom(gone).when(new Retrieve(CALL, "rhonda", T20.plusMillis(5)))
