@@ -102,7 +102,7 @@ public class CallDesk {
         }
         inTransaction(action.tenantId(), (c, writes) -> {
             ProjectionStore.Opening opening = open(c, action.tenantId(), null, outcome, null);
-            actionStore.done(c, action.id());
+            actionStore.done(writes, action.id());
             return decideAndStore(c, writes, opening.lock(), opening.lock().seq(), opening.situation(), outcome);
         });
     }

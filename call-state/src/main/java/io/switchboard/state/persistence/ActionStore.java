@@ -67,10 +67,14 @@ public class ActionStore {
 
     /** The action is done (or given up): its row goes. None when a newer action of its call replaced it. */
     public void done(Connection c, long id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM twilio_actions WHERE id = ?")) {
-            s.setLong(1, id);
-            s.executeUpdate();
-        }
+        RoundTrip trip = new RoundTrip();
+        done(trip, id);
+        trip.send(c);
+    }
+
+    /** {@link #done(Connection, long)} among the writes of the transaction that stores Twilio's answer. */
+    public void done(RoundTrip writes, long id) {
+        writes.writeAny("DELETE FROM twilio_actions WHERE id = ?", p -> p.number(id));
     }
 
     /**
