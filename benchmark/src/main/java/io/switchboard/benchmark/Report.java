@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
 final class Report {
     /** Where the result files go, from the repository's root. */
     static final String RESULT_FILES = "docs/benchmarks";
-    /** A run's date, when it started: {@code 2026-11-22 02:06 UTC}. */
+    /** A run's date: when it started, to the minute, in UTC. */
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
     private static final DateTimeFormatter FILE_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
 
@@ -282,8 +282,8 @@ final class Report {
     }
 
     /**
-     * Writes {@code <dir>/<date>-<what>.md}, the date being the run's start to the minute: {@code
-     * 2026-11-22-0206-10000-agents.md}. A file of that name is never overwritten: that is another run's.
+     * Writes {@code <dir>/<date>-<what>.md}, the date being the run's start to the minute ({@code
+     * yyyy-MM-dd-HHmm-10000-agents.md}). A file of that name is never overwritten: that is another run's.
      */
     static Path writeResultFile(Path dir, Map<String, Object> result, String what, String section) throws IOException {
         String date = LocalDateTime.parse(String.valueOf(result.get("date")), DATE).format(FILE_DATE);
