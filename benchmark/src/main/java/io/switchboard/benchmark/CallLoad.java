@@ -34,6 +34,8 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
     static final Duration CLAIM_DELAY = Duration.ofMillis(100);
     static final Duration TALK = Duration.ofMillis(1000);
     static final Duration RETRIEVE_DELAY = Duration.ofMillis(500);
+    /** How often an agent clicks retrieve on a park Twilio has not confirmed before giving up. */
+    static final int MAX_RETRIEVES = 10;
     static final Duration FREE_DELAY = Duration.ofMillis(300);
     /** Whatever happened, a call is hung up after this and its agents are free after twice this. */
     static final Duration CALL_LIMIT = Duration.ofSeconds(15);
@@ -83,6 +85,7 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         volatile long sentAt;
         volatile int expected;
         volatile Agent retriever;
+        final AtomicInteger retrieves = new AtomicInteger();
         final AtomicLong ringSeq = new AtomicLong(-1);
         final AtomicInteger received = new AtomicInteger();
         final AtomicBoolean claimSent = new AtomicBoolean();
@@ -437,6 +440,12 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
             return;
         }
         Track track = p.track();
+        if ("invalid_state".equals(errorCode) && p.kind().equals("retrieve")
+                && track.retrieves.incrementAndGet() < MAX_RETRIEVES) {
+            // Twilio has not confirmed the park yet: the agent clicks retrieve again a moment later.
+            later(RETRIEVE_DELAY, () -> command(track.retriever, "retrieve", track));
+            return;
+        }
         if (errorCode != null) {
             if (track.measured) {
                 error(p.kind() + " refused: " + errorCode);

@@ -187,6 +187,9 @@ public class CallDesk {
                 store.appendChanges(writes, tenantId, stored.changes, !publishHere);
                 writes.send(c);
                 c.commit();
+                // Twilio first: its round trip is the longer one, and it owes nothing to Kafka.
+                CompletableFuture<Optional<String>> twilioDone = stored.actions.isEmpty() ? Outcome.NO_ACTIONS
+                        : twilio.carryOut(stored.actions);
                 if (!stored.changes.isEmpty()) {
                     if (publishHere) {
                         publisher.publish(tenantId, stored.changes, Instant.now());
@@ -194,8 +197,7 @@ public class CallDesk {
                         relay.wake();
                     }
                 }
-                return new Outcome(stored.decision, false,
-                        stored.actions.isEmpty() ? Outcome.NO_ACTIONS : twilio.carryOut(stored.actions));
+                return new Outcome(stored.decision, false, twilioDone);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -113,7 +113,7 @@ public class TwilioActions {
         try (Scope ignored = span.makeCurrent()) {
             twilio.perform(stored.tenantId(), action);
             outcome = action instanceof TwilioAction.ParkCaller park
-                    ? new Input.ParkConfirmed(park.callSid(), park.agentId(), clock.instant())
+                    ? new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant())
                     : null;
             count(kind, "done");
         } catch (CallGoneException | TwilioUnavailableException e) {
@@ -144,7 +144,7 @@ public class TwilioActions {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
-            return new Input.ParkFailed(park.callSid(), park.agentId(), gone, clock.instant());
+            return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant());
         }
         // A refused hold or hang-up changes nothing here: the caller's own callbacks will say where they are.
         return null;

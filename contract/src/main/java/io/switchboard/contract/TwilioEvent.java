@@ -15,7 +15,8 @@ import java.time.Instant;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = TwilioEvent.CallIncoming.class, name = "incoming"),
         @JsonSubTypes.Type(value = TwilioEvent.CallStatusChanged.class, name = "status"),
-        @JsonSubTypes.Type(value = TwilioEvent.DialEnded.class, name = "dial_ended")
+        @JsonSubTypes.Type(value = TwilioEvent.DialEnded.class, name = "dial_ended"),
+        @JsonSubTypes.Type(value = TwilioEvent.CallerParked.class, name = "parked")
 })
 public sealed interface TwilioEvent {
 
@@ -63,6 +64,14 @@ public sealed interface TwilioEvent {
      * asked call-ingest what the caller hears next.
      */
     record DialEnded(String eventId, String tenantId, String callSid, String dialCallSid, TwilioCallStatus dialCallStatus,
+            Instant receivedAt) implements TwilioEvent {
+    }
+
+    /**
+     * Twilio fetched the parking lot's wait music for the caller: the park by {@code agentId} at {@code parkedAt} went
+     * through, and the caller is in the lot.
+     */
+    record CallerParked(String eventId, String tenantId, String callSid, String agentId, Instant parkedAt,
             Instant receivedAt) implements TwilioEvent {
     }
 }

@@ -29,6 +29,14 @@ public final class VoiceWebhooks {
     public static final String CLAIM = "claim";
 
     /**
+     * Query parameters of the parking lot's {@code waitUrl}: the agent who parked the caller and the park's time (epoch
+     * milliseconds). Twilio fetches the wait music once the caller is in the lot, so that fetch tells call-state the
+     * park went through — even when Twilio's answer to the park itself was lost.
+     */
+    public static final String PARKED_BY = "parkedBy";
+    public static final String PARKED_AT = "parkedAt";
+
+    /**
      * Custom parameter of the {@code <Dial><Client>} leg: the caller's call SID, which the Voice SDK shows the agent's
      * browser as {@code call.customParameters}, so the softphone answers only the call this agent claimed.
      */

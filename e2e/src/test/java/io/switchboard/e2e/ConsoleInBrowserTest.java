@@ -123,7 +123,9 @@ class ConsoleInBrowserTest {
         report("parked in 701", callChange(call, c -> state(c, "PARKED")));
         screenshots("parked");
 
-        // Rhonda retrieves: both pages show her on the call and the lot empty.
+        // Rhonda retrieves once Twilio has the caller in the lot (before that, call-state refuses a retrieve): both
+        // pages show her on the call and the lot empty.
+        await().atMost(WAIT).until(() -> EndToEnd.inTheLot(stack, call));
         actionAt = System.currentTimeMillis();
         rhonda.getByTestId("slot-701").getByTestId("retrieve").click();
         for (Page page : pages()) {

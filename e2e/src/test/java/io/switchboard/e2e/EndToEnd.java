@@ -30,6 +30,19 @@ final class EndToEnd {
                 .withJvmArgs(SERVICE_JVM_ARGS)));
     }
 
+    /**
+     * call-state stored Twilio's word that the caller reached the parking lot (the parker's leg is forgotten): until
+     * then a retrieve is refused, and a hang-up may still have been on the parker.
+     */
+    static boolean inTheLot(Stack stack, String call) throws Exception {
+        try (var c = stack.postgres().connect()) {
+            var s = c.prepareStatement("SELECT 1 FROM active_calls WHERE call_sid = ? AND state = 'PARKED'"
+                    + " AND agent_leg_sid IS NULL");
+            s.setString(1, call);
+            return s.executeQuery().next();
+        }
+    }
+
     /** Closes screens, replicas and the stack, in that order, each whatever happened to the one before. */
     static void closeAll(AutoCloseable... things) {
         for (AutoCloseable c : things) {

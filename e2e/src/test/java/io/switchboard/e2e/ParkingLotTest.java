@@ -70,8 +70,9 @@ class ParkingLotTest {
         assertThat(parked.get("parkedBy").asText()).isEqualTo("doug");
         assertThat(parked.get("parkedAt").asText()).isNotBlank();
         assertThat(rhonda.agent("doug").get("currentCall").isNull()).isTrue();
-        // The caller holds in the parking lot's queue, hearing the wait music.
+        // The caller holds in the parking lot's queue, hearing the wait music; call-state knows they are there.
         await().atMost(WAIT).until(() -> stack.simulator().call(call).activity().equals("enqueued:acme-parking"));
+        await().atMost(WAIT).until(() -> EndToEnd.inTheLot(stack, call));
 
         // Both click "retrieve" at the same moment.
         CyclicBarrier sameMoment = new CyclicBarrier(2);
@@ -98,7 +99,7 @@ class ParkingLotTest {
     void aRetrieveTheAgentDoesNotAnswerPutsTheCallBackInItsSlot() throws Exception {
         String call = connected(nextCaller(), doug);
         doug.ack("park", call);
-        await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
+        await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701) && EndToEnd.inTheLot(stack, call));
 
         // Rhonda declines on her phone.
         stack.simulator().answerMode(ClientIdentity.of("acme", "rhonda"), AnswerMode.REJECT);
@@ -146,7 +147,8 @@ class ParkingLotTest {
     void aCallerWhoHangsUpInTheLotLeavesAnEmptySlotOnEveryScreen() throws Exception {
         String call = connected(nextCaller(), rhonda);
         rhonda.ack("park", call);
-        await().atMost(WAIT).until(() -> parkedIn(doug, call, 701) && parkedIn(rhonda, call, 701));
+        await().atMost(WAIT).until(() -> parkedIn(doug, call, 701) && parkedIn(rhonda, call, 701)
+                && EndToEnd.inTheLot(stack, call));
 
         stack.simulator().hangup(call);
         await().atMost(WAIT).until(() -> doug.call(call) == null && rhonda.call(call) == null);
@@ -177,7 +179,7 @@ class ParkingLotTest {
     void aParkTimeoutThatPassesWhileCallStateIsDownStillRingsBack() throws Exception {
         String call = connected(nextCaller(), doug);
         doug.ack("park", call);
-        await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701));
+        await().atMost(WAIT).until(() -> parkedIn(rhonda, call, 701) && EndToEnd.inTheLot(stack, call));
 
         stack.stop(Stack.Service.CALL_STATE);
         Thread.sleep(PARK_TIMEOUT.toMillis()); // the deadline passes with nobody to fire it

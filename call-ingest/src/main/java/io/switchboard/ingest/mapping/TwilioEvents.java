@@ -4,6 +4,7 @@ import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.ClientIdentity.TenantAgent;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
+import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.contract.VoiceWebhooks;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -52,14 +54,35 @@ public final class TwilioEvents {
 
     /** The claim that dialled an agent leg ({@code ?claim=} in the URL call-state gave Twilio), or null. */
     static Long claim(String value) {
-        if (isBlank(value)) {
-            return null;
+        return isBlank(value) ? null : epochMillis(value, VoiceWebhooks.CLAIM, "the claim's time there in the leg's"
+                + " status callback URL");
+    }
+
+    /**
+     * Twilio fetched the wait music of the parking lot for a caller an agent parked ({@code ?tenant=&parkedBy=&parkedAt=}
+     * in the {@code waitUrl} call-state gave Twilio); empty for the wait music of the ringing queue, which has none.
+     */
+    public static Optional<CallerParked> parked(TwilioWebhook webhook, Instant receivedAt) {
+        if (isBlank(webhook.parkedBy())) {
+            return Optional.empty();
         }
+        String callSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
+        if (isBlank(webhook.tenant())) {
+            throw new MalformedWebhookException("The parking lot's waitUrl names no tenant: call-state puts "
+                    + TwilioWebhook.TENANT + "= beside " + VoiceWebhooks.PARKED_BY + "= in it.");
+        }
+        long parkedAt = epochMillis(webhook.parkedAt(), VoiceWebhooks.PARKED_AT,
+                "the park's time there, beside " + VoiceWebhooks.PARKED_BY + ", in the parking lot's waitUrl");
+        return Optional.of(new CallerParked("parked:" + callSid + ":" + parkedAt, webhook.tenant(), callSid,
+                webhook.parkedBy(), Instant.ofEpochMilli(parkedAt), receivedAt));
+    }
+
+    private static long epochMillis(String value, String name, String where) {
         try {
-            return Long.valueOf(value.trim());
+            return Long.parseLong(String.valueOf(value).trim());
         } catch (NumberFormatException e) {
-            throw new MalformedWebhookException(VoiceWebhooks.CLAIM + " must be a whole number, got '" + value
-                    + "'. call-state puts the claim's time there in the leg's status callback URL.");
+            throw new MalformedWebhookException(name + " must be a whole number, got '" + value + "'. call-state puts "
+                    + where + ".");
         }
     }
 

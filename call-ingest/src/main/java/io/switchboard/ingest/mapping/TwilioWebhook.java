@@ -11,10 +11,11 @@ import java.util.function.UnaryOperator;
  * @param tenant the {@code tenant} query parameter call-state puts in the URLs it gives Twilio
  * @param parked the {@code parked} query parameter of a {@code <Dial action>}: the caller came from the parking lot
  * @param idempotencyToken Twilio's {@code I-Twilio-Idempotency-Token} header, the same on every retry
+ * @param parkedBy the {@code parkedBy} query parameter of the parking lot's {@code waitUrl}, with {@code parkedAt}
  */
 public record TwilioWebhook(String callSid, String parentCallSid, String from, String to, String callStatus,
         String direction, String sequenceNumber, String timestamp, String dialCallSid, String dialCallStatus,
-        String tenant, boolean parked, String idempotencyToken, String claim) {
+        String tenant, boolean parked, String idempotencyToken, String claim, String parkedBy, String parkedAt) {
 
     public static final String CALL_SID = "CallSid";
     public static final String PARENT_CALL_SID = "ParentCallSid";
@@ -39,6 +40,7 @@ public record TwilioWebhook(String callSid, String parentCallSid, String from, S
                 form.get(CALL_STATUS), form.get(DIRECTION), form.get(SEQUENCE_NUMBER), form.get(TIMESTAMP),
                 form.get(DIAL_CALL_SID), form.get(DIAL_CALL_STATUS), query.apply(TENANT),
                 Boolean.parseBoolean(query.apply(VoiceWebhooks.PARKED)), idempotencyToken,
-                query.apply(VoiceWebhooks.CLAIM));
+                query.apply(VoiceWebhooks.CLAIM), query.apply(VoiceWebhooks.PARKED_BY),
+                query.apply(VoiceWebhooks.PARKED_AT));
     }
 }

@@ -28,7 +28,10 @@ public class IngestMetrics {
         FOREIGN_AGENT_LEG,
         /** Signed the way Twilio signs a JSON body, but voice webhooks are forms: 415. */
         UNSUPPORTED_MEDIA_TYPE,
-        /** Kafka or PostgreSQL did not answer in time: 503, Twilio retries. */
+        /**
+         * Kafka or PostgreSQL did not answer in time: 503, Twilio retries; the parking lot's wait music is played all
+         * the same, unstored (Twilio does not retry a wait URL).
+         */
         UNAVAILABLE;
 
         String tag() {

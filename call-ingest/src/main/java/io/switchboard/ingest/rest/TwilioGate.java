@@ -77,7 +77,7 @@ public class TwilioGate {
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.DIAL_ENDED)), Endpoint.DIAL_ENDED, voice::dialEnded);
         // Twilio fetches a queue's wait music with POST unless the waitUrl's method says GET.
         route(router.route(VoiceWebhooks.path(VoiceWebhooks.HOLD)).method(HttpMethod.GET).method(HttpMethod.POST),
-                Endpoint.HOLD, webhook -> Uni.createFrom().item(voice.hold()));
+                Endpoint.HOLD, voice::hold);
     }
 
     private void route(Route route, Endpoint endpoint, Function<TwilioWebhook, Uni<String>> answer) {

@@ -2,7 +2,9 @@ package io.switchboard.ingest.rest;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.ingest.UnavailableException;
 import io.switchboard.contract.TwilioEvent;
+import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.ingest.mapping.TwilioEvents;
 import io.switchboard.ingest.mapping.TwilioWebhook;
@@ -14,6 +16,7 @@ import io.switchboard.ingest.tenant.TenantDirectory;
 import io.switchboard.ingest.twiml.TwimlAnswers;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What each of Twilio's voice webhooks does, once {@link TwilioGate} has checked its signature and read its form.
@@ -77,10 +80,25 @@ public class TwilioVoiceEndpoints {
                 .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.DIAL_ENDED, webhook, twiml.hangup()))));
     }
 
-    /** The queue's wait music ({@code waitUrl}): nothing to store. */
-    public String hold() {
-        metrics.webhook(Endpoint.HOLD, Outcome.ACCEPTED);
-        return twiml.hold();
+    /**
+     * The queue's wait music ({@code waitUrl}). For the parking lot's, the caller's arrival in the lot is stored first:
+     * it confirms the park to call-state even when Twilio's answer to the park itself was lost. The music is played
+     * whether or not that succeeded: Twilio does not retry a wait URL, so a 503 would only leave the caller in silence
+     * while call-state still learns the park's outcome from Twilio's answer to it.
+     */
+    public Uni<String> hold(TwilioWebhook webhook) {
+        Optional<CallerParked> parked = TwilioEvents.parked(webhook, Instant.now());
+        if (parked.isEmpty()) {
+            metrics.webhook(Endpoint.HOLD, Outcome.ACCEPTED);
+            return Uni.createFrom().item(twiml.hold());
+        }
+        return publishThenAnswer(Endpoint.HOLD, parked.get(), twiml.hold())
+                .onFailure(UnavailableException.class).recoverWithItem(failure -> {
+                    Log.warnf("Played the parking lot's wait music to call %s without storing its arrival there: %s",
+                            webhook.callSid(), failure.getMessage());
+                    metrics.webhook(Endpoint.HOLD, Outcome.UNAVAILABLE);
+                    return twiml.hold();
+                });
     }
 
     private Uni<String> publishThenAnswer(Endpoint endpoint, TwilioEvent event, String answer) {

@@ -20,7 +20,7 @@ class TwilioEventsTest {
 
     private static final class Webhook {
         String callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber, timestamp, dialCallSid,
-                dialCallStatus, tenant, idempotencyToken, claim;
+                dialCallStatus, tenant, idempotencyToken, claim, parkedBy, parkedAt;
 
         Webhook callSid(String v) { callSid = v; return this; }
         Webhook parentCallSid(String v) { parentCallSid = v; return this; }
@@ -34,10 +34,12 @@ class TwilioEventsTest {
         Webhook dialCallStatus(String v) { dialCallStatus = v; return this; }
         Webhook idempotencyToken(String v) { idempotencyToken = v; return this; }
         Webhook claim(String v) { claim = v; return this; }
+        Webhook parkedBy(String v) { parkedBy = v; return this; }
+        Webhook parkedAt(String v) { parkedAt = v; return this; }
 
         TwilioWebhook build() {
             return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
-                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim);
+                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim, parkedBy, parkedAt);
         }
     }
 

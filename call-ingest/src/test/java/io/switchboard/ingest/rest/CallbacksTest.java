@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
+import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.ingest.support.TwilioEventsTopic.Published;
@@ -228,6 +229,37 @@ class CallbacksTest {
         signed(HOLD, Map.of()).get(HOLD).then()
                 .statusCode(200)
                 .body(containsString(play));
+    }
+
+    @Test
+    void theParkingLotsWaitMusicTellsCallStateTheCallerReachedTheLot() {
+        String callSid = newCallSid();
+
+        post(HOLD + "?tenant=" + TENANT + "&parkedBy=doug&parkedAt=1700000000123",
+                form("CallSid", callSid, "QueueSid", "QU1", "QueueTime", "0")).then()
+                .statusCode(200)
+                .body(containsString("<Play loop=\"0\">"));
+
+        Published published = TwilioEventsTopic.single(callSid);
+        assertThat(published.key()).isEqualTo(TENANT);
+        assertThat(published.event()).isEqualTo(new CallerParked("parked:" + callSid + ":1700000000123", TENANT,
+                callSid, "doug", Instant.ofEpochMilli(1_700_000_000_123L), published.event().receivedAt()));
+    }
+
+    @Test
+    void theRingingQueuesWaitMusicStoresNothing() {
+        String callSid = newCallSid();
+        post(HOLD, form("CallSid", callSid, "QueueSid", "QU1", "QueueTime", "12")).then().statusCode(200);
+        TwilioEventsTopic.assertNothingAbout(callSid);
+    }
+
+    @Test
+    void aParkingLotWaitUrlWithAGarbledParkTimeIsRefused() {
+        String callSid = newCallSid();
+        post(HOLD + "?tenant=" + TENANT + "&parkedBy=doug&parkedAt=soon", form("CallSid", callSid)).then()
+                .statusCode(400)
+                .body(containsString("parkedAt must be a whole number"));
+        TwilioEventsTopic.assertNothingAbout(callSid);
     }
 
     /** For GET Twilio puts its parameters in the query string and signs that URL exactly as sent. */

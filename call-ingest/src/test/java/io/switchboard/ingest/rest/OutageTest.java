@@ -1,6 +1,9 @@
 package io.switchboard.ingest.rest;
 
+import static io.switchboard.ingest.support.TwilioWebhooks.HOLD;
 import static io.switchboard.ingest.support.TwilioWebhooks.INCOMING;
+import static io.switchboard.ingest.support.TwilioWebhooks.TENANT;
+import static io.switchboard.ingest.support.TwilioWebhooks.form;
 import static io.switchboard.ingest.support.TwilioWebhooks.incomingCall;
 import static io.switchboard.ingest.support.TwilioWebhooks.newCallSid;
 import static io.switchboard.ingest.support.TwilioWebhooks.post;
@@ -76,6 +79,11 @@ class OutageTest {
                     .contentType(startsWith("text/plain"))
                     .body(containsString("Kafka did not store event incoming:" + callSid));
             assertThat(took).isLessThan(config.ingest().publishTimeout().plusSeconds(1));
+            // A parked caller still hears the wait music: Twilio does not retry a wait URL, so a 503 gains nothing.
+            post(HOLD + "?tenant=" + TENANT + "&parkedBy=doug&parkedAt=1700000000123",
+                    form("CallSid", newCallSid(), "QueueSid", "QU1")).then()
+                    .statusCode(200)
+                    .body(containsString("<Play loop=\"0\">"));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> RestAssured.get(READINESS).then().statusCode(503));
         } finally {

@@ -13,6 +13,7 @@ import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.CallerGone;
+import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkConfirmed;
@@ -136,6 +137,11 @@ public final class CallDecider {
         } else if (call.state() != CallState.PARKED) {
             return Decision.reject(ErrorCode.INVALID_STATE, "This call is " + lower(call.state())
                     + ": it cannot be " + (retrieve ? "retrieved." : "claimed."));
+        } else if (call.parkUnconfirmed()) {
+            // Until Twilio says the caller reached the lot, they may still be talking with the parker: a retrieve
+            // now could take a call that never left them, or one whose caller hung up on them meanwhile.
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is still on its way to the parking lot; retrieve it in a moment.");
         }
         // A ringing call may be "retrieved" (its park timeout rang it back as the agent clicked) and a parked one
         // "claimed": either way the agent wants the call, and it is free for them.
@@ -175,10 +181,12 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.PARKING_FULL, "All parking slots (" + lot.first() + "–" + lot.last()
                     + ") are taken; the call stays with you.");
         }
+        // Whole milliseconds, like a claim's time: Twilio's confirmation names the park by it.
+        Instant parkedAt = park.at().truncatedTo(ChronoUnit.MILLIS);
         return Decision.of(
-                List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), park.at(),
-                        park.at().plus(timing.parkTimeout()), wrapUpUntil(park.at()))),
-                List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId())));
+                List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), parkedAt,
+                        parkedAt.plus(timing.parkTimeout()), wrapUpUntil(parkedAt))),
+                List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId(), parkedAt)));
     }
 
     private Decision callerLeg(Input.CallerLegStatus status, Situation s) {
@@ -296,8 +304,8 @@ public final class CallDecider {
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {
         CallRecord call = s.call();
-        if (call == null || !call.parkUnconfirmed() || !confirmed.agentId().equals(call.parkedBy())) {
-            return Decision.NOTHING; // retrieved, timed out or ended meanwhile, or confirmed before
+        if (call == null || !call.parkUnconfirmed() || !samePark(call, confirmed.agentId(), confirmed.parkedAt())) {
+            return Decision.NOTHING; // retrieved, timed out or ended meanwhile, confirmed before, or an earlier park
         }
         if (call.callerGone()) {
             // The caller reached the lot, then hung up there.
@@ -309,8 +317,10 @@ public final class CallDecider {
 
     private Decision parkFailed(Input.ParkFailed failed, Situation s) {
         CallRecord call = s.call();
-        if (call == null || call.state() != CallState.PARKED || !failed.agentId().equals(call.parkedBy())) {
-            return Decision.NOTHING; // retrieved or ended meanwhile
+        if (call == null || !call.parkUnconfirmed() || !samePark(call, failed.agentId(), failed.parkedAt())) {
+            // Retrieved or ended meanwhile, an earlier park, or confirmed already: the caller's arrival in the lot
+            // (Twilio fetched its wait music) beat a retry of the park whose first attempt went through.
+            return Decision.NOTHING;
         }
         if (failed.callGone() || call.callerGone()) {
             // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the
@@ -322,11 +332,16 @@ public final class CallDecider {
 
     /** A parked call ended at Twilio before Twilio took it to the lot: the stay never happened. */
     private Decision endedBeforeItsPark(CallRecord call, Situation s, Instant at) {
-        // The call ended as the parker's conversation, unless they are on another call already.
+        // The call ended as the parker's conversation; a parker who took another call meanwhile stays on it.
         return parkerFree(call, s)
                 ? Decision.of(List.of(new ParkUndone(call.callSid(), call.parkedBy()),
                         ended(call.unparked(), "completed", at)), List.of())
-                : Decision.of(ended(call, "caller_hangup", at));
+                : Decision.of(new EndedBeforeItsPark(call.callSid(), at));
+    }
+
+    /** Whether a park's answer is about the call's park; an action stored without the park's time matches any. */
+    private static boolean samePark(CallRecord call, String agentId, Instant parkedAt) {
+        return agentId.equals(call.parkedBy()) && (parkedAt == null || parkedAt.equals(call.parkedAt()));
     }
 
     private static boolean parkerFree(CallRecord call, Situation s) {

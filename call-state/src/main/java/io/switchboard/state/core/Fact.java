@@ -43,6 +43,13 @@ public sealed interface Fact {
     record CallerGone(String callSid, Instant at) implements Fact {
     }
 
+    /**
+     * The call ended at Twilio before Twilio took it to the lot, while its parker, by the projection free since the
+     * park, took another call: it ended as the parker's conversation, and the parker stays on their new call.
+     */
+    record EndedBeforeItsPark(String callSid, Instant at) implements Fact {
+    }
+
     /** Twilio refused the park: the call is the parker's again. */
     record ParkUndone(String callSid, String agentId) implements Fact {
     }

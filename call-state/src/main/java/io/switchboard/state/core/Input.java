@@ -73,14 +73,17 @@ public sealed interface Input {
     }
 
     /**
-     * Twilio took the caller to the parking lot: the parker's leg is hung up, and the caller's end from now on is an
-     * end in the lot.
+     * Twilio took the caller to the parking lot — it answered the park, or fetched the lot's wait music for the
+     * caller: the parker's leg is hung up, and the caller's end from now on is an end in the lot.
+     *
+     * @param parkedAt the park's time, which tells this park from an earlier one of the same call
      */
-    record ParkConfirmed(String callSid, String agentId, Instant at) implements CallInput {
+    record ParkConfirmed(String callSid, String agentId, Instant parkedAt, Instant at) implements CallInput {
     }
 
     /** Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it. */
-    record ParkFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
+    record ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at)
+            implements CallInput {
     }
 
     /** The agent sets themselves {@code available} or {@code away}. */

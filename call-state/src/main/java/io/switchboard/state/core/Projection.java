@@ -12,6 +12,7 @@ import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.CallerGone;
+import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkConfirmed;
@@ -57,8 +58,8 @@ public final class Projection {
         if (fact instanceof CallParked parked) {
             return Optional.of(new ParkingHistory.StayBegun(parked.callSid(), parked.slot(), parked.agentId(),
                     parked.at()));
-        } else if (fact instanceof ParkUndone undone) {
-            return Optional.of(new ParkingHistory.StayUndone(undone.callSid()));
+        } else if (fact instanceof ParkUndone || fact instanceof EndedBeforeItsPark) {
+            return Optional.of(new ParkingHistory.StayUndone(call.callSid()));
         } else if (call.slot() == null) {
             return Optional.empty();
         } else if (fact instanceof CallConnected connected) {
@@ -128,6 +129,9 @@ public final class Projection {
             if (call.agentId() != null) {
                 s = freeAgent(s, call.agentId(), ended.wrapUpUntil(), out);
             }
+        } else if (fact instanceof EndedBeforeItsPark ended) {
+            s = s.with(call.unparked().ended(ended.at(), "completed"));
+            out.call(s.call());
         } else if (fact instanceof UnseenCallEnded unseen) {
             // Nobody saw it ring, so no screen is told; it is kept only so a late incoming event is ignored.
             s = s.with(CallRecord.unseenEnded(unseen.callSid(), s.tenantId(), unseen.from(), unseen.to(), unseen.at(),

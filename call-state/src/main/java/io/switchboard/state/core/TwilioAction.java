@@ -21,8 +21,13 @@ public sealed interface TwilioAction {
     record HoldCaller(String callSid, boolean inParkingLot) implements TwilioAction {
     }
 
-    /** Put the caller on hold in the parking lot's queue for the agent who parked them. */
-    record ParkCaller(String callSid, String agentId) implements TwilioAction {
+    /**
+     * Put the caller on hold in the parking lot's queue for the agent who parked them.
+     *
+     * @param parkedAt when the park was made: the lot's wait music URL carries it, so that Twilio fetching it confirms
+     *     this park and no other
+     */
+    record ParkCaller(String callSid, String agentId, Instant parkedAt) implements TwilioAction {
     }
 
     /** Hang the call up. */

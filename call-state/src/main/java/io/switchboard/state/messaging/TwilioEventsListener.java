@@ -57,6 +57,8 @@ public class TwilioEventsListener {
                     : new Input.CallerLegStatus(status.callSid(), status.from(), status.to(), status.status(), at);
         } else if (event instanceof TwilioEvent.DialEnded dial) {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());
+        } else if (event instanceof TwilioEvent.CallerParked parked) {
+            return new Input.ParkConfirmed(parked.callSid(), parked.agentId(), parked.parkedAt(), parked.receivedAt());
         }
         throw new IllegalArgumentException("No input for " + event);
     }

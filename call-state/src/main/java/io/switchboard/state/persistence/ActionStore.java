@@ -111,7 +111,10 @@ public class ActionStore {
         }
     }
 
-    /** An action as a row: its kind and the fields that kind has. */
+    /**
+     * An action as a row: its kind and the fields that kind has. {@code claimedAt} (column {@code claimed_at}) is the
+     * time of the decision the action's callbacks name: a connect's claim, or a park.
+     */
     private record Row(String kind, String agentId, boolean parkingLot, Instant claimedAt) {
 
         static Row of(TwilioAction action) {
@@ -120,7 +123,7 @@ public class ActionStore {
             } else if (action instanceof TwilioAction.HoldCaller hold) {
                 return new Row("hold", null, hold.inParkingLot(), null);
             } else if (action instanceof TwilioAction.ParkCaller park) {
-                return new Row("park", park.agentId(), true, null);
+                return new Row("park", park.agentId(), true, park.parkedAt());
             }
             return new Row("end", null, false, null);
         }
@@ -129,7 +132,7 @@ public class ActionStore {
             return switch (kind) {
                 case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, parkingLot, claimedAt);
                 case "hold" -> new TwilioAction.HoldCaller(callSid, parkingLot);
-                case "park" -> new TwilioAction.ParkCaller(callSid, agentId);
+                case "park" -> new TwilioAction.ParkCaller(callSid, agentId, claimedAt);
                 case "end" -> new TwilioAction.EndCall(callSid);
                 default -> throw new IllegalStateException("Unknown Twilio action kind " + kind);
             };

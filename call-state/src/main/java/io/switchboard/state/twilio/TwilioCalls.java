@@ -68,7 +68,7 @@ public class TwilioCalls {
         } else if (action instanceof TwilioAction.HoldCaller hold) {
             hold(tenantId, hold.callSid(), hold.inParkingLot());
         } else if (action instanceof TwilioAction.ParkCaller park) {
-            hold(tenantId, park.callSid(), true);
+            park(tenantId, park.callSid(), park.agentId(), park.parkedAt());
         } else if (action instanceof TwilioAction.EndCall end) {
             endCall(end.callSid());
         }
@@ -111,6 +111,19 @@ public class TwilioCalls {
     public void hold(String tenantId, String callSid, boolean inParkingLot) {
         Enqueue enqueue = new Enqueue.Builder(VoiceWebhooks.queue(tenantId, inParkingLot))
                 .waitUrl(publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD))
+                .build();
+        redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
+    }
+
+    /**
+     * Puts the caller in the parking lot. The lot's wait music URL names the park ({@code parkedBy=&parkedAt=}):
+     * Twilio fetches it once the caller is there, which confirms the park even if this request's answer is lost.
+     */
+    public void park(String tenantId, String callSid, String agentId, Instant parkedAt) {
+        Enqueue enqueue = new Enqueue.Builder(VoiceWebhooks.queue(tenantId, true))
+                .waitUrl(webhook(VoiceWebhooks.HOLD, tenantId) + "&" + VoiceWebhooks.PARKED_BY + "="
+                        + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "&" + VoiceWebhooks.PARKED_AT + "="
+                        + parkedAt.toEpochMilli())
                 .build();
         redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
     }

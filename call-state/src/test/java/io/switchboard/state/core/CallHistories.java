@@ -278,11 +278,11 @@ final class CallHistories {
                 if (call.endUnreported && choices.oneIn(2)) {
                     reportEnd(call); // the caller's end reaches call-state before Twilio's answer to the park
                 }
-                deliver(new Input.ParkFailed(call.sid, park.agentId(), call.callerGone, now));
+                deliver(new Input.ParkFailed(call.sid, park.agentId(), park.parkedAt(), call.callerGone, now));
                 return;
             }
             if (action instanceof TwilioAction.ParkCaller park) {
-                deliver(new Input.ParkConfirmed(call.sid, park.agentId(), now));
+                deliver(new Input.ParkConfirmed(call.sid, park.agentId(), park.parkedAt(), now));
             }
             // Redirecting the caller out of the <Dial> hangs the agent's leg up; Twilio skips the Dial's action.
             dropLeg(call);

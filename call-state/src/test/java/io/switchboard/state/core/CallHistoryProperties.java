@@ -376,8 +376,8 @@ class CallHistoryProperties {
                 case 7 -> new Input.DialEnded(callSid, status, at);
                 case 8 -> new Input.DeadlinePassed(callSid, at);
                 case 9 -> new Input.ConnectFailed(callSid, agent, choices.pick(2) == 0, at);
-                case 10 -> new Input.ParkConfirmed(callSid, agent, at);
-                default -> new Input.ParkFailed(callSid, agent, choices.pick(2) == 0, at);
+                case 10 -> new Input.ParkConfirmed(callSid, agent, null, at);
+                default -> new Input.ParkFailed(callSid, agent, null, choices.pick(2) == 0, at);
             };
         }
 

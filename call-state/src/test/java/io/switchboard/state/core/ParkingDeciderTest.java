@@ -53,7 +53,7 @@ class ParkingDeciderTest {
             given().connectedTo("doug").lot(701, 720, 701, 703)
                     .when(new Park(CALL, "doug", T20))
                     .facts(new CallParked(CALL, "doug", 702, T20, T20.plus(PARK_TIMEOUT), T20.plus(WRAP_UP)))
-                    .actions(new TwilioAction.ParkCaller(CALL, "doug"))
+                    .actions(new TwilioAction.ParkCaller(CALL, "doug", T20))
                     .changes("call:PARKED:slot702", "agent:doug:wrap_up")
                     .call(call -> {
                         assertThat(call.parkedBy()).isEqualTo("doug");
@@ -100,20 +100,20 @@ class ParkingDeciderTest {
 
         @Test
         void twilioTakingTheCallerToTheLotForgetsTheParkersLeg() {
-            given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT))
+            given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT))
                     .facts(new Fact.ParkConfirmed(CALL))
                     .changes()
                     .call(call -> {
                         assertThat(call.agentLegSid()).isNull();
                         assertThat(call.state()).isEqualTo(CallState.PARKED);
                     });
-            given().parked().when(new ParkConfirmed(CALL, "doug", PARKED_AT)).nothing();
-            given().retrievedBy("rhonda").when(new ParkConfirmed(CALL, "doug", PARKED_AT)).nothing();
+            given().parked().when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT)).nothing();
+            given().retrievedBy("rhonda").when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT)).nothing();
         }
 
         @Test
         void twilioRefusingTheParkGivesTheCallBackToItsAgent() {
-            given().parking().when(new ParkFailed(CALL, "doug", false, PARKED_AT))
+            given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, false, PARKED_AT))
                     .facts(new ParkUndone(CALL, "doug"))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
                     .call(call -> assertThat(call.slot()).isNull());
@@ -123,7 +123,7 @@ class ParkingDeciderTest {
         void twilioSayingTheCallIsGoneWhileParkingEndsItAsTheParkersConversation() {
             // Found by the fault-injection suite: the caller hung up as Doug clicked park. Twilio never took the
             // caller to the lot, so the stay is undone and the call ends as Doug's call, not a caller lost in a slot.
-            given().parking().when(new ParkFailed(CALL, "doug", true, PARKED_AT))
+            given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, true, PARKED_AT))
                     .facts(new ParkUndone(CALL, "doug"),
                             new CallEnded(CALL, "completed", PARKED_AT, PARKED_AT.plus(WRAP_UP)))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
@@ -145,7 +145,7 @@ class ParkingDeciderTest {
         void aParkTwilioTookBeforeTheCallerHungUpEndsInTheLot() {
             Instant at = PARKED_AT.plusMillis(40);
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
-            given().situationFrom(gone).when(new ParkConfirmed(CALL, "doug", PARKED_AT.plusMillis(90)))
+            given().situationFrom(gone).when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT.plusMillis(90)))
                     .facts(new Fact.ParkConfirmed(CALL), new CallEnded(CALL, "caller_hangup", at, null))
                     .changes("call:ENDED:slot701");
         }
@@ -155,7 +155,7 @@ class ParkingDeciderTest {
             // The caller hung up as Doug clicked park: they never were in the lot.
             Instant at = PARKED_AT.plusMillis(40);
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
-            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", true, PARKED_AT.plusMillis(90)))
+            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", PARKED_AT, true, PARKED_AT.plusMillis(90)))
                     .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
                             "agent:doug:wrap_up");
@@ -179,15 +179,44 @@ class ParkingDeciderTest {
 
         @Test
         void theRefusalThatFollowsTheCallersEndChangesNothing() {
-            given().endedAlready().when(new ParkFailed(CALL, "doug", true, PARKED_AT.plusMillis(80))).nothing();
+            given().endedAlready().when(new ParkFailed(CALL, "doug", PARKED_AT, true, PARKED_AT.plusMillis(80))).nothing();
         }
 
         @Test
-        void aParkerOnAnotherCallAlreadyLeavesTheCallerEndingInTheLot() {
+        void aParkerOnAnotherCallAlreadyStaysOnItWhileTheCallEndsAsTheirConversation() {
+            // Found by the fault-injection suite: Doug took another call while Twilio still had this caller with him;
+            // the caller hung up on Doug, not in the lot, and Doug's new call is left alone.
             var gone = given().parking().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20))
                     .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
-            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", true, T20.plusMillis(90)))
-                    .facts(new CallEnded(CALL, "caller_hangup", T20, null));
+            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", PARKED_AT, true, T20.plusMillis(90)))
+                    .facts(new Fact.EndedBeforeItsPark(CALL, T20))
+                    .changes("call:ENDED:doug")
+                    .agentIs("doug", AgentStatus.BUSY, "CA-OTHER");
+        }
+
+        @Test
+        void theCallersArrivalInTheLotConfirmsTheParkAndARetriedParksRefusalChangesNothing() {
+            // Twilio fetched the lot's wait music for the caller; the park's answer was lost with a call-state that
+            // died, and the retry found the caller gone (they hung up in the lot).
+            var confirmed = given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT.plusMillis(60)));
+            given().situationFrom(confirmed).when(new ParkFailed(CALL, "doug", PARKED_AT, true, T20)).nothing();
+        }
+
+        @Test
+        void anAnswerAboutAnEarlierParkOfTheSameCallChangesNothing() {
+            Instant earlier = PARKED_AT.minusSeconds(5);
+            given().parking().when(new ParkConfirmed(CALL, "doug", earlier, PARKED_AT.plusMillis(60))).nothing();
+            given().parking().when(new ParkFailed(CALL, "doug", earlier, true, PARKED_AT.plusMillis(60))).nothing();
+        }
+
+        @Test
+        void aParkTwilioHasNotConfirmedCannotBeRetrievedYet() {
+            // The caller may still be with Doug, or have hung up on him: a retrieve now would take a call that never
+            // reached the lot.
+            given().parking().when(new Retrieve(CALL, "rhonda", PARKED_AT.plusMillis(30)))
+                    .rejected(ErrorCode.INVALID_STATE, "on its way to the parking lot");
+            given().parking().when(new Claim(CALL, "rhonda", PARKED_AT.plusMillis(30)))
+                    .rejected(ErrorCode.INVALID_STATE, "on its way to the parking lot");
         }
     }
 
