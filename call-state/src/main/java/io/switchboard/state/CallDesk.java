@@ -3,6 +3,8 @@ package io.switchboard.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.switchboard.contract.StateChange;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.CallDecider;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,16 +77,43 @@ public class CallDesk {
     }
 
     /**
+     * An input that came as a Kafka record.
+     *
+     * @param deliveryId the record's id (event id, command id): a redelivery is recognised by it
+     * @param askingAgent the agent whose command this is, or null
+     * @param trace the record's trace: its decision, changes and Twilio actions belong to it
+     */
+    public record Delivery(String deliveryId, Input input, String askingAgent, Context trace) {
+    }
+
+    /**
      * @param deliveryId the Kafka record's id (event id, command id), or null for a timer's input
      * @param askingAgent the agent whose command this is, or null
      */
     public Outcome handle(String tenantId, String deliveryId, Input input, String askingAgent) throws SQLException {
-        return inTransaction(tenantId, (c, writes) -> {
-            ProjectionStore.Opening opening = open(c, tenantId, deliveryId, input, askingAgent);
-            if (!opening.firstDelivery()) {
-                return null;
+        return handleAll(tenantId, List.of(new Delivery(deliveryId, input, askingAgent, Context.current()))).get(0);
+    }
+
+    /**
+     * Decides one tenant's inputs one after the other, in one transaction: each sees what the ones before it stored,
+     * and the tenant is locked, and the transaction committed, once for them all. Each input's reads go to PostgreSQL
+     * with the writes of the input before it, so an input costs one round trip, the batch one more and its commit.
+     *
+     * @return what each input came to, in the order given
+     */
+    public List<Outcome> handleAll(String tenantId, List<Delivery> deliveries) throws SQLException {
+        return inTransaction(tenantId, (c, tx) -> {
+            List<Stored> decided = new ArrayList<>(deliveries.size());
+            for (Delivery delivery : deliveries) {
+                try (Scope ignored = delivery.trace().makeCurrent()) {
+                    ProjectionStore.Opening opening = open(c, tx.writes, tenantId, delivery.deliveryId(),
+                            delivery.input(), delivery.askingAgent());
+                    decided.add(opening.firstDelivery()
+                            ? tx.decide(c, opening.lock(), opening.situation(), delivery.input(), delivery.trace())
+                            : null);
+                }
             }
-            return decideAndStore(c, writes, opening.lock(), opening.lock().seq(), opening.situation(), input);
+            return decided;
         });
     }
 
@@ -100,10 +130,10 @@ public class CallDesk {
             }
             return;
         }
-        inTransaction(action.tenantId(), (c, writes) -> {
-            ProjectionStore.Opening opening = open(c, action.tenantId(), null, outcome, null);
-            actionStore.done(writes, action.id());
-            return decideAndStore(c, writes, opening.lock(), opening.lock().seq(), opening.situation(), outcome);
+        inTransaction(action.tenantId(), (c, tx) -> {
+            ProjectionStore.Opening opening = open(c, tx.writes, action.tenantId(), null, outcome, null);
+            actionStore.done(tx.writes, action.id());
+            return List.of(tx.decide(c, opening.lock(), opening.situation(), outcome, Context.current()));
         });
     }
 
@@ -119,13 +149,11 @@ public class CallDesk {
      * @param timedOut {@code touch} dropped connections whose gateway stopped reporting
      */
     public void reviewAgents(String tenantId, AgentsTouched touch, boolean timedOut, Instant at) throws SQLException {
-        inTransaction(tenantId, (c, writes) -> {
+        inTransaction(tenantId, (c, tx) -> {
             ProjectionStore.TenantLock lock = store.lockTenant(c, tenantId);
             Set<String> touched = touch.find(c);
             Map<String, ProjectionStore.Reviewed> agents = store.agentsToReview(c, tenantId, touched);
-            long seq = lock.seq();
-            List<StoredAction> actions = new ArrayList<>();
-            List<OutboxRow> changes = new ArrayList<>();
+            List<Stored> decided = new ArrayList<>();
             for (String agentId : touched) {
                 ProjectionStore.Reviewed reviewed = agents.get(agentId);
                 // A review looks at its agent alone: each one's situation is as loaded, whatever the others decide.
@@ -133,94 +161,121 @@ public class CallDesk {
                         reviewed == null ? Map.of() : Map.of(agentId, reviewed.agent()));
                 Input review = new Input.ReviewAgent(agentId, reviewed == null ? 0 : reviewed.openConnections(),
                         timedOut, at);
-                Stored stored = decideAndStore(c, writes, lock, seq, alone, review);
-                seq += stored.changes.size();
-                actions.addAll(stored.actions);
-                changes.addAll(stored.changes);
+                decided.add(tx.decide(c, lock, alone, review, Context.current()));
             }
-            return new Stored(lock, Decision.NOTHING, changes, actions);
+            return decided;
         });
     }
 
-    private ProjectionStore.Opening open(Connection c, String tenantId, String deliveryId, Input input,
-            String askingAgent) throws SQLException {
+    private ProjectionStore.Opening open(Connection c, RoundTrip before, String tenantId, String deliveryId,
+            Input input, String askingAgent) throws SQLException {
         String callSid = input instanceof Input.CallInput call ? call.callSid() : null;
         String agentId = input instanceof Input.AgentInput agent ? agent.agentId() : askingAgent;
-        return store.open(c, tenantId, deliveryId, callSid, agentId, input instanceof Input.Park);
+        return store.open(c, before, tenantId, deliveryId, callSid, agentId, input instanceof Input.Park);
     }
 
     private interface Work {
         /**
-         * Opens with the tenant's lock, decides, and adds what to store to {@code writes}.
+         * Decides under the tenant's lock ({@link Transaction#decide}), leaving the last writes in the transaction's
+         * {@code writes}.
          *
-         * @return the outcome, or null when the work was a redelivery
+         * @return each input's decision as stored, null for a redelivery
          */
-        Stored run(Connection c, RoundTrip writes) throws SQLException;
+        List<Stored> run(Connection c, Transaction tx) throws SQLException;
     }
 
     /**
-     * @param lock the tenant's lock the work was done under
-     * @param changes the work's changes, numbered from the tenant's seq on, to be appended to the outbox
+     * @param changes the decision's changes, numbered on from the tenant's seq, appended to the outbox
      * @param actions the Twilio actions stored with it
+     * @param trace the trace the decision was made in
      */
-    private record Stored(ProjectionStore.TenantLock lock, Decision decision, List<OutboxRow> changes,
-            List<StoredAction> actions) {
+    private record Stored(Decision decision, List<OutboxRow> changes, List<StoredAction> actions, Context trace) {
     }
 
-    /**
-     * One transaction of about three round trips: the work opens it (lock, dedupe, load), all its writes go in one
-     * more, then the commit. Each Twilio action of a decision is stored in a round trip of its own
-     * ({@link ActionStore}).
-     */
-    private Outcome inTransaction(String tenantId, Work work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                RoundTrip writes = new RoundTrip();
-                Stored stored = work.run(c, writes);
-                if (stored == null) {
-                    c.rollback();
-                    return Outcome.DUPLICATE;
-                }
-                ProjectionStore.TenantLock lock = stored.lock;
-                boolean publishHere = publisher.mayPublish(tenantId, lock.seq(), lock.oldestUnpublished());
-                store.appendChanges(writes, tenantId, stored.changes, !publishHere);
-                writes.send(c);
-                c.commit();
-                // Twilio first: its round trip is the longer one, and it owes nothing to Kafka.
-                CompletableFuture<Optional<String>> twilioDone = stored.actions.isEmpty() ? Outcome.NO_ACTIONS
-                        : twilio.carryOut(stored.actions);
-                if (!stored.changes.isEmpty()) {
-                    if (publishHere) {
-                        publisher.publish(tenantId, stored.changes, Instant.now());
-                    } else {
-                        relay.wake();
-                    }
-                }
-                return new Outcome(stored.decision, false, twilioDone);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+    /** The decisions of one transaction, and the writes not yet sent to PostgreSQL. */
+    private final class Transaction {
+        final String tenantId;
+        final RoundTrip writes = new RoundTrip();
+        /** Whether this process publishes the transaction's changes itself: decided at its first decision. */
+        Boolean publishHere;
+        /** The tenant's seq after the transaction's last decision. */
+        long seq;
+
+        Transaction(String tenantId) {
+            this.tenantId = tenantId;
+        }
+
+        /**
+         * Decides on a situation loaded under {@code lock}, adds the new state, the parking history and the changes
+         * to {@code writes}, and stores the decision's Twilio actions.
+         */
+        Stored decide(Connection c, ProjectionStore.TenantLock lock, Situation before, Input input, Context trace)
+                throws SQLException {
+            if (publishHere == null) {
+                publishHere = publisher.mayPublish(tenantId, lock.seq(), lock.oldestUnpublished());
+                seq = lock.seq();
             }
+            Decision decision = decider.decide(input, before);
+            Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
+            store.save(writes, before, applied.situation());
+            store.recordParking(writes, tenantId, applied.parking());
+            List<OutboxRow> changes = rows(applied.changes());
+            store.appendChanges(writes, tenantId, changes, !publishHere);
+            seq += changes.size();
+            List<StoredAction> actions = decision.actions().isEmpty() ? List.of()
+                    : actionStore.store(c, tenantId, decision.actions(), actionLease);
+            return new Stored(decision, changes, actions, trace);
         }
     }
 
     /**
-     * Decides on a situation loaded under {@code lock}, adds the new state and the parking history to {@code writes}
-     * and stores the decision's Twilio actions.
-     *
-     * @param seq the tenant's seq before this decision: the lock's, or past the changes of the transaction's decisions
-     *     before it
+     * One transaction: the work's round trips (the first locks the tenant), one more with its last writes, the commit.
+     * Each Twilio action of a decision is stored in a round trip of its own ({@link ActionStore}). After the commit,
+     * each decision's Twilio actions are handed over and its changes published, in its own trace.
      */
-    private Stored decideAndStore(Connection c, RoundTrip writes, ProjectionStore.TenantLock lock, long seq,
-            Situation before, Input input) throws SQLException {
-        Decision decision = decider.decide(input, before);
-        Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
-        store.save(writes, before, applied.situation());
-        store.recordParking(writes, before.tenantId(), applied.parking());
-        List<StoredAction> actions = decision.actions().isEmpty() ? List.of()
-                : actionStore.store(c, before.tenantId(), decision.actions(), actionLease);
-        return new Stored(lock, decision, rows(applied.changes()), actions);
+    private List<Outcome> inTransaction(String tenantId, Work work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Stored> decided;
+            Transaction tx = new Transaction(tenantId);
+            try {
+                decided = work.run(c, tx);
+                if (decided.stream().allMatch(Objects::isNull)) {
+                    c.rollback(); // only redeliveries: nothing to keep
+                } else {
+                    tx.writes.send(c);
+                    c.commit();
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            List<Outcome> outcomes = new ArrayList<>(decided.size());
+            boolean relayed = false;
+            for (Stored stored : decided) {
+                if (stored == null) {
+                    outcomes.add(Outcome.DUPLICATE);
+                    continue;
+                }
+                try (Scope ignored = stored.trace().makeCurrent()) {
+                    // Twilio first: its round trip is the longer one, and it owes nothing to Kafka.
+                    CompletableFuture<Optional<String>> twilioDone = stored.actions.isEmpty() ? Outcome.NO_ACTIONS
+                            : twilio.carryOut(stored.actions);
+                    if (!stored.changes.isEmpty()) {
+                        if (tx.publishHere) {
+                            publisher.publish(tenantId, stored.changes, Instant.now());
+                        } else {
+                            relayed = true;
+                        }
+                    }
+                    outcomes.add(new Outcome(stored.decision, false, twilioDone));
+                }
+            }
+            if (relayed) {
+                relay.wake();
+            }
+            return outcomes;
+        }
     }
 
     private List<OutboxRow> rows(List<StateChange> changes) {

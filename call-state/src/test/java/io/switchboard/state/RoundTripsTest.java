@@ -3,6 +3,7 @@ package io.switchboard.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +98,38 @@ class RoundTripsTest {
                     CALLER, TwilioSimulatorResource.NUMBER, TwilioCallStatus.COMPLETED, Instant.now()), null)))
                     .as("caller hangs up, round %d", round).isEqualTo(3);
         }
+    }
+
+    /**
+     * Inputs decided together, as a busy tenant's lane does: each sees what the ones before it stored, and each takes
+     * one round trip (its reads go with the writes of the one before), the batch one or two more (its last writes, if
+     * any, and the commit) and one per Twilio action.
+     */
+    @Test
+    void inputsDecidedTogetherSeeEachOtherAndTakeARoundTripEach() throws Exception {
+        String call = sim().placeCall(CALLER, TwilioSimulatorResource.NUMBER);
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("enqueued:acme"));
+        List<CallDesk.Delivery> inputs = List.of(
+                new CallDesk.Delivery("incoming:" + call, new Input.RingIncoming(call, CALLER,
+                        TwilioSimulatorResource.NUMBER, Instant.now()), null, Context.current()),
+                new CallDesk.Delivery("claim:" + call + ":doug", new Input.Claim(call, "doug", Instant.now()), "doug",
+                        Context.current()),
+                new CallDesk.Delivery("claim:" + call + ":rhonda", new Input.Claim(call, "rhonda", Instant.now()),
+                        "rhonda", Context.current()));
+        List<List<CallDesk.Outcome>> outcomes = new ArrayList<>();
+
+        // An open each, Doug's Twilio action, the commit; Rhonda's claim, last and lost, leaves no writes to send.
+        assertThat(trips(() -> outcomes.add(desk.handleAll("acme", inputs)))).isEqualTo(3 + 1 + 1);
+
+        List<CallDesk.Outcome> decided = outcomes.get(0);
+        assertThat(decided.get(0).decision().facts()).as("the ring").isNotEmpty();
+        assertThat(decided.get(1).decision().actions()).as("Doug's claim, which rings his phone").hasSize(1);
+        assertThat(decided.get(2).decision().rejection().code()).as("Rhonda's claim, after Doug's in the same batch")
+                .isEqualTo(ErrorCode.ALREADY_CLAIMED);
+        assertThat(trips(() -> assertThat(desk.handleAll("acme", inputs)).allMatch(CallDesk.Outcome::duplicate)))
+                .as("the same records again: open each, roll back").isEqualTo(3 + 1);
+        await().atMost(WAIT).until(() -> sim().call(call).activity().startsWith("bridged:"));
+        sim().hangup(call);
     }
 
     /**

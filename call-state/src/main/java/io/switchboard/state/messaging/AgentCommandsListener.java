@@ -11,7 +11,6 @@ import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Probe;
 import io.switchboard.state.CallDesk;
-import io.switchboard.state.Retry;
 import io.switchboard.state.core.Decision;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.outbox.Probes;
@@ -36,7 +35,6 @@ import org.jboss.logging.Logger;
 public class AgentCommandsListener {
     private static final Logger LOG = Logger.getLogger(AgentCommandsListener.class);
 
-    private final CallDesk desk;
     private final TenantLanes lanes;
     private final MutinyEmitter<String> replies;
     private final ObjectMapper json;
@@ -44,10 +42,9 @@ public class AgentCommandsListener {
     private final MeterRegistry metrics;
     private final Probes probes;
 
-    public AgentCommandsListener(CallDesk desk, TenantLanes lanes,
+    public AgentCommandsListener(TenantLanes lanes,
             @Channel(Channels.AGENT_REPLIES) MutinyEmitter<String> replies, ObjectMapper json, Clock clock,
             MeterRegistry metrics, Probes probes) {
-        this.desk = desk;
         this.lanes = lanes;
         this.replies = replies;
         this.json = json;
@@ -60,36 +57,40 @@ public class AgentCommandsListener {
     public CompletionStage<Void> onCommand(Message<String> record) {
         return lanes.apply(record, AgentCommand.class, Channels.AGENT_COMMANDS, AgentCommand::tenantId, command -> {
             Timer.Sample sample = Timer.start(metrics);
-            decide(command).thenAccept(reply -> {
-                if (reply != null) {
-                    reply(reply);
-                    // A histogram, so claim latency has a p99 on the dashboard (the claim is the agent's race).
-                    sample.stop(Timer.builder("switchboard.state.commands")
-                            .description("Agent commands decided, by outcome")
-                            .tag("type", command.type().name().toLowerCase())
-                            .tag("outcome", reply.accepted() ? "accepted" : reply.code())
-                            .publishPercentileHistogram().register(metrics));
-                }
-            }).exceptionally(failure -> {
-                LOG.errorf(failure, "Command %s not answered", command.commandId());
-                return null;
-            });
+            if (command.type() == AgentCommand.Type.PROBE) {
+                return new TenantLanes.Alone(() -> answer(command, sample,
+                        CompletableFuture.completedFuture(probe(command))));
+            }
+            return new TenantLanes.Decide(command.commandId(), toInput(command), command.agentId(),
+                    (outcome, failure) -> answer(command, sample, reply(command, outcome, failure)));
+        });
+    }
+
+    private void answer(AgentCommand command, Timer.Sample sample, CompletionStage<AgentReply> answer) {
+        answer.thenAccept(reply -> {
+            if (reply != null) {
+                reply(reply);
+                // A histogram, so claim latency has a p99 on the dashboard (the claim is the agent's race).
+                sample.stop(Timer.builder("switchboard.state.commands")
+                        .description("Agent commands decided, by outcome")
+                        .tag("type", command.type().name().toLowerCase())
+                        .tag("outcome", reply.accepted() ? "accepted" : reply.code())
+                        .publishPercentileHistogram().register(metrics));
+            }
+        }).exceptionally(failure -> {
+            LOG.errorf(failure, "Command %s not answered", command.commandId());
+            return null;
         });
     }
 
     /** @return the answer, or null for a redelivered command (it was answered the first time) */
-    private CompletionStage<AgentReply> decide(AgentCommand command) {
-        if (command.type() == AgentCommand.Type.PROBE) {
-            return CompletableFuture.completedFuture(probe(command));
-        }
-        Input input = toInput(command);
-        CallDesk.Outcome outcome;
-        try {
-            outcome = Retry.untilStored(command.commandId(), () -> desk.handle(command.tenantId(),
-                    command.commandId(), input, command.agentId()));
-        } catch (UnknownTenantException e) {
+    private CompletionStage<AgentReply> reply(AgentCommand command, CallDesk.Outcome outcome,
+            RuntimeException failure) {
+        if (failure instanceof UnknownTenantException) {
             return CompletableFuture.completedFuture(AgentReply.error(command, ErrorCode.UNKNOWN_AGENT,
-                    e.getMessage()));
+                    failure.getMessage()));
+        } else if (failure != null) {
+            throw failure;
         }
         if (outcome.duplicate()) {
             return CompletableFuture.completedFuture(null);

@@ -2,8 +2,6 @@ package io.switchboard.state.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.contract.TwilioEvent;
-import io.switchboard.state.CallDesk;
-import io.switchboard.state.Retry;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,13 +15,11 @@ import org.jboss.logging.Logger;
 public class TwilioEventsListener {
     private static final Logger LOG = Logger.getLogger(TwilioEventsListener.class);
 
-    private final CallDesk desk;
     private final TenantLanes lanes;
     private final RecordReader reader;
     private final MeterRegistry metrics;
 
-    public TwilioEventsListener(CallDesk desk, TenantLanes lanes, RecordReader reader, MeterRegistry metrics) {
-        this.desk = desk;
+    public TwilioEventsListener(TenantLanes lanes, RecordReader reader, MeterRegistry metrics) {
         this.lanes = lanes;
         this.reader = reader;
         this.metrics = metrics;
@@ -31,17 +27,18 @@ public class TwilioEventsListener {
 
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
-        return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId, this::apply);
+        return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId,
+                event -> new TenantLanes.Decide(event.eventId(), toInput(event), null,
+                        (outcome, failure) -> applied(event, failure)));
     }
 
-    private void apply(TwilioEvent event) {
-        Input input = toInput(event);
-        try {
-            Retry.untilStored(event.eventId(), () -> desk.handle(event.tenantId(), event.eventId(), input, null));
-        } catch (UnknownTenantException e) {
+    private void applied(TwilioEvent event, RuntimeException failure) {
+        if (failure instanceof UnknownTenantException) {
             reader.rejected(Channels.TWILIO_EVENTS);
-            LOG.errorf("Twilio event %s skipped: %s", event.eventId(), e.getMessage());
+            LOG.errorf("Twilio event %s skipped: %s", event.eventId(), failure.getMessage());
             return;
+        } else if (failure != null) {
+            throw failure;
         }
         metrics.counter("switchboard.state.twilio.events", "type", event.getClass().getSimpleName()).increment();
     }

@@ -65,10 +65,10 @@ public class ProjectionStore {
      * @param callSid the call the input is about, or null for an agent's input
      * @param agentId the agent asking, or the agent the input is about, or null
      * @param withLot load the tenant's parking lot too (for a park)
+     * @param trip statements to send first, in the same round trip (the writes of the transaction's previous input)
      */
-    public Opening open(Connection c, String tenantId, String deliveryId, String callSid, String agentId,
-            boolean withLot) throws SQLException {
-        RoundTrip trip = new RoundTrip();
+    public Opening open(Connection c, RoundTrip trip, String tenantId, String deliveryId, String callSid,
+            String agentId, boolean withLot) throws SQLException {
         RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
         RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
                 "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),

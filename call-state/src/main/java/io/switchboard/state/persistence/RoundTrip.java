@@ -100,7 +100,10 @@ public final class RoundTrip {
         });
     }
 
-    /** Sends the statements (nothing when there are none), reads every result and checks every count. */
+    /**
+     * Sends the statements (nothing when there are none), reads every result and checks every count. The trip is
+     * empty again after: statements added later go in the next one.
+     */
     public void send(Connection c) throws SQLException {
         if (parts.isEmpty()) {
             return;
@@ -122,6 +125,7 @@ public final class RoundTrip {
                 parts.get(i).outcome.take(s, rows);
             }
         }
+        parts.clear();
     }
 
     /**
