@@ -2,10 +2,10 @@ package io.switchboard.ingest.rest;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.ingest.UnavailableException;
 import io.switchboard.contract.TwilioEvent;
 import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.mapping.TwilioEvents;
 import io.switchboard.ingest.mapping.TwilioWebhook;
 import io.switchboard.ingest.metrics.Endpoint;
