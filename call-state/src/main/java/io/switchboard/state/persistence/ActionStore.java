@@ -53,7 +53,7 @@ public class ActionStore {
                 s.setString(5, row.kind);
                 s.setString(6, row.agentId);
                 s.setBoolean(7, row.parkingLot);
-                s.setTimestamp(8, row.claimedAt == null ? null : Timestamp.from(row.claimedAt));
+                s.setTimestamp(8, row.decidedAt == null ? null : Timestamp.from(row.decidedAt));
                 s.setString(9, replicas.id());
                 s.setString(10, lease.toMillis() + " milliseconds");
                 ResultSet rs = s.executeQuery();
@@ -100,9 +100,9 @@ public class ActionStore {
             ResultSet rs = s.executeQuery();
             List<StoredAction> taken = new ArrayList<>();
             while (rs.next()) {
-                Timestamp claimedAt = rs.getTimestamp(7);
+                Timestamp decidedAt = rs.getTimestamp(7);
                 TwilioAction action = new Row(rs.getString(4), rs.getString(5), rs.getBoolean(6),
-                        claimedAt == null ? null : claimedAt.toInstant()).action(rs.getString(3));
+                        decidedAt == null ? null : decidedAt.toInstant()).action(rs.getString(3));
                 taken.add(new StoredAction(rs.getLong(1), rs.getString(2), action, rs.getTimestamp(8).toInstant(),
                         rs.getTimestamp(9).toInstant()));
             }
@@ -112,10 +112,10 @@ public class ActionStore {
     }
 
     /**
-     * An action as a row: its kind and the fields that kind has. {@code claimedAt} (column {@code claimed_at}) is the
+     * An action as a row: its kind and the fields that kind has. {@code decidedAt} (column {@code claimed_at}) is the
      * time of the decision the action's callbacks name: a connect's claim, or a park.
      */
-    private record Row(String kind, String agentId, boolean parkingLot, Instant claimedAt) {
+    private record Row(String kind, String agentId, boolean parkingLot, Instant decidedAt) {
 
         static Row of(TwilioAction action) {
             if (action instanceof TwilioAction.ConnectToAgent connect) {
@@ -130,9 +130,9 @@ public class ActionStore {
 
         TwilioAction action(String callSid) {
             return switch (kind) {
-                case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, parkingLot, claimedAt);
+                case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, parkingLot, decidedAt);
                 case "hold" -> new TwilioAction.HoldCaller(callSid, parkingLot);
-                case "park" -> new TwilioAction.ParkCaller(callSid, agentId, claimedAt);
+                case "park" -> new TwilioAction.ParkCaller(callSid, agentId, decidedAt);
                 case "end" -> new TwilioAction.EndCall(callSid);
                 default -> throw new IllegalStateException("Unknown Twilio action kind " + kind);
             };

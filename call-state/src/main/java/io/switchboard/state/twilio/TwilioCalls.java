@@ -109,10 +109,8 @@ public class TwilioCalls {
 
     /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */
     public void hold(String tenantId, String callSid, boolean inParkingLot) {
-        Enqueue enqueue = new Enqueue.Builder(VoiceWebhooks.queue(tenantId, inParkingLot))
-                .waitUrl(publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD))
-                .build();
-        redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
+        enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot),
+                publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD));
     }
 
     /**
@@ -120,11 +118,14 @@ public class TwilioCalls {
      * Twilio fetches it once the caller is there, which confirms the park even if this request's answer is lost.
      */
     public void park(String tenantId, String callSid, String agentId, Instant parkedAt) {
-        Enqueue enqueue = new Enqueue.Builder(VoiceWebhooks.queue(tenantId, true))
-                .waitUrl(webhook(VoiceWebhooks.HOLD, tenantId) + "&" + VoiceWebhooks.PARKED_BY + "="
-                        + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "&" + VoiceWebhooks.PARKED_AT + "="
-                        + parkedAt.toEpochMilli())
-                .build();
+        enqueue(callSid, VoiceWebhooks.queue(tenantId, true), webhook(VoiceWebhooks.HOLD, tenantId) + "&"
+                + VoiceWebhooks.PARKED_BY + "=" + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "&"
+                + VoiceWebhooks.PARKED_AT + "=" + parkedAt.toEpochMilli());
+    }
+
+    /** Redirects the caller into {@code queue}, where Twilio plays them the music at {@code waitUrl}. */
+    private void enqueue(String callSid, String queue, String waitUrl) {
+        Enqueue enqueue = new Enqueue.Builder(queue).waitUrl(waitUrl).build();
         redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
     }
 
