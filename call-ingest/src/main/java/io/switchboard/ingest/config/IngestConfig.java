@@ -2,6 +2,7 @@ package io.switchboard.ingest.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** call-ingest's settings; {@code application.properties} binds the secrets and URLs to environment variables. */
@@ -32,20 +33,45 @@ public interface IngestConfig {
         @WithDefault("false")
         boolean trustForwardedHeaders();
 
-        /** How long a webhook waits for Kafka's acknowledgement before answering 503; well under Twilio's 15 s. */
+        /** How long the journal's forwarder waits for Kafka's acknowledgement of an event before it tries again. */
         @WithDefault("5s")
         Duration publishTimeout();
 
-        /** How long a webhook waits for PostgreSQL to name the tenant of a number before answering 503. */
+        /** Where webhooks wait for Kafka: the pod's own disk. */
+        Journal journal();
+
+        /**
+         * How long a webhook waits for PostgreSQL to name the tenant of a number; then the owner this pod last saw is
+         * taken, and a number it never saw is answered 503.
+         */
         @WithDefault("2s")
         Duration tenantLookupTimeout();
 
-        /** How long a known number's tenant is remembered. Unknown numbers are asked again every time. */
+        /**
+         * How long a known number's tenant is taken without asking PostgreSQL again. Unknown numbers are asked again
+         * every time.
+         */
         @WithDefault("30s")
         Duration tenantCacheTtl();
 
         /** What callers hear while they wait in the queue ({@code <Play loop="0">}). */
         @WithDefault("http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3")
         String holdAudioUrl();
+    }
+
+    interface Journal {
+        /**
+         * The journal's SQLite file, on a volume of the pod's own that outlives the process (a PersistentVolumeClaim
+         * in deploy/). Webhooks answered while Kafka was away wait here.
+         */
+        @WithDefault("journal/call-ingest.db")
+        Path path();
+
+        /**
+         * How many webhooks may wait for Kafka; beyond it a webhook is answered 503, unstored. Each takes about a
+         * kilobyte on disk.
+         */
+        @WithDefault("1000000")
+        long maxWaiting();
     }
 }

@@ -1,20 +1,29 @@
 package io.switchboard.ingest.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
+import java.util.function.Supplier;
 
-/** What call-ingest counts: every webhook's outcome, numbers nobody owns, and how long Kafka takes to store an event. */
+/**
+ * What call-ingest counts: every webhook's outcome, numbers nobody owns, the journal (what waits for Kafka, what waited
+ * through an outage), and how long Kafka takes to store an event.
+ */
 @ApplicationScoped
 public class IngestMetrics {
     public static final String WEBHOOKS = "switchboard.ingest.webhooks";
     public static final String UNKNOWN_NUMBERS = "switchboard.ingest.unknown.numbers";
     public static final String PUBLISH_LATENCY = "switchboard.ingest.publish.latency";
+    public static final String JOURNAL_WAITING = "switchboard.ingest.journal.waiting";
+    public static final String KAFKA_AWAY = "switchboard.ingest.journal.kafka.away.seconds";
+    public static final String FORWARDED = "switchboard.ingest.journal.forwarded";
+    public static final String JOURNAL_FAILURES = "switchboard.ingest.journal.failures";
 
     public enum Outcome {
-        /** Stored in Kafka (or nothing to store, for hold music) and answered 200. */
+        /** Stored in the journal (or nothing to store, for hold music) and answered 200. */
         ACCEPTED,
         /** Missing or wrong {@code X-Twilio-Signature}: 403. */
         FORBIDDEN,
@@ -29,8 +38,8 @@ public class IngestMetrics {
         /** Signed the way Twilio signs a JSON body, but voice webhooks are forms: 415. */
         UNSUPPORTED_MEDIA_TYPE,
         /**
-         * Kafka or PostgreSQL did not answer in time: 503, Twilio retries; the parking lot's wait music is played all
-         * the same, unstored (Twilio does not retry a wait URL).
+         * The journal could not store the event, or PostgreSQL did not name the owner of a number this pod never saw:
+         * 503; the parking lot's wait music is played all the same, unstored (Twilio does not retry a wait URL).
          */
         UNAVAILABLE;
 
@@ -63,6 +72,34 @@ public class IngestMetrics {
 
     public void unknownNumber(Endpoint endpoint) {
         registry.counter(UNKNOWN_NUMBERS, "endpoint", endpoint.tag()).increment();
+    }
+
+    /** What waits in the journal, and for how long Kafka has been refusing the forwarder's events (0: it takes them). */
+    public void journal(Supplier<Number> waiting, Supplier<Number> kafkaAwaySeconds) {
+        Gauge.builder(JOURNAL_WAITING, () -> waiting.get().doubleValue())
+                .description("Webhooks answered and stored on the pod's disk that Kafka has not acknowledged yet")
+                .register(registry);
+        Gauge.builder(KAFKA_AWAY, () -> kafkaAwaySeconds.get().doubleValue())
+                .description("How long Kafka has been refusing the journal's events; 0 while it takes them")
+                .register(registry);
+    }
+
+    /**
+     * Events Kafka acknowledged: {@code atOnce} on the forwarder's first try, {@code held} after waiting in the journal
+     * through a Kafka outage or a restart (webhooks Twilio would have given up on without the journal).
+     */
+    public void forwarded(long atOnce, long held) {
+        if (atOnce > 0) {
+            registry.counter(FORWARDED, "delay", "at_once").increment(atOnce);
+        }
+        if (held > 0) {
+            registry.counter(FORWARDED, "delay", "held").increment(held);
+        }
+    }
+
+    /** The journal could not write or read an event. */
+    public void journalFailure() {
+        registry.counter(JOURNAL_FAILURES).increment();
     }
 
     public Timer.Sample startPublish() {

@@ -6,12 +6,12 @@ import io.switchboard.contract.TwilioEvent;
 import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.ingest.UnavailableException;
+import io.switchboard.ingest.journal.EventJournal;
 import io.switchboard.ingest.mapping.TwilioEvents;
 import io.switchboard.ingest.mapping.TwilioWebhook;
 import io.switchboard.ingest.metrics.Endpoint;
 import io.switchboard.ingest.metrics.IngestMetrics;
 import io.switchboard.ingest.metrics.IngestMetrics.Outcome;
-import io.switchboard.ingest.publish.TwilioEventPublisher;
 import io.switchboard.ingest.tenant.TenantDirectory;
 import io.switchboard.ingest.twiml.TwimlAnswers;
 import jakarta.inject.Singleton;
@@ -20,20 +20,20 @@ import java.util.Optional;
 
 /**
  * What each of Twilio's voice webhooks does, once {@link TwilioGate} has checked its signature and read its form.
- * Each event is stored in Kafka before the TwiML answer is given; a failure (a {@code MalformedWebhookException}, an
- * {@code UnavailableException}…) is the gate's to answer.
+ * Each event is stored in the pod's {@link EventJournal} before the TwiML answer is given, and reaches Kafka from
+ * there; a failure (a {@code MalformedWebhookException}, an {@code UnavailableException}…) is the gate's to answer.
  */
 @Singleton
 public class TwilioVoiceEndpoints {
     private final TenantDirectory tenants;
-    private final TwilioEventPublisher publisher;
+    private final EventJournal journal;
     private final TwimlAnswers twiml;
     private final IngestMetrics metrics;
 
-    public TwilioVoiceEndpoints(TenantDirectory tenants, TwilioEventPublisher publisher, TwimlAnswers twiml,
+    public TwilioVoiceEndpoints(TenantDirectory tenants, EventJournal journal, TwimlAnswers twiml,
             IngestMetrics metrics) {
         this.tenants = tenants;
-        this.publisher = publisher;
+        this.journal = journal;
         this.twiml = twiml;
         this.metrics = metrics;
     }
@@ -51,7 +51,7 @@ public class TwilioVoiceEndpoints {
                 return Uni.createFrom().item(twiml.reject());
             }
             String tenantId = tenant.get();
-            return publishThenAnswer(Endpoint.INCOMING, TwilioEvents.incoming(webhook, tenantId, receivedAt),
+            return storeThenAnswer(Endpoint.INCOMING, TwilioEvents.incoming(webhook, tenantId, receivedAt),
                     twiml.enqueue(tenantId));
         });
     }
@@ -61,7 +61,7 @@ public class TwilioVoiceEndpoints {
         TwilioEvents.requireCallSid(webhook);
         Instant receivedAt = Instant.now();
         return tenants.tenantOf(webhook).flatMap(tenant -> tenant
-                .map(tenantId -> publishThenAnswer(Endpoint.STATUS, TwilioEvents.status(webhook, tenantId, receivedAt),
+                .map(tenantId -> storeThenAnswer(Endpoint.STATUS, TwilioEvents.status(webhook, tenantId, receivedAt),
                         twiml.empty()))
                 .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.STATUS, webhook, twiml.empty()))));
     }
@@ -73,7 +73,7 @@ public class TwilioVoiceEndpoints {
         return tenants.tenantOf(webhook).flatMap(tenant -> tenant
                 .map(tenantId -> {
                     DialEnded event = TwilioEvents.dialEnded(webhook, tenantId, receivedAt);
-                    return publishThenAnswer(Endpoint.DIAL_ENDED, event,
+                    return storeThenAnswer(Endpoint.DIAL_ENDED, event,
                             twiml.afterDial(tenantId, event.dialCallStatus(), webhook.parked()));
                 })
                 // Without a tenant there is no queue to send the caller back to.
@@ -83,7 +83,7 @@ public class TwilioVoiceEndpoints {
     /**
      * The queue's wait music ({@code waitUrl}). For the parking lot's, the caller's arrival in the lot is stored first:
      * it confirms the park to call-state even when Twilio's answer to the park itself was lost. The music is played
-     * whether or not that succeeded: Twilio does not retry a wait URL, so a 503 would only leave the caller in silence
+     * even if the journal failed: Twilio does not retry a wait URL, so a 503 would only leave the caller in silence
      * while call-state still learns the park's outcome from Twilio's answer to it.
      */
     public Uni<String> hold(TwilioWebhook webhook) {
@@ -92,7 +92,7 @@ public class TwilioVoiceEndpoints {
             metrics.webhook(Endpoint.HOLD, Outcome.ACCEPTED);
             return Uni.createFrom().item(twiml.hold());
         }
-        return publishThenAnswer(Endpoint.HOLD, parked.get(), twiml.hold())
+        return storeThenAnswer(Endpoint.HOLD, parked.get(), twiml.hold())
                 .onFailure(UnavailableException.class).recoverWithItem(failure -> {
                     Log.warnf("Played the parking lot's wait music to call %s without storing its arrival there: %s",
                             webhook.callSid(), failure.getMessage());
@@ -101,8 +101,8 @@ public class TwilioVoiceEndpoints {
                 });
     }
 
-    private Uni<String> publishThenAnswer(Endpoint endpoint, TwilioEvent event, String answer) {
-        return publisher.publish(event).map(stored -> {
+    private Uni<String> storeThenAnswer(Endpoint endpoint, TwilioEvent event, String answer) {
+        return journal.store(event).map(stored -> {
             metrics.webhook(endpoint, Outcome.ACCEPTED);
             return answer;
         });

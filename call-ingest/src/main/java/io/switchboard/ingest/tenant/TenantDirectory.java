@@ -1,9 +1,11 @@
 package io.switchboard.ingest.tenant;
 
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.config.IngestConfig;
+import io.switchboard.ingest.journal.EventJournal;
 import io.switchboard.ingest.mapping.TwilioWebhook;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,15 +25,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which tenant a webhook belongs to: the {@code tenant} query parameter call-state put in the URL (covered by the
  * signature), else the owner of the {@code To} number in {@code tenant_numbers}.
  *
- * <p>Owners are remembered briefly, so a burst of calls costs one query, and webhooks that arrive while a number's
- * query runs wait for that query; a number that nobody owns is asked again every time, so a number added to a tenant
- * works at once (and random {@code To} values cannot fill the cache).
+ * <p>Owners are taken from memory briefly, so a burst of calls costs one query, and webhooks that arrive while a
+ * number's query runs wait for that query; a number that nobody owns is asked again every time, so a number added to
+ * a tenant works at once (and random {@code To} values cannot fill the cache). Every owner PostgreSQL names is also
+ * kept in the pod's journal: while PostgreSQL is away, a number this pod has seen keeps its owner, even across a
+ * restart.
  */
 @ApplicationScoped
 public class TenantDirectory {
     private static final String OWNER_OF_NUMBER = "SELECT tenant_id FROM tenant_numbers WHERE phone_number = $1";
 
     private final Pool pool;
+    private final EventJournal journal;
     private final Duration lookupTimeout;
     private final long cacheTtlNanos;
     private final Map<String, Owner> owners = new ConcurrentHashMap<>();
@@ -41,8 +46,9 @@ public class TenantDirectory {
     private record Owner(String tenantId, long expiresAtNanos) {
     }
 
-    public TenantDirectory(Pool pool, IngestConfig config) {
+    public TenantDirectory(Pool pool, IngestConfig config, EventJournal journal) {
         this.pool = pool;
+        this.journal = journal;
         this.lookupTimeout = config.ingest().tenantLookupTimeout();
         this.cacheTtlNanos = config.ingest().tenantCacheTtl().toNanos();
     }
@@ -90,12 +96,22 @@ public class TenantDirectory {
     private Uni<Optional<String>> lookUp(String number) {
         return pool.preparedQuery(OWNER_OF_NUMBER).execute(Tuple.of(number))
                 .ifNoItem().after(lookupTimeout).fail()
-                .onFailure().transform(failure -> new UnavailableException("Could not look up the tenant owning "
-                        + number + ": " + (failure instanceof TimeoutException
-                                ? "PostgreSQL did not answer within " + lookupTimeout.toMillis() + " ms"
-                                : failure.getMessage())
-                        + ". Twilio will retry; check that PostgreSQL is reachable.", failure))
-                .map(rows -> remember(number, rows));
+                .map(rows -> remember(number, rows))
+                .onFailure().recoverWithUni(failure -> lastKnownOwner(number, failure));
+    }
+
+    /** PostgreSQL did not answer: the owner it last named to this pod, or 503 for a number this pod never saw. */
+    private Uni<Optional<String>> lastKnownOwner(String number, Throwable failure) {
+        String reason = failure instanceof TimeoutException
+                ? "PostgreSQL did not answer within " + lookupTimeout.toMillis() + " ms"
+                : failure.getMessage();
+        Optional<String> owner = journal.rememberedOwner(number);
+        if (owner.isPresent()) {
+            Log.debugf("Took the last known owner of %s (%s): %s", number, owner.get(), reason);
+            return Uni.createFrom().item(owner);
+        }
+        return Uni.createFrom().failure(new UnavailableException("Could not look up the tenant owning " + number
+                + ": " + reason + ". Twilio may retry; check that PostgreSQL is reachable.", failure));
     }
 
     private Optional<String> remember(String number, RowSet<Row> rows) {
@@ -105,6 +121,7 @@ public class TenantDirectory {
         }
         String tenantId = it.next().getString("tenant_id");
         owners.put(number, new Owner(tenantId, System.nanoTime() + cacheTtlNanos));
+        journal.rememberOwner(number, tenantId);
         return Optional.of(tenantId);
     }
 }

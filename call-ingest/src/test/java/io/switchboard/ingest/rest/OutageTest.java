@@ -1,7 +1,10 @@
 package io.switchboard.ingest.rest;
 
+import static io.switchboard.ingest.support.TwilioWebhooks.CALLER;
 import static io.switchboard.ingest.support.TwilioWebhooks.HOLD;
 import static io.switchboard.ingest.support.TwilioWebhooks.INCOMING;
+import static io.switchboard.ingest.support.TwilioWebhooks.NUMBER;
+import static io.switchboard.ingest.support.TwilioWebhooks.STATUS;
 import static io.switchboard.ingest.support.TwilioWebhooks.TENANT;
 import static io.switchboard.ingest.support.TwilioWebhooks.form;
 import static io.switchboard.ingest.support.TwilioWebhooks.incomingCall;
@@ -17,9 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import io.restassured.response.Response;
-import io.switchboard.ingest.config.IngestConfig;
-import io.switchboard.ingest.publish.TwilioEventPublisher;
+import io.switchboard.ingest.journal.EventJournal;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.stack.LocalKafka;
 import io.switchboard.stack.LocalPostgres;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Kafka and PostgreSQL going away and coming back. Its own profile, so it gets its own broker and database and the
- * other test classes never see them stopped.
+ * Kafka and PostgreSQL going away and coming back: webhooks are still answered, from the journal and the owners this
+ * pod remembers, and reach Kafka once it is back. Its own profile, so it gets its own broker and database and the other
+ * test classes never see them stopped.
  */
 @QuarkusTest
 @TestProfile(OutageTest.Outages.class)
@@ -48,63 +51,61 @@ class OutageTest {
     public static class Outages implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of();
+            // Every webhook asks PostgreSQL for its number's owner: the outage below meets no fresh memory of it.
+            return Map.of("switchboard.ingest.tenant-cache-ttl", "0s");
         }
     }
 
     private static final String READINESS = "/q/health/ready";
 
     @Inject
-    IngestConfig config;
+    EventJournal journal;
 
     @Test
     @Order(1)
-    void withKafkaDownWebhooksGet503InBoundedTimeAndAreAcceptedOnceItIsBack() {
-        // Ready before the first webhook: readiness must not wait for traffic that only comes once ready.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get(READINESS).then()
-                .statusCode(200)
-                .body(containsString(TwilioEventPublisher.CHANNEL)));
-        post(INCOMING, incomingCall(newCallSid())).then().statusCode(200);
+    void withKafkaDownWebhooksAreAnsweredAtOnceAndReachKafkaInOrderOnceItIsBack() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get(READINESS).then().statusCode(200));
+        String callSid = newCallSid();
         LocalKafka kafka = SwitchboardTestResource.kafka();
 
         kafka.stop();
         try {
-            String callSid = newCallSid();
             long started = System.nanoTime();
-            Response response = post(INCOMING, incomingCall(callSid));
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-
-            response.then()
-                    .statusCode(503)
-                    .contentType(startsWith("text/plain"))
-                    .body(containsString("Kafka did not store event incoming:" + callSid));
-            assertThat(took).isLessThan(config.ingest().publishTimeout().plusSeconds(1));
-            // A parked caller still hears the wait music: Twilio does not retry a wait URL, so a 503 gains nothing.
+            post(INCOMING, incomingCall(callSid)).then()
+                    .statusCode(200)
+                    .body(containsString("<Enqueue"));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("the caller is queued without waiting for Kafka").isLessThan(Duration.ofSeconds(1));
+            post(STATUS + "?tenant=" + TENANT, form("CallSid", callSid, "CallStatus", "completed", "Direction",
+                    "inbound", "From", CALLER, "To", NUMBER, "SequenceNumber", "1")).then().statusCode(200);
             post(HOLD + "?tenant=" + TENANT + "&parkedBy=doug&parkedAt=1700000000123",
                     form("CallSid", newCallSid(), "QueueSid", "QU1")).then()
                     .statusCode(200)
                     .body(containsString("<Play loop=\"0\">"));
-            await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> RestAssured.get(READINESS).then().statusCode(503));
+            await().atMost(Duration.ofSeconds(30)).until(() -> journal.kafkaAwaySince().isPresent());
+            assertThat(journal.waiting()).as("webhooks waiting for Kafka").isGreaterThanOrEqualTo(3);
+            RestAssured.get(READINESS).then()
+                    .statusCode(200)
+                    .body(containsString("waitingForKafka"));
         } finally {
             kafka.restart();
         }
 
-        String afterRestart = newCallSid();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> post(INCOMING, incomingCall(afterRestart)).then().statusCode(200));
-        assertThat(TwilioEventsTopic.about(afterRestart)).isNotEmpty();
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> RestAssured.get(READINESS).then().statusCode(200));
+        // An attempt Kafka took after the forwarder had given up on it comes twice; call-state applies the first.
+        List<String> firstDeliveries = TwilioEventsTopic.about(callSid).stream()
+                .map(p -> p.event().eventId()).distinct().toList();
+        assertThat(firstDeliveries).as("in the order Twilio sent them")
+                .containsExactly("incoming:" + callSid, "status:" + callSid + ":1");
+        assertThat(journal.kafkaAwaySince()).isEmpty();
     }
 
     @Test
     @Order(2)
-    void withPostgresRefusingConnectionsUnknownNumbersGet503AndCachedOnesStillWork() throws Exception {
+    void withPostgresRefusingConnectionsNumbersSeenBeforeKeepTheirOwnerAndOthersGet503() throws Exception {
         String newNumber = "+15005550077";
         SwitchboardTestResource.postgres().execute("INSERT INTO tenant_numbers (phone_number, tenant_id)"
                 + " VALUES ('" + newNumber + "', 'acme') ON CONFLICT DO NOTHING");
-        post(INCOMING, incomingCall(newCallSid())).then().statusCode(200); // caches the seed number's tenant
+        post(INCOMING, incomingCall(newCallSid())).then().statusCode(200); // PostgreSQL names the seed number's owner
 
         // From the maintenance database: a database cannot close its doors from the inside.
         LocalPostgres postgres = SwitchboardTestResource.postgres();
@@ -121,7 +122,10 @@ class OutageTest {
                         .contentType(startsWith("text/plain"))
                         .body(containsString("Could not look up the tenant owning " + newNumber));
 
-                post(INCOMING, incomingCall(newCallSid())).then().statusCode(200);
+                String callSid = newCallSid();
+                post(INCOMING, incomingCall(callSid)).then().statusCode(200).body(containsString("<Enqueue"));
+                assertThat(TwilioEventsTopic.single(callSid).key()).isEqualTo(TENANT);
+                RestAssured.get(READINESS).then().statusCode(200);
             } finally {
                 sql.execute("ALTER DATABASE " + LocalPostgres.DATABASE + " ALLOW_CONNECTIONS true");
             }

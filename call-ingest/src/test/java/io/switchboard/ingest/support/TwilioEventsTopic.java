@@ -1,11 +1,14 @@
 package io.switchboard.ingest.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.arc.Arc;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.TwilioEvent;
+import io.switchboard.ingest.journal.EventJournal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +24,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Reads what call-ingest published to {@link Topics#TWILIO_EVENTS}, from the beginning up to the current end.
- * call-ingest answers only after Kafka stored the event, so once a webhook is answered its record is there: no
- * waiting needed to see it, and reading to the end shows what is not there.
+ * Reads what call-ingest published to {@link Topics#TWILIO_EVENTS}, from the beginning up to the current end, once the
+ * journal has forwarded everything it stored: then every answered webhook's record is there, and reading to the end
+ * shows what is not there.
  */
 public final class TwilioEventsTopic {
     private TwilioEventsTopic() {
@@ -64,6 +67,9 @@ public final class TwilioEventsTopic {
     }
 
     public static List<Published> all() {
+        EventJournal journal = Arc.container().instance(EventJournal.class).get();
+        await("the journal forwards what it stored").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> journal.waiting() == 0);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
