@@ -32,25 +32,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TwilioSimulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
 
-    /** Where Twilio sends a number's incoming calls ({@code voiceUrl}) and their end ({@code statusCallbackUrl}). */
+    /**
+     * Where Twilio sends a number's incoming calls ({@code voiceUrl}) and their end ({@code statusCallbackUrl}, or
+     * null). Each URL may carry Twilio's connection overrides in its fragment ({@code #rc=3&rp=ct,5xx}, see
+     * {@link WebhookDelivery}).
+     */
     public record Number(String voiceUrl, String statusCallbackUrl) {
     }
 
     /**
+     * Webhooks are delivered by Twilio's rules (see {@link WebhookDelivery}): one retry, at once, of a connection that
+     * could not be made, all attempts within 15 s, unless a URL's fragment overrides it; {@link Faults} can be kinder.
+     *
      * @param port             0 for any free port
      * @param numbers          the account's phone numbers (E.164) and their webhooks
      * @param answerDelay      how long an agent's device rings before an {@code auto} device answers
-     * @param webhookRetries   how many times a webhook without a 2xx answer is sent again
-     * @param retryBackoff     the pause before the first retry; it doubles after each
-     * @param webhookTimeout   how long the application has to answer a webhook (Twilio: 15 s)
      * @param apiKeySid        an API key ({@code SK…}) accepted besides the account's own credentials, or null
-     * @param faults           how often webhooks are delivered twice or out of order ({@link Faults#NONE}: never)
+     * @param faults           how webhooks are delivered twice or out of order, and retried more than Twilio does
+     *                         ({@link Faults#NONE}: never)
      * @param apiLatency       how long the REST API takes to answer each request, as a network round trip
      *                         ({@link #apiLatency(Duration)} changes it while the simulator runs)
      */
     public record Config(int port, String accountSid, String authToken, Map<String, Number> numbers,
-            Duration answerDelay, int webhookRetries, Duration retryBackoff, Duration webhookTimeout, String apiKeySid,
-            String apiKeySecret, Faults faults, Duration apiLatency) {
+            Duration answerDelay, String apiKeySid, String apiKeySecret, Faults faults, Duration apiLatency) {
         public static final String DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000000";
         public static final String DEFAULT_AUTH_TOKEN = "local-stack-auth-token";
         /**
@@ -70,14 +74,14 @@ public final class TwilioSimulator implements AutoCloseable {
         }
 
         /**
-         * Retries like Twilio's, no faults, and a REST API that answers at once unless {@link #LATENCY_PROPERTY} says
-         * otherwise.
+         * Webhooks retried as Twilio retries them, no faults, and a REST API that answers at once unless
+         * {@link #LATENCY_PROPERTY} says otherwise.
          *
          * @throws IllegalArgumentException when {@link #LATENCY_PROPERTY} is not a duration
          */
         public static Config defaults() {
-            return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), 3,
-                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null, Faults.NONE, latencyFromProperty());
+            return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), null, null,
+                    Faults.NONE, latencyFromProperty());
         }
 
         private static Duration latencyFromProperty() {
@@ -93,60 +97,49 @@ public final class TwilioSimulator implements AutoCloseable {
         }
 
         public Config withPort(int port) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withAccount(String accountSid, String authToken) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withNumber(String number, String voiceUrl, String statusCallbackUrl) {
             Map<String, Number> more = new LinkedHashMap<>(numbers);
             more.put(number, new Number(voiceUrl, statusCallbackUrl));
-            return new Config(port, accountSid, authToken, more, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, more, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withAnswerDelay(Duration answerDelay) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
-        }
-
-        public Config withRetries(int webhookRetries, Duration retryBackoff) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
-        }
-
-        public Config withWebhookTimeout(Duration webhookTimeout) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withApiKey(String apiKeySid, String apiKeySecret) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withFaults(Faults faults) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         /** Real Twilio answers REST in roughly 100–300 ms; zero answers at once. */
         public Config withApiLatency(Duration apiLatency) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         /** Without the auth token and the API key secret: configurations get logged. */
         @Override
         public String toString() {
             return "Config[port=" + port + ", accountSid=" + accountSid + ", numbers=" + numbers + ", answerDelay="
-                    + answerDelay + ", webhookRetries=" + webhookRetries + ", retryBackoff=" + retryBackoff
-                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + ", faults=" + faults
-                    + ", apiLatency=" + apiLatency + "]";
+                    + answerDelay + ", apiKeySid=" + apiKeySid + ", faults=" + faults + ", apiLatency=" + apiLatency
+                    + "]";
         }
     }
 
@@ -201,8 +194,8 @@ public final class TwilioSimulator implements AutoCloseable {
                 () -> newSid("CA"));
         this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("twilio-sim-timer"));
-        this.delivery = new WebhookDelivery(config.authToken(), config.webhookRetries(), config.retryBackoff(),
-                config.webhookTimeout(), config.faults(), this::recordAttempt, workers, clock, () -> observer);
+        this.delivery = new WebhookDelivery(config.authToken(), config.faults(), this::recordAttempt, workers, clock,
+                () -> observer);
         this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
         server.createContext("/", new SimulatorHttp(this));
         server.setExecutor(workers);
