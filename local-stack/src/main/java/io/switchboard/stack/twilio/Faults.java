@@ -68,8 +68,11 @@ public record Faults(double duplicateRate, double reorderRate, Duration reorderW
      * @param retries      attempts after a first one that got no 2xx
      * @param duplicates   second deliveries of acknowledged webhooks that were acknowledged again
      * @param reorders     webhooks acknowledged after a later callback of the same call was
-     * @param givenUp      webhooks that got no 2xx in all their attempts
+     * @param givenUp      webhooks that got no 2xx in all their attempts (a voice URL whose call then went to its
+     *                     fallback URL counts too)
+     * @param fallbacks    requests to a number's voice fallback URL, made when its voice URL gave no TwiML
      */
-    public record Figures(long acknowledged, long retries, long duplicates, long reorders, long givenUp) {
+    public record Figures(long acknowledged, long retries, long duplicates, long reorders, long givenUp,
+            long fallbacks) {
     }
 }

@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake of Twilio's cloud, the only fake the project allows: it speaks Twilio's wire format both ways. Callers
- * dial the account's numbers ({@link #placeCall}); the simulator asks the number's voice URL for TwiML, runs it
- * (queues, dials agents' devices, bridges, hangs up), sends signed status callbacks, and takes REST updates of
- * its calls as twilio-java sends them. Tests use it in-process; people use its control API over HTTP
- * ({@code /sim/...}).
+ * dial the account's numbers ({@link #placeCall}); the simulator asks the number's voice URL (then its fallback URL,
+ * if the voice URL gave none) for TwiML, runs it (queues, dials agents' devices, bridges, hangs up), sends signed
+ * status callbacks, and takes REST updates of its calls as twilio-java sends them. Tests use it in-process; people
+ * use its control API over HTTP ({@code /sim/...}).
  *
  * <p>The calls live in {@link Exchange}, which has no I/O; this class is the shell around it: the HTTP server, the
  * webhook delivery and the timers.
@@ -33,11 +33,15 @@ public final class TwilioSimulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
 
     /**
-     * Where Twilio sends a number's incoming calls ({@code voiceUrl}) and their end ({@code statusCallbackUrl}, or
-     * null). Each URL may carry Twilio's connection overrides in its fragment ({@code #rc=3&rp=ct,5xx}, see
-     * {@link WebhookDelivery}).
+     * Where Twilio sends a number's incoming calls ({@code voiceUrl}), where it asks when that gives no TwiML
+     * ({@code fallbackUrl}, or null), and where it reports their end ({@code statusCallbackUrl}, or null). Each URL
+     * may carry Twilio's connection overrides in its fragment ({@code #rc=3&rp=ct,5xx}, see {@link WebhookDelivery}).
      */
-    public record Number(String voiceUrl, String statusCallbackUrl) {
+    public record Number(String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
+        /** Without a fallback URL. */
+        public Number(String voiceUrl, String statusCallbackUrl) {
+            this(voiceUrl, null, statusCallbackUrl);
+        }
     }
 
     /**
@@ -106,9 +110,14 @@ public final class TwilioSimulator implements AutoCloseable {
                     apiLatency);
         }
 
+        /** A number without a voice fallback URL. */
         public Config withNumber(String number, String voiceUrl, String statusCallbackUrl) {
+            return withNumber(number, voiceUrl, null, statusCallbackUrl);
+        }
+
+        public Config withNumber(String number, String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
             Map<String, Number> more = new LinkedHashMap<>(numbers);
-            more.put(number, new Number(voiceUrl, statusCallbackUrl));
+            more.put(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
             return new Config(port, accountSid, authToken, more, answerDelay, apiKeySid, apiKeySecret, faults,
                     apiLatency);
         }
@@ -244,8 +253,13 @@ public final class TwilioSimulator implements AutoCloseable {
 
     /** Another number of the account, routed to {@code voiceUrl}; its calls' end goes to {@code statusCallbackUrl}. */
     public void addNumber(String number, String voiceUrl, String statusCallbackUrl) {
+        addNumber(number, voiceUrl, null, statusCallbackUrl);
+    }
+
+    /** Another number, whose calls go to {@code fallbackUrl} (or nowhere, when null) if {@code voiceUrl} fails. */
+    public void addNumber(String number, String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
         synchronized (exchange) {
-            exchange.addNumber(number, new Number(voiceUrl, statusCallbackUrl));
+            exchange.addNumber(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
         }
     }
 
@@ -321,7 +335,10 @@ public final class TwilioSimulator implements AutoCloseable {
         return apiDown;
     }
 
-    /** What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up. */
+    /**
+     * What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up, sent to a
+     * fallback URL.
+     */
     public Faults.Figures deliveryFigures() {
         return delivery.figures();
     }
@@ -380,7 +397,7 @@ public final class TwilioSimulator implements AutoCloseable {
         synchronized (exchange) {
             carryOut(outcome.delivered()
                     ? exchange.twimlArrived(sid, fetch.generation(), fetch.webhook().url(), outcome.body())
-                    : exchange.twimlUnavailable(sid, fetch.generation(), fetch.webhook().url()));
+                    : exchange.twimlUnavailable(sid, fetch.generation(), fetch.webhook()));
         }
     }
 

@@ -88,6 +88,7 @@ final class WebhookDelivery {
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong reordered = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
 
     WebhookDelivery(String authToken, Faults faults, Consumer<WebhookAttempt> onAttempt, Executor executor,
             Clock clock, Supplier<TwilioSimulator.WebhookObserver> observer) {
@@ -106,6 +107,9 @@ final class WebhookDelivery {
      */
     synchronized CompletableFuture<Outcome> send(String conversation, Webhook webhook) {
         String token = UUID.randomUUID().toString();
+        if ("fallback".equals(webhook.kind())) {
+            fallbacks.incrementAndGet();
+        }
         int position = positions.computeIfAbsent(conversation, c -> new int[] {0, -1})[0]++;
         CompletableFuture<Outcome> delivery;
         if ("status".equals(webhook.kind()) && roll(faults.reorderRate())) {
@@ -134,7 +138,8 @@ final class WebhookDelivery {
 
     /** What the deliveries came to so far. */
     Faults.Figures figures() {
-        return new Faults.Figures(acknowledged.get(), retried.get(), duplicated.get(), reordered.get(), givenUp.get());
+        return new Faults.Figures(acknowledged.get(), retried.get(), duplicated.get(), reordered.get(), givenUp.get(),
+                fallbacks.get());
     }
 
     private synchronized void answered(String conversation, int position, Outcome outcome) {

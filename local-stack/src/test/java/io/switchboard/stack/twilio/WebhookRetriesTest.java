@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Webhook delivery by Twilio's rules ("Webhooks (HTTP callbacks): Connection Overrides"), against a real HTTP
  * application on the loopback: by default one retry, at once, of a connection that could not be made, and nothing
- * else; a URL's fragment changes that and never leaves the simulator.
+ * else; a URL's fragment changes that and never leaves the simulator; a number's fallback URL takes over when its
+ * voice URL gives no TwiML.
  */
 class WebhookRetriesTest {
     private static final String CALLER = "+15551230000";
@@ -42,6 +43,7 @@ class WebhookRetriesTest {
     void start() throws IOException {
         app = new WebhookReceiver(TOKEN)
                 .on("/ok", r -> Reply.twiml(ENQUEUE))
+                .on("/fallback", r -> Reply.twiml(ENQUEUE))
                 .on("/503", r -> new Reply(503, ""))
                 .on("/404", r -> new Reply(404, ""))
                 .on("/slow", r -> Reply.slow(Duration.ofSeconds(1), ENQUEUE))
@@ -211,12 +213,65 @@ class WebhookRetriesTest {
         assertThat(new RequestValidator(TOKEN).validate(park.url(), Map.of(), park.signature())).isTrue();
     }
 
+    // ---- the fallback URL ---------------------------------------------------------------------------------------
+
+    @Test
+    void aVoiceUrlThatCannotBeReachedHandsTheCallToTheFallbackUrl() {
+        String primary = closedUrl("/incoming?tenant=acme");
+
+        String caller = call(primary + "#ct=1000", app.url("/fallback?tenant=acme#rt=2000"));
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
+        Received fallback = app.received("/fallback").get(0);
+        assertThat(app.received("/fallback")).hasSize(1);
+        assertThat(fallback.method()).isEqualTo("POST");
+        assertThat(fallback.url()).isEqualTo(app.url("/fallback?tenant=acme"));
+        assertThat(fallback.params()).containsEntry("ErrorCode", "11200").containsEntry("ErrorUrl", primary)
+                .containsEntry("CallSid", caller).containsEntry("CallStatus", "ringing")
+                .containsEntry("From", CALLER).containsEntry("AccountSid", twilio.accountSid());
+        assertThat(new RequestValidator(TOKEN).validate(app.url("/fallback?tenant=acme"), fallback.params(),
+                fallback.signature())).isTrue();
+        assertThat(twilio.call(caller).webhooks()).extracting(WebhookAttempt::kind, WebhookAttempt::httpStatus)
+                .containsExactly(tuple("incoming", 0),
+                        tuple("incoming", 0),
+                        tuple("fallback", 200));
+        assertThat(twilio.call(caller).status()).isEqualTo("in-progress");
+        assertThat(twilio.deliveryFigures().fallbacks()).isEqualTo(1);
+        assertThat(twilio.deliveryFigures().givenUp()).isEqualTo(1);
+    }
+
+    @Test
+    void aVoiceUrlAnswering503HandsTheCallToTheFallbackUrlAtOnce() {
+        String caller = call(app.url("/503"), app.url("/fallback"));
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
+        assertThat(app.received("/503")).hasSize(1);
+        assertThat(app.received("/fallback")).singleElement().satisfies(r -> assertThat(r.params())
+                .containsEntry("ErrorCode", "11200").containsEntry("ErrorUrl", app.url("/503")));
+    }
+
+    @Test
+    void whenTheFallbackUrlFailsTooTheCallFails() {
+        app.on("/fallback", r -> new Reply(500, ""));
+
+        String caller = call(app.url("/503"), app.url("/fallback"));
+
+        assertThat(failedAttempts(caller)).extracting(WebhookAttempt::httpStatus).containsExactly(503);
+        assertThat(twilio.call(caller).webhooks("fallback", caller)).extracting(WebhookAttempt::httpStatus)
+                .containsExactly(500);
+        assertThat(twilio.deliveryFigures().givenUp()).isEqualTo(2);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     /** A caller dials a new number of the account whose voice URL is {@code voiceUrl}. */
     private String call(String voiceUrl) {
+        return call(voiceUrl, null);
+    }
+
+    private String call(String voiceUrl, String fallbackUrl) {
         String number = String.format("+1500555%04d", numbers.incrementAndGet());
-        twilio.addNumber(number, voiceUrl, null);
+        twilio.addNumber(number, voiceUrl, fallbackUrl, null);
         return twilio.placeCall(CALLER, number);
     }
 
