@@ -211,8 +211,9 @@ class CallCenterUnderFaultsTest {
                 .withKillableKafka(true)
                 .withReadinessTimeout(Duration.ofSeconds(240)) // a restart on a busy shared machine
                 .withSimulator(config -> {
-                    // Like Twilio: retry a webhook without a 2xx for long enough to outlive a restart.
-                    var c = config.withRetries(14, Duration.ofMillis(250)).withFaults(twilioFaults);
+                    // Kinder than Twilio (which retries once, and only a connection that could not be made): retry
+                    // every webhook without a 2xx for long enough to outlive a restart.
+                    var c = config.withFaults(twilioFaults.withGenerousRetries(14, Duration.ofMillis(250)));
                     for (Tenant tenant : tenants) {
                         c = c.withNumber(tenant.number(), ingest + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
                                 ingest + VoiceWebhooks.path(VoiceWebhooks.STATUS));

@@ -113,7 +113,7 @@ public final class Stack implements AutoCloseable {
      *                         ({@link System#getenv()} for {@code ./stack}; tests pass an empty map)
      * @param jvmArgs          options for the services' JVMs, e.g. {@code -Xmx256m}
      * @param readinessTimeout how long each service may take to answer {@code /q/health/ready} with 200
-     * @param simulator        changes to the Twilio simulator's configuration (more numbers, retries, faults)
+     * @param simulator        changes to the Twilio simulator's configuration (more numbers, faults)
      * @param killableKafka    run Kafka as a child process that {@link #killKafka()} can kill, rather than in this JVM
      */
     public record Options(Path repoRoot, Path dataDir, boolean fresh, Ports ports,

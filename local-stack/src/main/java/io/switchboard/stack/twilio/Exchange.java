@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * Twilio's side of the calls, without I/O: the calls, their legs, and what their TwiML makes them do. Each
  * method returns the {@link Effect}s the shell ({@link TwilioSimulator}) carries out, in order: webhooks to send
- * and timers to set. The answer to a TwiML fetch comes back through {@link #twimlArrived}.
+ * and timers to set. The answer to a TwiML fetch comes back through {@link #twimlArrived}, or its lack through
+ * {@link #twimlUnavailable}.
  *
  * <p>Not thread-safe: the shell calls it under one lock, and queues the effects before it lets go of the lock, so
  * webhooks leave in the order they were decided.
@@ -193,13 +194,26 @@ final class Exchange {
         return run(call);
     }
 
-    List<Effect> twimlUnavailable(String sid, int generation, String url) {
+    /**
+     * {@code failed} got no 2xx in all its attempts. For a call's first fetch Twilio then asks the number's fallback
+     * URL, if it has one (with the same parameters, and what went wrong where); otherwise the call ends.
+     */
+    List<Effect> twimlUnavailable(String sid, int generation, Webhook failed) {
         Call call = calls.get(sid);
         if (call == null || call.ended != null || call.generation != generation) {
             return List.of();
         }
+        String fallbackUrl = call.number == null ? null : call.number.fallbackUrl();
+        if ("incoming".equals(failed.kind()) && fallbackUrl != null) {
+            LOG.log(System.Logger.Level.WARNING, "{0} gave no TwiML for {1}; Twilio asks the fallback URL {2} "
+                    + "(error 11200)", failed.url(), sid, fallbackUrl);
+            Map<String, String> params = new LinkedHashMap<>(failed.params());
+            params.put("ErrorCode", "11200");
+            params.put("ErrorUrl", ConnectionOverrides.withoutFragment(failed.url()));
+            return List.of(fetch(call, "fallback", fallbackUrl, "POST", params));
+        }
         LOG.log(System.Logger.Level.WARNING, "{0} gave no TwiML for {1}; the call ends, as on Twilio (error 11200)",
-                url, sid);
+                failed.url(), sid);
         return applicationError(call);
     }
 

@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake of Twilio's cloud, the only fake the project allows: it speaks Twilio's wire format both ways. Callers
- * dial the account's numbers ({@link #placeCall}); the simulator asks the number's voice URL for TwiML, runs it
- * (queues, dials agents' devices, bridges, hangs up), sends signed status callbacks, and takes REST updates of
- * its calls as twilio-java sends them. Tests use it in-process; people use its control API over HTTP
- * ({@code /sim/...}).
+ * dial the account's numbers ({@link #placeCall}); the simulator asks the number's voice URL (then its fallback URL,
+ * if the voice URL gave none) for TwiML, runs it (queues, dials agents' devices, bridges, hangs up), sends signed
+ * status callbacks, and takes REST updates of its calls as twilio-java sends them. Tests use it in-process; people
+ * use its control API over HTTP ({@code /sim/...}).
  *
  * <p>The calls live in {@link Exchange}, which has no I/O; this class is the shell around it: the HTTP server, the
  * webhook delivery and the timers.
@@ -32,25 +32,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TwilioSimulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
 
-    /** Where Twilio sends a number's incoming calls ({@code voiceUrl}) and their end ({@code statusCallbackUrl}). */
-    public record Number(String voiceUrl, String statusCallbackUrl) {
+    /**
+     * Where Twilio sends a number's incoming calls ({@code voiceUrl}), where it asks when that gives no TwiML
+     * ({@code fallbackUrl}, or null), and where it reports their end ({@code statusCallbackUrl}, or null). Each URL
+     * may carry Twilio's connection overrides in its fragment ({@code #rc=3&rp=ct,5xx}, see {@link WebhookDelivery}).
+     */
+    public record Number(String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
+        /** Without a fallback URL. */
+        public Number(String voiceUrl, String statusCallbackUrl) {
+            this(voiceUrl, null, statusCallbackUrl);
+        }
     }
 
     /**
+     * Webhooks are delivered by Twilio's rules (see {@link WebhookDelivery}): one retry, at once, of a connection that
+     * could not be made, all attempts within 15 s, unless a URL's fragment overrides it; {@link Faults} can be kinder.
+     *
      * @param port             0 for any free port
      * @param numbers          the account's phone numbers (E.164) and their webhooks
      * @param answerDelay      how long an agent's device rings before an {@code auto} device answers
-     * @param webhookRetries   how many times a webhook without a 2xx answer is sent again
-     * @param retryBackoff     the pause before the first retry; it doubles after each
-     * @param webhookTimeout   how long the application has to answer a webhook (Twilio: 15 s)
      * @param apiKeySid        an API key ({@code SK…}) accepted besides the account's own credentials, or null
-     * @param faults           how often webhooks are delivered twice or out of order ({@link Faults#NONE}: never)
+     * @param faults           how webhooks are delivered twice or out of order, and retried more than Twilio does
+     *                         ({@link Faults#NONE}: never)
      * @param apiLatency       how long the REST API takes to answer each request, as a network round trip
      *                         ({@link #apiLatency(Duration)} changes it while the simulator runs)
      */
     public record Config(int port, String accountSid, String authToken, Map<String, Number> numbers,
-            Duration answerDelay, int webhookRetries, Duration retryBackoff, Duration webhookTimeout, String apiKeySid,
-            String apiKeySecret, Faults faults, Duration apiLatency) {
+            Duration answerDelay, String apiKeySid, String apiKeySecret, Faults faults, Duration apiLatency) {
         public static final String DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000000";
         public static final String DEFAULT_AUTH_TOKEN = "local-stack-auth-token";
         /**
@@ -70,14 +78,14 @@ public final class TwilioSimulator implements AutoCloseable {
         }
 
         /**
-         * Retries like Twilio's, no faults, and a REST API that answers at once unless {@link #LATENCY_PROPERTY} says
-         * otherwise.
+         * Webhooks retried as Twilio retries them, no faults, and a REST API that answers at once unless
+         * {@link #LATENCY_PROPERTY} says otherwise.
          *
          * @throws IllegalArgumentException when {@link #LATENCY_PROPERTY} is not a duration
          */
         public static Config defaults() {
-            return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), 3,
-                    Duration.ofMillis(100), Duration.ofSeconds(15), null, null, Faults.NONE, latencyFromProperty());
+            return new Config(0, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Map.of(), Duration.ofMillis(50), null, null,
+                    Faults.NONE, latencyFromProperty());
         }
 
         private static Duration latencyFromProperty() {
@@ -93,60 +101,54 @@ public final class TwilioSimulator implements AutoCloseable {
         }
 
         public Config withPort(int port) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withAccount(String accountSid, String authToken) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
+        /** A number without a voice fallback URL. */
         public Config withNumber(String number, String voiceUrl, String statusCallbackUrl) {
+            return withNumber(number, voiceUrl, null, statusCallbackUrl);
+        }
+
+        public Config withNumber(String number, String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
             Map<String, Number> more = new LinkedHashMap<>(numbers);
-            more.put(number, new Number(voiceUrl, statusCallbackUrl));
-            return new Config(port, accountSid, authToken, more, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            more.put(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
+            return new Config(port, accountSid, authToken, more, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withAnswerDelay(Duration answerDelay) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
-        }
-
-        public Config withRetries(int webhookRetries, Duration retryBackoff) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
-        }
-
-        public Config withWebhookTimeout(Duration webhookTimeout) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withApiKey(String apiKeySid, String apiKeySecret) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         public Config withFaults(Faults faults) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         /** Real Twilio answers REST in roughly 100–300 ms; zero answers at once. */
         public Config withApiLatency(Duration apiLatency) {
-            return new Config(port, accountSid, authToken, numbers, answerDelay, webhookRetries, retryBackoff,
-                    webhookTimeout, apiKeySid, apiKeySecret, faults, apiLatency);
+            return new Config(port, accountSid, authToken, numbers, answerDelay, apiKeySid, apiKeySecret, faults,
+                    apiLatency);
         }
 
         /** Without the auth token and the API key secret: configurations get logged. */
         @Override
         public String toString() {
             return "Config[port=" + port + ", accountSid=" + accountSid + ", numbers=" + numbers + ", answerDelay="
-                    + answerDelay + ", webhookRetries=" + webhookRetries + ", retryBackoff=" + retryBackoff
-                    + ", webhookTimeout=" + webhookTimeout + ", apiKeySid=" + apiKeySid + ", faults=" + faults
-                    + ", apiLatency=" + apiLatency + "]";
+                    + answerDelay + ", apiKeySid=" + apiKeySid + ", faults=" + faults + ", apiLatency=" + apiLatency
+                    + "]";
         }
     }
 
@@ -201,8 +203,8 @@ public final class TwilioSimulator implements AutoCloseable {
                 () -> newSid("CA"));
         this.workers = Executors.newCachedThreadPool(daemonThreads("twilio-sim"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("twilio-sim-timer"));
-        this.delivery = new WebhookDelivery(config.authToken(), config.webhookRetries(), config.retryBackoff(),
-                config.webhookTimeout(), config.faults(), this::recordAttempt, workers, clock, () -> observer);
+        this.delivery = new WebhookDelivery(config.authToken(), config.faults(), this::recordAttempt, workers, clock,
+                () -> observer);
         this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
         server.createContext("/", new SimulatorHttp(this));
         server.setExecutor(workers);
@@ -251,8 +253,13 @@ public final class TwilioSimulator implements AutoCloseable {
 
     /** Another number of the account, routed to {@code voiceUrl}; its calls' end goes to {@code statusCallbackUrl}. */
     public void addNumber(String number, String voiceUrl, String statusCallbackUrl) {
+        addNumber(number, voiceUrl, null, statusCallbackUrl);
+    }
+
+    /** Another number, whose calls go to {@code fallbackUrl} (or nowhere, when null) if {@code voiceUrl} fails. */
+    public void addNumber(String number, String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
         synchronized (exchange) {
-            exchange.addNumber(number, new Number(voiceUrl, statusCallbackUrl));
+            exchange.addNumber(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
         }
     }
 
@@ -328,7 +335,10 @@ public final class TwilioSimulator implements AutoCloseable {
         return apiDown;
     }
 
-    /** What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up. */
+    /**
+     * What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up, sent to a
+     * fallback URL.
+     */
     public Faults.Figures deliveryFigures() {
         return delivery.figures();
     }
@@ -387,7 +397,7 @@ public final class TwilioSimulator implements AutoCloseable {
         synchronized (exchange) {
             carryOut(outcome.delivered()
                     ? exchange.twimlArrived(sid, fetch.generation(), fetch.webhook().url(), outcome.body())
-                    : exchange.twimlUnavailable(sid, fetch.generation(), fetch.webhook().url()));
+                    : exchange.twimlUnavailable(sid, fetch.generation(), fetch.webhook()));
         }
     }
 

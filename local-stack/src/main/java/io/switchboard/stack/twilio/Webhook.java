@@ -8,9 +8,11 @@ import java.util.Map;
  * One request the simulated Twilio makes to the application: a TwiML fetch (incoming call, {@code <Dial action>},
  * {@code <Redirect>}, REST {@code Url}) or a notification (status callback, queue wait URL).
  *
- * @param kind    {@code incoming}, {@code status}, {@code dial-action}, {@code redirect}, {@code wait}
+ * @param kind    {@code incoming}, {@code fallback} (the number's voice fallback URL, when {@code incoming} gave no
+ *                TwiML), {@code status}, {@code dial-action}, {@code redirect}, {@code wait}
  * @param callSid the call the request is about (its {@code CallSid})
- * @param url     the URL exactly as given to Twilio, query string included (the signature covers it)
+ * @param url     the URL exactly as given to Twilio, query string and fragment included; the request goes to it
+ *                without its fragment (Twilio's connection overrides), and the signature covers it so
  * @param params  the form parameters (or, for GET, the query parameters Twilio appends)
  */
 public record Webhook(String kind, String callSid, String method, String url, Map<String, String> params) {

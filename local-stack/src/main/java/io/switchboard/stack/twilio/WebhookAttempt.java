@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * One delivery attempt of a webhook, as the simulator's call history shows it.
  *
+ * @param url              where the request went: the webhook's URL without its fragment
  * @param idempotencyToken the {@code I-Twilio-Idempotency-Token}: the same on every attempt of one webhook
  * @param attempt          1 for the first delivery, 2 for the first retry…
  * @param httpStatus       the application's answer, or 0 when there was none (connection refused, timeout)

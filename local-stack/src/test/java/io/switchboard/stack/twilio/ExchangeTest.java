@@ -20,6 +20,7 @@ class ExchangeTest {
     private static final String NUMBER = "+15005550006";
     private static final String VOICE = "https://app.test/twilio/voice/incoming";
     private static final String STATUS = "https://app.test/twilio/voice/status";
+    private static final String FALLBACK = "https://app.test/twilio/voice/fallback";
 
     private final AtomicInteger legs = new AtomicInteger();
     private final Exchange exchange = new Exchange("AC1", Map.of(NUMBER, new TwilioSimulator.Number(VOICE, STATUS)),
@@ -107,6 +108,40 @@ class ExchangeTest {
         assertThatThrownBy(() -> exchange.view("CA2")).isInstanceOf(Exchange.NoSuchCall.class);
         assertThatThrownBy(() -> exchange.placeCall("CA3", "+15551230000", "+15550000000"))
                 .hasMessageContaining("+15550000000");
+    }
+
+    @Test
+    void aFailedVoiceUrlHandsTheCallToTheFallbackUrlAndAFailedFallbackEndsIt() {
+        String fallbackNumber = "+15005550007";
+        exchange.addNumber(fallbackNumber, new TwilioSimulator.Number(VOICE + "#rc=2", FALLBACK + "#rt=2000", STATUS));
+        Send incoming = (Send) exchange.placeCall("CA1", "+15551230000", fallbackNumber).get(0);
+
+        Send fallback = (Send) exchange.twimlUnavailable("CA1", incoming.generation(), incoming.webhook()).get(0);
+
+        assertThat(fallback.fetchesTwiml()).isTrue();
+        assertThat(fallback.webhook().kind()).isEqualTo("fallback");
+        assertThat(fallback.webhook().method()).isEqualTo("POST");
+        assertThat(fallback.webhook().url()).isEqualTo(FALLBACK + "#rt=2000");
+        assertThat(fallback.webhook().params()).containsAllEntriesOf(incoming.webhook().params())
+                .containsEntry("ErrorCode", "11200").containsEntry("ErrorUrl", VOICE);
+        assertThat(exchange.view("CA1").activity()).isEqualTo("fetching");
+        // An answer to the voice URL that comes now is too late: the fallback's is awaited.
+        assertThat(exchange.twimlUnavailable("CA1", incoming.generation(), incoming.webhook())).isEmpty();
+
+        List<Effect> end = exchange.twimlUnavailable("CA1", fallback.generation(), fallback.webhook());
+
+        assertThat(end).singleElement().satisfies(e -> assertThat(((Send) e).webhook().params())
+                .containsEntry("CallStatus", "failed"));
+        assertThat(exchange.view("CA1").status()).isEqualTo("failed");
+    }
+
+    @Test
+    void withoutAFallbackUrlAFailedVoiceUrlEndsTheCall() {
+        Send incoming = (Send) exchange.placeCall("CA1", "+15551230000", NUMBER).get(0);
+
+        exchange.twimlUnavailable("CA1", incoming.generation(), incoming.webhook());
+
+        assertThat(exchange.view("CA1").status()).isEqualTo("failed");
     }
 
     private void enqueue(String sid) {

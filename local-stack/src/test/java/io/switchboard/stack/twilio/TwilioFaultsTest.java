@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,55 @@ class TwilioFaultsTest {
         long outOfOrder = legs.stream().filter(leg -> !sequence(app.statusCallbacks(leg)).equals("0 1 2 3")).count();
         assertThat(outOfOrder).as("legs whose callbacks arrived out of order").isPositive();
         assertThat(twilio.deliveryFigures().reorders()).isPositive();
+    }
+
+    @Test
+    void generousRetriesCarryAWebhookThroughTwo503s() throws Exception {
+        start(Faults.NONE.withGenerousRetries(3, Duration.ofMillis(20)));
+        AtomicInteger tries = new AtomicInteger();
+        app.on("/twilio/voice/incoming", r -> tries.getAndIncrement() < 2 ? new Reply(503, "") : Reply.twiml(ENQUEUE));
+
+        String caller = twilio.placeCall(CALLER, NUMBER);
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
+        assertThat(twilio.call(caller).webhooks("incoming", caller)).extracting(WebhookAttempt::httpStatus)
+                .containsExactly(503, 503, 200);
+        assertThat(twilio.deliveryFigures().retries()).isEqualTo(2);
+        assertThat(twilio.deliveryFigures().givenUp()).isZero();
+    }
+
+    @Test
+    void withoutGenerousRetriesTwilioGivesUpOnA503AtOnce() throws Exception {
+        start(Faults.NONE);
+        AtomicInteger tries = new AtomicInteger();
+        app.on("/twilio/voice/incoming", r -> tries.getAndIncrement() < 2 ? new Reply(503, "") : Reply.twiml(ENQUEUE));
+
+        String caller = twilio.placeCall(CALLER, NUMBER);
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).status()).isEqualTo("failed"));
+        assertThat(twilio.call(caller).webhooks("incoming", caller)).extracting(WebhookAttempt::httpStatus)
+                .containsExactly(503);
+        assertThat(twilio.deliveryFigures().retries()).isZero();
+        assertThat(twilio.deliveryFigures().givenUp()).isEqualTo(1);
+    }
+
+    @Test
+    void generousRetriesIgnoreTheFragmentAndTwiliosTotalTime() throws Exception {
+        app = new WebhookReceiver(TwilioSimulator.Config.DEFAULT_AUTH_TOKEN);
+        AtomicInteger tries = new AtomicInteger();
+        app.on("/twilio/voice/incoming", r -> tries.getAndIncrement() < 3 ? new Reply(404, "") : Reply.twiml(ENQUEUE));
+        twilio = TwilioSimulator.start(TwilioSimulator.Config.defaults()
+                .withFaults(Faults.NONE.withGenerousRetries(5, Duration.ofMillis(100)))
+                .withNumber(NUMBER, app.url("/twilio/voice/incoming#rc=0&tt=100"), null));
+
+        String caller = twilio.placeCall(CALLER, NUMBER);
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
+        List<WebhookAttempt> attempts = twilio.call(caller).webhooks("incoming", caller);
+        assertThat(attempts).extracting(WebhookAttempt::httpStatus).containsExactly(404, 404, 404, 200);
+        // Pauses of 100, 200 and 400 ms, well past tt.
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(3).at())).isGreaterThanOrEqualTo(
+                Duration.ofMillis(700));
     }
 
     /** A caller queued, bridged to doug, and hung up; returns the caller's call sid. */

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class TwilioSimulatorTest {
     private static final String CALLER = "+15551230000";
     private static final String NUMBER = "+15005550006";
+    private static final String OTHER_NUMBER = "+15005550007";
     private static final String ENQUEUE = "<Response><Enqueue waitUrl=\"/twilio/voice/hold\">acme</Enqueue></Response>";
     private static final String RFC_2822 = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000";
 
@@ -267,27 +268,29 @@ class TwilioSimulatorTest {
     }
 
     @Test
-    void aWebhookAnsweredWith500IsSentAgainWithTheSameIdempotencyToken() {
+    void aWebhookWhoseUrlAsksForItIsSentAgainAfterA500WithTheSameIdempotencyToken() {
         AtomicInteger deliveries = new AtomicInteger();
         app.on("/twilio/voice/incoming", r -> deliveries.getAndIncrement() == 0 ? new Reply(500, "") : Reply.twiml(ENQUEUE));
+        // Twilio retries a 5xx only when the URL's connection overrides say so.
+        twilio.addNumber(OTHER_NUMBER, app.url("/twilio/voice/incoming#rp=5xx"), app.url("/twilio/voice/status"));
 
-        String caller = twilio.placeCall(CALLER, NUMBER);
+        String caller = twilio.placeCall(CALLER, OTHER_NUMBER);
 
         await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
         List<Received> incoming = app.received("/twilio/voice/incoming");
         assertThat(incoming).hasSize(2);
         assertThat(incoming.get(1).idempotencyToken()).isEqualTo(incoming.get(0).idempotencyToken());
         assertThat(twilio.call(caller).webhooks("incoming", caller))
-                .extracting(WebhookAttempt::attempt, WebhookAttempt::httpStatus)
-                .containsExactly(tuple(1, 500), tuple(2, 200));
+                .extracting(WebhookAttempt::attempt, WebhookAttempt::httpStatus, WebhookAttempt::url)
+                .containsExactly(tuple(1, 500, app.url("/twilio/voice/incoming")),
+                        tuple(2, 200, app.url("/twilio/voice/incoming")));
     }
 
     @Test
     void aWebhookNobodyAnswersIsTriedAgainAndThenGivenUp() {
         int closedPort = FreePort.find();
         try (TwilioSimulator lonely = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withRetries(2, Duration.ofMillis(10))
-                .withNumber(NUMBER, "http://localhost:" + closedPort + "/twilio/voice/incoming", null))) {
+                .withNumber(NUMBER, "http://localhost:" + closedPort + "/twilio/voice/incoming#rc=2", null))) {
             String caller = lonely.placeCall(CALLER, NUMBER);
 
             await().untilAsserted(() -> assertThat(lonely.call(caller).status()).isEqualTo("failed"));
@@ -298,6 +301,8 @@ class TwilioSimulatorTest {
                 assertThat(a.error()).isNotBlank();
                 assertThat(a.idempotencyToken()).isEqualTo(attempts.get(0).idempotencyToken());
             });
+            assertThat(lonely.deliveryFigures().givenUp()).isEqualTo(1);
+            assertThat(lonely.deliveryFigures().retries()).isEqualTo(2);
         }
     }
 

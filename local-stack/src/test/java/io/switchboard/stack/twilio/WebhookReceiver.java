@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -19,21 +22,43 @@ import java.util.function.Function;
  */
 final class WebhookReceiver implements AutoCloseable {
 
-    record Received(String path, String url, String method, Map<String, String> params, boolean signatureValid,
-            String idempotencyToken, String userAgent, String contentType) {
+    /** {@code url}: what the request reached (no fragment ever arrives); {@code signature}: its X-Twilio-Signature. */
+    record Received(String path, String url, String method, Map<String, String> params, String signature,
+            boolean signatureValid, String idempotencyToken, String userAgent, String contentType) {
         String param(String name) {
             return params.get(name);
         }
     }
 
-    record Reply(int status, String body) {
+    /** {@code delay}: how long the application thinks before it answers. */
+    record Reply(int status, String body, Duration delay) {
+        Reply(int status, String body) {
+            this(status, body, Duration.ZERO);
+        }
+
         static Reply twiml(String body) {
             return new Reply(200, body);
+        }
+
+        /** An application that takes {@code delay} to answer. */
+        static Reply slow(Duration delay, String body) {
+            return new Reply(200, body, delay);
+        }
+
+        /** An application that takes the request and never answers (until the receiver closes). */
+        static Reply never() {
+            return slow(Duration.ofMinutes(1), "<Response/>");
         }
     }
 
     private final RequestValidator validator;
     private final HttpServer server;
+    /** A thread per request, so that a slow answer does not hold back the next request. */
+    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "webhook-receiver");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
 
@@ -41,6 +66,7 @@ final class WebhookReceiver implements AutoCloseable {
         validator = new RequestValidator(authToken);
         server = HttpServer.create(new InetSocketAddress("localhost", 0), 16);
         server.createContext("/", this::handle);
+        server.setExecutor(threads);
         server.start();
     }
 
@@ -80,12 +106,20 @@ final class WebhookReceiver implements AutoCloseable {
             String signature = http.getRequestHeaders().getFirst("X-Twilio-Signature");
             boolean valid = signature != null && validator.validate(url, post ? params : Map.of(), signature);
             Received request = new Received(http.getRequestURI().getPath(), url, http.getRequestMethod(),
-                    Map.copyOf(params), valid, http.getRequestHeaders().getFirst("I-Twilio-Idempotency-Token"),
+                    Map.copyOf(params), signature, valid, http.getRequestHeaders().getFirst("I-Twilio-Idempotency-Token"),
                     http.getRequestHeaders().getFirst("User-Agent"), http.getRequestHeaders().getFirst("Content-Type"));
             received.add(request);
             Reply reply = valid
                     ? replies.getOrDefault(request.path(), r -> Reply.twiml("<Response/>")).apply(request)
                     : new Reply(403, "");
+            if (!reply.delay().isZero()) {
+                try {
+                    Thread.sleep(reply.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // the receiver closes
+                }
+            }
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
             http.getResponseHeaders().set("Content-Type", "application/xml");
             http.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
@@ -98,5 +132,6 @@ final class WebhookReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }
