@@ -47,9 +47,11 @@ final class MetricNames {
             // (kafka_producer_*) were seen on call-ingest's /q/metrics; this consumer meter follows the same naming
             // but was not seen on a running gateway (it needs a broker): the dashboard says so.
             Map.entry("kafka_consumer_fetch_manager_records_lag_max", "Kafka client (Quarkus Micrometer binder)"),
-            // kube-state-metrics (installed with kube-prometheus-stack).
+            // kube-state-metrics (installed with kube-prometheus-stack): Deployments, and call-ingest's StatefulSet.
             Map.entry("kube_deployment_status_replicas_available", "kube-state-metrics"),
-            Map.entry("kube_deployment_spec_replicas", "kube-state-metrics"));
+            Map.entry("kube_deployment_spec_replicas", "kube-state-metrics"),
+            Map.entry("kube_statefulset_status_replicas_ready", "kube-state-metrics"),
+            Map.entry("kube_statefulset_replicas", "kube-state-metrics"));
 
     /** Where a meter is registered: the kind (builder class or registry method), then the name argument. */
     private static final Pattern REGISTRATION = Pattern.compile(

@@ -82,6 +82,7 @@ final class Monitoring {
             if (services.isEmpty()) {
                 problem(sm, "selector " + selector + " selects no Service of this overlay");
             }
+            twice(sm, services);
             for (JsonNode endpoint : sm.path("spec").path("endpoints")) {
                 String port = endpoint.path("port").asText();
                 for (JsonNode s : services) {
@@ -101,6 +102,26 @@ final class Monitoring {
         for (String service : Project.SERVICES) {
             if (!scraped.contains(service)) {
                 problems.add("ServiceMonitor: no ServiceMonitor scrapes Service " + service + " on /q/metrics");
+            }
+        }
+    }
+
+    /** Two selected Services in front of the same pods would have every series of those pods scraped twice. */
+    private void twice(JsonNode sm, List<JsonNode> services) {
+        List<Pod> pods = Pods.of(rendered);
+        for (int i = 0; i < services.size(); i++) {
+            for (int j = i + 1; j < services.size(); j++) {
+                JsonNode a = services.get(i).path("spec").path("selector");
+                JsonNode b = services.get(j).path("spec").path("selector");
+                if (a.isEmpty() || b.isEmpty()) {
+                    continue;
+                }
+                for (Pod p : pods) {
+                    if (Pods.selectsByMap(a, p.labels()) && Pods.selectsByMap(b, p.labels())) {
+                        problem(sm, "selects " + Rendered.id(services.get(i)) + " and " + Rendered.id(services.get(j))
+                                + ", which both select the pods of " + p.owner() + ": each would be scraped twice");
+                    }
+                }
             }
         }
     }

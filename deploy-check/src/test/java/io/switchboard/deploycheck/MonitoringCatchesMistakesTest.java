@@ -204,6 +204,14 @@ class MonitoringCatchesMistakesTest {
     }
 
     @Test
+    void aServiceMonitorScrapingThePodsOfAWorkloadTwiceIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("Service", "call-ingest-headless").path("metadata").path("labels"))
+                .put("app.kubernetes.io/name", "call-ingest")))
+                .anyMatch(p -> p.contains("ServiceMonitor/switchboard-services") && p.contains("Service/call-ingest-headless")
+                        && p.contains("StatefulSet/call-ingest") && p.contains("scraped twice"));
+    }
+
+    @Test
     void aPodMonitorForNoPodOrOnAWrongPortIsCaught() {
         assertThat(problemsAfter(r -> ((ObjectNode) r.get("PodMonitor", "switchboard-kafka-exporter").path("spec")
                 .path("selector").path("matchLabels")).put("strimzi.io/name", "kafka-exporter")))

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pods an overlay will run: those of its Deployments (from their templates) and those the operators make for its
- * custom resources, with only the labels the operators guarantee (so a selector that relies on anything else fails).
+ * The pods an overlay will run: those of its Deployments and StatefulSets (from their templates) and those the
+ * operators make for its custom resources, with only the labels the operators guarantee (so a selector that relies on
+ * anything else fails).
  */
 final class Pods {
     record Pod(String owner, Map<String, String> labels, Set<String> portNames, Set<Integer> ports) {
@@ -21,7 +22,7 @@ final class Pods {
 
     static List<Pod> of(Rendered rendered) {
         List<Pod> pods = new ArrayList<>();
-        rendered.ofKind("Deployment").forEach(d -> {
+        rendered.workloads().forEach(d -> {
             JsonNode template = d.path("spec").path("template");
             Set<String> names = new HashSet<>();
             Set<Integer> numbers = new HashSet<>();

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 /** The objects of one rendered overlay, as JSON trees (what the API server would receive). */
 record Rendered(String overlay, List<ObjectNode> objects) {
     static final ObjectMapper YAML = new YAMLMapper();
+    /** The kinds that run the services' pods from a template. */
+    static final List<String> WORKLOADS = List.of("Deployment", "StatefulSet");
 
     static Rendered parse(String overlay, String yamlStream) {
         List<ObjectNode> objects = new ArrayList<>();
@@ -41,6 +43,17 @@ record Rendered(String overlay, List<ObjectNode> objects) {
 
     Stream<ObjectNode> ofKind(String kind) {
         return objects.stream().filter(o -> kind.equals(o.path("kind").asText()));
+    }
+
+    /** The Deployments and StatefulSets. */
+    Stream<ObjectNode> workloads() {
+        return objects.stream().filter(o -> WORKLOADS.contains(o.path("kind").asText()));
+    }
+
+    /** The Deployment or StatefulSet of that name. */
+    ObjectNode workload(String name) {
+        return workloads().filter(o -> name.equals(name(o))).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": no Deployment or StatefulSet " + name));
     }
 
     ObjectNode get(String kind, String name) {

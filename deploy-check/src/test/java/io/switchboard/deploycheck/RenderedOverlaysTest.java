@@ -61,7 +61,7 @@ class RenderedOverlaysTest {
     void everyServiceIsDeployed(Path overlay) {
         Rendered rendered = render(overlay);
         for (String service : Project.SERVICES) {
-            assertThat(rendered.get("Deployment", service)).isNotNull();
+            assertThat(rendered.workload(service)).isNotNull();
             assertThat(rendered.get("Service", service)).isNotNull();
         }
     }

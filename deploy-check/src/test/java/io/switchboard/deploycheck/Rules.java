@@ -22,6 +22,12 @@ final class Rules {
     /** Secrets an operator creates: CloudNativePG writes {cluster}-app for the database it bootstraps. */
     private static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "password", "host", "port", "dbname",
             "uri", "jdbc-uri", "pgpass", "user");
+    /**
+     * call-ingest's journal: the webhooks it answered and Kafka has not acknowledged. Its file must be on a volume of
+     * the pod's own that outlives the pod; the default path is relative to the working directory.
+     */
+    private static final String JOURNAL_SERVICE = "call-ingest";
+    private static final String JOURNAL_PATH = "SWITCHBOARD_INGEST_JOURNAL_PATH";
 
     private final Rendered rendered;
     private final Map<String, Set<String>> documentedSecrets;
@@ -44,6 +50,8 @@ final class Rules {
         rules.ingresses();
         rules.networkPolicies();
         rules.scaling();
+        rules.statefulSets();
+        rules.journal();
         rules.kafka();
         rules.connectionSettings();
         rules.namespaceAndLabels();
@@ -59,13 +67,14 @@ final class Rules {
     // ---- containers: probes, resources, security -------------------------------------------------------------
 
     private void containers() {
-        rendered.ofKind("Deployment").forEach(d -> {
+        rendered.workloads().forEach(d -> {
             JsonNode pod = d.path("spec").path("template").path("spec");
             if (!pod.path("automountServiceAccountToken").isBoolean() || pod.path("automountServiceAccountToken").asBoolean()) {
                 problem(d, "automountServiceAccountToken must be false (the services never call the Kubernetes API)");
             }
             Map<String, JsonNode> volumes = new HashMap<>();
             pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+            Set<String> claims = claimVolumes(d);
             List<JsonNode> all = new ArrayList<>();
             pod.path("initContainers").forEach(all::add);
             pod.path("containers").forEach(all::add);
@@ -85,11 +94,16 @@ final class Rules {
                 }
                 boolean tmp = false;
                 for (JsonNode mount : c.path("volumeMounts")) {
-                    JsonNode volume = volumes.get(mount.path("name").asText());
-                    if (volume == null) {
-                        problem(d, where + ": volumeMount " + mount.path("name").asText() + " names no volume");
-                    } else if ("/tmp".equals(mount.path("mountPath").asText()) && volume.has("emptyDir")) {
+                    String name = mount.path("name").asText();
+                    JsonNode volume = volumes.get(name);
+                    if (volume == null && !claims.contains(name)) {
+                        problem(d, where + ": volumeMount " + name + " names no volume and no volumeClaimTemplate");
+                    } else if (volume != null && "/tmp".equals(mount.path("mountPath").asText()) && volume.has("emptyDir")) {
                         tmp = true;
+                    }
+                    if (claims.contains(name) && pod.path("securityContext").path("fsGroup").asLong(0) == 0) {
+                        problem(d, where + ": mounts the claim " + name + " but the pod sets no non-zero fsGroup, so the"
+                                + " volume is not writable for its non-root user");
                     }
                 }
                 if (!tmp) {
@@ -97,6 +111,18 @@ final class Rules {
                 }
             }
         });
+    }
+
+    /** The volumes of a workload's pods that are PersistentVolumeClaims: its claim templates and claim volumes. */
+    private static Set<String> claimVolumes(JsonNode workload) {
+        Set<String> claims = new HashSet<>();
+        workload.path("spec").path("volumeClaimTemplates").forEach(t -> claims.add(Rendered.name(t)));
+        workload.path("spec").path("template").path("spec").path("volumes").forEach(v -> {
+            if (v.has("persistentVolumeClaim")) {
+                claims.add(v.path("name").asText());
+            }
+        });
+        return claims;
     }
 
     private void probe(JsonNode d, JsonNode c, String where, String probe, String path) {
@@ -189,7 +215,7 @@ final class Rules {
         });
         documentedSecrets.forEach(secrets::putIfAbsent);
 
-        rendered.ofKind("Deployment").forEach(d -> {
+        rendered.workloads().forEach(d -> {
             JsonNode pod = d.path("spec").path("template").path("spec");
             List<JsonNode> containers = new ArrayList<>();
             pod.path("initContainers").forEach(containers::add);
@@ -263,11 +289,11 @@ final class Rules {
                 problem(s, "has no selector");
                 return;
             }
-            List<JsonNode> templates = rendered.ofKind("Deployment")
+            List<JsonNode> templates = rendered.workloads()
                     .filter(d -> Pods.selectsByMap(selector, Pods.labels(d.path("spec").path("template").path("metadata").path("labels"))))
                     .map(d -> (JsonNode) d).toList();
             if (templates.isEmpty()) {
-                problem(s, "selector " + selector + " matches no Deployment's pods");
+                problem(s, "selector " + selector + " matches no Deployment's or StatefulSet's pods");
             }
             for (JsonNode port : s.path("spec").path("ports")) {
                 JsonNode target = port.has("targetPort") ? port.path("targetPort") : port.path("port");
@@ -395,13 +421,72 @@ final class Rules {
                 problem(pdb, "selector selects no pod of this overlay");
             }
         });
-        rendered.ofKind("Deployment").forEach(d -> {
+        rendered.workloads().forEach(d -> {
             Map<String, String> labels = Pods.labels(d.path("spec").path("template").path("metadata").path("labels"));
             if (!Pods.selects(d.path("spec").path("selector"), labels)) {
                 problem(d, "spec.selector does not match its own pod template");
             }
             if (rendered.ofKind("PodDisruptionBudget").noneMatch(pdb -> Pods.selects(pdb.path("spec").path("selector"), labels))) {
                 problem(d, "no PodDisruptionBudget covers its pods");
+            }
+        });
+    }
+
+    // ---- StatefulSets: their governing Service and their volumes ----------------------------------------------
+
+    private void statefulSets() {
+        rendered.ofKind("StatefulSet").forEach(st -> {
+            String serviceName = st.path("spec").path("serviceName").asText();
+            Map<String, String> labels = Pods.labels(st.path("spec").path("template").path("metadata").path("labels"));
+            boolean governed = rendered.ofKind("Service").anyMatch(s -> serviceName.equals(Rendered.name(s))
+                    && "None".equals(s.path("spec").path("clusterIP").asText())
+                    && !s.path("spec").path("selector").isEmpty()
+                    && Pods.selectsByMap(s.path("spec").path("selector"), labels));
+            if (!governed) {
+                problem(st, "serviceName '" + serviceName + "' names no headless Service (clusterIP: None) of this overlay"
+                        + " that selects its pods");
+            }
+            for (JsonNode claim : st.path("spec").path("volumeClaimTemplates")) {
+                String where = "volumeClaimTemplate " + Rendered.name(claim);
+                if (claim.path("spec").path("accessModes").isEmpty()) {
+                    problem(st, where + ": no accessModes");
+                }
+                if (!claim.path("spec").path("resources").path("requests").has("storage")) {
+                    problem(st, where + ": requests no storage");
+                }
+            }
+        });
+    }
+
+    // ---- call-ingest's journal: on a volume of the pod's own ---------------------------------------------------
+
+    private void journal() {
+        rendered.workloads().filter(w -> JOURNAL_SERVICE.equals(Rendered.name(w))).forEach(w -> {
+            Set<String> claims = new HashSet<>();
+            w.path("spec").path("volumeClaimTemplates").forEach(t -> claims.add(Rendered.name(t)));
+            for (JsonNode c : w.path("spec").path("template").path("spec").path("containers")) {
+                String where = "container " + c.path("name").asText();
+                String path = null;
+                for (JsonNode env : c.path("env")) {
+                    if (JOURNAL_PATH.equals(env.path("name").asText())) {
+                        path = env.path("value").asText(null);
+                    }
+                }
+                if (path == null) {
+                    problem(w, where + ": sets no " + JOURNAL_PATH + " value; the default journal path is relative to"
+                            + " the working directory, on the read-only root filesystem");
+                    continue;
+                }
+                boolean onClaim = false;
+                for (JsonNode mount : c.path("volumeMounts")) {
+                    String dir = mount.path("mountPath").asText();
+                    onClaim |= claims.contains(mount.path("name").asText()) && !dir.isEmpty()
+                            && path.startsWith(dir.endsWith("/") ? dir : dir + "/");
+                }
+                if (!onClaim) {
+                    problem(w, where + ": " + JOURNAL_PATH + " " + path + " is not on a volumeClaimTemplate's mount:"
+                            + " the journal must outlive the container and the pod");
+                }
             }
         });
     }

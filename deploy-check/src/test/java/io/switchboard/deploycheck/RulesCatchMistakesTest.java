@@ -15,8 +15,17 @@ import org.junit.jupiter.api.Test;
  * with a message that says where.
  */
 class RulesCatchMistakesTest {
-    private static ObjectNode container(Rendered r, String deployment) {
-        return (ObjectNode) r.get("Deployment", deployment).path("spec").path("template").path("spec").path("containers").get(0);
+    private static ObjectNode container(Rendered r, String workload) {
+        return (ObjectNode) r.workload(workload).path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    private static ObjectNode env(Rendered r, String workload, String name) {
+        for (var env : container(r, workload).path("env")) {
+            if (name.equals(env.path("name").asText())) {
+                return (ObjectNode) env;
+            }
+        }
+        throw new AssertionError("no env " + name + " in " + workload);
     }
 
     @Test
@@ -36,7 +45,7 @@ class RulesCatchMistakesTest {
     @Test
     void aNumberWhereKubernetesWantsAStringIsCaught() {
         assertThat(problemsAfter(r -> ((ObjectNode) container(r, "call-ingest").path("env").get(0)).put("value", 8081)))
-                .anyMatch(p -> p.startsWith("Deployment/call-ingest"));
+                .anyMatch(p -> p.startsWith("StatefulSet/call-ingest"));
     }
 
     @Test
@@ -117,6 +126,46 @@ class RulesCatchMistakesTest {
                 .anyMatch(p -> p.contains("NetworkPolicy/services-to-kafka") && p.contains("selects no pod"));
         assertThat(problemsAfter(r -> r.objects().removeIf(o -> "default-deny".equals(Rendered.name(o)))))
                 .anyMatch(p -> p.contains("no default deny"));
+    }
+
+    @Test
+    void aMisspeltStatefulSetFieldIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode spec = (ObjectNode) r.workload("call-ingest").path("spec");
+            spec.set("volumeClaimTemplate", spec.remove("volumeClaimTemplates"));
+        })).anyMatch(p -> p.startsWith("StatefulSet/call-ingest") && p.contains("volumeClaimTemplate"))
+                .anyMatch(p -> p.contains("volumeMount journal names no volume and no volumeClaimTemplate"));
+    }
+
+    @Test
+    void aStatefulSetWithoutItsHeadlessServiceIsCaught() {
+        assertThat(problemsAfter(r -> r.objects().removeIf(o -> "call-ingest-headless".equals(Rendered.name(o)))))
+                .anyMatch(p -> p.contains("StatefulSet/call-ingest: serviceName 'call-ingest-headless' names no headless Service"));
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("Service", "call-ingest-headless").path("spec")).remove("clusterIP")))
+                .anyMatch(p -> p.contains("names no headless Service"));
+    }
+
+    @Test
+    void aJournalOffItsOwnVolumeIsCaught() {
+        assertThat(problemsAfter(r -> env(r, "call-ingest", "SWITCHBOARD_INGEST_JOURNAL_PATH").put("value", "/tmp/journal.db")))
+                .anyMatch(p -> p.contains("StatefulSet/call-ingest") && p.contains("/tmp/journal.db is not on a volumeClaimTemplate's mount"));
+        assertThat(problemsAfter(r -> ((ArrayNode) container(r, "call-ingest").path("env"))
+                .removeIf(e -> "SWITCHBOARD_INGEST_JOURNAL_PATH".equals(e.path("name").asText()))))
+                .anyMatch(p -> p.contains("sets no SWITCHBOARD_INGEST_JOURNAL_PATH value"));
+    }
+
+    @Test
+    void aClaimItsNonRootUserCannotWriteIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.workload("call-ingest").path("spec").path("template").path("spec")
+                .path("securityContext")).remove("fsGroup")))
+                .anyMatch(p -> p.contains("StatefulSet/call-ingest") && p.contains("mounts the claim journal but the pod sets no non-zero fsGroup"));
+    }
+
+    @Test
+    void anAutoscalerForAWorkloadOfAnotherKindIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("HorizontalPodAutoscaler", "call-ingest").path("spec")
+                .path("scaleTargetRef")).put("kind", "Deployment")))
+                .anyMatch(p -> p.contains("HorizontalPodAutoscaler/call-ingest: scaleTargetRef") && p.contains("does not exist"));
     }
 
     @Test
