@@ -2,7 +2,6 @@ package io.switchboard.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.Stack.Service;
 import java.io.IOException;
@@ -321,8 +320,7 @@ public final class Benchmark {
                     .append("', 'a' || i, 'Agent ' || i FROM generate_series(1, ").append(t.agents.size())
                     .append(") AS i ON CONFLICT DO NOTHING;\n");
             String ingest = stack.baseUrl(Service.CALL_INGEST);
-            stack.simulator().addNumber(t.number, ingest + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
-                    ingest + VoiceWebhooks.path(VoiceWebhooks.STATUS));
+            stack.simulator().addNumber(t.number, Stack.callIngestNumber(ingest));
         }
         stack.postgres().execute(sql.toString());
     }

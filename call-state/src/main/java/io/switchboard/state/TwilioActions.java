@@ -1,5 +1,6 @@
 package io.switchboard.state;
 
+import com.twilio.rest.api.v2010.account.Call;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.quarkus.scheduler.Scheduled;
 import io.switchboard.contract.TraceAttributes;
+import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.core.TwilioAction;
@@ -24,6 +26,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +83,52 @@ public class TwilioActions {
             all = all.thenCombine(one, (before, now) -> before.isPresent() ? before : now);
         }
         return all;
+    }
+
+    /**
+     * Asks Twilio for its own record of a call that has been silent for {@code switchboard.reconcile.after}, after the
+     * call's earlier actions, and hands it to the decider: a call Twilio says is over ends on every screen, its agent
+     * freed. Not a stored action: one lost with its process is asked again after the next such silence.
+     */
+    public CompletableFuture<Void> reconcile(String tenantId, String callSid) {
+        return calls.run(callSid, () -> {
+            reconcileNow(tenantId, callSid);
+            return null;
+        });
+    }
+
+    private void reconcileNow(String tenantId, String callSid) {
+        Span span = tracer.spanBuilder("twilio FetchCall").setSpanKind(SpanKind.CLIENT)
+                .setAttribute(CALL_SID, callSid).startSpan();
+        Optional<Call> record;
+        try (Scope ignored = span.makeCurrent()) {
+            record = twilio.fetch(callSid);
+        } catch (TwilioUnavailableException e) {
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            LOG.warnf("Could not read Twilio's record of silent call %s of tenant %s; asking again after the next"
+                    + " silence: %s", callSid, tenantId, e.getMessage());
+            reconciliation("unreachable");
+            return;
+        } finally {
+            span.end();
+        }
+        TwilioCallStatus status = record.flatMap(call -> TwilioCallStatus.fromWire(String.valueOf(call.getStatus())))
+                .orElse(null);
+        Instant endedAt = record.map(Call::getEndTime).map(ZonedDateTime::toInstant).orElse(null);
+        Input.TwilioRecord input = new Input.TwilioRecord(callSid, status, endedAt, clock.instant());
+        CallDesk.Outcome outcome = Retry.untilStored("Twilio's record of call " + callSid,
+                () -> desk.handle(tenantId, null, input, null));
+        boolean ended = outcome.decision() != null && !outcome.decision().facts().isEmpty();
+        reconciliation(record.isEmpty() ? "unknown" : status != null && status.isFinal() ? "over" : "live");
+        if (ended) {
+            LOG.warnf("Ended call %s of tenant %s from Twilio's record (%s): its final callback never arrived",
+                    callSid, tenantId, record.isEmpty() ? "Twilio does not know the call" : status.wire());
+            metrics.counter("switchboard.state.calls.reconciled").increment();
+        }
+    }
+
+    private void reconciliation(String twilioSays) {
+        metrics.counter("switchboard.state.reconciliation.checks", "twilio", twilioSays).increment();
     }
 
     /** Takes over actions whose process died before settling them. Every replica looks; each row goes to one. */

@@ -14,6 +14,7 @@ import io.switchboard.contract.Probe;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.KafkaProbe;
 import io.switchboard.stack.SwitchboardTestResource;
 import io.switchboard.stack.TestSpans;
@@ -164,11 +165,13 @@ class CallFlowTest {
     }
 
     @Test
-    void theAgentsLegCarriesTheCallersSidForTheSoftphone() {
+    void theAgentsLegCarriesTheCallersSidForTheSoftphoneAndItsUrlsTheirConnectionOverrides() {
         String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false, Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(twiml).contains("<Identity>acme__doug</Identity>")
                 .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>")
-                .contains("status?tenant=acme&amp;claim=1700000000123");
+                .contains("status?tenant=acme&amp;claim=1700000000123#"
+                        + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
+                .contains("dial-ended?tenant=acme#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.switchboard.state;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.switchboard.contract.VoiceWebhooks;
+import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.TwilioSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,8 +45,7 @@ public class TwilioSimulatorResource implements QuarkusTestResourceLifecycleMana
         responder.start();
         String publicBaseUrl = "http://localhost:" + responder.getAddress().getPort();
         simulator = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withNumber(NUMBER, publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
-                        publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.STATUS))
+                .withNumber(NUMBER, Stack.callIngestNumber(publicBaseUrl))
                 .withAnswerDelay(Duration.ofMillis(20)));
         return Map.of(
                 "switchboard.twilio.api-base-url", simulator.baseUrl(),

@@ -1,8 +1,9 @@
 package io.switchboard.contract;
 
 /**
- * Where call-ingest serves Twilio's voice webhooks. call-ingest serves these paths; call-state and the local stack
- * hand URLs made of them to Twilio. One spelling for both sides: a mismatch would only show as Twilio's 404s.
+ * Where call-ingest serves Twilio's voice webhooks. call-ingest serves these paths; call-state, call-ingest's own TwiML
+ * and the local stack hand URLs made of them to Twilio ({@link #url}), each with the connection overrides that fit it.
+ * One spelling for every side: a mismatch would only show as Twilio's 404s, or as webhooks Twilio gave up on.
  */
 public final class VoiceWebhooks {
     public static final String ROOT = "/twilio/voice";
@@ -53,8 +54,40 @@ public final class VoiceWebhooks {
         return parked ? tenantId + "-parking" : tenantId;
     }
 
+    /**
+     * Twilio's connection overrides for a URL whose answer a caller waits for (the Voice URL, {@code <Dial action>}, a
+     * queue's {@code waitUrl}): retry a refused or timed-out connection, a read timeout and a 5xx, three times, and give
+     * up within 10 s, so the caller is not left in silence. A 4xx is an answer (a bad signature, a malformed form):
+     * asking again changes nothing. call-ingest answers after a local disk commit, in milliseconds; a long wait means a
+     * replica went away mid-request, which the next attempt avoids.
+     */
+    public static final String TWIML_OVERRIDES = "ct=1000&rt=4000&tt=10000&rc=3&rp=ct,rt,5xx";
+
+    /**
+     * Twilio's connection overrides for a status callback, which nobody waits for: as many retries (5) and as much time
+     * (15 s) as Twilio allows. Without them Twilio tries a second time only when it could not connect, and a lost final
+     * callback would leave a call on every screen until reconciliation finds it.
+     */
+    public static final String CALLBACK_OVERRIDES = "ct=2000&rt=5000&tt=15000&rc=5&rp=ct,rt,5xx";
+
     /** The full path of one endpoint, e.g. {@code path(STATUS)} is {@code /twilio/voice/status}. */
     public static String path(String endpoint) {
         return ROOT + endpoint;
+    }
+
+    /**
+     * The URL to give Twilio for {@code endpoint}: {@code publicBaseUrl}, the path, {@code query} (already encoded;
+     * empty for none) and the endpoint's connection overrides as the fragment. Twilio reads the fragment and never
+     * sends it, so the URL call-ingest checks the signature against is the same without it.
+     */
+    public static String url(String publicBaseUrl, String endpoint, String query) {
+        String base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
+                : publicBaseUrl;
+        return base + path(endpoint) + (query.isEmpty() ? "" : "?" + query) + "#" + overrides(endpoint);
+    }
+
+    /** The connection overrides that fit {@code endpoint}: {@link #CALLBACK_OVERRIDES} for status callbacks. */
+    public static String overrides(String endpoint) {
+        return STATUS.equals(endpoint) ? CALLBACK_OVERRIDES : TWIML_OVERRIDES;
     }
 }

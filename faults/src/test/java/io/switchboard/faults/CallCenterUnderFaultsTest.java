@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Topics;
-import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.CallView;
@@ -215,8 +214,7 @@ class CallCenterUnderFaultsTest {
                     // every webhook without a 2xx for long enough to outlive a restart.
                     var c = config.withFaults(twilioFaults.withGenerousRetries(14, Duration.ofMillis(250)));
                     for (Tenant tenant : tenants) {
-                        c = c.withNumber(tenant.number(), ingest + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
-                                ingest + VoiceWebhooks.path(VoiceWebhooks.STATUS));
+                        c = c.withNumber(tenant.number(), Stack.callIngestNumber(ingest));
                     }
                     return c;
                 })

@@ -307,8 +307,7 @@ public final class Stack implements AutoCloseable {
         String publicBaseUrl = TwilioSettings.or(options.userEnv(), "PUBLIC_BASE_URL", ingest);
         TwilioSimulator simulator = TwilioSimulator.start(options.simulator().apply(TwilioSimulator.Config.defaults()
                 .withPort(ports.simulator())
-                .withNumber(NUMBER, publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.INCOMING),
-                        publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.STATUS))));
+                .withNumber(NUMBER, callIngestNumber(publicBaseUrl))));
         keep(simulator, () -> this.simulator = simulator);
         twilio = TwilioSettings.resolve(options.userEnv(), simulator.baseUrl(), simulator.accountSid(),
                 simulator.authToken(), ingest);
@@ -439,6 +438,16 @@ public final class Stack implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "{0} exited by itself (code {1}); see {2}", service.module(),
                     exited.exitValue(), logFile(service));
         }
+    }
+
+    /**
+     * A number's webhooks as docs/operations.md tells an operator to set them in Twilio: call-ingest's Voice URL, the
+     * same URL again as the fallback (a second round of attempts once the first gave up), and its status callback, each
+     * with its connection overrides.
+     */
+    public static TwilioSimulator.Number callIngestNumber(String callIngestUrl) {
+        String incoming = VoiceWebhooks.url(callIngestUrl, VoiceWebhooks.INCOMING, "");
+        return new TwilioSimulator.Number(incoming, incoming, VoiceWebhooks.url(callIngestUrl, VoiceWebhooks.STATUS, ""));
     }
 
     /** The environment the stack gives {@code service}, on top of this process's own. */

@@ -3,7 +3,9 @@ package io.switchboard.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.Stack.Service;
+import io.switchboard.stack.twilio.TwilioSimulator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Reader;
@@ -111,8 +113,11 @@ class StackTest {
                     .isEqualTo(stack.baseUrl(Service.CALL_INGEST));
             assertThat(Files.readString(stack.logFile(Service.CALL_STATE))).contains("fake call-state ready");
             assertThat(stack.realTwilio()).isFalse();
-            assertThat(stack.simulator().config().numbers().get(Stack.NUMBER).voiceUrl())
-                    .isEqualTo(stack.baseUrl(Service.CALL_INGEST) + "/twilio/voice/incoming");
+            String incoming = stack.baseUrl(Service.CALL_INGEST) + "/twilio/voice/incoming#"
+                    + VoiceWebhooks.TWIML_OVERRIDES;
+            assertThat(stack.simulator().config().numbers().get(Stack.NUMBER)).isEqualTo(new TwilioSimulator.Number(
+                    incoming, incoming, stack.baseUrl(Service.CALL_INGEST) + "/twilio/voice/status#"
+                            + VoiceWebhooks.CALLBACK_OVERRIDES));
             try (var c = stack.postgres().connect()) {
                 ResultSet seeded = c.createStatement().executeQuery("SELECT count(*) FROM voip_users WHERE tenant_id = 'acme'");
                 seeded.next();

@@ -105,7 +105,6 @@ export function cancelReason(frame, name) {
   switch (frame.reason) {
     case 'claimed': return `answered by ${name(frame.by)}`;
     case 'caller_hangup': return 'caller hung up';
-    case 'timeout': return 'nobody answered in time';
     default: return frame.reason;
   }
 }

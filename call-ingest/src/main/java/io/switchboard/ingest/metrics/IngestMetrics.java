@@ -82,6 +82,8 @@ public class IngestMetrics {
         Gauge.builder(KAFKA_AWAY, () -> kafkaAwaySeconds.get().doubleValue())
                 .description("How long Kafka has been refusing the journal's events; 0 while it takes them")
                 .register(registry);
+        // At 0 from the start, so that an alert on its increase sees the first failure.
+        registry.counter(JOURNAL_FAILURES);
     }
 
     /**

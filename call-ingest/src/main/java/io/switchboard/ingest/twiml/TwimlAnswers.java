@@ -8,7 +8,6 @@ import com.twilio.twiml.voice.Reject;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.ingest.config.IngestConfig;
-import io.switchboard.ingest.signature.SignedUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +16,6 @@ import java.util.concurrent.ConcurrentMap;
 /** The TwiML call-ingest answers, built with twilio-java so the XML is what Twilio expects. */
 @ApplicationScoped
 public class TwimlAnswers {
-    /** Where Twilio fetches the queue's wait music; answered by {@link #hold()}. */
-    public static final String HOLD_PATH = VoiceWebhooks.ROOT + VoiceWebhooks.HOLD;
 
     private static final int MAX_CACHED_QUEUES = 100_000;
 
@@ -35,7 +32,7 @@ public class TwimlAnswers {
     }
 
     public TwimlAnswers(String publicBaseUrl, String holdAudioUrl) {
-        this.holdUrl = SignedUrl.stripTrailingSlash(publicBaseUrl) + HOLD_PATH;
+        this.holdUrl = VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, "");
         // loop="0": Twilio repeats the audio until the caller leaves the queue
         this.hold = new VoiceResponse.Builder().play(new Play.Builder(holdAudioUrl).loop(0).build()).build().toXml();
     }

@@ -25,6 +25,7 @@ import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.ingest.support.TwilioEventsTopic.Published;
 import io.switchboard.stack.SwitchboardTestResource;
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(SwitchboardTestResource.class)
 class CallbacksTest {
+    /** The wait URL's connection overrides, as they appear in TwiML's XML. */
+    private static final String HOLD_OVERRIDES = VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;");
+
     private static final String EMPTY_RESPONSE = "<Response/>";
 
     @Test
@@ -190,7 +194,8 @@ class CallbacksTest {
         post(DIAL_ENDED + "?tenant=" + TENANT, form("CallSid", callSid, "DialCallSid", dialCallSid,
                 "DialCallStatus", "no-answer", "From", CALLER, "To", NUMBER)).then()
                 .statusCode(200)
-                .body(containsString("<Response><Enqueue waitUrl=\"" + publicBaseUrl() + "/twilio/voice/hold\">"
+                .body(containsString("<Response><Enqueue waitUrl=\"" + publicBaseUrl() + "/twilio/voice/hold#"
+                        + HOLD_OVERRIDES + "\">"
                         + TENANT + "</Enqueue></Response>"));
 
         Published published = TwilioEventsTopic.single(callSid);

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.ingest.metrics.IngestMetrics;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.ingest.support.TwilioEventsTopic.Published;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(SwitchboardTestResource.class)
 class IncomingCallTest {
+    /** The wait URL's connection overrides, as they appear in TwiML's XML. */
+    private static final String HOLD_OVERRIDES = VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;");
+
     @Inject
     MeterRegistry registry;
 
@@ -40,7 +44,8 @@ class IncomingCallTest {
         post(INCOMING, incomingCall(callSid)).then()
                 .statusCode(200)
                 .contentType(startsWith("application/xml"))
-                .body(containsString("<Response><Enqueue waitUrl=\"" + publicBaseUrl() + "/twilio/voice/hold\">"
+                .body(containsString("<Response><Enqueue waitUrl=\"" + publicBaseUrl() + "/twilio/voice/hold#"
+                        + HOLD_OVERRIDES + "\">"
                         + TENANT + "</Enqueue></Response>"));
 
         Published published = TwilioEventsTopic.single(callSid);

@@ -3,16 +3,20 @@ package io.switchboard.ingest.twiml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.contract.VoiceWebhooks;
 import org.junit.jupiter.api.Test;
 
 class TwimlAnswersTest {
+    /** The wait URL's connection overrides, as they appear in TwiML's XML. */
+    private static final String HOLD_OVERRIDES = VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;");
+
     private static final String XML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
     private final TwimlAnswers twiml = new TwimlAnswers("https://ingest.example.com/", "https://audio.example/hold.mp3");
 
     @Test
     void incomingCallWaitsInTheTenantsQueueWithHoldMusic() {
         assertThat(twiml.enqueue("acme")).isEqualTo(XML
-                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold\">acme</Enqueue></Response>");
+                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold#" + HOLD_OVERRIDES + "\">acme</Enqueue></Response>");
     }
 
     @Test
@@ -35,7 +39,7 @@ class TwimlAnswersTest {
     @Test
     void anUnansweredRetrieveWaitsInTheParkingLotAgain() {
         assertThat(twiml.afterDial("acme", TwilioCallStatus.NO_ANSWER, true)).isEqualTo(XML
-                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold\">acme-parking</Enqueue></Response>");
+                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold#" + HOLD_OVERRIDES + "\">acme-parking</Enqueue></Response>");
     }
 
     @Test

@@ -22,6 +22,8 @@ public interface CallStateConfig {
 
     Outbox outbox();
 
+    Reconcile reconcile();
+
     /**
      * How long the ids of applied records are kept to recognize redeliveries: at least the Kafka topics'
      * retention (7 days by default).
@@ -101,5 +103,15 @@ public interface CallStateConfig {
 
         @WithDefault("100")
         int batchSize();
+    }
+
+    interface Reconcile {
+        /**
+         * How long a live call (ringing, claimed, connected, parked) may go without a change before call-state asks
+         * Twilio for its own record of it ({@code Calls/{Sid}.json}); one Twilio says is over, or does not know, ends
+         * on every screen. The bound on how long a lost final callback can leave a call on screens and its agent busy.
+         */
+        @WithDefault("2m")
+        Duration after();
     }
 }

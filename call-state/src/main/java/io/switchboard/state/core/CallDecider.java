@@ -84,6 +84,8 @@ public final class CallDecider {
             return parkConfirmed(confirmed, situation);
         } else if (input instanceof Input.ParkFailed failed) {
             return parkFailed(failed, situation);
+        } else if (input instanceof Input.TwilioRecord record) {
+            return twilioRecord(record, situation);
         } else if (input instanceof Input.SetStatus status) {
             return setStatus(status, situation);
         } else if (input instanceof Input.ReviewAgent review) {
@@ -328,6 +330,19 @@ public final class CallDecider {
             return endedBeforeItsPark(call, s, call.callerGone() ? call.endedAt() : failed.at());
         }
         return parkerFree(call, s) ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
+    }
+
+    /**
+     * Twilio's record of a silent call. One that is over at Twilio ends here as its lost final callback would have
+     * ended it; one Twilio does not know is taken as over (it will never send a callback about it).
+     */
+    private Decision twilioRecord(Input.TwilioRecord record, Situation s) {
+        TwilioCallStatus status = record.status() == null ? TwilioCallStatus.COMPLETED : record.status();
+        if (s.call() == null || !status.isFinal()) {
+            return Decision.NOTHING;
+        }
+        Instant endedAt = record.endedAt() != null ? record.endedAt() : record.at();
+        return callerLeg(new Input.CallerLegStatus(record.callSid(), null, null, status, endedAt), s);
     }
 
     /** A parked call ended at Twilio before Twilio took it to the lot: the stay never happened. */

@@ -86,6 +86,16 @@ public sealed interface Input {
             implements CallInput {
     }
 
+    /**
+     * Twilio's own record of a call that has been silent for a while ({@code Calls/{Sid}.json}): its final callback may
+     * have been lost for good.
+     *
+     * @param status the call's status at Twilio, or null when Twilio does not know the call
+     * @param endedAt when Twilio says the call ended, or null
+     */
+    record TwilioRecord(String callSid, TwilioCallStatus status, Instant endedAt, Instant at) implements CallInput {
+    }
+
     /** The agent sets themselves {@code available} or {@code away}. */
     record SetStatus(String agentId, AgentStatus status, Instant at) implements AgentInput {
     }

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -244,7 +245,7 @@ public class ProjectionStore {
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
                     parked_at = excluded.parked_at, parked_by = excluded.parked_by,
                     ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
-                    ended_at = excluded.ended_at""",
+                    ended_at = excluded.ended_at, changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
@@ -296,6 +297,19 @@ public class ProjectionStore {
         return due(c, """
                 SELECT tenant_id, call_sid FROM active_calls WHERE deadline <= ?
                 ORDER BY deadline LIMIT ?""", now, limit);
+    }
+
+    /**
+     * Live calls that neither changed nor were checked against Twilio for {@code silence}, marked checked now: each
+     * goes to one replica, and is checked again only after another such silence.
+     */
+    public List<Due> callsToReconcile(Connection c, Duration silence, int limit) throws SQLException {
+        return due(c, """
+                UPDATE active_calls SET checked_at = now() WHERE call_sid IN (
+                    SELECT call_sid FROM active_calls
+                    WHERE greatest(changed_at, checked_at) <= now() - make_interval(secs => ?)
+                    ORDER BY changed_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING tenant_id, call_sid""", silence.toMillis() / 1000.0, limit);
     }
 
     /** Agents whose wrap-up is over or whose offline grace passed. */

@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.util.Timeout;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -92,16 +93,16 @@ public class TwilioCalls {
                 // The tenant is part of the identity: client identities are per Twilio account, not per tenant.
                 .identity(new Identity.Builder(ClientIdentity.of(tenantId, agentId)).build())
                 .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
-                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId) + "&" + VoiceWebhooks.CLAIM + "="
-                        + claimedAt.toEpochMilli())
+                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId,
+                        "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
                 .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
                         Client.Event.COMPLETED))
                 .build();
         Dial dial = new Dial.Builder()
                 .answerOnBridge(true)
                 .timeout(ringSeconds)
-                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId)
-                        + (fromParkingLot ? "&" + VoiceWebhooks.PARKED + "=true" : ""))
+                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId,
+                        fromParkingLot ? "&" + VoiceWebhooks.PARKED + "=true" : ""))
                 .client(client)
                 .build();
         return new VoiceResponse.Builder().dial(dial).build().toXml();
@@ -110,7 +111,7 @@ public class TwilioCalls {
     /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */
     public void hold(String tenantId, String callSid, boolean inParkingLot) {
         enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot),
-                publicBaseUrl + VoiceWebhooks.path(VoiceWebhooks.HOLD));
+                VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, ""));
     }
 
     /**
@@ -118,15 +119,33 @@ public class TwilioCalls {
      * Twilio fetches it once the caller is there, which confirms the park even if this request's answer is lost.
      */
     public void park(String tenantId, String callSid, String agentId, Instant parkedAt) {
-        enqueue(callSid, VoiceWebhooks.queue(tenantId, true), webhook(VoiceWebhooks.HOLD, tenantId) + "&"
+        enqueue(callSid, VoiceWebhooks.queue(tenantId, true), webhook(VoiceWebhooks.HOLD, tenantId, "&"
                 + VoiceWebhooks.PARKED_BY + "=" + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "&"
-                + VoiceWebhooks.PARKED_AT + "=" + parkedAt.toEpochMilli());
+                + VoiceWebhooks.PARKED_AT + "=" + parkedAt.toEpochMilli()));
     }
 
     /** Redirects the caller into {@code queue}, where Twilio plays them the music at {@code waitUrl}. */
     private void enqueue(String callSid, String queue, String waitUrl) {
         Enqueue enqueue = new Enqueue.Builder(queue).waitUrl(waitUrl).build();
         redirect(callSid, new VoiceResponse.Builder().enqueue(enqueue).build().toXml());
+    }
+
+    /**
+     * Twilio's own record of the call: its status and end time, or empty when Twilio does not know it.
+     *
+     * @throws TwilioUnavailableException Twilio did not answer
+     */
+    public Optional<Call> fetch(String callSid) {
+        try {
+            return Optional.of(Call.fetcher(callSid).fetch(client));
+        } catch (ApiException e) {
+            if (Integer.valueOf(NOT_FOUND).equals(e.getCode()) || Integer.valueOf(404).equals(e.getStatusCode())) {
+                return Optional.empty();
+            }
+            throw new TwilioUnavailableException(e.getMessage(), e);
+        } catch (TwilioException e) {
+            throw new TwilioOutageException(e.getMessage(), e);
+        }
     }
 
     public void endCall(String callSid) {
@@ -156,8 +175,10 @@ public class TwilioCalls {
         }
     }
 
-    private String webhook(String endpoint, String tenantId) {
-        return publicBaseUrl + VoiceWebhooks.path(endpoint) + "?tenant=" + URLEncoder.encode(tenantId, StandardCharsets.UTF_8);
+    /** The URL of call-ingest's {@code endpoint} for the tenant, {@code more} query parameters, and its overrides. */
+    private String webhook(String endpoint, String tenantId, String more) {
+        return VoiceWebhooks.url(publicBaseUrl, endpoint,
+                "tenant=" + URLEncoder.encode(tenantId, StandardCharsets.UTF_8) + more);
     }
 
     /** Twilio says the call is over or unknown: the caller is gone. */

@@ -7,6 +7,7 @@ import static io.switchboard.state.core.DeciderSpec.NUMBER;
 import static io.switchboard.state.core.DeciderSpec.T0;
 import static io.switchboard.state.core.DeciderSpec.given;
 import static io.switchboard.contract.TwilioCallStatus.BUSY;
+import static io.switchboard.contract.TwilioCallStatus.CANCELED;
 import static io.switchboard.contract.TwilioCallStatus.COMPLETED;
 import static io.switchboard.contract.TwilioCallStatus.IN_PROGRESS;
 import static io.switchboard.contract.TwilioCallStatus.NO_ANSWER;
@@ -29,6 +30,7 @@ import io.switchboard.state.core.Input.ConnectFailed;
 import io.switchboard.state.core.Input.DialEnded;
 import io.switchboard.state.core.Input.Hangup;
 import io.switchboard.state.core.Input.RingIncoming;
+import io.switchboard.state.core.Input.TwilioRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -343,6 +345,48 @@ class CallDeciderTest {
         @Test
         void anEndedCallIsNotFound() {
             given().endedAlready().when(new Hangup(CALL, "doug")).rejected(ErrorCode.CALL_NOT_FOUND, "over");
+        }
+    }
+
+    /** A call silent for a while is checked against Twilio's own record: its final callback may be lost for good. */
+    @Nested
+    class TwilioSaysTheCallIsOver {
+        static final Instant ENDED_AT = T0.plusSeconds(30);
+        static final Instant CHECKED_AT = T0.plusSeconds(150);
+
+        @Test
+        void aConnectedCallEndsWhenTwilioSaysItEndedAndItsAgentWrapsUp() {
+            given().connectedTo("doug")
+                    .when(new TwilioRecord(CALL, COMPLETED, ENDED_AT, CHECKED_AT))
+                    .facts(new CallEnded(CALL, "completed", ENDED_AT, ENDED_AT.plus(DeciderSpec.WRAP_UP)))
+                    .changes("call:ENDED:doug", "agent:doug:wrap_up");
+        }
+
+        @Test
+        void aRingingCallStopsRingingOnEveryScreen() {
+            given().ringing()
+                    .when(new TwilioRecord(CALL, CANCELED, ENDED_AT, CHECKED_AT))
+                    .facts(new CallEnded(CALL, "caller_hangup", ENDED_AT, null))
+                    .changes("ring_cancel:caller_hangup", "call:ENDED");
+        }
+
+        @Test
+        void aCallTwilioDoesNotKnowEndsWhenItWasChecked() {
+            given().claimedBy("doug")
+                    .when(new TwilioRecord(CALL, null, null, CHECKED_AT))
+                    .facts(new CallEnded(CALL, "caller_hangup", CHECKED_AT, null))
+                    .changes("ring_cancel:caller_hangup", "call:ENDED:doug", "agent:doug:available");
+        }
+
+        @Test
+        void aCallStillGoingOnAtTwilioStaysAsItIs() {
+            given().connectedTo("doug").when(new TwilioRecord(CALL, IN_PROGRESS, null, CHECKED_AT)).nothing();
+            given().ringing().when(new TwilioRecord(CALL, RINGING, null, CHECKED_AT)).nothing();
+        }
+
+        @Test
+        void aCallEndedMeanwhileStaysEnded() {
+            given().endedAlready().when(new TwilioRecord(CALL, COMPLETED, ENDED_AT, CHECKED_AT)).nothing();
         }
     }
 }

@@ -71,8 +71,10 @@ public record Faults(double duplicateRate, double reorderRate, Duration reorderW
      * @param givenUp      webhooks that got no 2xx in all their attempts (a voice URL whose call then went to its
      *                     fallback URL counts too)
      * @param fallbacks    requests to a number's voice fallback URL, made when its voice URL gave no TwiML
+     * @param lost         status callbacks never sent, of calls whose callbacks were made to be lost
+     *                     ({@link TwilioSimulator#loseStatusCallbacks})
      */
     public record Figures(long acknowledged, long retries, long duplicates, long reorders, long givenUp,
-            long fallbacks) {
+            long fallbacks, long lost) {
     }
 }

@@ -116,8 +116,12 @@ public final class TwilioSimulator implements AutoCloseable {
         }
 
         public Config withNumber(String number, String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
+            return withNumber(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
+        }
+
+        public Config withNumber(String number, Number webhooks) {
             Map<String, Number> more = new LinkedHashMap<>(numbers);
-            more.put(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
+            more.put(number, webhooks);
             return new Config(port, accountSid, authToken, more, answerDelay, apiKeySid, apiKeySecret, faults,
                     apiLatency);
         }
@@ -258,8 +262,12 @@ public final class TwilioSimulator implements AutoCloseable {
 
     /** Another number, whose calls go to {@code fallbackUrl} (or nowhere, when null) if {@code voiceUrl} fails. */
     public void addNumber(String number, String voiceUrl, String fallbackUrl, String statusCallbackUrl) {
+        addNumber(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
+    }
+
+    public void addNumber(String number, Number webhooks) {
         synchronized (exchange) {
-            exchange.addNumber(number, new Number(voiceUrl, fallbackUrl, statusCallbackUrl));
+            exchange.addNumber(number, webhooks);
         }
     }
 
@@ -336,8 +344,17 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     /**
+     * The status callbacks of {@code callSid} and its legs never arrive from now on, as if Twilio had given up on each
+     * (its 15 seconds passed while the application was unreachable): the application learns the call's end only by
+     * asking for its record ({@code GET Calls/{Sid}.json}), which stays true.
+     */
+    public void loseStatusCallbacks(String callSid) {
+        delivery.loseStatusCallbacks(callSid);
+    }
+
+    /**
      * What webhook delivery came to so far: acknowledged, retried, delivered twice, out of order, given up, sent to a
-     * fallback URL.
+     * fallback URL, lost on purpose.
      */
     public Faults.Figures deliveryFigures() {
         return delivery.figures();

@@ -89,6 +89,9 @@ final class WebhookDelivery {
     private final AtomicLong reordered = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
+    /** Conversations whose status callbacks are lost from now on ({@link #loseStatusCallbacks}). */
+    private final Set<String> lostConversations = ConcurrentHashMap.newKeySet();
 
     WebhookDelivery(String authToken, Faults faults, Consumer<WebhookAttempt> onAttempt, Executor executor,
             Clock clock, Supplier<TwilioSimulator.WebhookObserver> observer) {
@@ -106,6 +109,10 @@ final class WebhookDelivery {
      * completes with the application's answer.
      */
     synchronized CompletableFuture<Outcome> send(String conversation, Webhook webhook) {
+        if ("status".equals(webhook.kind()) && lostConversations.contains(conversation)) {
+            lost.incrementAndGet();
+            return CompletableFuture.completedFuture(new Outcome(0, "Lost: Twilio gave up on it", Failure.CONNECT));
+        }
         String token = UUID.randomUUID().toString();
         if ("fallback".equals(webhook.kind())) {
             fallbacks.incrementAndGet();
@@ -136,10 +143,18 @@ final class WebhookDelivery {
         });
     }
 
+    /**
+     * From now on the status callbacks of {@code conversation} (a caller's call and its legs) never arrive, as if
+     * Twilio had given up on every one of them: only asking Twilio for its record of the call tells it is over.
+     */
+    void loseStatusCallbacks(String conversation) {
+        lostConversations.add(conversation);
+    }
+
     /** What the deliveries came to so far. */
     Faults.Figures figures() {
         return new Faults.Figures(acknowledged.get(), retried.get(), duplicated.get(), reordered.get(), givenUp.get(),
-                fallbacks.get());
+                fallbacks.get(), lost.get());
     }
 
     private synchronized void answered(String conversation, int position, Outcome outcome) {

@@ -136,6 +136,20 @@ class TwilioFaultsTest {
     }
 
     /** A caller queued, bridged to doug, and hung up; returns the caller's call sid. */
+    @Test
+    void aCallWhoseCallbacksAreLostEndsAtTwilioWithoutTellingTheApplication() throws Exception {
+        start(Faults.NONE);
+        String caller = twilio.placeCall(CALLER, NUMBER);
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
+
+        twilio.loseStatusCallbacks(caller);
+        twilio.hangup(caller);
+
+        assertThat(twilio.call(caller).status()).as("Twilio's own record").isEqualTo("completed");
+        await().untilAsserted(() -> assertThat(twilio.deliveryFigures().lost()).isEqualTo(1));
+        assertThat(app.statusCallbacks(caller)).isEmpty();
+    }
+
     private String talkedAndHungUp() {
         String caller = twilio.placeCall(CALLER, NUMBER);
         await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
