@@ -36,7 +36,7 @@ class OutagesTest {
     final List<String> placed = new ArrayList<>();
 
     @BeforeAll
-    static void startTheStack() {
+    static void startTheStack() throws Exception {
         stack = EndToEnd.start("outages", o -> o.withKillableKafka(true)
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_RECONCILE_AFTER", RECONCILE_AFTER.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));

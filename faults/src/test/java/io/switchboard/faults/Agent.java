@@ -117,6 +117,9 @@ final class Agent implements Runnable {
         if (choice < 35) {
             ask(screen.command("hangup", callSid));
         } else if (choice < 60) {
+            if (dice.nextDouble() < FaultSuite.LOST_ENDS_RATE) {
+                twilio.loseStatusCallbacks(callSid); // Twilio gives up on this call's end: only reconciliation sees it
+            }
             twilio.hangup(callSid); // the caller hangs up
         } else if (choice < 70) {
             String leg = twilio.call(callSid).agentLegSid();

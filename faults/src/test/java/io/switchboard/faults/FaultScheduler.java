@@ -13,8 +13,9 @@ import java.util.Random;
 
 /**
  * Kills one part of the system at a time ({@code kill -9}: the process gets no chance to finish anything), leaves it
- * down for a moment, and starts it again on the same port and data — at random moments from a seeded dice. Every
- * kind of fault comes once before any comes again, so even a short run hits each.
+ * down — a service for a moment, as a pod restarts; Kafka or PostgreSQL for 20–60 s, longer than Twilio waits for any
+ * webhook — and starts it again on the same port and data, at random moments from a seeded dice. Every kind of fault
+ * comes once before any comes again, so even a short run hits each.
  */
 final class FaultScheduler implements Runnable {
     enum Fault {
@@ -42,7 +43,13 @@ final class FaultScheduler implements Runnable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    FaultScheduler(Stack stack, GatewayReplica secondGateway, long seed, Duration every) {
+    private final Duration outageMin;
+    private final Duration outageMax;
+
+    FaultScheduler(Stack stack, GatewayReplica secondGateway, long seed, Duration every, Duration outageMin,
+            Duration outageMax) {
+        this.outageMin = outageMin;
+        this.outageMax = outageMax;
         this.stack = stack;
         this.secondGateway = secondGateway;
         this.dice = new Random(seed);
@@ -66,7 +73,11 @@ final class FaultScheduler implements Runnable {
                 if (!running) {
                     return;
                 }
-                inject(next(), Duration.ofMillis(300 + dice.nextInt(3_000)));
+                Fault fault = next();
+                boolean outage = fault == Fault.KAFKA || fault == Fault.POSTGRES;
+                inject(fault, outage
+                        ? outageMin.plusMillis(dice.nextInt((int) outageMax.minus(outageMin).toMillis() + 1))
+                        : Duration.ofMillis(300 + dice.nextInt(3_000)));
             }
         } catch (Throwable e) {
             failure = e;
@@ -121,6 +132,12 @@ final class FaultScheduler implements Runnable {
 
     List<Injected> injected() {
         return List.copyOf(injected);
+    }
+
+    /** Whether {@code fault} was down at {@code at}: killed and not yet back. */
+    boolean down(Fault fault, Instant at) {
+        return injected().stream().anyMatch(i -> i.fault() == fault && !at.isBefore(i.killedAt())
+                && at.isBefore(i.killedAt().plus(i.backAfter())));
     }
 
     Map<Fault, Integer> counts() {

@@ -19,6 +19,13 @@ final class FaultSuite {
     static final double DUPLICATE_RATE = Double.parseDouble(System.getProperty("faults.duplicates", "0.05"));
     static final double REORDER_RATE = Double.parseDouble(System.getProperty("faults.reorders", "0.10"));
     static final Duration REORDER_WINDOW = Duration.ofMillis(Long.getLong("faults.reorder-window-ms", 400));
+    /** The share of ended calls whose final status callbacks Twilio gives up on: only reconciliation ends them. */
+    static final double LOST_ENDS_RATE = Double.parseDouble(System.getProperty("faults.lost-ends", "0.05"));
+    /** How long Kafka and PostgreSQL stay away: longer than Twilio's 15 s for every webhook. */
+    static final Duration OUTAGE_MIN = Duration.ofSeconds(Long.getLong("faults.outage-min-s", 20));
+    static final Duration OUTAGE_MAX = Duration.ofSeconds(Long.getLong("faults.outage-max-s", 60));
+    /** call-state's switchboard.reconcile.after here: a lost end shows within it. */
+    static final Duration RECONCILE_AFTER = Duration.ofSeconds(10);
 
     private FaultSuite() {
     }
