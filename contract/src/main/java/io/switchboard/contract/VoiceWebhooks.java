@@ -56,10 +56,10 @@ public final class VoiceWebhooks {
 
     /**
      * Twilio's connection overrides for a URL whose answer a caller waits for (the Voice URL, {@code <Dial action>}, a
-     * queue's {@code waitUrl}): retry a refused or timed-out connection, a read timeout and a 5xx, three times, and give
-     * up within 10 s, so the caller is not left in silence. A 4xx is an answer (a bad signature, a malformed form):
-     * asking again changes nothing. call-ingest answers after a local disk commit, in milliseconds; a long wait means a
-     * replica went away mid-request, which the next attempt avoids.
+     * queue's {@code waitUrl}): retry a refused or timed-out connection, a read timeout and a 5xx, three times, and
+     * give up within 10 s, so the caller is not left in silence. A 4xx is an answer (a bad signature, a malformed
+     * form): asking again changes nothing. call-ingest answers after a local disk commit, in milliseconds; a long wait
+     * means a replica went away mid-request, which the next attempt avoids.
      */
     public static final String TWIML_OVERRIDES = "ct=1000&rt=4000&tt=10000&rc=3&rp=ct,rt,5xx";
 

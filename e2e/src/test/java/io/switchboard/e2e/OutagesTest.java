@@ -38,7 +38,8 @@ class OutagesTest {
     @BeforeAll
     static void startTheStack() throws Exception {
         stack = EndToEnd.start("outages", o -> o.withKillableKafka(true)
-                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_RECONCILE_AFTER", RECONCILE_AFTER.toSeconds() + "s")
+                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_RECONCILE_AFTER",
+                        RECONCILE_AFTER.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
         doug = AgentScreen.open(stack.baseUrl(Stack.Service.PRESENCE_GATEWAY), "acme", "doug");
         await().atMost(WAIT).until(doug::hasSnapshot);

@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * Issue 6's promise, checked under fire: heavy call traffic through the Twilio simulator (which retries as Twilio does,
  * duplicates and reorders its webhooks, and gives up on some calls' final callbacks) while call-ingest, call-state,
  * both gateways are killed ({@code kill -9}) and started again at random moments, and the Kafka broker and PostgreSQL
- * stay away for 20–60 s. Afterwards every call ended as Twilio says, no call had two winners, no agent is busy without
- * a call, every screen shows what the database holds, and every webhook Twilio saw acknowledged was applied.
+ * stay away for 20–60 s. Afterwards every call ended as Twilio says, no call had two winners, no agent is busy
+ * without a call, every screen shows what the database holds, and every webhook Twilio saw acknowledged was applied.
  *
  * <p>A failure names each call (or screen, or webhook) that differs and how; the stack's data and logs stay in
  * {@code faults/target/stack}, the figures in {@code faults/target/fault-report.json}. Twilio answers REST at once
@@ -221,7 +221,8 @@ class CallCenterUnderFaultsTest {
                     }
                     return c;
                 })
-                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_RECONCILE_AFTER", RECONCILE_AFTER.toSeconds() + "s")
+                .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_RECONCILE_AFTER",
+                        RECONCILE_AFTER.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_CLAIM_RING_TIMEOUT", "5s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_PARKING_TIMEOUT", "6s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_PARKING_PARKER_RING_TIME", "2s")

@@ -13,8 +13,8 @@ import java.util.Random;
 
 /**
  * Kills one part of the system at a time ({@code kill -9}: the process gets no chance to finish anything), leaves it
- * down — a service for a moment, as a pod restarts; Kafka or PostgreSQL for 20–60 s, longer than Twilio waits for any
- * webhook — and starts it again on the same port and data, at random moments from a seeded dice. Every kind of fault
+ * down — a service for a moment, as a pod restarts; Kafka or PostgreSQL for 20–60 s, longer than Twilio waits for
+ * any webhook — and starts it again on the same port and data, at random moments from a seeded dice. Every kind of fault
  * comes once before any comes again, so even a short run hits each.
  */
 final class FaultScheduler implements Runnable {

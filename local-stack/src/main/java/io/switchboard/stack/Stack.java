@@ -447,7 +447,8 @@ public final class Stack implements AutoCloseable {
      */
     public static TwilioSimulator.Number callIngestNumber(String callIngestUrl) {
         String incoming = VoiceWebhooks.url(callIngestUrl, VoiceWebhooks.INCOMING, "");
-        return new TwilioSimulator.Number(incoming, incoming, VoiceWebhooks.url(callIngestUrl, VoiceWebhooks.STATUS, ""));
+        String status = VoiceWebhooks.url(callIngestUrl, VoiceWebhooks.STATUS, "");
+        return new TwilioSimulator.Number(incoming, incoming, status);
     }
 
     /** The environment the stack gives {@code service}, on top of this process's own. */

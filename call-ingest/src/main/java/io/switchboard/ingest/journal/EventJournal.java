@@ -141,9 +141,14 @@ public class EventJournal {
 
     /**
      * Completes once {@code event} is on the pod's disk, on the caller's Vert.x context; fails with
-     * {@link UnavailableException} when it cannot be stored (the disk failed, or the journal is full).
+     * {@link UnavailableException} when it cannot be stored (the disk failed, the journal is full, or the service is
+     * stopping).
      */
     public Uni<Void> store(TwilioEvent event) {
+        if (!running) {
+            return Uni.createFrom().failure(new UnavailableException("Event " + event.eventId() + " was not stored:"
+                    + " call-ingest is stopping. Twilio may retry, on another replica.", null));
+        }
         if (waiting.get() >= maxWaiting) {
             return Uni.createFrom().failure(new UnavailableException("Event " + event.eventId() + " was not stored: the"
                     + " journal " + path + " holds " + waiting.get() + " webhooks waiting for Kafka, its limit"
@@ -327,8 +332,8 @@ public class EventJournal {
             event = json.readValue(waiting.entry().event(), TwilioEvent.class);
         } catch (JsonProcessingException e) {
             // Only a journal written by an incompatible version gets here; the log keeps the event.
-            Log.errorf("Skipped event %d of the journal %s, which this version cannot read (%s): %s", waiting.id(), path,
-                    e.getOriginalMessage(), waiting.entry().event());
+            Log.errorf("Skipped event %d of the journal %s, which this version cannot read (%s): %s", waiting.id(),
+                    path, e.getOriginalMessage(), waiting.entry().event());
             metrics.journalFailure();
             return CompletableFuture.completedFuture(null);
         }

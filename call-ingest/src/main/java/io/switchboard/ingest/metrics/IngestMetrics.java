@@ -74,7 +74,7 @@ public class IngestMetrics {
         registry.counter(UNKNOWN_NUMBERS, "endpoint", endpoint.tag()).increment();
     }
 
-    /** What waits in the journal, and for how long Kafka has been refusing the forwarder's events (0: it takes them). */
+    /** What waits in the journal, and how long Kafka has been refusing the forwarder's events (0: it takes them). */
     public void journal(Supplier<Number> waiting, Supplier<Number> kafkaAwaySeconds) {
         Gauge.builder(JOURNAL_WAITING, () -> waiting.get().doubleValue())
                 .description("Webhooks answered and stored on the pod's disk that Kafka has not acknowledged yet")

@@ -16,7 +16,8 @@ class TwimlAnswersTest {
     @Test
     void incomingCallWaitsInTheTenantsQueueWithHoldMusic() {
         assertThat(twiml.enqueue("acme")).isEqualTo(XML
-                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold#" + HOLD_OVERRIDES + "\">acme</Enqueue></Response>");
+                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold#" + HOLD_OVERRIDES
+                + "\">acme</Enqueue></Response>");
     }
 
     @Test
@@ -39,7 +40,8 @@ class TwimlAnswersTest {
     @Test
     void anUnansweredRetrieveWaitsInTheParkingLotAgain() {
         assertThat(twiml.afterDial("acme", TwilioCallStatus.NO_ANSWER, true)).isEqualTo(XML
-                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold#" + HOLD_OVERRIDES + "\">acme-parking</Enqueue></Response>");
+                + "<Response><Enqueue waitUrl=\"https://ingest.example.com/twilio/voice/hold#" + HOLD_OVERRIDES
+                + "\">acme-parking</Enqueue></Response>");
     }
 
     @Test
