@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  * Webhook → contract event, as docs/protocol.md defines it. Pure functions: the tenant is resolved and the
  * arrival time taken by the caller.
  *
- * <p>Event ids depend only on what Twilio sends, so every delivery of one webhook (Twilio's retries, or a 503
- * answered after Kafka stored the event late) carries the same id and call-state applies it once.
+ * <p>Event ids depend only on what Twilio sends, so every delivery of one webhook (Twilio's retries and duplicates, or
+ * the journal's forwarder sending again what Kafka took late) carries the same id and call-state applies it once.
  */
 public final class TwilioEvents {
     private static final String CLIENT_PREFIX = "client:";

@@ -38,8 +38,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The one gate of Twilio's voice webhooks. For each request it reads the body once, checks
  * {@code X-Twilio-Signature} once, decodes the form once into the {@link TwilioWebhook} its endpoint in
  * {@link TwilioVoiceEndpoints} takes, and answers what the endpoint gives back — for a webhook that carries an event,
- * only once Kafka acknowledged it — or the refusal: 403 (signature), 400 (a form that does not decode, or lacks what
- * the endpoint needs), 413, 415 (a body that is not a form), 503 (Kafka or PostgreSQL did not answer in time).
+ * only once the journal stored it — or the refusal: 403 (signature), 400 (a form that does not decode, or lacks what
+ * the endpoint needs), 413, 415 (a body that is not a form), 503 (the journal did not store the event, or PostgreSQL
+ * did not name the owner of a number this pod never saw).
  *
  * <p>Plain Vert.x routes, not Quarkus REST: Twilio signs the decoded form, so nothing can be decided before the body
  * is read and decoded, and a REST endpoint would have its framework read the form a second time, leniently and
@@ -209,7 +210,7 @@ public class TwilioGate {
         }
     }
 
-    /** A failure of the endpoint, answered as Twilio should take it (it retries a 503, not a 4xx). */
+    /** A failure of the endpoint, answered as Twilio should take it (the URLs' overrides retry a 5xx, not a 4xx). */
     private void refuse(RoutingContext context, Endpoint endpoint, Throwable failure) {
         String path = context.request().path();
         if (failure instanceof MalformedWebhookException) {
