@@ -24,7 +24,9 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class EventJournal {
     /** Events the writer commits together at most. */
     private static final int MAX_WRITE = 500;
-    /** Events the forwarder hands to Kafka at once at most: within the producer channel's buffer. */
+    /** Events the forwarder has in flight at most: within the producer channel's buffer. */
     private static final int MAX_FORWARD = 256;
     /**
      * After a failure the forwarder hands Kafka one event at a time until one is stored: when the broker comes back in
@@ -60,19 +62,22 @@ public class EventJournal {
     private static final int AFTER_FAILURE = 1;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+    /** How soon what Kafka has is deleted from the journal when no webhook comes to carry the deletion. */
+    private static final Duration FORGET_EVERY = Duration.ofMillis(500);
     private static final AttributeKey<String> CALL_SID = AttributeKey.stringKey(TraceAttributes.CALL_SID);
     private static final AttributeKey<String> TENANT = AttributeKey.stringKey(TraceAttributes.TENANT);
 
-    private sealed interface Write permits Append, Forwarded, Owner {
+    private sealed interface Write permits Append, Owner {
     }
 
     private record Append(Journal.Entry entry, String eventId, CompletableFuture<Void> stored) implements Write {
     }
 
-    private record Forwarded(long throughId) implements Write {
+    private record Owner(String number, String tenantId) implements Write {
     }
 
-    private record Owner(String number, String tenantId) implements Write {
+    /** An event handed to Kafka, not yet acknowledged. */
+    private record InFlight(long id, CompletableFuture<Void> ack) {
     }
 
     private final Path path;
@@ -81,11 +86,15 @@ public class EventJournal {
     private final TwilioEventPublisher publisher;
     private final IngestMetrics metrics;
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
-    /** Released after each commit of new events: wakes the forwarder. */
-    private final Semaphore committed = new Semaphore(0);
+    /** Released after each commit of new events and each acknowledgement from Kafka: wakes the forwarder. */
+    private final Semaphore wake = new Semaphore(0);
     private final AtomicLong waiting = new AtomicLong();
     private final Map<String, String> owners = new ConcurrentHashMap<>();
     private volatile long newestId;
+    /** Every event up to this id is in Kafka; the writer deletes them with its next commit. */
+    private volatile long forwardedThrough;
+    /** The writer's: every event up to this id is deleted. */
+    private long forgottenThrough;
     /** Events up to this id waited through a Kafka outage (or a restart) before they were forwarded. */
     private volatile long heldThrough;
     /** Since when Kafka refuses the forwarder's events; null while it takes them. */
@@ -123,7 +132,7 @@ public class EventJournal {
 
     void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
         running = false;
-        committed.release();
+        wake.release();
         if (forwarder != null) {
             forwarder.join(LONGEST_PAUSE.toMillis());
         }
@@ -201,8 +210,9 @@ public class EventJournal {
         List<Write> batch = new ArrayList<>();
         while (running || !writes.isEmpty()) {
             try {
-                Write first = writes.poll(1, TimeUnit.SECONDS);
+                Write first = writes.poll(FORGET_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    forget();
                     continue;
                 }
                 batch.add(first);
@@ -221,12 +231,9 @@ public class EventJournal {
 
     private void commit(List<Write> batch) {
         List<Append> appends = new ArrayList<>();
-        long forwardedThrough = 0;
         for (Write write : batch) {
             if (write instanceof Append append) {
                 appends.add(append);
-            } else if (write instanceof Forwarded forwarded) {
-                forwardedThrough = Math.max(forwardedThrough, forwarded.throughId());
             } else if (write instanceof Owner owner) {
                 remember(owner);
             }
@@ -234,25 +241,22 @@ public class EventJournal {
         if (!appends.isEmpty()) {
             append(appends);
         }
-        if (forwardedThrough > 0) {
-            try {
-                waiting.addAndGet(-journal.forwardedThrough(forwardedThrough));
-            } catch (SQLException e) {
-                // Kept: forwarded again after a restart, and call-state applies each event id once.
-                Log.warnf("Could not forget the events through %d in the journal %s: %s", forwardedThrough, path,
-                        e.getMessage());
-            }
-        }
     }
 
+    /**
+     * Appends, and deletes what Kafka has meanwhile, in one synced commit: deleting costs no disk sync of its own. A
+     * deletion lost with the process only has those events forwarded once more.
+     */
     private void append(List<Append> appends) {
         List<Journal.Entry> entries = new ArrayList<>(appends.size());
         appends.forEach(append -> entries.add(append.entry()));
+        long forget = forwardedThrough;
         try {
-            List<Long> ids = journal.append(entries);
+            List<Long> ids = journal.append(entries, forget > forgottenThrough ? forget : 0);
+            forgottenThrough = Math.max(forgottenThrough, forget);
             waiting.addAndGet(ids.size());
             newestId = ids.get(ids.size() - 1);
-            committed.release();
+            wake.release();
             appends.forEach(append -> append.stored().complete(null));
         } catch (SQLException e) {
             metrics.journalFailure();
@@ -260,6 +264,21 @@ public class EventJournal {
             appends.forEach(append -> append.stored().completeExceptionally(new UnavailableException("Event "
                     + append.eventId() + " was not stored: the journal " + path + " failed: " + e.getMessage()
                     + ". Twilio may retry; check the pod's volume.", e)));
+        }
+    }
+
+    /** While no webhooks come, deletes what Kafka has: the journal's file stays as small as what waits. */
+    private void forget() {
+        long forget = forwardedThrough;
+        if (forget <= forgottenThrough) {
+            return;
+        }
+        try {
+            journal.append(List.of(), forget);
+            forgottenThrough = forget;
+        } catch (SQLException e) {
+            Log.warnf("Could not delete the events through %d from the journal %s, already in Kafka: %s", forget,
+                    path, e.getMessage());
         }
     }
 
@@ -274,47 +293,64 @@ public class EventJournal {
 
     // ---- the forwarder ----------------------------------------------------------------------------------------------
 
+    /**
+     * Hands the journal to Kafka oldest first, without waiting for one event's acknowledgement before sending the next
+     * (the producer keeps a partition's records in order), and moves {@link #forwardedThrough} over each event once it
+     * and every one before it are acknowledged. After a failure it waits for what is in flight, and sends again from
+     * the first event not acknowledged, one at a time until Kafka takes one.
+     */
     private void forward() {
-        long forwarded = 0;
+        Deque<InFlight> inFlight = new ArrayDeque<>();
+        long sent = 0;
+        long acknowledged = 0;
         Duration pause = FIRST_PAUSE;
         int window = MAX_FORWARD;
         while (running) {
             try {
-                List<Journal.Waiting> batch = journal.after(forwarded, window);
-                if (batch.isEmpty()) {
-                    committed.tryAcquire(1, TimeUnit.SECONDS);
-                    committed.drainPermits();
-                    continue;
-                }
-                List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-                for (Journal.Waiting waiting : batch) {
-                    acks.add(publish(waiting));
-                }
-                long through = forwarded;
+                // Permits before this point are answered by what follows; one released later ends the wait below.
+                wake.drainPermits();
                 Throwable failure = null;
-                for (int i = 0; i < batch.size(); i++) {
-                    try {
-                        acks.get(i).join();
-                        through = batch.get(i).id();
-                    } catch (CompletionException e) {
-                        failure = e.getCause();
+                int settled = 0;
+                long before = acknowledged;
+                while (!inFlight.isEmpty() && inFlight.peek().ack().isDone()) {
+                    InFlight head = inFlight.poll();
+                    if (head.ack().isCompletedExceptionally()) {
+                        failure = failureOf(head.ack());
                         break;
                     }
+                    acknowledged = head.id();
+                    settled++;
                 }
-                if (through > forwarded) {
-                    writes.add(new Forwarded(through));
-                    count(forwarded, through);
-                    forwarded = through;
-                }
-                if (failure == null) {
+                if (settled > 0) {
+                    waiting.addAndGet(-settled);
+                    count(before, acknowledged, settled);
+                    forwardedThrough = acknowledged;
                     recovered();
                     pause = FIRST_PAUSE;
                     window = MAX_FORWARD;
-                } else {
+                }
+                if (failure != null) {
+                    // What follows the failed event may have been stored: it is sent again, a duplicate call-state
+                    // applies once, so that no event of a call reaches Kafka before an earlier one.
+                    inFlight.forEach(later -> later.ack().handle((ok, ignored) -> null).join());
+                    inFlight.clear();
+                    sent = acknowledged;
                     away(failure);
                     window = AFTER_FAILURE;
                     Thread.sleep(pause.toMillis());
                     pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+                    continue;
+                }
+                int room = window - inFlight.size();
+                List<Journal.Waiting> batch = room > 0 ? journal.after(sent, room) : List.of();
+                for (Journal.Waiting next : batch) {
+                    CompletableFuture<Void> ack = publish(next);
+                    ack.whenComplete((ok, error) -> wake.release());
+                    inFlight.add(new InFlight(next.id(), ack));
+                    sent = next.id();
+                }
+                if (batch.isEmpty()) {
+                    wake.tryAcquire(1, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -323,6 +359,15 @@ public class EventJournal {
                 Log.errorf(e, "The journal's forwarder failed reading %s; trying again", path);
                 sleepQuietly(LONGEST_PAUSE);
             }
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> ack) {
+        try {
+            ack.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() != null ? e.getCause() : e;
         }
     }
 
@@ -340,9 +385,10 @@ public class EventJournal {
         return publisher.publish(event, parent(waiting.entry().traceparent())).subscribeAsCompletionStage();
     }
 
-    private void count(long after, long through) {
-        long held = Math.max(0, Math.min(through, heldThrough) - after);
-        metrics.forwarded(through - after - held, held);
+    /** Counts {@code acknowledged} events, ids after {@code after} through {@code through}, by whether they waited. */
+    private void count(long after, long through, int acknowledged) {
+        long held = Math.min(acknowledged, Math.max(0, Math.min(through, heldThrough) - after));
+        metrics.forwarded(acknowledged - held, held);
     }
 
     private void away(Throwable failure) {

@@ -17,7 +17,7 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The pod's own store of webhooks on their way to Kafka: one SQLite file on the pod's volume. A row is written, and
- * synced to disk, before the webhook is answered; it is deleted once Kafka acknowledged its event.
+ * synced to disk, before the webhook is answered; once Kafka acknowledged its event it is deleted with a later commit.
  *
  * <p>Two connections: the writer's (appends, deletions, numbers), used by one thread at a time, and the reader's, for
  * the forwarder; SQLite's write-ahead log lets them work side by side. Synchronous JDBC on purpose: each connection
@@ -88,8 +88,11 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Appends entries in one transaction; returns their ids, in order. */
-    List<Long> append(List<Entry> entries) throws SQLException {
+    /**
+     * Appends entries and forgets every event up to {@code forgetThrough} (0: none), all in Kafka now, in one synced
+     * transaction; returns the new entries' ids, in order.
+     */
+    List<Long> append(List<Entry> entries, long forgetThrough) throws SQLException {
         List<Long> ids = new ArrayList<>(entries.size());
         try {
             for (Entry entry : entries) {
@@ -101,21 +104,12 @@ final class Journal implements AutoCloseable {
                     ids.add(key.getLong(1));
                 }
             }
+            if (forgetThrough > 0) {
+                deleteThrough.setLong(1, forgetThrough);
+                deleteThrough.executeUpdate();
+            }
             writer.commit();
             return ids;
-        } catch (SQLException e) {
-            rollback();
-            throw e;
-        }
-    }
-
-    /** Forgets every event up to {@code id}, all in Kafka now; returns how many there were. */
-    int forwardedThrough(long id) throws SQLException {
-        try {
-            deleteThrough.setLong(1, id);
-            int deleted = deleteThrough.executeUpdate();
-            writer.commit();
-            return deleted;
         } catch (SQLException e) {
             rollback();
             throw e;

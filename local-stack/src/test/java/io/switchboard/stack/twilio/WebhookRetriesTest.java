@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,19 @@ class WebhookRetriesTest {
         assertThat(attempts).hasSizeBetween(2, 3);
         assertThat(Duration.between(attempts.get(0).at(), attempts.get(attempts.size() - 1).at()))
                 .isLessThan(Duration.ofMillis(1_000));
+    }
+
+    @Test
+    void withoutTtAllAttemptsTogetherEndWithinTwiliosFifteenSeconds() {
+        Instant start = Instant.now();
+
+        String caller = call(app.url("/never#rt=6000&rc=5&rp=rt"));
+
+        List<WebhookAttempt> attempts = failedAttempts(caller);
+        // Six seconds, six more, and the last cut to the three seconds left; no fourth.
+        assertThat(attempts).hasSize(3);
+        assertThat(Duration.between(start, attempts.get(2).at())).isBetween(Duration.ofMillis(14_500),
+                Duration.ofMillis(16_500));
     }
 
     // ---- the fragment stays with Twilio -------------------------------------------------------------------------
