@@ -14,6 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.TraceAttributes;
 import io.switchboard.contract.TwilioEvent;
+import io.switchboard.ingest.CallerContext;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.config.IngestConfig;
 import io.switchboard.ingest.metrics.IngestMetrics;
@@ -55,9 +56,9 @@ public class EventJournal {
     /** Events the forwarder has in flight at most: within the producer channel's buffer. */
     private static final int MAX_FORWARD = 256;
     /**
-     * After a failure the forwarder hands Kafka one event at a time until one is stored: when the broker comes back in
-     * the middle of a batch, the batch's first events may have failed while later ones, sent a moment after, were
-     * stored, and a call's status would reach call-state before the call.
+     * After a failure the forwarder has one event in flight until Kafka stores one: when the broker comes back while
+     * many are in flight, the first may have failed while later ones, sent a moment after, were stored, and a call's
+     * status would reach call-state before the call.
      */
     private static final int AFTER_FAILURE = 1;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
@@ -158,7 +159,7 @@ public class EventJournal {
             return Uni.createFrom().failure(new UnavailableException("Event " + event.eventId() + " was not stored:"
                     + " call-ingest is stopping. Twilio may retry, on another replica.", null));
         }
-        if (waiting.get() >= maxWaiting) {
+        if (full()) {
             return Uni.createFrom().failure(new UnavailableException("Event " + event.eventId() + " was not stored: the"
                     + " journal " + path + " holds " + waiting.get() + " webhooks waiting for Kafka, its limit"
                     + " (switchboard.ingest.journal.max-waiting). Bring Kafka back; Twilio may retry.", null));
@@ -168,9 +169,7 @@ public class EventJournal {
         Append append = new Append(new Journal.Entry(serialize(event), traceparent()), event.eventId(),
                 new CompletableFuture<>());
         writes.add(append);
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        Uni<Void> stored = Uni.createFrom().completionStage(append.stored());
-        return context == null ? stored : stored.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return CallerContext.backOnCaller(Uni.createFrom().completionStage(append.stored()));
     }
 
     /** Keeps {@code number}'s owner on the pod's disk, for webhooks that come while PostgreSQL is away. */

@@ -3,12 +3,11 @@ package io.switchboard.ingest.tenant;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.ingest.CallerContext;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.config.IngestConfig;
 import io.switchboard.ingest.journal.EventJournal;
 import io.switchboard.ingest.mapping.TwilioWebhook;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -87,10 +86,8 @@ public class TenantDirectory {
         }
         CompletableFuture<Optional<String>> shared = running;
         // A copy per webhook: one that gives up (its request is cancelled) must not cancel the others' lookup.
-        Uni<Optional<String>> owner = Uni.createFrom().completionStage(shared::copy);
         // The query answers on the event loop of the webhook that started it; each webhook goes on on its own.
-        Context context = Vertx.currentContext();
-        return context == null ? owner : owner.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return CallerContext.backOnCaller(Uni.createFrom().completionStage(shared::copy));
     }
 
     private Uni<Optional<String>> lookUp(String number) {

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import io.switchboard.state.CallDesk;
+import io.switchboard.state.TwilioActions;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.messaging.PresenceConsumption;
@@ -24,9 +25,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Fires the stored deadlines: claims given back, park timeouts, ring-backs widened, wrap-ups over, agents offline
- * after their grace, connections of gateways that stopped reporting. The deadlines live in Postgres, so they fire
- * after a restart too; with several replicas each may find the same one, and the decider turns all but the first
- * into nothing.
+ * after their grace, connections of gateways that stopped reporting, and live calls silent for
+ * {@code switchboard.reconcile.after}, which are checked against Twilio's own record ({@link TwilioActions#reconcile}:
+ * Twilio gives up on a webhook after 15 s at most, and a final callback lost for good would otherwise leave the call on
+ * every screen, and its agent busy, forever). The deadlines live in Postgres, so they fire after a restart too; with
+ * several replicas each may find the same one, and the decider turns all but the first into nothing; a silent call
+ * goes to one replica.
  */
 @ApplicationScoped
 public class DeadlineTimers {
@@ -40,12 +44,14 @@ public class DeadlineTimers {
     private final Clock clock;
     private final CallStateConfig config;
     private final PresenceConsumption presence;
+    private final TwilioActions twilio;
     private volatile boolean stopping;
 
     public DeadlineTimers(AgroalDataSource dataSource, ProjectionStore store, ConnectionStore connections,
             CallDesk desk, Clock clock, CallStateConfig config,
-            @Identifier(PresenceConsumption.NAME) PresenceConsumption presence) {
+            @Identifier(PresenceConsumption.NAME) PresenceConsumption presence, TwilioActions twilio) {
         this.presence = presence;
+        this.twilio = twilio;
         this.dataSource = dataSource;
         this.store = store;
         this.connections = connections;
@@ -75,6 +81,9 @@ public class DeadlineTimers {
             }
             for (Due agent : due(c -> store.agentsDue(c, now, BATCH))) {
                 desk.reviewAgents(agent.tenantId(), c -> Set.of(agent.id()), false, now);
+            }
+            for (Due call : due(c -> store.callsToReconcile(c, config.reconcile().after(), BATCH))) {
+                twilio.reconcile(call.tenantId(), call.id());
             }
             if (!presence.silenceMeansGone(now, config.presence().ttl())) {
                 return;

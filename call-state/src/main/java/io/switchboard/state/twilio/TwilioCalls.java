@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.util.Timeout;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -45,8 +46,7 @@ public class TwilioCalls {
                         .setConnectTimeout(Timeout.of(twilio.requestTimeout()))
                         .setResponseTimeout(Timeout.of(twilio.requestTimeout())).build()))
                 .build();
-        String base = config.publicBaseUrl();
-        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.publicBaseUrl = config.publicBaseUrl();
         this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
     }
 
@@ -137,14 +137,9 @@ public class TwilioCalls {
      */
     public Optional<Call> fetch(String callSid) {
         try {
-            return Optional.of(Call.fetcher(callSid).fetch(client));
-        } catch (ApiException e) {
-            if (Integer.valueOf(NOT_FOUND).equals(e.getCode()) || Integer.valueOf(404).equals(e.getStatusCode())) {
-                return Optional.empty();
-            }
-            throw new TwilioUnavailableException(e.getMessage(), e);
-        } catch (TwilioException e) {
-            throw new TwilioOutageException(e.getMessage(), e);
+            return Optional.of(call(() -> Call.fetcher(callSid).fetch(client)));
+        } catch (CallGoneException e) {
+            return Optional.empty();
         }
     }
 
@@ -156,9 +151,9 @@ public class TwilioCalls {
         call(() -> Call.updater(callSid).setTwiml(twiml).update(client));
     }
 
-    private static void call(Runnable request) {
+    private static <T> T call(Supplier<T> request) {
         try {
-            request.run();
+            return request.get();
         } catch (ApiException e) {
             Integer code = e.getCode();
             if (code != null && (code == NOT_FOUND || code == NOT_IN_PROGRESS)) {
