@@ -16,7 +16,7 @@ import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.OfferWidened;
-import io.switchboard.state.core.Fact.ParkConfirmed;
+import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
@@ -279,6 +279,12 @@ public final class CallDecider {
             // to have been with the parker, as when Twilio says the call was already over.
             return endedBeforeItsPark(call, s, call.endedAt());
         }
+        if (call.parkUnconfirmed()) {
+            // Twilio has not answered the park yet (its action waits for a replica to take it over): the caller may
+            // still be with the parker, and a call that never reached the lot must not ring back. The deadline stays
+            // due, so the timeout fires on the first check after the answer.
+            return Decision.NOTHING;
+        }
         if (call.state() == CallState.PARKED) {
             // The caller stays on hold where they are; only who is asked to take them changes.
             AgentRecord parker = s.agent(call.parkedBy()).orElse(null);
@@ -311,10 +317,10 @@ public final class CallDecider {
         }
         if (call.callerGone()) {
             // The caller reached the lot, then hung up there.
-            return Decision.of(List.of(new ParkConfirmed(call.callSid()),
-                    ended(call.parkConfirmed(), "caller_hangup", call.endedAt())), List.of());
+            return Decision.of(List.of(new ParkSettled(call.callSid()),
+                    ended(call.parkSettled(), "caller_hangup", call.endedAt())), List.of());
         }
-        return Decision.of(new ParkConfirmed(call.callSid()));
+        return Decision.of(new ParkSettled(call.callSid()));
     }
 
     private Decision parkFailed(Input.ParkFailed failed, Situation s) {
@@ -329,7 +335,9 @@ public final class CallDecider {
             // agent clicked park).
             return endedBeforeItsPark(call, s, call.callerGone() ? call.endedAt() : failed.at());
         }
-        return parkerFree(call, s) ? Decision.of(new ParkUndone(call.callSid(), failed.agentId())) : Decision.NOTHING;
+        // A parker who took another call meanwhile keeps it: the call stays in its slot, its park settled.
+        return Decision.of(parkerFree(call, s) ? new ParkUndone(call.callSid(), failed.agentId())
+                : new ParkSettled(call.callSid()));
     }
 
     /**

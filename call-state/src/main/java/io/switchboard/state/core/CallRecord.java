@@ -47,7 +47,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     }
 
     /**
-     * In a slot; the parker's leg is remembered until Twilio confirms the park ({@link #parkConfirmed}), in case
+     * In a slot; the parker's leg is remembered until Twilio confirms the park ({@link #parkSettled}), in case
      * Twilio refuses it and the call goes back to them.
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
@@ -55,8 +55,8 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 answeredAt, parkDeadline, newSlot, at, by, null, null, null, null);
     }
 
-    /** Twilio has the caller in the lot: the parker's leg is gone. */
-    CallRecord parkConfirmed() {
+    /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
+    CallRecord parkSettled() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
                 deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason);
     }

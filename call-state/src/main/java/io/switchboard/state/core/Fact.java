@@ -32,8 +32,13 @@ public sealed interface Fact {
             implements Fact {
     }
 
-    /** Twilio has the caller in the lot: the parker's leg is gone. Screens saw the call parked already. */
-    record ParkConfirmed(String callSid) implements Fact {
+    /**
+     * Twilio answered the park, so the parker's leg is forgotten: it took the caller to the lot, or it refused while
+     * the parker had already taken another call — then the caller stays on the parker's old leg until someone
+     * retrieves the call or claims its ring-back, whose connect moves the caller from wherever they are. Screens saw
+     * the call parked already.
+     */
+    record ParkSettled(String callSid) implements Fact {
     }
 
     /**

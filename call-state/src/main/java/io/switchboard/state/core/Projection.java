@@ -15,7 +15,7 @@ import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.OfferWidened;
-import io.switchboard.state.core.Fact.ParkConfirmed;
+import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
@@ -110,8 +110,8 @@ public final class Projection {
             out.call(s.call());
             s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.from(), call.answeredAt()),
                     out);
-        } else if (fact instanceof ParkConfirmed) {
-            s = s.with(call.parkConfirmed()); // nothing screens show: they saw the call parked already
+        } else if (fact instanceof ParkSettled) {
+            s = s.with(call.parkSettled()); // nothing screens show: they saw the call parked already
         } else if (fact instanceof ParkTimedOut timedOut) {
             s = s.with(call.ringingBack("park_timeout", timedOut.offeredTo(), timedOut.widenAt()));
             out.call(s.call());

@@ -75,7 +75,7 @@ final class DeciderSpec {
     /** Doug talked to the caller and parked them in slot 701 at T0 + 10 s; Twilio took the caller to the lot. */
     DeciderSpec parked() {
         parking();
-        call = call.parkConfirmed();
+        call = call.parkSettled();
         return this;
     }
 

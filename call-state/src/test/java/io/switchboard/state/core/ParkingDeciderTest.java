@@ -101,7 +101,7 @@ class ParkingDeciderTest {
         @Test
         void twilioTakingTheCallerToTheLotForgetsTheParkersLeg() {
             given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT))
-                    .facts(new Fact.ParkConfirmed(CALL))
+                    .facts(new Fact.ParkSettled(CALL))
                     .changes()
                     .call(call -> {
                         assertThat(call.agentLegSid()).isNull();
@@ -146,7 +146,7 @@ class ParkingDeciderTest {
             Instant at = PARKED_AT.plusMillis(40);
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
             given().situationFrom(gone).when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARKED_AT.plusMillis(90)))
-                    .facts(new Fact.ParkConfirmed(CALL), new CallEnded(CALL, "caller_hangup", at, null))
+                    .facts(new Fact.ParkSettled(CALL), new CallEnded(CALL, "caller_hangup", at, null))
                     .changes("call:ENDED:slot701");
         }
 
@@ -192,6 +192,19 @@ class ParkingDeciderTest {
                     .facts(new Fact.EndedBeforeItsPark(CALL, T20))
                     .changes("call:ENDED:doug")
                     .agentIs("doug", AgentStatus.BUSY, "CA-OTHER");
+        }
+
+        @Test
+        void aRefusedParkOfAParkerWhoTookAnotherCallStaysInItsSlotForAnyoneToRetrieve() {
+            // Doug is on his next call: the call is not handed back to him, and waits no longer for Twilio's answer.
+            var settled = given().parking().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20))
+                    .when(new ParkFailed(CALL, "doug", PARKED_AT, false, T20.plusMillis(90)))
+                    .facts(new Fact.ParkSettled(CALL))
+                    .changes()
+                    .call(call -> assertThat(call.state()).isEqualTo(CallState.PARKED))
+                    .agentIs("doug", AgentStatus.BUSY, "CA-OTHER");
+            given().situationFrom(settled).when(new Retrieve(CALL, "rhonda", T20.plusSeconds(1)))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, T20.plusSeconds(1)));
         }
 
         @Test
@@ -306,6 +319,17 @@ class ParkingDeciderTest {
                         assertThat(call.parkedBy()).isEqualTo("doug");
                         assertThat(call.slot()).isNull();
                     });
+        }
+
+        @Test
+        void waitsForTwilioToAnswerThePark() {
+            // Found by the fault-injection suite: call-state died with the park's action, which waited for a takeover
+            // past the timeout. Twilio still had the caller with Doug; ringing the call back made it a caller who
+            // hung up ringing, not on Doug. The timeout fires on the first check after Twilio's answer.
+            given().parking().when(new DeadlinePassed(CALL, PARK_DEADLINE.plusSeconds(9))).nothing();
+            var confirmed = given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARK_DEADLINE.plusSeconds(9)));
+            given().situationFrom(confirmed).when(new DeadlinePassed(CALL, PARK_DEADLINE.plusSeconds(10)))
+                    .facts(new ParkTimedOut(CALL, "doug", PARK_DEADLINE.plusSeconds(10).plus(PARKER_RING_TIME)));
         }
 
         @Test
