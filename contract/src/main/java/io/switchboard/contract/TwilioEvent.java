@@ -16,7 +16,8 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = TwilioEvent.CallIncoming.class, name = "incoming"),
         @JsonSubTypes.Type(value = TwilioEvent.CallStatusChanged.class, name = "status"),
         @JsonSubTypes.Type(value = TwilioEvent.DialEnded.class, name = "dial_ended"),
-        @JsonSubTypes.Type(value = TwilioEvent.CallerParked.class, name = "parked")
+        @JsonSubTypes.Type(value = TwilioEvent.CallerParked.class, name = "parked"),
+        @JsonSubTypes.Type(value = TwilioEvent.ConferenceChanged.class, name = "conference")
 })
 public sealed interface TwilioEvent {
 
@@ -73,5 +74,23 @@ public sealed interface TwilioEvent {
      */
     record CallerParked(String eventId, String tenantId, String callSid, String agentId, Instant parkedAt,
             Instant receivedAt) implements TwilioEvent {
+    }
+
+    /**
+     * A status callback of the conference that connects a caller with agents, named after the caller's call SID
+     * ({@link VoiceWebhooks#conference}): {@code callSid} is that name.
+     *
+     * @param conferenceSid Twilio's {@code ConferenceSid} (CF…), which participant requests name
+     * @param event Twilio's {@code StatusCallbackEvent}: {@code conference-start}, {@code conference-end},
+     *     {@code participant-join}, {@code participant-leave}, {@code participant-hold}, {@code participant-unhold},
+     *     {@code participant-mute}, {@code participant-unmute}, …
+     * @param participantSid the participant's call SID, for a participant's event; null otherwise
+     * @param label the participant's label ({@link VoiceWebhooks#CALLER_LABEL}, or the agent's id); null when unlabelled
+     * @param hold whether the participant is on hold, for a participant's event; null otherwise
+     * @param sequenceNumber Twilio's {@code SequenceNumber}: orders one conference's callbacks; null when absent
+     */
+    record ConferenceChanged(String eventId, String tenantId, String callSid, String conferenceSid, String event,
+            String participantSid, String label, Boolean hold, Integer sequenceNumber, Instant receivedAt)
+            implements TwilioEvent {
     }
 }

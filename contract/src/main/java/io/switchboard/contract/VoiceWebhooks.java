@@ -13,8 +13,10 @@ public final class VoiceWebhooks {
     public static final String STATUS = "/status";
     /** The {@code <Dial>} to an agent is over ({@code action}): what does the caller hear next? */
     public static final String DIAL_ENDED = "/dial-ended";
-    /** The queue's wait music ({@code waitUrl}). */
+    /** The queue's wait music ({@code waitUrl}), and a conference's, and its hold music ({@code holdUrl}). */
     public static final String HOLD = "/hold";
+    /** Status callbacks of the conference that connects a caller with agents. */
+    public static final String CONFERENCE = "/conference";
 
     /**
      * Query parameter of the {@code <Dial action>} URL: {@code parked=true} when the caller was retrieved from the
@@ -28,6 +30,15 @@ public final class VoiceWebhooks {
      * arrive after the same agent claimed the call again, this tells them apart from the new leg's.
      */
     public static final String CLAIM = "claim";
+
+    /**
+     * Query parameter of an agent's conference leg's {@code statusCallback} URL: the caller's call SID. Twilio gives a
+     * call it places to add a conference participant no {@code ParentCallSid}; this names the call the leg is for.
+     */
+    public static final String CALL = "call";
+
+    /** The label of the caller among a conference's participants; an agent's is the agent's id. */
+    public static final String CALLER_LABEL = "caller";
 
     /**
      * Query parameters of the parking lot's {@code waitUrl}: the agent who parked the caller and the park's time (epoch
@@ -52,6 +63,14 @@ public final class VoiceWebhooks {
      */
     public static String queue(String tenantId, boolean parked) {
         return parked ? tenantId + "-parking" : tenantId;
+    }
+
+    /**
+     * The name of the conference that connects a caller with agents: the caller's call SID, unique in the account, so
+     * every conference callback names its call.
+     */
+    public static String conference(String callSid) {
+        return callSid;
     }
 
     /**
@@ -88,6 +107,6 @@ public final class VoiceWebhooks {
 
     /** The connection overrides that fit {@code endpoint}: {@link #CALLBACK_OVERRIDES} for status callbacks. */
     public static String overrides(String endpoint) {
-        return STATUS.equals(endpoint) ? CALLBACK_OVERRIDES : TWIML_OVERRIDES;
+        return STATUS.equals(endpoint) || CONFERENCE.equals(endpoint) ? CALLBACK_OVERRIDES : TWIML_OVERRIDES;
     }
 }

@@ -6,6 +6,7 @@ import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
 import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
+import io.switchboard.contract.TwilioEvent.ConferenceChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.contract.VoiceWebhooks;
 import java.time.Instant;
@@ -37,11 +38,13 @@ public final class TwilioEvents {
 
     /**
      * A status callback of the caller's call or of an agent leg. For an agent leg Twilio's {@code CallSid} is the
-     * leg and {@code ParentCallSid} the caller's call, which is what every event's {@code callSid} names.
+     * leg, and the caller's call, which is what every event's {@code callSid} names, is its {@code ParentCallSid} (a
+     * {@code <Dial>} leg) or the {@code call} query parameter call-state put in its callback URL (a conference leg).
      */
     public static CallStatusChanged status(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
         String legSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
-        String callSid = isBlank(webhook.parentCallSid()) ? legSid : webhook.parentCallSid();
+        String callSid = !isBlank(webhook.parentCallSid()) ? webhook.parentCallSid()
+                : !isBlank(webhook.call()) ? webhook.call() : legSid;
         TwilioCallStatus status = callStatus(webhook.callStatus(), TwilioWebhook.CALL_STATUS);
         Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
         String deliveryKey = sequenceNumber != null ? sequenceNumber.toString()
@@ -93,6 +96,30 @@ public final class TwilioEvents {
         String leg = isBlank(webhook.dialCallSid()) ? dialStatus.wire() : webhook.dialCallSid();
         return new DialEnded("dial-ended:" + callSid + ":" + leg, tenantId, callSid,
                 isBlank(webhook.dialCallSid()) ? null : webhook.dialCallSid(), dialStatus, receivedAt);
+    }
+
+    /**
+     * A status callback of the conference that connects a caller with agents. Its {@code FriendlyName} is the caller's
+     * call SID ({@link VoiceWebhooks#conference}); one of another name is no conference of call-state's, and refused.
+     */
+    public static ConferenceChanged conference(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
+        TwilioWebhook.Conference conference = webhook.conference();
+        String conferenceSid = require(conference.conferenceSid(), TwilioWebhook.CONFERENCE_SID);
+        String callSid = require(conference.friendlyName(), TwilioWebhook.FRIENDLY_NAME);
+        String event = require(conference.event(), TwilioWebhook.STATUS_CALLBACK_EVENT);
+        if (!callSid.startsWith("CA")) {
+            throw new MalformedWebhookException(TwilioWebhook.FRIENDLY_NAME + " '" + callSid + "' names no call:"
+                    + " call-state names each conference after the caller's call SID (CA…).");
+        }
+        Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
+        String participantSid = isBlank(webhook.callSid()) ? null : webhook.callSid();
+        String deliveryKey = sequenceNumber != null ? sequenceNumber.toString()
+                : !isBlank(webhook.idempotencyToken()) ? webhook.idempotencyToken()
+                : event + ":" + participantSid;
+        return new ConferenceChanged("conference:" + conferenceSid + ":" + deliveryKey, tenantId, callSid,
+                conferenceSid, event, participantSid, isBlank(conference.label()) ? null : conference.label(),
+                isBlank(conference.hold()) ? null : Boolean.valueOf(conference.hold().trim()), sequenceNumber,
+                receivedAt);
     }
 
     /**

@@ -12,10 +12,13 @@ import java.util.function.UnaryOperator;
  * @param parked the {@code parked} query parameter of a {@code <Dial action>}: the caller came from the parking lot
  * @param idempotencyToken Twilio's {@code I-Twilio-Idempotency-Token} header, the same on every retry
  * @param parkedBy the {@code parkedBy} query parameter of the parking lot's {@code waitUrl}, with {@code parkedAt}
+ * @param call the {@code call} query parameter of an agent's conference leg's status callback: the caller's call
+ * @param conference a conference status callback's own fields
  */
 public record TwilioWebhook(String callSid, String parentCallSid, String from, String to, String callStatus,
         String direction, String sequenceNumber, String timestamp, String dialCallSid, String dialCallStatus,
-        String tenant, boolean parked, String idempotencyToken, String claim, String parkedBy, String parkedAt) {
+        String tenant, boolean parked, String idempotencyToken, String claim, String parkedBy, String parkedAt,
+        String call, Conference conference) {
 
     public static final String CALL_SID = "CallSid";
     public static final String PARENT_CALL_SID = "ParentCallSid";
@@ -29,6 +32,15 @@ public record TwilioWebhook(String callSid, String parentCallSid, String from, S
     public static final String DIAL_CALL_STATUS = "DialCallStatus";
     public static final String TENANT = "tenant";
     public static final String IDEMPOTENCY_TOKEN = "I-Twilio-Idempotency-Token";
+    public static final String CONFERENCE_SID = "ConferenceSid";
+    public static final String FRIENDLY_NAME = "FriendlyName";
+    public static final String STATUS_CALLBACK_EVENT = "StatusCallbackEvent";
+    public static final String HOLD = "Hold";
+    public static final String PARTICIPANT_LABEL = "ParticipantLabel";
+
+    /** The fields of a conference status callback, as Twilio spells them; each may be null. */
+    public record Conference(String conferenceSid, String friendlyName, String event, String hold, String label) {
+    }
 
     /**
      * @param form the form's fields, the first value of each (what Twilio signs)
@@ -41,6 +53,8 @@ public record TwilioWebhook(String callSid, String parentCallSid, String from, S
                 form.get(DIAL_CALL_SID), form.get(DIAL_CALL_STATUS), query.apply(TENANT),
                 Boolean.parseBoolean(query.apply(VoiceWebhooks.PARKED)), idempotencyToken,
                 query.apply(VoiceWebhooks.CLAIM), query.apply(VoiceWebhooks.PARKED_BY),
-                query.apply(VoiceWebhooks.PARKED_AT));
+                query.apply(VoiceWebhooks.PARKED_AT), query.apply(VoiceWebhooks.CALL),
+                new Conference(form.get(CONFERENCE_SID), form.get(FRIENDLY_NAME), form.get(STATUS_CALLBACK_EVENT),
+                        form.get(HOLD), form.get(PARTICIPANT_LABEL)));
     }
 }

@@ -5,7 +5,8 @@ public enum Endpoint {
     INCOMING("incoming"),
     STATUS("status"),
     DIAL_ENDED("dial-ended"),
-    HOLD("hold");
+    HOLD("hold"),
+    CONFERENCE("conference");
 
     private final String tag;
 

@@ -76,6 +76,7 @@ public class TwilioGate {
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.INCOMING)), Endpoint.INCOMING, voice::incoming);
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.STATUS)), Endpoint.STATUS, voice::status);
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.DIAL_ENDED)), Endpoint.DIAL_ENDED, voice::dialEnded);
+        route(router.post(VoiceWebhooks.path(VoiceWebhooks.CONFERENCE)), Endpoint.CONFERENCE, voice::conference);
         // Twilio fetches a queue's wait music with POST unless the waitUrl's method says GET.
         route(router.route(VoiceWebhooks.path(VoiceWebhooks.HOLD)).method(HttpMethod.GET).method(HttpMethod.POST),
                 Endpoint.HOLD, voice::hold);

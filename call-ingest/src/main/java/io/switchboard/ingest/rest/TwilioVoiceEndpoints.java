@@ -66,6 +66,15 @@ public class TwilioVoiceEndpoints {
                 .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.STATUS, webhook, twiml.empty()))));
     }
 
+    /** A status callback of the conference that connects a caller with agents. */
+    public Uni<String> conference(TwilioWebhook webhook) {
+        Instant receivedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
+                .map(tenantId -> storeThenAnswer(Endpoint.CONFERENCE,
+                        TwilioEvents.conference(webhook, tenantId, receivedAt), twiml.empty()))
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.CONFERENCE, webhook, twiml.empty()))));
+    }
+
     /** The {@code <Dial>} to an agent is over: Twilio asks what the caller hears next. */
     public Uni<String> dialEnded(TwilioWebhook webhook) {
         TwilioEvents.requireCallSid(webhook);

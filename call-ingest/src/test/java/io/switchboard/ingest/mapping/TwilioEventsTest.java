@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
+import io.switchboard.contract.TwilioEvent.ConferenceChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class TwilioEventsTest {
 
     private static final class Webhook {
         String callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber, timestamp, dialCallSid,
-                dialCallStatus, tenant, idempotencyToken, claim, parkedBy, parkedAt;
+                dialCallStatus, tenant, idempotencyToken, claim, parkedBy, parkedAt, call, conferenceSid, friendlyName,
+                event, hold, label;
 
         Webhook callSid(String v) { callSid = v; return this; }
         Webhook parentCallSid(String v) { parentCallSid = v; return this; }
@@ -36,10 +38,15 @@ class TwilioEventsTest {
         Webhook claim(String v) { claim = v; return this; }
         Webhook parkedBy(String v) { parkedBy = v; return this; }
         Webhook parkedAt(String v) { parkedAt = v; return this; }
+        Webhook call(String v) { call = v; return this; }
+        Webhook conference(String sid, String name, String v) { conferenceSid = sid; friendlyName = name; event = v; return this; }
+        Webhook hold(String v) { hold = v; return this; }
+        Webhook label(String v) { label = v; return this; }
 
         TwilioWebhook build() {
             return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
-                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim, parkedBy, parkedAt);
+                    timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim, parkedBy, parkedAt, call,
+                    new TwilioWebhook.Conference(conferenceSid, friendlyName, event, hold, label));
         }
     }
 
@@ -83,6 +90,34 @@ class TwilioEventsTest {
                 .to("client:acme__doug").build(), "acme", NOW).claim()).isNull();
         assertThatThrownBy(() -> TwilioEvents.status(webhook().callSid("CA9").callStatus("completed").claim("soon")
                 .build(), "acme", NOW)).isInstanceOf(MalformedWebhookException.class).hasMessageContaining("claim");
+    }
+
+    @Test
+    void aConferenceCallbackIsAboutTheCallItIsNamedAfter() {
+        ConferenceChanged join = TwilioEvents.conference(webhook().conference("CF1", "CA1", "participant-join")
+                .callSid("CA9").label("doug").hold("false").sequenceNumber("2").build(), "acme", NOW);
+        assertThat(join).isEqualTo(new ConferenceChanged("conference:CF1:2", "acme", "CA1", "CF1", "participant-join",
+                "CA9", "doug", false, 2, NOW));
+
+        ConferenceChanged end = TwilioEvents.conference(webhook().conference("CF1", "CA1", "conference-end")
+                .idempotencyToken("tok-7").build(), "acme", NOW);
+        assertThat(end.eventId()).isEqualTo("conference:CF1:tok-7");
+        assertThat(end.participantSid()).isNull();
+        assertThat(end.hold()).isNull();
+
+        assertThatThrownBy(() -> TwilioEvents.conference(webhook().conference("CF1", "CA1", null).build(), "acme", NOW))
+                .isInstanceOf(MalformedWebhookException.class).hasMessageContaining("StatusCallbackEvent");
+        assertThatThrownBy(() -> TwilioEvents.conference(webhook().conference("CF1", "huddle", "conference-start")
+                .build(), "acme", NOW)).isInstanceOf(MalformedWebhookException.class).hasMessageContaining("CA");
+    }
+
+    @Test
+    void anAgentsConferenceLegBelongsToTheCallInItsUrl() {
+        CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA9").call("CA1").callStatus("ringing")
+                .to("client:acme__doug").sequenceNumber("1").build(), "acme", NOW);
+        assertThat(event.callSid()).isEqualTo("CA1");
+        assertThat(event.legSid()).isEqualTo("CA9");
+        assertThat(event.agentId()).isEqualTo("doug");
     }
 
     @Test

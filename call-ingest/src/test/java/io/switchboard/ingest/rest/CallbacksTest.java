@@ -2,6 +2,7 @@ package io.switchboard.ingest.rest;
 
 import static io.restassured.RestAssured.given;
 import static io.switchboard.ingest.support.TwilioWebhooks.CALLER;
+import static io.switchboard.ingest.support.TwilioWebhooks.CONFERENCE;
 import static io.switchboard.ingest.support.TwilioWebhooks.DIAL_ENDED;
 import static io.switchboard.ingest.support.TwilioWebhooks.HOLD;
 import static io.switchboard.ingest.support.TwilioWebhooks.NUMBER;
@@ -24,6 +25,7 @@ import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.CallerParked;
+import io.switchboard.contract.TwilioEvent.ConferenceChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.ingest.support.TwilioEventsTopic;
@@ -80,6 +82,52 @@ class CallbacksTest {
             assertThat(event.agentId()).isEqualTo("doug");
             assertThat(event.receivedAt()).isNotNull();
         });
+    }
+
+    @Test
+    void anAgentsConferenceLegNamesTheCallersCallFromItsCallbackUrl() {
+        // Twilio gives the call it places to add a participant no ParentCallSid: call-state names the caller's call.
+        String callerCall = newCallSid();
+        String agentLeg = newCallSid();
+
+        post(STATUS + "?tenant=" + TENANT + "&call=" + callerCall + "&claim=1700000000123", form("CallSid", agentLeg,
+                "CallStatus", "in-progress", "Direction", "outbound-api", "From", NUMBER, "To", "client:acme__doug",
+                "SequenceNumber", "2")).then().statusCode(200);
+
+        assertThat(TwilioEventsTopic.single(agentLeg).event()).isInstanceOfSatisfying(CallStatusChanged.class, event -> {
+            assertThat(event.callSid()).isEqualTo(callerCall);
+            assertThat(event.legSid()).isEqualTo(agentLeg);
+            assertThat(event.agentId()).isEqualTo("doug");
+            assertThat(event.claim()).isEqualTo(1_700_000_000_123L);
+        });
+    }
+
+    @Test
+    void aConferenceCallbackNamesTheCallersCallTheConferenceAndTheParticipant() {
+        String callerCall = newCallSid();
+        String agentLeg = newCallSid();
+
+        post(CONFERENCE + "?tenant=" + TENANT, form("AccountSid", "AC1", "ConferenceSid", "CF1" + callerCall,
+                "FriendlyName", callerCall, "StatusCallbackEvent", "participant-hold", "CallSid", agentLeg, "Hold", "true",
+                "Muted", "false", "ParticipantLabel", "doug", "SequenceNumber", "4",
+                "Timestamp", "Mon, 16 Aug 2010 03:45:01 +0000")).then()
+                .statusCode(200)
+                .body(endsWith(EMPTY_RESPONSE));
+
+        Published published = TwilioEventsTopic.single(callerCall);
+        assertThat(published.key()).isEqualTo(TENANT);
+        assertThat(published.json()).contains("\"type\":\"conference\"");
+        assertThat(published.event()).isEqualTo(new ConferenceChanged("conference:CF1" + callerCall + ":4", TENANT,
+                callerCall, "CF1" + callerCall, "participant-hold", agentLeg, "doug", true, 4,
+                published.event().receivedAt()));
+    }
+
+    @Test
+    void aConferenceNotNamedAfterACallIsRefused() {
+        post(CONFERENCE + "?tenant=" + TENANT, form("ConferenceSid", "CF2", "FriendlyName", "team-huddle",
+                "StatusCallbackEvent", "conference-start", "SequenceNumber", "1")).then()
+                .statusCode(400)
+                .body(containsString("FriendlyName"));
     }
 
     @Test

@@ -17,6 +17,7 @@ public final class TwilioWebhooks {
     public static final String STATUS = "/twilio/voice/status";
     public static final String DIAL_ENDED = "/twilio/voice/dial-ended";
     public static final String HOLD = "/twilio/voice/hold";
+    public static final String CONFERENCE = "/twilio/voice/conference";
     public static final String CALLER = "+15551230000";
     public static final String TENANT = SwitchboardTestResource.TENANT;
     public static final String NUMBER = SwitchboardTestResource.NUMBER;
