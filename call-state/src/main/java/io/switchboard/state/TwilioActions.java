@@ -161,10 +161,8 @@ public class TwilioActions {
         Input.CallInput outcome;
         Optional<String> refusal = Optional.empty();
         try (Scope ignored = span.makeCurrent()) {
-            twilio.perform(stored.tenantId(), action);
-            outcome = action instanceof TwilioAction.ParkCaller park
-                    ? new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant())
-                    : null;
+            Optional<String> dialled = twilio.perform(stored.tenantId(), action);
+            outcome = done(action, dialled);
             count(kind, "done");
         } catch (CallGoneException | TwilioUnavailableException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());
@@ -190,13 +188,26 @@ public class TwilioActions {
         return refusal;
     }
 
+    /** What Twilio doing {@code action} tells the decider: the leg it dialled for a connect, the park it took. */
+    private Input.CallInput done(TwilioAction action, Optional<String> dialled) {
+        if (action instanceof TwilioAction.ConnectToAgent connect && dialled.isPresent()) {
+            return new Input.AgentDialed(connect.callSid(), connect.agentId(), connect.claimedAt(), dialled.get(),
+                    clock.instant());
+        } else if (action instanceof TwilioAction.ParkCaller park) {
+            return new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant());
+        }
+        return null;
+    }
+
     private Input.CallInput refused(TwilioAction action, boolean gone) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant());
+        } else if (action instanceof TwilioAction.HoldInConference hold && !gone) {
+            return new Input.HoldFailed(hold.callSid(), hold.onHold(), clock.instant());
         }
-        // A refused hold or hang-up changes nothing here: the caller's own callbacks will say where they are.
+        // A refused wait or hang-up changes nothing here: the caller's own callbacks will say where they are.
         return null;
     }
 

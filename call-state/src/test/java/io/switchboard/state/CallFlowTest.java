@@ -165,13 +165,13 @@ class CallFlowTest {
     }
 
     @Test
-    void theAgentsLegCarriesTheCallersSidForTheSoftphoneAndItsUrlsTheirConnectionOverrides() {
-        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false, Instant.ofEpochMilli(1_700_000_000_123L));
-        assertThat(twiml).contains("<Identity>acme__doug</Identity>")
-                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>")
-                .contains("status?tenant=acme&amp;claim=1700000000123#"
-                        + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
-                .contains("dial-ended?tenant=acme#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"));
+    void theCallerWaitsInAConferenceNamedAfterTheCallWhoseCallbacksHaveTheirConnectionOverrides() {
+        String twiml = twilioCalls.joinConference("acme", "CA0001");
+        assertThat(twiml).contains("participantLabel=\"caller\"")
+                .contains("startConferenceOnEnter=\"false\"").contains("endConferenceOnExit=\"true\"")
+                .contains("conference?tenant=acme#" + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
+                .contains("hold#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"))
+                .contains(">CA0001</Conference>");
     }
 
     @Test

@@ -18,6 +18,8 @@ public record AgentCommand(String commandId, String tenantId, String agentId, Ty
     public enum Type {
         @JsonProperty("claim") CLAIM,
         @JsonProperty("park") PARK,
+        @JsonProperty("hold") HOLD,
+        @JsonProperty("unhold") UNHOLD,
         @JsonProperty("retrieve") RETRIEVE,
         @JsonProperty("hangup") HANGUP,
         @JsonProperty("status") STATUS,

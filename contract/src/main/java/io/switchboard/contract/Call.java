@@ -12,8 +12,10 @@ import java.time.Instant;
  *     ({@code agent_no_answer}, {@code claim_timeout}, …); null for a call ringing the first time
  * @param offeredTo the one agent a RINGING call is offered to (the parker, at first, after a park timeout);
  *     null when it is offered to every available agent
+ * @param onHold whether the agent on the CONNECTED call has the caller on hold
+ * @param heldAt since when the caller is on hold; null when not on hold
  */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
-        String offeredTo) {
+        String offeredTo, boolean onHold, Instant heldAt) {
 }

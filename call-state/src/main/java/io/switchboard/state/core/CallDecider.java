@@ -5,13 +5,16 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
@@ -70,16 +73,26 @@ public final class CallDecider {
             return hangup(hangup, situation);
         } else if (input instanceof Input.Park park) {
             return park(park, situation);
+        } else if (input instanceof Input.Hold hold) {
+            return hold(hold, situation);
         } else if (input instanceof Input.CallerLegStatus status) {
             return callerLeg(status, situation);
         } else if (input instanceof Input.AgentLegStatus status) {
             return agentLeg(status, situation);
         } else if (input instanceof Input.DialEnded dialEnded) {
             return dialEnded(dialEnded, situation);
+        } else if (input instanceof Input.ConferenceUpdate) {
+            // What a conference callback says, the agents' legs' own callbacks and Twilio's answers to the actions say
+            // too, each tied to the claim or the decision it answers; a conference's events are not.
+            return Decision.NOTHING;
         } else if (input instanceof Input.DeadlinePassed passed) {
             return deadlinePassed(passed, situation);
         } else if (input instanceof Input.ConnectFailed failed) {
             return connectFailed(failed, situation);
+        } else if (input instanceof Input.AgentDialed dialed) {
+            return agentDialed(dialed, situation);
+        } else if (input instanceof Input.HoldFailed failed) {
+            return holdFailed(failed, situation);
         } else if (input instanceof Input.ParkConfirmed confirmed) {
             return parkConfirmed(confirmed, situation);
         } else if (input instanceof Input.ParkFailed failed) {
@@ -147,14 +160,13 @@ public final class CallDecider {
         }
         // A ringing call may be "retrieved" (its park timeout rang it back as the agent clicked) and a parked one
         // "claimed": either way the agent wants the call, and it is free for them.
-        boolean fromParkingLot = call.state() == CallState.PARKED;
         // The claim's time names the claim in its leg's callbacks (epoch milliseconds) and is compared with the time
         // read back from PostgreSQL, which rounds to microseconds: .688999700 would come back as .689. Whole
         // milliseconds survive the trip, so a claim always recognises its own leg.
         Instant claimedAt = at.truncatedTo(ChronoUnit.MILLIS);
         return Decision.of(List.of(new CallClaimed(call.callSid(), agent.id(), claimedAt,
                         claimedAt.plus(timing.claimTimeout()))),
-                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot, claimedAt)));
+                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), call.from(), claimedAt)));
     }
 
     private Decision hangup(Input.Hangup hangup, Situation s) {
@@ -189,6 +201,35 @@ public final class CallDecider {
                 List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), parkedAt,
                         parkedAt.plus(timing.parkTimeout()), wrapUpUntil(parkedAt))),
                 List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId(), parkedAt)));
+    }
+
+    /** The agent on the call puts the caller on hold in the conference, or takes them off it. */
+    private Decision hold(Input.Hold hold, Situation s) {
+        CallRecord call = s.call();
+        Decision notTheirs = unlessHeld(call, hold.agentId(),
+                hold.onHold() ? "put the caller on hold" : "take the caller off hold");
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        if (call.state() != CallState.CONNECTED) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is " + lower(call.state()) + ": a caller can be put on hold once you are talking.");
+        }
+        if (call.onHold() == hold.onHold()) {
+            return Decision.NOTHING; // clicked twice, or on two screens
+        }
+        return Decision.of(List.of(hold.onHold() ? new CallHeld(call.callSid(), hold.at().truncatedTo(ChronoUnit.MILLIS))
+                        : new CallUnheld(call.callSid())),
+                List.of(new TwilioAction.HoldInConference(call.callSid(), hold.onHold())));
+    }
+
+    /** Twilio refused a hold or its end: the screens go back to what the caller hears. */
+    private Decision holdFailed(Input.HoldFailed failed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || call.state() != CallState.CONNECTED || call.onHold() != failed.onHold()) {
+            return Decision.NOTHING; // over, parked, or the agent changed their mind since
+        }
+        return Decision.of(failed.onHold() ? new CallUnheld(call.callSid()) : new CallHeld(call.callSid(), failed.at()));
     }
 
     private Decision callerLeg(Input.CallerLegStatus status, Situation s) {
@@ -226,7 +267,7 @@ public final class CallDecider {
                 // may have the caller talking with an agent every screen shows free; take the caller back to where
                 // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
                 return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
-                        call.state() == CallState.PARKED)), null);
+                        call.state() == CallState.PARKED, status.legSid())), null);
             }
             return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of another agent's claim
         }
@@ -239,7 +280,13 @@ public final class CallDecider {
             return Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CLAIMED) {
-            return Decision.of(giveBack(call, "agent_" + reasonOf(status.status()), status.at()));
+            Fact givenBack = giveBack(call, "agent_" + reasonOf(status.status()), status.at());
+            // The agent's phone did not answer: the caller waits in the conference for an agent who will not come,
+            // and goes back to the queue, or the slot. A leg Twilio cancelled went with the conference: the caller
+            // hung up.
+            return status.status() == TwilioCallStatus.CANCELED ? Decision.of(givenBack)
+                    : Decision.of(List.of(givenBack),
+                            List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, null)));
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
             // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
@@ -272,7 +319,7 @@ public final class CallDecider {
             // Twilio's own <Dial timeout> should have ended the attempt; its callback is lost or late, so take the
             // caller back from the agent's leg ourselves.
             return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())),
-                    List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
+                    List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, call.agentLegSid())));
         }
         if (call.callerGone()) {
             // The park's answer never came (its action was lost past every retry and takeover): the caller is taken
@@ -305,9 +352,27 @@ public final class CallDecider {
         if (call == null || call.state() != CallState.CLAIMED || !call.heldBy(failed.agentId())) {
             return Decision.NOTHING;
         }
+        // The caller may have reached the conference even though the agent's leg was refused: back to waiting.
         return failed.callGone()
                 ? Decision.of(ended(call, "caller_hangup", failed.at()))
-                : Decision.of(giveBack(call, "connect_failed", failed.at()));
+                : Decision.of(List.of(giveBack(call, "connect_failed", failed.at())),
+                        List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, null)));
+    }
+
+    /**
+     * Twilio placed the agent's leg. The claim that asked for it may have been given back, or the call ended, while
+     * Twilio answered: then the leg rings for nothing, and is hung up.
+     */
+    private Decision agentDialed(Input.AgentDialed dialed, Situation s) {
+        CallRecord call = s.call();
+        boolean sameClaim = call != null && call.heldBy(dialed.agentId())
+                && dialed.claimedAt().equals(call.claimedAt());
+        if (!sameClaim) {
+            return new Decision(List.of(), List.of(new TwilioAction.EndCall(dialed.legSid())), null);
+        }
+        return call.state() == CallState.CLAIMED && call.agentLegSid() == null
+                ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
+                : Decision.NOTHING; // its callbacks named it first
     }
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {

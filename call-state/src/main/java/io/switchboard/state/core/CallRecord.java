@@ -14,36 +14,40 @@ import java.time.Instant;
  * @param parkedBy who parked the call; kept while it rings back after a park timeout
  * @param ringReason why a RINGING call rings again (null the first time)
  * @param offeredTo the one agent a RINGING call is offered to, or null for every available agent
+ * @param agentLegSid the leg of the agent holding the call, once Twilio named it (it answered, or it was dialled);
+ *     while PARKED, the parker's, until Twilio settles the park
+ * @param heldAt since when the agent on the CONNECTED call has the caller on hold; null when not on hold
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
-        Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason) {
+        Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason,
+        Instant heldAt) {
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
-                null, null, null, null, at, reason);
+                null, null, null, null, at, reason, null);
     }
 
     /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null);
     }
 
     /** The claim is given back: the call rings every available agent again, saying why. */
     CallRecord released(String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
-                null, null, parkedBy, reason, null, null, null);
+                null, null, parkedBy, reason, null, null, null, null);
     }
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -52,19 +56,19 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
     CallRecord parkSettled() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason);
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt);
     }
 
     /** Twilio said the caller's call ended before it answered the park ({@link #callerGone()}). */
     CallRecord callerGone(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null);
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt);
     }
 
     /**
@@ -83,29 +87,51 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, answeredAt,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null);
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null);
     }
 
     /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                widenAt, null, null, parkedBy, reason, offeredTo, null, null);
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null);
     }
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt);
+    }
+
+    /** Twilio rings the claiming agent on {@code legSid}. */
+    CallRecord dialed(String legSid) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt);
+    }
+
+    /** A connected caller put on hold by their agent, hearing the hold music. */
+    CallRecord held(Instant at) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at);
+    }
+
+    /** Back from hold: the caller and the agent hear each other again. */
+    CallRecord unheld() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, null);
+    }
+
+    boolean onHold() {
+        return heldAt != null;
     }
 
     /** Rings, or is claimed but not yet answered: screens still show it as an offer. */

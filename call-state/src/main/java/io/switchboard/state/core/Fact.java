@@ -41,6 +41,18 @@ public sealed interface Fact {
     record ParkSettled(String callSid) implements Fact {
     }
 
+    /** Twilio is ringing the claiming agent on {@code legSid}. Screens show nothing of it. */
+    record AgentDialed(String callSid, String legSid) implements Fact {
+    }
+
+    /** The agent on the call put the caller on hold at {@code at}. */
+    record CallHeld(String callSid, Instant at) implements Fact {
+    }
+
+    /** The caller is off hold: the agent took them off it, or Twilio refused to put them on it. */
+    record CallUnheld(String callSid) implements Fact {
+    }
+
     /**
      * The caller's call ended while Twilio had not yet answered the park: whether they hung up in the lot or still
      * talking with the parker, the park's answer tells.

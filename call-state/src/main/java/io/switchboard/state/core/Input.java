@@ -34,6 +34,10 @@ public sealed interface Input {
     record Park(String callSid, String agentId, Instant at) implements CallInput {
     }
 
+    /** The agent on the call puts the caller on hold ({@code onHold}) or takes them off hold. */
+    record Hold(String callSid, String agentId, boolean onHold, Instant at) implements CallInput {
+    }
+
     /** An agent takes a parked call: a claim of a call waiting in a slot. */
     record Retrieve(String callSid, String agentId, Instant at) implements CallInput {
     }
@@ -56,6 +60,14 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * A status callback of the call's conference ({@code event}: Twilio's {@code StatusCallbackEvent}) about a
+     * participant ({@code label}: {@code caller} or an agent's id) or the conference itself.
+     */
+    record ConferenceUpdate(String callSid, String event, String label, Boolean hold, Instant at)
+            implements CallInput {
+    }
+
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */
     record DialEnded(String callSid, TwilioCallStatus status, Instant at) implements CallInput {
     }
@@ -70,6 +82,17 @@ public sealed interface Input {
      * @param callGone Twilio said the call is over or unknown: the caller left
      */
     record ConnectFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
+    }
+
+    /**
+     * Twilio placed the call that rings the agent who claimed the call at {@code claimedAt}: its leg is {@code legSid}.
+     */
+    record AgentDialed(String callSid, String agentId, Instant claimedAt, String legSid, Instant at)
+            implements CallInput {
+    }
+
+    /** Twilio refused to put the caller on hold ({@code onHold}) or to take them off it; nothing changed there. */
+    record HoldFailed(String callSid, boolean onHold, Instant at) implements CallInput {
     }
 
     /**

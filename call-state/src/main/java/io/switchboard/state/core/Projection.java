@@ -5,12 +5,15 @@ import io.switchboard.contract.Call;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
 import io.switchboard.state.core.Fact.AgentUpdated;
+import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
@@ -110,6 +113,14 @@ public final class Projection {
             out.call(s.call());
             s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.from(), call.answeredAt()),
                     out);
+        } else if (fact instanceof AgentDialed dialed) {
+            s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
+        } else if (fact instanceof CallHeld held) {
+            s = s.with(call.held(held.at()));
+            out.call(s.call());
+        } else if (fact instanceof CallUnheld) {
+            s = s.with(call.unheld());
+            out.call(s.call());
         } else if (fact instanceof ParkSettled) {
             s = s.with(call.parkSettled()); // nothing screens show: they saw the call parked already
         } else if (fact instanceof ParkTimedOut timedOut) {
@@ -159,8 +170,7 @@ public final class Projection {
 
     public static Call view(CallRecord c) {
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
-                c.offeredTo());
+                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt());
     }
 
     public static Agent view(AgentRecord a) {

@@ -8,17 +8,27 @@ public sealed interface TwilioAction {
     String callSid();
 
     /**
-     * Redirect the caller to {@code <Dial><Client>agentId</Client></Dial>}.
+     * Meet the caller and the agent in the call's conference: the caller waits there, hearing the wait music, while the
+     * agent's phone rings; the agent's answer starts the conference.
      *
-     * @param fromParkingLot the caller is retrieved from a slot: an unanswered dial puts them back there
-     * @param claimedAt      when the claim was made: the leg's callbacks carry it, to be told from an earlier leg's
+     * @param callerNumber who the agent's phone shows as calling
+     * @param claimedAt    when the claim was made: the leg's callbacks carry it, to be told from an earlier leg's
      */
-    record ConnectToAgent(String callSid, String agentId, boolean fromParkingLot, Instant claimedAt)
+    record ConnectToAgent(String callSid, String agentId, String callerNumber, Instant claimedAt)
             implements TwilioAction {
     }
 
-    /** Put the caller on hold: in the tenant's queue, or in its parking lot's queue. */
-    record HoldCaller(String callSid, boolean inParkingLot) implements TwilioAction {
+    /**
+     * Take the caller out of the conference to wait: in the tenant's queue, or in its parking lot's queue.
+     *
+     * @param agentLegSid the leg of a claim given back, still ringing the agent for all Twilio knows, to hang up; null
+     *     when there is none or it is not known
+     */
+    record HoldCaller(String callSid, boolean inParkingLot, String agentLegSid) implements TwilioAction {
+    }
+
+    /** Put the caller on hold in the conference, hearing the hold music ({@code onHold}), or take them off hold. */
+    record HoldInConference(String callSid, boolean onHold) implements TwilioAction {
     }
 
     /**
@@ -30,7 +40,7 @@ public sealed interface TwilioAction {
     record ParkCaller(String callSid, String agentId, Instant parkedAt) implements TwilioAction {
     }
 
-    /** Hang the call up. */
+    /** Hang the call up: a caller's call, or an agent's leg left ringing for nothing. */
     record EndCall(String callSid) implements TwilioAction {
     }
 }

@@ -127,6 +127,8 @@ public class AgentCommandsListener {
             case CLAIM -> new Input.Claim(command.callSid(), command.agentId(), clock.instant());
             case HANGUP -> new Input.Hangup(command.callSid(), command.agentId());
             case PARK -> new Input.Park(command.callSid(), command.agentId(), clock.instant());
+            case HOLD -> new Input.Hold(command.callSid(), command.agentId(), true, clock.instant());
+            case UNHOLD -> new Input.Hold(command.callSid(), command.agentId(), false, clock.instant());
             case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
             case PROBE -> throw new IllegalArgumentException("A probe is no decision");

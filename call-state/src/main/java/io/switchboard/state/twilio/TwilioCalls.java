@@ -5,11 +5,12 @@ import com.twilio.exception.TwilioException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.twiml.VoiceResponse;
-import com.twilio.twiml.voice.Client;
+import com.twilio.rest.api.v2010.account.conference.Participant;
+import com.twilio.twiml.voice.Conference;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
-import com.twilio.twiml.voice.Identity;
-import com.twilio.twiml.voice.Parameter;
+import com.twilio.type.Client;
+import com.twilio.type.PhoneNumber;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.VoiceWebhooks;
@@ -21,9 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.util.Timeout;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 /** What call-state asks of Twilio's REST API, through twilio-java. */
@@ -33,12 +37,17 @@ public class TwilioCalls {
     private static final int NOT_FOUND = 20404;
     private static final int NOT_IN_PROGRESS = 21220;
     private static final int TOO_MANY_REQUESTS = 429;
+    /** Who the agent's phone shows as calling when the caller's number is not known. */
+    private static final String UNKNOWN_CALLER = "client:switchboard";
 
     private final TwilioRestClient client;
     private final String publicBaseUrl;
     private final int ringSeconds;
+    private final String holdUrl;
+    private final ManagedExecutor requests;
 
-    public TwilioCalls(CallStateConfig config) {
+    public TwilioCalls(CallStateConfig config, ManagedExecutor requests) {
+        this.requests = requests;
         CallStateConfig.Twilio twilio = config.twilio();
         this.client = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
                 .httpClient(new BaseUrlHttpClient(twilio.apiBaseUrl(), RequestConfig.custom()
@@ -48,6 +57,7 @@ public class TwilioCalls {
                 .build();
         this.publicBaseUrl = config.publicBaseUrl();
         this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
+        this.holdUrl = VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, "");
     }
 
     /**
@@ -62,56 +72,120 @@ public class TwilioCalls {
      */
     @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
     @ExponentialBackoff(maxDelay = 2000)
-    public void perform(String tenantId, TwilioAction action) {
+    public Optional<String> perform(String tenantId, TwilioAction action) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
-            connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.fromParkingLot(),
-                    connect.claimedAt());
+            return Optional.of(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
+                    connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
-            hold(tenantId, hold.callSid(), hold.inParkingLot());
+            hold(tenantId, hold.callSid(), hold.inParkingLot(), hold.agentLegSid());
+        } else if (action instanceof TwilioAction.HoldInConference hold) {
+            holdInConference(hold.callSid(), hold.onHold());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             park(tenantId, park.callSid(), park.agentId(), park.parkedAt());
         } else if (action instanceof TwilioAction.EndCall end) {
             endCall(end.callSid());
         }
+        return Optional.empty();
     }
 
     /**
-     * Takes the caller out of the queue and rings the agent's client. The call counts as connected only when
-     * the leg's {@code answered} callback arrives; {@code <Dial action>} tells call-ingest what the caller
-     * hears if the agent doesn't answer. The caller's call SID travels as a custom parameter: the agent's
-     * softphone answers only the leg of the call this agent claimed (the child leg has a SID of its own).
+     * Meets the caller and the agent in the call's conference: the caller is taken there to wait (hearing the wait
+     * music; their leaving ends it), and Twilio rings the agent's client, whose answer starts it. Both requests go at
+     * once, so the conference adds no round trip to Twilio before the agent's phone rings. The call counts as
+     * connected when the agent's leg's {@code answered} callback arrives; the leg's callbacks name the caller's call
+     * ({@code call=}: Twilio gives a participant's call no parent) and the claim ({@code claim=}).
+     *
+     * @return the agent's leg
      */
-    public void connectToAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
+    public String connectToAgent(String tenantId, String callSid, String agentId, String callerNumber,
             Instant claimedAt) {
-        redirect(callSid, dialAgent(tenantId, callSid, agentId, fromParkingLot, claimedAt));
+        CompletableFuture<Void> caller = CompletableFuture.runAsync(
+                () -> redirect(callSid, joinConference(tenantId, callSid)), requests);
+        Participant agent;
+        try {
+            agent = call(() -> Participant.creator(VoiceWebhooks.conference(callSid),
+                            // The agent's phone shows who is calling; an action stored by an earlier version names
+                            // nobody.
+                            callerNumber != null ? new PhoneNumber(callerNumber) : new Client(UNKNOWN_CALLER),
+                            new Client(ClientIdentity.of(tenantId, agentId)))
+                    .setLabel(agentId)
+                    .setTimeout(ringSeconds)
+                    .setStartConferenceOnEnter(true)
+                    // The agent hanging up ends the call, as the caller hanging up does.
+                    .setEndConferenceOnExit(true)
+                    .setBeep("false")
+                    .setStatusCallback(webhook(VoiceWebhooks.STATUS, tenantId, "&" + VoiceWebhooks.CALL + "="
+                            + callSid + "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
+                    .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"))
+                    .create(client));
+        } catch (RuntimeException e) {
+            joined(caller);
+            throw e;
+        }
+        try {
+            joined(caller);
+        } catch (CallGoneException e) {
+            // The caller left before reaching the conference: nobody waits for the agent.
+            endCall(agent.getCallSid());
+            throw e;
+        }
+        return agent.getCallSid();
     }
 
-    /** The TwiML {@link #connectToAgent} sends; the leg's callbacks name the claim ({@code claim=}). */
-    public String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
-            Instant claimedAt) {
-        Client client = new Client.Builder()
-                // The tenant is part of the identity: client identities are per Twilio account, not per tenant.
-                .identity(new Identity.Builder(ClientIdentity.of(tenantId, agentId)).build())
-                .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
-                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId,
-                        "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
-                .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
-                        Client.Event.COMPLETED))
+    /** The TwiML that takes the caller into the call's conference, to wait there for the agent. */
+    public String joinConference(String tenantId, String callSid) {
+        Conference conference = new Conference.Builder(VoiceWebhooks.conference(callSid))
+                .participantLabel(VoiceWebhooks.CALLER_LABEL)
+                .startConferenceOnEnter(false)
+                .endConferenceOnExit(true)
+                .beep(Conference.Beep.FALSE)
+                .waitUrl(holdUrl)
+                .statusCallback(webhook(VoiceWebhooks.CONFERENCE, tenantId, ""))
+                .statusCallbackEvents(List.of(Conference.Event.START, Conference.Event.END, Conference.Event.JOIN,
+                        Conference.Event.LEAVE, Conference.Event.HOLD))
                 .build();
-        Dial dial = new Dial.Builder()
-                .answerOnBridge(true)
-                .timeout(ringSeconds)
-                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId,
-                        fromParkingLot ? "&" + VoiceWebhooks.PARKED + "=true" : ""))
-                .client(client)
-                .build();
-        return new VoiceResponse.Builder().dial(dial).build().toXml();
+        return new VoiceResponse.Builder().dial(new Dial.Builder().conference(conference).build()).build().toXml();
     }
 
-    /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */
-    public void hold(String tenantId, String callSid, boolean inParkingLot) {
-        enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot),
-                VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, ""));
+    /** Waits for the caller's redirect, and throws what it threw. */
+    private static void joined(CompletableFuture<Void> caller) {
+        try {
+            caller.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Puts the caller on hold in the call's conference, hearing the hold music, or takes them off it. Participants are
+     * named by the conference's SID, which Twilio gives when asked for the call's conference by name.
+     */
+    public void holdInConference(String callSid, boolean onHold) {
+        var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
+                .setFriendlyName(VoiceWebhooks.conference(callSid))
+                .setStatus(com.twilio.rest.api.v2010.account.Conference.Status.IN_PROGRESS).limit(1).read(client))
+                .iterator();
+        if (!conferences.hasNext()) {
+            throw new CallGoneException("Twilio has no conference in progress for call " + callSid);
+        }
+        String conference = conferences.next().getSid();
+        call(() -> Participant.updater(conference, callSid).setHold(onHold).setHoldUrl(holdUrl).update(client));
+    }
+
+    /**
+     * Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. The agent's leg
+     * of a claim given back ({@code agentLegSid}) is hung up: the caller leaving the conference does not stop Twilio
+     * from ringing it.
+     */
+    public void hold(String tenantId, String callSid, boolean inParkingLot, String agentLegSid) {
+        enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot), holdUrl);
+        if (agentLegSid != null) {
+            try {
+                endCall(agentLegSid);
+            } catch (CallGoneException e) {
+                // The leg is over already.
+            }
+        }
     }
 
     /**

@@ -72,7 +72,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new Claim(CALL, "doug", clicked))
                     .facts(new CallClaimed(CALL, "doug", claimedAt, claimedAt.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, claimedAt));
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", CALLER, claimedAt));
         }
 
         @Test
@@ -80,7 +80,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new Claim(CALL, "doug", T1))
                     .facts(new CallClaimed(CALL, "doug", T1, T1.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, T1))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", CALLER, T1))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy")
                     .callIs(CallState.CLAIMED, "doug")
                     .agentIs("doug", AgentStatus.BUSY, null);
@@ -175,7 +175,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, T0.toEpochMilli()))
                     .facts()
-                    .actions(new TwilioAction.HoldCaller(CALL, false));
+                    .actions(new TwilioAction.HoldCaller(CALL, false, "CA-LEG-1"));
         }
 
         @Test
@@ -197,12 +197,51 @@ class CallDeciderTest {
         }
 
         @Test
-        void notAnsweredGivesTheCallBackToEveryone() {
+        void notAnsweredGivesTheCallBackToEveryoneAndTheCallerBackToTheQueue() {
+            // The caller waits in the conference for the agent; nobody comes, so they wait in the queue again.
             given().claimedBy("doug")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", NO_ANSWER, T9))
                     .facts(new ClaimReleased(CALL, "doug", "agent_no_answer"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
                     .changes("call:RINGING", "agent:doug:available")
                     .callIs(CallState.RINGING, null);
+        }
+
+        @Test
+        void aLegTwilioCancelledWithTheConferenceAsksNothingOfTwilio() {
+            // Twilio cancels the agent's leg when the caller's leaving ends the conference: there is nobody to move.
+            given().claimedBy("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", CANCELED, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "agent_canceled"))
+                    .actions();
+        }
+
+        @Test
+        void twilioNamingTheAgentsLegRemembersItForAGiveBackToHangUp() {
+            Instant claimedAt = T0.plusSeconds(2);
+            var dialed = given().claimedBy("doug")
+                    .when(new Input.AgentDialed(CALL, "doug", claimedAt, "CA-LEG-1", T1))
+                    .facts(new Fact.AgentDialed(CALL, "CA-LEG-1"))
+                    .changes();
+            given().situationFrom(dialed).when(new DeadlinePassed(CALL, claimedAt.plus(CLAIM_TIMEOUT).plusMillis(1)))
+                    .actions(new TwilioAction.HoldCaller(CALL, false, "CA-LEG-1"));
+        }
+
+        @Test
+        void aLegDialledForAClaimGivenBackOrACallOverIsHungUp() {
+            Instant earlierClaim = T0.plusSeconds(1);
+            given().claimedBy("doug").when(new Input.AgentDialed(CALL, "doug", earlierClaim, "CA-LEG-0", T9))
+                    .facts()
+                    .actions(new TwilioAction.EndCall("CA-LEG-0"));
+            given().ringing().when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
+                    .actions(new TwilioAction.EndCall("CA-LEG-1"));
+            given().endedAlready().when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
+                    .actions(new TwilioAction.EndCall("CA-LEG-1"));
+        }
+
+        @Test
+        void twilioNamingALegItsCallbacksNamedFirstChangesNothing() {
+            given().connectedTo("doug").when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
+                    .nothing();
         }
 
         @Test
@@ -238,8 +277,10 @@ class CallDeciderTest {
 
         @Test
         void twilioRefusingToConnectGivesTheCallBack() {
+            // The caller may have reached the conference although the agent's leg was refused.
             given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", false, T1))
                     .facts(new ClaimReleased(CALL, "doug", "connect_failed"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
                     .changes("call:RINGING", "agent:doug:available");
         }
 
@@ -259,7 +300,7 @@ class CallDeciderTest {
             given().claimedBy("doug")
                     .when(new DeadlinePassed(CALL, afterDeadline))
                     .facts(new ClaimReleased(CALL, "doug", "claim_timeout"))
-                    .actions(new TwilioAction.HoldCaller(CALL, false))
+                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
                     .changes("call:RINGING", "agent:doug:available");
         }
 

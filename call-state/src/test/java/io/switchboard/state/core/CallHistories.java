@@ -20,10 +20,11 @@ import java.util.Map;
 
 /**
  * Writes realistic in-order histories of a small call center: callers ring, one to three agents click Answer at
- * once, agents' phones answer or not, calls are parked and retrieved or time out in the lot, and the caller or
- * the agent hangs up. Twilio is simulated from the decider's own actions (a connect rings a new agent leg, a hold
- * or park cancels the leg, an end call completes every leg), and timers fire when their deadline passes, so the
- * history is one that production could really see, in the order things happened.
+ * once, agents' phones answer or not, callers are put on hold and taken off it, calls are parked and retrieved or
+ * time out in the lot, and the caller or the agent hangs up. Twilio is simulated from the decider's own actions (a
+ * connect takes the caller to the conference and rings a new agent leg, whose SID Twilio's answer gives; taking the
+ * caller out of the conference to wait or park ends it and the leg; an end call completes every leg), and timers fire
+ * when their deadline passes, so the history is one that production could really see, in the order things happened.
  *
  * <p>Every branch is chosen by the next of the given numbers; when they run out the simplest branch is taken
  * (the first agent answers, then the caller hangs up). jqwik shrinks a failing history by shrinking the numbers.
@@ -167,7 +168,8 @@ final class CallHistories {
         // Parking is the likeliest move, so that two or three calls wait in the small lot at once.
         switch (choices.pick(10)) {
             case 1 -> deliver(new Input.Hangup(call.sid, record.agentId()));
-            case 2, 3, 4, 5, 6 -> deliver(new Input.Park(call.sid, record.agentId(), now));
+            case 2, 3, 4 -> deliver(new Input.Park(call.sid, record.agentId(), now));
+            case 5, 6 -> deliver(new Input.Hold(call.sid, record.agentId(), !record.onHold(), now));
             case 7 -> deliver(new Input.Claim(call.sid, someoneBut(record.agentId()), now));
             case 8 -> deliver(new Input.Hangup(call.sid, someoneBut(record.agentId())));
             case 9 -> {
@@ -206,13 +208,12 @@ final class CallHistories {
     private void agentsPhoneRings(TwilioCall call) {
         switch (choices.pick(8)) {
             case 4, 5 -> {
-                // Not answered: the leg's own callback and the <Dial action> both say so.
+                // Not answered: the leg's own callback says so; the caller waits in the conference.
                 TwilioCallStatus why = choices.pick(2) == 0 ? NO_ANSWER : BUSY;
                 String legSid = call.legSid;
                 String agent = call.legAgent;
                 call.legSid = null;
                 deliver(new Input.AgentLegStatus(call.sid, legSid, agent, why, now));
-                deliver(new Input.DialEnded(call.sid, why, now));
             }
             case 6 -> {
                 // Both callbacks are late: the claim's deadline gives the call back first.
@@ -228,7 +229,7 @@ final class CallHistories {
         }
     }
 
-    /** The caller hangs up: Twilio ends the agent leg, reports the dial over, and the caller's call completed. */
+    /** The caller hangs up: Twilio ends the conference and the agent leg, and the caller's call completed. */
     private void callerHangsUp(TwilioCall call) {
         if (call.callerGone) {
             return;
@@ -237,18 +238,10 @@ final class CallHistories {
         reportEnd(call);
     }
 
-    /** Twilio's callbacks of the caller's hang-up: the agent leg's end, the dial's, then the caller's own. */
+    /** Twilio's callbacks of the caller's hang-up: the agent leg's end, then the caller's own. */
     private void reportEnd(TwilioCall call) {
         call.endUnreported = false;
-        if (call.legSid != null) {
-            String legSid = call.legSid;
-            call.legSid = null;
-            deliver(new Input.AgentLegStatus(call.sid, legSid, call.legAgent, call.legAnswered ? COMPLETED : CANCELED,
-                    now));
-            if (call.legAnswered) {
-                deliver(new Input.DialEnded(call.sid, COMPLETED, now));
-            }
-        }
+        dropLeg(call);
         deliver(new Input.CallerLegStatus(call.sid, CALLER, NUMBER, COMPLETED, now));
     }
 
@@ -263,6 +256,12 @@ final class CallHistories {
 
     private void twilioDoes(TwilioAction action) {
         TwilioCall call = calls.get(action.callSid());
+        if (call == null) {
+            // An agent's leg left ringing for nothing, hung up.
+            calls.values().stream().filter(c -> action.callSid().equals(c.legSid)).findFirst()
+                    .ifPresent(this::dropLeg);
+            return;
+        }
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             if (call.callerGone || choices.oneIn(8)) {
                 deliver(new Input.ConnectFailed(call.sid, connect.agentId(), call.callerGone, now));
@@ -273,6 +272,11 @@ final class CallHistories {
             call.legSid = call.sid + "-leg" + call.legs;
             call.legAgent = connect.agentId();
             call.legAnswered = false;
+            deliver(new Input.AgentDialed(call.sid, connect.agentId(), connect.claimedAt(), call.legSid, now));
+        } else if (action instanceof TwilioAction.HoldInConference hold) {
+            if (!call.callerGone && choices.oneIn(8)) {
+                deliver(new Input.HoldFailed(call.sid, hold.onHold(), now));
+            }
         } else if (action instanceof TwilioAction.HoldCaller || action instanceof TwilioAction.ParkCaller) {
             if (action instanceof TwilioAction.ParkCaller park && (call.callerGone || choices.oneIn(8))) {
                 if (call.endUnreported && choices.oneIn(2)) {
@@ -284,7 +288,7 @@ final class CallHistories {
             if (action instanceof TwilioAction.ParkCaller park) {
                 deliver(new Input.ParkConfirmed(call.sid, park.agentId(), park.parkedAt(), now));
             }
-            // Redirecting the caller out of the <Dial> hangs the agent's leg up; Twilio skips the Dial's action.
+            // The caller leaving the conference ends it, and the agent's leg with it.
             dropLeg(call);
         } else if (action instanceof TwilioAction.EndCall) {
             callerHangsUp(call);

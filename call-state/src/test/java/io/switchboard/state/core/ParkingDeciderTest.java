@@ -204,7 +204,7 @@ class ParkingDeciderTest {
                     .call(call -> assertThat(call.state()).isEqualTo(CallState.PARKED))
                     .agentIs("doug", AgentStatus.BUSY, "CA-OTHER");
             given().situationFrom(settled).when(new Retrieve(CALL, "rhonda", T20.plusSeconds(1)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, T20.plusSeconds(1)));
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", CALLER, T20.plusSeconds(1)));
         }
 
         @Test
@@ -241,7 +241,7 @@ class ParkingDeciderTest {
             given().parked()
                     .when(new Retrieve(CALL, "rhonda", at))
                     .facts(new CallClaimed(CALL, "rhonda", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, at))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", CALLER, at))
                     .changes("call:CLAIMED:rhonda:slot701", "agent:rhonda:busy");
         }
 
@@ -296,7 +296,7 @@ class ParkingDeciderTest {
             Instant late = PARKED_AT.plusSeconds(5).plus(CLAIM_TIMEOUT);
             given().retrievedBy("rhonda").when(new DeadlinePassed(CALL, late))
                     .facts(new BackInSlot(CALL, "rhonda", late.plus(PARK_TIMEOUT)))
-                    .actions(new TwilioAction.HoldCaller(CALL, true));
+                    .actions(new TwilioAction.HoldCaller(CALL, true, null));
         }
 
         @Test
@@ -354,7 +354,7 @@ class ParkingDeciderTest {
             given().ringingBackTheParker()
                     .when(new Claim(CALL, "doug", at))
                     .facts(new CallClaimed(CALL, "doug", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, at))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", CALLER, at))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy");
         }
 

@@ -11,7 +11,7 @@ import io.switchboard.contract.AgentStatus;
  * verified token, so fields such as {@code agentId} in a frame are ignored.
  */
 public final class ClientFrames {
-    private static final String EXPECTED_TYPES = "claim, park, retrieve, hangup, status, resume or probe";
+    private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, hangup, status, resume or probe";
 
     private final ObjectMapper mapper;
 
@@ -37,6 +37,8 @@ public final class ClientFrames {
         return switch (type) {
             case "claim" -> callCommand(AgentCommand.Type.CLAIM, root, requestId);
             case "park" -> callCommand(AgentCommand.Type.PARK, root, requestId);
+            case "hold" -> callCommand(AgentCommand.Type.HOLD, root, requestId);
+            case "unhold" -> callCommand(AgentCommand.Type.UNHOLD, root, requestId);
             case "retrieve" -> callCommand(AgentCommand.Type.RETRIEVE, root, requestId);
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
             case "status" -> statusCommand(root, requestId);

@@ -1,0 +1,5 @@
+-- Calls connect through a Twilio Conference: an agent can put the caller on hold there (held_at: since when; null when
+-- not on hold). A Twilio action is now stored whole, as JSON in `action`; rows stored by an earlier version (in its
+-- typed columns, `action` null) are still read that way.
+ALTER TABLE active_calls ADD COLUMN held_at timestamptz;
+ALTER TABLE twilio_actions ADD COLUMN action jsonb;
