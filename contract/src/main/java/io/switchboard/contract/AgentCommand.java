@@ -11,20 +11,38 @@ import java.time.Instant;
  * @param callSid the call the command is about; null for {@code status} and {@code probe}
  * @param status the status asked for by {@code status}; null otherwise
  * @param requestId the client's id for the request, echoed in the reply
+ * @param to whom a {@code transfer} hands the call (an agent's id); null otherwise
+ * @param mode how a {@code transfer} hands it over; null otherwise
  */
 public record AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
-        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt) {
+        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode) {
+
+    /** A command without a target: every type but {@code transfer}. */
+    public AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
+            AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt) {
+        this(commandId, tenantId, agentId, type, callSid, status, requestId, replyTo, issuedAt, null, null);
+    }
 
     public enum Type {
         @JsonProperty("claim") CLAIM,
         @JsonProperty("park") PARK,
         @JsonProperty("hold") HOLD,
         @JsonProperty("unhold") UNHOLD,
+        @JsonProperty("transfer") TRANSFER,
         @JsonProperty("retrieve") RETRIEVE,
         @JsonProperty("hangup") HANGUP,
         @JsonProperty("status") STATUS,
         /** Not a decision: call-state stores a {@link Probe} in its outbox and acks; see {@link Probe}. */
         @JsonProperty("probe") PROBE
+    }
+
+    /**
+     * {@code cold}: the call rings for the colleague at once while the caller waits; {@code warm}: the agent talks with
+     * the colleague first, the caller on hold.
+     */
+    public enum TransferMode {
+        @JsonProperty("cold") COLD,
+        @JsonProperty("warm") WARM
     }
 
     /** Where the answer goes: the gateway instance and its connection that sent the command. */

@@ -14,8 +14,9 @@ import java.time.Instant;
  *     null when it is offered to every available agent
  * @param onHold whether the agent on the CONNECTED call has the caller on hold
  * @param heldAt since when the caller is on hold; null when not on hold
+ * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
  */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
-        String offeredTo, boolean onHold, Instant heldAt) {
+        String offeredTo, boolean onHold, Instant heldAt, String transferredBy) {
 }

@@ -20,6 +20,8 @@ public enum ErrorCode {
     NOT_OFFERED,
     /** The agent is not known to the tenant or is deactivated. */
     UNKNOWN_AGENT,
+    /** The agent a call is transferred to cannot take it now: offline, away, wrapping up or on a call. */
+    TARGET_UNAVAILABLE,
     /** The frame could not be understood. */
     BAD_REQUEST,
     /** The connection sent more commands than a person clicks; this one was dropped unsent, try again shortly. */

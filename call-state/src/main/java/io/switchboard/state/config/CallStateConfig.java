@@ -16,6 +16,8 @@ public interface CallStateConfig {
 
     Parking parking();
 
+    Transfer transfer();
+
     Availability availability();
 
     Presence presence();
@@ -75,6 +77,12 @@ public interface CallStateConfig {
         /** How long a ring-back rings the parker alone before every available agent is offered the call. */
         @WithDefault("15s")
         Duration parkerRingTime();
+    }
+
+    interface Transfer {
+        /** How long a transfer rings its target alone, then (unanswered) the agent who transferred it alone. */
+        @WithDefault("20s")
+        Duration ringTime();
     }
 
     interface Availability {

@@ -14,6 +14,7 @@ import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
@@ -22,6 +23,7 @@ import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,9 +53,10 @@ public final class CallDecider {
      * @param parkerRingTime how long a ring-back is offered to the parker alone (zero: to everyone at once)
      * @param wrapUp how long an agent is in wrap-up after a call (zero: available at once)
      * @param offlineGrace how long an agent stays online after their last connection closed
+     * @param transferRingTime how long a transfer rings its target alone, then the transferring agent alone
      */
     public record Timing(Duration claimTimeout, Duration parkTimeout, Duration parkerRingTime, Duration wrapUp,
-            Duration offlineGrace) {
+            Duration offlineGrace, Duration transferRingTime) {
     }
 
     private final Timing timing;
@@ -75,6 +78,8 @@ public final class CallDecider {
             return park(park, situation);
         } else if (input instanceof Input.Hold hold) {
             return hold(hold, situation);
+        } else if (input instanceof Input.Transfer transfer) {
+            return transfer(transfer, situation);
         } else if (input instanceof Input.CallerLegStatus status) {
             return callerLeg(status, situation);
         } else if (input instanceof Input.AgentLegStatus status) {
@@ -141,8 +146,13 @@ public final class CallDecider {
         }
         if (call.state() == CallState.RINGING) {
             if (call.offeredTo() != null && !call.offeredTo().equals(agent.id())) {
-                return Decision.reject(ErrorCode.NOT_OFFERED, "This call rings back " + nameOf(call.offeredTo(), s)
-                        + ", who parked it; it is offered to everyone if they don't answer.");
+                String who = call.transferredBy() == null ? "back " + nameOf(call.offeredTo(), s) + ", who parked it"
+                        : call.offeredTo().equals(call.transferredBy())
+                        ? "back " + nameOf(call.offeredTo(), s) + ", who transferred it"
+                        : "for " + nameOf(call.offeredTo(), s) + ", to whom " + nameOf(call.transferredBy(), s)
+                                + " transferred it";
+                return Decision.reject(ErrorCode.NOT_OFFERED, "This call rings " + who
+                        + "; it is offered to everyone if they don't answer.");
             }
             if (call.offeredTo() == null && !agent.available()) {
                 return Decision.reject(ErrorCode.NOT_OFFERED, (agent.status() == AgentStatus.WRAP_UP
@@ -221,6 +231,42 @@ public final class CallDecider {
         return Decision.of(List.of(hold.onHold() ? new CallHeld(call.callSid(), hold.at().truncatedTo(ChronoUnit.MILLIS))
                         : new CallUnheld(call.callSid())),
                 List.of(new TwilioAction.HoldInConference(call.callSid(), hold.onHold())));
+    }
+
+    /**
+     * The agent on the call transfers it to a colleague who can take it now: the caller waits in the queue, hearing the
+     * wait music, the call rings for the colleague alone, and the transferring agent is free at once.
+     */
+    private Decision transfer(Input.Transfer transfer, Situation s) {
+        CallRecord call = s.call();
+        Decision notTheirs = unlessHeld(call, transfer.agentId(), "transfer it");
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        if (call.state() != CallState.CONNECTED) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is " + lower(call.state()) + ": it can be transferred once you are talking.");
+        }
+        if (transfer.to().equals(transfer.agentId())) {
+            return Decision.reject(ErrorCode.BAD_REQUEST, "Transfer the call to a colleague, not to yourself.");
+        }
+        AgentRecord target = s.agent(transfer.to()).filter(AgentRecord::active).orElse(null);
+        if (target == null) {
+            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
+                    "Agent " + transfer.to() + " is not an active agent of this call center.");
+        }
+        String busy = target.presence() != Presence.ONLINE ? "offline"
+                : target.onACall() ? "on a call"
+                : target.status() == AgentStatus.AWAY ? "away"
+                : target.status() == AgentStatus.WRAP_UP ? "wrapping up their last call" : null;
+        if (busy != null) {
+            return Decision.reject(ErrorCode.TARGET_UNAVAILABLE,
+                    target.name() + " is " + busy + "; transfer the call to someone available.");
+        }
+        Instant at = transfer.at().truncatedTo(ChronoUnit.MILLIS);
+        return Decision.of(List.of(new CallTransferred(call.callSid(), transfer.agentId(), target.id(),
+                        at.plus(timing.transferRingTime()))),
+                List.of(new TwilioAction.HoldCaller(call.callSid(), false, null)));
     }
 
     /** Twilio refused a hold or its end: the screens go back to what the caller hears. */
@@ -342,6 +388,15 @@ public final class CallDecider {
                     : new ParkTimedOut(call.callSid(), null, null));
         }
         if (call.state() == CallState.RINGING && call.offeredTo() != null) {
+            if (call.transferredBy() != null && !call.offeredTo().equals(call.transferredBy())) {
+                // The colleague did not answer the transfer: it rings back the agent who transferred it, if they can
+                // take it, then everyone.
+                AgentRecord transferrer = s.agent(call.transferredBy()).orElse(null);
+                if (transferrer != null && transferrer.presence() == Presence.ONLINE && !transferrer.onACall()) {
+                    return Decision.of(new TransferRangBack(call.callSid(), transferrer.id(),
+                            passed.at().plus(timing.transferRingTime())));
+                }
+            }
             return Decision.of(new OfferWidened(call.callSid()));
         }
         return Decision.NOTHING;

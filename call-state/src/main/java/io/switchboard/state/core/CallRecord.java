@@ -17,37 +17,38 @@ import java.time.Instant;
  * @param agentLegSid the leg of the agent holding the call, once Twilio named it (it answered, or it was dialled);
  *     while PARKED, the parker's, until Twilio settles the park
  * @param heldAt since when the agent on the CONNECTED call has the caller on hold; null when not on hold
+ * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
         Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason,
-        Instant heldAt) {
+        Instant heldAt, String transferredBy) {
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
-                null, null, null, null, at, reason, null);
+                null, null, null, null, at, reason, null, null);
     }
 
     /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null);
     }
 
     /** The claim is given back: the call rings every available agent again, saying why. */
     CallRecord released(String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
-                null, null, parkedBy, reason, null, null, null, null);
+                null, null, parkedBy, reason, null, null, null, null, null);
     }
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -56,19 +57,19 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
     CallRecord parkSettled() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt);
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy);
     }
 
     /** Twilio said the caller's call ended before it answered the park ({@link #callerGone()}). */
     CallRecord callerGone(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt);
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt, transferredBy);
     }
 
     /**
@@ -87,51 +88,66 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, answeredAt,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null);
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null);
     }
 
     /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null);
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null);
     }
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt, transferredBy);
     }
 
     /** Twilio rings the claiming agent on {@code legSid}. */
     CallRecord dialed(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt);
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy);
     }
 
     /** A connected caller put on hold by their agent, hearing the hold music. */
     CallRecord held(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at);
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
+                transferredBy);
     }
 
     /** Back from hold: the caller and the agent hear each other again. */
     CallRecord unheld() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, null);
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, null,
+                transferredBy);
     }
 
     boolean onHold() {
         return heldAt != null;
+    }
+
+    /** Transferred by the agent on it: rings {@code target} alone until {@code deadline}; the caller waits in the queue. */
+    CallRecord transferred(String by, String target, Instant ringUntil) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
+                ringUntil, null, null, null, "transfer", target, null, null, null, by);
+    }
+
+    /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */
+    CallRecord offeredTo(String agent, Instant ringUntil) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, ringUntil, slot, parkedAt, parkedBy, ringReason, agent, endedAt, endReason, heldAt,
+                transferredBy);
     }
 
     /** Rings, or is claimed but not yet answered: screens still show it as an offer. */

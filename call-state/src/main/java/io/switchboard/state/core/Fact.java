@@ -41,6 +41,17 @@ public sealed interface Fact {
     record ParkSettled(String callSid) implements Fact {
     }
 
+    /**
+     * {@code agentId} transferred the call to {@code target}: it rings for the target alone until {@code ringUntil},
+     * the caller waits in the queue, and the transferring agent is free at once.
+     */
+    record CallTransferred(String callSid, String agentId, String target, Instant ringUntil) implements Fact {
+    }
+
+    /** Nobody answered a transfer in time: it rings for {@code agentId}, who transferred it, until {@code ringUntil}. */
+    record TransferRangBack(String callSid, String agentId, Instant ringUntil) implements Fact {
+    }
+
     /** Twilio is ringing the claiming agent on {@code legSid}. Screens show nothing of it. */
     record AgentDialed(String callSid, String legSid) implements Fact {
     }

@@ -38,6 +38,13 @@ public sealed interface Input {
     record Hold(String callSid, String agentId, boolean onHold, Instant at) implements CallInput {
     }
 
+    /**
+     * The agent on the call hands it to {@code to}: at once ({@code warm} false: the call rings for them while the caller
+     * waits), or after talking with them first.
+     */
+    record Transfer(String callSid, String agentId, String to, boolean warm, Instant at) implements CallInput {
+    }
+
     /** An agent takes a parked call: a claim of a call waiting in a slot. */
     record Retrieve(String callSid, String agentId, Instant at) implements CallInput {
     }

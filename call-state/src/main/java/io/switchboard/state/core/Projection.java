@@ -4,8 +4,8 @@ import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
-import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.AgentDialed;
+import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
@@ -13,6 +13,7 @@ import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
@@ -21,6 +22,7 @@ import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +115,13 @@ public final class Projection {
             out.call(s.call());
             s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.from(), call.answeredAt()),
                     out);
+        } else if (fact instanceof CallTransferred transferred) {
+            s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil()));
+            out.call(s.call());
+            s = freeAgent(s, transferred.agentId(), null, out);
+        } else if (fact instanceof TransferRangBack back) {
+            s = s.with(call.offeredTo(back.agentId(), back.ringUntil()));
+            out.call(s.call());
         } else if (fact instanceof AgentDialed dialed) {
             s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof CallHeld held) {
@@ -170,7 +179,8 @@ public final class Projection {
 
     public static Call view(CallRecord c) {
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt());
+                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt(),
+                c.transferredBy());
     }
 
     public static Agent view(AgentRecord a) {

@@ -129,6 +129,8 @@ public class AgentCommandsListener {
             case PARK -> new Input.Park(command.callSid(), command.agentId(), clock.instant());
             case HOLD -> new Input.Hold(command.callSid(), command.agentId(), true, clock.instant());
             case UNHOLD -> new Input.Hold(command.callSid(), command.agentId(), false, clock.instant());
+            case TRANSFER -> new Input.Transfer(command.callSid(), command.agentId(), command.to(),
+                    command.mode() == AgentCommand.TransferMode.WARM, clock.instant());
             case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
             case PROBE -> throw new IllegalArgumentException("A probe is no decision");

@@ -69,7 +69,7 @@ public class ProjectionStore {
      * @param trip statements to send first, in the same round trip (the writes of the transaction's previous input)
      */
     public Opening open(Connection c, RoundTrip trip, String tenantId, String deliveryId, String callSid,
-            String agentId, boolean withLot) throws SQLException {
+            String agentId, String otherAgentId, boolean withLot) throws SQLException {
         RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
         RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
                 "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),
@@ -81,18 +81,19 @@ public class ProjectionStore {
             call = trip.query("""
                     SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
                            claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to,
-                           ended_at, held_at
+                           ended_at, held_at, transferred_by
                     FROM active_calls WHERE call_sid = ? AND tenant_id = ?""",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() ? call(rs) : null);
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() && rs.getBoolean(1));
         }
-        // The agent named, and the agents the call names: the one holding it, who parked it, whom it is offered to.
+        // The agents named (who asks, and whom they name: a transfer's target), and the agents the call names: the one
+        // holding it, who parked it, whom it is offered to, who transferred it.
         RoundTrip.Result<Map<String, AgentRecord>> agents = trip.query("SELECT " + AGENT_COLUMNS + """
-                FROM voip_users WHERE tenant_id = ? AND (id = ? OR id IN (
-                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to]) FROM active_calls
+                FROM voip_users WHERE tenant_id = ? AND (id = ? OR id = ? OR id IN (
+                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to, transferred_by]) FROM active_calls
                     WHERE call_sid = ? AND tenant_id = ?))""",
-                p -> p.text(tenantId).text(agentId).text(callSid).text(tenantId), rs -> {
+                p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId), rs -> {
                     Map<String, AgentRecord> found = new HashMap<>();
                     while (rs.next()) {
                         AgentRecord agent = agent(rs);
@@ -183,7 +184,8 @@ public class ProjectionStore {
         return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
                 instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13), rs.getString(14),
-                rs.getString(15), rs.getString(16), instant(rs, 17), null, instant(rs, 18));
+                rs.getString(15), rs.getString(16), instant(rs, 17), null, instant(rs, 18),
+                rs.getString(19));
     }
 
     /** Adds the writes of what changed between two situations of the same call. */
@@ -238,19 +240,21 @@ public class ProjectionStore {
         writes.writeOne("call " + call.callSid(), """
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
-                                          ring_reason, offered_to, ended_at, held_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          ring_reason, offered_to, ended_at, held_at, transferred_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
                     parked_at = excluded.parked_at, parked_by = excluded.parked_by,
                     ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
-                    ended_at = excluded.ended_at, held_at = excluded.held_at, changed_at = now()""",
+                    ended_at = excluded.ended_at, held_at = excluded.held_at,
+                    transferred_by = excluded.transferred_by, changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
                         .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
-                        .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt()));
+                        .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt())
+                        .text(call.transferredBy()));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */

@@ -22,8 +22,9 @@ final class DeciderSpec {
     static final Duration PARKER_RING_TIME = Duration.ofSeconds(15);
     static final Duration WRAP_UP = Duration.ofSeconds(30);
     static final Duration OFFLINE_GRACE = Duration.ofSeconds(10);
+    static final Duration TRANSFER_RING_TIME = Duration.ofSeconds(20);
     static final CallDecider.Timing TIMING = new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME,
-            WRAP_UP, OFFLINE_GRACE);
+            WRAP_UP, OFFLINE_GRACE, TRANSFER_RING_TIME);
     static final String CALL = "CA0001";
     static final String CALLER = "+15551230000";
     static final String NUMBER = "+15005550006";

@@ -11,7 +11,7 @@ import io.switchboard.contract.AgentStatus;
  * verified token, so fields such as {@code agentId} in a frame are ignored.
  */
 public final class ClientFrames {
-    private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, hangup, status, resume or probe";
+    private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, hangup, status, resume or probe";
 
     private final ObjectMapper mapper;
 
@@ -39,6 +39,7 @@ public final class ClientFrames {
             case "park" -> callCommand(AgentCommand.Type.PARK, root, requestId);
             case "hold" -> callCommand(AgentCommand.Type.HOLD, root, requestId);
             case "unhold" -> callCommand(AgentCommand.Type.UNHOLD, root, requestId);
+            case "transfer" -> transfer(root, requestId);
             case "retrieve" -> callCommand(AgentCommand.Type.RETRIEVE, root, requestId);
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
             case "status" -> statusCommand(root, requestId);
@@ -61,6 +62,25 @@ public final class ClientFrames {
             return new ClientFrame.Invalid(requestId, "A " + name + " needs the \"callSid\" of the call.");
         }
         return new ClientFrame.Command(type, callSid, null, requestId);
+    }
+
+    private static ClientFrame transfer(JsonNode root, String requestId) {
+        ClientFrame call = callCommand(AgentCommand.Type.TRANSFER, root, requestId);
+        if (!(call instanceof ClientFrame.Command command)) {
+            return call;
+        }
+        String to = text(root, "to");
+        if (to == null) {
+            return new ClientFrame.Invalid(requestId, "A transfer needs \"to\": the id of the colleague to transfer to.");
+        }
+        String mode = text(root, "mode");
+        AgentCommand.TransferMode transferMode = "cold".equals(mode) ? AgentCommand.TransferMode.COLD
+                : "warm".equals(mode) ? AgentCommand.TransferMode.WARM : null;
+        if (transferMode == null) {
+            return new ClientFrame.Invalid(requestId, "A transfer's \"mode\" must be \"cold\" or \"warm\".");
+        }
+        return new ClientFrame.Command(AgentCommand.Type.TRANSFER, command.callSid(), null, requestId, to,
+                transferMode);
     }
 
     private static ClientFrame statusCommand(JsonNode root, String requestId) {
