@@ -206,6 +206,9 @@ public class TwilioActions {
             return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant());
         } else if (action instanceof TwilioAction.HoldInConference hold && !gone) {
             return new Input.HoldFailed(hold.callSid(), hold.onHold(), clock.instant());
+        } else if (action instanceof TwilioAction.Consult consult && !gone) {
+            // Twilio would not ring the colleague: the consult is cancelled, as if the agent had cancelled it.
+            return new Input.EndConsult(consult.callSid(), consult.agentId(), false, clock.instant());
         }
         // A refused wait or hang-up changes nothing here: the caller's own callbacks will say where they are.
         return null;

@@ -15,8 +15,10 @@ import java.time.Instant;
  * @param onHold whether the agent on the CONNECTED call has the caller on hold
  * @param heldAt since when the caller is on hold; null when not on hold
  * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
+ * @param consultWith the colleague the agent on the CONNECTED call consults, the caller on hold, before handing it
+ *     over (a warm transfer), once they took the consult; null otherwise
  */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
-        String offeredTo, boolean onHold, Instant heldAt, String transferredBy) {
+        String offeredTo, boolean onHold, Instant heldAt, String transferredBy, String consultWith) {
 }

@@ -18,16 +18,22 @@ import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.ConsultConnected;
+import io.switchboard.state.core.Fact.ConsultEnded;
+import io.switchboard.state.core.Fact.ConsultOffered;
+import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Fact.TransferCompleted;
 import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -80,6 +86,8 @@ public final class CallDecider {
             return hold(hold, situation);
         } else if (input instanceof Input.Transfer transfer) {
             return transfer(transfer, situation);
+        } else if (input instanceof Input.EndConsult end) {
+            return endConsult(end, situation);
         } else if (input instanceof Input.CallerLegStatus status) {
             return callerLeg(status, situation);
         } else if (input instanceof Input.AgentLegStatus status) {
@@ -133,8 +141,11 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.UNKNOWN_AGENT,
                     "Agent " + agentId + " is not an active agent of this call center.");
         }
-        if (call.heldBy(agent.id())) {
+        if (call.heldBy(agent.id()) || agent.id().equals(call.consultWith())) {
             return Decision.NOTHING; // the same agent clicked twice: the claim stands
+        }
+        if (call.state() == CallState.CONNECTED && agent.id().equals(call.consultant())) {
+            return takeConsult(call, agent, at, s);
         }
         if (call.state() == CallState.CLAIMED || call.state() == CallState.CONNECTED) {
             String winner = nameOf(call.agentId(), s);
@@ -199,6 +210,9 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.INVALID_STATE,
                     "This call is " + lower(call.state()) + ": it can be parked once you are talking.");
         }
+        if (call.consultant() != null) {
+            return consultUnderWay(call, s);
+        }
         ParkingLot lot = s.lot();
         OptionalInt slot = lot.freeSlot();
         if (slot.isEmpty()) {
@@ -225,6 +239,9 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.INVALID_STATE,
                     "This call is " + lower(call.state()) + ": a caller can be put on hold once you are talking.");
         }
+        if (call.consultant() != null) {
+            return consultUnderWay(call, s);
+        }
         if (call.onHold() == hold.onHold()) {
             return Decision.NOTHING; // clicked twice, or on two screens
         }
@@ -247,6 +264,9 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.INVALID_STATE,
                     "This call is " + lower(call.state()) + ": it can be transferred once you are talking.");
         }
+        if (call.consultant() != null) {
+            return consultUnderWay(call, s);
+        }
         if (transfer.to().equals(transfer.agentId())) {
             return Decision.reject(ErrorCode.BAD_REQUEST, "Transfer the call to a colleague, not to yourself.");
         }
@@ -264,9 +284,67 @@ public final class CallDecider {
                     target.name() + " is " + busy + "; transfer the call to someone available.");
         }
         Instant at = transfer.at().truncatedTo(ChronoUnit.MILLIS);
+        if (transfer.warm()) {
+            return Decision.of(List.of(new ConsultOffered(call.callSid(), target.id(), at,
+                            at.plus(timing.transferRingTime()))),
+                    List.of(new TwilioAction.StartConsult(call.callSid(), transfer.agentId())));
+        }
         return Decision.of(List.of(new CallTransferred(call.callSid(), transfer.agentId(), target.id(),
                         at.plus(timing.transferRingTime()))),
                 List.of(new TwilioAction.HoldCaller(call.callSid(), false, null)));
+    }
+
+    private static Decision consultUnderWay(CallRecord call, Situation s) {
+        return Decision.reject(ErrorCode.INVALID_STATE, "You are transferring this call to "
+                + nameOf(call.consultant(), s) + ": complete or cancel the transfer first.");
+    }
+
+    /** The colleague takes the consult offered to them: their phone rings into the conference. */
+    private Decision takeConsult(CallRecord call, AgentRecord colleague, Instant at, Situation s) {
+        if (colleague.onACall()) {
+            return Decision.reject(ErrorCode.AGENT_BUSY, "You are already on a call; finish it before taking another.");
+        }
+        Instant takenAt = at.truncatedTo(ChronoUnit.MILLIS);
+        return Decision.of(List.of(new ConsultTaken(call.callSid(), colleague.id(), takenAt.plus(timing.claimTimeout()))),
+                List.of(new TwilioAction.Consult(call.callSid(), call.agentId(), colleague.id(), call.from(), takenAt)));
+    }
+
+    /** The agent who started a warm transfer hands the caller over, or takes them back. */
+    private Decision endConsult(Input.EndConsult end, Situation s) {
+        CallRecord call = s.call();
+        Decision notTheirs = unlessHeld(call, end.agentId(),
+                end.complete() ? "complete its transfer" : "cancel its transfer");
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        String colleague = call.consultant();
+        if (call.state() != CallState.CONNECTED || colleague == null) {
+            return Decision.reject(ErrorCode.INVALID_STATE, "No transfer of this call is under way.");
+        }
+        if (!end.complete()) {
+            return consultEnded(call, colleague);
+        }
+        if (!talking(colleague, call, s)) {
+            return Decision.reject(ErrorCode.INVALID_STATE, nameOf(colleague, s)
+                    + " has not answered yet: wait for them, or cancel the transfer.");
+        }
+        return handedOver(call, colleague, end.at());
+    }
+
+    /** The consult is over and the caller back with the agent: Twilio takes the colleague out, if they were in. */
+    private static Decision consultEnded(CallRecord call, String colleague) {
+        return Decision.of(List.of(new ConsultEnded(call.callSid(), colleague)),
+                List.of(new TwilioAction.CancelConsult(call.callSid(), call.agentId(), colleague)));
+    }
+
+    private Decision handedOver(CallRecord call, String colleague, Instant at) {
+        return Decision.of(List.of(new TransferCompleted(call.callSid(), call.agentId(), colleague, wrapUpUntil(at))),
+                List.of(new TwilioAction.CompleteTransfer(call.callSid(), call.agentId(), colleague)));
+    }
+
+    /** Whether the colleague's phone answered the consult: they are on this call. */
+    private static boolean talking(String colleague, CallRecord call, Situation s) {
+        return s.agent(colleague).map(a -> call.callSid().equals(a.currentCallSid())).orElse(false);
     }
 
     /** Twilio refused a hold or its end: the screens go back to what the caller hears. */
@@ -305,6 +383,9 @@ public final class CallDecider {
         if (call == null) {
             return Decision.NOTHING; // the call is over
         }
+        if (call.consultWith() != null && call.consultWith().equals(status.agentId())) {
+            return consultLeg(status, call, s);
+        }
         if (!call.heldBy(status.agentId())) {
             if (status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
                     && (call.state() == CallState.RINGING || call.state() == CallState.PARKED)) {
@@ -334,11 +415,39 @@ public final class CallDecider {
                     : Decision.of(List.of(givenBack),
                             List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, null)));
         }
+        if (status.status().isFinal() && call.state() == CallState.CONNECTED && call.consultant() != null) {
+            return consultantLeftAlone(call, call.consultant(), status.at(), s);
+        }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
             // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
             return Decision.of(ended(call, "completed", status.at()));
         }
         return Decision.NOTHING;
+    }
+
+    /** The leg of the colleague a warm transfer consults: they answered, or they are gone and the consult with them. */
+    private Decision consultLeg(Input.AgentLegStatus status, CallRecord call, Situation s) {
+        if (status.status() == TwilioCallStatus.IN_PROGRESS && !talking(call.consultWith(), call, s)) {
+            return Decision.of(new ConsultConnected(call.callSid(), call.consultWith(), status.at()));
+        }
+        return status.status().isFinal() ? consultEnded(call, call.consultWith()) : Decision.NOTHING;
+    }
+
+    /**
+     * The agent who started a warm transfer hung up (their leaving does not end the conference during a consult): the
+     * colleague who answered has the caller; one who has not is handed the call as a cold transfer, the caller waiting
+     * in the queue. Either way the caller is not dropped.
+     */
+    private Decision consultantLeftAlone(CallRecord call, String colleague, Instant at, Situation s) {
+        if (talking(colleague, call, s)) {
+            return handedOver(call, colleague, at);
+        }
+        List<Fact> facts = new ArrayList<>();
+        if (call.consultWith() != null) {
+            facts.add(new ConsultEnded(call.callSid(), colleague));
+        }
+        facts.add(new CallTransferred(call.callSid(), call.agentId(), colleague, at.plus(timing.transferRingTime())));
+        return Decision.of(facts, List.of(new TwilioAction.HoldCaller(call.callSid(), false, null)));
     }
 
     private Decision dialEnded(Input.DialEnded dial, Situation s) {
@@ -360,6 +469,10 @@ public final class CallDecider {
         CallRecord call = s.call();
         if (call == null || call.deadline() == null || call.deadline().isAfter(passed.at())) {
             return Decision.NOTHING; // answered, retrieved, given back or ended meanwhile
+        }
+        if (call.state() == CallState.CONNECTED && call.consultant() != null) {
+            // The colleague did not take the consult, or their phone did not answer: the caller is back with the agent.
+            return consultEnded(call, call.consultant());
         }
         if (call.state() == CallState.CLAIMED) {
             // Twilio's own <Dial timeout> should have ended the attempt; its callback is lost or late, so take the
@@ -420,6 +533,9 @@ public final class CallDecider {
      */
     private Decision agentDialed(Input.AgentDialed dialed, Situation s) {
         CallRecord call = s.call();
+        if (call != null && dialed.agentId().equals(call.consultWith())) {
+            return Decision.NOTHING; // the colleague of a consult: their leg's callbacks say the rest
+        }
         boolean sameClaim = call != null && call.heldBy(dialed.agentId())
                 && dialed.claimedAt().equals(call.claimedAt());
         if (!sameClaim) {

@@ -18,37 +18,42 @@ import java.time.Instant;
  *     while PARKED, the parker's, until Twilio settles the park
  * @param heldAt since when the agent on the CONNECTED call has the caller on hold; null when not on hold
  * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
+ * @param consultWith the colleague the agent on the CONNECTED call consults before handing it over (a warm transfer),
+ *     once they took the consult; while it rings for them they are {@code offeredTo}, with {@code ringReason}
+ *     {@code consult}
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
         Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason,
-        Instant heldAt, String transferredBy) {
+        Instant heldAt, String transferredBy, String consultWith) {
+    /** The {@code ringReason} of a consult ringing for a colleague. */
+    static final String CONSULT = "consult";
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
-                null, null, null, null, at, reason, null, null);
+                null, null, null, null, at, reason, null, null, null);
     }
 
     /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
     }
 
     /** The claim is given back: the call rings every available agent again, saying why. */
     CallRecord released(String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
-                null, null, parkedBy, reason, null, null, null, null, null);
+                null, null, parkedBy, reason, null, null, null, null, null, null);
     }
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -57,19 +62,21 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
     CallRecord parkSettled() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy);
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
     }
 
     /** Twilio said the caller's call ended before it answered the park ({@link #callerGone()}). */
     CallRecord callerGone(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt, transferredBy);
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt,
+                transferredBy, consultWith);
     }
 
     /**
@@ -88,66 +95,112 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, answeredAt,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null);
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
     }
 
     /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null);
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null, null);
     }
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt, transferredBy);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt, transferredBy,
+                consultWith);
     }
 
     /** Twilio rings the claiming agent on {@code legSid}. */
     CallRecord dialed(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy);
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
     }
 
     /** A connected caller put on hold by their agent, hearing the hold music. */
     CallRecord held(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
-                transferredBy);
+                transferredBy, consultWith);
     }
 
     /** Back from hold: the caller and the agent hear each other again. */
     CallRecord unheld() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, null,
-                transferredBy);
+                transferredBy, consultWith);
     }
 
     boolean onHold() {
         return heldAt != null;
     }
 
-    /** Transferred by the agent on it: rings {@code target} alone until {@code deadline}; the caller waits in the queue. */
+    /**
+     * Transferred by the agent on it: rings {@code target} alone until {@code ringUntil}; the caller waits in the
+     * queue.
+     */
     CallRecord transferred(String by, String target, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                ringUntil, null, null, null, "transfer", target, null, null, null, by);
+                ringUntil, null, null, null, "transfer", target, null, null, null, by, null);
     }
 
     /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */
     CallRecord offeredTo(String agent, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, ringUntil, slot, parkedAt, parkedBy, ringReason, agent, endedAt, endReason, heldAt,
-                transferredBy);
+                transferredBy, consultWith);
+    }
+
+    /**
+     * The agent on the call puts the caller on hold to consult {@code colleague} first: the consult rings for them
+     * until {@code ringUntil}.
+     */
+    CallRecord consultOffered(String colleague, Instant at, Instant ringUntil) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, ringUntil, slot, parkedAt, parkedBy, CONSULT, colleague, endedAt, endReason, at, null,
+                null);
+    }
+
+    /** The colleague took the consult; their phone rings until {@code answerBy}. */
+    CallRecord consultTaken(String colleague, Instant answerBy) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, answerBy, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
+                colleague);
+    }
+
+    /** The colleague's phone answered: the two agents talk while the caller waits on hold. */
+    CallRecord consulting() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
+                consultWith);
+    }
+
+    /** The consult is over and the caller is back with the agent, off hold. */
+    CallRecord consultOver() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null);
+    }
+
+    /** The colleague the agent consulted has the caller now, off hold. */
+    CallRecord handedTo(String colleague) {
+        return new CallRecord(callSid, tenantId, from, to, state, colleague, null, startedAt, claimedAt, answeredAt,
+                null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null);
+    }
+
+    /** A consult is offered, taken or under way: the colleague it rings for or who took it. */
+    String consultant() {
+        return consultWith != null ? consultWith : CONSULT.equals(ringReason) ? offeredTo : null;
     }
 
     /** Rings, or is claimed but not yet answered: screens still show it as an offer. */

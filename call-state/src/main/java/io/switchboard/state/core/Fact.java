@@ -52,6 +52,29 @@ public sealed interface Fact {
     record TransferRangBack(String callSid, String agentId, Instant ringUntil) implements Fact {
     }
 
+    /**
+     * The agent on the call put the caller on hold at {@code at} to consult {@code colleague}, for whom the consult
+     * rings until {@code ringUntil}.
+     */
+    record ConsultOffered(String callSid, String colleague, Instant at, Instant ringUntil) implements Fact {
+    }
+
+    /** The colleague took the consult; their phone rings until {@code answerBy}. */
+    record ConsultTaken(String callSid, String colleague, Instant answerBy) implements Fact {
+    }
+
+    /** The colleague's phone answered at {@code at}: the two agents talk, the caller on hold. */
+    record ConsultConnected(String callSid, String colleague, Instant at) implements Fact {
+    }
+
+    /** The consult is over (cancelled, unanswered, or the colleague hung up): the caller is back with the agent. */
+    record ConsultEnded(String callSid, String colleague) implements Fact {
+    }
+
+    /** The agent handed the caller to the colleague they consulted, and is free (wrap-up). */
+    record TransferCompleted(String callSid, String agentId, String colleague, Instant wrapUpUntil) implements Fact {
+    }
+
     /** Twilio is ringing the claiming agent on {@code legSid}. Screens show nothing of it. */
     record AgentDialed(String callSid, String legSid) implements Fact {
     }

@@ -45,6 +45,13 @@ public sealed interface Input {
     record Transfer(String callSid, String agentId, String to, boolean warm, Instant at) implements CallInput {
     }
 
+    /**
+     * The agent who started a warm transfer ends the consult: handing the caller to the colleague ({@code complete}),
+     * or taking the caller back.
+     */
+    record EndConsult(String callSid, String agentId, boolean complete, Instant at) implements CallInput {
+    }
+
     /** An agent takes a parked call: a claim of a call waiting in a slot. */
     record Retrieve(String callSid, String agentId, Instant at) implements CallInput {
     }

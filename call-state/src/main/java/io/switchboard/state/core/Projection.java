@@ -17,11 +17,16 @@ import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.ConsultConnected;
+import io.switchboard.state.core.Fact.ConsultEnded;
+import io.switchboard.state.core.Fact.ConsultOffered;
+import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Fact.TransferCompleted;
 import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.util.ArrayList;
@@ -122,6 +127,27 @@ public final class Projection {
         } else if (fact instanceof TransferRangBack back) {
             s = s.with(call.offeredTo(back.agentId(), back.ringUntil()));
             out.call(s.call());
+        } else if (fact instanceof ConsultOffered offered) {
+            s = s.with(call.consultOffered(offered.colleague(), offered.at(), offered.ringUntil()));
+            out.call(s.call());
+        } else if (fact instanceof ConsultTaken taken) {
+            s = s.with(call.consultTaken(taken.colleague(), taken.answerBy()));
+            out.call(s.call());
+            s = agent(s, s.agents().get(taken.colleague()).busy(), out);
+        } else if (fact instanceof ConsultConnected connected) {
+            s = s.with(call.consulting());
+            s = agent(s, s.agents().get(connected.colleague()).talkingTo(call.callSid(), call.from(), connected.at()),
+                    out);
+        } else if (fact instanceof ConsultEnded ended) {
+            s = s.with(call.consultOver());
+            out.call(s.call());
+            if (s.agents().get(ended.colleague()) != null && call.consultWith() != null) {
+                s = freeAgent(s, ended.colleague(), null, out);
+            }
+        } else if (fact instanceof TransferCompleted completed) {
+            s = s.with(call.handedTo(completed.colleague()));
+            out.call(s.call());
+            s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
         } else if (fact instanceof AgentDialed dialed) {
             s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof CallHeld held) {
@@ -148,6 +174,9 @@ public final class Projection {
             out.call(s.call());
             if (call.agentId() != null) {
                 s = freeAgent(s, call.agentId(), ended.wrapUpUntil(), out);
+            }
+            if (call.consultWith() != null) {
+                s = freeAgent(s, call.consultWith(), null, out);
             }
         } else if (fact instanceof EndedBeforeItsPark ended) {
             s = s.with(call.unparked().ended(ended.at(), "completed"));
@@ -180,7 +209,7 @@ public final class Projection {
     public static Call view(CallRecord c) {
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
                 c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt(),
-                c.transferredBy());
+                c.transferredBy(), c.consultWith());
     }
 
     public static Agent view(AgentRecord a) {

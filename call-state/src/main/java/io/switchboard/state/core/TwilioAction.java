@@ -40,6 +40,35 @@ public sealed interface TwilioAction {
     record ParkCaller(String callSid, String agentId, Instant parkedAt) implements TwilioAction {
     }
 
+    /**
+     * Put the caller on hold in the conference and keep the conference going without {@code agentId}, who consults a
+     * colleague: a warm transfer begins.
+     */
+    record StartConsult(String callSid, String agentId) implements TwilioAction {
+    }
+
+    /**
+     * Everything {@link StartConsult} does, and ring {@code colleague} into the conference (its leg's callbacks carry
+     * {@code claimedAt}).
+     */
+    record Consult(String callSid, String agentId, String colleague, String callerNumber, Instant claimedAt)
+            implements TwilioAction {
+    }
+
+    /**
+     * Hand the caller to {@code colleague}: the caller off hold, the colleague's leaving now ends the call, and
+     * {@code agentId} out of the conference.
+     */
+    record CompleteTransfer(String callSid, String agentId, String colleague) implements TwilioAction {
+    }
+
+    /**
+     * Take the caller back from a consult: {@code colleague} out of the conference, the caller off hold with
+     * {@code agentId}, whose leaving ends the call again.
+     */
+    record CancelConsult(String callSid, String agentId, String colleague) implements TwilioAction {
+    }
+
     /** Hang the call up: a caller's call, or an agent's leg left ringing for nothing. */
     record EndCall(String callSid) implements TwilioAction {
     }

@@ -118,6 +118,10 @@ public class ActionStore {
         CONNECT("connect", TwilioAction.ConnectToAgent.class),
         HOLD("hold", TwilioAction.HoldCaller.class),
         HOLD_IN_CONFERENCE("hold_in_conference", TwilioAction.HoldInConference.class),
+        START_CONSULT("start_consult", TwilioAction.StartConsult.class),
+        CONSULT("consult", TwilioAction.Consult.class),
+        COMPLETE_TRANSFER("complete_transfer", TwilioAction.CompleteTransfer.class),
+        CANCEL_CONSULT("cancel_consult", TwilioAction.CancelConsult.class),
         PARK("park", TwilioAction.ParkCaller.class),
         END("end", TwilioAction.EndCall.class);
 

@@ -81,7 +81,7 @@ public class ProjectionStore {
             call = trip.query("""
                     SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
                            claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to,
-                           ended_at, held_at, transferred_by
+                           ended_at, held_at, transferred_by, consult_with
                     FROM active_calls WHERE call_sid = ? AND tenant_id = ?""",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() ? call(rs) : null);
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
@@ -91,7 +91,8 @@ public class ProjectionStore {
         // holding it, who parked it, whom it is offered to, who transferred it.
         RoundTrip.Result<Map<String, AgentRecord>> agents = trip.query("SELECT " + AGENT_COLUMNS + """
                 FROM voip_users WHERE tenant_id = ? AND (id = ? OR id = ? OR id IN (
-                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to, transferred_by]) FROM active_calls
+                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to, transferred_by, consult_with])
+                    FROM active_calls
                     WHERE call_sid = ? AND tenant_id = ?))""",
                 p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId), rs -> {
                     Map<String, AgentRecord> found = new HashMap<>();
@@ -185,7 +186,7 @@ public class ProjectionStore {
                 CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
                 instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13), rs.getString(14),
                 rs.getString(15), rs.getString(16), instant(rs, 17), null, instant(rs, 18),
-                rs.getString(19));
+                rs.getString(19), rs.getString(20));
     }
 
     /** Adds the writes of what changed between two situations of the same call. */
@@ -240,21 +241,22 @@ public class ProjectionStore {
         writes.writeOne("call " + call.callSid(), """
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
-                                          ring_reason, offered_to, ended_at, held_at, transferred_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          ring_reason, offered_to, ended_at, held_at, transferred_by, consult_with)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
                     parked_at = excluded.parked_at, parked_by = excluded.parked_by,
                     ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
                     ended_at = excluded.ended_at, held_at = excluded.held_at,
-                    transferred_by = excluded.transferred_by, changed_at = now()""",
+                    transferred_by = excluded.transferred_by, consult_with = excluded.consult_with,
+                    changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
                         .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
                         .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt())
-                        .text(call.transferredBy()));
+                        .text(call.transferredBy()).text(call.consultWith()));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */

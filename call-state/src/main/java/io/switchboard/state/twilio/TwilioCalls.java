@@ -6,6 +6,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.rest.api.v2010.account.conference.Participant;
+import com.twilio.rest.api.v2010.account.conference.ParticipantCreator;
 import com.twilio.twiml.voice.Conference;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
@@ -80,6 +81,14 @@ public class TwilioCalls {
             hold(tenantId, hold.callSid(), hold.inParkingLot(), hold.agentLegSid());
         } else if (action instanceof TwilioAction.HoldInConference hold) {
             holdInConference(hold.callSid(), hold.onHold());
+        } else if (action instanceof TwilioAction.StartConsult start) {
+            startConsult(conferenceOf(start.callSid()), start.callSid(), start.agentId());
+        } else if (action instanceof TwilioAction.Consult consult) {
+            return Optional.of(consult(tenantId, consult));
+        } else if (action instanceof TwilioAction.CompleteTransfer complete) {
+            completeTransfer(complete.callSid(), complete.agentId(), complete.colleague());
+        } else if (action instanceof TwilioAction.CancelConsult cancel) {
+            cancelConsult(cancel.callSid(), cancel.agentId(), cancel.colleague());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             park(tenantId, park.callSid(), park.agentId(), park.parkedAt());
         } else if (action instanceof TwilioAction.EndCall end) {
@@ -103,20 +112,10 @@ public class TwilioCalls {
                 () -> redirect(callSid, joinConference(tenantId, callSid)), requests);
         Participant agent;
         try {
-            agent = call(() -> Participant.creator(VoiceWebhooks.conference(callSid),
-                            // The agent's phone shows who is calling; an action stored by an earlier version names
-                            // nobody.
-                            callerNumber != null ? new PhoneNumber(callerNumber) : new Client(UNKNOWN_CALLER),
-                            new Client(ClientIdentity.of(tenantId, agentId)))
-                    .setLabel(agentId)
-                    .setTimeout(ringSeconds)
-                    .setStartConferenceOnEnter(true)
+            agent = call(() -> agentJoins(Participant.creator(VoiceWebhooks.conference(callSid), caller(callerNumber),
+                            new Client(ClientIdentity.of(tenantId, agentId))), tenantId, callSid, agentId, claimedAt)
                     // The agent hanging up ends the call, as the caller hanging up does.
                     .setEndConferenceOnExit(true)
-                    .setBeep("false")
-                    .setStatusCallback(webhook(VoiceWebhooks.STATUS, tenantId, "&" + VoiceWebhooks.CALL + "="
-                            + callSid + "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
-                    .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"))
                     .create(client));
         } catch (RuntimeException e) {
             joined(caller);
@@ -130,6 +129,26 @@ public class TwilioCalls {
             throw e;
         }
         return agent.getCallSid();
+    }
+
+    /**
+     * An agent's participant: rings the agent's softphone, starts the conference on answering, and names its call
+     * and its claim in its callbacks.
+     */
+    private ParticipantCreator agentJoins(ParticipantCreator participant, String tenantId, String callSid,
+            String agentId, Instant claimedAt) {
+        return participant.setLabel(agentId)
+                .setTimeout(ringSeconds)
+                .setStartConferenceOnEnter(true)
+                .setBeep("false")
+                .setStatusCallback(webhook(VoiceWebhooks.STATUS, tenantId, "&" + VoiceWebhooks.CALL + "=" + callSid
+                        + "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
+                .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"));
+    }
+
+    /** Who the agent's phone shows as calling; an action stored by an earlier version names nobody. */
+    private static com.twilio.type.Endpoint caller(String callerNumber) {
+        return callerNumber != null ? new PhoneNumber(callerNumber) : new Client(UNKNOWN_CALLER);
     }
 
     /** The TwiML that takes the caller into the call's conference, to wait there for the agent. */
@@ -161,6 +180,20 @@ public class TwilioCalls {
      * named by the conference's SID, which Twilio gives when asked for the call's conference by name.
      */
     public void holdInConference(String callSid, boolean onHold) {
+        hold(conferenceOf(callSid), callSid, onHold);
+    }
+
+    private void hold(String conference, String callSid, boolean onHold) {
+        call(() -> Participant.updater(conference, callSid).setHold(onHold).setHoldUrl(holdUrl).update(client));
+    }
+
+    /**
+     * The SID of the call's conference in progress, which Twilio's participant requests name (only a new participant
+     * may name a conference by its name).
+     *
+     * @throws CallGoneException there is none: the caller left it
+     */
+    private String conferenceOf(String callSid) {
         var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
                 .setFriendlyName(VoiceWebhooks.conference(callSid))
                 .setStatus(com.twilio.rest.api.v2010.account.Conference.Status.IN_PROGRESS).limit(1).read(client))
@@ -168,8 +201,54 @@ public class TwilioCalls {
         if (!conferences.hasNext()) {
             throw new CallGoneException("Twilio has no conference in progress for call " + callSid);
         }
-        String conference = conferences.next().getSid();
-        call(() -> Participant.updater(conference, callSid).setHold(onHold).setHoldUrl(holdUrl).update(client));
+        return conferences.next().getSid();
+    }
+
+    /** The caller on hold, and {@code agentId}'s leaving no longer ending the call: a consult may begin. */
+    private void startConsult(String conference, String callSid, String agentId) {
+        hold(conference, callSid, true);
+        endsTheCall(conference, agentId, false);
+    }
+
+    /** Rings the colleague of a warm transfer into the call's conference, the caller on hold; returns their leg. */
+    private String consult(String tenantId, TwilioAction.Consult consult) {
+        String conference = conferenceOf(consult.callSid());
+        startConsult(conference, consult.callSid(), consult.agentId());
+        return call(() -> agentJoins(Participant.creator(conference, caller(consult.callerNumber()),
+                        new Client(ClientIdentity.of(tenantId, consult.colleague()))), tenantId, consult.callSid(),
+                consult.colleague(), consult.claimedAt())
+                // Until the transfer is complete the colleague is a guest: their hanging up leaves the caller be.
+                .setEndConferenceOnExit(false)
+                .create(client)).getCallSid();
+    }
+
+    /** The caller goes to the colleague: off hold, the colleague's leaving ends the call, the agent out. */
+    private void completeTransfer(String callSid, String agentId, String colleague) {
+        String conference = conferenceOf(callSid);
+        endsTheCall(conference, colleague, true);
+        hold(conference, callSid, false);
+        leaves(conference, agentId);
+    }
+
+    /** The caller back with the agent: the colleague out, the caller off hold, the agent's leaving ends the call. */
+    private void cancelConsult(String callSid, String agentId, String colleague) {
+        String conference = conferenceOf(callSid);
+        leaves(conference, colleague);
+        hold(conference, callSid, false);
+        endsTheCall(conference, agentId, true);
+    }
+
+    private void endsTheCall(String conference, String agentId, boolean ends) {
+        call(() -> Participant.updater(conference, agentId).setEndConferenceOnExit(ends).update(client));
+    }
+
+    /** Takes the agent's participant out of the conference: their leg ends. One already gone is left be. */
+    private void leaves(String conference, String agentId) {
+        try {
+            call(() -> Participant.deleter(conference, agentId).delete(client));
+        } catch (CallGoneException e) {
+            // They hung up first.
+        }
     }
 
     /**

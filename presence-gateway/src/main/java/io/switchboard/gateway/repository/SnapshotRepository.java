@@ -33,7 +33,8 @@ public class SnapshotRepository {
             FROM voip_users WHERE tenant_id = $1 AND active ORDER BY name, id""";
     private static final String CALLS = """
             SELECT call_sid, from_number, to_number, state, agent_id, slot, started_at, answered_at, parked_at,
-                   parked_by, ring_reason, offered_to, held_at, transferred_by
+                   parked_by, ring_reason, offered_to, held_at, transferred_by,
+                   consult_with
             FROM active_calls WHERE tenant_id = $1 ORDER BY started_at, call_sid""";
 
     private final Pool pool;
@@ -90,7 +91,8 @@ public class SnapshotRepository {
                     instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("answered_at")),
                     instant(row.getOffsetDateTime("parked_at")), row.getString("parked_by"),
                     row.getString("ring_reason"), row.getString("offered_to"), row.getValue("held_at") != null,
-                    instant(row.getOffsetDateTime("held_at")), row.getString("transferred_by")));
+                    instant(row.getOffsetDateTime("held_at")), row.getString("transferred_by"),
+                    row.getString("consult_with")));
         }
         return calls;
     }
