@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -944,7 +946,7 @@ final class Exchange {
     /** Connected participants, in the order they joined. */
     private static List<Participant> connected(Conference conf) {
         return conf.participants.stream().filter(Participant::connected)
-                .sorted(java.util.Comparator.comparingLong(p -> p.joinOrder)).toList();
+                .sorted(Comparator.comparingLong(p -> p.joinOrder)).toList();
     }
 
     /** Participants Twilio is still calling. */
@@ -1002,7 +1004,7 @@ final class Exchange {
                 params.put("ParticipantLabel", p.label);
             }
         }
-        new java.util.TreeMap<>(extra).forEach(params::put);
+        new TreeMap<>(extra).forEach(params::put);
         String about = p == null ? conf.conversation : p.callSid;
         return List.of(new Send(conf.conversation, new Webhook("conference", about, conf.statusCallbackMethod,
                 conf.statusCallback, params), false, 0));

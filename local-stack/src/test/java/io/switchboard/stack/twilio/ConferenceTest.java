@@ -275,6 +275,28 @@ class ConferenceTest {
     }
 
     @Test
+    void removingTheCallerEndsItsConferenceAndItGoesOnAfterItsDial() {
+        String caller = callerInConference(app.url("/twilio/voice/dial-ended?tenant=acme"));
+        String leg = addAgent(caller, DOUG, false).getCallSid();
+        await().untilAsserted(() -> assertThat(twilio.call(caller).talkingWith()).isNotEmpty());
+
+        assertThat(Participant.deleter(twilio.conference(caller).sid(), "caller").delete(rest)).isTrue();
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme-back"));
+        assertThat(twilio.call(leg).status()).isEqualTo("completed");
+        assertThat(twilio.conference(caller).reasonConferenceEnded())
+                .isEqualTo("participant-with-end-conference-on-exit-kicked");
+        assertThat(events()).extracting(r -> r.param("StatusCallbackEvent"), r -> r.param("CallSid"),
+                r -> r.param("ReasonParticipantLeft")).endsWith(
+                        tuple("participant-leave", caller, "participant_updated_via_api"),
+                        tuple("participant-leave", leg, "moderator_ended_conference"),
+                        tuple("conference-end", null, null));
+        assertThat(app.received("/twilio/voice/dial-ended")).singleElement().satisfies(r -> assertThat(r.params())
+                .containsEntry("DialCallStatus", "completed").containsEntry("CallStatus", "in-progress"));
+        assertThat(twilio.call(caller).status()).isEqualTo("in-progress");
+    }
+
+    @Test
     void anAgentWhoEndsTheConferenceOnExitHangingUpEndsTheCallersCall() {
         String caller = callerInConference(null);
         String leg = addAgent(caller, DOUG, true).getCallSid();
