@@ -273,7 +273,12 @@ final class Exchange {
         return List.of(new Schedule(Duration.ZERO, new CallPlaced(sid)));
     }
 
-    /** @throws NoSuchConference, NoSuchParticipant */
+    /**
+     * Holds, mutes, announces to, or changes {@code endConferenceOnExit} of a participant connecting or connected.
+     *
+     * @throws NoSuchConference  for a SID of no active conference (a FriendlyName is no SID here, as on Twilio)
+     * @throws NoSuchParticipant for a call sid or label of no such participant
+     */
     List<Effect> updateParticipant(String conferenceSid, String callSidOrLabel, ParticipantUpdate update) {
         Participant p = activeParticipant(conferenceSid, callSidOrLabel);
         Conference conf = p.conference;
