@@ -2,6 +2,7 @@ package io.switchboard.stack.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.switchboard.stack.twilio.Exchange.Effect;
 import io.switchboard.stack.twilio.Exchange.Schedule;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,7 @@ class ExchangeTest {
     private static final String VOICE = "https://app.test/twilio/voice/incoming";
     private static final String STATUS = "https://app.test/twilio/voice/status";
     private static final String FALLBACK = "https://app.test/twilio/voice/fallback";
+    private static final String CONFERENCE = "https://app.test/twilio/voice/conference";
 
     private final AtomicInteger legs = new AtomicInteger();
     private final Exchange exchange = new Exchange("AC1", Map.of(NUMBER, new TwilioSimulator.Number(VOICE, STATUS)),
@@ -142,6 +145,86 @@ class ExchangeTest {
         exchange.twimlUnavailable("CA1", incoming.generation(), incoming.webhook());
 
         assertThat(exchange.view("CA1").status()).isEqualTo("failed");
+    }
+
+    @Test
+    void aConferenceStartsWhenTheAgentTwilioCalledAnswersAndReportsItInOrder() throws Exception {
+        enqueue("CA1");
+        List<Effect> joined = exchange.updateTwiml("CA1", "<Response><Dial><Conference startConferenceOnEnter=\"false\" "
+                + "endConferenceOnExit=\"true\" waitUrl=\"https://app.test/wait\" statusCallback=\"" + CONFERENCE
+                + "\" statusCallbackEvent=\"start end join leave\">CA1</Conference></Dial></Response>");
+
+        // Alone, the caller hears the wait music; its join is reported once the conference starts.
+        assertThat(joined).singleElement().satisfies(e -> assertThat(((Send) e).webhook().kind()).isEqualTo("wait"));
+        ConferenceView waiting = exchange.conferenceNamed("CA1");
+        assertThat(waiting.status()).isEqualTo("in-progress");
+        assertThat(waiting.started()).isFalse();
+        assertThat(exchange.view("CA1").conference()).isEqualTo("CA1");
+
+        List<Effect> added = exchange.addParticipant("CAagent", "CA1", new Exchange.ParticipantRequest("+15005550006",
+                "client:doug", "doug", 20, new Exchange.StatusCallback(STATUS, "POST",
+                        Set.of("initiated", "ringing", "answered", "completed")), true, false, false, null, "POST",
+                null, "POST", Set.of()));
+
+        assertThat(added).containsExactly(new Schedule(Duration.ZERO, new Exchange.CallPlaced("CAagent")));
+        assertThat(exchange.participant(waiting.sid(), "doug").status()).isEqualTo("queued");
+        List<Effect> ringing = exchange.fire(new Exchange.CallPlaced("CAagent"));
+        assertThat(ringing).hasSize(4);
+        assertThat(((Send) ringing.get(1)).webhook().params()).containsEntry("CallStatus", "ringing")
+                .containsEntry("Direction", "outbound-api").containsEntry("From", "+15005550006")
+                .doesNotContainKey("ParentCallSid");
+        assertThat(ringing.subList(2, 4)).containsExactly(
+                new Schedule(Duration.ofMillis(50), new Exchange.AgentAnswers("CAagent")),
+                new Schedule(Duration.ofSeconds(20), new Exchange.DialTimesOut("CAagent")));
+
+        List<Effect> answered = exchange.fire(new Exchange.AgentAnswers("CAagent"));
+
+        assertThat(answered).extracting(e -> ((Send) e).webhook().params().get("StatusCallbackEvent"))
+                .containsExactly(null, "conference-start", "participant-join", "participant-join");
+        assertThat(answered.subList(1, 4)).extracting(e -> ((Send) e).webhook().params().get("SequenceNumber"),
+                e -> ((Send) e).webhook().params().get("CallSid"), e -> ((Send) e).conversation())
+                .containsExactly(tuple("1", null, "CA1"), tuple("2", "CA1", "CA1"), tuple("3", "CAagent", "CA1"));
+        assertThat(exchange.view("CA1").talkingWith()).containsExactly("client:doug");
+        assertThat(exchange.view("CA1").bridgedTo()).isEqualTo("client:doug");
+        assertThat(exchange.view("CAagent").talkingWith()).containsExactly("+15551230000");
+        assertThat(exchange.fire(new Exchange.DialTimesOut("CAagent"))).isEmpty();
+    }
+
+    @Test
+    void theCallerHangingUpEndsItsConferenceAndTwilioHangsUpTheAgentItCalled() throws Exception {
+        enqueue("CA1");
+        exchange.updateTwiml("CA1", "<Response><Dial><Conference endConferenceOnExit=\"true\" statusCallback=\""
+                + CONFERENCE + "\" statusCallbackEvent=\"end leave\">CA1</Conference></Dial></Response>");
+        exchange.addParticipant("CAagent", "CA1", new Exchange.ParticipantRequest("+15005550006", "client:doug",
+                "doug", 20, new Exchange.StatusCallback(STATUS, "POST", Set.of("completed")), true, false, false,
+                null, "POST", null, "POST", Set.of()));
+        exchange.fire(new Exchange.CallPlaced("CAagent"));
+        exchange.fire(new Exchange.AgentAnswers("CAagent"));
+
+        List<Effect> ended = exchange.hangUp("CA1");
+
+        assertThat(ended).extracting(e -> ((Send) e).webhook().kind() + " " + ((Send) e).webhook().callSid() + " "
+                + ((Send) e).webhook().params().getOrDefault("StatusCallbackEvent", "")
+                + ((Send) e).webhook().params().getOrDefault("ReasonParticipantLeft", "")
+                + ((Send) e).webhook().params().getOrDefault("ReasonConferenceEnded", "")
+                + ((Send) e).webhook().params().getOrDefault("CallStatus", "")).containsExactly(
+                        "conference CA1 participant-leaveparticipant_hung_up",
+                        "conference CAagent participant-leavemoderator_ended_conference",
+                        "conference CA1 conference-endparticipant-with-end-conference-on-exit-left",
+                        "status CAagent completed",
+                        "status CA1 completed");
+        assertThat(exchange.conferenceNamed("CA1").status()).isEqualTo("completed");
+        assertThat(exchange.view("CAagent").status()).isEqualTo("completed");
+    }
+
+    @Test
+    void aCallToWhatIsNeitherANumberNorAClientIsRefused() {
+        assertThatThrownBy(() -> exchange.placeOutboundCall("CA9", new Exchange.OutboundCall("+15005550006",
+                "doug", List.of(), null, "POST", Exchange.StatusCallback.NONE, 60)))
+                .isInstanceOf(Exchange.InvalidTo.class).hasMessageContaining("doug");
+        assertThatThrownBy(() -> exchange.updateParticipant("CF" + "0".repeat(32), "doug",
+                new Exchange.ParticipantUpdate(null, true, null, null, null, null, null)))
+                .isInstanceOf(Exchange.NoSuchConference.class);
     }
 
     private void enqueue(String sid) {
