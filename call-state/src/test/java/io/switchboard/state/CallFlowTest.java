@@ -109,9 +109,10 @@ class CallFlowTest {
         assertThat(cancel.get("by").asText()).isEqualTo(winner);
         assertThat(cancel.get("seq").asLong()).isEqualTo(claimed.get("seq").asLong() + 1);
 
-        // Twilio was asked to take the caller out of the queue to the winner's client, which answers.
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client(winner)));
-        String leg = sim().call(call).agentLegSid();
+        // Twilio was asked to take the caller out of the queue into the call's conference and to ring the winner's
+        // client into it, which answers.
+        await().atMost(WAIT).until(() -> talking(call, winner));
+        String leg = legOf(call, winner);
         publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
                 TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client(winner),
                 winner, Instant.now()));
@@ -291,7 +292,7 @@ class CallFlowTest {
         // acme's doug claims it: Twilio dials acme's doug by a client identity that names acme.
         sim().answerMode(ClientIdentity.of("globex", "doug"), AnswerMode.IGNORE);
         assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:acme__doug"));
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
 
         assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
         publishCallerEnd(call);
@@ -306,7 +307,7 @@ class CallFlowTest {
         publishIncoming(call);
         change(call, "call", "RINGING");
         assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
 
         assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
 
@@ -370,7 +371,7 @@ class CallFlowTest {
         } finally {
             sim().apiLatency(sim().config().apiLatency());
         }
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
         await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
                 + "'").equals("0"));
         endCall(call);
@@ -530,6 +531,18 @@ class CallFlowTest {
         return ClientIdentity.of("acme", agent);
     }
 
+    /** Twilio has the caller talking with the agent's client in the call's conference. */
+    private static boolean talking(String call, String agent) {
+        return sim().call(call).talkingWith().contains("client:" + client(agent));
+    }
+
+    /** The agent's latest leg into the call's conference. */
+    private static String legOf(String call, String agent) {
+        return sim().conference(call).participants().stream()
+                .filter(p -> ("client:" + client(agent)).equals(p.device()))
+                .reduce((earlier, later) -> later).orElseThrow().callSid();
+    }
+
     private static TwilioSimulator sim() {
         return TwilioSimulatorResource.simulator();
     }
@@ -551,8 +564,8 @@ class CallFlowTest {
         publishIncoming(call);
         change(call, "call", "RINGING");
         assertThat(reply(claim(call, agent)).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client(agent)));
-        String leg = sim().call(call).agentLegSid();
+        await().atMost(WAIT).until(() -> talking(call, agent));
+        String leg = legOf(call, agent);
         publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
                 TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client(agent),
                 agent, Instant.now()));

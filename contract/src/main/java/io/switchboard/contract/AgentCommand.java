@@ -29,6 +29,8 @@ public record AgentCommand(String commandId, String tenantId, String agentId, Ty
         @JsonProperty("hold") HOLD,
         @JsonProperty("unhold") UNHOLD,
         @JsonProperty("transfer") TRANSFER,
+        @JsonProperty("complete_transfer") COMPLETE_TRANSFER,
+        @JsonProperty("cancel_transfer") CANCEL_TRANSFER,
         @JsonProperty("retrieve") RETRIEVE,
         @JsonProperty("hangup") HANGUP,
         @JsonProperty("status") STATUS,

@@ -114,6 +114,12 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         return send(type, callSid);
     }
 
+    /** Sends {@code {"type":"transfer","callSid":…,"to":…,"mode":…,"requestId":…}}; returns the request id. */
+    String transfer(String callSid, String to, String mode) {
+        return send(Json.MAPPER.createObjectNode().put("type", "transfer").put("callSid", callSid).put("to", to)
+                .put("mode", mode));
+    }
+
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
     String setStatus(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status));

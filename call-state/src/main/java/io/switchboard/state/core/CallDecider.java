@@ -375,6 +375,11 @@ public final class CallDecider {
             return s.ended() ? Decision.NOTHING
                     : Decision.of(new UnseenCallEnded(status.callSid(), status.from(), status.to(), reason, status.at()));
         }
+        if (call.state() == CallState.CLAIMED && call.agentLegSid() != null) {
+            // Twilio keeps ringing an agent into a conference the caller left before it started.
+            return Decision.of(List.of(ended(call, reason, status.at())),
+                    List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
         return Decision.of(ended(call, reason, status.at()));
     }
 
@@ -396,12 +401,12 @@ public final class CallDecider {
                 return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
                         call.state() == CallState.PARKED, status.legSid())), null);
             }
-            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of another agent's claim
+            return strayLeg(status); // a leg of a claim given back, of a parked call, or of another agent's claim
         }
         if (status.claim() != null && call.claimedAt() != null && status.claim() != call.claimedAt().toEpochMilli()) {
             // A late callback of the leg of an earlier claim by the same agent (given back at its deadline while the
             // callback was on its way): it says nothing about the leg ringing now. Found by the fault-injection suite.
-            return Decision.NOTHING;
+            return strayLeg(status);
         }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
             return Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
@@ -423,6 +428,16 @@ public final class CallDecider {
             return Decision.of(ended(call, "completed", status.at()));
         }
         return Decision.NOTHING;
+    }
+
+    /**
+     * A leg of a claim that is not the call's now, answered: it joined the call's conference, where the caller may be
+     * with another agent or arrive later. It is hung up.
+     */
+    private static Decision strayLeg(Input.AgentLegStatus status) {
+        return status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
+                ? new Decision(List.of(), List.of(new TwilioAction.EndCall(status.legSid())), null)
+                : Decision.NOTHING;
     }
 
     /** The leg of the colleague a warm transfer consults: they answered, or they are gone and the consult with them. */

@@ -131,6 +131,8 @@ public class AgentCommandsListener {
             case UNHOLD -> new Input.Hold(command.callSid(), command.agentId(), false, clock.instant());
             case TRANSFER -> new Input.Transfer(command.callSid(), command.agentId(), command.to(),
                     command.mode() == AgentCommand.TransferMode.WARM, clock.instant());
+            case COMPLETE_TRANSFER -> new Input.EndConsult(command.callSid(), command.agentId(), true, clock.instant());
+            case CANCEL_TRANSFER -> new Input.EndConsult(command.callSid(), command.agentId(), false, clock.instant());
             case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
             case PROBE -> throw new IllegalArgumentException("A probe is no decision");

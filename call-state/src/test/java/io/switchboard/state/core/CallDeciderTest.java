@@ -256,6 +256,18 @@ class CallDeciderTest {
         }
 
         @Test
+        void anAnsweredLegOfAnEarlierClaimIsHungUpBeforeItMeetsTheCallerInTheConference() {
+            // The leg joined the call's conference: Rhonda's caller, or the same agent's new leg, would find it there.
+            long earlierClaim = T0.toEpochMilli();
+            given().claimedBy("rhonda").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9, earlierClaim))
+                    .facts()
+                    .actions(new TwilioAction.EndCall("CA-LEG-0"));
+            given().connectedTo("doug").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9, earlierClaim))
+                    .facts()
+                    .actions(new TwilioAction.EndCall("CA-LEG-0"));
+        }
+
+        @Test
         void theAgentsLegEndingEndsTheCall() {
             given().connectedTo("doug")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, T9))

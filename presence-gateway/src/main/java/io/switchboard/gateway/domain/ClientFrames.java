@@ -11,7 +11,8 @@ import io.switchboard.contract.AgentStatus;
  * verified token, so fields such as {@code agentId} in a frame are ignored.
  */
 public final class ClientFrames {
-    private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, hangup, status, resume or probe";
+    private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, complete_transfer,"
+            + " cancel_transfer, hangup, status, resume or probe";
 
     private final ObjectMapper mapper;
 
@@ -40,6 +41,8 @@ public final class ClientFrames {
             case "hold" -> callCommand(AgentCommand.Type.HOLD, root, requestId);
             case "unhold" -> callCommand(AgentCommand.Type.UNHOLD, root, requestId);
             case "transfer" -> transfer(root, requestId);
+            case "complete_transfer" -> callCommand(AgentCommand.Type.COMPLETE_TRANSFER, root, requestId);
+            case "cancel_transfer" -> callCommand(AgentCommand.Type.CANCEL_TRANSFER, root, requestId);
             case "retrieve" -> callCommand(AgentCommand.Type.RETRIEVE, root, requestId);
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
             case "status" -> statusCommand(root, requestId);

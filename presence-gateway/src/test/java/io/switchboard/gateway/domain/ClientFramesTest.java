@@ -21,6 +21,26 @@ class ClientFramesTest {
     }
 
     @Test
+    void readsHoldsAndTransfers() {
+        assertThat(frames.parse("{\"type\":\"hold\",\"callSid\":\"CA1\",\"requestId\":\"r1\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.HOLD, "CA1", null, "r1"));
+        assertThat(frames.parse("{\"type\":\"unhold\",\"callSid\":\"CA1\",\"requestId\":\"r2\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.UNHOLD, "CA1", null, "r2"));
+        assertThat(frames.parse("""
+                {"type":"transfer","callSid":"CA1","to":"rhonda","mode":"warm","requestId":"r3"}"""))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.TRANSFER, "CA1", null, "r3", "rhonda",
+                        AgentCommand.TransferMode.WARM));
+        assertThat(frames.parse("{\"type\":\"complete_transfer\",\"callSid\":\"CA1\",\"requestId\":\"r4\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.COMPLETE_TRANSFER, "CA1", null, "r4"));
+        assertThat(frames.parse("{\"type\":\"cancel_transfer\",\"callSid\":\"CA1\",\"requestId\":\"r5\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.CANCEL_TRANSFER, "CA1", null, "r5"));
+        assertInvalid("{\"type\":\"transfer\",\"callSid\":\"CA1\",\"mode\":\"cold\",\"requestId\":\"r6\"}", "r6",
+                "\"to\"");
+        assertInvalid("{\"type\":\"transfer\",\"callSid\":\"CA1\",\"to\":\"rhonda\",\"requestId\":\"r7\"}", "r7",
+                "\"cold\" or \"warm\"");
+    }
+
+    @Test
     void readsStatusAndResume() {
         assertThat(frames.parse("{\"type\":\"status\",\"status\":\"away\",\"requestId\":\"r3\"}"))
                 .isEqualTo(new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AWAY, "r3"));
