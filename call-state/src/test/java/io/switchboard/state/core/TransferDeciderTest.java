@@ -1,6 +1,11 @@
 package io.switchboard.state.core;
 
+import static io.switchboard.contract.TwilioCallStatus.COMPLETED;
+import static io.switchboard.contract.TwilioCallStatus.IN_PROGRESS;
 import static io.switchboard.state.core.DeciderSpec.CALL;
+import static io.switchboard.state.core.DeciderSpec.CALLER;
+import static io.switchboard.state.core.DeciderSpec.NUMBER;
+import static io.switchboard.state.core.DeciderSpec.WRAP_UP;
 import static io.switchboard.state.core.DeciderSpec.CLAIM_TIMEOUT;
 import static io.switchboard.state.core.DeciderSpec.RHONDA;
 import static io.switchboard.state.core.DeciderSpec.T0;
@@ -13,11 +18,20 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.Fact.CallClaimed;
+import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.ConsultConnected;
+import io.switchboard.state.core.Fact.ConsultEnded;
+import io.switchboard.state.core.Fact.ConsultOffered;
+import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.OfferWidened;
+import io.switchboard.state.core.Fact.TransferCompleted;
 import io.switchboard.state.core.Fact.TransferRangBack;
+import io.switchboard.state.core.Input.AgentLegStatus;
+import io.switchboard.state.core.Input.CallerLegStatus;
 import io.switchboard.state.core.Input.Claim;
 import io.switchboard.state.core.Input.DeadlinePassed;
+import io.switchboard.state.core.Input.EndConsult;
 import io.switchboard.state.core.Input.Transfer;
 import java.time.Instant;
 import org.junit.jupiter.api.Nested;
@@ -84,6 +98,154 @@ class TransferDeciderTest {
                     .agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20.plusSeconds(5)))
                     .when(new DeadlinePassed(CALL, RING_UNTIL))
                     .facts(new OfferWidened(CALL));
+        }
+    }
+
+    /** Doug, talking with the caller, started a warm transfer to Rhonda at T20: the consult rings for her. */
+    static DeciderSpec.Then consultOffered() {
+        return given().connectedTo("doug").when(new Transfer(CALL, "doug", "rhonda", true, T20));
+    }
+
+    static final Instant TAKEN = T20.plusSeconds(2);
+
+    /** Rhonda took the consult; her phone rings. */
+    static DeciderSpec.Then consultTaken() {
+        return given().situationFrom(consultOffered()).when(new Claim(CALL, "rhonda", TAKEN));
+    }
+
+    /** Rhonda's phone answered: Doug and Rhonda talk while the caller waits on hold. */
+    static DeciderSpec.Then consulting() {
+        return given().situationFrom(consultTaken())
+                .when(new AgentLegStatus(CALL, "CA-LEG-R", "rhonda", IN_PROGRESS, TAKEN.plusSeconds(1),
+                        TAKEN.toEpochMilli()));
+    }
+
+    @Nested
+    class Warm {
+        @Test
+        void theCallerIsPutOnHoldAndTheConsultRingsForTheColleague() {
+            consultOffered()
+                    .facts(new ConsultOffered(CALL, "rhonda", T20, RING_UNTIL))
+                    .actions(new TwilioAction.StartConsult(CALL, "doug"))
+                    .changes("call:CONNECTED:doug:for:rhonda")
+                    .call(call -> {
+                        assertThat(call.heldAt()).isEqualTo(T20);
+                        assertThat(call.ringReason()).isEqualTo("consult");
+                        assertThat(call.consultWith()).isNull();
+                    })
+                    .agentIs("doug", AgentStatus.BUSY, CALL);
+        }
+
+        @Test
+        void theColleagueTakesTheConsultAndTheirPhoneRingsIntoTheConference() {
+            consultTaken()
+                    .facts(new ConsultTaken(CALL, "rhonda", TAKEN.plus(CLAIM_TIMEOUT)))
+                    .actions(new TwilioAction.Consult(CALL, "doug", "rhonda", CALLER, TAKEN))
+                    .changes("call:CONNECTED:doug", "agent:rhonda:busy")
+                    .call(call -> assertThat(call.consultWith()).isEqualTo("rhonda"));
+            given().situationFrom(consultOffered()).agent(DeciderSpec.agent("hank", "Hank"))
+                    .when(new Claim(CALL, "hank", TAKEN)).rejected(ErrorCode.ALREADY_CLAIMED, "Doug");
+        }
+
+        @Test
+        void theColleaguesAnswerPutsThemOnTheCallWithTheAgentWhileTheCallerWaits() {
+            consulting()
+                    .facts(new ConsultConnected(CALL, "rhonda", TAKEN.plusSeconds(1)))
+                    .changes("agent:rhonda:busy:on:" + CALLER)
+                    .call(call -> assertThat(call.heldAt()).isEqualTo(T20));
+        }
+
+        @Test
+        void completingHandsTheCallerToTheColleagueAndFreesTheAgent() {
+            Instant at = TAKEN.plusSeconds(30);
+            given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", true, at))
+                    .facts(new TransferCompleted(CALL, "doug", "rhonda", at.plus(WRAP_UP)))
+                    .actions(new TwilioAction.CompleteTransfer(CALL, "doug", "rhonda"))
+                    .changes("call:CONNECTED:rhonda", "agent:doug:wrap_up")
+                    .call(call -> {
+                        assertThat(call.heldAt()).isNull();
+                        assertThat(call.consultWith()).isNull();
+                    })
+                    .agentIs("rhonda", AgentStatus.BUSY, CALL);
+        }
+
+        @Test
+        void completingBeforeTheColleagueAnsweredIsRefused() {
+            given().situationFrom(consultTaken()).when(new EndConsult(CALL, "doug", true, TAKEN.plusSeconds(1)))
+                    .rejected(ErrorCode.INVALID_STATE, "Rhonda has not answered yet");
+            given().connectedTo("doug").when(new EndConsult(CALL, "doug", true, T20))
+                    .rejected(ErrorCode.INVALID_STATE, "No transfer");
+            given().situationFrom(consulting()).when(new EndConsult(CALL, "rhonda", true, T20))
+                    .rejected(ErrorCode.NOT_YOUR_CALL, "complete its transfer");
+        }
+
+        @Test
+        void cancellingGivesTheCallerBackToTheAgentAndFreesTheColleague() {
+            given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", false, TAKEN.plusSeconds(30)))
+                    .facts(new ConsultEnded(CALL, "rhonda"))
+                    .actions(new TwilioAction.CancelConsult(CALL, "doug", "rhonda"))
+                    .changes("call:CONNECTED:doug", "agent:rhonda:available")
+                    .call(call -> assertThat(call.heldAt()).isNull());
+            given().situationFrom(consultOffered()).when(new EndConsult(CALL, "doug", false, T20.plusSeconds(1)))
+                    .facts(new ConsultEnded(CALL, "rhonda"))
+                    .changes("call:CONNECTED:doug");
+        }
+
+        @Test
+        void aConsultNobodyTookOrAnsweredInTimeIsCancelled() {
+            given().situationFrom(consultOffered()).when(new DeadlinePassed(CALL, RING_UNTIL))
+                    .facts(new ConsultEnded(CALL, "rhonda"))
+                    .actions(new TwilioAction.CancelConsult(CALL, "doug", "rhonda"));
+            given().situationFrom(consultTaken()).when(new DeadlinePassed(CALL, TAKEN.plus(CLAIM_TIMEOUT)))
+                    .facts(new ConsultEnded(CALL, "rhonda"))
+                    .changes("call:CONNECTED:doug", "agent:rhonda:available");
+        }
+
+        @Test
+        void theColleagueHangingUpEndsTheConsult() {
+            given().situationFrom(consulting())
+                    .when(new AgentLegStatus(CALL, "CA-LEG-R", "rhonda", COMPLETED, TAKEN.plusSeconds(9)))
+                    .facts(new ConsultEnded(CALL, "rhonda"))
+                    .actions(new TwilioAction.CancelConsult(CALL, "doug", "rhonda"));
+        }
+
+        @Test
+        void theAgentHangingUpLeavesTheCallerWithTheColleague() {
+            Instant at = TAKEN.plusSeconds(9);
+            given().situationFrom(consulting()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
+                    .facts(new TransferCompleted(CALL, "doug", "rhonda", at.plus(WRAP_UP)))
+                    .actions(new TwilioAction.CompleteTransfer(CALL, "doug", "rhonda"));
+        }
+
+        @Test
+        void theAgentHangingUpBeforeTheColleagueAnsweredLeavesThemACallThatRingsForThem() {
+            Instant at = TAKEN.plusSeconds(1);
+            given().situationFrom(consultTaken()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
+                    .facts(new ConsultEnded(CALL, "rhonda"),
+                            new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME)))
+                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
+                    .changes("call:CONNECTED:doug", "agent:rhonda:available", "call:RINGING:for:rhonda",
+                            "agent:doug:available");
+            given().situationFrom(consultOffered()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
+                    .facts(new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME)));
+        }
+
+        @Test
+        void theCallerHangingUpDuringTheConsultFreesBothAgents() {
+            Instant at = TAKEN.plusSeconds(9);
+            given().situationFrom(consulting()).when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at))
+                    .facts(new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)))
+                    .changes("call:ENDED:doug", "agent:doug:wrap_up", "agent:rhonda:available");
+        }
+
+        @Test
+        void nothingElseMayBeDoneWithTheCallUntilTheTransferIsCompleteOrCancelled() {
+            given().situationFrom(consulting()).when(new Input.Hold(CALL, "doug", false, TAKEN.plusSeconds(3)))
+                    .rejected(ErrorCode.INVALID_STATE, "complete or cancel the transfer first");
+            given().situationFrom(consulting()).when(new Input.Park(CALL, "doug", TAKEN.plusSeconds(3)))
+                    .rejected(ErrorCode.INVALID_STATE, "transferring this call to Rhonda");
+            given().situationFrom(consultOffered()).when(new Transfer(CALL, "doug", "rhonda", false, T20))
+                    .rejected(ErrorCode.INVALID_STATE, "complete or cancel");
         }
     }
 
