@@ -20,8 +20,9 @@ import java.util.Map;
 
 /**
  * Writes realistic in-order histories of a small call center: callers ring, one to three agents click Answer at
- * once, agents' phones answer or not, callers are put on hold and taken off it, calls are parked and retrieved or
- * time out in the lot, and the caller or the agent hangs up. Twilio is simulated from the decider's own actions (a
+ * once, agents' phones answer or not, callers are put on hold and taken off it, calls are transferred (at once, or
+ * after a consult that is completed, cancelled, or cut short by a hang-up), calls are parked and retrieved or time out
+ * in the lot, and the caller or the agent hangs up. Twilio is simulated from the decider's own actions (a
  * connect takes the caller to the conference and rings a new agent leg, whose SID Twilio's answer gives; taking the
  * caller out of the conference to wait or park ends it and the leg; an end call completes every leg), and timers fire
  * when their deadline passes, so the history is one that production could really see, in the order things happened.
@@ -86,6 +87,10 @@ final class CallHistories {
         String legSid;
         String legAgent;
         boolean legAnswered;
+        /** The leg of the colleague a warm transfer consults. */
+        String consultLegSid;
+        String consultAgent;
+        boolean consultAnswered;
 
         TwilioCall(String sid) {
             this.sid = sid;
@@ -136,6 +141,10 @@ final class CallHistories {
             agentsPhoneRings(call);
             return;
         }
+        if (call.consultLegSid != null && !call.consultAnswered) {
+            colleaguesPhoneRings(call);
+            return;
+        }
         CallRecord record = floor.activeCalls.get(call.sid);
         if (record == null) {
             callerHangsUp(call);
@@ -165,8 +174,14 @@ final class CallHistories {
     }
 
     private void talking(TwilioCall call, CallRecord record) {
+        if (record.consultant() != null) {
+            consulting(call, record);
+            return;
+        }
         // Parking is the likeliest move, so that two or three calls wait in the small lot at once.
-        switch (choices.pick(10)) {
+        switch (choices.pick(12)) {
+            case 10 -> deliver(new Input.Transfer(call.sid, record.agentId(), someoneBut(record.agentId()), false, now));
+            case 11 -> deliver(new Input.Transfer(call.sid, record.agentId(), someoneBut(record.agentId()), true, now));
             case 1 -> deliver(new Input.Hangup(call.sid, record.agentId()));
             case 2, 3, 4 -> deliver(new Input.Park(call.sid, record.agentId(), now));
             case 5, 6 -> deliver(new Input.Hold(call.sid, record.agentId(), !record.onHold(), now));
@@ -184,6 +199,36 @@ final class CallHistories {
             }
             default -> callerHangsUp(call);
         }
+    }
+
+    /** A warm transfer is under way: the agent ends it, someone hangs up, the colleague takes it, or time passes. */
+    private void consulting(TwilioCall call, CallRecord record) {
+        switch (choices.pick(8)) {
+            case 0 -> deliver(new Input.EndConsult(call.sid, record.agentId(), true, now));
+            case 1 -> deliver(new Input.EndConsult(call.sid, record.agentId(), false, now));
+            case 2 -> dropLeg(call); // the agent hangs up on their phone
+            case 3 -> dropConsultLeg(call); // the colleague hangs up
+            case 4 -> callerHangsUp(call);
+            case 5 -> passUntil(record.deadline() != null ? record.deadline() : now.plusSeconds(10));
+            default -> {
+                // The colleague (or another agent) clicks Answer on the consult.
+                String colleague = record.consultWith() == null && choices.oneIn(4) ? someoneBut(record.agentId())
+                        : record.consultant();
+                deliver(new Input.Claim(call.sid, colleague, now));
+            }
+        }
+    }
+
+    /** The colleague's phone rings for the consult: it answers, or it does not. */
+    private void colleaguesPhoneRings(TwilioCall call) {
+        if (choices.oneIn(4)) {
+            String legSid = call.consultLegSid;
+            call.consultLegSid = null;
+            deliver(new Input.AgentLegStatus(call.sid, legSid, call.consultAgent, NO_ANSWER, now));
+            return;
+        }
+        call.consultAnswered = true;
+        deliver(new Input.AgentLegStatus(call.sid, call.consultLegSid, call.consultAgent, IN_PROGRESS, now));
     }
 
     private void parked(TwilioCall call, CallRecord record) {
@@ -238,10 +283,11 @@ final class CallHistories {
         reportEnd(call);
     }
 
-    /** Twilio's callbacks of the caller's hang-up: the agent leg's end, then the caller's own. */
+    /** Twilio's callbacks of the caller's hang-up: the agents' legs' ends, then the caller's own. */
     private void reportEnd(TwilioCall call) {
         call.endUnreported = false;
         dropLeg(call);
+        dropConsultLeg(call);
         deliver(new Input.CallerLegStatus(call.sid, CALLER, NUMBER, COMPLETED, now));
     }
 
@@ -260,6 +306,8 @@ final class CallHistories {
             // An agent's leg left ringing for nothing, hung up.
             calls.values().stream().filter(c -> action.callSid().equals(c.legSid)).findFirst()
                     .ifPresent(this::dropLeg);
+            calls.values().stream().filter(c -> action.callSid().equals(c.consultLegSid)).findFirst()
+                    .ifPresent(this::dropConsultLeg);
             return;
         }
         if (action instanceof TwilioAction.ConnectToAgent connect) {
@@ -273,6 +321,26 @@ final class CallHistories {
             call.legAgent = connect.agentId();
             call.legAnswered = false;
             deliver(new Input.AgentDialed(call.sid, connect.agentId(), connect.claimedAt(), call.legSid, now));
+        } else if (action instanceof TwilioAction.Consult consult) {
+            if (call.callerGone || choices.oneIn(8)) {
+                deliver(new Input.EndConsult(call.sid, consult.agentId(), false, now)); // Twilio refused the colleague
+                return;
+            }
+            dropConsultLeg(call);
+            call.legs++;
+            call.consultLegSid = call.sid + "-leg" + call.legs;
+            call.consultAgent = consult.colleague();
+            call.consultAnswered = false;
+            deliver(new Input.AgentDialed(call.sid, consult.colleague(), consult.claimedAt(), call.consultLegSid, now));
+        } else if (action instanceof TwilioAction.CompleteTransfer) {
+            // The agent leaves the conference; the colleague's leg is the caller's agent's now.
+            dropLeg(call);
+            call.legSid = call.consultLegSid;
+            call.legAgent = call.consultAgent;
+            call.legAnswered = call.consultAnswered;
+            call.consultLegSid = null;
+        } else if (action instanceof TwilioAction.CancelConsult) {
+            dropConsultLeg(call);
         } else if (action instanceof TwilioAction.HoldInConference hold) {
             if (!call.callerGone && choices.oneIn(8)) {
                 deliver(new Input.HoldFailed(call.sid, hold.onHold(), now));
@@ -288,8 +356,9 @@ final class CallHistories {
             if (action instanceof TwilioAction.ParkCaller park) {
                 deliver(new Input.ParkConfirmed(call.sid, park.agentId(), park.parkedAt(), now));
             }
-            // The caller leaving the conference ends it, and the agent's leg with it.
+            // The caller leaving the conference ends it, and the agents' legs with it.
             dropLeg(call);
+            dropConsultLeg(call);
         } else if (action instanceof TwilioAction.EndCall) {
             callerHangsUp(call);
         }
@@ -301,6 +370,15 @@ final class CallHistories {
             call.legSid = null;
             deliver(new Input.AgentLegStatus(call.sid, legSid, call.legAgent, call.legAnswered ? COMPLETED : CANCELED,
                     now));
+        }
+    }
+
+    private void dropConsultLeg(TwilioCall call) {
+        if (call.consultLegSid != null) {
+            String legSid = call.consultLegSid;
+            call.consultLegSid = null;
+            deliver(new Input.AgentLegStatus(call.sid, legSid, call.consultAgent,
+                    call.consultAnswered ? COMPLETED : CANCELED, now));
         }
     }
 
