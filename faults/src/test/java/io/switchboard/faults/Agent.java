@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An agent at work, acting only on what their screen shows, as a person would: claims a ringing call (often the
- * oldest, so agents race for it), talks a while, then hangs up, parks the call, or the caller or the agent's phone
- * hangs up; retrieves parked calls; goes away and comes back. Commands may go unanswered while a service is down:
+ * oldest, so agents race for it), talks a while, puts the caller on hold and back, then hangs up, parks the call,
+ * transfers it to an available colleague (at once, or after a consult they complete or cancel), or the caller or the
+ * agent's phone hangs up; takes a consult offered to them; retrieves parked calls; goes away and comes back. Commands may go unanswered while a service is down:
  * the agent simply looks at the screen again.
  */
 final class Agent implements Runnable {
@@ -86,7 +87,13 @@ final class Agent implements Runnable {
             return;
         }
         if (status.equals("busy")) {
-            return; // my phone rings for a claimed call
+            return; // my phone rings for a claimed call, or I am consulted on a colleague's call
+        }
+        JsonNode consult = calls.stream().filter(c -> "consult".equals(text(c, "ringReason"))
+                && screen.agentId.equals(text(c, "offeredTo"))).findFirst().orElse(null);
+        if (consult != null && status.equals("available") && dice.nextInt(4) != 0) {
+            ask(screen.command("claim", consult.get("callSid").asText())); // a colleague wants a word first
+            return;
         }
         List<JsonNode> ringing = new ArrayList<>(calls.stream().filter(c -> "RINGING".equals(text(c, "state"))
                 && (text(c, "offeredTo") == null || screen.agentId.equals(text(c, "offeredTo")))).toList());
@@ -113,23 +120,71 @@ final class Agent implements Runnable {
         if (now < talkUntil) {
             return;
         }
+        JsonNode call = screen.calls().stream().filter(c -> callSid.equals(c.get("callSid").asText())).findFirst()
+                .orElse(null);
+        if (call != null && (text(call, "consultWith") != null || "consult".equals(text(call, "ringReason")))) {
+            consulting(call);
+            return;
+        }
+        if (call != null && call.path("onHold").asBoolean()) {
+            ask(screen.command("unhold", callSid));
+            talkUntil = now + Duration.ofSeconds(2).toNanos();
+            return;
+        }
         int choice = dice.nextInt(100);
-        if (choice < 35) {
+        String colleague = availableColleague();
+        if (choice >= 85 && colleague != null) {
+            ask(screen.transfer(callSid, colleague, choice < 92 ? "cold" : "warm"));
+        } else if (choice >= 78) {
+            ask(screen.command("hold", callSid));
+        } else if (choice < 30) {
             ask(screen.command("hangup", callSid));
-        } else if (choice < 60) {
+        } else if (choice < 52) {
             if (dice.nextDouble() < FaultSuite.LOST_ENDS_RATE) {
                 twilio.loseStatusCallbacks(callSid); // Twilio gives up on this call's end: only reconciliation sees it
             }
             twilio.hangup(callSid); // the caller hangs up
-        } else if (choice < 70) {
-            String leg = twilio.call(callSid).agentLegSid();
-            if (leg != null) {
-                twilio.hangup(leg); // the agent hangs up on their phone
-            }
+        } else if (choice < 60) {
+            hangUpMyPhone(callSid);
         } else {
             ask(screen.command("park", callSid));
         }
         talkUntil = now + Duration.ofSeconds(3).toNanos(); // give it time to show before deciding again
+    }
+
+    /**
+     * A warm transfer of mine is under way: once the colleague answered I hand the caller over or take them back;
+     * sometimes I give up waiting, or hang up on my phone (the colleague keeps the caller).
+     */
+    private void consulting(JsonNode call) throws InterruptedException {
+        String callSid = call.get("callSid").asText();
+        String colleague = text(call, "consultWith");
+        JsonNode them = colleague == null ? null : screen.agent(colleague);
+        boolean talking = them != null && callSid.equals(them.path("currentCall").path("callSid").asText(null));
+        int choice = dice.nextInt(10);
+        if (talking && choice < 6) {
+            ask(screen.command("complete_transfer", callSid));
+        } else if (choice < 8) {
+            ask(screen.command(talking || choice < 7 ? "cancel_transfer" : "complete_transfer", callSid));
+        } else if (choice == 8) {
+            hangUpMyPhone(callSid);
+        }
+        talkUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    }
+
+    /** The agent hangs up on their phone: their leg into the call's conference ends. */
+    private void hangUpMyPhone(String callSid) {
+        String device = "client:" + io.switchboard.contract.ClientIdentity.of(screen.tenant, screen.agentId);
+        twilio.conference(callSid).participants().stream()
+                .filter(p -> p.active() && device.equals(p.device())).reduce((earlier, later) -> later)
+                .ifPresent(p -> twilio.hangup(p.callSid()));
+    }
+
+    /** A colleague my screen shows online and available, or null. */
+    private String availableColleague() {
+        List<JsonNode> free = screen.agents().stream().filter(a -> !screen.agentId.equals(a.get("id").asText())
+                && "online".equals(text(a, "presence")) && "available".equals(text(a, "status"))).toList();
+        return free.isEmpty() ? null : free.get(dice.nextInt(free.size())).get("id").asText();
     }
 
     private void win(String command, String callSid) throws InterruptedException {
