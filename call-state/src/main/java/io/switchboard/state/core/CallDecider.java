@@ -490,8 +490,8 @@ public final class CallDecider {
             return consultEnded(call, call.consultant());
         }
         if (call.state() == CallState.CLAIMED) {
-            // Twilio's own <Dial timeout> should have ended the attempt; its callback is lost or late, so take the
-            // caller back from the agent's leg ourselves.
+            // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
+            // caller back from the conference, and hang the leg up, ourselves.
             return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())),
                     List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, call.agentLegSid())));
         }
