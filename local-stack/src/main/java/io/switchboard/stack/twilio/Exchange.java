@@ -503,7 +503,8 @@ final class Exchange {
                 history, call.bridgedTo, p == null ? null : p.conference.name, p != null && p.hold,
                 p == null ? List.of() : talkingWith(p),
                 call.lastConference == null ? List.of()
-                        : call.lastConference.participants.stream().map(x -> x.callSid).toList());
+                        : call.lastConference.participants.stream().map(x -> x.callSid).toList(),
+                List.copyOf(call.talks));
     }
 
     List<CallView> views() {
@@ -909,6 +910,7 @@ final class Exchange {
             }
         }
         out.addAll(conferenceEvent(conf, "end", "conference-end", null, params));
+        talk(conf);
         return out;
     }
 
@@ -924,8 +926,14 @@ final class Exchange {
         return dialEnded(call, null, "completed");
     }
 
-    /** Who hears whom: each connected participant's activity, and who it talked with last. */
+    /**
+     * Who hears whom: each connected participant's activity, who it talked with last, and the talks of every call
+     * that was ever in it (one that just left or was put on hold stops talking with the others).
+     */
     private void talk(Conference conf) {
+        for (Participant p : conf.participants) {
+            settleTalks(calls.get(p.callSid));
+        }
         for (Participant p : connected(conf)) {
             Call call = calls.get(p.callSid);
             call.activity = (p.hold ? "conference-hold:" : "conference:") + conf.name;
@@ -936,6 +944,49 @@ final class Exchange {
                 call.bridgedTo = with.get(with.size() - 1);
             }
         }
+    }
+
+    /**
+     * Ends the call's talks with whom it no longer talks and begins one with each device it now talks with. Called
+     * after every change that can change that, so the talks follow what {@link CallView#talkingWith()} and a
+     * bridged leg say from moment to moment.
+     */
+    private void settleTalks(Call call) {
+        List<String> with = talkingNow(call);
+        Instant at = now();
+        for (int i = 0; i < call.talks.size(); i++) {
+            Talk t = call.talks.get(i);
+            if (t.until() == null && !with.contains(t.device())) {
+                call.talks.set(i, new Talk(t.device(), t.from(), at));
+            }
+        }
+        for (String device : with) {
+            if (call.talks.stream().noneMatch(t -> t.until() == null && t.device().equals(device))) {
+                call.talks.add(new Talk(device, at, null));
+            }
+        }
+    }
+
+    /** The devices a call hears and is heard by now: in its conference, or over a {@code <Dial>} leg answered. */
+    private List<String> talkingNow(Call call) {
+        if (call.ended != null) {
+            return List.of();
+        }
+        if (call.participant != null && call.participant.connected()) {
+            return talkingWith(call.participant);
+        }
+        if (call.isLeg()) {
+            Call caller = calls.get(call.parentSid);
+            return bridged(caller, call) ? List.of(device(caller)) : List.of();
+        }
+        Call leg = call.dialingLeg == null ? null : calls.get(call.dialingLeg);
+        return leg != null && bridged(call, leg) ? List.of(leg.to) : List.of();
+    }
+
+    /** Whether the leg is the caller's current {@code <Dial>}, answered, and neither of them hung up. */
+    private static boolean bridged(Call caller, Call leg) {
+        return leg.sid.equals(caller.dialingLeg) && leg.answered != null && leg.ended == null
+                && caller.ended == null;
     }
 
     /** The devices {@code p} hears and is heard by: both connected to the started conference, unheld, unmuted. */
@@ -1035,6 +1086,8 @@ final class Exchange {
         caller.activity = "bridged:" + leg.to;
         caller.bridgedTo = leg.to;
         touch(caller);
+        settleTalks(caller);
+        settleTalks(leg);
         return out;
     }
 
@@ -1107,6 +1160,7 @@ final class Exchange {
         call.ended = now();
         call.activity = "ended";
         touch(call);
+        settleTalks(call);
         out.addAll(progress(call, "completed"));
         return out;
     }
@@ -1118,6 +1172,8 @@ final class Exchange {
         leg.status = status;
         leg.ended = now();
         touch(leg);
+        settleTalks(leg);
+        settleTalks(calls.get(leg.parentSid));
         // Twilio reports every way a leg ends (busy, no-answer, canceled…) under the "completed" event.
         return progress(leg, "completed");
     }
@@ -1314,6 +1370,7 @@ final class Exchange {
         // conferences: the participant it is (being called to be, or connected), and the last conference it was in
         Participant participant;
         Conference lastConference;
+        final List<Talk> talks = new ArrayList<>();
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
             this.sid = sid;
