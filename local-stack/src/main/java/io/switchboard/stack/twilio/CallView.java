@@ -35,11 +35,16 @@ import java.util.List;
  * @param talks          every stretch of time the call heard and was heard by someone (in a conference, or over a
  *                       {@code <Dial>} leg), in the order they began; for a caller's call and for the calls of the
  *                       agents it talked with alike. Who it talked with, when
+ * @param agentCalls     the calls Twilio placed or dialled for this call, oldest first: its {@code <Dial>} legs, and
+ *                       the calls Twilio placed over REST ({@code Participants.json}) into every conference this call
+ *                       joined by its {@code <Dial><Conference>}; empty for a leg or a call Twilio placed into a
+ *                       conference
  */
 public record CallView(String sid, String parentCallSid, String from, String to, String direction, String status,
         String activity, String agentLegSid, String agentLegStatus, List<String> legSids, Instant startedAt,
         Instant answeredAt, Instant endedAt, List<WebhookAttempt> webhooks, String bridgedTo, String conference,
-        boolean onHold, List<String> talkingWith, List<String> participants, List<Talk> talks) {
+        boolean onHold, List<String> talkingWith, List<String> participants, List<Talk> talks,
+        List<String> agentCalls) {
 
     public boolean ended() {
         return endedAt != null;

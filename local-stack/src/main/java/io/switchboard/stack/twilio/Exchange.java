@@ -154,6 +154,8 @@ final class Exchange {
     private final Map<String, Conference> conferences = new LinkedHashMap<>();
     /** Orders the participants by the moment they joined. */
     private long joins;
+    /** Orders the calls by the moment they were made. */
+    private long made;
 
     Exchange(String accountSid, Map<String, TwilioSimulator.Number> numbers, Duration answerDelay, Clock clock,
             Supplier<String> legSids) {
@@ -183,7 +185,7 @@ final class Exchange {
         call.number = number;
         // A number's status callback hears of the end of its calls only.
         call.callbacks = new StatusCallback(number.statusCallbackUrl(), "POST", Set.of("completed"));
-        calls.put(sid, call);
+        register(call);
         return List.of(fetch(call, "incoming", number.voiceUrl(), "POST", callParams(call)));
     }
 
@@ -223,7 +225,7 @@ final class Exchange {
         call.answerTwiml = request.twiml();
         call.answerUrl = request.url();
         call.answerMethod = request.method();
-        calls.put(sid, call);
+        register(call);
         return List.of(new Schedule(Duration.ZERO, new CallPlaced(sid)));
     }
 
@@ -259,7 +261,7 @@ final class Exchange {
         call.conversation = conf.conversation;
         call.callbacks = request.statusCallback();
         call.timeoutSeconds = request.timeoutSeconds();
-        calls.put(sid, call);
+        register(call);
         Participant p = new Participant(sid, request.label(), conf, true, now());
         p.startOnEnter = request.startConferenceOnEnter();
         p.endOnExit = request.endConferenceOnExit();
@@ -504,7 +506,21 @@ final class Exchange {
                 p == null ? List.of() : talkingWith(p),
                 call.lastConference == null ? List.of()
                         : call.lastConference.participants.stream().map(x -> x.callSid).toList(),
-                List.copyOf(call.talks));
+                List.copyOf(call.talks), agentCalls(call));
+    }
+
+    /** Its legs and the calls Twilio placed into the conferences it dialled, in the order they were made. */
+    private List<String> agentCalls(Call call) {
+        List<Call> placed = new ArrayList<>();
+        call.legs.forEach(sid -> placed.add(calls.get(sid)));
+        for (Conference conf : call.dialledConferences) {
+            for (Participant p : conf.participants) {
+                if (p.viaRest && !p.callSid.equals(call.sid)) {
+                    placed.add(calls.get(p.callSid));
+                }
+            }
+        }
+        return placed.stream().distinct().sorted(Comparator.comparingLong(c -> c.order)).map(c -> c.sid).toList();
     }
 
     List<CallView> views() {
@@ -624,7 +640,7 @@ final class Exchange {
                 target.to(), "outbound-dial", now());
         leg.conversation = call.conversation;
         leg.callbacks = new StatusCallback(target.statusCallback(), target.statusCallbackMethod(), target.events());
-        calls.put(leg.sid, leg);
+        register(leg);
         call.legs.add(leg.sid);
         call.dialingLeg = leg.sid;
         call.activity = "dialing:" + target.to();
@@ -779,6 +795,9 @@ final class Exchange {
         p.joinOrder = ++joins;
         call.participant = p;
         call.lastConference = conf;
+        if (!p.viaRest && !call.dialledConferences.contains(conf)) {
+            call.dialledConferences.add(conf);
+        }
         if ("init".equals(conf.status)) {
             conf.status = "in-progress";
         }
@@ -1317,6 +1336,11 @@ final class Exchange {
         return call;
     }
 
+    private void register(Call call) {
+        call.order = ++made;
+        calls.put(call.sid, call);
+    }
+
     private void touch(Call call) {
         call.updated = now();
     }
@@ -1370,7 +1394,10 @@ final class Exchange {
         // conferences: the participant it is (being called to be, or connected), and the last conference it was in
         Participant participant;
         Conference lastConference;
+        /** The conferences its own {@code <Dial><Conference>} joined, in the order it joined them. */
+        final List<Conference> dialledConferences = new ArrayList<>();
         final List<Talk> talks = new ArrayList<>();
+        long order;
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
             this.sid = sid;

@@ -256,6 +256,7 @@ class ExchangeTest {
                 new Talk("client:doug", unheld, heldAgain),
                 new Talk("client:rhonda", handedOver, null));
         assertThat(caller.talkedWithTwoAtOnce()).isFalse();
+        assertThat(caller.agentCalls()).containsExactly("CAdoug", "CArhonda");
         assertThat(exchange.view("CAdoug").talks()).containsExactly(
                 new Talk(CALLER, dougIn, held),
                 new Talk(CALLER, unheld, heldAgain),
@@ -263,6 +264,7 @@ class ExchangeTest {
         assertThat(exchange.view("CArhonda").talks()).containsExactly(
                 new Talk("client:doug", rhondaIn, dougOut),
                 new Talk(CALLER, handedOver, null));
+        assertThat(exchange.view("CAdoug").agentCalls()).as("Twilio placed nothing for an agent's call").isEmpty();
     }
 
     @Test
@@ -335,6 +337,7 @@ class ExchangeTest {
                 new Talk("client:doug", dougAnswers, dougHangsUp),
                 new Talk("client:rhonda", rhondaAnswers, callerHangsUp));
         assertThat(caller.talkedWithTwoAtOnce()).isFalse();
+        assertThat(caller.agentCalls()).containsExactly("CAleg1", "CAleg2");
         assertThat(exchange.view("CAleg1").talks()).containsExactly(new Talk(CALLER, dougAnswers, dougHangsUp));
         assertThat(exchange.view("CAleg2").talks()).containsExactly(new Talk(CALLER, rhondaAnswers, callerHangsUp));
     }
