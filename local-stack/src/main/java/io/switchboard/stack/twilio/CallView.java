@@ -32,14 +32,36 @@ import java.util.List;
  * @param participants   the call sids of every participant of the conference the call is in, or was in last
  *                       (itself included, also those that left or never answered), in the order they were added;
  *                       empty for a call that never was in one
+ * @param talks          every stretch of time the call heard and was heard by someone (in a conference, or over a
+ *                       {@code <Dial>} leg), in the order they began; for a caller's call and for the calls of the
+ *                       agents it talked with alike. Who it talked with, when
+ * @param agentCalls     the calls Twilio placed or dialled for this call, oldest first: its {@code <Dial>} legs, and
+ *                       the calls Twilio placed over REST ({@code Participants.json}) into every conference this call
+ *                       joined by its {@code <Dial><Conference>}; empty for a leg or a call Twilio placed into a
+ *                       conference
  */
 public record CallView(String sid, String parentCallSid, String from, String to, String direction, String status,
         String activity, String agentLegSid, String agentLegStatus, List<String> legSids, Instant startedAt,
         Instant answeredAt, Instant endedAt, List<WebhookAttempt> webhooks, String bridgedTo, String conference,
-        boolean onHold, List<String> talkingWith, List<String> participants) {
+        boolean onHold, List<String> talkingWith, List<String> participants, List<Talk> talks,
+        List<String> agentCalls) {
 
     public boolean ended() {
         return endedAt != null;
+    }
+
+    /** Whether the call talked with two devices at the same time: two of its talks with different devices overlap. */
+    public boolean talkedWithTwoAtOnce() {
+        for (int i = 0; i < talks.size(); i++) {
+            for (int j = i + 1; j < talks.size(); j++) {
+                Talk a = talks.get(i);
+                Talk b = talks.get(j);
+                if (!a.device().equals(b.device()) && a.overlaps(b)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Attempts of one kind ({@code status}, {@code incoming}…) about one call sid, in order. */

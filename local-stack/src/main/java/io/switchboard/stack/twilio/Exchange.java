@@ -154,6 +154,8 @@ final class Exchange {
     private final Map<String, Conference> conferences = new LinkedHashMap<>();
     /** Orders the participants by the moment they joined. */
     private long joins;
+    /** Orders the calls by the moment they were made. */
+    private long made;
 
     Exchange(String accountSid, Map<String, TwilioSimulator.Number> numbers, Duration answerDelay, Clock clock,
             Supplier<String> legSids) {
@@ -183,7 +185,7 @@ final class Exchange {
         call.number = number;
         // A number's status callback hears of the end of its calls only.
         call.callbacks = new StatusCallback(number.statusCallbackUrl(), "POST", Set.of("completed"));
-        calls.put(sid, call);
+        register(call);
         return List.of(fetch(call, "incoming", number.voiceUrl(), "POST", callParams(call)));
     }
 
@@ -223,7 +225,7 @@ final class Exchange {
         call.answerTwiml = request.twiml();
         call.answerUrl = request.url();
         call.answerMethod = request.method();
-        calls.put(sid, call);
+        register(call);
         return List.of(new Schedule(Duration.ZERO, new CallPlaced(sid)));
     }
 
@@ -259,7 +261,7 @@ final class Exchange {
         call.conversation = conf.conversation;
         call.callbacks = request.statusCallback();
         call.timeoutSeconds = request.timeoutSeconds();
-        calls.put(sid, call);
+        register(call);
         Participant p = new Participant(sid, request.label(), conf, true, now());
         p.startOnEnter = request.startConferenceOnEnter();
         p.endOnExit = request.endConferenceOnExit();
@@ -503,7 +505,22 @@ final class Exchange {
                 history, call.bridgedTo, p == null ? null : p.conference.name, p != null && p.hold,
                 p == null ? List.of() : talkingWith(p),
                 call.lastConference == null ? List.of()
-                        : call.lastConference.participants.stream().map(x -> x.callSid).toList());
+                        : call.lastConference.participants.stream().map(x -> x.callSid).toList(),
+                List.copyOf(call.talks), agentCalls(call));
+    }
+
+    /** Its legs and the calls Twilio placed into the conferences it dialled, in the order they were made. */
+    private List<String> agentCalls(Call call) {
+        List<Call> placed = new ArrayList<>();
+        call.legs.forEach(sid -> placed.add(calls.get(sid)));
+        for (Conference conf : call.dialledConferences) {
+            for (Participant p : conf.participants) {
+                if (p.viaRest && !p.callSid.equals(call.sid)) {
+                    placed.add(calls.get(p.callSid));
+                }
+            }
+        }
+        return placed.stream().distinct().sorted(Comparator.comparingLong(c -> c.order)).map(c -> c.sid).toList();
     }
 
     List<CallView> views() {
@@ -623,7 +640,7 @@ final class Exchange {
                 target.to(), "outbound-dial", now());
         leg.conversation = call.conversation;
         leg.callbacks = new StatusCallback(target.statusCallback(), target.statusCallbackMethod(), target.events());
-        calls.put(leg.sid, leg);
+        register(leg);
         call.legs.add(leg.sid);
         call.dialingLeg = leg.sid;
         call.activity = "dialing:" + target.to();
@@ -778,6 +795,9 @@ final class Exchange {
         p.joinOrder = ++joins;
         call.participant = p;
         call.lastConference = conf;
+        if (!p.viaRest && !call.dialledConferences.contains(conf)) {
+            call.dialledConferences.add(conf);
+        }
         if ("init".equals(conf.status)) {
             conf.status = "in-progress";
         }
@@ -909,6 +929,7 @@ final class Exchange {
             }
         }
         out.addAll(conferenceEvent(conf, "end", "conference-end", null, params));
+        talk(conf);
         return out;
     }
 
@@ -924,8 +945,14 @@ final class Exchange {
         return dialEnded(call, null, "completed");
     }
 
-    /** Who hears whom: each connected participant's activity, and who it talked with last. */
+    /**
+     * Who hears whom: each connected participant's activity, who it talked with last, and the talks of every call
+     * that was ever in it (one that just left or was put on hold stops talking with the others).
+     */
     private void talk(Conference conf) {
+        for (Participant p : conf.participants) {
+            settleTalks(calls.get(p.callSid));
+        }
         for (Participant p : connected(conf)) {
             Call call = calls.get(p.callSid);
             call.activity = (p.hold ? "conference-hold:" : "conference:") + conf.name;
@@ -936,6 +963,49 @@ final class Exchange {
                 call.bridgedTo = with.get(with.size() - 1);
             }
         }
+    }
+
+    /**
+     * Ends the call's talks with whom it no longer talks and begins one with each device it now talks with. Called
+     * after every change that can change that, so the talks follow what {@link CallView#talkingWith()} and a
+     * bridged leg say from moment to moment.
+     */
+    private void settleTalks(Call call) {
+        List<String> with = talkingNow(call);
+        Instant at = now();
+        for (int i = 0; i < call.talks.size(); i++) {
+            Talk t = call.talks.get(i);
+            if (t.until() == null && !with.contains(t.device())) {
+                call.talks.set(i, new Talk(t.device(), t.from(), at));
+            }
+        }
+        for (String device : with) {
+            if (call.talks.stream().noneMatch(t -> t.until() == null && t.device().equals(device))) {
+                call.talks.add(new Talk(device, at, null));
+            }
+        }
+    }
+
+    /** The devices a call hears and is heard by now: in its conference, or over a {@code <Dial>} leg answered. */
+    private List<String> talkingNow(Call call) {
+        if (call.ended != null) {
+            return List.of();
+        }
+        if (call.participant != null && call.participant.connected()) {
+            return talkingWith(call.participant);
+        }
+        if (call.isLeg()) {
+            Call caller = calls.get(call.parentSid);
+            return bridged(caller, call) ? List.of(device(caller)) : List.of();
+        }
+        Call leg = call.dialingLeg == null ? null : calls.get(call.dialingLeg);
+        return leg != null && bridged(call, leg) ? List.of(leg.to) : List.of();
+    }
+
+    /** Whether the leg is the caller's current {@code <Dial>}, answered, and neither of them hung up. */
+    private static boolean bridged(Call caller, Call leg) {
+        return leg.sid.equals(caller.dialingLeg) && leg.answered != null && leg.ended == null
+                && caller.ended == null;
     }
 
     /** The devices {@code p} hears and is heard by: both connected to the started conference, unheld, unmuted. */
@@ -1035,6 +1105,8 @@ final class Exchange {
         caller.activity = "bridged:" + leg.to;
         caller.bridgedTo = leg.to;
         touch(caller);
+        settleTalks(caller);
+        settleTalks(leg);
         return out;
     }
 
@@ -1107,6 +1179,7 @@ final class Exchange {
         call.ended = now();
         call.activity = "ended";
         touch(call);
+        settleTalks(call);
         out.addAll(progress(call, "completed"));
         return out;
     }
@@ -1118,6 +1191,8 @@ final class Exchange {
         leg.status = status;
         leg.ended = now();
         touch(leg);
+        settleTalks(leg);
+        settleTalks(calls.get(leg.parentSid));
         // Twilio reports every way a leg ends (busy, no-answer, canceled…) under the "completed" event.
         return progress(leg, "completed");
     }
@@ -1261,6 +1336,11 @@ final class Exchange {
         return call;
     }
 
+    private void register(Call call) {
+        call.order = ++made;
+        calls.put(call.sid, call);
+    }
+
     private void touch(Call call) {
         call.updated = now();
     }
@@ -1314,6 +1394,10 @@ final class Exchange {
         // conferences: the participant it is (being called to be, or connected), and the last conference it was in
         Participant participant;
         Conference lastConference;
+        /** The conferences its own {@code <Dial><Conference>} joined, in the order it joined them. */
+        final List<Conference> dialledConferences = new ArrayList<>();
+        final List<Talk> talks = new ArrayList<>();
+        long order;
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
             this.sid = sid;

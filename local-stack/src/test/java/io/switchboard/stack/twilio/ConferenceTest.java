@@ -344,6 +344,10 @@ class ConferenceTest {
         assertThat(action.params()).containsEntry("CallSid", caller).containsEntry("DialCallStatus", "completed")
                 .doesNotContainKeys("DialCallSid", "DialCallDuration");
         assertThat(twilio.call(leg).status()).isEqualTo("completed");
+        assertThat(twilio.call(caller).talks()).singleElement().satisfies(t -> {
+            assertThat(t.device()).isEqualTo("client:" + DOUG);
+            assertThat(t.until()).as("the talk ended with the conference").isNotNull();
+        });
         assertThat(events()).extracting(r -> r.param("StatusCallbackEvent"), r -> r.param("ReasonParticipantLeft"))
                 .endsWith(tuple("participant-leave", "conference_ended_via_api"),
                         tuple("participant-leave", "conference_ended_via_api"), tuple("conference-end", null));
@@ -395,9 +399,52 @@ class ConferenceTest {
         assertThat(transferred.talkingWith()).containsExactly("client:" + RHONDA);
         assertThat(transferred.bridgedTo()).isEqualTo("client:" + RHONDA);
         assertThat(transferred.participants()).containsExactly(caller, doug, rhonda);
+        assertThat(transferred.talks()).extracting(Talk::device).containsExactly("client:" + DOUG,
+                "client:" + RHONDA);
+        assertThat(transferred.talks().get(0).until()).isNotNull().isBeforeOrEqualTo(transferred.talks().get(1).from());
+        assertThat(transferred.talks().get(1).until()).isNull();
+        assertThat(transferred.talkedWithTwoAtOnce()).isFalse();
+        assertThat(transferred.agentCalls()).containsExactly(doug, rhonda);
+        assertThat(twilio.call(doug).talks()).extracting(Talk::device).containsExactly(CALLER, "client:" + RHONDA);
+        assertThat(twilio.call(doug).talks()).allSatisfy(t -> assertThat(t.until()).isNotNull());
         assertThat(twilio.call(doug).status()).isEqualTo("completed");
         assertThat(twilio.conference(caller).connected()).extracting(ParticipantView::label)
                 .containsExactly("caller", RHONDA);
+    }
+
+    @Test
+    void agentCallsListsTheCallsTwilioPlacedIntoEveryConferenceOfTheCaller() {
+        String caller = callerInConference(null);
+        String doug = addAgent(caller, DOUG, false).getCallSid();
+        await().untilAsserted(() -> assertThat(twilio.call(caller).talkingWith()).containsExactly("client:" + DOUG));
+        String first = twilio.conference(caller).sid();
+        // Parked and picked up again: the caller leaves its conference, ending it, and joins a new one of that name.
+        Call.updater(caller).setTwiml("<Response><Enqueue>acme-parked</Enqueue></Response>").update(rest);
+        Call.updater(caller).setTwiml(conferenceTwiml(caller, null)).update(rest);
+        assertThat(twilio.conference(caller).sid()).isNotEqualTo(first);
+
+        String rhonda = addAgent(caller, RHONDA, false).getCallSid();
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).talkingWith())
+                .containsExactly("client:" + RHONDA));
+        CallView talking = twilio.call(caller);
+        assertThat(talking.agentCalls()).containsExactly(doug, rhonda);
+        assertThat(talking.participants()).as("of the conference it is in").containsExactly(caller, rhonda);
+        assertThat(talking.talks()).extracting(Talk::device).containsExactly("client:" + DOUG, "client:" + RHONDA);
+        assertThat(talking.talkedWithTwoAtOnce()).isFalse();
+        CallView rhondasCall = twilio.call(talking.agentCalls().get(1));
+        assertThat(rhondasCall.answeredAt()).isBeforeOrEqualTo(talking.talks().get(1).from());
+
+        // Rhonda hangs up on her phone.
+        twilio.hangup(talking.agentCalls().get(1));
+
+        CallView alone = twilio.call(caller);
+        assertThat(alone.talkingWith()).isEmpty();
+        assertThat(alone.talks()).allSatisfy(t -> assertThat(t.until()).isNotNull());
+        assertThat(twilio.call(rhonda).talks()).singleElement().satisfies(t -> {
+            assertThat(t.device()).isEqualTo(CALLER);
+            assertThat(t.until()).isNotNull().isBeforeOrEqualTo(twilio.call(rhonda).endedAt());
+        });
     }
 
     @Test
