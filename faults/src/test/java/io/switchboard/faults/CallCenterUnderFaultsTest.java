@@ -11,6 +11,7 @@ import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.CallView;
 import io.switchboard.stack.twilio.Faults;
+import io.switchboard.stack.twilio.Talk;
 import io.switchboard.stack.twilio.WebhookAttempt;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -181,7 +182,7 @@ class CallCenterUnderFaultsTest {
         mismatches.put("screens", everyScreenShowsTheProjection(tenants, gateways));
         mismatches.put("webhooks", everyAcknowledgedWebhookIsApplied(placed));
         Duration took = Duration.between(began, Instant.now());
-        String report = report(placed, faults, wins, unanswered, mismatches, took);
+        String report = report(placed, faults, wins, unanswered, mismatches, took, changes);
         System.out.println(report);
         Files.createDirectories(target());
         Files.writeString(target().resolve("fault-report.json"), report);
@@ -287,7 +288,9 @@ class CallCenterUnderFaultsTest {
                 patience.schedule(() -> {
                     try {
                         CallView view = stack.simulator().call(sid);
-                        if (!view.ended() && !view.activity().startsWith("bridged") && !view.activity().startsWith("dialing")) {
+                        // Impatient only while nobody has taken the call: not with an agent, nor waiting for one.
+                        if (!view.ended() && !view.activity().startsWith("conference")
+                                && !view.activity().startsWith("bridged") && !view.activity().startsWith("dialing")) {
                             if (lostEnds.nextDouble() < LOST_ENDS_RATE) {
                                 stack.simulator().loseStatusCallbacks(sid); // only reconciliation sees this end
                             }
@@ -333,9 +336,9 @@ class CallCenterUnderFaultsTest {
         }
         for (Placed call : placed) {
             CallView twilio = stack.simulator().call(call.callSid());
-            String talkedWith = twilio.bridgedTo() == null ? null
-                    : ClientIdentity.parse(twilio.bridgedTo().replaceFirst("^client:", ""))
-                            .map(ClientIdentity.TenantAgent::agentId).orElse(twilio.bridgedTo());
+            String device = talkedWithAtTheEnd(twilio);
+            String talkedWith = device == null ? null : ClientIdentity.parse(device.replaceFirst("^client:", ""))
+                    .map(ClientIdentity.TenantAgent::agentId).orElse(device);
             String[] row = history.get(call.callSid());
             String where = "call " + call.callSid() + " of " + call.tenant().id();
             if (!twilio.ended()) {
@@ -366,6 +369,21 @@ class CallCenterUnderFaultsTest {
     }
 
     /** Whether Twilio never got an answer to the call's Voice URL, nor to its fallback. */
+    /**
+     * Whom Twilio had the caller talking with at the end: the last agent they talked with (on hold with them in the
+     * conference still counts), unless they waited for an agent since — in a queue, the parking lot, or a conference
+     * no agent had joined yet — which is where they hung up.
+     */
+    private static String talkedWithAtTheEnd(CallView caller) {
+        List<Talk> talks = caller.talks();
+        if (talks.isEmpty()) {
+            return null;
+        }
+        Talk last = talks.get(talks.size() - 1);
+        boolean waitedSince = caller.webhooks("wait", caller.sid()).stream().anyMatch(w -> w.at().isAfter(last.from()));
+        return waitedSince ? null : last.device();
+    }
+
     private static boolean refusedAtTheEdge(CallView call) {
         return call.webhooks().stream().noneMatch(w -> (w.kind().equals("incoming") || w.kind().equals("fallback"))
                 && w.succeeded());
@@ -378,7 +396,8 @@ class CallCenterUnderFaultsTest {
             ResultSet rs = c.createStatement().executeQuery("""
                     SELECT tenant_id, id, status, current_call_id FROM voip_users v
                     WHERE (status = 'busy' OR current_call_id IS NOT NULL) AND NOT EXISTS (
-                        SELECT 1 FROM active_calls a WHERE a.tenant_id = v.tenant_id AND a.agent_id = v.id)""");
+                        SELECT 1 FROM active_calls a WHERE a.tenant_id = v.tenant_id
+                        AND (a.agent_id = v.id OR a.consult_with = v.id))""");
             while (rs.next()) {
                 out.add("agent " + rs.getString(2) + " of " + rs.getString(1) + " is " + rs.getString(3)
                         + " (current call " + rs.getString(4) + ") without a live call of theirs");
@@ -405,10 +424,10 @@ class CallCenterUnderFaultsTest {
 
     /** Whether Twilio's last leg of the call had its {@code completed} acknowledged before its {@code in-progress}. */
     private boolean endOvertookAnswer(CallView call) {
-        if (call.legSids().isEmpty()) {
+        if (call.agentCalls().isEmpty()) {
             return false;
         }
-        String leg = call.legSids().get(call.legSids().size() - 1);
+        String leg = call.agentCalls().get(call.agentCalls().size() - 1);
         List<WebhookAttempt> acked = call.webhooks("status", leg).stream().filter(WebhookAttempt::succeeded).toList();
         Instant answered = acked.stream().filter(a -> "in-progress".equals(a.params().get("CallStatus")))
                 .map(WebhookAttempt::at).min(Instant::compareTo).orElse(null);
@@ -418,7 +437,7 @@ class CallCenterUnderFaultsTest {
     }
 
     private String legs(CallView call) {
-        return call.legSids().stream().map(sid -> {
+        return call.agentCalls().stream().map(sid -> {
             CallView leg = stack.simulator().call(sid);
             return leg.to() + " " + leg.status() + (leg.answeredAt() != null ? " answered" : "");
         }).collect(Collectors.joining(", ", "[", "]"));
@@ -427,7 +446,7 @@ class CallCenterUnderFaultsTest {
     /**
      * At most one winner per ringing (or parked) episode: in the tenant's ordered changes a call goes from one agent
      * to another only through RINGING or PARKED; every acknowledged claim or retrieve is such a win of that agent;
-     * and Twilio never had two agents' legs answered on one call at the same time.
+     * and Twilio never had the caller talking with two agents at the same time.
      */
     private List<String> noCallHadTwoWinners(List<Placed> placed, ConcurrentLinkedQueue<Agent.Win> wins,
             Map<String, List<JsonNode>> changesByCall) {
@@ -459,24 +478,13 @@ class CallCenterUnderFaultsTest {
             }
         }));
         for (Placed call : placed) {
-            List<CallView> answered = stack.simulator().call(call.callSid()).legSids().stream()
-                    .map(stack.simulator()::call).filter(l -> l.answeredAt() != null).toList();
-            for (int i = 0; i < answered.size(); i++) {
-                for (int j = i + 1; j < answered.size(); j++) {
-                    CallView a = answered.get(i);
-                    CallView b = answered.get(j);
-                    if (a.answeredAt().isBefore(end(b)) && b.answeredAt().isBefore(end(a))) {
-                        out.add("call " + call.callSid() + ": Twilio had " + a.to() + " and " + b.to()
-                                + " on the call at once");
-                    }
-                }
+            CallView caller = stack.simulator().call(call.callSid());
+            if (caller.talkedWithTwoAtOnce()) {
+                out.add("call " + call.callSid() + ": Twilio had the caller talking with two at once: "
+                        + caller.talks());
             }
         }
         return out;
-    }
-
-    private static Instant end(CallView leg) {
-        return leg.endedAt() == null ? Instant.MAX : leg.endedAt();
     }
 
     /** Every call change on switchboard.state-changes, once per (tenant, seq), in seq order, by call. */
@@ -597,8 +605,37 @@ class CallCenterUnderFaultsTest {
 
     // ---- the report -----------------------------------------------------------------------------------------------
 
+    /** Holds, transfers and consults, as every screen saw them begin, and the consults that handed a call over. */
+    private static Map<String, Integer> controls(Map<String, List<JsonNode>> changes) {
+        Map<String, Integer> counts = new TreeMap<>(Map.of("holds", 0, "coldTransfers", 0, "consults", 0,
+                "consultsHandedOver", 0));
+        changes.values().forEach(frames -> {
+            for (int i = 1; i < frames.size(); i++) {
+                JsonNode before = frames.get(i - 1);
+                JsonNode now = frames.get(i);
+                if (now.path("onHold").asBoolean() && !before.path("onHold").asBoolean()
+                        && !"consult".equals(now.path("ringReason").asText())) {
+                    counts.merge("holds", 1, Integer::sum);
+                }
+                if ("transfer".equals(now.path("ringReason").asText()) && "CONNECTED".equals(before.path("state").asText())) {
+                    counts.merge("coldTransfers", 1, Integer::sum);
+                }
+                if ("consult".equals(now.path("ringReason").asText())
+                        && !"consult".equals(before.path("ringReason").asText())) {
+                    counts.merge("consults", 1, Integer::sum);
+                }
+                if (before.hasNonNull("consultWith") && "CONNECTED".equals(now.path("state").asText())
+                        && before.get("consultWith").asText().equals(now.path("agentId").asText())) {
+                    counts.merge("consultsHandedOver", 1, Integer::sum);
+                }
+            }
+        });
+        return counts;
+    }
+
     private String report(List<Placed> placed, FaultScheduler faults, ConcurrentLinkedQueue<Agent.Win> wins,
-            AtomicLong unanswered, Map<String, List<String>> mismatches, Duration took) throws Exception {
+            AtomicLong unanswered, Map<String, List<String>> mismatches, Duration took,
+            Map<String, List<JsonNode>> changes) throws Exception {
         Faults.Figures twilio = stack.simulator().deliveryFigures();
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.put("seed", SEED);
@@ -626,6 +663,8 @@ class CallCenterUnderFaultsTest {
         r.put("commandsUnanswered", unanswered.get());
         r.put("callsTalked", count("SELECT count(*) FROM call_history WHERE end_reason = 'completed'"));
         r.put("parks", count("SELECT count(*) FROM call_parks"));
+        ObjectNode controls = r.putObject("callControls");
+        controls(changes).forEach(controls::put);
         ObjectNode s = r.putObject("screens");
         s.put("reconnects", screens.stream().mapToLong(x -> x.reconnects.get()).sum());
         s.put("gapsResumed", screens.stream().mapToLong(x -> x.gaps.get()).sum());

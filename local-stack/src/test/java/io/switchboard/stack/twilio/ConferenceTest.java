@@ -136,6 +136,21 @@ class ConferenceTest {
     }
 
     @Test
+    void anAgentWhoAnswersBeforeTheCallerArrivesTalksWithTheCallerOnceTheyDo() {
+        // call-state sends the caller's redirect and the agent's participant at once: either may reach Twilio first.
+        String caller = twilio.placeCall(CALLER, NUMBER);
+        await().untilAsserted(() -> assertThat(twilio.call(caller).activity()).isEqualTo("enqueued:acme"));
+        Participant agent = addAgent(caller, DOUG, true);
+        await().untilAsserted(() -> assertThat(twilio.call(agent.getCallSid()).answeredAt()).isNotNull());
+
+        Call.updater(caller).setTwiml(conferenceTwiml(caller, null)).update(rest);
+
+        await().untilAsserted(() -> assertThat(twilio.call(caller).talkingWith()).containsExactly("client:" + DOUG));
+        assertThat(twilio.call(caller).ended()).isFalse();
+        assertThat(twilio.call(agent.getCallSid()).ended()).isFalse();
+    }
+
+    @Test
     void twilioJavaReadsAndListsConferencesAndTheirParticipants() {
         String caller = callerInConference(null);
         String leg = addAgent(caller, DOUG, false).getCallSid();
