@@ -56,8 +56,8 @@ public sealed interface TwilioAction {
     }
 
     /**
-     * Hand the caller to {@code colleague}: the caller off hold, the colleague's leaving now ends the call, and
-     * {@code agentId} out of the conference.
+     * Hand the caller to {@code colleague}: the colleague's leaving now ends the call, {@code agentId} out of the
+     * conference, and the caller off hold.
      */
     record CompleteTransfer(String callSid, String agentId, String colleague) implements TwilioAction {
     }

@@ -222,12 +222,15 @@ public class TwilioCalls {
                 .create(client)).getCallSid();
     }
 
-    /** The caller goes to the colleague: off hold, the colleague's leaving ends the call, the agent out. */
+    /**
+     * The caller goes to the colleague: the colleague's leaving ends the call, the agent out, then the caller off hold —
+     * in that order, so the caller never hears both agents at once.
+     */
     private void completeTransfer(String callSid, String agentId, String colleague) {
         String conference = conferenceOf(callSid);
         endsTheCall(conference, colleague, true);
-        hold(conference, callSid, false);
         leaves(conference, agentId);
+        hold(conference, callSid, false);
     }
 
     /** The caller back with the agent: the colleague out, the caller off hold, the agent's leaving ends the call. */

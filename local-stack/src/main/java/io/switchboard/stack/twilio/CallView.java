@@ -39,12 +39,16 @@ import java.util.List;
  *                       the calls Twilio placed over REST ({@code Participants.json}) into every conference this call
  *                       joined by its {@code <Dial><Conference>}; empty for a leg or a call Twilio placed into a
  *                       conference
+ * @param company        who the call is with in its conference now (started, the call connected; on hold or muted
+ *                       or not), oldest participant first; once it left, who was with it when it last was (the one
+ *                       whose leaving ended the conference included), until it waits again (a queue, or a conference
+ *                       nobody else joined yet). Whom a caller was with when they hung up
  */
 public record CallView(String sid, String parentCallSid, String from, String to, String direction, String status,
         String activity, String agentLegSid, String agentLegStatus, List<String> legSids, Instant startedAt,
         Instant answeredAt, Instant endedAt, List<WebhookAttempt> webhooks, String bridgedTo, String conference,
         boolean onHold, List<String> talkingWith, List<String> participants, List<Talk> talks,
-        List<String> agentCalls) {
+        List<String> agentCalls, List<String> company) {
 
     public boolean ended() {
         return endedAt != null;

@@ -506,7 +506,7 @@ final class Exchange {
                 p == null ? List.of() : talkingWith(p),
                 call.lastConference == null ? List.of()
                         : call.lastConference.participants.stream().map(x -> x.callSid).toList(),
-                List.copyOf(call.talks), agentCalls(call));
+                List.copyOf(call.talks), agentCalls(call), call.company);
     }
 
     /** Its legs and the calls Twilio placed into the conferences it dialled, in the order they were made. */
@@ -588,6 +588,7 @@ final class Exchange {
             if (verb instanceof Twiml.Enqueue enqueue) {
                 answer(call);
                 call.bridgedTo = null; // on hold again: whoever talked with the caller is no longer with them
+                call.company = List.of();
                 call.queue = enqueue.queue();
                 call.enqueuedAt = now();
                 call.activity = "enqueued:" + enqueue.queue();
@@ -955,6 +956,8 @@ final class Exchange {
         }
         for (Participant p : connected(conf)) {
             Call call = calls.get(p.callSid);
+            call.company = !conf.started ? List.of() : connected(conf).stream().filter(o -> o != p)
+                    .map(o -> device(calls.get(o.callSid))).toList();
             call.activity = (p.hold ? "conference-hold:" : "conference:") + conf.name;
             List<String> with = talkingWith(p);
             if (p.hold || !conf.started) {
@@ -1397,6 +1400,8 @@ final class Exchange {
         /** The conferences its own {@code <Dial><Conference>} joined, in the order it joined them. */
         final List<Conference> dialledConferences = new ArrayList<>();
         final List<Talk> talks = new ArrayList<>();
+        /** Who the call is with in its started conference, on hold or not; kept once it left, until it waits again. */
+        List<String> company = List.of();
         long order;
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
