@@ -133,9 +133,10 @@ final class Agent implements Runnable {
         }
         int choice = dice.nextInt(100);
         String colleague = availableColleague();
-        if (choice >= 85 && colleague != null) {
-            ask(screen.transfer(callSid, colleague, choice < 92 ? "cold" : "warm"));
-        } else if (choice >= 78) {
+        if (colleague != null && dice.nextInt(3) == 0) {
+            // A colleague is free (rare on a busy floor): often worth handing the caller to.
+            ask(screen.transfer(callSid, colleague, dice.nextBoolean() ? "cold" : "warm"));
+        } else if (choice >= 88) {
             ask(screen.command("hold", callSid));
         } else if (choice < 30) {
             ask(screen.command("hangup", callSid));

@@ -291,7 +291,7 @@ public final class CallDecider {
         }
         return Decision.of(List.of(new CallTransferred(call.callSid(), transfer.agentId(), target.id(),
                         at.plus(timing.transferRingTime()))),
-                List.of(new TwilioAction.HoldCaller(call.callSid(), false, null)));
+                List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
     }
 
     private static Decision consultUnderWay(CallRecord call, Situation s) {
@@ -399,7 +399,7 @@ public final class CallDecider {
                 // may have the caller talking with an agent every screen shows free; take the caller back to where
                 // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
                 return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
-                        call.state() == CallState.PARKED, status.legSid())), null);
+                        call.state() == CallState.PARKED), new TwilioAction.EndCall(status.legSid())), null);
             }
             return strayLeg(status); // a leg of a claim given back, of a parked call, or of another agent's claim
         }
@@ -418,7 +418,7 @@ public final class CallDecider {
             // hung up.
             return status.status() == TwilioCallStatus.CANCELED ? Decision.of(givenBack)
                     : Decision.of(List.of(givenBack),
-                            List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, null)));
+                            List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED && call.consultant() != null) {
             return consultantLeftAlone(call, call.consultant(), status.at(), s);
@@ -462,7 +462,7 @@ public final class CallDecider {
             facts.add(new ConsultEnded(call.callSid(), colleague));
         }
         facts.add(new CallTransferred(call.callSid(), call.agentId(), colleague, at.plus(timing.transferRingTime())));
-        return Decision.of(facts, List.of(new TwilioAction.HoldCaller(call.callSid(), false, null)));
+        return Decision.of(facts, List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
     }
 
     private Decision dialEnded(Input.DialEnded dial, Situation s) {
@@ -492,8 +492,12 @@ public final class CallDecider {
         if (call.state() == CallState.CLAIMED) {
             // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
             // caller back from the conference, and hang the leg up, ourselves.
-            return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())),
-                    List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, call.agentLegSid())));
+            List<TwilioAction> actions = new ArrayList<>(List.of(new TwilioAction.HoldCaller(call.callSid(),
+                    call.slot() != null)));
+            if (call.agentLegSid() != null) {
+                actions.add(new TwilioAction.EndCall(call.agentLegSid()));
+            }
+            return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())), actions);
         }
         if (call.callerGone()) {
             // The park's answer never came (its action was lost past every retry and takeover): the caller is taken
@@ -532,6 +536,11 @@ public final class CallDecider {
 
     private Decision connectFailed(Input.ConnectFailed failed, Situation s) {
         CallRecord call = s.call();
+        if (call != null && failed.callGone() && call.state() == CallState.CONNECTED && call.heldBy(failed.agentId())) {
+            // The agent's leg answered into the conference before Twilio said the caller had gone (both requests
+            // went at once): the caller never reached them, and Twilio hung the leg up.
+            return Decision.of(new CallEnded(call.callSid(), "caller_hangup", failed.at(), null));
+        }
         if (call == null || call.state() != CallState.CLAIMED || !call.heldBy(failed.agentId())) {
             return Decision.NOTHING;
         }
@@ -539,7 +548,7 @@ public final class CallDecider {
         return failed.callGone()
                 ? Decision.of(ended(call, "caller_hangup", failed.at()))
                 : Decision.of(List.of(giveBack(call, "connect_failed", failed.at())),
-                        List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null, null)));
+                        List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
     }
 
     /**

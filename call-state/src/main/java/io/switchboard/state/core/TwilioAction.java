@@ -18,13 +18,8 @@ public sealed interface TwilioAction {
             implements TwilioAction {
     }
 
-    /**
-     * Take the caller out of the conference to wait: in the tenant's queue, or in its parking lot's queue.
-     *
-     * @param agentLegSid the leg of a claim given back, still ringing the agent for all Twilio knows, to hang up; null
-     *     when there is none or it is not known
-     */
-    record HoldCaller(String callSid, boolean inParkingLot, String agentLegSid) implements TwilioAction {
+    /** Take the caller out of the conference to wait: in the tenant's queue, or in its parking lot's queue. */
+    record HoldCaller(String callSid, boolean inParkingLot) implements TwilioAction {
     }
 
     /** Put the caller on hold in the conference, hearing the hold music ({@code onHold}), or take them off hold. */
@@ -69,7 +64,10 @@ public sealed interface TwilioAction {
     record CancelConsult(String callSid, String agentId, String colleague) implements TwilioAction {
     }
 
-    /** Hang the call up: a caller's call, or an agent's leg left ringing for nothing. */
+    /**
+     * Hang the call up: a caller's call, or an agent's leg left ringing for nothing. An agent's leg is its own call in
+     * the action outbox: a newer action of the caller's never replaces its hang-up.
+     */
     record EndCall(String callSid) implements TwilioAction {
     }
 }

@@ -168,7 +168,7 @@ public class ActionStore {
         TwilioAction action(String callSid) {
             return switch (kind) {
                 case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, null, decidedAt);
-                case "hold" -> new TwilioAction.HoldCaller(callSid, parkingLot, null);
+                case "hold" -> new TwilioAction.HoldCaller(callSid, parkingLot);
                 case "park" -> new TwilioAction.ParkCaller(callSid, agentId, decidedAt);
                 case "end" -> new TwilioAction.EndCall(callSid);
                 default -> throw new IllegalStateException("Unknown Twilio action kind " + kind);

@@ -78,7 +78,7 @@ public class TwilioCalls {
             return Optional.of(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
                     connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
-            hold(tenantId, hold.callSid(), hold.inParkingLot(), hold.agentLegSid());
+            hold(tenantId, hold.callSid(), hold.inParkingLot());
         } else if (action instanceof TwilioAction.HoldInConference hold) {
             holdInConference(hold.callSid(), hold.onHold());
         } else if (action instanceof TwilioAction.StartConsult start) {
@@ -180,10 +180,10 @@ public class TwilioCalls {
      * named by the conference's SID, which Twilio gives when asked for the call's conference by name.
      */
     public void holdInConference(String callSid, boolean onHold) {
-        hold(conferenceOf(callSid), callSid, onHold);
+        setHold(conferenceOf(callSid), callSid, onHold);
     }
 
-    private void hold(String conference, String callSid, boolean onHold) {
+    private void setHold(String conference, String callSid, boolean onHold) {
         call(() -> Participant.updater(conference, callSid).setHold(onHold).setHoldUrl(holdUrl).update(client));
     }
 
@@ -206,7 +206,7 @@ public class TwilioCalls {
 
     /** The caller on hold, and {@code agentId}'s leaving no longer ending the call: a consult may begin. */
     private void startConsult(String conference, String callSid, String agentId) {
-        hold(conference, callSid, true);
+        setHold(conference, callSid, true);
         endsTheCall(conference, agentId, false);
     }
 
@@ -230,14 +230,14 @@ public class TwilioCalls {
         String conference = conferenceOf(callSid);
         endsTheCall(conference, colleague, true);
         leaves(conference, agentId);
-        hold(conference, callSid, false);
+        setHold(conference, callSid, false);
     }
 
     /** The caller back with the agent: the colleague out, the caller off hold, the agent's leaving ends the call. */
     private void cancelConsult(String callSid, String agentId, String colleague) {
         String conference = conferenceOf(callSid);
         leaves(conference, colleague);
-        hold(conference, callSid, false);
+        setHold(conference, callSid, false);
         endsTheCall(conference, agentId, true);
     }
 
@@ -254,20 +254,9 @@ public class TwilioCalls {
         }
     }
 
-    /**
-     * Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. The agent's leg
-     * of a claim given back ({@code agentLegSid}) is hung up: the caller leaving the conference does not stop Twilio
-     * from ringing it.
-     */
-    public void hold(String tenantId, String callSid, boolean inParkingLot, String agentLegSid) {
+    /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */
+    public void hold(String tenantId, String callSid, boolean inParkingLot) {
         enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot), holdUrl);
-        if (agentLegSid != null) {
-            try {
-                endCall(agentLegSid);
-            } catch (CallGoneException e) {
-                // The leg is over already.
-            }
-        }
     }
 
     /**

@@ -175,7 +175,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, T0.toEpochMilli()))
                     .facts()
-                    .actions(new TwilioAction.HoldCaller(CALL, false, "CA-LEG-1"));
+                    .actions(new TwilioAction.HoldCaller(CALL, false), new TwilioAction.EndCall("CA-LEG-1"));
         }
 
         @Test
@@ -202,7 +202,7 @@ class CallDeciderTest {
             given().claimedBy("doug")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", NO_ANSWER, T9))
                     .facts(new ClaimReleased(CALL, "doug", "agent_no_answer"))
-                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING", "agent:doug:available")
                     .callIs(CallState.RINGING, null);
         }
@@ -223,7 +223,7 @@ class CallDeciderTest {
                     .facts(new Fact.AgentDialed(CALL, "CA-LEG-1"))
                     .changes();
             given().situationFrom(dialed).when(new DeadlinePassed(CALL, claimedAt.plus(CLAIM_TIMEOUT).plusMillis(1)))
-                    .actions(new TwilioAction.HoldCaller(CALL, false, "CA-LEG-1"));
+                    .actions(new TwilioAction.HoldCaller(CALL, false), new TwilioAction.EndCall("CA-LEG-1"));
         }
 
         @Test
@@ -292,8 +292,18 @@ class CallDeciderTest {
             // The caller may have reached the conference although the agent's leg was refused.
             given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", false, T1))
                     .facts(new ClaimReleased(CALL, "doug", "connect_failed"))
-                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING", "agent:doug:available");
+        }
+
+        @Test
+        void aCallerGoneBeforeReachingTheConferenceWhoseAgentAnsweredAnywayNeverTalked() {
+            // Found by the fault-injection suite: the agent's leg answered into the empty conference before Twilio
+            // refused to move the caller, who had hung up. The screens must not say they talked.
+            given().connectedTo("doug").when(new ConnectFailed(CALL, "doug", true, T9))
+                    .facts(new CallEnded(CALL, "caller_hangup", T9, null))
+                    .changes("call:ENDED:doug", "agent:doug:available");
+            given().connectedTo("doug").when(new ConnectFailed(CALL, "rhonda", true, T9)).nothing();
         }
 
         @Test
@@ -312,7 +322,7 @@ class CallDeciderTest {
             given().claimedBy("doug")
                     .when(new DeadlinePassed(CALL, afterDeadline))
                     .facts(new ClaimReleased(CALL, "doug", "claim_timeout"))
-                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING", "agent:doug:available");
         }
 

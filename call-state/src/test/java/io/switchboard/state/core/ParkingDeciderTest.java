@@ -296,7 +296,7 @@ class ParkingDeciderTest {
             Instant late = PARKED_AT.plusSeconds(5).plus(CLAIM_TIMEOUT);
             given().retrievedBy("rhonda").when(new DeadlinePassed(CALL, late))
                     .facts(new BackInSlot(CALL, "rhonda", late.plus(PARK_TIMEOUT)))
-                    .actions(new TwilioAction.HoldCaller(CALL, true, null));
+                    .actions(new TwilioAction.HoldCaller(CALL, true));
         }
 
         @Test

@@ -53,7 +53,7 @@ class TransferDeciderTest {
         void theCallRingsForTheColleagueAloneWhileTheCallerWaitsAndTheAgentIsFreeAtOnce() {
             transferredToRhonda()
                     .facts(new CallTransferred(CALL, "doug", "rhonda", RING_UNTIL))
-                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING:for:rhonda", "agent:doug:available")
                     .call(call -> {
                         assertThat(call.ringReason()).isEqualTo("transfer");
@@ -223,7 +223,7 @@ class TransferDeciderTest {
             given().situationFrom(consultTaken()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
                     .facts(new ConsultEnded(CALL, "rhonda"),
                             new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME)))
-                    .actions(new TwilioAction.HoldCaller(CALL, false, null))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:CONNECTED:doug", "agent:rhonda:available", "call:RINGING:for:rhonda",
                             "agent:doug:available");
             given().situationFrom(consultOffered()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
