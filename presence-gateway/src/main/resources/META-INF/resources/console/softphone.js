@@ -75,9 +75,9 @@ export class Softphone {
     const res = await fetch('agent/voice-token', {headers: {Authorization: `Bearer ${this.agentToken()}`}})
         .catch(() => null);
     const body = res ? await res.json().catch(() => ({})) : {};
-    if (res?.ok) return body.token;
-    // 404: no Twilio Voice on this gateway (the local stack's simulator answers for the agents).
-    this.onState(res?.status === 404 ? 'off' : 'error', body.message ?? 'cannot reach the gateway');
+    if (res?.ok && body.enabled) return body.token;
+    // Not enabled: no Twilio Voice on this gateway (the local stack's simulator answers for the agents).
+    this.onState(res?.ok ? 'off' : 'error', body.message ?? 'cannot reach the gateway');
     return null;
   }
 
