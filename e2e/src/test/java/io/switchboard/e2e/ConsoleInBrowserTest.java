@@ -173,39 +173,57 @@ class ConsoleInBrowserTest {
     }
 
     /**
-     * The softphone's rule, run in the browser on the console's own modules: answer the leg of a call I claimed and
-     * am being connected to (or whose claim the gateway acknowledged before the board caught up), nothing else.
+     * The softphone's rule, run in the browser on the console's own modules. A conference leg names no call, only who
+     * calls (its From, the caller's number): answer it when I have a call from that number waiting for my phone — one I
+     * claimed or retrieved, a consult I took — or whose claim the gateway acknowledged before the board caught up;
+     * nothing else.
      */
     @Test
-    void theSoftphoneAnswersOnlyTheLegOfTheCallThisAgentClaimed() {
+    void theSoftphoneAnswersOnlyTheLegOfACallThisAgentClaimed() {
         Object answers = doug.evaluate("""
                 async () => {
                   const {Board} = await import('./console/board.js');
                   const {answers} = await import('./console/softphone.js');
                   const board = new Board('doug');
-                  board.apply({type: 'snapshot', seq: 1, agents: [{id: 'doug', name: 'Doug', status: 'busy'}], calls: [
-                    {callSid: 'CAmine', state: 'CLAIMED', agentId: 'doug'},
-                    {callSid: 'CAhers', state: 'CLAIMED', agentId: 'rhonda'},
-                    {callSid: 'CAringing', state: 'RINGING'},
-                    {callSid: 'CAparked', state: 'PARKED', slot: 701},
-                    {callSid: 'CAtalking', state: 'CONNECTED', agentId: 'doug'}]});
-                  const none = new Set();
+                  board.apply({type: 'snapshot', seq: 1, agents: [
+                    {id: 'doug', name: 'Doug', status: 'busy', currentCall: {callSid: 'CAtalking'}},
+                    {id: 'rhonda', name: 'Rhonda', status: 'busy', currentCall: null}], calls: [
+                    {callSid: 'CAmine', from: '+15550000001', state: 'CLAIMED', agentId: 'doug'},
+                    {callSid: 'CAhers', from: '+15550000002', state: 'CLAIMED', agentId: 'rhonda'},
+                    {callSid: 'CAringing', from: '+15550000003', state: 'RINGING'},
+                    {callSid: 'CAparked', from: '+15550000004', state: 'PARKED', slot: 701},
+                    {callSid: 'CAtalking', from: '+15550000005', state: 'CONNECTED', agentId: 'doug'},
+                    {callSid: 'CAconsult', from: '+15550000006', state: 'CONNECTED', agentId: 'rhonda',
+                     onHold: true, consultWith: 'doug'},
+                    {callSid: 'CAoffer', from: '+15550000007', state: 'CONNECTED', agentId: 'rhonda', onHold: true,
+                     ringReason: 'consult', offeredTo: 'doug'},
+                    {callSid: 'CAanonymous', from: null, state: 'CLAIMED', agentId: 'doug'}]});
+                  const none = new Map();
+                  const acked = (sid, from) => new Map([[sid, from]]);
                   return {
-                    mine: answers('CAmine', board, none),
-                    hers: answers('CAhers', board, new Set(['CAhers'])),
-                    ringing: answers('CAringing', board, none),
-                    ringingAcked: answers('CAringing', board, new Set(['CAringing'])),
-                    retrieveAcked: answers('CAparked', board, new Set(['CAparked'])),
-                    talking: answers('CAtalking', board, new Set(['CAtalking'])),
-                    unseenAcked: answers('CAnew', board, new Set(['CAnew'])),
-                    unseen: answers('CAnew', board, none),
-                    unnamed: answers(undefined, board, new Set(['CAmine'])),
+                    mine: answers('+15550000001', board, none),
+                    hers: answers('+15550000002', board, acked('CAhers', '+15550000002')),
+                    ringing: answers('+15550000003', board, none),
+                    ringingAcked: answers('+15550000003', board, acked('CAringing', '+15550000003')),
+                    otherNumber: answers('+15559999999', board, acked('CAringing', '+15550000003')),
+                    retrieveAcked: answers('+15550000004', board, acked('CAparked', '+15550000004')),
+                    talking: answers('+15550000005', board, acked('CAtalking', '+15550000005')),
+                    consultTaken: answers('+15550000006', board, none),
+                    consultOffered: answers('+15550000007', board, none),
+                    consultAcked: answers('+15550000007', board, acked('CAoffer', '+15550000007')),
+                    unseenAcked: answers('+15550000008', board, acked('CAnew', '+15550000008')),
+                    unseen: answers('+15550000008', board, none),
+                    unknownCaller: answers('client:switchboard', board, none),
+                    unnamed: answers(undefined, board, acked('CAmine', '+15550000001')),
                   };
                 }
                 """);
-        org.assertj.core.api.Assertions.assertThat((Map<?, ?>) answers).isEqualTo(Map.of(
-                "mine", true, "hers", false, "ringing", false, "ringingAcked", true, "retrieveAcked", true,
-                "talking", false, "unseenAcked", true, "unseen", false, "unnamed", false));
+        org.assertj.core.api.Assertions.assertThat((Map<?, ?>) answers).isEqualTo(Map.ofEntries(
+                Map.entry("mine", true), Map.entry("hers", false), Map.entry("ringing", false),
+                Map.entry("ringingAcked", true), Map.entry("otherNumber", false), Map.entry("retrieveAcked", true),
+                Map.entry("talking", false), Map.entry("consultTaken", true), Map.entry("consultOffered", false),
+                Map.entry("consultAcked", true), Map.entry("unseenAcked", true), Map.entry("unseen", false),
+                Map.entry("unknownCaller", true), Map.entry("unnamed", false)));
     }
 
     // ---- steps ----------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ let attempts = 0;
 let requests = 0;
 let signedOut = false;
 const ringer = new Ringer();
-const claims = new Map(); // requestId -> callSid of my claims and retrieves awaiting the gateway's answer
+const claims = new Map(); // requestId -> {callSid, from} of my claims and retrieves awaiting the gateway's answer
 const softphone = new Softphone({agentToken: () => token, board: () => board, onState: setAudio});
 
 // ---- sign in ----------------------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ function connect() {
       const claimed = claims.get(frame.requestId);
       claims.delete(frame.requestId);
       if (frame.type === 'error') return notify(frame.message || frame.code);
-      if (claimed) softphone.acknowledged(claimed);
+      if (claimed) softphone.acknowledged(claimed.callSid, claimed.from);
       return;
     }
     const outcome = board.apply(frame);
@@ -146,7 +146,10 @@ function connect() {
 function send(type, fields) {
   if (!socket || socket.readyState !== WebSocket.OPEN) return notify('Not connected: try again in a moment.');
   const requestId = `r${++requests}`;
-  if (type === 'claim' || type === 'retrieve') claims.set(requestId, fields.callSid);
+  // The softphone matches the leg that will ring by the caller's number: note it now, while the board shows the call.
+  if (type === 'claim' || type === 'retrieve') {
+    claims.set(requestId, {callSid: fields.callSid, from: board.calls.get(fields.callSid)?.from});
+  }
   socket.send(JSON.stringify({type, requestId, ...fields}));
 }
 
