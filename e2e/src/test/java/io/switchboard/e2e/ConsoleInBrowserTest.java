@@ -28,12 +28,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent console in Debian's headless chromium, on the packaged stack: Doug and Rhonda in two isolated browser
- * contexts play the parking-lot scenario through the page alone (clicks, no reload), while a WebSocket screen beside
- * them timestamps every server change so the test can print how long each took to appear on both pages.
+ * contexts play the parking-lot scenario and the call controls (hold, a cold transfer chosen with the keyboard) through
+ * the page alone (clicks and keys, no reload), while a WebSocket screen beside them timestamps every server change so
+ * the test can print how long each took to appear on both pages. Neither page may log an error or see a request fail.
  */
 class ConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CALLER = "+15550201234";
+    static final String TRANSFERRED_CALLER = "+15550205678";
+    static final String NUMBER = "+15005550006";
     static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
     /** Records, in the page, when each seq was first drawn (console.js puts it on body[data-seq]). */
     static final String SEEN_AT = """
@@ -51,6 +54,8 @@ class ConsoleInBrowserTest {
     static Page doug;
     static Page rhonda;
     static final List<String> timings = new ArrayList<>();
+    /** Console errors, uncaught exceptions and failed requests (4xx/5xx, or no answer) of either page. */
+    static final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     /** When the last click that changes the call happened (wall clock, as the pages' Date.now()). */
     static long actionAt;
 
@@ -107,8 +112,8 @@ class ConsoleInBrowserTest {
         }
         assertThat(doug.getByTestId("my-call")).containsText(CALLER);
         report("Doug on the call", f -> f.path("type").asText().equals("agent")
-                && f.at("/agent/id").asText().equals("doug") && !f.at("/agent/currentCall").isNull()
-                && !f.at("/agent/currentCall").isMissingNode());
+                && f.at("/agent/id").asText().equals("doug")
+                && f.at("/agent/currentCall/phoneNumber").asText().equals(CALLER));
         screenshots("on-a-call");
 
         // Doug parks: both pages show slot 701 with the caller and a "parked for" timer; Doug is free again.
@@ -164,12 +169,121 @@ class ConsoleInBrowserTest {
         }
     }
 
+    /**
+     * Hold, resume and a cold transfer, in both windows: Doug holds his caller and both pages show a running hold
+     * timer; he resumes; then, with the keyboard alone, he opens the transfer picker, picks Rhonda and "cold" and
+     * sends it; her page rings "transferred by Doug", she answers, and both pages show the caller with her.
+     */
+    @Test
+    void dougHoldsResumesAndTransfersColdToRhondaWithTheKeyboard() throws Exception {
+        String call = stack.simulator().placeCall(TRANSFERRED_CALLER, NUMBER);
+        Locator answer = doug.locator("[data-focus-key=answer-" + call + "]");
+        assertThat(answer).isVisible();
+        answer.click();
+        // Connected: Doug's own row offers Hold (only once he is talking).
+        assertThat(doug.getByTestId("my-call-row")).containsText("on the call");
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug")).containsText(TRANSFERRED_CALLER);
+        }
+
+        // Hold: both pages show "on hold" with a timer that runs.
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("hold").click();
+        for (Page page : pages()) {
+            Locator held = page.getByTestId("agent-doug").getByTestId("hold-timer");
+            assertThat(held).hasText(Pattern.compile("on hold \\d+:\\d\\d"));
+            String first = held.textContent();
+            assertThat(held).not().hasText(first);
+        }
+        assertThat(doug.getByTestId("my-call-row").getByTestId("hold-timer")).containsText("on hold");
+        report("on hold", callChange(call, c -> c.path("onHold").asBoolean()));
+        screenshots("on-hold");
+
+        // Resume: the hold timer is gone from both pages.
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("resume").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("hold-timer")).hasCount(0);
+        }
+        assertThat(doug.getByTestId("hold")).isVisible();
+        long heldSeq = observer.frames(callChange(call, c -> c.path("onHold").asBoolean())).get(0).get("seq").asLong();
+        report("resumed", f -> f.path("seq").asLong() > heldSeq
+                && callChange(call, c -> !c.path("onHold").asBoolean()).test(f));
+
+        // The transfer picker opens from the keyboard and Escape closes it, back on the Transfer button.
+        tabTo(doug, "[data-focus-key=transfer]");
+        doug.keyboard().press("Enter");
+        assertThat(doug.getByTestId("transfer-picker")).isVisible();
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isFocused();
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isChecked();
+        assertThat(doug.getByTestId("transfer-picker").locator("input[value=doug]")).hasCount(0);
+        doug.keyboard().press("Escape");
+        assertThat(doug.getByTestId("transfer-picker")).hasCount(0);
+        assertThat(doug.getByTestId("transfer")).isFocused();
+        assertThat(doug.getByTestId("transfer")).hasAttribute("aria-expanded", "false");
+
+        // Cold to Rhonda, keys only: Enter opens the picker on her, Tab to the mode, arrows choose, Tab, Enter sends.
+        doug.keyboard().press("Enter");
+        assertThat(doug.getByTestId("transfer")).hasAttribute("aria-expanded", "true");
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isFocused();
+        doug.keyboard().press("Tab");
+        assertThat(doug.getByTestId("transfer-mode-cold")).isFocused();
+        doug.keyboard().press("ArrowDown");
+        assertThat(doug.getByTestId("transfer-mode-warm")).isChecked();
+        doug.keyboard().press("ArrowUp");
+        assertThat(doug.getByTestId("transfer-mode-cold")).isChecked();
+        screenshots("transfer-picker");
+        assertThat(doug.getByTestId("transfer-mode-cold")).isFocused();
+        doug.keyboard().press("Tab");
+        assertThat(doug.getByTestId("transfer-send")).isFocused();
+        actionAt = System.currentTimeMillis();
+        doug.keyboard().press("Enter");
+
+        // Rhonda's page rings for her alone, saying who transferred it; Doug is free at once.
+        Locator ringsRhonda = rhonda.locator("[data-testid=ringing-call][data-key=ringing-" + call + "]");
+        assertThat(ringsRhonda).containsText("transferred by Doug");
+        assertThat(ringsRhonda.getByTestId("answer")).isVisible();
+        assertThat(rhonda.locator("body.ringing")).hasCount(1);
+        Locator seenByDoug = doug.locator("[data-testid=ringing-call][data-key=ringing-" + call + "]");
+        assertThat(seenByDoug).containsText("transferred by Doug to Rhonda");
+        assertThat(seenByDoug.getByTestId("answer")).hasCount(0);
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        report("transferred to Rhonda", callChange(call, c -> state(c, "RINGING")
+                && "rhonda".equals(c.path("offeredTo").asText(null))));
+        screenshots("transfer-rings");
+
+        actionAt = System.currentTimeMillis();
+        ringsRhonda.getByTestId("answer").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda")).containsText(TRANSFERRED_CALLER);
+            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("on a call");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(TRANSFERRED_CALLER);
+            assertThat(page.locator("[data-key=ringing-" + call + "]")).hasCount(0);
+        }
+        assertThat(rhonda.getByTestId("my-call-row")).containsText(TRANSFERRED_CALLER);
+        assertThat(rhonda.getByTestId("my-call-row")).containsText("on the call");
+        report("Rhonda has it", callChange(call, c -> state(c, "CONNECTED")
+                && c.path("agentId").asText().equals("rhonda")));
+
+        stack.simulator().hangup(call);
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("available");
+            assertThat(page.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+        }
+        assertNoProblems();
+    }
+
     @Test
     void withoutTwilioVoiceThePageSaysThereIsNoAudio() {
         for (Page page : pages()) {
             assertThat(page.getByTestId("audio")).hasText("no audio");
             assertThat(page.getByTestId("audio")).hasAttribute("title", Pattern.compile("not configured"));
+            // Without the softphone's call there is nothing to mute and no keypad.
+            assertThat(page.getByTestId("mute")).hasCount(0);
+            assertThat(page.getByTestId("keypad-toggle")).hasCount(0);
         }
+        // No audio is a setting, not a failure: the token request answered 200, and nothing was logged as an error.
+        assertNoProblems();
     }
 
     /**
@@ -232,12 +346,32 @@ class ConsoleInBrowserTest {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         context.addInitScript(SEEN_AT);
         Page page = context.newPage();
+        // From the first request on: the page's own (favicon, token, simulator) and the browser's.
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                problems.add(agent + " console: " + message.text() + " at " + message.location());
+            }
+        });
+        page.onPageError(error -> problems.add(agent + " uncaught: " + error));
+        page.onResponse(response -> {
+            if (response.status() >= 400) {
+                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
+            }
+        });
+        page.onRequestFailed(request -> problems.add(agent + " failed " + request.method() + " " + request.url()
+                + ": " + request.failure()));
         page.navigate(gateway + "/");
         page.getByTestId("login-" + agent).click();
         assertThat(page.getByTestId("connection")).hasText("live");
         assertThat(page.getByTestId("me")).hasText(name);
         assertThat(page.getByTestId("simulate")).isVisible();
         return page;
+    }
+
+    private static void assertNoProblems() {
+        synchronized (problems) {
+            org.assertj.core.api.Assertions.assertThat(problems).as("console errors and failed requests").isEmpty();
+        }
     }
 
     /** Moves the focus with Tab, as a keyboard user would, until the element is focused; fails if it never is. */
