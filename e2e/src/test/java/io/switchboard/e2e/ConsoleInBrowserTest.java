@@ -28,14 +28,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent console in Debian's headless chromium, on the packaged stack: Doug and Rhonda in two isolated browser
- * contexts play the parking-lot scenario and the call controls (hold, a cold transfer chosen with the keyboard) through
- * the page alone (clicks and keys, no reload), while a WebSocket screen beside them timestamps every server change so
- * the test can print how long each took to appear on both pages. Neither page may log an error or see a request fail.
+ * contexts play the parking-lot scenario and the call controls (hold, a cold transfer chosen with the keyboard, a warm
+ * transfer) through the page alone (clicks and keys, no reload), while a WebSocket screen beside them timestamps every
+ * server change so the test can print how long each took to appear on both pages. Neither page may log an error or see
+ * a request fail.
  */
 class ConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CALLER = "+15550201234";
     static final String TRANSFERRED_CALLER = "+15550205678";
+    static final String CONSULTED_CALLER = "+15550209012";
     static final String NUMBER = "+15005550006";
     static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
     /** Records, in the page, when each seq was first drawn (console.js puts it on body[data-seq]). */
@@ -264,6 +266,73 @@ class ConsoleInBrowserTest {
         assertThat(rhonda.getByTestId("my-call-row")).containsText("on the call");
         report("Rhonda has it", callChange(call, c -> state(c, "CONNECTED")
                 && c.path("agentId").asText().equals("rhonda")));
+
+        stack.simulator().hangup(call);
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("available");
+            assertThat(page.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+        }
+        assertNoProblems();
+    }
+
+    /**
+     * A warm transfer: Doug consults Rhonda (the caller on hold), her page rings for the consult, she takes it, both
+     * pages say who consults whom, and Doug's Complete transfer hands her the caller, off hold.
+     */
+    @Test
+    void dougConsultsRhondaThenHandsHerTheCaller() throws Exception {
+        String call = stack.simulator().placeCall(CONSULTED_CALLER, NUMBER);
+        doug.locator("[data-focus-key=answer-" + call + "]").click();
+        assertThat(doug.getByTestId("hold")).isVisible();
+
+        doug.getByTestId("transfer").click();
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isChecked();
+        doug.getByTestId("transfer-mode-warm").check();
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("transfer-send").click();
+
+        // The consult rings on Rhonda's page alone; the caller waits on hold, on every page.
+        Locator consult = rhonda.locator("[data-testid=consult-call][data-key=ringing-" + call + "]");
+        assertThat(consult).containsText("Doug wants to transfer this caller to you");
+        assertThat(rhonda.locator("body.ringing")).hasCount(1);
+        assertThat(doug.getByTestId("my-call-row")).containsText("waiting for Rhonda");
+        assertThat(doug.getByTestId("consult-call")).hasCount(0);
+        assertThat(doug.locator("body.ringing")).hasCount(0);
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug")).containsText("asking Rhonda");
+            assertThat(page.getByTestId("agent-doug").getByTestId("hold-timer")).containsText("on hold");
+        }
+        report("consult offered", callChange(call, c -> "consult".equals(c.path("ringReason").asText(null))));
+
+        actionAt = System.currentTimeMillis();
+        consult.getByTestId("answer").click();
+        assertThat(rhonda.locator("body.ringing")).hasCount(0);
+        assertThat(doug.getByTestId("my-call-row")).containsText("consulting Rhonda");
+        assertThat(doug.getByTestId("complete-transfer")).isEnabled();
+        assertThat(doug.getByTestId("cancel-transfer")).isEnabled();
+        assertThat(doug.getByTestId("hold")).hasCount(0);
+        assertThat(rhonda.getByTestId("my-call-row")).containsText("consult with Doug");
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug")).containsText("consulting Rhonda");
+            assertThat(page.getByTestId("agent-rhonda")).containsText("consulted by Doug");
+        }
+        report("Rhonda consulted", f -> f.path("type").asText().equals("agent")
+                && f.at("/agent/id").asText().equals("rhonda")
+                && f.at("/agent/currentCall/callSid").asText().equals(call));
+        screenshots("consulting");
+
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("complete-transfer").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda")).containsText(CONSULTED_CALLER);
+            assertThat(page.getByTestId("agent-rhonda")).not().containsText("consulted by");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(CONSULTED_CALLER);
+            assertThat(page.getByTestId("hold-timer")).hasCount(0);
+        }
+        assertThat(rhonda.getByTestId("my-call-row")).containsText("on the call");
+        assertThat(rhonda.getByTestId("hold")).isVisible();
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        report("handed to Rhonda", callChange(call, c -> c.path("agentId").asText().equals("rhonda")));
 
         stack.simulator().hangup(call);
         for (Page page : pages()) {
