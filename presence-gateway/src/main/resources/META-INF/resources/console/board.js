@@ -44,11 +44,12 @@ export class Board {
 
   applyCall(call, now) {
     const before = this.calls.get(call.callSid);
-    // A ring_cancel normally says why first; a call that leaves RINGING without one still stops ringing, with
-    // the reason its new state gives.
-    if (before && this.ringsForMe(before) && call.state !== 'RINGING'
+    // A ring_cancel normally says why first; a call that stops ringing for me without one (it left RINGING, a
+    // consult was taken or withdrawn, a transfer rings someone else now) still stops, with the reason its new state
+    // gives.
+    if (before && this.ringsForMe(before) && !this.ringsForMe(call)
         && !this.ringStops.some(s => s.callSid === call.callSid && s.at >= (before.seenAt ?? 0))) {
-      this.noteRingStop(before, stateReason(call, id => this.name(id)), now);
+      this.noteRingStop(before, stateReason(before, call, id => this.name(id)), now);
     }
     if (call.state === 'ENDED') {
       this.calls.delete(call.callSid);
@@ -72,15 +73,21 @@ export class Board {
     return this.agents.get(this.me);
   }
 
-  /** The protocol's rule: offered to me, or to everyone while I am available. */
+  /**
+   * The protocol's rule: a ringing call offered to me, or to everyone while I am available; and a colleague's consult
+   * offered to me (a warm transfer: the call is theirs, CONNECTED, until I take it).
+   */
   ringsForMe(call) {
+    if (isConsultOffer(call)) return call.offeredTo === this.me;
     if (call.state !== 'RINGING') return false;
     if (call.offeredTo) return call.offeredTo === this.me;
     return this.myself()?.status === 'available';
   }
 
+  /** What the Ringing panel lists: every ringing call, and a consult offered to me. */
   ringing() {
-    return [...this.calls.values()].filter(c => c.state === 'RINGING').sort(byTime('startedAt'));
+    return [...this.calls.values()].filter(c => c.state === 'RINGING' || (isConsultOffer(c) && c.offeredTo === this.me))
+        .sort(byTime('startedAt'));
   }
 
   parked() {
@@ -88,12 +95,28 @@ export class Board {
         .sort((a, b) => a.slot - b.slot);
   }
 
-  /** My call: the one I talk on, or the one I claimed while my phone is being connected. */
+  /**
+   * My call: the one I talk on, the one I claimed while my phone is being connected, or a colleague's call whose
+   * consult I took (theirs until they complete the transfer).
+   */
   myCall() {
     const current = this.myself()?.currentCall;
     if (current) return this.calls.get(current.callSid) ?? {callSid: current.callSid, from: current.phoneNumber,
       state: 'CONNECTED', answeredAt: current.answeredAt};
-    return [...this.calls.values()].find(c => c.agentId === this.me && (c.state === 'CLAIMED' || c.state === 'CONNECTED'));
+    return [...this.calls.values()].find(c => (c.agentId === this.me && (c.state === 'CLAIMED' || c.state === 'CONNECTED'))
+        || (c.state === 'CONNECTED' && c.consultWith === this.me));
+  }
+
+  /** The call {@code agentId} talks on, as the board has it (null when they are on none). */
+  callOf(agentId) {
+    const current = this.agents.get(agentId)?.currentCall;
+    return current ? this.calls.get(current.callSid) ?? null : null;
+  }
+
+  /** Colleagues a call can be transferred to now: online, available, not me (call-state has the last word). */
+  transferTargets() {
+    return this.team().filter(a => a.id !== this.me && a.presence === 'online' && a.status === 'available'
+        && !a.currentCall);
   }
 
   team() {
@@ -109,12 +132,21 @@ export function cancelReason(frame, name) {
   }
 }
 
-function stateReason(call, name) {
+/** A warm transfer's consult, still ringing for the colleague it is offered to. */
+export function isConsultOffer(call) {
+  return call.state === 'CONNECTED' && call.ringReason === 'consult' && !!call.offeredTo;
+}
+
+function stateReason(before, call, name) {
   switch (call.state) {
     case 'ENDED': return 'caller hung up';
-    case 'CLAIMED':
-    case 'CONNECTED': return `answered by ${name(call.agentId)}`;
+    case 'CLAIMED': return `answered by ${name(call.agentId)}`;
+    case 'CONNECTED':
+      if (call.consultWith) return `answered by ${name(call.consultWith)}`;
+      if (isConsultOffer(before)) return `${name(call.agentId)} cancelled the transfer`;
+      return `answered by ${name(call.agentId)}`;
     case 'PARKED': return `parked in ${call.slot}`;
+    case 'RINGING': return call.offeredTo ? `offered to ${name(call.offeredTo)} now` : 'no longer ringing';
     default: return 'no longer ringing';
   }
 }
