@@ -536,10 +536,13 @@ public final class CallDecider {
 
     private Decision connectFailed(Input.ConnectFailed failed, Situation s) {
         CallRecord call = s.call();
-        if (call != null && failed.callGone() && call.state() == CallState.CONNECTED && call.heldBy(failed.agentId())) {
-            // The agent's leg answered into the conference before Twilio said the caller had gone (both requests
-            // went at once): the caller never reached them, and Twilio hung the leg up.
-            return Decision.of(new CallEnded(call.callSid(), "caller_hangup", failed.at(), null));
+        if (call != null && call.state() == CallState.CONNECTED && call.heldBy(failed.agentId())) {
+            // The agent's leg answered into the conference before Twilio refused to move the caller there (both
+            // requests went at once): the caller never reached the agent, whose leg is hung up. A caller who is gone
+            // ends the call; one still waiting rings again.
+            return failed.callGone() ? Decision.of(new CallEnded(call.callSid(), "caller_hangup", failed.at(), null))
+                    : Decision.of(List.of(new ClaimReleased(call.callSid(), call.agentId(), "connect_failed")),
+                            List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
         }
         if (call == null || call.state() != CallState.CLAIMED || !call.heldBy(failed.agentId())) {
             return Decision.NOTHING;

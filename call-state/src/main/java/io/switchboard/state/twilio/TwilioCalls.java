@@ -123,9 +123,14 @@ public class TwilioCalls {
         }
         try {
             joined(caller);
-        } catch (CallGoneException e) {
-            // The caller left before reaching the conference: nobody waits for the agent.
-            endCall(agent.getCallSid());
+        } catch (RuntimeException e) {
+            // The caller did not reach the conference (gone, or Twilio would not move them): nobody waits for the
+            // agent, whose phone is hung up before the failure is reported.
+            try {
+                endCall(agent.getCallSid());
+            } catch (RuntimeException notEnded) {
+                e.addSuppressed(notEnded);
+            }
             throw e;
         }
         return agent.getCallSid();

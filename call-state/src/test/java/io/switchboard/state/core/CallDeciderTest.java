@@ -307,6 +307,15 @@ class CallDeciderTest {
         }
 
         @Test
+        void aCallerTwilioWouldNotMoveToTheAgentWhoAnsweredRingsAgain() {
+            given().connectedTo("doug").when(new ConnectFailed(CALL, "doug", false, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "connect_failed"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
+                    .changes("call:RINGING", "agent:doug:available")
+                    .agentIs("doug", AgentStatus.AVAILABLE, null);
+        }
+
+        @Test
         void twilioSayingTheCallIsGoneEndsIt() {
             given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", true, T1))
                     .facts(new CallEnded(CALL, "caller_hangup", T1, null))
