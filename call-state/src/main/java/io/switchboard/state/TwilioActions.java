@@ -172,7 +172,7 @@ public class TwilioActions {
             LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", kind, action.callSid(), stored.tenantId(),
                     e.getMessage());
             count(kind, gone ? "call_gone" : "failed");
-            outcome = refused(action, gone);
+            outcome = refused(action, gone, stored.takenOver());
             refusal = Optional.of(gone ? "The caller has already hung up."
                     : "Twilio did not take the request; nothing changed. Try again in a moment.");
         } finally {
@@ -190,11 +190,12 @@ public class TwilioActions {
         return refusal;
     }
 
-    private Input.CallInput refused(TwilioAction action, boolean gone) {
+    private Input.CallInput refused(TwilioAction action, boolean gone, boolean takenOver) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
-            return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant());
+            return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant(),
+                    takenOver);
         }
         // A refused hold or hang-up changes nothing here: the caller's own callbacks will say where they are.
         return null;

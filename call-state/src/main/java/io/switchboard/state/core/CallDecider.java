@@ -76,6 +76,10 @@ public final class CallDecider {
             return agentLeg(status, situation);
         } else if (input instanceof Input.DialEnded dialEnded) {
             return dialEnded(dialEnded, situation);
+        } else if (input instanceof Input.ConferenceUpdate) {
+            // What a conference callback says, the agents' legs' own callbacks and Twilio's answers to the actions say
+            // too, each tied to the claim or the decision it answers; a conference's events are not.
+            return Decision.NOTHING;
         } else if (input instanceof Input.DeadlinePassed passed) {
             return deadlinePassed(passed, situation);
         } else if (input instanceof Input.ConnectFailed failed) {
@@ -329,6 +333,12 @@ public final class CallDecider {
             // Retrieved or ended meanwhile, an earlier park, or confirmed already: the caller's arrival in the lot
             // (Twilio fetched its wait music) beat a retry of the park whose first attempt went through.
             return Decision.NOTHING;
+        }
+        if (failed.callGone() && failed.afterTakeOver()) {
+            // The process that died may have parked the caller before it died, and the caller hung up in the lot:
+            // the lot's word (Twilio fetching its wait music) may still be on its way. Until it comes, or the park
+            // timeout passes, the caller's end waits, as when it overtakes the park's answer.
+            return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), failed.at()));
         }
         if (failed.callGone() || call.callerGone()) {
             // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the

@@ -56,6 +56,14 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * A status callback of the call's conference ({@code event}: Twilio's {@code StatusCallbackEvent}) about a
+     * participant ({@code label}: {@code caller} or an agent's id) or the conference itself.
+     */
+    record ConferenceUpdate(String callSid, String event, String label, Boolean hold, Instant at)
+            implements CallInput {
+    }
+
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */
     record DialEnded(String callSid, TwilioCallStatus status, Instant at) implements CallInput {
     }
@@ -81,9 +89,19 @@ public sealed interface Input {
     record ParkConfirmed(String callSid, String agentId, Instant parkedAt, Instant at) implements CallInput {
     }
 
-    /** Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it. */
-    record ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at)
-            implements CallInput {
+    /**
+     * Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it.
+     *
+     * @param afterTakeOver the park was taken over from a process that died, whose own attempt may have gone through:
+     *     a caller gone now may have hung up in the lot
+     */
+    record ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at,
+            boolean afterTakeOver) implements CallInput {
+
+        /** A park's first attempt refused. */
+        public ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at) {
+            this(callSid, agentId, parkedAt, callGone, at, false);
+        }
     }
 
     /**

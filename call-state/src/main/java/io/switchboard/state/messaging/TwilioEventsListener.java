@@ -56,6 +56,9 @@ public class TwilioEventsListener {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());
         } else if (event instanceof TwilioEvent.CallerParked parked) {
             return new Input.ParkConfirmed(parked.callSid(), parked.agentId(), parked.parkedAt(), parked.receivedAt());
+        } else if (event instanceof TwilioEvent.ConferenceChanged conference) {
+            return new Input.ConferenceUpdate(conference.callSid(), conference.event(), conference.label(),
+                    conference.hold(), conference.receivedAt());
         }
         throw new IllegalArgumentException("No input for " + event);
     }
