@@ -170,7 +170,7 @@ public class TwilioActions {
             LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", kind, action.callSid(), stored.tenantId(),
                     e.getMessage());
             count(kind, gone ? "call_gone" : "failed");
-            outcome = refused(action, gone);
+            outcome = refused(action, gone, stored.takenOver());
             refusal = Optional.of(gone ? "The caller has already hung up."
                     : "Twilio did not take the request; nothing changed. Try again in a moment.");
         } finally {
@@ -199,11 +199,12 @@ public class TwilioActions {
         return null;
     }
 
-    private Input.CallInput refused(TwilioAction action, boolean gone) {
+    private Input.CallInput refused(TwilioAction action, boolean gone, boolean takenOver) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
-            return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant());
+            return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant(),
+                    takenOver);
         } else if (action instanceof TwilioAction.HoldInConference hold && !gone) {
             return new Input.HoldFailed(hold.callSid(), hold.onHold(), clock.instant());
         } else if (action instanceof TwilioAction.Consult consult && !gone) {

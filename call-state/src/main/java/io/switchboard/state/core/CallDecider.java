@@ -593,6 +593,12 @@ public final class CallDecider {
             // (Twilio fetched its wait music) beat a retry of the park whose first attempt went through.
             return Decision.NOTHING;
         }
+        if (failed.callGone() && failed.afterTakeOver()) {
+            // The process that died may have parked the caller before it died, and the caller hung up in the lot:
+            // the lot's word (Twilio fetching its wait music) may still be on its way. Until it comes, or the park
+            // timeout passes, the caller's end waits, as when it overtakes the park's answer.
+            return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), failed.at()));
+        }
         if (failed.callGone() || call.callerGone()) {
             // The call ended at Twilio while it was still with its agent (the caller or the agent hung up as the
             // agent clicked park).

@@ -118,9 +118,19 @@ public sealed interface Input {
     record ParkConfirmed(String callSid, String agentId, Instant parkedAt, Instant at) implements CallInput {
     }
 
-    /** Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it. */
-    record ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at)
-            implements CallInput {
+    /**
+     * Twilio refused to put the caller in the parking lot: the call goes back to the agent who parked it.
+     *
+     * @param afterTakeOver the park was taken over from a process that died, whose own attempt may have gone through:
+     *     a caller gone now may have hung up in the lot
+     */
+    record ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at,
+            boolean afterTakeOver) implements CallInput {
+
+        /** A park's first attempt refused. */
+        public ParkFailed(String callSid, String agentId, Instant parkedAt, boolean callGone, Instant at) {
+            this(callSid, agentId, parkedAt, callGone, at, false);
+        }
     }
 
     /**

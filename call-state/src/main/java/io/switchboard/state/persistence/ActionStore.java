@@ -30,8 +30,10 @@ public class ActionStore {
     /**
      * An action stored and not yet done, since {@code storedAt} (its decision's transaction). {@code leaseUntil}: the process that stored or took it over carries it out
      * until then; after that, or once that process stopped beating ({@link Replicas}), another replica takes it over.
+     * {@code takenOver}: this process took it over, and the one that died may have done it already.
      */
-    public record StoredAction(long id, String tenantId, TwilioAction action, Instant storedAt, Instant leaseUntil) {
+    public record StoredAction(long id, String tenantId, TwilioAction action, Instant storedAt, Instant leaseUntil,
+            boolean takenOver) {
     }
 
     /**
@@ -58,7 +60,7 @@ public class ActionStore {
                 ResultSet rs = s.executeQuery();
                 rs.next();
                 stored.add(new StoredAction(rs.getLong(1), tenantId, action, rs.getTimestamp(2).toInstant(),
-                        rs.getTimestamp(3).toInstant()));
+                        rs.getTimestamp(3).toInstant(), false));
             }
         }
         return stored;
@@ -106,7 +108,7 @@ public class ActionStore {
                         : new EarlierRow(rs.getString(4), rs.getString(5), rs.getBoolean(6),
                                 decidedAt == null ? null : decidedAt.toInstant()).action(rs.getString(3));
                 taken.add(new StoredAction(rs.getLong(1), rs.getString(2), action, rs.getTimestamp(8).toInstant(),
-                        rs.getTimestamp(9).toInstant()));
+                        rs.getTimestamp(9).toInstant(), true));
             }
             taken.sort((a, b) -> Long.compare(a.id(), b.id()));
             return taken;

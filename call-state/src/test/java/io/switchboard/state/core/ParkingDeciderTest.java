@@ -170,6 +170,25 @@ class ParkingDeciderTest {
         }
 
         @Test
+        void aTakenOverParkThatFindsTheCallerGoneWaitsForTheLotsWord() {
+            // Found by the fault-injection suite: call-state parked the caller and died before storing Twilio's
+            // answer; the caller hung up in the lot; the replica that took the park over found the caller gone before
+            // it read the lot's word (Twilio fetching the lot's wait music). That is no park that never happened.
+            Instant at = PARKED_AT.plusSeconds(7);
+            var waiting = given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, true, at, true))
+                    .facts(new Fact.CallerGone(CALL, at))
+                    .changes();
+            given().situationFrom(waiting).when(new ParkConfirmed(CALL, "doug", PARKED_AT, at.plusMillis(300)))
+                    .facts(new Fact.ParkSettled(CALL), new CallEnded(CALL, "caller_hangup", at, null))
+                    .changes("call:ENDED:slot701");
+            var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
+            given().situationFrom(gone).when(new ParkFailed(CALL, "doug", PARKED_AT, true, at, true)).nothing();
+            // With no word from the lot, the park timeout ends it as Doug's conversation.
+            given().situationFrom(waiting).when(new DeadlinePassed(CALL, PARK_DEADLINE))
+                    .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)));
+        }
+
+        @Test
         void aCallWhoseCallerIsGoneCannotBeRetrievedNorEndTwice() {
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
             given().situationFrom(gone).when(new Retrieve(CALL, "rhonda", T20.plusMillis(5)))
