@@ -129,7 +129,7 @@ final class Exchange {
         return devices.getOrDefault(device, AnswerMode.AUTO);
     }
 
-    // ---- REST: POST /2010-04-01/Accounts/{sid}/Calls/{sid}.json ---------------------------------------------------
+    // ---- REST: POST Calls/{sid}.json, under the API version's account path ------------------------------------------
 
     /** {@code Twiml=…}: run this document instead of what the call was doing. */
     List<Effect> updateTwiml(String sid, String xml) throws Twiml.TwimlException {
