@@ -47,10 +47,7 @@ public final class TwilioEvents {
                 : !isBlank(webhook.call()) ? webhook.call() : legSid;
         TwilioCallStatus status = callStatus(webhook.callStatus(), TwilioWebhook.CALL_STATUS);
         Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
-        String deliveryKey = sequenceNumber != null ? sequenceNumber.toString()
-                : !isBlank(webhook.idempotencyToken()) ? webhook.idempotencyToken()
-                : status.wire();
-        return new CallStatusChanged("status:" + legSid + ":" + deliveryKey, tenantId, callSid, legSid, status,
+        return new CallStatusChanged("status:" + legSid + ":" + deliveryKey(sequenceNumber, webhook, status.wire()), tenantId, callSid, legSid, status,
                 sequenceNumber, occurredAt(webhook.timestamp()), webhook.direction(), webhook.from(), webhook.to(),
                 agentId(webhook.to(), tenantId), receivedAt, claim(webhook.claim()));
     }
@@ -113,10 +110,8 @@ public final class TwilioEvents {
         }
         Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
         String participantSid = isBlank(webhook.callSid()) ? null : webhook.callSid();
-        String deliveryKey = sequenceNumber != null ? sequenceNumber.toString()
-                : !isBlank(webhook.idempotencyToken()) ? webhook.idempotencyToken()
-                : event + ":" + participantSid;
-        return new ConferenceChanged("conference:" + conferenceSid + ":" + deliveryKey, tenantId, callSid,
+        return new ConferenceChanged("conference:" + conferenceSid + ":"
+                + deliveryKey(sequenceNumber, webhook, event + ":" + participantSid), tenantId, callSid,
                 conferenceSid, event, participantSid, isBlank(conference.label()) ? null : conference.label(),
                 isBlank(conference.hold()) ? null : Boolean.valueOf(conference.hold().trim()), sequenceNumber,
                 receivedAt);
@@ -160,6 +155,16 @@ public final class TwilioEvents {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /**
+     * What tells one callback from another of the same call or conference, the same on each of its deliveries: Twilio's
+     * {@code SequenceNumber}, else its idempotency token, else {@code otherwise}.
+     */
+    private static String deliveryKey(Integer sequenceNumber, TwilioWebhook webhook, String otherwise) {
+        return sequenceNumber != null ? sequenceNumber.toString()
+                : !isBlank(webhook.idempotencyToken()) ? webhook.idempotencyToken()
+                : otherwise;
     }
 
     /** Unlike the timestamp, the sequence number becomes part of the event id, so a garbled one is refused. */

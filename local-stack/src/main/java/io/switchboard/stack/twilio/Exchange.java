@@ -213,7 +213,7 @@ final class Exchange {
         return devices.getOrDefault(device, AnswerMode.AUTO);
     }
 
-    // ---- REST: POST /2010-04-01/Accounts/{sid}/Calls.json ---------------------------------------------------------
+    // ---- REST: POST Calls.json, under the API version's account path ------------------------------------------------
 
     /** Twilio queues the call, answers the request, then rings the device. */
     List<Effect> placeOutboundCall(String sid, OutboundCall request) {
@@ -229,7 +229,7 @@ final class Exchange {
         return List.of(new Schedule(Duration.ZERO, new CallPlaced(sid)));
     }
 
-    // ---- REST: /2010-04-01/Accounts/{sid}/Conferences/... ---------------------------------------------------------
+    // ---- REST: Conferences/..., under the API version's account path ------------------------------------------------
 
     /**
      * Twilio places a call to {@code request.to()} that joins the conference once answered. {@code conference} is
@@ -354,7 +354,7 @@ final class Exchange {
         return out;
     }
 
-    // ---- REST: POST /2010-04-01/Accounts/{sid}/Calls/{sid}.json ---------------------------------------------------
+    // ---- REST: POST Calls/{sid}.json, under the API version's account path ------------------------------------------
 
     /** {@code Twiml=…}: run this document instead of what the call was doing. */
     List<Effect> updateTwiml(String sid, String xml) throws Twiml.TwimlException {
