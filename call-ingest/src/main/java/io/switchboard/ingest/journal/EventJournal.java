@@ -56,9 +56,10 @@ public class EventJournal {
     /** Events the forwarder has in flight at most: within the producer channel's buffer. */
     private static final int MAX_FORWARD = 256;
     /**
-     * After a failure the forwarder has one event in flight until Kafka stores one: when the broker comes back while
-     * many are in flight, the first may have failed while later ones, sent a moment after, were stored, and a call's
-     * status would reach call-state before the call.
+     * After a failure the forwarder has one event in flight until Kafka stores one: an event the producer still holds
+     * when the broker comes back is stored before the resend of an earlier one that failed, and one at a time keeps
+     * that to what was in flight when Kafka went away. Order is kept as far as that, not promised (nor is it across
+     * call-ingest's replicas): call-state remembers an end that overtakes its call's incoming event.
      */
     private static final int AFTER_FAILURE = 1;
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
@@ -329,8 +330,8 @@ public class EventJournal {
                     window = MAX_FORWARD;
                 }
                 if (failure != null) {
-                    // What follows the failed event may have been stored: it is sent again, a duplicate call-state
-                    // applies once, so that no event of a call reaches Kafka before an earlier one.
+                    // What follows the failed event may have been stored, or may be yet by the producer: everything
+                    // from the failed event is sent again, and call-state applies each event id once.
                     inFlight.forEach(later -> later.ack().handle((ok, ignored) -> null).join());
                     inFlight.clear();
                     sent = acknowledged;

@@ -63,7 +63,7 @@ class OutageTest {
 
     @Test
     @Order(1)
-    void withKafkaDownWebhooksAreAnsweredAtOnceAndReachKafkaInOrderOnceItIsBack() {
+    void withKafkaDownWebhooksAreAnsweredAtOnceAndReachKafkaOnceItIsBack() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get(READINESS).then().statusCode(200));
         String callSid = newCallSid();
         LocalKafka kafka = SwitchboardTestResource.kafka();
@@ -91,11 +91,13 @@ class OutageTest {
             kafka.restart();
         }
 
-        // An attempt Kafka took after the forwarder had given up on it comes twice; call-state applies the first.
-        List<String> firstDeliveries = TwilioEventsTopic.about(callSid).stream()
+        // An attempt the producer still held when Kafka came back may be stored as well as the forwarder's resend, and
+        // before the resend of an earlier event: call-state applies an event id once and remembers an end that
+        // overtakes the call's incoming event (CallDeciderTest).
+        List<String> delivered = TwilioEventsTopic.about(callSid).stream()
                 .map(p -> p.event().eventId()).distinct().toList();
-        assertThat(firstDeliveries).as("in the order Twilio sent them")
-                .containsExactly("incoming:" + callSid, "status:" + callSid + ":1");
+        assertThat(delivered).as("every webhook, none lost")
+                .containsExactlyInAnyOrder("incoming:" + callSid, "status:" + callSid + ":1");
         assertThat(journal.kafkaAwaySince()).isEmpty();
     }
 
