@@ -267,12 +267,7 @@ class ConsoleInBrowserTest {
         report("Rhonda has it", callChange(call, c -> state(c, "CONNECTED")
                 && c.path("agentId").asText().equals("rhonda")));
 
-        stack.simulator().hangup(call);
-        for (Page page : pages()) {
-            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("available");
-            assertThat(page.getByTestId("agent-doug").getByTestId("status")).hasText("available");
-        }
-        assertNoProblems();
+        hangUpAndSeeBothFree(call);
     }
 
     /**
@@ -334,6 +329,11 @@ class ConsoleInBrowserTest {
         assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
         report("handed to Rhonda", callChange(call, c -> c.path("agentId").asText().equals("rhonda")));
 
+        hangUpAndSeeBothFree(call);
+    }
+
+    /** The caller hangs up: both pages show Doug and Rhonda free again, and no page logged a problem. */
+    private void hangUpAndSeeBothFree(String call) {
         stack.simulator().hangup(call);
         for (Page page : pages()) {
             assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("available");

@@ -67,9 +67,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
     CallRecord parkSettled() {
-        return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith);
+        return withAgentLeg(null);
     }
 
     /** Twilio said the caller's call ended before it answered the park ({@link #callerGone()}). */
@@ -123,6 +121,10 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     /** Twilio rings the claiming agent on {@code legSid}. */
     CallRecord dialed(String legSid) {
+        return withAgentLeg(legSid);
+    }
+
+    private CallRecord withAgentLeg(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
                 deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
                 consultWith);
@@ -130,15 +132,17 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     /** A connected caller put on hold by their agent, hearing the hold music. */
     CallRecord held(Instant at) {
-        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
-                transferredBy, consultWith);
+        return withHeldAt(at);
     }
 
     /** Back from hold: the caller and the agent hear each other again. */
     CallRecord unheld() {
+        return withHeldAt(null);
+    }
+
+    private CallRecord withHeldAt(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, null,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
                 transferredBy, consultWith);
     }
 

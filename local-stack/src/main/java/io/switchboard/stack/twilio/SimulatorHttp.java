@@ -251,16 +251,22 @@ final class SimulatorHttp implements HttpHandler {
         return twilioError(405, 20004, "Method not allowed");
     }
 
+    /** Twilio's answer to a call placed without {@code To} or {@code From}; null when both are there. */
+    private static Answer missingNumber(String to, String from) {
+        if (to == null) {
+            return twilioError(400, 21201, "No 'To' number is specified");
+        }
+        return from == null ? twilioError(400, 21213, "No 'From' number is specified") : null;
+    }
+
     /** {@code POST Calls.json}: Twilio queues a call to {@code To} and answers 201 with it. */
     private Answer placeCall(HttpExchange http) throws IOException {
         Map<String, List<String>> form = formValues(body(http));
         String to = first(form, "To");
         String from = first(form, "From");
-        if (to == null) {
-            return twilioError(400, 21201, "No 'To' number is specified");
-        }
-        if (from == null) {
-            return twilioError(400, 21213, "No 'From' number is specified");
+        Answer refused = missingNumber(to, from);
+        if (refused != null) {
+            return refused;
         }
         List<Twiml.Verb> twiml = null;
         String url = first(form, "Url");
@@ -329,11 +335,9 @@ final class SimulatorHttp implements HttpHandler {
         Map<String, List<String>> form = formValues(body(http));
         String to = first(form, "To");
         String from = first(form, "From");
-        if (to == null) {
-            return twilioError(400, 21201, "No 'To' number is specified");
-        }
-        if (from == null) {
-            return twilioError(400, 21213, "No 'From' number is specified");
+        Answer refused = missingNumber(to, from);
+        if (refused != null) {
+            return refused;
         }
         try {
             ParticipantView participant = simulator.addParticipant(conference, new Exchange.ParticipantRequest(from,
