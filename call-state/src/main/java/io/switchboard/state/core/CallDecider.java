@@ -5,6 +5,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.state.core.Fact.AgentAnswered;
 import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.BackInSlot;
@@ -378,7 +379,7 @@ public final class CallDecider {
         if (call.state() == CallState.CLAIMED && call.agentLegSid() != null) {
             // Twilio keeps ringing an agent into a conference the caller left before it started.
             return Decision.of(List.of(ended(call, reason, status.at())),
-                    List.of(new TwilioAction.EndCall(call.agentLegSid())));
+                    List.of(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid())));
         }
         return Decision.of(ended(call, reason, status.at()));
     }
@@ -399,7 +400,8 @@ public final class CallDecider {
                 // may have the caller talking with an agent every screen shows free; take the caller back to where
                 // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
                 return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
-                        call.state() == CallState.PARKED), new TwilioAction.EndCall(status.legSid())), null);
+                        call.state() == CallState.PARKED), TwilioAction.EndCall.agentLeg(status.legSid(), call.callSid())),
+                        null);
             }
             return strayLeg(status); // a leg of a claim given back, of a parked call, or of another agent's claim
         }
@@ -409,7 +411,15 @@ public final class CallDecider {
             return strayLeg(status);
         }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
-            return Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
+            if (call.answeredBeforeTheCaller()) {
+                return Decision.NOTHING; // the same answer again
+            }
+            // The agent's answer connects the call only once Twilio said it took the caller into the conference (the
+            // two requests go at once): a caller who hung up meanwhile never talked with the agent, who answered into
+            // an empty conference. Found by the fault suite.
+            return call.agentLegSid() == null
+                    ? Decision.of(new AgentAnswered(call.callSid(), status.legSid(), status.at()))
+                    : Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CLAIMED) {
             Fact givenBack = giveBack(call, "agent_" + reasonOf(status.status()), status.at());
@@ -436,7 +446,7 @@ public final class CallDecider {
      */
     private static Decision strayLeg(Input.AgentLegStatus status) {
         return status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
-                ? new Decision(List.of(), List.of(new TwilioAction.EndCall(status.legSid())), null)
+                ? new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(status.legSid(), status.callSid())), null)
                 : Decision.NOTHING;
     }
 
@@ -495,7 +505,7 @@ public final class CallDecider {
             List<TwilioAction> actions = new ArrayList<>(List.of(new TwilioAction.HoldCaller(call.callSid(),
                     call.slot() != null)));
             if (call.agentLegSid() != null) {
-                actions.add(new TwilioAction.EndCall(call.agentLegSid()));
+                actions.add(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid()));
             }
             return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())), actions);
         }
@@ -566,11 +576,15 @@ public final class CallDecider {
         boolean sameClaim = call != null && call.heldBy(dialed.agentId())
                 && dialed.claimedAt().equals(call.claimedAt());
         if (!sameClaim) {
-            return new Decision(List.of(), List.of(new TwilioAction.EndCall(dialed.legSid())), null);
+            return new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(dialed.legSid(), dialed.callSid())),
+                    null);
+        }
+        if (call.answeredBeforeTheCaller()) {
+            return Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()));
         }
         return call.state() == CallState.CLAIMED && call.agentLegSid() == null
                 ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
-                : Decision.NOTHING; // its callbacks named it first
+                : Decision.NOTHING; // connected already
     }
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {

@@ -51,6 +51,18 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 null, null, parkedBy, reason, null, null, null, null, null, null);
     }
 
+    /** The claiming agent's phone answered; the caller's move into the conference is not confirmed yet. */
+    CallRecord agentAnswered(String legSid, Instant at) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, deadline,
+                slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
+    }
+
+    /** {@link #agentAnswered}: a claim whose agent answered, waiting for Twilio to say the caller is there too. */
+    boolean answeredBeforeTheCaller() {
+        return state == CallState.CLAIMED && answeredAt != null;
+    }
+
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
                 at, null, null, null, null, null, null, null, null, null, null, null);
@@ -98,7 +110,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
-        return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, answeredAt,
+        return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, null,
                 parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
     }
 
@@ -115,7 +127,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt, transferredBy,
+                answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt, transferredBy,
                 consultWith);
     }
 

@@ -79,6 +79,13 @@ public sealed interface Fact {
     record AgentDialed(String callSid, String legSid) implements Fact {
     }
 
+    /**
+     * The claiming agent's phone answered on {@code legSid} before Twilio said it took the caller into the conference:
+     * the call is connected once it does. Screens show nothing of it.
+     */
+    record AgentAnswered(String callSid, String legSid, Instant at) implements Fact {
+    }
+
     /** The agent on the call put the caller on hold at {@code at}. */
     record CallHeld(String callSid, Instant at) implements Fact {
     }

@@ -4,6 +4,7 @@ import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
+import io.switchboard.state.core.Fact.AgentAnswered;
 import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.BackInSlot;
@@ -148,6 +149,8 @@ public final class Projection {
             s = s.with(call.handedTo(completed.colleague()));
             out.call(s.call());
             s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
+        } else if (fact instanceof AgentAnswered answered) {
+            s = s.with(call.agentAnswered(answered.legSid(), answered.at())); // CLAIMED still, as screens show
         } else if (fact instanceof AgentDialed dialed) {
             s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof CallHeld held) {

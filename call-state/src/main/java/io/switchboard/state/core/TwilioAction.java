@@ -67,7 +67,20 @@ public sealed interface TwilioAction {
     /**
      * Hang the call up: a caller's call, or an agent's leg left ringing for nothing. An agent's leg is its own call in
      * the action outbox: a newer action of the caller's never replaces its hang-up.
+     *
+     * @param conferenceOf for an agent's leg, the caller's call whose conference it may be in: its leaving must not
+     *     end that conference, where the caller may wait, or talk with another agent (an agent's leaving ends the call
+     *     otherwise); null for a caller's call
      */
-    record EndCall(String callSid) implements TwilioAction {
+    record EndCall(String callSid, String conferenceOf) implements TwilioAction {
+        /** Hang up a caller's call. */
+        public EndCall(String callSid) {
+            this(callSid, null);
+        }
+
+        /** Hang up an agent's leg that may be in {@code call}'s conference. */
+        public static EndCall agentLeg(String legSid, String call) {
+            return new EndCall(legSid, call);
+        }
     }
 }

@@ -92,7 +92,11 @@ public class TwilioCalls {
         } else if (action instanceof TwilioAction.ParkCaller park) {
             park(tenantId, park.callSid(), park.agentId(), park.parkedAt());
         } else if (action instanceof TwilioAction.EndCall end) {
-            endCall(end.callSid());
+            if (end.conferenceOf() != null) {
+                endAgentLeg(end.callSid(), end.conferenceOf());
+            } else {
+                endCall(end.callSid());
+            }
         }
         return Optional.empty();
     }
@@ -291,6 +295,21 @@ public class TwilioCalls {
         } catch (CallGoneException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Hangs up an agent's leg that may be in {@code callSid}'s conference, without ending the conference: the caller
+     * may wait there to be taken back to the queue, or talk with another agent. An agent's leaving ends the call
+     * otherwise ({@link #connectToAgent}).
+     */
+    private void endAgentLeg(String legSid, String callSid) {
+        try {
+            String conference = conferenceOf(callSid);
+            call(() -> Participant.updater(conference, legSid).setEndConferenceOnExit(false).update(client));
+        } catch (CallGoneException e) {
+            // No conference in progress, or the leg is not in it: its end ends nothing else.
+        }
+        endCall(legSid);
     }
 
     public void endCall(String callSid) {

@@ -150,7 +150,7 @@ class CallDeciderTest {
     class TheAgentsLeg {
         @Test
         void answeredConnectsTheCallAndShowsTheCallerOnTheAgent() {
-            given().claimedBy("doug")
+            given().claimedBy("doug").dialed("CA-LEG-1")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9))
                     .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
@@ -175,15 +175,33 @@ class CallDeciderTest {
             given().ringing()
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, T0.toEpochMilli()))
                     .facts()
-                    .actions(new TwilioAction.HoldCaller(CALL, false), new TwilioAction.EndCall("CA-LEG-1"));
+                    .actions(new TwilioAction.HoldCaller(CALL, false), TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
         }
 
         @Test
         void aCallbackOfThisClaimsLegIsApplied() {
             long thisClaim = T0.plusSeconds(2).toEpochMilli();
-            given().claimedBy("doug")
+            given().claimedBy("doug").dialed("CA-LEG-1")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, thisClaim))
                     .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9));
+        }
+
+        @Test
+        void anAnswerBeforeTwilioTookTheCallerToTheConferenceConnectsOnceItDid() {
+            // Found by the fault suite: the caller hung up while Twilio was asked to move them to the conference, and
+            // the agent answered into an empty one. The answer waits for Twilio's word on the caller's move.
+            Instant claimedAt = T0.plusSeconds(2);
+            var answered = given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1))
+                    .facts(new Fact.AgentAnswered(CALL, "CA-LEG-1", T1))
+                    .changes();
+            given().situationFrom(answered).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1))
+                    .nothing();
+            given().situationFrom(answered).when(new Input.AgentDialed(CALL, "doug", claimedAt, "CA-LEG-1", T9))
+                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T1))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER);
+            given().situationFrom(answered).when(new Input.ConnectFailed(CALL, "doug", true, T9))
+                    .facts(new CallEnded(CALL, "caller_hangup", T9, null));
         }
 
         @Test
@@ -223,7 +241,7 @@ class CallDeciderTest {
                     .facts(new Fact.AgentDialed(CALL, "CA-LEG-1"))
                     .changes();
             given().situationFrom(dialed).when(new DeadlinePassed(CALL, claimedAt.plus(CLAIM_TIMEOUT).plusMillis(1)))
-                    .actions(new TwilioAction.HoldCaller(CALL, false), new TwilioAction.EndCall("CA-LEG-1"));
+                    .actions(new TwilioAction.HoldCaller(CALL, false), TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
         }
 
         @Test
@@ -231,11 +249,11 @@ class CallDeciderTest {
             Instant earlierClaim = T0.plusSeconds(1);
             given().claimedBy("doug").when(new Input.AgentDialed(CALL, "doug", earlierClaim, "CA-LEG-0", T9))
                     .facts()
-                    .actions(new TwilioAction.EndCall("CA-LEG-0"));
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-0", CALL));
             given().ringing().when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
-                    .actions(new TwilioAction.EndCall("CA-LEG-1"));
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
             given().endedAlready().when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
-                    .actions(new TwilioAction.EndCall("CA-LEG-1"));
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
         }
 
         @Test
@@ -261,10 +279,10 @@ class CallDeciderTest {
             long earlierClaim = T0.toEpochMilli();
             given().claimedBy("rhonda").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9, earlierClaim))
                     .facts()
-                    .actions(new TwilioAction.EndCall("CA-LEG-0"));
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-0", CALL));
             given().connectedTo("doug").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9, earlierClaim))
                     .facts()
-                    .actions(new TwilioAction.EndCall("CA-LEG-0"));
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-0", CALL));
         }
 
         @Test

@@ -66,6 +66,12 @@ final class DeciderSpec {
         return this;
     }
 
+    /** Twilio said it took the caller into the conference and rings the claiming agent on {@code legSid}. */
+    DeciderSpec dialed(String legSid) {
+        call = call.dialed(legSid);
+        return this;
+    }
+
     DeciderSpec connectedTo(String agentId) {
         claimedBy(agentId);
         call = call.connected("CA-LEG-1", T0.plusSeconds(5));

@@ -286,7 +286,7 @@ class ParkingDeciderTest {
 
         @Test
         void theRetrieversAnswerConnectsAndEmptiesTheSlot() {
-            given().retrievedBy("rhonda")
+            given().retrievedBy("rhonda").dialed("CA-LEG-2")
                     .when(new AgentLegStatus(CALL, "CA-LEG-2", "rhonda", IN_PROGRESS, T20))
                     .facts(new CallConnected(CALL, "rhonda", "CA-LEG-2", T20))
                     .changes("call:CONNECTED:rhonda", "agent:rhonda:busy:on:" + CALLER)
