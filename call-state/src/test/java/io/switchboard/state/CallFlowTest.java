@@ -236,6 +236,25 @@ class CallFlowTest {
     }
 
     @Test
+    void aClaimGivenBackWhileTheAgentTalksTakesTheCallerBackToTheQueueWithoutDroppingThem() {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
+        change(call, "call", "CLAIMED");
+
+        // Doug's phone answers into the conference, but no callback says so (as if call-ingest lost it): the stored
+        // deadline gives the claim back. Doug's leaving would end the conference; the caller must wait again instead.
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
+        String leg = legOf(call, "doug");
+        await().atMost(WAIT).until(() -> kafka.values(Topics.STATE_CHANGES,
+                v -> v.contains(call) && v.contains("\"RINGING\"")).size() == 2);
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("enqueued:acme"));
+        await().atMost(WAIT).until(() -> sim().call(leg).status().equals("completed"));
+        assertThat(sim().call(call).status()).as("the caller's call").isEqualTo("in-progress");
+    }
+
+    @Test
     void anUnknownCallOrAnotherAgentsCallIsRefusedWithAReason() {
         JsonNode unknown = reply(claim("CA-does-not-exist", "doug"));
         assertThat(unknown.get("code").asText()).isEqualTo("call_not_found");

@@ -105,8 +105,9 @@ public class TwilioCalls {
      * Meets the caller and the agent in the call's conference: the caller is taken there to wait (hearing the wait
      * music; their leaving ends it), and Twilio rings the agent's client, whose answer starts it. Both requests go at
      * once, so the conference adds no round trip to Twilio before the agent's phone rings. The call counts as
-     * connected when the agent's leg's {@code answered} callback arrives; the leg's callbacks name the caller's call
-     * ({@code call=}: Twilio gives a participant's call no parent) and the claim ({@code claim=}).
+     * connected once the agent's leg's {@code answered} callback and this method's return have both arrived; the leg's
+     * callbacks name the caller's call ({@code call=}: Twilio gives a participant's call no parent) and the claim
+     * ({@code claim=}).
      *
      * @return the agent's leg
      */
