@@ -399,9 +399,9 @@ public final class CallDecider {
                 // callback waited, or call-state died between giving it back and putting the caller on hold. Twilio
                 // may have the caller talking with an agent every screen shows free; take the caller back to where
                 // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
-                return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
-                        call.state() == CallState.PARKED), TwilioAction.EndCall.agentLeg(status.legSid(), call.callSid())),
-                        null);
+                return new Decision(List.of(), List.of(
+                        new TwilioAction.HoldCaller(call.callSid(), call.state() == CallState.PARKED),
+                        TwilioAction.EndCall.agentLeg(status.legSid(), call.callSid())), null);
             }
             return strayLeg(status); // a leg of a claim given back, of a parked call, or of another agent's claim
         }
@@ -446,7 +446,8 @@ public final class CallDecider {
      */
     private static Decision strayLeg(Input.AgentLegStatus status) {
         return status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
-                ? new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(status.legSid(), status.callSid())), null)
+                ? new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(status.legSid(), status.callSid())),
+                        null)
                 : Decision.NOTHING;
     }
 
@@ -580,7 +581,8 @@ public final class CallDecider {
                     null);
         }
         if (call.answeredBeforeTheCaller()) {
-            return Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()));
+            return Decision.of(
+                    new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()));
         }
         return call.state() == CallState.CLAIMED && call.agentLegSid() == null
                 ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))

@@ -127,8 +127,8 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason, heldAt, transferredBy,
-                consultWith);
+                answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at,
+                reason, heldAt, transferredBy, consultWith);
     }
 
     /** Twilio rings the claiming agent on {@code legSid}. */
