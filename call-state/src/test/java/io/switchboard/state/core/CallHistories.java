@@ -23,9 +23,10 @@ import java.util.Map;
  * once, agents' phones answer or not, callers are put on hold and taken off it, calls are transferred (at once, or
  * after a consult that is completed, cancelled, or cut short by a hang-up), calls are parked and retrieved or time out
  * in the lot, and the caller or the agent hangs up. Twilio is simulated from the decider's own actions (a
- * connect takes the caller to the conference and rings a new agent leg, whose SID Twilio's answer gives; taking the
- * caller out of the conference to wait or park ends it and the leg; an end call completes every leg), and timers fire
- * when their deadline passes, so the history is one that production could really see, in the order things happened.
+ * connect takes the caller to the conference and rings a new agent leg, whose SID Twilio's answer gives, and which
+ * may answer before that answer comes; taking the caller out of the conference to wait or park ends it and the leg;
+ * an end call completes every leg), and timers fire when their deadline passes, so the history is one that
+ * production could really see, in the order things happened.
  *
  * <p>Every branch is chosen by the next of the given numbers; when they run out the simplest branch is taken
  * (the first agent answers, then the caller hangs up). jqwik shrinks a failing history by shrinking the numbers.
@@ -320,6 +321,21 @@ final class CallHistories {
             call.legSid = call.sid + "-leg" + call.legs;
             call.legAgent = connect.agentId();
             call.legAnswered = false;
+            if (choices.oneIn(4)) {
+                // Both requests of a connect go at once: the agent's phone answers before Twilio's answer comes.
+                call.legAnswered = true;
+                deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, RINGING, now));
+                deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, IN_PROGRESS, now));
+                if (choices.oneIn(3)) {
+                    // The caller hung up as Twilio was asked to move them: it refuses, and the agent, who answered
+                    // into an empty conference, is hung up before the refusal is reported.
+                    call.callerGone = true;
+                    dropLeg(call);
+                    deliver(new Input.ConnectFailed(call.sid, connect.agentId(), true, now));
+                    reportEnd(call);
+                    return;
+                }
+            }
             deliver(new Input.AgentDialed(call.sid, connect.agentId(), connect.claimedAt(), call.legSid, now));
         } else if (action instanceof TwilioAction.Consult consult) {
             if (call.callerGone || choices.oneIn(8)) {

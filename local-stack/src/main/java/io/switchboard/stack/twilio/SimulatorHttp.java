@@ -252,19 +252,17 @@ final class SimulatorHttp implements HttpHandler {
     }
 
     /** Twilio's answer to a call placed without {@code To} or {@code From}; null when both are there. */
-    private static Answer missingNumber(String to, String from) {
-        if (to == null) {
+    private static Answer missingNumber(Map<String, List<String>> form) {
+        if (first(form, "To") == null) {
             return twilioError(400, 21201, "No 'To' number is specified");
         }
-        return from == null ? twilioError(400, 21213, "No 'From' number is specified") : null;
+        return first(form, "From") == null ? twilioError(400, 21213, "No 'From' number is specified") : null;
     }
 
     /** {@code POST Calls.json}: Twilio queues a call to {@code To} and answers 201 with it. */
     private Answer placeCall(HttpExchange http) throws IOException {
         Map<String, List<String>> form = formValues(body(http));
-        String to = first(form, "To");
-        String from = first(form, "From");
-        Answer refused = missingNumber(to, from);
+        Answer refused = missingNumber(form);
         if (refused != null) {
             return refused;
         }
@@ -276,7 +274,8 @@ final class SimulatorHttp implements HttpHandler {
             } else if (url == null) {
                 return twilioError(400, 20001, "Missing required parameter Url (or Twiml)");
             }
-            CallView call = simulator.placeOutboundCall(new Exchange.OutboundCall(from, to, twiml,
+            CallView call = simulator.placeOutboundCall(new Exchange.OutboundCall(first(form, "From"),
+                    first(form, "To"), twiml,
                     twiml == null ? url : null, method(form, "Method", "POST"),
                     statusCallback(form, "StatusCallback", "StatusCallbackMethod", "StatusCallbackEvent"),
                     integer(form, "Timeout", Exchange.DEFAULT_TIMEOUT_SECONDS)));
@@ -333,15 +332,13 @@ final class SimulatorHttp implements HttpHandler {
      */
     private Answer addParticipant(HttpExchange http, String conference) throws IOException {
         Map<String, List<String>> form = formValues(body(http));
-        String to = first(form, "To");
-        String from = first(form, "From");
-        Answer refused = missingNumber(to, from);
+        Answer refused = missingNumber(form);
         if (refused != null) {
             return refused;
         }
         try {
-            ParticipantView participant = simulator.addParticipant(conference, new Exchange.ParticipantRequest(from,
-                    to, first(form, "Label"), integer(form, "Timeout", Exchange.DEFAULT_TIMEOUT_SECONDS),
+            ParticipantView participant = simulator.addParticipant(conference, new Exchange.ParticipantRequest(
+                    first(form, "From"), first(form, "To"), first(form, "Label"), integer(form, "Timeout", Exchange.DEFAULT_TIMEOUT_SECONDS),
                     statusCallback(form, "StatusCallback", "StatusCallbackMethod", "StatusCallbackEvent"),
                     bool(form, "StartConferenceOnEnter", true), bool(form, "EndConferenceOnExit", false),
                     bool(form, "Muted", false), first(form, "WaitUrl"), method(form, "WaitMethod", "POST"),
