@@ -47,9 +47,9 @@ public final class TwilioEvents {
                 : !isBlank(webhook.call()) ? webhook.call() : legSid;
         TwilioCallStatus status = callStatus(webhook.callStatus(), TwilioWebhook.CALL_STATUS);
         Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
-        return new CallStatusChanged("status:" + legSid + ":" + deliveryKey(sequenceNumber, webhook, status.wire()), tenantId, callSid, legSid, status,
-                sequenceNumber, occurredAt(webhook.timestamp()), webhook.direction(), webhook.from(), webhook.to(),
-                agentId(webhook.to(), tenantId), receivedAt, claim(webhook.claim()));
+        return new CallStatusChanged("status:" + legSid + ":" + deliveryKey(sequenceNumber, webhook, status.wire()),
+                tenantId, callSid, legSid, status, sequenceNumber, occurredAt(webhook.timestamp()), webhook.direction(),
+                webhook.from(), webhook.to(), agentId(webhook.to(), tenantId), receivedAt, claim(webhook.claim()));
     }
 
     /** The claim that dialled an agent leg ({@code ?claim=} in the URL call-state gave Twilio), or null. */
