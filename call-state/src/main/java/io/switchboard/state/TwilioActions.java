@@ -1,6 +1,5 @@
 package io.switchboard.state;
 
-import com.twilio.rest.api.v2010.account.Call;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,7 +26,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +98,7 @@ public class TwilioActions {
     private void reconcileNow(String tenantId, String callSid) {
         Span span = tracer.spanBuilder("twilio FetchCall").setSpanKind(SpanKind.CLIENT)
                 .setAttribute(CALL_SID, callSid).startSpan();
-        Optional<Call> record;
+        Optional<TwilioCalls.CallAtTwilio> record;
         try (Scope ignored = span.makeCurrent()) {
             record = twilio.fetch(callSid);
         } catch (TwilioUnavailableException e) {
@@ -112,9 +110,8 @@ public class TwilioActions {
         } finally {
             span.end();
         }
-        TwilioCallStatus status = record.flatMap(call -> TwilioCallStatus.fromWire(String.valueOf(call.getStatus())))
-                .orElse(null);
-        Instant endedAt = record.map(Call::getEndTime).map(ZonedDateTime::toInstant).orElse(null);
+        TwilioCallStatus status = record.map(TwilioCalls.CallAtTwilio::status).orElse(null);
+        Instant endedAt = record.map(TwilioCalls.CallAtTwilio::endedAt).orElse(null);
         Input.TwilioRecord input = new Input.TwilioRecord(callSid, status, endedAt, clock.instant());
         CallDesk.Outcome outcome = Retry.untilStored("Twilio's record of call " + callSid,
                 () -> desk.handle(tenantId, null, input, null));
@@ -190,7 +187,10 @@ public class TwilioActions {
 
     /** What Twilio doing {@code action} tells the decider: the leg it dialled for a connect, the park it took. */
     private Input.CallInput done(TwilioAction action, Optional<String> dialled) {
-        if (action instanceof TwilioAction.ConnectToAgent connect && dialled.isPresent()) {
+        if (action instanceof TwilioAction.PlaceCall place && dialled.isPresent()) {
+            return new Input.AgentDialed(place.callSid(), place.agentId(), place.placedAt(), dialled.get(),
+                    clock.instant());
+        } else if (action instanceof TwilioAction.ConnectToAgent connect && dialled.isPresent()) {
             return new Input.AgentDialed(connect.callSid(), connect.agentId(), connect.claimedAt(), dialled.get(),
                     clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
@@ -202,6 +202,10 @@ public class TwilioActions {
     private Input.CallInput refused(TwilioAction action, boolean gone, boolean takenOver) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
+        } else if (action instanceof TwilioAction.PlaceCall place) {
+            return new Input.ConnectFailed(place.callSid(), place.agentId(), gone, clock.instant());
+        } else if (action instanceof TwilioAction.CallNumber number) {
+            return new Input.ConnectFailed(number.callSid(), number.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant(),
                     takenOver);

@@ -17,8 +17,11 @@ import java.time.Instant;
  * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
  * @param consultWith the colleague the agent on the CONNECTED call consults, the caller on hold, before handing it
  *     over (a warm transfer), once they took the consult; null otherwise
+ * @param direction {@code inbound}: a caller called the tenant; {@code outbound}: an agent placed the call
+ *     ({@code dial}), {@code from} the tenant's number and {@code to} the number called
  */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
-        String offeredTo, boolean onHold, Instant heldAt, String transferredBy, String consultWith) {
+        String offeredTo, boolean onHold, Instant heldAt, String transferredBy, String consultWith,
+        String direction) {
 }

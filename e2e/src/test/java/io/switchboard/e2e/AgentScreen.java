@@ -120,6 +120,17 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
                 .put("mode", mode));
     }
 
+    /** Sends {@code {"type":"dial","to":…,"requestId":…}}; returns the request id. */
+    String dial(String to) {
+        return send(Json.MAPPER.createObjectNode().put("type", "dial").put("to", to));
+    }
+
+    /** The call this agent placed that this screen shows, or null. */
+    synchronized JsonNode placedCall() {
+        return picture.calls().stream().filter(c -> "outbound".equals(c.path("direction").asText())
+                && agentId.equals(c.path("agentId").asText())).findFirst().orElse(null);
+    }
+
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
     String setStatus(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status));

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.stack.Stack;
+import io.switchboard.stack.twilio.AnswerMode;
+import io.switchboard.stack.twilio.ConferenceView;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -206,6 +208,66 @@ class CallControlsTest {
                 && call.equals(s.agent("rhonda").at("/currentCall/callSid").asText())));
         await().atMost(WAIT).until(() -> stack.simulator().call(call).onHold());
         assertThat(stack.simulator().call(call).talkingWith()).isEmpty();
+    }
+
+    @Test
+    void anAgentCallsANumberThatAnswersAndEveryScreenSeesTheCallUntilTheyHangUp() {
+        String customer = nextCaller();
+        assertThat(doug.awaitReply(doug.dial(customer)).get("type").asText()).isEqualTo("ack");
+        await().atMost(WAIT).until(() -> doug.placedCall() != null);
+        String call = doug.placedCall().get("callSid").asText();
+        assertThat(call).startsWith("OB");
+        await().atMost(WAIT).until(() -> everyScreen(s -> s.showsOnCall(call, "doug", customer)));
+        JsonNode seen = hank.call(call);
+        assertThat(seen.get("direction").asText()).isEqualTo("outbound");
+        assertThat(seen.get("from").asText()).isEqualTo(NUMBER);
+        assertThat(seen.get("to").asText()).isEqualTo(customer);
+        // Twilio rang Doug's softphone first, then called the number, showing the tenant's number.
+        ConferenceView conference = stack.simulator().conference(call);
+        assertThat(conference.participant("doug").orElseThrow().device())
+                .isEqualTo("client:" + ClientIdentity.of("acme", "doug"));
+        String leg = conference.participant("caller").orElseThrow().callSid();
+        assertThat(stack.simulator().call(leg).from()).isEqualTo(NUMBER);
+        await().atMost(WAIT).until(() -> talkingWith(leg, "doug"));
+
+        doug.ack("hold", call);
+        await().atMost(WAIT).until(() -> everyScreen(s -> onHold(s, call)));
+        await().atMost(WAIT).until(() -> stack.simulator().call(leg).onHold());
+
+        doug.ack("hangup", call);
+        await().atMost(WAIT).until(() -> everyScreen(s -> s.call(call) == null));
+        await().atMost(WAIT).until(() -> stack.simulator().call(leg).ended());
+    }
+
+    @Test
+    void aNumberThatDoesNotAnswerEndsThePlacedCallAndFreesTheAgent() {
+        String customer = nextCaller();
+        stack.simulator().answerMode(customer, AnswerMode.REJECT);
+        assertThat(doug.awaitReply(doug.dial(customer)).get("type").asText()).isEqualTo("ack");
+        await().atMost(WAIT).until(() -> doug.placedCall() != null);
+        String call = doug.placedCall().get("callSid").asText();
+        await().atMost(WAIT).until(() -> everyScreen(s -> s.call(call) == null));
+        assertThat(doug.frames(f -> "call".equals(f.path("type").asText())
+                && call.equals(f.at("/call/callSid").asText())).stream().map(f -> f.at("/call/state").asText()))
+                .containsExactly("CLAIMED", "ENDED");
+        await().atMost(WAIT).until(() -> stack.simulator().conference(call).ended());
+    }
+
+    @Test
+    void aDialToNoNumberOrAForbiddenCountryOrByABusyAgentIsRefused() {
+        assertThat(doug.awaitReply(doug.dial("555-0123")).get("code").asText()).isEqualTo("invalid_number");
+        assertThat(doug.awaitReply(doug.dial("+442071838750")).get("code").asText()).isEqualTo("number_not_allowed");
+        // A tenant that lists the countries it calls may call those alone, its own no longer included.
+        stack.postgres().execute("UPDATE tenants SET dial_country_codes = '{44}' WHERE id = 'acme'");
+        try {
+            assertThat(doug.awaitReply(doug.dial(nextCaller())).get("code").asText()).isEqualTo("number_not_allowed");
+        } finally {
+            stack.postgres().execute("UPDATE tenants SET dial_country_codes = NULL WHERE id = 'acme'");
+        }
+        String call = connected(nextCaller(), doug);
+        assertThat(doug.awaitReply(doug.dial(nextCaller())).get("code").asText()).isEqualTo("agent_busy");
+        assertThat(doug.placedCall()).isNull();
+        hangUp(call);
     }
 
     private static String nextCaller() {

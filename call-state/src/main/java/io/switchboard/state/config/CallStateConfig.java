@@ -18,6 +18,8 @@ public interface CallStateConfig {
 
     Transfer transfer();
 
+    Dial dial();
+
     Availability availability();
 
     Presence presence();
@@ -67,6 +69,15 @@ public interface CallStateConfig {
          */
         @WithDefault("5s")
         Duration deadlineGrace();
+    }
+
+    interface Dial {
+        /**
+         * How long the number an agent dials rings before the call ends unanswered (the Twilio participant's
+         * {@code Timeout}); the agent's own phone rings for {@code switchboard.claim.ring-timeout} first.
+         */
+        @WithDefault("30s")
+        Duration ringTimeout();
     }
 
     interface Parking {

@@ -14,6 +14,7 @@ import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
+import io.switchboard.state.core.Fact.CallPlaced;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
@@ -24,6 +25,7 @@ import io.switchboard.state.core.Fact.ConsultEnded;
 import io.switchboard.state.core.Fact.ConsultOffered;
 import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
+import io.switchboard.state.core.Fact.NumberCalled;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
@@ -49,6 +51,9 @@ import java.util.OptionalInt;
  * slot. ENDED is terminal: late, repeated or reordered callbacks never bring a call back, and a decision that
  * changes nothing is {@link Decision#NOTHING}.
  *
+ * <p>A call an agent places ({@link Input.Dial}) is CLAIMED by them from the start: their phone rings, then the
+ * number; it is CONNECTED once the number answers, and ENDED if either does not.
+ *
  * <p>Life of an agent: online while any gateway reports a connection of theirs, offline a grace period after the
  * last one closed; available or away as they say, busy on a call, in wrap-up for a while after one.
  */
@@ -61,9 +66,10 @@ public final class CallDecider {
      * @param wrapUp how long an agent is in wrap-up after a call (zero: available at once)
      * @param offlineGrace how long an agent stays online after their last connection closed
      * @param transferRingTime how long a transfer rings its target alone, then the transferring agent alone
+     * @param dialTimeout how long the number an agent calls may ring before the call ends unanswered
      */
     public record Timing(Duration claimTimeout, Duration parkTimeout, Duration parkerRingTime, Duration wrapUp,
-            Duration offlineGrace, Duration transferRingTime) {
+            Duration offlineGrace, Duration transferRingTime, Duration dialTimeout) {
     }
 
     private final Timing timing;
@@ -75,6 +81,8 @@ public final class CallDecider {
     public Decision decide(Input input, Situation situation) {
         if (input instanceof Input.RingIncoming ring) {
             return ring(ring, situation);
+        } else if (input instanceof Input.Dial dial) {
+            return dial(dial, situation);
         } else if (input instanceof Input.Claim claim) {
             return take(claim.agentId(), claim.at(), situation, false);
         } else if (input instanceof Input.Retrieve retrieve) {
@@ -93,6 +101,8 @@ public final class CallDecider {
             return callerLeg(status, situation);
         } else if (input instanceof Input.AgentLegStatus status) {
             return agentLeg(status, situation);
+        } else if (input instanceof Input.NumberLegStatus status) {
+            return numberLeg(status, situation);
         } else if (input instanceof Input.DialEnded dialEnded) {
             return dialEnded(dialEnded, situation);
         } else if (input instanceof Input.ConferenceUpdate) {
@@ -127,6 +137,43 @@ public final class CallDecider {
         }
         return Decision.of(new CallRang(CallRecord.ringing(ring.callSid(), s.tenantId(), ring.from(), ring.to(),
                 ring.at())));
+    }
+
+    /**
+     * An agent places a call: their phone rings into the call's conference, and once they answer Twilio calls the
+     * number, showing the tenant's number.
+     */
+    private Decision dial(Input.Dial dial, Situation s) {
+        if (s.call() != null || s.ended()) {
+            return Decision.NOTHING; // the same command again
+        }
+        AgentRecord agent = s.agent(dial.agentId()).filter(AgentRecord::active).orElse(null);
+        if (agent == null) {
+            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
+                    "Agent " + dial.agentId() + " is not an active agent of this call center.");
+        }
+        if (agent.onACall()) {
+            return Decision.reject(ErrorCode.AGENT_BUSY, "You are already on a call; finish it before placing another.");
+        }
+        OptionalInt country = Dialing.countryCode(dial.number());
+        if (country.isEmpty()) {
+            return Decision.reject(ErrorCode.INVALID_NUMBER, "'" + dial.number() + "' is not a phone number in"
+                    + " international format: a + and the country code, then the number, e.g. +14155550123.");
+        }
+        Dialing dialing = s.dialing();
+        if (dialing == null || dialing.callerId() == null) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call center has no phone number to call from; an administrator must add one.");
+        }
+        if (!dialing.allows(country.getAsInt())) {
+            return Decision.reject(ErrorCode.NUMBER_NOT_ALLOWED, "This call center may not call numbers of country code +"
+                    + country.getAsInt() + ".");
+        }
+        // Whole milliseconds, like a claim's time: the agent's leg's callbacks name the call's placing by it.
+        Instant at = dial.at().truncatedTo(ChronoUnit.MILLIS);
+        return Decision.of(List.of(new CallPlaced(CallRecord.placed(dial.callSid(), s.tenantId(), dialing.callerId(),
+                        dial.number(), agent.id(), at, at.plus(timing.claimTimeout())))),
+                List.of(new TwilioAction.PlaceCall(dial.callSid(), agent.id(), dialing.callerId(), dial.number(), at)));
     }
 
     /** A claim of a ringing call or a retrieve of a parked one: the first wins, in the tenant's order. */
@@ -197,6 +244,12 @@ public final class CallDecider {
         if (notTheirs != null) {
             return notTheirs;
         }
+        if (call.outbound() && call.state() == CallState.CLAIMED) {
+            // No conference to end until the agent answered; their leg's leaving ends it after.
+            return call.agentLegSid() == null ? Decision.reject(ErrorCode.INVALID_STATE,
+                    "Twilio is still calling your phone; decline it there, or hang up in a moment.")
+                    : new Decision(List.of(), List.of(new TwilioAction.EndCall(call.agentLegSid())), null);
+        }
         // The call ends when Twilio says so (its status callback), not when we ask: the truth is Twilio's.
         return new Decision(List.of(), List.of(new TwilioAction.EndCall(call.callSid())), null);
     }
@@ -210,6 +263,9 @@ public final class CallDecider {
         if (call.state() != CallState.CONNECTED) {
             return Decision.reject(ErrorCode.INVALID_STATE,
                     "This call is " + lower(call.state()) + ": it can be parked once you are talking.");
+        }
+        if (call.outbound()) {
+            return placedByAnAgent("parked");
         }
         if (call.consultant() != null) {
             return consultUnderWay(call, s);
@@ -265,6 +321,9 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.INVALID_STATE,
                     "This call is " + lower(call.state()) + ": it can be transferred once you are talking.");
         }
+        if (call.outbound()) {
+            return placedByAnAgent("transferred");
+        }
         if (call.consultant() != null) {
             return consultUnderWay(call, s);
         }
@@ -293,6 +352,15 @@ public final class CallDecider {
         return Decision.of(List.of(new CallTransferred(call.callSid(), transfer.agentId(), target.id(),
                         at.plus(timing.transferRingTime()))),
                 List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
+    }
+
+    /**
+     * A call an agent placed has no Twilio call of its own to move (it is two legs in a conference): it can be held and
+     * hung up, not parked or transferred.
+     */
+    private static Decision placedByAnAgent(String done) {
+        return Decision.reject(ErrorCode.INVALID_STATE, "A call you placed can be put on hold and hung up, not "
+                + done + ".");
     }
 
     private static Decision consultUnderWay(CallRecord call, Situation s) {
@@ -410,6 +478,9 @@ public final class CallDecider {
             // callback was on its way): it says nothing about the leg ringing now. Found by the fault-injection suite.
             return strayLeg(status);
         }
+        if (call.outbound() && call.state() == CallState.CLAIMED) {
+            return placingAgentsLeg(status, call);
+        }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
             if (call.answeredBeforeTheCaller()) {
                 return Decision.NOTHING; // the same answer again
@@ -435,6 +506,51 @@ public final class CallDecider {
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
             // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
+            return Decision.of(ended(call, "completed", status.at()));
+        }
+        return Decision.NOTHING;
+    }
+
+    /**
+     * The leg of the agent who placed the call, before the number answered: their answer has Twilio call the number;
+     * their phone not answering, or their hanging up while the number rings, ends the call.
+     */
+    private Decision placingAgentsLeg(Input.AgentLegStatus status, CallRecord call) {
+        if (status.status() == TwilioCallStatus.IN_PROGRESS) {
+            return call.numberRinging() ? Decision.NOTHING // the same answer again
+                    : Decision.of(List.of(new NumberCalled(call.callSid(), status.legSid(), status.at(),
+                                    status.at().plus(timing.dialTimeout()))),
+                            List.of(new TwilioAction.CallNumber(call.callSid(), call.agentId(), call.from(),
+                                    call.to())));
+        }
+        if (status.status().isFinal()) {
+            // A number that answers after this is hung up (numberLeg).
+            return Decision.of(ended(call, call.numberRinging() ? "canceled" : "agent_" + reasonOf(status.status()),
+                    status.at()));
+        }
+        return Decision.NOTHING;
+    }
+
+    /**
+     * The leg that calls the number of a call an agent placed: answered, the call is connected; not answered, it is
+     * over, and the agent's leg waiting in the conference is hung up. A number that answers a call already over is hung
+     * up.
+     */
+    private Decision numberLeg(Input.NumberLegStatus status, Situation s) {
+        CallRecord call = s.call();
+        if (call == null) {
+            return status.status() == TwilioCallStatus.IN_PROGRESS
+                    ? new Decision(List.of(), List.of(new TwilioAction.EndCall(status.legSid())), null)
+                    : Decision.NOTHING;
+        }
+        if (call.state() == CallState.CLAIMED && status.status() == TwilioCallStatus.IN_PROGRESS) {
+            return Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), status.at()));
+        }
+        if (call.state() == CallState.CLAIMED && status.status().isFinal()) {
+            return Decision.of(List.of(ended(call, reasonOf(status.status()), status.at())),
+                    call.agentLegSid() == null ? List.of() : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
+        if (status.status().isFinal()) {
             return Decision.of(ended(call, "completed", status.at()));
         }
         return Decision.NOTHING;
@@ -500,6 +616,13 @@ public final class CallDecider {
             // The colleague did not take the consult, or their phone did not answer: the caller is back with the agent.
             return consultEnded(call, call.consultant());
         }
+        if (call.state() == CallState.CLAIMED && call.outbound()) {
+            // Twilio's own timeouts should have ended the agent's phone or the number ringing; their callbacks are
+            // lost or late. The agent's leg ending ends the conference, and a number answering later is hung up.
+            return Decision.of(List.of(ended(call, call.numberRinging() ? "no_answer" : "agent_no_answer",
+                    passed.at())), call.agentLegSid() == null ? List.of()
+                    : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
         if (call.state() == CallState.CLAIMED) {
             // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
             // caller back from the conference, and hang the leg up, ourselves.
@@ -558,6 +681,11 @@ public final class CallDecider {
         if (call == null || call.state() != CallState.CLAIMED || !call.heldBy(failed.agentId())) {
             return Decision.NOTHING;
         }
+        if (call.outbound()) {
+            // Twilio would not ring the agent, or call the number: the call never happened.
+            return Decision.of(List.of(ended(call, "failed", failed.at())), call.agentLegSid() == null ? List.of()
+                    : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
         // The caller may have reached the conference even though the agent's leg was refused: back to waiting.
         return failed.callGone()
                 ? Decision.of(ended(call, "caller_hangup", failed.at()))
@@ -580,7 +708,7 @@ public final class CallDecider {
             return new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(dialed.legSid(), dialed.callSid())),
                     null);
         }
-        if (call.answeredBeforeTheCaller()) {
+        if (call.answeredBeforeTheCaller() && !call.outbound()) {
             return Decision.of(
                     new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()));
         }

@@ -1,6 +1,7 @@
 package io.switchboard.state.core;
 
 import io.switchboard.contract.CallState;
+import io.switchboard.contract.OutboundCall;
 import java.time.Instant;
 
 /**
@@ -34,6 +35,16 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 null, null, null, null, null, null, null, null, null);
     }
 
+    /**
+     * A call {@code agent} placed at {@code at}, from the tenant's number to {@code number}: theirs from the start,
+     * while their phone rings until {@code answerBy}.
+     */
+    static CallRecord placed(String callSid, String tenantId, String callerId, String number, String agent, Instant at,
+            Instant answerBy) {
+        return new CallRecord(callSid, tenantId, callerId, number, CallState.CLAIMED, agent, null, at, at, null,
+                answerBy, null, null, null, null, null, null, null, null, null, null);
+    }
+
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
                 null, null, null, null, at, reason, null, null, null);
@@ -56,6 +67,28 @@ public record CallRecord(String callSid, String tenantId, String from, String to
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, deadline,
                 slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
                 consultWith);
+    }
+
+    /** The agent who placed the call answered on {@code legSid}: the number rings until {@code answerBy}. */
+    CallRecord numberCalled(String legSid, Instant at, Instant answerBy) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, answerBy,
+                slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
+    }
+
+    /** An agent placed it ({@link OutboundCall}): {@code to} is the number they called. */
+    boolean outbound() {
+        return OutboundCall.is(callSid);
+    }
+
+    /** A call an agent placed whose agent answered: Twilio calls the number, which has not answered yet. */
+    boolean numberRinging() {
+        return outbound() && answeredBeforeTheCaller();
+    }
+
+    /** The number of the person on the other end: the caller's, or the one an agent called. */
+    String customerNumber() {
+        return outbound() ? to : from;
     }
 
     /** {@link #agentAnswered}: a claim whose agent answered, waiting for Twilio to say the caller is there too. */
@@ -219,9 +252,9 @@ public record CallRecord(String callSid, String tenantId, String from, String to
         return consultWith != null ? consultWith : CONSULT.equals(ringReason) ? offeredTo : null;
     }
 
-    /** Rings, or is claimed but not yet answered: screens still show it as an offer. */
+    /** Rings, or is claimed but not yet answered: screens still show it as an offer. A call an agent placed is none. */
     boolean offered() {
-        return state == CallState.RINGING || (state == CallState.CLAIMED && slot == null);
+        return state == CallState.RINGING || (state == CallState.CLAIMED && slot == null && !outbound());
     }
 
     boolean heldBy(String agent) {

@@ -8,6 +8,17 @@ public sealed interface Fact {
     record CallRang(CallRecord call) implements Fact {
     }
 
+    /** An agent placed {@code call}: it is theirs, and their phone rings first. */
+    record CallPlaced(CallRecord call) implements Fact {
+    }
+
+    /**
+     * The agent who placed the call answered on {@code legSid} at {@code at}: Twilio calls the number, which rings
+     * until {@code answerBy}. Screens show nothing of it until the number answers.
+     */
+    record NumberCalled(String callSid, String legSid, Instant at, Instant answerBy) implements Fact {
+    }
+
     /** An agent claimed a ringing call, or retrieved a parked one; it is theirs once their leg answers. */
     record CallClaimed(String callSid, String agentId, Instant at, Instant deadline) implements Fact {
     }

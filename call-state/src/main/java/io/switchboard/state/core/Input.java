@@ -52,6 +52,13 @@ public sealed interface Input {
     record EndConsult(String callSid, String agentId, boolean complete, Instant at) implements CallInput {
     }
 
+    /**
+     * An agent places a call to {@code number}: {@code callSid} is the id call-state gives it
+     * ({@link io.switchboard.contract.OutboundCall#idFor}), the same for each delivery of the command.
+     */
+    record Dial(String callSid, String agentId, String number, Instant at) implements CallInput {
+    }
+
     /** An agent takes a parked call: a claim of a call waiting in a slot. */
     record Retrieve(String callSid, String agentId, Instant at) implements CallInput {
     }
@@ -59,6 +66,10 @@ public sealed interface Input {
     /** A status callback of the caller's own call. */
     record CallerLegStatus(String callSid, String from, String to, TwilioCallStatus status, Instant at)
             implements CallInput {
+    }
+
+    /** A status callback of the leg that calls the number of a call an agent placed ({@link Dial}). */
+    record NumberLegStatus(String callSid, String legSid, TwilioCallStatus status, Instant at) implements CallInput {
     }
 
     /**

@@ -2,6 +2,8 @@ package io.switchboard.state.core;
 
 import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
 import io.switchboard.state.core.Fact.AgentAnswered;
@@ -13,6 +15,7 @@ import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
 import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
+import io.switchboard.state.core.Fact.CallPlaced;
 import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
@@ -23,6 +26,7 @@ import io.switchboard.state.core.Fact.ConsultEnded;
 import io.switchboard.state.core.Fact.ConsultOffered;
 import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
+import io.switchboard.state.core.Fact.NumberCalled;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
@@ -90,6 +94,12 @@ public final class Projection {
         if (fact instanceof CallRang rang) {
             s = s.with(rang.call());
             out.call(s.call());
+        } else if (fact instanceof CallPlaced placed) {
+            s = s.with(placed.call());
+            out.call(s.call());
+            s = agent(s, s.agents().get(placed.call().agentId()).busy(), out);
+        } else if (fact instanceof NumberCalled called) {
+            s = s.with(call.numberCalled(called.legSid(), called.at(), called.answerBy())); // CLAIMED still
         } else if (fact instanceof CallClaimed claimed) {
             s = s.with(call.claimedBy(claimed.agentId(), claimed.at(), claimed.deadline()));
             out.call(s.call());
@@ -109,7 +119,7 @@ public final class Projection {
             s = s.with(call.connected(connected.legSid(), connected.at()));
             out.call(s.call());
             s = agent(s, s.agents().get(connected.agentId())
-                    .talkingTo(connected.callSid(), call.from(), connected.at()), out);
+                    .talkingTo(connected.callSid(), call.customerNumber(), connected.at()), out);
         } else if (fact instanceof CallParked parked) {
             s = s.with(call.parked(parked.slot(), parked.agentId(), parked.at(), parked.deadline()));
             out.call(s.call());
@@ -119,7 +129,7 @@ public final class Projection {
         } else if (fact instanceof ParkUndone undone) {
             s = s.with(call.unparked());
             out.call(s.call());
-            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.from(), call.answeredAt()),
+            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.customerNumber(), call.answeredAt()),
                     out);
         } else if (fact instanceof CallTransferred transferred) {
             s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil()));
@@ -137,7 +147,7 @@ public final class Projection {
             s = agent(s, s.agents().get(taken.colleague()).busy(), out);
         } else if (fact instanceof ConsultConnected connected) {
             s = s.with(call.consulting());
-            s = agent(s, s.agents().get(connected.colleague()).talkingTo(call.callSid(), call.from(), connected.at()),
+            s = agent(s, s.agents().get(connected.colleague()).talkingTo(call.callSid(), call.customerNumber(), connected.at()),
                     out);
         } else if (fact instanceof ConsultEnded ended) {
             s = s.with(call.consultOver());
@@ -210,9 +220,10 @@ public final class Projection {
     }
 
     public static Call view(CallRecord c) {
+        // A claim's agent may have answered before the call connected: screens see answeredAt once it did.
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt(),
-                c.transferredBy(), c.consultWith());
+                c.state() == CallState.CLAIMED ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt(),
+                c.transferredBy(), c.consultWith(), OutboundCall.direction(c.callSid()));
     }
 
     public static Agent view(AgentRecord a) {

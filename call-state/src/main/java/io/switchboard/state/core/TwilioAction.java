@@ -18,6 +18,20 @@ public sealed interface TwilioAction {
             implements TwilioAction {
     }
 
+    /**
+     * Ring the softphone of the agent who placed a call into the call's conference, the tenant's number shown; the
+     * number is called once they answer ({@link CallNumber}).
+     *
+     * @param placedAt when the call was placed: the leg's callbacks carry it, as a claim's leg's carry the claim's
+     */
+    record PlaceCall(String callSid, String agentId, String callerId, String number, Instant placedAt)
+            implements TwilioAction {
+    }
+
+    /** Call {@code number} into the conference where {@code agentId}, who placed the call, waits. */
+    record CallNumber(String callSid, String agentId, String callerId, String number) implements TwilioAction {
+    }
+
     /** Take the caller out of the conference to wait: in the tenant's queue, or in its parking lot's queue. */
     record HoldCaller(String callSid, boolean inParkingLot) implements TwilioAction {
     }

@@ -9,6 +9,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Probe;
 import io.switchboard.state.CallDesk;
 import io.switchboard.state.core.Decision;
@@ -134,6 +135,8 @@ public class AgentCommandsListener {
             case COMPLETE_TRANSFER -> new Input.EndConsult(command.callSid(), command.agentId(), true, clock.instant());
             case CANCEL_TRANSFER -> new Input.EndConsult(command.callSid(), command.agentId(), false, clock.instant());
             case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
+            case DIAL -> new Input.Dial(OutboundCall.idFor(command.commandId()), command.agentId(), command.to(),
+                    clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
             case PROBE -> throw new IllegalArgumentException("A probe is no decision");
         };

@@ -48,9 +48,12 @@ public class TwilioEventsListener {
             return new Input.RingIncoming(incoming.callSid(), incoming.from(), incoming.to(), incoming.receivedAt());
         } else if (event instanceof TwilioEvent.CallStatusChanged status) {
             var at = status.occurredAt() != null ? status.occurredAt() : status.receivedAt();
-            return status.isAgentLeg()
-                    ? new Input.AgentLegStatus(status.callSid(), status.legSid(), status.agentId(), status.status(), at,
-                            status.claim())
+            if (status.isAgentLeg()) {
+                return new Input.AgentLegStatus(status.callSid(), status.legSid(), status.agentId(), status.status(), at,
+                        status.claim());
+            }
+            return status.isNumberLeg()
+                    ? new Input.NumberLegStatus(status.callSid(), status.legSid(), status.status(), at)
                     : new Input.CallerLegStatus(status.callSid(), status.from(), status.to(), status.status(), at);
         } else if (event instanceof TwilioEvent.DialEnded dial) {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());

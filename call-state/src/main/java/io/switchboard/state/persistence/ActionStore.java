@@ -117,6 +117,8 @@ public class ActionStore {
 
     /** How an action is stored: its kind names its record, whose fields are the JSON's. */
     private enum Kind {
+        PLACE_CALL("place_call", TwilioAction.PlaceCall.class),
+        CALL_NUMBER("call_number", TwilioAction.CallNumber.class),
         CONNECT("connect", TwilioAction.ConnectToAgent.class),
         HOLD("hold", TwilioAction.HoldCaller.class),
         HOLD_IN_CONFERENCE("hold_in_conference", TwilioAction.HoldInConference.class),

@@ -5,11 +5,13 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
+import io.switchboard.state.core.Dialing;
 import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
 import io.switchboard.state.outbox.OutboxTrace;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,10 +68,11 @@ public class ProjectionStore {
      * @param callSid the call the input is about, or null for an agent's input
      * @param agentId the agent asking, or the agent the input is about, or null
      * @param withLot load the tenant's parking lot too (for a park)
+     * @param withDialing load where the tenant may call too (for a dial)
      * @param trip statements to send first, in the same round trip (the writes of the transaction's previous input)
      */
     public Opening open(Connection c, RoundTrip trip, String tenantId, String deliveryId, String callSid,
-            String agentId, String otherAgentId, boolean withLot) throws SQLException {
+            String agentId, String otherAgentId, boolean withLot, boolean withDialing) throws SQLException {
         RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
         RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
                 "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),
@@ -111,6 +114,9 @@ public class ProjectionStore {
                     }
                     return Set.copyOf(slots);
                 });
+        RoundTrip.Result<Dialing> dialing = !withDialing ? null : trip.query("""
+                SELECT (SELECT min(phone_number) FROM tenant_numbers n WHERE n.tenant_id = t.id), dial_country_codes
+                FROM tenants t WHERE id = ?""", p -> p.text(tenantId), rs -> rs.next() ? dialing(rs) : null);
         trip.send(c);
         Tenant locked = tenant.get();
         if (locked == null) {
@@ -120,7 +126,7 @@ public class ProjectionStore {
         boolean ended = found == null && inHistory != null && inHistory.get();
         ParkingLot lot = taken == null ? null : new ParkingLot(locked.slotFirst, locked.slotLast, taken.get());
         return new Opening(locked.lock, recorded == null || recorded.get() == 1,
-                new Situation(tenantId, found, ended, agents.get(), lot));
+                new Situation(tenantId, found, ended, agents.get(), lot, dialing == null ? null : dialing.get()));
     }
 
     /** Locks the tenant, in a round trip of its own: for work that must run under the lock before it can load. */
@@ -179,6 +185,11 @@ public class ProjectionStore {
         return new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
                 Presence.fromWire(rs.getString(5)), AgentStatus.fromWire(rs.getString(6)), rs.getString(7),
                 rs.getString(8), instant(rs, 9), instant(rs, 10), instant(rs, 11));
+    }
+
+    private static Dialing dialing(ResultSet rs) throws SQLException {
+        Array codes = rs.getArray(2);
+        return new Dialing(rs.getString(1), codes == null ? Set.of() : Set.of((Integer[]) codes.getArray()));
     }
 
     private static CallRecord call(ResultSet rs) throws SQLException {

@@ -14,6 +14,8 @@ import com.twilio.type.Client;
 import com.twilio.type.PhoneNumber;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.switchboard.contract.ClientIdentity;
+import io.switchboard.contract.OutboundCall;
+import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.TwilioAction;
@@ -44,6 +46,7 @@ public class TwilioCalls {
     private final TwilioRestClient client;
     private final String publicBaseUrl;
     private final int ringSeconds;
+    private final int dialSeconds;
     private final String holdUrl;
     private final ManagedExecutor requests;
 
@@ -58,6 +61,7 @@ public class TwilioCalls {
                 .build();
         this.publicBaseUrl = config.publicBaseUrl();
         this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
+        this.dialSeconds = (int) config.dial().ringTimeout().toSeconds();
         this.holdUrl = VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, "");
     }
 
@@ -74,7 +78,11 @@ public class TwilioCalls {
     @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
     @ExponentialBackoff(maxDelay = 2000)
     public Optional<String> perform(String tenantId, TwilioAction action) {
-        if (action instanceof TwilioAction.ConnectToAgent connect) {
+        if (action instanceof TwilioAction.PlaceCall place) {
+            return Optional.of(placeCall(tenantId, place));
+        } else if (action instanceof TwilioAction.CallNumber number) {
+            return Optional.of(callNumber(tenantId, number));
+        } else if (action instanceof TwilioAction.ConnectToAgent connect) {
             return Optional.of(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
                     connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
@@ -142,6 +150,41 @@ public class TwilioCalls {
     }
 
     /**
+     * Rings the softphone of the agent who placed a call into the call's conference (named after call-state's id of
+     * the call), showing the number they call. Their answer starts the conference, and their leaving ends it; the
+     * leg's callbacks name the call and its placing as a claim's leg's do.
+     *
+     * @return the agent's leg
+     */
+    private String placeCall(String tenantId, TwilioAction.PlaceCall place) {
+        return call(() -> agentJoins(Participant.creator(VoiceWebhooks.conference(place.callSid()),
+                        new PhoneNumber(place.number()), new Client(ClientIdentity.of(tenantId, place.agentId()))),
+                tenantId, place.callSid(), place.agentId(), place.placedAt())
+                .setEndConferenceOnExit(true)
+                .create(client)).getCallSid();
+    }
+
+    /**
+     * Calls the number into the conference where the agent who placed the call waits, showing the tenant's number.
+     * It is the conference's {@code caller} participant, as a caller who called in is; its leaving ends the call. Its
+     * callbacks name the call ({@code call=}), as Twilio gives the leg no parent.
+     *
+     * @return the number's leg
+     */
+    private String callNumber(String tenantId, TwilioAction.CallNumber number) {
+        return call(() -> Participant.creator(VoiceWebhooks.conference(number.callSid()),
+                        new PhoneNumber(number.callerId()), new PhoneNumber(number.number()))
+                .setLabel(VoiceWebhooks.CALLER_LABEL)
+                .setTimeout(dialSeconds)
+                .setEndConferenceOnExit(true)
+                .setBeep("false")
+                .setStatusCallback(webhook(VoiceWebhooks.STATUS, tenantId,
+                        "&" + VoiceWebhooks.CALL + "=" + number.callSid()))
+                .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"))
+                .create(client)).getCallSid();
+    }
+
+    /**
      * An agent's participant: rings the agent's softphone, starts the conference on answering, and names its call
      * and its claim in its callbacks.
      */
@@ -190,11 +233,13 @@ public class TwilioCalls {
      * named by the conference's SID, which Twilio gives when asked for the call's conference by name.
      */
     public void holdInConference(String callSid, boolean onHold) {
-        setHold(conferenceOf(callSid), callSid, onHold);
+        setHold(conferenceOf(callSid), onHold);
     }
 
-    private void setHold(String conference, String callSid, boolean onHold) {
-        call(() -> Participant.updater(conference, callSid).setHold(onHold).setHoldUrl(holdUrl).update(client));
+    /** The caller is the conference's participant labelled {@code caller}: one who called in, or a number called. */
+    private void setHold(String conference, boolean onHold) {
+        call(() -> Participant.updater(conference, VoiceWebhooks.CALLER_LABEL).setHold(onHold).setHoldUrl(holdUrl)
+                .update(client));
     }
 
     /**
@@ -216,7 +261,7 @@ public class TwilioCalls {
 
     /** The caller on hold, and {@code agentId}'s leaving no longer ending the call: a consult may begin. */
     private void startConsult(String conference, String callSid, String agentId) {
-        setHold(conference, callSid, true);
+        setHold(conference, true);
         endsTheCall(conference, agentId, false);
     }
 
@@ -240,14 +285,14 @@ public class TwilioCalls {
         String conference = conferenceOf(callSid);
         endsTheCall(conference, colleague, true);
         leaves(conference, agentId);
-        setHold(conference, callSid, false);
+        setHold(conference, false);
     }
 
     /** The caller back with the agent: the colleague out, the caller off hold, the agent's leaving ends the call. */
     private void cancelConsult(String callSid, String agentId, String colleague) {
         String conference = conferenceOf(callSid);
         leaves(conference, colleague);
-        setHold(conference, callSid, false);
+        setHold(conference, false);
         endsTheCall(conference, agentId, true);
     }
 
@@ -286,13 +331,36 @@ public class TwilioCalls {
     }
 
     /**
-     * Twilio's own record of the call: its status and end time, or empty when Twilio does not know it.
+     * What Twilio knows of a call.
+     *
+     * @param status the call's status at Twilio
+     * @param endedAt when it ended, or null
+     */
+    public record CallAtTwilio(TwilioCallStatus status, Instant endedAt) {
+    }
+
+    /**
+     * Twilio's own record of the call: its status and end time, or empty when Twilio does not know it. A call an agent
+     * placed is read from its conference: in progress, or over when it completed.
      *
      * @throws TwilioUnavailableException Twilio did not answer
      */
-    public Optional<Call> fetch(String callSid) {
+    public Optional<CallAtTwilio> fetch(String callSid) {
+        if (OutboundCall.is(callSid)) {
+            var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
+                    .setFriendlyName(VoiceWebhooks.conference(callSid)).limit(1).read(client)).iterator();
+            if (!conferences.hasNext()) {
+                return Optional.empty();
+            }
+            var conference = conferences.next();
+            return Optional.of(conference.getStatus() == com.twilio.rest.api.v2010.account.Conference.Status.COMPLETED
+                    ? new CallAtTwilio(TwilioCallStatus.COMPLETED, conference.getDateUpdated().toInstant())
+                    : new CallAtTwilio(TwilioCallStatus.IN_PROGRESS, null));
+        }
         try {
-            return Optional.of(call(() -> Call.fetcher(callSid).fetch(client)));
+            Call call = call(() -> Call.fetcher(callSid).fetch(client));
+            return Optional.of(new CallAtTwilio(TwilioCallStatus.fromWire(String.valueOf(call.getStatus()))
+                    .orElse(null), call.getEndTime() == null ? null : call.getEndTime().toInstant()));
         } catch (CallGoneException e) {
             return Optional.empty();
         }
@@ -313,7 +381,17 @@ public class TwilioCalls {
         endCall(legSid);
     }
 
+    /**
+     * Hangs up a call, or an agent's leg. A call an agent placed is no call at Twilio but two legs in a conference:
+     * ending the conference hangs both up.
+     */
     public void endCall(String callSid) {
+        if (OutboundCall.is(callSid)) {
+            String conference = conferenceOf(callSid);
+            call(() -> com.twilio.rest.api.v2010.account.Conference.updater(conference)
+                    .setStatus(com.twilio.rest.api.v2010.account.Conference.UpdateStatus.COMPLETED).update(client));
+            return;
+        }
         call(() -> Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client));
     }
 

@@ -67,7 +67,7 @@ class ParkingDeciderTest {
         void withoutWrapUpTheParkerIsAvailableAtOnce() {
             given().connectedTo("doug")
                     .timing(new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME, Duration.ZERO,
-                            Duration.ZERO, DeciderSpec.TRANSFER_RING_TIME))
+                            Duration.ZERO, DeciderSpec.TRANSFER_RING_TIME, DeciderSpec.DIAL_TIMEOUT))
                     .when(new Park(CALL, "doug", T20))
                     .changes("call:PARKED:slot701", "agent:doug:available");
         }

@@ -12,7 +12,7 @@ import io.switchboard.contract.AgentStatus;
  */
 public final class ClientFrames {
     private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, complete_transfer,"
-            + " cancel_transfer, hangup, status, resume or probe";
+            + " cancel_transfer, hangup, dial, status, resume or probe";
 
     private final ObjectMapper mapper;
 
@@ -45,6 +45,7 @@ public final class ClientFrames {
             case "cancel_transfer" -> callCommand(AgentCommand.Type.CANCEL_TRANSFER, root, requestId);
             case "retrieve" -> callCommand(AgentCommand.Type.RETRIEVE, root, requestId);
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
+            case "dial" -> dial(root, requestId);
             case "status" -> statusCommand(root, requestId);
             case "resume" -> resume(root, requestId);
             case "probe" -> requestId == null
@@ -84,6 +85,18 @@ public final class ClientFrames {
         }
         return new ClientFrame.Command(AgentCommand.Type.TRANSFER, command.callSid(), null, requestId, to,
                 transferMode);
+    }
+
+    /** A number to call; whether it is one, and one the tenant may call, is call-state's to say. */
+    private static ClientFrame dial(JsonNode root, String requestId) {
+        if (requestId == null) {
+            return new ClientFrame.Invalid(null, "A dial needs a \"requestId\" to match its answer.");
+        }
+        String to = text(root, "to");
+        if (to == null) {
+            return new ClientFrame.Invalid(requestId, "A dial needs \"to\": the number to call, e.g. +14155550123.");
+        }
+        return new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, requestId, to.trim(), null);
     }
 
     private static ClientFrame statusCommand(JsonNode root, String requestId) {

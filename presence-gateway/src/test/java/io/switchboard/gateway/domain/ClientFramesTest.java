@@ -41,6 +41,16 @@ class ClientFramesTest {
     }
 
     @Test
+    void readsADialWithoutJudgingTheNumber() {
+        assertThat(frames.parse("{\"type\":\"dial\",\"to\":\" +14155550123 \",\"requestId\":\"r1\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, "r1", "+14155550123", null));
+        // Whether it is a number, and one the tenant may call, call-state says (invalid_number, number_not_allowed).
+        assertThat(frames.parse("{\"type\":\"dial\",\"to\":\"pizza\",\"requestId\":\"r2\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, "r2", "pizza", null));
+        assertInvalid("{\"type\":\"dial\",\"requestId\":\"r3\"}", "r3", "\"to\"");
+    }
+
+    @Test
     void readsStatusAndResume() {
         assertThat(frames.parse("{\"type\":\"status\",\"status\":\"away\",\"requestId\":\"r3\"}"))
                 .isEqualTo(new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AWAY, "r3"));
