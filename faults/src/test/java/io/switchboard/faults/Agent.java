@@ -1,6 +1,8 @@
 package io.switchboard.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.contract.VoiceWebhooks;
+import io.switchboard.stack.twilio.AnswerMode;
 import io.switchboard.stack.twilio.TwilioSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * An agent at work, acting only on what their screen shows, as a person would: claims a ringing call (often the
  * oldest, so agents race for it), talks a while, puts the caller on hold and back, then hangs up, parks the call,
  * transfers it to an available colleague (at once, or after a consult they complete or cancel), or the caller or the
- * agent's phone hangs up; takes a consult offered to them; retrieves parked calls; goes away and comes back. Commands may go unanswered while a service is down:
- * the agent simply looks at the screen again.
+ * agent's phone hangs up; takes a consult offered to them; retrieves parked calls; calls a number back (which may be
+ * busy or not answer), and holds and ends such a call as any other; goes away and comes back. Commands may go
+ * unanswered while a service is down: the agent simply looks at the screen again.
  */
 final class Agent implements Runnable {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(12);
@@ -87,7 +90,7 @@ final class Agent implements Runnable {
             return;
         }
         if (status.equals("busy")) {
-            return; // my phone rings for a claimed call, or I am consulted on a colleague's call
+            return; // my phone rings for a claimed or placed call, or I am consulted on a colleague's call
         }
         JsonNode consult = calls.stream().filter(c -> "consult".equals(text(c, "ringReason"))
                 && screen.agentId.equals(text(c, "offeredTo"))).findFirst().orElse(null);
@@ -107,7 +110,17 @@ final class Agent implements Runnable {
         List<JsonNode> parked = calls.stream().filter(c -> "PARKED".equals(text(c, "state"))).toList();
         if (!parked.isEmpty() && dice.nextInt(4) == 0) {
             win("retrieve", parked.get(dice.nextInt(parked.size())).get("callSid").asText());
+        } else if (dice.nextInt(15) == 0) {
+            callBack();
         }
+    }
+
+    /** Calls a customer back: most answer, some are busy, a few let it ring out. */
+    private void callBack() throws InterruptedException {
+        String number = String.format("+1555%07d", dice.nextInt(10_000_000));
+        int odds = dice.nextInt(12);
+        twilio.answerMode(number, odds < 2 ? AnswerMode.REJECT : odds < 3 ? AnswerMode.IGNORE : AnswerMode.AUTO);
+        ask(screen.dial(number));
     }
 
     private void talk(String callSid) throws InterruptedException {
@@ -132,6 +145,11 @@ final class Agent implements Runnable {
             return;
         }
         int choice = dice.nextInt(100);
+        if (call != null && "outbound".equals(text(call, "direction"))) {
+            endPlacedCall(callSid, choice);
+            talkUntil = now + Duration.ofSeconds(3).toNanos();
+            return;
+        }
         String colleague = availableColleague();
         if (colleague != null && dice.nextInt(3) == 0) {
             // A colleague is free (rare on a busy floor): often worth handing the caller to.
@@ -151,6 +169,23 @@ final class Agent implements Runnable {
             ask(screen.command("park", callSid));
         }
         talkUntil = now + Duration.ofSeconds(3).toNanos(); // give it time to show before deciding again
+    }
+
+    /** A call I placed can be held and ended, not parked or transferred: the console offers no more. */
+    private void endPlacedCall(String callSid, int choice) throws InterruptedException {
+        if (choice >= 80) {
+            ask(screen.command("hold", callSid));
+        } else if (choice < 35) {
+            ask(screen.command("hangup", callSid));
+        } else if (choice < 65) {
+            String number = twilio.conference(callSid).participant(VoiceWebhooks.CALLER_LABEL).orElseThrow().callSid();
+            if (dice.nextDouble() < FaultSuite.LOST_ENDS_RATE) {
+                twilio.loseStatusCallbacks(number);
+            }
+            twilio.hangup(number); // the customer hangs up
+        } else {
+            hangUpMyPhone(callSid);
+        }
     }
 
     /**

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Topics;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.CallView;
+import io.switchboard.stack.twilio.ConferenceView;
 import io.switchboard.stack.twilio.Faults;
+import io.switchboard.stack.twilio.ParticipantView;
 import io.switchboard.stack.twilio.WebhookAttempt;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -160,6 +164,10 @@ class CallCenterUnderFaultsTest {
         for (Placed call : placed) {
             stack.simulator().hangup(call.callSid());
         }
+        // The calls agents placed: their numbers and phones hang up.
+        stack.simulator().conferences().stream().filter(c -> OutboundCall.is(c.friendlyName()) && !c.ended())
+                .flatMap(c -> c.participants().stream()).filter(ParticipantView::active)
+                .forEach(p -> stack.simulator().hangup(p.callSid()));
         await("every call has left active_calls", Duration.ofSeconds(120),
                 () -> count("SELECT count(*) FROM active_calls") == 0);
         awaitQuiet("the simulator's webhooks drained", () -> stack.simulator().deliveryFigures().toString());
@@ -176,6 +184,7 @@ class CallCenterUnderFaultsTest {
         Map<String, List<String>> mismatches = new LinkedHashMap<>();
         Map<String, List<JsonNode>> changes = callChanges();
         mismatches.put("calls", callsEndAsTwilioSays(placed, changes));
+        mismatches.put("placedCalls", placedCallsEndAsTwilioSays(changes));
         mismatches.put("agents", noAgentIsBusyWithoutACall());
         mismatches.put("winners", noCallHadTwoWinners(placed, wins, changes));
         mismatches.put("screens", everyScreenShowsTheProjection(tenants, gateways));
@@ -366,6 +375,44 @@ class CallCenterUnderFaultsTest {
                             + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]
                             + story(twilio, changes.get(call.callSid())));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every call an agent placed ended as Twilio saw it: talked with the agent who placed it when its number answered
+     * and was with them, else not talked at all. Twilio's truth is the conference named after the call.
+     */
+    private List<String> placedCallsEndAsTwilioSays(Map<String, List<JsonNode>> changes) throws Exception {
+        List<String> out = new ArrayList<>();
+        Map<String, String[]> history = new HashMap<>();
+        try (Connection c = stack.postgres().connect()) {
+            ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT call_sid, agent_id, end_reason FROM call_history WHERE call_sid LIKE 'OB%'");
+            while (rs.next()) {
+                history.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        for (String callSid : changes.keySet().stream().filter(OutboundCall::is).sorted().toList()) {
+            String[] row = history.get(callSid);
+            // None when Twilio refused to ring the agent (its API down).
+            ConferenceView conference = stack.simulator().conferences().stream()
+                    .filter(c -> c.friendlyName().equals(callSid)).reduce((earlier, later) -> later).orElse(null);
+            String agent = changes.get(callSid).get(0).path("agentId").asText();
+            CallView number = conference == null ? null : conference.participant(VoiceWebhooks.CALLER_LABEL)
+                    .map(p -> stack.simulator().call(p.callSid())).orElse(null);
+            boolean talked = number != null && number.talks().stream().anyMatch(t -> ClientIdentity
+                    .parse(t.device().replaceFirst("^client:", "")).map(ClientIdentity.TenantAgent::agentId)
+                    .filter(agent::equals).isPresent());
+            String where = "placed call " + callSid + " of " + agent;
+            if (row == null) {
+                out.add(where + ": no history row (Twilio: " + (number == null ? "number never called"
+                        : number.status()) + ")");
+            } else if (talked != "completed".equals(row[1]) || !agent.equals(row[0])) {
+                out.add(where + ": Twilio says the number " + (talked ? "talked" : "never talked") + " with "
+                        + agent + "; the projection ended it " + row[1] + " with agent " + row[0]
+                        + (number == null ? "" : story(number, changes.get(callSid))));
             }
         }
         return out;
@@ -650,6 +697,7 @@ class CallCenterUnderFaultsTest {
         r.put("legEndsOvertakingAnswers", endsOvertakingAnswers.size());
         r.put("commandsUnanswered", unanswered.get());
         r.put("callsTalked", count("SELECT count(*) FROM call_history WHERE end_reason = 'completed'"));
+        r.put("callsPlacedByAgents", changes.keySet().stream().filter(OutboundCall::is).count());
         r.put("parks", count("SELECT count(*) FROM call_parks"));
         ObjectNode controls = r.putObject("callControls");
         controls(changes).forEach(controls::put);

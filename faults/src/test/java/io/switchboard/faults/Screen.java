@@ -152,6 +152,10 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
                 .put("mode", mode), true);
     }
 
+    String dial(String to) {
+        return send(Json.MAPPER.createObjectNode().put("type", "dial").put("to", to), true);
+    }
+
     String status(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status), true);
     }

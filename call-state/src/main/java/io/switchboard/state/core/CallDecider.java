@@ -105,10 +105,6 @@ public final class CallDecider {
             return numberLeg(status, situation);
         } else if (input instanceof Input.DialEnded dialEnded) {
             return dialEnded(dialEnded, situation);
-        } else if (input instanceof Input.ConferenceUpdate) {
-            // What a conference callback says, the agents' legs' own callbacks and Twilio's answers to the actions say
-            // too, each tied to the claim or the decision it answers; a conference's events are not.
-            return Decision.NOTHING;
         } else if (input instanceof Input.DeadlinePassed passed) {
             return deadlinePassed(passed, situation);
         } else if (input instanceof Input.ConnectFailed failed) {

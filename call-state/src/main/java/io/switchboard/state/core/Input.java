@@ -85,14 +85,6 @@ public sealed interface Input {
         }
     }
 
-    /**
-     * A status callback of the call's conference ({@code event}: Twilio's {@code StatusCallbackEvent}) about a
-     * participant ({@code label}: {@code caller} or an agent's id) or the conference itself.
-     */
-    record ConferenceUpdate(String callSid, String event, String label, Boolean hold, Instant at)
-            implements CallInput {
-    }
-
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */
     record DialEnded(String callSid, TwilioCallStatus status, Instant at) implements CallInput {
     }

@@ -28,8 +28,13 @@ public class TwilioEventsListener {
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
         return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId,
-                event -> new TenantLanes.Decide(event.eventId(), toInput(event), null,
-                        (outcome, failure) -> applied(event, failure)));
+                event -> event instanceof TwilioEvent.ConferenceChanged
+                        // What a conference callback says, the legs' own callbacks and Twilio's answers to the actions
+                        // say too, each tied to the claim or decision it answers; a conference's events are not. So
+                        // they are read, counted and left: no transaction, no decision.
+                        ? new TenantLanes.Alone(() -> applied(event, null))
+                        : new TenantLanes.Decide(event.eventId(), toInput(event), null,
+                                (outcome, failure) -> applied(event, failure)));
     }
 
     private void applied(TwilioEvent event, RuntimeException failure) {
@@ -59,9 +64,6 @@ public class TwilioEventsListener {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());
         } else if (event instanceof TwilioEvent.CallerParked parked) {
             return new Input.ParkConfirmed(parked.callSid(), parked.agentId(), parked.parkedAt(), parked.receivedAt());
-        } else if (event instanceof TwilioEvent.ConferenceChanged conference) {
-            return new Input.ConferenceUpdate(conference.callSid(), conference.event(), conference.label(),
-                    conference.hold(), conference.receivedAt());
         }
         throw new IllegalArgumentException("No input for " + event);
     }
