@@ -484,6 +484,9 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
             onReply(field(text, "requestId"), null, now);
         } else if (text.startsWith("{\"type\":\"error\"")) {
             onReply(field(text, "requestId"), field(text, "code"), now);
+        } else if (measuring && text.startsWith("{\"type\":\"snapshot\"") && text.contains("\"resync\":true")) {
+            // The gateway replaced changes it could not deliver in order with a fresh picture: their frames never come.
+            error("resync snapshots instead of changes");
         }
     }
 
