@@ -161,6 +161,8 @@ public final class Projection {
             s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
         } else if (fact instanceof AgentAnswered answered) {
             s = s.with(call.agentAnswered(answered.legSid(), answered.at())); // CLAIMED still, as screens show
+        } else if (fact instanceof Fact.CallerJoined joined) {
+            s = s.with(call.callerJoined(joined.at())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof AgentDialed dialed) {
             s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof CallHeld held) {
@@ -222,8 +224,9 @@ public final class Projection {
     public static Call view(CallRecord c) {
         // A claim's agent may have answered before the call connected: screens see answeredAt once it did.
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.state() == CallState.CLAIMED ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(), c.offeredTo(), c.onHold(), c.heldAt(),
-                c.transferredBy(), c.consultWith(), OutboundCall.direction(c.callSid()));
+                c.state() == CallState.CLAIMED ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
+                c.offeredTo(), c.onHold(), c.heldAt(), c.transferredBy(), c.consultWith(),
+                OutboundCall.direction(c.callSid()));
     }
 
     public static Agent view(AgentRecord a) {

@@ -33,6 +33,7 @@ import io.switchboard.state.core.Input.NumberLegStatus;
 import io.switchboard.state.core.Input.Park;
 import io.switchboard.state.core.Input.Transfer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class DialDeciderTest {
 
         @Test
         void whatIsNoPhoneNumberInE164IsRefused() {
-            for (String bad : new String[] {"4155550123", "+1 415 555 0123", "+0123456", "+1415", "pizza", "+999123456"}) {
+            for (String bad : List.of("4155550123", "+1 415 555 0123", "+0123456", "+1415", "pizza", "+999123456")) {
                 given().noCall().when(new Dial(OUTBOUND, "doug", bad, T0))
                         .rejected(ErrorCode.INVALID_NUMBER, "international format");
             }

@@ -189,6 +189,17 @@ class ParkingDeciderTest {
         }
 
         @Test
+        void aParkTimeoutSoonAfterTheCallersEndLeavesTheLotTimeToSpeak() {
+            // Found by the fault suite: call-state restarted after the caller's end; the lot's word waited for its
+            // consumer to rejoin Kafka, and the park timeout came first.
+            Instant at = PARK_DEADLINE.minusSeconds(20);
+            var gone = given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, true, at, true));
+            given().situationFrom(gone).when(new DeadlinePassed(CALL, PARK_DEADLINE)).nothing();
+            given().situationFrom(gone).when(new DeadlinePassed(CALL, at.plus(CallDecider.LOT_WORD_WAIT)))
+                    .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)));
+        }
+
+        @Test
         void aCallWhoseCallerIsGoneCannotBeRetrievedNorEndTwice() {
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
             given().situationFrom(gone).when(new Retrieve(CALL, "rhonda", T20.plusMillis(5)))
