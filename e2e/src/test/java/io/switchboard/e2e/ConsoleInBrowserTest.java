@@ -28,16 +28,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent console in Debian's headless chromium, on the packaged stack: Doug and Rhonda in two isolated browser
- * contexts play the parking-lot scenario and the call controls (hold, a cold transfer chosen with the keyboard, a warm
- * transfer) through the page alone (clicks and keys, no reload), while a WebSocket screen beside them timestamps every
- * server change so the test can print how long each took to appear on both pages. Neither page may log an error or see
- * a request fail.
+ * contexts play the parking-lot scenario, the call controls (hold, a cold transfer chosen with the keyboard, a warm
+ * transfer) and a call placed from Recent calls and the dial pad through the page alone (clicks and keys, no reload),
+ * while a WebSocket screen beside them timestamps every server change so the test can print how long each took to
+ * appear on both pages. Neither page may log an error or see a request fail.
  */
 class ConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CALLER = "+15550201234";
     static final String TRANSFERRED_CALLER = "+15550205678";
     static final String CONSULTED_CALLER = "+15550209012";
+    static final String CALLED_BACK = "+15550203456";
     static final String NUMBER = "+15005550006";
     static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
     /** Records, in the page, when each seq was first drawn (console.js puts it on body[data-seq]). */
@@ -342,6 +343,92 @@ class ConsoleInBrowserTest {
         assertNoProblems();
     }
 
+    /**
+     * Call back and the dial pad: Doug talks to a caller who then hangs up; his Recent calls list (not Rhonda's, she
+     * was never on the call) offers to call them back, and he does with the keyboard. Both pages show his outbound call
+     * to that number, connected once the simulator's number answers, with Hold and Hang up but no Park or Transfer
+     * (call-state refuses both on a call an agent placed); he hangs up and both show him free. A number that is not
+     * one, typed with the dial pad's keys, is refused with call-state's message and places nothing.
+     */
+    @Test
+    void dougCallsBackACallerFromRecentCallsAndTheDialPadRefusesANonNumber() throws Exception {
+        String call = stack.simulator().placeCall(CALLED_BACK, NUMBER);
+        doug.locator("[data-focus-key=answer-" + call + "]").click();
+        assertThat(doug.getByTestId("my-call-row")).containsText("on the call");
+        // One call at a time: the dial pad is off while he talks.
+        assertThat(doug.getByTestId("dial-number")).isDisabled();
+        assertThat(doug.getByTestId("dial-call")).isDisabled();
+        assertThat(doug.getByTestId("dial-key-1")).isDisabled();
+        hangUpAndSeeBothFree(call);
+
+        Locator recent = doug.locator("[data-testid=recent-call][data-key=recent-" + call + "]");
+        assertThat(recent).containsText(CALLED_BACK);
+        assertThat(recent.getByTestId("direction")).hasText("↙ inbound");
+        assertThat(rhonda.locator("[data-key=recent-" + call + "]")).hasCount(0);
+        assertThat(doug.getByTestId("dial-number")).isEnabled();
+
+        // Call back, from the keyboard: Tab to the button, Enter.
+        tabTo(doug, "[data-focus-key=call-back-" + call + "]");
+        actionAt = System.currentTimeMillis();
+        doug.keyboard().press("Enter");
+        await().atMost(WAIT).until(() -> placedCallTo(CALLED_BACK) != null);
+        String placed = placedCallTo(CALLED_BACK);
+        org.assertj.core.api.Assertions.assertThat(placed).startsWith("OB");
+        report("Doug calls back", callChange(placed, c -> state(c, "CLAIMED")));
+
+        // Connected once the number answers: every page shows Doug on his outbound call to the caller's number.
+        for (Page page : pages()) {
+            Locator dougRow = page.getByTestId("agent-doug");
+            assertThat(dougRow.getByTestId("status")).hasText("on a call");
+            assertThat(dougRow).containsText(CALLED_BACK);
+            assertThat(dougRow.getByTestId("direction")).hasText("↗ outbound");
+            assertThat(dougRow.getByTestId("timer")).hasText(Pattern.compile("\\d+:\\d\\d"));
+        }
+        assertThat(rhonda.getByTestId("my-call")).containsText("Not on a call");
+        Locator mine = doug.getByTestId("my-call-row");
+        assertThat(mine).containsText(CALLED_BACK);
+        assertThat(mine).containsText("on the call");
+        assertThat(mine.getByTestId("direction")).hasText("↗ outbound");
+        assertThat(mine.getByTestId("hold")).isVisible();
+        assertThat(mine.getByTestId("hangup")).isVisible();
+        assertThat(mine.getByTestId("park")).hasCount(0);
+        assertThat(mine.getByTestId("transfer")).hasCount(0);
+        report("the number answered", callChange(placed, c -> state(c, "CONNECTED")));
+        screenshots("calling-back");
+
+        actionAt = System.currentTimeMillis();
+        mine.getByTestId("hangup").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(CALLED_BACK);
+        }
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        report("Doug hung up", callChange(placed, c -> state(c, "ENDED")));
+        // The call he placed is one of his recent calls too, to be called again.
+        Locator placedRecent = doug.locator("[data-key=recent-" + placed + "]");
+        assertThat(placedRecent).containsText(CALLED_BACK);
+        assertThat(placedRecent.getByTestId("direction")).hasText("↗ outbound");
+        assertThat(doug.getByTestId("call-back-" + placed)).isEnabled();
+
+        // The dial pad's keys type; ⌫ takes the last one back; Enter in the number sends it; call-state refuses it.
+        int placedBefore = placedCalls();
+        Locator number = doug.getByTestId("dial-number");
+        number.fill("");
+        for (String key : List.of("1", "2", "3", "4", "5", "6")) {
+            doug.getByTestId("dial-key-" + key).click();
+        }
+        doug.getByTestId("dial-delete").click();
+        assertThat(number).hasValue("12345");
+        number.press("Enter");
+        assertThat(doug.getByTestId("notice")).containsText("'12345' is not a phone number");
+        assertThat(number).hasValue("12345");
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        assertThat(doug.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+        org.assertj.core.api.Assertions.assertThat(placedCalls()).as("calls Doug placed").isEqualTo(placedBefore);
+        number.fill("");
+        assertNoProblems();
+    }
+
     @Test
     void withoutTwilioVoiceThePageSaysThereIsNoAudio() {
         for (Page page : pages()) {
@@ -380,7 +467,13 @@ class ConsoleInBrowserTest {
                      onHold: true, consultWith: 'doug'},
                     {callSid: 'CAoffer', from: '+15550000007', state: 'CONNECTED', agentId: 'rhonda', onHold: true,
                      ringReason: 'consult', offeredTo: 'doug'},
-                    {callSid: 'CAanonymous', from: null, state: 'CLAIMED', agentId: 'doug'}]});
+                    {callSid: 'CAanonymous', from: null, state: 'CLAIMED', agentId: 'doug'},
+                    {callSid: 'OBmine', from: '+15005550006', to: '+15550000009', state: 'CLAIMED', agentId: 'doug',
+                     direction: 'outbound'},
+                    {callSid: 'OBhers', from: '+15005550006', to: '+15550000010', state: 'CLAIMED', agentId: 'rhonda',
+                     direction: 'outbound'},
+                    {callSid: 'OBtalking', from: '+15005550007', to: '+15550000011', state: 'CONNECTED',
+                     agentId: 'doug', direction: 'outbound'}]});
                   const none = new Map();
                   const acked = (sid, from) => new Map([[sid, from]]);
                   return {
@@ -398,6 +491,10 @@ class ConsoleInBrowserTest {
                     unseen: answers('+15550000008', board, none),
                     unknownCaller: answers('client:switchboard', board, none),
                     unnamed: answers(undefined, board, acked('CAmine', '+15550000001')),
+                    placed: answers('+15550000009', board, none),
+                    placedByHer: answers('+15550000010', board, none),
+                    placedTalking: answers('+15550000011', board, none),
+                    tenantNumber: answers('+15005550006', board, none),
                   };
                 }
                 """);
@@ -406,7 +503,8 @@ class ConsoleInBrowserTest {
                 Map.entry("ringingAcked", true), Map.entry("otherNumber", false), Map.entry("retrieveAcked", true),
                 Map.entry("talking", false), Map.entry("consultTaken", true), Map.entry("consultOffered", false),
                 Map.entry("consultAcked", true), Map.entry("unseenAcked", true), Map.entry("unseen", false),
-                Map.entry("unknownCaller", true), Map.entry("unnamed", false)));
+                Map.entry("unknownCaller", true), Map.entry("unnamed", false), Map.entry("placed", true),
+                Map.entry("placedByHer", false), Map.entry("placedTalking", false), Map.entry("tenantNumber", false)));
     }
 
     // ---- steps ----------------------------------------------------------------------------------------------------
@@ -463,6 +561,21 @@ class ConsoleInBrowserTest {
         return observer.frames(f -> f.path("type").asText().equals("call")
                 && f.at("/call/from").asText().equals(CALLER)).stream().findFirst()
                 .map(f -> f.at("/call/callSid").asText()).orElse(null);
+    }
+
+    /** The call Doug placed to {@code number}, as the observer beside the browsers saw it, or null. */
+    private static String placedCallTo(String number) {
+        return observer.frames(f -> f.path("type").asText().equals("call")
+                && f.at("/call/direction").asText().equals("outbound") && f.at("/call/agentId").asText().equals("doug")
+                && f.at("/call/to").asText().equals(number)).stream().findFirst()
+                .map(f -> f.at("/call/callSid").asText()).orElse(null);
+    }
+
+    /** How many calls Doug placed, as the observer saw them. */
+    private static int placedCalls() {
+        return (int) observer.frames(f -> f.path("type").asText().equals("call")
+                && f.at("/call/direction").asText().equals("outbound") && f.at("/call/agentId").asText().equals("doug"))
+                .stream().map(f -> f.at("/call/callSid").asText()).distinct().count();
     }
 
     private static boolean state(JsonNode call, String state) {

@@ -1,5 +1,5 @@
 // The agent console: signs in, keeps one WebSocket to /agent/ws, draws the Board and sends commands.
-import {Board, elapsed, isConsultOffer} from './board.js';
+import {Board, elapsed, isConsultOffer, numberOf} from './board.js';
 import {Ringer} from './ringer.js';
 import {Softphone} from './softphone.js';
 
@@ -17,6 +17,7 @@ let requests = 0;
 let signedOut = false;
 const ringer = new Ringer();
 const claims = new Map(); // requestId -> {callSid, from} of my claims and retrieves awaiting the gateway's answer
+const dials = new Map();  // requestId -> the number of my dials awaiting the gateway's answer
 const softphone = new Softphone({agentToken: () => token, board: () => board, onState: setAudio,
   onCall: () => board && render()});
 // The call controls' open panels, kept across redraws (every change redraws the page).
@@ -27,6 +28,7 @@ const tools = {
   digitsCall: null,
 };
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+const DIAL_KEYS = [...KEYS, '+'];
 
 // ---- sign in ----------------------------------------------------------------------------------------------------
 
@@ -112,8 +114,12 @@ function connect() {
     if (frame.type === 'ack' || frame.type === 'error') {
       const claimed = claims.get(frame.requestId);
       claims.delete(frame.requestId);
+      const dialled = dials.get(frame.requestId);
+      dials.delete(frame.requestId);
+      // A refused number stays in the dial pad, to be corrected.
       if (frame.type === 'error') return notify(frame.message || frame.code);
       if (claimed) softphone.acknowledged(claimed.callSid, claimed.from);
+      if (dialled && typed() === dialled) $('dial-number').value = '';
       return;
     }
     const outcome = board.apply(frame);
@@ -159,6 +165,7 @@ function send(type, fields) {
   if (type === 'claim' || type === 'retrieve') {
     claims.set(requestId, {callSid: fields.callSid, from: board.calls.get(fields.callSid)?.from});
   }
+  if (type === 'dial') dials.set(requestId, fields.to);
   socket.send(JSON.stringify({type, requestId, ...fields}));
 }
 
@@ -221,21 +228,26 @@ function render() {
   const mine = board.myCall();
   $('my-call').replaceChildren(mine ? myCallRow(mine) : empty('Not on a call'));
   renderCallTools(mine);
+  // One call at a time: call-state refuses a dial from an agent on a call (agent_busy), so the page does not offer it.
+  const free = !mine && me?.status !== 'busy';
+  renderDialPad(free);
 
   $('team').replaceChildren(...board.team().map(agent => {
     const call = board.callOf(agent.id);
+    const placing = agent.currentCall ? null : board.placing(agent.id);
     return item(`agent-${agent.id}`, `agent-${agent.id}`, agent.presence,
         text('strong', agent.name + (agent.id === board.me ? ' (you)' : '')),
         badge(agent.presence, 'presence'),
         badge(statusLabel(agent.status), 'status', agent.status),
         agent.currentCall ? text('span', agent.currentCall.phoneNumber, 'number') : '',
+        placing ? text('span', `calling ${placing.to}…`, 'number') : '',
+        outboundMark(call ?? placing),
         agent.currentCall ? timer(agent.currentCall.answeredAt) : '',
         call ? consultNote(call, agent.id) : '',
         call && call.onHold && call.agentId === agent.id ? holdTimer(call) : '');
   }));
 
   const lot = board.parked();
-  const free = !board.myCall();
   $('parking-lot').replaceChildren(...(lot.length ? lot.map(call => item(`slot-${call.slot}`, `slot-${call.slot}`, 'parked',
       text('strong', String(call.slot), 'slot'),
       text('span', call.from, 'number'),
@@ -246,9 +258,10 @@ function render() {
           `retrieve-${call.callSid}`, !free) : '')) : [empty('The lot is empty')]));
 
   $('recent-calls').replaceChildren(...(board.recent.length ? board.recent.map(call => item(`recent-${call.callSid}`,
-      'recent-call', '', text('span', call.from, 'number'),
-      text('span', call.agentName ? `with ${call.agentName}` : 'not answered'),
-      text('time', new Date(call.endedAt).toLocaleTimeString()))) : [empty('None since you opened this page')]));
+      'recent-call', '', text('span', call.number ?? 'number withheld', 'number'),
+      directionMark(call.direction),
+      text('time', new Date(call.endedAt).toLocaleTimeString()),
+      call.number ? callBack(call, !free) : '')) : [empty('None since you opened this page')]));
 
   renderSimulatedCalls();
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.
@@ -280,12 +293,17 @@ function myCallRow(call) {
       if (tools.keypad) document.querySelector('#keypad button')?.focus();
     }));
   }
+  // A call the agent placed is two legs in a conference, with no caller's call to move: call-state refuses to park or
+  // transfer it, so neither is offered.
+  const placed = call.direction === 'outbound';
   if (owner && talking && !consulting) {
     controls.push(call.onHold
         ? button('Resume', 'resume', () => send('unhold', {callSid: sid}), 'hold-toggle')
         : button('Hold', 'hold', () => send('hold', {callSid: sid}), 'hold-toggle'));
-    controls.push(disclosure('Transfer', 'transfer', 'transfer-picker', tools.transfer?.callSid === sid,
-        () => tools.transfer ? closeTransfer() : openTransfer(sid)));
+    if (!placed) {
+      controls.push(disclosure('Transfer', 'transfer', 'transfer-picker', tools.transfer?.callSid === sid,
+          () => tools.transfer ? closeTransfer() : openTransfer(sid)));
+    }
   }
   if (consulting) {
     const colleague = call.consultWith ?? call.offeredTo;
@@ -298,14 +316,17 @@ function myCallRow(call) {
         button('Cancel transfer', 'cancel-transfer', () => send('cancel_transfer', {callSid: sid}), 'cancel-transfer'));
   }
   if (owner) {
-    controls.push(button('Park', 'park', () => send('park', {callSid: sid}), 'park', !talking || consulting),
-        button('Hang up', 'hangup', () => send('hangup', {callSid: sid}), 'hangup'));
+    if (!placed) {
+      controls.push(button('Park', 'park', () => send('park', {callSid: sid}), 'park', !talking || consulting));
+    }
+    controls.push(button('Hang up', 'hangup', () => send('hangup', {callSid: sid}), 'hangup'));
   } else if (softphone.active()) {
     // A colleague in a consult leaves by hanging up their own leg: the caller goes back to the agent.
     controls.push(button('Leave', 'leave-consult', () => softphone.hangUp(), 'leave-consult'));
   }
   return item('my-call-row', 'my-call-row', 'call',
-      text('strong', call.from),
+      text('strong', numberOf(call)),
+      outboundMark(call),
       text('span', myCallStatus(call, owner), 'why'),
       timer(call.answeredAt),
       call.onHold ? holdTimer(call) : '',
@@ -313,6 +334,11 @@ function myCallRow(call) {
 }
 
 function myCallStatus(call, owner) {
+  // Twilio rings the agent's own phone first, then the number: the board cannot tell which rings now.
+  if (call.direction === 'outbound') {
+    if (call.state !== 'CONNECTED') return 'calling…';
+    return call.onHold ? 'on hold' : 'on the call';
+  }
   if (call.state !== 'CONNECTED') return 'connecting your phone…';
   if (!owner) return `consult with ${board.name(call.agentId)}: the caller waits on hold`;
   if (isConsultOffer(call)) return `waiting for ${board.name(call.offeredTo)} to take the transfer`;
@@ -329,6 +355,21 @@ function consultNote(call, agentId) {
   if (call.agentId === agentId && call.consultWith) return text('span', `consulting ${board.name(call.consultWith)}`, 'consult');
   if (call.consultWith === agentId) return text('span', `consulted by ${board.name(call.agentId)}`, 'consult');
   return '';
+}
+
+/** Marks a call an agent placed, wherever a call shows; a caller's call, the usual kind, goes unmarked. */
+function outboundMark(call) {
+  return call?.direction === 'outbound' ? directionMark('outbound') : '';
+}
+
+function directionMark(direction) {
+  const outbound = direction === 'outbound';
+  const el = text('span', '', 'direction');
+  const arrow = text('span', outbound ? '↗' : '↙');
+  arrow.setAttribute('aria-hidden', 'true'); // read as "north east arrow" otherwise; the word says it
+  el.append(arrow, outbound ? ' outbound' : ' inbound');
+  el.dataset.testid = 'direction';
+  return el;
 }
 
 function holdTimer(call) {
@@ -545,6 +586,69 @@ function empty(message) {
   return li;
 }
 
+// ---- placing calls: the dial pad and Call back -------------------------------------------------------------------
+
+/**
+ * The dial pad is in the page from the start (index.html); its keys add to the number, for a mouse or a touch screen.
+ * Whether the number is one, and one the tenant may call, is call-state's to say: its refusal shows in the notice bar.
+ */
+function setUpDialPad() {
+  const keys = $('dial-keys');
+  keys.append(...DIAL_KEYS.map(key => button(key, `dial-key-${key}`, () => addToNumber(key))));
+  const erase = button('⌫', 'dial-delete', () => {
+    const input = $('dial-number');
+    input.value = input.value.slice(0, -1);
+  });
+  erase.setAttribute('aria-label', 'Delete the last character');
+  keys.append(erase);
+  // With the focus on a key, typing still types: the keys would be a trap for someone who tabbed into them.
+  keys.addEventListener('keydown', event => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (DIAL_KEYS.includes(event.key)) {
+      event.preventDefault();
+      addToNumber(event.key);
+    } else if (event.key === 'Backspace') {
+      event.preventDefault();
+      erase.click();
+    }
+  });
+  $('dial').addEventListener('submit', event => {
+    event.preventDefault();
+    const to = typed();
+    if (!to) {
+      notify('Type the number to call, e.g. +14155550123.');
+      $('dial-number').focus();
+      return;
+    }
+    send('dial', {to});
+  });
+}
+
+function addToNumber(key) {
+  const input = $('dial-number');
+  input.value = (input.value + key).slice(0, 32);
+}
+
+/** The number in the dial pad, without the spaces, dashes, dots and brackets people type or paste for reading. */
+function typed() {
+  return $('dial-number').value.replace(/[\s().-]/g, '');
+}
+
+function renderDialPad(free) {
+  $('dial-fields').disabled = !free;
+  $('dial-hint').textContent = free ? 'A + and the country code, then the number.'
+      : 'You are on a call: finish it to place another.';
+}
+
+function callBack(call, disabled) {
+  const b = button('Call back', `call-back-${call.callSid}`, () => send('dial', {to: call.number}),
+      `call-back-${call.callSid}`, disabled);
+  b.setAttribute('aria-label', `Call back ${call.number}`);
+  return b;
+}
+
+setUpDialPad();
+
 // ---- the simulator (local stack only) ---------------------------------------------------------------------------
 
 let simulator = null;
@@ -569,9 +673,11 @@ $('place-call').addEventListener('submit', async event => {
 function renderSimulatedCalls() {
   if (!simulator || !board) return;
   const calls = [...board.calls.values()];
+  // A call an agent placed has no caller's call for the simulator to hang up (the gateway takes CA… SIDs only).
   $('simulated-calls').replaceChildren(...(calls.length ? calls.map(call => item(`sim-${call.callSid}`,
-      'simulated-call', '', text('span', `${call.from} (${call.state.toLowerCase()})`),
-      button('Caller hangs up', 'caller-hangup', async () => {
+      'simulated-call', '', text('span', `${numberOf(call)} (${call.direction === 'outbound' ? 'outbound, ' : ''}`
+          + `${call.state.toLowerCase()})`),
+      call.direction === 'outbound' ? '' : button('Caller hangs up', 'caller-hangup', async () => {
         const res = await fetch(`dev/simulator/calls/${encodeURIComponent(call.callSid)}/hangup`, {method: 'POST'});
         if (!res.ok) notify(`The simulator could not hang up: ${(await res.text()) || res.status}`);
       }, `caller-hangup-${call.callSid}`))) : [empty('No calls')]));

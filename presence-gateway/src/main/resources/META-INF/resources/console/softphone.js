@@ -1,8 +1,9 @@
 // The softphone: Twilio's Voice JavaScript SDK (console/vendor/twilio.min.js, installed by the build), on when the
 // gateway issues Twilio access tokens. Calls meet in a Twilio conference: call-state adds the agent to it through
 // Twilio's Participants API, so the leg that rings here carries no custom parameter naming its call. What it does
-// carry is who calls: its From is the caller's number (call-state sets it). The softphone answers a leg only when this
-// agent has a call from that number waiting for their phone, and rejects any other.
+// carry is who calls: its From is the caller's number (call-state sets it), or, for a call the agent placed, the number
+// they called. The softphone answers a leg only when this agent has a call with that number waiting for their phone,
+// and rejects any other.
 
 /** The From of a leg whose caller's number call-state did not know (TwilioCalls.UNKNOWN_CALLER). */
 const UNKNOWN_CALLER = 'client:switchboard';
@@ -11,23 +12,31 @@ const BOARD_CATCH_UP_MS = 3000;
 const ACK_KEPT_MS = 30000;
 
 /**
- * Whether to answer a leg from {@code from} (the incoming call's From). Yes when the board shows a call from that
- * number waiting for my phone: CLAIMED by me (a claim or a retrieve), or a colleague's call whose consult I took and
- * that I do not talk on yet. Yes too when the gateway acknowledged my claim of a call from that number ({@code acked}:
- * callSid -> the caller's number) and the board has not caught up (the call still rings, sits in its slot, still
- * offers me the consult, or has not arrived). Anything else — a call that is another agent's, one I already talk on, a
- * leg from a number none of my calls has — is refused.
+ * Whether to answer a leg from {@code from} (the incoming call's From). Yes when the board shows a call with that
+ * number waiting for my phone: CLAIMED by me (a claim, a retrieve, or a call I placed: Twilio rings me before the
+ * number), or a colleague's call whose consult I took and that I do not talk on yet. Yes too when the gateway
+ * acknowledged my claim of a call from that number ({@code acked}: callSid -> the caller's number) and the board has
+ * not caught up (the call still rings, sits in its slot, still offers me the consult, or has not arrived). Anything
+ * else — a call that is another agent's, one I already talk on, a leg from a number none of my calls has — is refused.
  */
 export function answers(from, board, acked) {
   if (!from) return false;
   const calls = [...board.calls.values()];
-  if (calls.some(call => sameCaller(call.from, from) && waitsForMyPhone(call, board))) return true;
+  if (calls.some(call => sameCaller(legFrom(call), from) && waitsForMyPhone(call, board))) return true;
   for (const [callSid, number] of acked) {
     if (!sameCaller(number, from)) continue;
     const call = board.calls.get(callSid);
     if (!call || !claimSettled(call)) return true;
   }
   return false;
+}
+
+/**
+ * The From of the leg that rings an agent for {@code call}: the caller's number; for a call the agent placed, the
+ * number called (its own From is the tenant's number, which no leg to the agent carries).
+ */
+function legFrom(call) {
+  return call.direction === 'outbound' ? call.to : call.from;
 }
 
 function waitsForMyPhone(call, board) {
