@@ -262,19 +262,9 @@ public final class CallDecider {
 
     private Decision park(Input.Park park, Situation s) {
         CallRecord call = s.call();
-        Decision notTheirs = unlessHeld(call, park.agentId(), "park it");
-        if (notTheirs != null) {
-            return notTheirs;
-        }
-        if (call.state() != CallState.CONNECTED) {
-            return Decision.reject(ErrorCode.INVALID_STATE,
-                    "This call is " + lower(call.state()) + ": it can be parked once you are talking.");
-        }
-        if (call.outbound()) {
-            return placedByAnAgent("parked");
-        }
-        if (call.consultant() != null) {
-            return consultUnderWay(call, s);
+        Decision notNow = unlessMovable(call, park.agentId(), "park it", "parked", s);
+        if (notNow != null) {
+            return notNow;
         }
         ParkingLot lot = s.lot();
         OptionalInt slot = lot.freeSlot();
@@ -319,19 +309,9 @@ public final class CallDecider {
      */
     private Decision transfer(Input.Transfer transfer, Situation s) {
         CallRecord call = s.call();
-        Decision notTheirs = unlessHeld(call, transfer.agentId(), "transfer it");
-        if (notTheirs != null) {
-            return notTheirs;
-        }
-        if (call.state() != CallState.CONNECTED) {
-            return Decision.reject(ErrorCode.INVALID_STATE,
-                    "This call is " + lower(call.state()) + ": it can be transferred once you are talking.");
-        }
-        if (call.outbound()) {
-            return placedByAnAgent("transferred");
-        }
-        if (call.consultant() != null) {
-            return consultUnderWay(call, s);
+        Decision notNow = unlessMovable(call, transfer.agentId(), "transfer it", "transferred", s);
+        if (notNow != null) {
+            return notNow;
         }
         if (transfer.to().equals(transfer.agentId())) {
             return Decision.reject(ErrorCode.BAD_REQUEST, "Transfer the call to a colleague, not to yourself.");
@@ -361,12 +341,24 @@ public final class CallDecider {
     }
 
     /**
-     * A call an agent placed has no Twilio call of its own to move (it is two legs in a conference): it can be held and
-     * hung up, not parked or transferred.
+     * Null when the agent may move the caller elsewhere ({@code done}: parked, transferred): they hold the call, talk
+     * on it, and no transfer of it is under way; otherwise why not. A call an agent placed has no Twilio call of its
+     * own to move (it is two legs in a conference): it can be held and hung up, not moved.
      */
-    private static Decision placedByAnAgent(String done) {
-        return Decision.reject(ErrorCode.INVALID_STATE, "A call you placed can be put on hold and hung up, not "
-                + done + ".");
+    private static Decision unlessMovable(CallRecord call, String agentId, String act, String done, Situation s) {
+        Decision notTheirs = unlessHeld(call, agentId, act);
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        if (call.state() != CallState.CONNECTED) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is " + lower(call.state()) + ": it can be " + done + " once you are talking.");
+        }
+        if (call.outbound()) {
+            return Decision.reject(ErrorCode.INVALID_STATE, "A call you placed can be put on hold and hung up, not "
+                    + done + ".");
+        }
+        return call.consultant() != null ? consultUnderWay(call, s) : null;
     }
 
     private static Decision consultUnderWay(CallRecord call, Situation s) {
