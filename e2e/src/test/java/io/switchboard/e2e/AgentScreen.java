@@ -127,8 +127,21 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     /** The call this agent placed that this screen shows, or null. */
     synchronized JsonNode placedCall() {
-        return picture.calls().stream().filter(c -> "outbound".equals(c.path("direction").asText())
-                && agentId.equals(c.path("agentId").asText())).findFirst().orElse(null);
+        return picture.calls().stream().filter(this::placedByMe).findFirst().orElse(null);
+    }
+
+    /**
+     * The id of the call this agent placed last, as this screen's frames named it, or null: a call that rang out at
+     * once may be over before anyone looks at the picture.
+     */
+    synchronized String lastPlacedCall() {
+        return frames.stream().map(Frame::json).filter(f -> "call".equals(f.path("type").asText()))
+                .map(f -> f.get("call")).filter(this::placedByMe).reduce((earlier, later) -> later)
+                .map(c -> c.get("callSid").asText()).orElse(null);
+    }
+
+    private boolean placedByMe(JsonNode call) {
+        return "outbound".equals(call.path("direction").asText()) && agentId.equals(call.path("agentId").asText());
     }
 
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
