@@ -214,6 +214,12 @@ public class TwilioActions {
         } else if (action instanceof TwilioAction.Consult consult && !gone) {
             // Twilio would not ring the colleague: the consult is cancelled, as if the agent had cancelled it.
             return new Input.EndConsult(consult.callSid(), consult.agentId(), false, clock.instant());
+        } else if ((action instanceof TwilioAction.StartConsult || action instanceof TwilioAction.Consult) && gone) {
+            // The talking call's conference is gone, or the caller or the agent left it: the call is over at Twilio,
+            // ended as the agent's conversation (the agent's leaving ended it before the consult could keep it
+            // going). Twilio's word, as its record of the call would say. Found by the fault suite.
+            Instant now = clock.instant();
+            return new Input.TwilioRecord(action.callSid(), TwilioCallStatus.COMPLETED, now, now);
         }
         // A refused wait or hang-up changes nothing here: the caller's own callbacks will say where they are.
         return null;

@@ -239,6 +239,18 @@ class TransferDeciderTest {
         }
 
         @Test
+        void aConsultTwilioFoundNoConferenceForEndsTheCallAsTheAgentsConversation() {
+            // Found by the fault suite: the agent hung up as the consult began, before Twilio was asked to keep the
+            // conference going without them; their leaving ended it, and the caller's call with it. Twilio refusing
+            // the consult as gone tells call-state so, as Twilio's record of the call would.
+            Instant at = T20.plusSeconds(3);
+            given().situationFrom(consultOffered())
+                    .when(new Input.TwilioRecord(CALL, COMPLETED, at, at))
+                    .facts(new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)))
+                    .changes("call:ENDED:doug:for:rhonda", "agent:doug:wrap_up");
+        }
+
+        @Test
         void nothingElseMayBeDoneWithTheCallUntilTheTransferIsCompleteOrCancelled() {
             given().situationFrom(consulting()).when(new Input.Hold(CALL, "doug", false, TAKEN.plusSeconds(3)))
                     .rejected(ErrorCode.INVALID_STATE, "complete or cancel the transfer first");
