@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -132,7 +133,18 @@ public class TwilioActions {
     @Scheduled(every = "${switchboard.timers.check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void takeOverOrphans() {
         try (Connection c = dataSource.getConnection()) {
-            List<StoredAction> orphans = store.takeOver(c, lease, TAKE_OVER_BATCH);
+            List<StoredAction> orphans = new ArrayList<>();
+            for (StoredAction orphan : store.takeOver(c, lease, TAKE_OVER_BATCH)) {
+                if (orphan.action() instanceof TwilioAction.ConnectToAgent connect && !store.claimWaiting(c, connect)) {
+                    // Its claim connected (the agent answered, the caller joined: the connect went through before
+                    // its process died), was given back, or ended. Doing it again would take the caller out of their
+                    // conversation, or to an agent who no longer has the call. Found by the fault suite.
+                    store.done(c, orphan.id());
+                    count(orphan.action().getClass().getSimpleName(), "no_longer_due");
+                    continue;
+                }
+                orphans.add(orphan);
+            }
             if (!orphans.isEmpty()) {
                 LOG.infof("Taking over %d Twilio actions a stopped process left unsettled", orphans.size());
                 metrics.counter("switchboard.state.twilio.actions.taken.over").increment(orphans.size());

@@ -79,6 +79,24 @@ public class ActionStore {
     }
 
     /**
+     * Whether the claim a connect serves still waits to be connected: the call is CLAIMED by that agent, under that
+     * claim. A connect stored by an earlier version names no claim, and is taken to.
+     */
+    public boolean claimWaiting(Connection c, TwilioAction.ConnectToAgent connect) throws SQLException {
+        if (connect.claimedAt() == null) {
+            return true;
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT 1 FROM active_calls WHERE call_sid = ? AND state = 'CLAIMED' AND agent_id = ?
+                AND claimed_at = ?""")) {
+            s.setString(1, connect.callSid());
+            s.setString(2, connect.agentId());
+            s.setTimestamp(3, Timestamp.from(connect.claimedAt()));
+            return s.executeQuery().next();
+        }
+    }
+
+    /**
      * Takes over, oldest first, the actions another process left unsettled: it was killed (it stopped beating, or its
      * actions have no process) or it held them past their lease. {@code SKIP LOCKED}: two replicas sweeping at once
      * take different rows.
