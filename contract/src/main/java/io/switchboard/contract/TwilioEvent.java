@@ -95,23 +95,9 @@ public sealed interface TwilioEvent {
      * @param label the participant's label ({@link VoiceWebhooks#CALLER_LABEL}, or the agent's id); null when unlabelled
      * @param hold whether the participant is on hold, for a participant's event; null otherwise
      * @param sequenceNumber Twilio's {@code SequenceNumber}: orders one conference's callbacks; null when absent
-     * @param claim the epoch milliseconds of the claim that took the caller into this conference ({@code ?claim=} in
-     *     the callback URL call-state gave Twilio), or null
      */
     record ConferenceChanged(String eventId, String tenantId, String callSid, String conferenceSid, String event,
-            String participantSid, String label, Boolean hold, Integer sequenceNumber, Instant receivedAt, Long claim)
+            String participantSid, String label, Boolean hold, Integer sequenceNumber, Instant receivedAt)
             implements TwilioEvent {
-
-        /** A callback whose URL names no claim. */
-        public ConferenceChanged(String eventId, String tenantId, String callSid, String conferenceSid, String event,
-                String participantSid, String label, Boolean hold, Integer sequenceNumber, Instant receivedAt) {
-            this(eventId, tenantId, callSid, conferenceSid, event, participantSid, label, hold, sequenceNumber,
-                    receivedAt, null);
-        }
-
-        /** The caller joined the conference of a claim: the claim's connect took them there. */
-        public boolean callerJoined() {
-            return "participant-join".equals(event) && VoiceWebhooks.CALLER_LABEL.equals(label) && claim != null;
-        }
     }
 }

@@ -117,7 +117,7 @@ public final class TwilioEvents {
                 + deliveryKey(sequenceNumber, webhook, event + ":" + participantSid), tenantId, callSid,
                 conferenceSid, event, participantSid, isBlank(conference.label()) ? null : conference.label(),
                 isBlank(conference.hold()) ? null : Boolean.valueOf(conference.hold().trim()), sequenceNumber,
-                receivedAt, claim(webhook.claim()));
+                receivedAt);
     }
 
     /**

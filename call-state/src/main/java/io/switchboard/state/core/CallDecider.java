@@ -118,8 +118,6 @@ public final class CallDecider {
             return connectFailed(failed, situation);
         } else if (input instanceof Input.AgentDialed dialed) {
             return agentDialed(dialed, situation);
-        } else if (input instanceof Input.CallerJoined joined) {
-            return callerJoined(joined, situation);
         } else if (input instanceof Input.HoldFailed failed) {
             return holdFailed(failed, situation);
         } else if (input instanceof Input.ParkConfirmed confirmed) {
@@ -486,9 +484,9 @@ public final class CallDecider {
             // The agent's answer connects the call only once Twilio said it took the caller into the conference (the
             // two requests go at once): a caller who hung up meanwhile never talked with the agent, who answered into
             // an empty conference. Found by the fault suite.
-            return call.callerInTheConference()
-                    ? Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()))
-                    : Decision.of(new AgentAnswered(call.callSid(), status.legSid(), status.at()));
+            return call.agentLegSid() == null
+                    ? Decision.of(new AgentAnswered(call.callSid(), status.legSid(), status.at()))
+                    : Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CLAIMED) {
             Fact givenBack = giveBack(call, "agent_" + reasonOf(status.status()), status.at());
@@ -718,21 +716,6 @@ public final class CallDecider {
         return call.state() == CallState.CLAIMED && call.agentLegSid() == null
                 ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
                 : Decision.NOTHING; // connected already
-    }
-
-    /**
-     * The caller joined the claim's conference: Twilio's own word that the connect's redirect took them there, which
-     * its answer to the redirect says again later. An agent who answered already is connected now.
-     */
-    private Decision callerJoined(Input.CallerJoined joined, Situation s) {
-        CallRecord call = s.call();
-        if (call == null || call.state() != CallState.CLAIMED || !joined.claimedAt().equals(call.claimedAt())
-                || call.callerInTheConference()) {
-            return Decision.NOTHING; // an earlier claim's conference, connected already, or known already
-        }
-        return call.answeredBeforeTheCaller()
-                ? Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()))
-                : Decision.of(new Fact.CallerJoined(call.callSid(), joined.at()));
     }
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {

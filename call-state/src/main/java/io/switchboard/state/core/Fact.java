@@ -91,13 +91,6 @@ public sealed interface Fact {
     }
 
     /**
-     * Twilio took the caller into the claim's conference at {@code at}, before it answered the connect: the agent's
-     * answer connects the call. Screens show nothing of it.
-     */
-    record CallerJoined(String callSid, Instant at) implements Fact {
-    }
-
-    /**
      * The claiming agent's phone answered on {@code legSid} before Twilio said it took the caller into the conference:
      * the call is connected once it does. Screens show nothing of it.
      */

@@ -85,10 +85,6 @@ public sealed interface Input {
         }
     }
 
-    /** Twilio took the caller into the conference of the claim made at {@code claimedAt}. */
-    record CallerJoined(String callSid, Instant claimedAt, Instant at) implements CallInput {
-    }
-
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */
     record DialEnded(String callSid, TwilioCallStatus status, Instant at) implements CallInput {
     }

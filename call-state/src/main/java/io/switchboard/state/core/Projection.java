@@ -161,8 +161,6 @@ public final class Projection {
             s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
         } else if (fact instanceof AgentAnswered answered) {
             s = s.with(call.agentAnswered(answered.legSid(), answered.at())); // CLAIMED still, as screens show
-        } else if (fact instanceof Fact.CallerJoined joined) {
-            s = s.with(call.callerJoined(joined.at())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof AgentDialed dialed) {
             s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof CallHeld held) {

@@ -5,7 +5,6 @@ import io.switchboard.contract.TwilioEvent;
 import io.switchboard.state.core.Input;
 import io.switchboard.state.persistence.UnknownTenantException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -29,10 +28,10 @@ public class TwilioEventsListener {
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
         return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId,
-                event -> event instanceof TwilioEvent.ConferenceChanged conference && !conference.callerJoined()
+                event -> event instanceof TwilioEvent.ConferenceChanged
                         // What a conference callback says, the legs' own callbacks and Twilio's answers to the actions
-                        // say too, each tied to the claim or decision it answers; the caller's join names its claim, the
-                        // others nothing. So they are read, counted and left: no transaction, no decision.
+                        // say too, each tied to the claim or decision it answers; a conference's events are not. So
+                        // they are read, counted and left: no transaction, no decision.
                         ? new TenantLanes.Alone(() -> applied(event, null))
                         : new TenantLanes.Decide(event.eventId(), toInput(event), null,
                                 (outcome, failure) -> applied(event, failure)));
@@ -61,8 +60,6 @@ public class TwilioEventsListener {
             return status.isNumberLeg()
                     ? new Input.NumberLegStatus(status.callSid(), status.legSid(), status.status(), at)
                     : new Input.CallerLegStatus(status.callSid(), status.from(), status.to(), status.status(), at);
-        } else if (event instanceof TwilioEvent.ConferenceChanged joined && joined.callerJoined()) {
-            return new Input.CallerJoined(joined.callSid(), Instant.ofEpochMilli(joined.claim()), joined.receivedAt());
         } else if (event instanceof TwilioEvent.DialEnded dial) {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());
         } else if (event instanceof TwilioEvent.CallerParked parked) {

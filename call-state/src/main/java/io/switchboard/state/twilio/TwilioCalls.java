@@ -122,7 +122,7 @@ public class TwilioCalls {
     public String connectToAgent(String tenantId, String callSid, String agentId, String callerNumber,
             Instant claimedAt) {
         CompletableFuture<Void> caller = CompletableFuture.runAsync(
-                () -> redirect(callSid, joinConference(tenantId, callSid, claimedAt)), requests);
+                () -> redirect(callSid, joinConference(tenantId, callSid)), requests);
         Participant agent;
         try {
             agent = call(() -> agentJoins(Participant.creator(VoiceWebhooks.conference(callSid), caller(callerNumber),
@@ -204,20 +204,15 @@ public class TwilioCalls {
         return callerNumber != null ? new PhoneNumber(callerNumber) : new Client(UNKNOWN_CALLER);
     }
 
-    /**
-     * The TwiML that takes the caller into the call's conference, to wait there for the agent. The conference's
-     * callbacks name the claim: the caller's {@code participant-join} tells the claim's connect that the caller is in,
-     * often before Twilio answers the redirect itself.
-     */
-    public String joinConference(String tenantId, String callSid, Instant claimedAt) {
+    /** The TwiML that takes the caller into the call's conference, to wait there for the agent. */
+    public String joinConference(String tenantId, String callSid) {
         Conference conference = new Conference.Builder(VoiceWebhooks.conference(callSid))
                 .participantLabel(VoiceWebhooks.CALLER_LABEL)
                 .startConferenceOnEnter(false)
                 .endConferenceOnExit(true)
                 .beep(Conference.Beep.FALSE)
                 .waitUrl(holdUrl)
-                .statusCallback(webhook(VoiceWebhooks.CONFERENCE, tenantId,
-                        "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
+                .statusCallback(webhook(VoiceWebhooks.CONFERENCE, tenantId, ""))
                 .statusCallbackEvents(List.of(Conference.Event.START, Conference.Event.END, Conference.Event.JOIN,
                         Conference.Event.LEAVE, Conference.Event.HOLD))
                 .build();

@@ -205,38 +205,6 @@ class CallDeciderTest {
         }
 
         @Test
-        void theCallersJoinTellsTheAnswerTheCallerIsInBeforeTwilioAnswersTheConnect() {
-            Instant claimedAt = T0.plusSeconds(2);
-            var joined = given().claimedBy("doug").when(new Input.CallerJoined(CALL, claimedAt, T1))
-                    .facts(new Fact.CallerJoined(CALL, T1))
-                    .changes();
-            given().situationFrom(joined).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9))
-                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9))
-                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER);
-            // Twilio's answer to the connect, after: it names the agent's leg, and connects nothing more.
-            given().situationFrom(joined).when(new Input.AgentDialed(CALL, "doug", claimedAt, "CA-LEG-1", T9))
-                    .facts(new Fact.AgentDialed(CALL, "CA-LEG-1")).changes();
-            given().situationFrom(joined).when(new Input.CallerJoined(CALL, claimedAt, T9)).nothing();
-        }
-
-        @Test
-        void anAnswerBeforeTheCallersJoinConnectsWhenItComes() {
-            Instant claimedAt = T0.plusSeconds(2);
-            var answered = given().claimedBy("doug")
-                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1));
-            given().situationFrom(answered).when(new Input.CallerJoined(CALL, claimedAt, T9))
-                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T1))
-                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER);
-        }
-
-        @Test
-        void aJoinOfAnotherClaimsConferenceSaysNothingOfThisOne() {
-            given().claimedBy("doug").when(new Input.CallerJoined(CALL, T0, T1)).nothing();
-            given().ringing().when(new Input.CallerJoined(CALL, T0.plusSeconds(2), T1)).nothing();
-            given().connectedTo("doug").when(new Input.CallerJoined(CALL, T0.plusSeconds(2), T9)).nothing();
-        }
-
-        @Test
         void answeredTwiceConnectsOnce() {
             given().connectedTo("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9)).nothing();
         }

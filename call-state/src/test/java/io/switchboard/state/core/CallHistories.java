@@ -321,18 +321,12 @@ final class CallHistories {
             call.legSid = call.sid + "-leg" + call.legs;
             call.legAgent = connect.agentId();
             call.legAnswered = false;
-            // The caller's join of the conference may be reported before Twilio answers the connect, and before the
-            // agent's phone answers.
-            boolean joinedFirst = choices.oneIn(3);
-            if (joinedFirst) {
-                deliver(new Input.CallerJoined(call.sid, connect.claimedAt(), now));
-            }
             if (choices.oneIn(4)) {
                 // Both requests of a connect go at once: the agent's phone answers before Twilio's answer comes.
                 call.legAnswered = true;
                 deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, RINGING, now));
                 deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, IN_PROGRESS, now));
-                if (!joinedFirst && choices.oneIn(3)) {
+                if (choices.oneIn(3)) {
                     // The caller hung up as Twilio was asked to move them: it refuses, and the agent, who answered
                     // into an empty conference, is hung up before the refusal is reported.
                     call.callerGone = true;
@@ -341,9 +335,6 @@ final class CallHistories {
                     reportEnd(call);
                     return;
                 }
-            }
-            if (!joinedFirst && choices.oneIn(2)) {
-                deliver(new Input.CallerJoined(call.sid, connect.claimedAt(), now));
             }
             deliver(new Input.AgentDialed(call.sid, connect.agentId(), connect.claimedAt(), call.legSid, now));
         } else if (action instanceof TwilioAction.Consult consult) {

@@ -2,7 +2,3 @@
 -- the countries whose calling codes it lists here (1 for the North American plan, 44 for the United Kingdom, …); null:
 -- only its number's own country. An outbound call is kept like any other: its id (OB…) tells its direction.
 ALTER TABLE tenants ADD COLUMN dial_country_codes integer[];
-
--- A claim's connect knows the caller is in its conference from Twilio's answer to the redirect, or from the caller's
--- participant-join, whichever comes first: this is when the join came (null until then, and for other states).
-ALTER TABLE active_calls ADD COLUMN caller_joined_at timestamptz;
