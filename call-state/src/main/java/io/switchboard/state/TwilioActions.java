@@ -207,6 +207,8 @@ public class TwilioActions {
                     clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             return new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant());
+        } else if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot()) {
+            return new Input.CallerWaiting(hold.callSid(), clock.instant());
         }
         return null;
     }
@@ -221,6 +223,8 @@ public class TwilioActions {
         } else if (action instanceof TwilioAction.ParkCaller park) {
             return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant(),
                     takenOver);
+        } else if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot() && gone) {
+            return new Input.MoveFailed(hold.callSid(), clock.instant());
         } else if (action instanceof TwilioAction.HoldInConference hold && !gone) {
             return new Input.HoldFailed(hold.callSid(), hold.onHold(), clock.instant());
         } else if (action instanceof TwilioAction.Consult consult && !gone) {

@@ -118,6 +118,10 @@ public final class CallDecider {
             return connectFailed(failed, situation);
         } else if (input instanceof Input.AgentDialed dialed) {
             return agentDialed(dialed, situation);
+        } else if (input instanceof Input.CallerWaiting waiting) {
+            return callerWaiting(situation);
+        } else if (input instanceof Input.MoveFailed failed) {
+            return moveFailed(failed, situation);
         } else if (input instanceof Input.HoldFailed failed) {
             return holdFailed(failed, situation);
         } else if (input instanceof Input.ParkConfirmed confirmed) {
@@ -440,6 +444,12 @@ public final class CallDecider {
             return s.ended() ? Decision.NOTHING
                     : Decision.of(new UnseenCallEnded(status.callSid(), status.from(), status.to(), reason, status.at()));
         }
+        if (call.transferUnconfirmed()) {
+            // The caller's end overtook Twilio's answer to their move out of the conference, as it can a park's: they
+            // hung up waiting if the move went through, or were still with the transferring agent, whose leaving
+            // ended the call, if it came too late. The move's answer tells which. Found by the fault suite.
+            return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), status.at()));
+        }
         if (call.state() == CallState.CLAIMED && call.agentLegSid() != null) {
             // Twilio keeps ringing an agent into a conference the caller left before it started.
             return Decision.of(List.of(ended(call, reason, status.at())),
@@ -629,6 +639,9 @@ public final class CallDecider {
             }
             return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())), actions);
         }
+        if (call.callerGone() && call.transferUnconfirmed()) {
+            return Decision.NOTHING; // the move's answer says how the call ended; the deadline stays due until then
+        }
         if (call.callerGone()) {
             if (passed.at().isBefore(call.endedAt().plus(LOT_WORD_WAIT))) {
                 // The caller may have hung up in the lot, and Twilio's word that they reached it lag behind their
@@ -716,6 +729,36 @@ public final class CallDecider {
         return call.state() == CallState.CLAIMED && call.agentLegSid() == null
                 ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
                 : Decision.NOTHING; // connected already
+    }
+
+    /** Twilio took a transferred caller out of the conference: one whose end came first hung up waiting. */
+    private Decision callerWaiting(Situation s) {
+        CallRecord call = s.call();
+        if (call == null || !call.transferUnconfirmed()) {
+            return Decision.NOTHING;
+        }
+        return call.callerGone()
+                ? Decision.of(List.of(new Fact.MoveSettled(call.callSid()),
+                        ended(call.moveSettled(), "caller_hangup", call.endedAt())), List.of())
+                : Decision.of(new Fact.MoveSettled(call.callSid()));
+    }
+
+    /**
+     * Twilio could not take a transferred caller out of the conference because their call is over: it ended while they
+     * were still with the transferring agent, whose leaving ended it. It was the agent's conversation; one who took
+     * another call meanwhile keeps it.
+     */
+    private Decision moveFailed(Input.MoveFailed failed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || !call.transferUnconfirmed()) {
+            return Decision.NOTHING;
+        }
+        Instant at = call.callerGone() ? call.endedAt() : failed.at();
+        boolean agentFree = s.agent(call.transferredBy()).map(a -> !a.onACall()).orElse(false);
+        return agentFree
+                ? Decision.of(List.of(new Fact.TransferUndone(call.callSid(), call.transferredBy()),
+                        new CallEnded(call.callSid(), "completed", at, wrapUpUntil(at))), List.of())
+                : Decision.of(ended(call, "completed", at));
     }
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {

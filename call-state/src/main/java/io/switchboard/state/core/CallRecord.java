@@ -200,8 +200,27 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      * queue.
      */
     CallRecord transferred(String by, String target, Instant ringUntil) {
-        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                ringUntil, null, null, null, "transfer", target, null, null, null, by, null);
+        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, agentLegSid, startedAt, null,
+                answeredAt, ringUntil, null, null, null, "transfer", target, null, null, null, by, null);
+    }
+
+    /**
+     * Transferred, and Twilio has not yet said it took the caller out of the conference to wait: the transferring
+     * agent's leg ({@code agentLegSid}) is kept until it does ({@link #moveSettled}), as a parker's is.
+     */
+    boolean transferUnconfirmed() {
+        return state == CallState.RINGING && transferredBy != null && agentLegSid != null;
+    }
+
+    /** Twilio took the transferred caller out of the conference, to wait for the colleague. */
+    CallRecord moveSettled() {
+        return withAgentLeg(null);
+    }
+
+    /** The caller's call ended before their move out of the conference: it was the transferring agent's still. */
+    CallRecord untransferred() {
+        return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, transferredBy, agentLegSid, startedAt,
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */

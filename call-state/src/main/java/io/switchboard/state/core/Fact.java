@@ -59,6 +59,17 @@ public sealed interface Fact {
     record CallTransferred(String callSid, String agentId, String target, Instant ringUntil) implements Fact {
     }
 
+    /** Twilio took the transferred caller out of the conference: the transferring agent's leg is forgotten. */
+    record MoveSettled(String callSid) implements Fact {
+    }
+
+    /**
+     * The caller's call ended before Twilio took them out of the conference for a transfer: they were still with
+     * {@code agentId}, who transferred the call, and whose leaving ended it. The call is theirs again, to end.
+     */
+    record TransferUndone(String callSid, String agentId) implements Fact {
+    }
+
     /** Nobody answered a transfer in time: it rings for {@code agentId}, who transferred it, until {@code ringUntil}. */
     record TransferRangBack(String callSid, String agentId, Instant ringUntil) implements Fact {
     }

@@ -108,6 +108,14 @@ public sealed interface Input {
             implements CallInput {
     }
 
+    /** Twilio took the caller out of the conference to wait in the tenant's queue (it answered the move). */
+    record CallerWaiting(String callSid, Instant at) implements CallInput {
+    }
+
+    /** Twilio could not take the caller out of the conference to wait in the queue: their call is over. */
+    record MoveFailed(String callSid, Instant at) implements CallInput {
+    }
+
     /** Twilio refused to put the caller on hold ({@code onHold}) or to take them off it; nothing changed there. */
     record HoldFailed(String callSid, boolean onHold, Instant at) implements CallInput {
     }

@@ -135,6 +135,13 @@ public final class Projection {
             s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil()));
             out.call(s.call());
             s = freeAgent(s, transferred.agentId(), null, out);
+        } else if (fact instanceof Fact.MoveSettled) {
+            s = s.with(call.moveSettled()); // nothing screens show: they saw the transfer already
+        } else if (fact instanceof Fact.TransferUndone undone) {
+            s = s.with(call.untransferred());
+            out.call(s.call());
+            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.customerNumber(),
+                    call.answeredAt()), out);
         } else if (fact instanceof TransferRangBack back) {
             s = s.with(call.offeredTo(back.agentId(), back.ringUntil()));
             out.call(s.call());
@@ -220,9 +227,10 @@ public final class Projection {
     }
 
     public static Call view(CallRecord c) {
-        // A claim's agent may have answered before the call connected: screens see answeredAt once it did.
+        // A claim's agent may have answered before the call connected, and a transferred call keeps when it was
+        // first answered: screens see answeredAt while the call is connected.
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.state() == CallState.CLAIMED ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
+                c.state() == CallState.CLAIMED || c.state() == CallState.RINGING ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
                 c.offeredTo(), c.onHold(), c.heldAt(), c.transferredBy(), c.consultWith(),
                 OutboundCall.direction(c.callSid()));
     }

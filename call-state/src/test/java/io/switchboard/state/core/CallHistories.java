@@ -369,12 +369,19 @@ final class CallHistories {
                 deliver(new Input.ParkFailed(call.sid, park.agentId(), park.parkedAt(), call.callerGone, now));
                 return;
             }
+            if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot() && call.callerGone) {
+                deliver(new Input.MoveFailed(call.sid, now)); // Twilio refuses to move a caller who is gone
+                return;
+            }
             if (action instanceof TwilioAction.ParkCaller park) {
                 deliver(new Input.ParkConfirmed(call.sid, park.agentId(), park.parkedAt(), now));
             }
             // The caller leaving the conference ends it, and the agents' legs with it.
             dropLeg(call);
             dropConsultLeg(call);
+            if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot()) {
+                deliver(new Input.CallerWaiting(call.sid, now)); // Twilio's answer to the move
+            }
         } else if (action instanceof TwilioAction.EndCall) {
             callerHangsUp(call);
         }

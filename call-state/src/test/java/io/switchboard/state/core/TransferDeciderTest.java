@@ -93,6 +93,43 @@ class TransferDeciderTest {
         }
 
         @Test
+        void twilioTakingTheCallerToTheQueueSettlesTheMove() {
+            var transferred = transferredToRhonda();
+            transferred.call(call -> assertThat(call.transferUnconfirmed()).isTrue());
+            given().situationFrom(transferred).when(new Input.CallerWaiting(CALL, T20.plusSeconds(1)))
+                    .facts(new Fact.MoveSettled(CALL)).changes()
+                    .call(call -> assertThat(call.transferUnconfirmed()).isFalse());
+        }
+
+        @Test
+        void aCallerWhoseEndOvertookTheMoveHungUpWaitingIfTheMoveWentThrough() {
+            Instant at = T20.plusMillis(150);
+            var gone = given().situationFrom(transferredToRhonda())
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at))
+                    .facts(new Fact.CallerGone(CALL, at)).changes();
+            given().situationFrom(gone).when(new Input.CallerWaiting(CALL, at.plusMillis(50)))
+                    .facts(new Fact.MoveSettled(CALL), new CallEnded(CALL, "caller_hangup", at, null))
+                    .changes("ring_cancel:caller_hangup", "call:ENDED:for:rhonda");
+        }
+
+        @Test
+        void aCallerGoneBeforeTheMoveWasStillWithTheAgentWhoTransferredIt() {
+            // Found by the fault suite: a fault held the move back, and the agent hung up first; their leaving ended
+            // the conference and the caller's call.
+            Instant at = T20.plusSeconds(4);
+            var gone = given().situationFrom(transferredToRhonda())
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at));
+            given().situationFrom(gone).when(new Input.MoveFailed(CALL, at.plusSeconds(5)))
+                    .facts(new Fact.TransferUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "call:ENDED:doug",
+                            "agent:doug:wrap_up");
+            // Twilio's refusal may come before the caller's end.
+            given().situationFrom(transferredToRhonda()).when(new Input.MoveFailed(CALL, at))
+                    .facts(new Fact.TransferUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)));
+            given().situationFrom(gone).when(new DeadlinePassed(CALL, T20.plus(TRANSFER_RING_TIME))).nothing();
+        }
+
+        @Test
         void anAgentWhoTransferredItAndIsOnAnotherCallIsSkipped() {
             given().situationFrom(transferredToRhonda())
                     .agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20.plusSeconds(5)))

@@ -89,10 +89,12 @@ public class SnapshotRepository {
         for (Row row : rows) {
             CallState state = CallState.valueOf(row.getString("state"));
             String callSid = row.getString("call_sid");
-            // A claim's agent may have answered before the call connected: screens see answeredAt once it did.
+            // A claim's agent may have answered before the call connected, and a transferred call keeps when it was
+            // first answered: screens see answeredAt while the call is connected.
             calls.add(new Call(callSid, row.getString("from_number"), row.getString("to_number"), state,
                     row.getString("agent_id"), row.getInteger("slot"), instant(row.getOffsetDateTime("started_at")),
-                    state == CallState.CLAIMED ? null : instant(row.getOffsetDateTime("answered_at")),
+                    state == CallState.CLAIMED || state == CallState.RINGING ? null
+                            : instant(row.getOffsetDateTime("answered_at")),
                     instant(row.getOffsetDateTime("parked_at")), row.getString("parked_by"),
                     row.getString("ring_reason"), row.getString("offered_to"), row.getValue("held_at") != null,
                     instant(row.getOffsetDateTime("held_at")), row.getString("transferred_by"),
