@@ -179,7 +179,9 @@ public class TwilioActions {
             LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", kind, action.callSid(), stored.tenantId(),
                     e.getMessage());
             count(kind, gone ? "call_gone" : "failed");
-            outcome = refused(action, gone, stored.takenOver());
+            outcome = e instanceof TwilioCalls.AgentLeftException && action instanceof TwilioAction.CancelConsult cancel
+                    ? new Input.AgentLeft(cancel.callSid(), cancel.agentId(), clock.instant())
+                    : refused(action, gone, stored.takenOver());
             refusal = Optional.of(gone ? "The caller has already hung up."
                     : "Twilio did not take the request; nothing changed. Try again in a moment.");
         } finally {

@@ -120,6 +120,8 @@ public final class CallDecider {
             return agentDialed(dialed, situation);
         } else if (input instanceof Input.CallerWaiting waiting) {
             return callerWaiting(situation);
+        } else if (input instanceof Input.AgentLeft left) {
+            return agentLeft(left, situation);
         } else if (input instanceof Input.MoveFailed failed) {
             return moveFailed(failed, situation);
         } else if (input instanceof Input.HoldFailed failed) {
@@ -729,6 +731,24 @@ public final class CallDecider {
         return call.state() == CallState.CLAIMED && call.agentLegSid() == null
                 ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
                 : Decision.NOTHING; // connected already
+    }
+
+    /**
+     * The agent left the conference during a consult that was then cancelled: the caller waits there alone. They go
+     * back to the queue and the call rings again; an agent's mistake does not drop them. A call every screen already
+     * shows over (the agent's end came first) is hung up, so that Twilio agrees.
+     */
+    private Decision agentLeft(Input.AgentLeft left, Situation s) {
+        CallRecord call = s.call();
+        if (call == null) {
+            return s.ended() ? new Decision(List.of(), List.of(new TwilioAction.EndCall(left.callSid())), null)
+                    : Decision.NOTHING;
+        }
+        if (call.state() != CallState.CONNECTED || !call.heldBy(left.agentId()) || call.consultant() != null) {
+            return Decision.NOTHING;
+        }
+        return Decision.of(List.of(new ClaimReleased(call.callSid(), call.agentId(), "agent_left")),
+                List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
     }
 
     /** Twilio took a transferred caller out of the conference: one whose end came first hung up waiting. */

@@ -116,6 +116,13 @@ public sealed interface Input {
     record MoveFailed(String callSid, Instant at) implements CallInput {
     }
 
+    /**
+     * Twilio found {@code agentId} gone from the call's conference as it took the caller back from a consult: the agent
+     * hung up during it (their leaving did not end the conference then), and the caller is there alone.
+     */
+    record AgentLeft(String callSid, String agentId, Instant at) implements CallInput {
+    }
+
     /** Twilio refused to put the caller on hold ({@code onHold}) or to take them off it; nothing changed there. */
     record HoldFailed(String callSid, boolean onHold, Instant at) implements CallInput {
     }

@@ -293,7 +293,11 @@ public class TwilioCalls {
         String conference = conferenceOf(callSid);
         leaves(conference, colleague);
         setHold(conference, false);
-        endsTheCall(conference, agentId, true);
+        try {
+            endsTheCall(conference, agentId, true);
+        } catch (CallGoneException e) {
+            throw new AgentLeftException(agentId + " left the conference during the consult: " + e.getMessage());
+        }
     }
 
     private void endsTheCall(String conference, String agentId, boolean ends) {
@@ -427,6 +431,16 @@ public class TwilioCalls {
     /** Twilio says the call is over or unknown: the caller is gone. */
     public static class CallGoneException extends RuntimeException {
         CallGoneException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The agent is no longer in the call's conference, which their leaving did not end (a consult was under way): the
+     * caller is there without them.
+     */
+    public static class AgentLeftException extends CallGoneException {
+        AgentLeftException(String message) {
             super(message);
         }
     }

@@ -288,6 +288,21 @@ class TransferDeciderTest {
         }
 
         @Test
+        void anAgentWhoLeftDuringACancelledConsultLeavesTheCallerToRingAgain() {
+            // Found by the fault suite: the agent hung up during the consult (their leaving no longer ended the call),
+            // then the consult was cancelled; Twilio found them gone, and the caller alone in the conference.
+            var cancelled = given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", false, TAKEN));
+            Instant at = TAKEN.plusMillis(300);
+            given().situationFrom(cancelled).when(new Input.AgentLeft(CALL, "doug", at))
+                    .facts(new Fact.ClaimReleased(CALL, "doug", "agent_left"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
+                    .changes("call:RINGING", "agent:doug:available");
+            // The agent's end came first and ended the call on every screen: Twilio is asked to end it too.
+            given().endedAlready().when(new Input.AgentLeft(CALL, "doug", at))
+                    .facts().actions(new TwilioAction.EndCall(CALL));
+        }
+
+        @Test
         void nothingElseMayBeDoneWithTheCallUntilTheTransferIsCompleteOrCancelled() {
             given().situationFrom(consulting()).when(new Input.Hold(CALL, "doug", false, TAKEN.plusSeconds(3)))
                     .rejected(ErrorCode.INVALID_STATE, "complete or cancel the transfer first");
