@@ -215,6 +215,8 @@ public final class Benchmark {
         String ours = "ours, Twilio " + latency.toMillis() + " ms: ";
         plot.put(ours + "webhook → every agent", load.endToEnd.histogram());
         plot.put(ours + "claim → ack", load.claimRoundTrip.histogram());
+        plot.put(ours + "claim → connected, claimer's screen", load.claimToConnected.histogram());
+        plot.put(ours + "claim → connected, every screen", load.claimToConnectedEveryScreen.histogram());
         plot.put(ours + "webhook response", load.webhookResponse.histogram());
         LOG.log(System.Logger.Level.INFO, "Calls with Twilio after {0} ms: {1}", latency.toMillis(), calls);
         return phase;

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link TwilioSimulator.WebhookObserver}); every connected agent of the tenant gets the RINGING {@code call} frame
  * (one sample per agent and call); one free agent, picked before the call was placed, claims it when it rings on
  * their screen ({@code claim} → {@code ack} is the claim round trip); the simulator's device answers the leg
- * (CONNECTED); after a talk time the caller hangs up, or the agent does, or — every n-th call — the agent parks it and
+ * (CONNECTED: {@code claim} → that {@code call} frame on the claimer's screen and on every screen, see {@link Connect});
+ * after a talk time the caller hangs up, or the agent does, or — every n-th call — the agent parks it and
  * another free agent retrieves it, and then the caller hangs up. Agents go back to the pool once the call ENDED.
  */
 final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
@@ -87,6 +88,10 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         volatile Agent retriever;
         final AtomicInteger retrieves = new AtomicInteger();
         final AtomicLong ringSeq = new AtomicLong(-1);
+        /** The highest {@code seq} of this call's frames on any screen so far. */
+        final AtomicLong lastSeq = new AtomicLong(-1);
+        /** The last claim or retrieve of this call, waiting for its CONNECTED; null before the first. */
+        volatile Connect connect;
         final AtomicInteger received = new AtomicInteger();
         final AtomicBoolean claimSent = new AtomicBoolean();
         final AtomicBoolean ended = new AtomicBoolean();
@@ -101,7 +106,40 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         }
     }
 
-    record Pending(String kind, long sentAt, Track track, Agent agent) {
+    record Pending(String kind, long sentAt, Track track, Agent agent, Connect connect) {
+    }
+
+    /**
+     * One claim or retrieve, from its frame written to the socket to the CONNECTED {@code call} frame it leads to: on
+     * the screen of the agent who sent it, and on every screen of the tenant. That frame is the first CONNECTED of the
+     * call with a {@code seq} above every frame of the call any screen had when the command left, so a CONNECTED of
+     * an earlier claim (before a park) arriving late on a slow screen is not taken for it; every screen gets the same
+     * change with the same {@code seq}.
+     */
+    static final class Connect {
+        final Agent agent;
+        final long sentAt;
+        final long afterSeq;
+        /** Agents whose snapshot had arrived when the command left: the screens the CONNECTED must reach. */
+        final int expected;
+        final boolean measured;
+        final AtomicLong seq = new AtomicLong(-1);
+        final AtomicBoolean onClaimersScreen = new AtomicBoolean();
+        final AtomicInteger screens = new AtomicInteger();
+        /** Refused (an {@code error} reply): no CONNECTED is owed, and the refusal is counted as such. */
+        volatile boolean refused;
+
+        Connect(Agent agent, long sentAt, long afterSeq, int expected, boolean measured) {
+            this.agent = agent;
+            this.sentAt = sentAt;
+            this.afterSeq = afterSeq;
+            this.expected = expected;
+            this.measured = measured;
+        }
+
+        boolean everyScreen() {
+            return screens.get() >= expected;
+        }
     }
 
     final List<Tenant> tenants;
@@ -117,12 +155,16 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Webhook, Long> webhooksInFlight = Collections.synchronizedMap(new IdentityHashMap<>());
     private final List<Track> tracks = Collections.synchronizedList(new ArrayList<>());
+    /** Every claim and retrieve sent, those a later one replaced included: a CONNECTED that never came is counted. */
+    private final List<Connect> connects = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile boolean measuring;
 
     final Latency endToEnd = new Latency();
     final Latency endToEndLastAgent = new Latency();
     final Latency claimRoundTrip = new Latency();
+    final Latency claimToConnected = new Latency();
+    final Latency claimToConnectedEveryScreen = new Latency();
     final Latency commandRoundTrip = new Latency();
     final Latency webhookResponse = new Latency();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -229,6 +271,11 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
                 if (!t.ended.get() || t.received.get() < t.expected) {
                     return false;
                 }
+                // A CONNECTED on its way to the slower screens; one that never came at all is not waited for.
+                Connect c = t.connect;
+                if (c != null && !c.refused && c.seq.get() >= 0 && !c.everyScreen()) {
+                    return false;
+                }
             }
         }
         return true;
@@ -263,6 +310,29 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         if (ended < measuredCalls) {
             errors.computeIfAbsent("calls not ENDED within the drain", k -> new LongAdder()).add(measuredCalls - ended);
         }
+        long neverConnected = 0;
+        long neverConnectedEveryScreen = 0;
+        synchronized (connects) {
+            for (Connect c : connects) {
+                if (!c.measured || c.refused) {
+                    continue;
+                }
+                if (!c.onClaimersScreen.get()) {
+                    neverConnected++;
+                }
+                if (!c.everyScreen()) {
+                    neverConnectedEveryScreen++;
+                }
+            }
+        }
+        if (neverConnected > 0) {
+            errors.computeIfAbsent("claims whose CONNECTED never reached the claimer", k -> new LongAdder())
+                    .add(neverConnected);
+        }
+        if (neverConnectedEveryScreen > 0) {
+            errors.computeIfAbsent("claims whose CONNECTED never reached every screen", k -> new LongAdder())
+                    .add(neverConnectedEveryScreen);
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("measured_seconds", Math.round(seconds * 10) / 10.0);
         f.put("calls_measured", measuredCalls);
@@ -270,6 +340,8 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         f.put("calls_ended", ended);
         f.put("ring_samples_expected", samplesExpected);
         f.put("claims_acked", claimsAcked.sum());
+        f.put("claims_never_connected", neverConnected);
+        f.put("claims_never_connected_every_screen", neverConnectedEveryScreen);
         f.put("webhooks_per_second", Math.round(webhooksInWindow.sum() / seconds * 10) / 10.0);
         f.put("frames_received_per_second", Math.round(framesInWindow.sum() / seconds));
         f.put("mbytes_received_per_second", Math.round(bytesInWindow.sum() / seconds / 1e4) / 100.0);
@@ -279,6 +351,8 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         f.put("end_to_end_every_agent", endToEnd.summary());
         f.put("end_to_end_last_agent_of_call", endToEndLastAgent.summary());
         f.put("claim_round_trip", claimRoundTrip.summary());
+        f.put("claim_to_connected", claimToConnected.summary());
+        f.put("claim_to_connected_every_screen", claimToConnectedEveryScreen.summary());
         f.put("other_commands_round_trip", commandRoundTrip.summary());
         f.put("webhook_response", webhookResponse.summary());
         Map<String, Long> e = new LinkedHashMap<>();
@@ -349,7 +423,15 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
 
     private void command(Agent agent, String type, Track track) {
         String requestId = type.charAt(0) + Integer.toString(requestIds.incrementAndGet());
-        pending.put(requestId, new Pending(type, System.nanoTime(), track, agent));
+        long now = System.nanoTime();
+        Connect connect = null;
+        if (type.equals("claim") || type.equals("retrieve")) {
+            // One clock with the claim round trip: the same moment, just before the frame is written.
+            connect = new Connect(agent, now, track.lastSeq.get(), track.tenant.ready(), track.measured);
+            connects.add(connect);
+            track.connect = connect;
+        }
+        pending.put(requestId, new Pending(type, now, track, agent, connect));
         agent.socket.send("{\"type\":\"" + type + "\",\"callSid\":\"" + track.sid + "\",\"requestId\":\"" + requestId
                 + "\"}");
     }
@@ -402,6 +484,9 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
             onReply(field(text, "requestId"), null, now);
         } else if (text.startsWith("{\"type\":\"error\"")) {
             onReply(field(text, "requestId"), field(text, "code"), now);
+        } else if (measuring && text.startsWith("{\"type\":\"snapshot\"") && text.contains("\"resync\":true")) {
+            // The gateway replaced changes it could not deliver in order with a fresh picture: their frames never come.
+            error("resync snapshots instead of changes");
         }
     }
 
@@ -410,8 +495,9 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
         if (track == null) {
             return;
         }
+        long seq = seq(text);
+        track.lastSeq.accumulateAndGet(seq, Math::max);
         if (text.contains("\"state\":\"RINGING\"")) {
-            long seq = seq(text);
             if (track.ringSeq.get() < 0) {
                 track.ringSeq.compareAndSet(-1, seq);
             }
@@ -429,8 +515,29 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
             if (agent == track.claimer && track.claimSent.compareAndSet(false, true)) {
                 later(CLAIM_DELAY, () -> command(agent, "claim", track));
             }
+        } else if (text.contains("\"state\":\"CONNECTED\"")) {
+            onConnected(track.connect, agent, seq, now);
         } else if (text.contains("\"state\":\"ENDED\"") && track.ended.compareAndSet(false, true)) {
             later(FREE_DELAY, () -> freeAll(track));
+        }
+    }
+
+    /** A CONNECTED {@code call} frame on {@code agent}'s screen: the claim's, if it is the first since it left. */
+    private void onConnected(Connect c, Agent agent, long seq, long now) {
+        if (c == null || c.refused || seq <= c.afterSeq) {
+            return;
+        }
+        if (c.seq.get() < 0) {
+            c.seq.compareAndSet(-1, seq);
+        }
+        if (c.seq.get() != seq) {
+            return; // a later CONNECTED: this claim's came before it
+        }
+        if (agent == c.agent && c.onClaimersScreen.compareAndSet(false, true) && c.measured) {
+            claimToConnected.recordNanos(now - c.sentAt);
+        }
+        if (c.screens.incrementAndGet() == c.expected && c.measured) {
+            claimToConnectedEveryScreen.recordNanos(now - c.sentAt);
         }
     }
 
@@ -440,6 +547,9 @@ final class CallLoad implements TwilioSimulator.WebhookObserver, Fleet.Frames {
             return;
         }
         Track track = p.track();
+        if (errorCode != null && p.connect() != null) {
+            p.connect().refused = true;
+        }
         if ("invalid_state".equals(errorCode) && p.kind().equals("retrieve")
                 && track.retrieves.incrementAndGet() < MAX_RETRIEVES) {
             // Twilio has not confirmed the park yet: the agent clicks retrieve again a moment later.

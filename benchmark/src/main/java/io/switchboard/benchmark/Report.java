@@ -29,10 +29,10 @@ final class Report {
 
     /** Latency by percentile (HdrHistogram's usual plot: the tail spread out on a log axis), one line per series. */
     static String svg(String title, Map<String, Histogram> series) {
-        int w = 1150;
+        int w = 1200;
         int h = 500;
         int left = 70;
-        int right = 400; // the legend: "ours, Twilio 200 ms: webhook → every agent (n=…)"
+        int right = 450; // the legend: "ours, Twilio 200 ms: claim → connected, every screen (n=…)"
         int top = 40;
         int bottom = 60;
         double maxX = 4; // 99.99 %
@@ -69,8 +69,9 @@ final class Report {
                 left + plotW / 2, h - 15));
         s.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%.1f\" transform=\"rotate(-90 18 %.1f)\" "
                 + "text-anchor=\"middle\">latency (ms)</text>%n", top + plotH / 2, top + plotH / 2));
+        // Two Twilio latencies × five series, and Nchan's: no colour twice.
         String[] colours = {"#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-            "#bcbd22", "#17becf"};
+            "#bcbd22", "#17becf", "#000000"};
         int c = 0;
         for (var entry : series.entrySet()) {
             Histogram hist = entry.getValue();
@@ -130,6 +131,8 @@ final class Report {
             row(md, "end to end: webhook sent → RINGING frame, every agent" + at, calls.get("end_to_end_every_agent"));
             row(md, "end to end: … → the call's last agent" + at, calls.get("end_to_end_last_agent_of_call"));
             row(md, "claim round trip (claim → ack)" + at, calls.get("claim_round_trip"));
+            row(md, "claim → connected (the claimer's screen)" + at, calls.get("claim_to_connected"));
+            row(md, "claim → connected (every screen)" + at, calls.get("claim_to_connected_every_screen"));
             row(md, "park / retrieve / hangup round trip" + at, calls.get("other_commands_round_trip"));
             row(md, "webhook response (simulator → call-ingest)" + at, calls.get("webhook_response"));
         }

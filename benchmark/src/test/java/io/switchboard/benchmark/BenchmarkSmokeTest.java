@@ -41,6 +41,8 @@ class BenchmarkSmokeTest {
             assertThat(calls.at("/end_to_end_every_agent/p99_ms").asDouble())
                     .isGreaterThanOrEqualTo(calls.at("/end_to_end_every_agent/p50_ms").asDouble());
             assertThat(calls.at("/claim_round_trip/count").asLong()).isPositive();
+            assertThat(calls.at("/claim_to_connected/count").asLong()).isPositive();
+            assertThat(calls.at("/claim_to_connected_every_screen/count").asLong()).isPositive();
             assertThat(calls.get("ring_frame_bytes").asInt()).isBetween(100, 2000);
             assertThat(phase.at("/processes_during_calls/presence-gateway/rss_mb").asLong()).isPositive();
         }

@@ -62,7 +62,8 @@ public class CallDesk {
         this.actionLease = config.twilio().actionLease();
         this.decider = new CallDecider(new CallDecider.Timing(
                 config.claim().ringTimeout().plus(config.claim().deadlineGrace()), config.parking().timeout(),
-                config.parking().parkerRingTime(), config.availability().wrapUp(), config.presence().offlineGrace()));
+                config.parking().parkerRingTime(), config.availability().wrapUp(), config.presence().offlineGrace(),
+                config.transfer().ringTime(), config.dial().ringTimeout().plus(config.claim().deadlineGrace())));
     }
 
     /**
@@ -171,7 +172,9 @@ public class CallDesk {
             Input input, String askingAgent) throws SQLException {
         String callSid = input instanceof Input.CallInput call ? call.callSid() : null;
         String agentId = input instanceof Input.AgentInput agent ? agent.agentId() : askingAgent;
-        return store.open(c, before, tenantId, deliveryId, callSid, agentId, input instanceof Input.Park);
+        String named = input instanceof Input.Transfer transfer ? transfer.to() : null;
+        return store.open(c, before, tenantId, deliveryId, callSid, agentId, named, input instanceof Input.Park,
+                input instanceof Input.Dial);
     }
 
     private interface Work {

@@ -1,6 +1,5 @@
 package io.switchboard.state;
 
-import com.twilio.rest.api.v2010.account.Call;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,7 +26,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +99,7 @@ public class TwilioActions {
     private void reconcileNow(String tenantId, String callSid) {
         Span span = tracer.spanBuilder("twilio FetchCall").setSpanKind(SpanKind.CLIENT)
                 .setAttribute(CALL_SID, callSid).startSpan();
-        Optional<Call> record;
+        Optional<TwilioCalls.CallAtTwilio> record;
         try (Scope ignored = span.makeCurrent()) {
             record = twilio.fetch(callSid);
         } catch (TwilioUnavailableException e) {
@@ -112,9 +111,8 @@ public class TwilioActions {
         } finally {
             span.end();
         }
-        TwilioCallStatus status = record.flatMap(call -> TwilioCallStatus.fromWire(String.valueOf(call.getStatus())))
-                .orElse(null);
-        Instant endedAt = record.map(Call::getEndTime).map(ZonedDateTime::toInstant).orElse(null);
+        TwilioCallStatus status = record.map(TwilioCalls.CallAtTwilio::status).orElse(null);
+        Instant endedAt = record.map(TwilioCalls.CallAtTwilio::endedAt).orElse(null);
         Input.TwilioRecord input = new Input.TwilioRecord(callSid, status, endedAt, clock.instant());
         CallDesk.Outcome outcome = Retry.untilStored("Twilio's record of call " + callSid,
                 () -> desk.handle(tenantId, null, input, null));
@@ -135,7 +133,18 @@ public class TwilioActions {
     @Scheduled(every = "${switchboard.timers.check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void takeOverOrphans() {
         try (Connection c = dataSource.getConnection()) {
-            List<StoredAction> orphans = store.takeOver(c, lease, TAKE_OVER_BATCH);
+            List<StoredAction> orphans = new ArrayList<>();
+            for (StoredAction orphan : store.takeOver(c, lease, TAKE_OVER_BATCH)) {
+                if (orphan.action() instanceof TwilioAction.ConnectToAgent connect && !store.claimWaiting(c, connect)) {
+                    // Its claim connected (the agent answered, the caller joined: the connect went through before
+                    // its process died), was given back, or ended. Doing it again would take the caller out of their
+                    // conversation, or to an agent who no longer has the call. Found by the fault suite.
+                    store.done(c, orphan.id());
+                    count(orphan.action().getClass().getSimpleName(), "no_longer_due");
+                    continue;
+                }
+                orphans.add(orphan);
+            }
             if (!orphans.isEmpty()) {
                 LOG.infof("Taking over %d Twilio actions a stopped process left unsettled", orphans.size());
                 metrics.counter("switchboard.state.twilio.actions.taken.over").increment(orphans.size());
@@ -161,10 +170,8 @@ public class TwilioActions {
         Input.CallInput outcome;
         Optional<String> refusal = Optional.empty();
         try (Scope ignored = span.makeCurrent()) {
-            twilio.perform(stored.tenantId(), action);
-            outcome = action instanceof TwilioAction.ParkCaller park
-                    ? new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant())
-                    : null;
+            Optional<String> dialled = twilio.perform(stored.tenantId(), action);
+            outcome = done(action, dialled);
             count(kind, "done");
         } catch (CallGoneException | TwilioUnavailableException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());
@@ -172,7 +179,9 @@ public class TwilioActions {
             LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", kind, action.callSid(), stored.tenantId(),
                     e.getMessage());
             count(kind, gone ? "call_gone" : "failed");
-            outcome = refused(action, gone, stored.takenOver());
+            outcome = e instanceof TwilioCalls.AgentLeftException && action instanceof TwilioAction.CancelConsult cancel
+                    ? new Input.AgentLeft(cancel.callSid(), cancel.agentId(), clock.instant())
+                    : refused(action, gone, stored.takenOver());
             refusal = Optional.of(gone ? "The caller has already hung up."
                     : "Twilio did not take the request; nothing changed. Try again in a moment.");
         } finally {
@@ -190,14 +199,47 @@ public class TwilioActions {
         return refusal;
     }
 
+    /** What Twilio doing {@code action} tells the decider: the leg it dialled for a connect, the park it took. */
+    private Input.CallInput done(TwilioAction action, Optional<String> dialled) {
+        if (action instanceof TwilioAction.PlaceCall place && dialled.isPresent()) {
+            return new Input.AgentDialed(place.callSid(), place.agentId(), place.placedAt(), dialled.get(),
+                    clock.instant());
+        } else if (action instanceof TwilioAction.ConnectToAgent connect && dialled.isPresent()) {
+            return new Input.AgentDialed(connect.callSid(), connect.agentId(), connect.claimedAt(), dialled.get(),
+                    clock.instant());
+        } else if (action instanceof TwilioAction.ParkCaller park) {
+            return new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant());
+        } else if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot()) {
+            return new Input.CallerWaiting(hold.callSid(), clock.instant());
+        }
+        return null;
+    }
+
     private Input.CallInput refused(TwilioAction action, boolean gone, boolean takenOver) {
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
+        } else if (action instanceof TwilioAction.PlaceCall place) {
+            return new Input.ConnectFailed(place.callSid(), place.agentId(), gone, clock.instant());
+        } else if (action instanceof TwilioAction.CallNumber number) {
+            return new Input.ConnectFailed(number.callSid(), number.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             return new Input.ParkFailed(park.callSid(), park.agentId(), park.parkedAt(), gone, clock.instant(),
                     takenOver);
+        } else if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot() && gone) {
+            return new Input.MoveFailed(hold.callSid(), clock.instant());
+        } else if (action instanceof TwilioAction.HoldInConference hold && !gone) {
+            return new Input.HoldFailed(hold.callSid(), hold.onHold(), clock.instant());
+        } else if (action instanceof TwilioAction.Consult consult && !gone) {
+            // Twilio would not ring the colleague: the consult is cancelled, as if the agent had cancelled it.
+            return new Input.EndConsult(consult.callSid(), consult.agentId(), false, clock.instant());
+        } else if ((action instanceof TwilioAction.StartConsult || action instanceof TwilioAction.Consult) && gone) {
+            // The talking call's conference is gone, or the caller or the agent left it: the call is over at Twilio,
+            // ended as the agent's conversation (the agent's leaving ended it before the consult could keep it
+            // going). Twilio's word, as its record of the call would say. Found by the fault suite.
+            Instant now = clock.instant();
+            return new Input.TwilioRecord(action.callSid(), TwilioCallStatus.COMPLETED, now, now);
         }
-        // A refused hold or hang-up changes nothing here: the caller's own callbacks will say where they are.
+        // A refused wait or hang-up changes nothing here: the caller's own callbacks will say where they are.
         return null;
     }
 

@@ -109,9 +109,10 @@ class CallFlowTest {
         assertThat(cancel.get("by").asText()).isEqualTo(winner);
         assertThat(cancel.get("seq").asLong()).isEqualTo(claimed.get("seq").asLong() + 1);
 
-        // Twilio was asked to take the caller out of the queue to the winner's client, which answers.
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client(winner)));
-        String leg = sim().call(call).agentLegSid();
+        // Twilio was asked to take the caller out of the queue into the call's conference and to ring the winner's
+        // client into it, which answers.
+        await().atMost(WAIT).until(() -> talking(call, winner));
+        String leg = legOf(call, winner);
         publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
                 TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client(winner),
                 winner, Instant.now()));
@@ -165,13 +166,13 @@ class CallFlowTest {
     }
 
     @Test
-    void theAgentsLegCarriesTheCallersSidForTheSoftphoneAndItsUrlsTheirConnectionOverrides() {
-        String twiml = twilioCalls.dialAgent("acme", "CA0001", "doug", false, Instant.ofEpochMilli(1_700_000_000_123L));
-        assertThat(twiml).contains("<Identity>acme__doug</Identity>")
-                .contains("<Parameter name=\"switchboardCallSid\" value=\"CA0001\"/>")
-                .contains("status?tenant=acme&amp;claim=1700000000123#"
-                        + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
-                .contains("dial-ended?tenant=acme#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"));
+    void theCallerWaitsInAConferenceNamedAfterTheCallWhoseCallbacksHaveTheirConnectionOverrides() {
+        String twiml = twilioCalls.joinConference("acme", "CA0001");
+        assertThat(twiml).contains("participantLabel=\"caller\"")
+                .contains("startConferenceOnEnter=\"false\"").contains("endConferenceOnExit=\"true\"")
+                .contains("conference?tenant=acme#" + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
+                .contains("hold#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"))
+                .contains(">CA0001</Conference>");
     }
 
     @Test
@@ -235,6 +236,25 @@ class CallFlowTest {
     }
 
     @Test
+    void aClaimGivenBackWhileTheAgentTalksTakesTheCallerBackToTheQueueWithoutDroppingThem() {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
+        change(call, "call", "CLAIMED");
+
+        // Doug's phone answers into the conference, but no callback says so (as if call-ingest lost it): the stored
+        // deadline gives the claim back. Doug's leaving would end the conference; the caller must wait again instead.
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
+        String leg = legOf(call, "doug");
+        await().atMost(WAIT).until(() -> kafka.values(Topics.STATE_CHANGES,
+                v -> v.contains(call) && v.contains("\"RINGING\"")).size() == 2);
+        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("enqueued:acme"));
+        await().atMost(WAIT).until(() -> sim().call(leg).status().equals("completed"));
+        assertThat(sim().call(call).status()).as("the caller's call").isEqualTo("in-progress");
+    }
+
+    @Test
     void anUnknownCallOrAnotherAgentsCallIsRefusedWithAReason() {
         JsonNode unknown = reply(claim("CA-does-not-exist", "doug"));
         assertThat(unknown.get("code").asText()).isEqualTo("call_not_found");
@@ -291,7 +311,7 @@ class CallFlowTest {
         // acme's doug claims it: Twilio dials acme's doug by a client identity that names acme.
         sim().answerMode(ClientIdentity.of("globex", "doug"), AnswerMode.IGNORE);
         assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:acme__doug"));
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
 
         assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
         publishCallerEnd(call);
@@ -306,7 +326,7 @@ class CallFlowTest {
         publishIncoming(call);
         change(call, "call", "RINGING");
         assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
 
         assertThat(reply(command(call, "doug", AgentCommand.Type.HANGUP)).get("code").isNull()).isTrue();
 
@@ -370,7 +390,7 @@ class CallFlowTest {
         } finally {
             sim().apiLatency(sim().config().apiLatency());
         }
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client("doug")));
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
         await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
                 + "'").equals("0"));
         endCall(call);
@@ -530,6 +550,18 @@ class CallFlowTest {
         return ClientIdentity.of("acme", agent);
     }
 
+    /** Twilio has the caller talking with the agent's client in the call's conference. */
+    private static boolean talking(String call, String agent) {
+        return sim().call(call).talkingWith().contains("client:" + client(agent));
+    }
+
+    /** The agent's latest leg into the call's conference. */
+    private static String legOf(String call, String agent) {
+        return sim().conference(call).participants().stream()
+                .filter(p -> ("client:" + client(agent)).equals(p.device()))
+                .reduce((earlier, later) -> later).orElseThrow().callSid();
+    }
+
     private static TwilioSimulator sim() {
         return TwilioSimulatorResource.simulator();
     }
@@ -551,8 +583,8 @@ class CallFlowTest {
         publishIncoming(call);
         change(call, "call", "RINGING");
         assertThat(reply(claim(call, agent)).get("code").isNull()).isTrue();
-        await().atMost(WAIT).until(() -> sim().call(call).activity().equals("bridged:client:" + client(agent)));
-        String leg = sim().call(call).agentLegSid();
+        await().atMost(WAIT).until(() -> talking(call, agent));
+        String leg = legOf(call, agent);
         publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
                 TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client(agent),
                 agent, Instant.now()));

@@ -88,8 +88,8 @@ class RoundTripsTest {
                     new Input.Claim(call, "rhonda", Instant.now()), "rhonda").decision().rejection().code())
                     .isEqualTo(ErrorCode.ALREADY_CLAIMED))).as("lost claim, round %d", round).isEqualTo(2);
 
-            await().atMost(WAIT).until(() -> sim().call(call).activity().startsWith("bridged:"));
-            String leg = sim().call(call).agentLegSid();
+            await().atMost(WAIT).until(() -> !sim().call(call).talkingWith().isEmpty());
+            String leg = agentLeg(call);
             assertThat(trips(() -> desk.handle("acme", "status:" + leg + ":2", new Input.AgentLegStatus(call, leg,
                     "doug", TwilioCallStatus.IN_PROGRESS, Instant.now()), null))).as("agent answers, round %d", round)
                     .isEqualTo(3);
@@ -128,7 +128,7 @@ class RoundTripsTest {
                 .isEqualTo(ErrorCode.ALREADY_CLAIMED);
         assertThat(trips(() -> assertThat(desk.handleAll("acme", inputs)).allMatch(CallDesk.Outcome::duplicate)))
                 .as("the same records again: open each, roll back").isEqualTo(3 + 1);
-        await().atMost(WAIT).until(() -> sim().call(call).activity().startsWith("bridged:"));
+        await().atMost(WAIT).until(() -> !sim().call(call).talkingWith().isEmpty());
         sim().hangup(call);
     }
 
@@ -231,5 +231,11 @@ class RoundTripsTest {
 
     private static TwilioSimulator sim() {
         return TwilioSimulatorResource.simulator();
+    }
+
+    /** The leg Twilio placed to ring the agent into the call's conference. */
+    private static String agentLeg(String call) {
+        return sim().conference(call).participants().stream().filter(p -> p.device().startsWith("client:"))
+                .reduce((earlier, later) -> later).orElseThrow().callSid();
     }
 }

@@ -8,21 +8,46 @@ import java.time.Instant;
  * tenant. Tenant and agent come from the agent's verified token, never from the client's frame.
  *
  * @param commandId unique per command (the gateway makes it), so a redelivered command is applied once
- * @param callSid the call the command is about; null for {@code status} and {@code probe}
+ * @param callSid the call the command is about; null for {@code status}, {@code probe} and {@code dial} (call-state
+ *     names the call a dial places after the command: {@link OutboundCall#idFor})
  * @param status the status asked for by {@code status}; null otherwise
  * @param requestId the client's id for the request, echoed in the reply
+ * @param to whom a {@code transfer} hands the call (an agent's id), the number a {@code dial} calls (E.164); null
+ *     otherwise
+ * @param mode how a {@code transfer} hands it over; null otherwise
  */
 public record AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
-        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt) {
+        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode) {
+
+    /** A command without a target: every type but {@code transfer} and {@code dial}. */
+    public AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
+            AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt) {
+        this(commandId, tenantId, agentId, type, callSid, status, requestId, replyTo, issuedAt, null, null);
+    }
 
     public enum Type {
         @JsonProperty("claim") CLAIM,
         @JsonProperty("park") PARK,
+        @JsonProperty("hold") HOLD,
+        @JsonProperty("unhold") UNHOLD,
+        @JsonProperty("transfer") TRANSFER,
+        @JsonProperty("complete_transfer") COMPLETE_TRANSFER,
+        @JsonProperty("cancel_transfer") CANCEL_TRANSFER,
         @JsonProperty("retrieve") RETRIEVE,
         @JsonProperty("hangup") HANGUP,
+        @JsonProperty("dial") DIAL,
         @JsonProperty("status") STATUS,
         /** Not a decision: call-state stores a {@link Probe} in its outbox and acks; see {@link Probe}. */
         @JsonProperty("probe") PROBE
+    }
+
+    /**
+     * {@code cold}: the call rings for the colleague at once while the caller waits; {@code warm}: the agent talks with
+     * the colleague first, the caller on hold.
+     */
+    public enum TransferMode {
+        @JsonProperty("cold") COLD,
+        @JsonProperty("warm") WARM
     }
 
     /** Where the answer goes: the gateway instance and its connection that sent the command. */

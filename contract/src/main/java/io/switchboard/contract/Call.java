@@ -12,8 +12,16 @@ import java.time.Instant;
  *     ({@code agent_no_answer}, {@code claim_timeout}, …); null for a call ringing the first time
  * @param offeredTo the one agent a RINGING call is offered to (the parker, at first, after a park timeout);
  *     null when it is offered to every available agent
+ * @param onHold whether the agent on the CONNECTED call has the caller on hold
+ * @param heldAt since when the caller is on hold; null when not on hold
+ * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
+ * @param consultWith the colleague the agent on the CONNECTED call consults, the caller on hold, before handing it
+ *     over (a warm transfer), once they took the consult; null otherwise
+ * @param direction {@code inbound}: a caller called the tenant; {@code outbound}: an agent placed the call
+ *     ({@code dial}), {@code from} the tenant's number and {@code to} the number called
  */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
-        String offeredTo) {
+        String offeredTo, boolean onHold, Instant heldAt, String transferredBy, String consultWith,
+        String direction) {
 }

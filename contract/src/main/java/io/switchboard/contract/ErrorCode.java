@@ -20,6 +20,12 @@ public enum ErrorCode {
     NOT_OFFERED,
     /** The agent is not known to the tenant or is deactivated. */
     UNKNOWN_AGENT,
+    /** The agent a call is transferred to cannot take it now: offline, away, wrapping up or on a call. */
+    TARGET_UNAVAILABLE,
+    /** A {@code dial} to something that is no phone number in E.164 ({@code +} and the country code). */
+    INVALID_NUMBER,
+    /** A {@code dial} to a country the tenant may not call (its list of country codes). */
+    NUMBER_NOT_ALLOWED,
     /** The frame could not be understood. */
     BAD_REQUEST,
     /** The connection sent more commands than a person clicks; this one was dropped unsent, try again shortly. */

@@ -42,6 +42,7 @@ public sealed interface TwilioEvent {
      * @param sequenceNumber Twilio's {@code SequenceNumber}: orders callbacks of one leg; null when absent
      * @param occurredAt Twilio's {@code Timestamp}, when Twilio saw the change; null when absent
      * @param agentId the agent whose client the leg rings ({@code client:doug} → {@code doug}); null for the caller's leg
+     *     and for the number of a call an agent placed
      */
     record CallStatusChanged(String eventId, String tenantId, String callSid, String legSid, TwilioCallStatus status,
             Integer sequenceNumber, Instant occurredAt, String direction, String from, String to, String agentId,
@@ -55,8 +56,14 @@ public sealed interface TwilioEvent {
                     receivedAt, null);
         }
 
+        /** A leg Twilio placed to ring an agent. */
         public boolean isAgentLeg() {
-            return !callSid.equals(legSid);
+            return !callSid.equals(legSid) && !isNumberLeg();
+        }
+
+        /** The leg that calls the number of a call an agent placed ({@link OutboundCall}). */
+        public boolean isNumberLeg() {
+            return OutboundCall.is(callSid) && agentId == null;
         }
     }
 

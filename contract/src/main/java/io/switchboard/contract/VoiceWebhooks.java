@@ -13,7 +13,7 @@ public final class VoiceWebhooks {
     public static final String STATUS = "/status";
     /** The {@code <Dial>} to an agent is over ({@code action}): what does the caller hear next? */
     public static final String DIAL_ENDED = "/dial-ended";
-    /** The queue's wait music ({@code waitUrl}). */
+    /** The queue's wait music ({@code waitUrl}), and a conference's, and its hold music ({@code holdUrl}). */
     public static final String HOLD = "/hold";
     /** Status callbacks of the conference that connects a caller with agents. */
     public static final String CONFERENCE = "/conference";

@@ -114,6 +114,36 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         return send(type, callSid);
     }
 
+    /** Sends {@code {"type":"transfer","callSid":…,"to":…,"mode":…,"requestId":…}}; returns the request id. */
+    String transfer(String callSid, String to, String mode) {
+        return send(Json.MAPPER.createObjectNode().put("type", "transfer").put("callSid", callSid).put("to", to)
+                .put("mode", mode));
+    }
+
+    /** Sends {@code {"type":"dial","to":…,"requestId":…}}; returns the request id. */
+    String dial(String to) {
+        return send(Json.MAPPER.createObjectNode().put("type", "dial").put("to", to));
+    }
+
+    /** The call this agent placed that this screen shows, or null. */
+    synchronized JsonNode placedCall() {
+        return picture.calls().stream().filter(this::placedByMe).findFirst().orElse(null);
+    }
+
+    /**
+     * The id of the call this agent placed last, as this screen's frames named it, or null: a call that rang out at
+     * once may be over before anyone looks at the picture.
+     */
+    synchronized String lastPlacedCall() {
+        return frames.stream().map(Frame::json).filter(f -> "call".equals(f.path("type").asText()))
+                .map(f -> f.get("call")).filter(this::placedByMe).reduce((earlier, later) -> later)
+                .map(c -> c.get("callSid").asText()).orElse(null);
+    }
+
+    private boolean placedByMe(JsonNode call) {
+        return "outbound".equals(call.path("direction").asText()) && agentId.equals(call.path("agentId").asText());
+    }
+
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
     String setStatus(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status));

@@ -28,12 +28,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent console in Debian's headless chromium, on the packaged stack: Doug and Rhonda in two isolated browser
- * contexts play the parking-lot scenario through the page alone (clicks, no reload), while a WebSocket screen beside
- * them timestamps every server change so the test can print how long each took to appear on both pages.
+ * contexts play the parking-lot scenario, the call controls (hold, a cold transfer chosen with the keyboard, a warm
+ * transfer) and a call placed from Recent calls and the dial pad through the page alone (clicks and keys, no reload),
+ * while a WebSocket screen beside them timestamps every server change so the test can print how long each took to
+ * appear on both pages. Neither page may log an error or see a request fail.
  */
 class ConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CALLER = "+15550201234";
+    static final String TRANSFERRED_CALLER = "+15550205678";
+    static final String CONSULTED_CALLER = "+15550209012";
+    static final String CALLED_BACK = "+15550203456";
+    static final String NUMBER = "+15005550006";
     static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
     /** Records, in the page, when each seq was first drawn (console.js puts it on body[data-seq]). */
     static final String SEEN_AT = """
@@ -51,6 +57,8 @@ class ConsoleInBrowserTest {
     static Page doug;
     static Page rhonda;
     static final List<String> timings = new ArrayList<>();
+    /** Console errors, uncaught exceptions and failed requests (4xx/5xx, or no answer) of either page. */
+    static final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     /** When the last click that changes the call happened (wall clock, as the pages' Date.now()). */
     static long actionAt;
 
@@ -107,8 +115,8 @@ class ConsoleInBrowserTest {
         }
         assertThat(doug.getByTestId("my-call")).containsText(CALLER);
         report("Doug on the call", f -> f.path("type").asText().equals("agent")
-                && f.at("/agent/id").asText().equals("doug") && !f.at("/agent/currentCall").isNull()
-                && !f.at("/agent/currentCall").isMissingNode());
+                && f.at("/agent/id").asText().equals("doug")
+                && f.at("/agent/currentCall/phoneNumber").asText().equals(CALLER));
         screenshots("on-a-call");
 
         // Doug parks: both pages show slot 701 with the caller and a "parked for" timer; Doug is free again.
@@ -164,48 +172,339 @@ class ConsoleInBrowserTest {
         }
     }
 
+    /**
+     * Hold, resume and a cold transfer, in both windows: Doug holds his caller and both pages show a running hold
+     * timer; he resumes; then, with the keyboard alone, he opens the transfer picker, picks Rhonda and "cold" and
+     * sends it; her page rings "transferred by Doug", she answers, and both pages show the caller with her.
+     */
+    @Test
+    void dougHoldsResumesAndTransfersColdToRhondaWithTheKeyboard() throws Exception {
+        String call = stack.simulator().placeCall(TRANSFERRED_CALLER, NUMBER);
+        Locator answer = doug.locator("[data-focus-key=answer-" + call + "]");
+        assertThat(answer).isVisible();
+        answer.click();
+        // Connected: Doug's own row offers Hold (only once he is talking).
+        assertThat(doug.getByTestId("my-call-row")).containsText("on the call");
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug")).containsText(TRANSFERRED_CALLER);
+        }
+
+        // Hold: both pages show "on hold" with a timer that runs.
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("hold").click();
+        for (Page page : pages()) {
+            Locator held = page.getByTestId("agent-doug").getByTestId("hold-timer");
+            assertThat(held).hasText(Pattern.compile("on hold \\d+:\\d\\d"));
+            String first = held.textContent();
+            assertThat(held).not().hasText(first);
+        }
+        assertThat(doug.getByTestId("my-call-row").getByTestId("hold-timer")).containsText("on hold");
+        report("on hold", callChange(call, c -> c.path("onHold").asBoolean()));
+        screenshots("on-hold");
+
+        // Resume: the hold timer is gone from both pages.
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("resume").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("hold-timer")).hasCount(0);
+        }
+        assertThat(doug.getByTestId("hold")).isVisible();
+        long heldSeq = observer.frames(callChange(call, c -> c.path("onHold").asBoolean())).get(0).get("seq").asLong();
+        report("resumed", f -> f.path("seq").asLong() > heldSeq
+                && callChange(call, c -> !c.path("onHold").asBoolean()).test(f));
+
+        // The transfer picker opens from the keyboard and Escape closes it, back on the Transfer button.
+        tabTo(doug, "[data-focus-key=transfer]");
+        doug.keyboard().press("Enter");
+        assertThat(doug.getByTestId("transfer-picker")).isVisible();
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isFocused();
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isChecked();
+        assertThat(doug.getByTestId("transfer-picker").locator("input[value=doug]")).hasCount(0);
+        doug.keyboard().press("Escape");
+        assertThat(doug.getByTestId("transfer-picker")).hasCount(0);
+        assertThat(doug.getByTestId("transfer")).isFocused();
+        assertThat(doug.getByTestId("transfer")).hasAttribute("aria-expanded", "false");
+
+        // Cold to Rhonda, keys only: Enter opens the picker on her, Tab to the mode, arrows choose, Tab, Enter sends.
+        doug.keyboard().press("Enter");
+        assertThat(doug.getByTestId("transfer")).hasAttribute("aria-expanded", "true");
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isFocused();
+        doug.keyboard().press("Tab");
+        assertThat(doug.getByTestId("transfer-mode-cold")).isFocused();
+        doug.keyboard().press("ArrowDown");
+        assertThat(doug.getByTestId("transfer-mode-warm")).isChecked();
+        doug.keyboard().press("ArrowUp");
+        assertThat(doug.getByTestId("transfer-mode-cold")).isChecked();
+        screenshots("transfer-picker");
+        assertThat(doug.getByTestId("transfer-mode-cold")).isFocused();
+        doug.keyboard().press("Tab");
+        assertThat(doug.getByTestId("transfer-send")).isFocused();
+        actionAt = System.currentTimeMillis();
+        doug.keyboard().press("Enter");
+
+        // Rhonda's page rings for her alone, saying who transferred it; Doug is free at once.
+        Locator ringsRhonda = rhonda.locator("[data-testid=ringing-call][data-key=ringing-" + call + "]");
+        assertThat(ringsRhonda).containsText("transferred by Doug");
+        assertThat(ringsRhonda.getByTestId("answer")).isVisible();
+        assertThat(rhonda.locator("body.ringing")).hasCount(1);
+        Locator seenByDoug = doug.locator("[data-testid=ringing-call][data-key=ringing-" + call + "]");
+        assertThat(seenByDoug).containsText("transferred by Doug to Rhonda");
+        assertThat(seenByDoug.getByTestId("answer")).hasCount(0);
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        report("transferred to Rhonda", callChange(call, c -> state(c, "RINGING")
+                && "rhonda".equals(c.path("offeredTo").asText(null))));
+        screenshots("transfer-rings");
+
+        actionAt = System.currentTimeMillis();
+        ringsRhonda.getByTestId("answer").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda")).containsText(TRANSFERRED_CALLER);
+            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("on a call");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(TRANSFERRED_CALLER);
+            assertThat(page.locator("[data-key=ringing-" + call + "]")).hasCount(0);
+        }
+        assertThat(rhonda.getByTestId("my-call-row")).containsText(TRANSFERRED_CALLER);
+        assertThat(rhonda.getByTestId("my-call-row")).containsText("on the call");
+        report("Rhonda has it", callChange(call, c -> state(c, "CONNECTED")
+                && c.path("agentId").asText().equals("rhonda")));
+
+        hangUpAndSeeBothFree(call);
+    }
+
+    /**
+     * A warm transfer: Doug consults Rhonda (the caller on hold), her page rings for the consult, she takes it, both
+     * pages say who consults whom, and Doug's Complete transfer hands her the caller, off hold.
+     */
+    @Test
+    void dougConsultsRhondaThenHandsHerTheCaller() throws Exception {
+        String call = stack.simulator().placeCall(CONSULTED_CALLER, NUMBER);
+        doug.locator("[data-focus-key=answer-" + call + "]").click();
+        assertThat(doug.getByTestId("hold")).isVisible();
+
+        doug.getByTestId("transfer").click();
+        assertThat(doug.getByTestId("transfer-to-rhonda")).isChecked();
+        doug.getByTestId("transfer-mode-warm").check();
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("transfer-send").click();
+
+        // The consult rings on Rhonda's page alone; the caller waits on hold, on every page.
+        Locator consult = rhonda.locator("[data-testid=consult-call][data-key=ringing-" + call + "]");
+        assertThat(consult).containsText("Doug wants to transfer this caller to you");
+        assertThat(rhonda.locator("body.ringing")).hasCount(1);
+        assertThat(doug.getByTestId("my-call-row")).containsText("waiting for Rhonda");
+        assertThat(doug.getByTestId("consult-call")).hasCount(0);
+        assertThat(doug.locator("body.ringing")).hasCount(0);
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug")).containsText("asking Rhonda");
+            assertThat(page.getByTestId("agent-doug").getByTestId("hold-timer")).containsText("on hold");
+        }
+        report("consult offered", callChange(call, c -> "consult".equals(c.path("ringReason").asText(null))));
+
+        actionAt = System.currentTimeMillis();
+        consult.getByTestId("answer").click();
+        assertThat(rhonda.locator("body.ringing")).hasCount(0);
+        assertThat(doug.getByTestId("my-call-row")).containsText("consulting Rhonda");
+        assertThat(doug.getByTestId("complete-transfer")).isEnabled();
+        assertThat(doug.getByTestId("cancel-transfer")).isEnabled();
+        assertThat(doug.getByTestId("hold")).hasCount(0);
+        assertThat(rhonda.getByTestId("my-call-row")).containsText("consult with Doug");
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug")).containsText("consulting Rhonda");
+            assertThat(page.getByTestId("agent-rhonda")).containsText("consulted by Doug");
+        }
+        report("Rhonda consulted", f -> f.path("type").asText().equals("agent")
+                && f.at("/agent/id").asText().equals("rhonda")
+                && f.at("/agent/currentCall/callSid").asText().equals(call));
+        screenshots("consulting");
+
+        actionAt = System.currentTimeMillis();
+        doug.getByTestId("complete-transfer").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda")).containsText(CONSULTED_CALLER);
+            assertThat(page.getByTestId("agent-rhonda")).not().containsText("consulted by");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(CONSULTED_CALLER);
+            assertThat(page.getByTestId("hold-timer")).hasCount(0);
+        }
+        assertThat(rhonda.getByTestId("my-call-row")).containsText("on the call");
+        assertThat(rhonda.getByTestId("hold")).isVisible();
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        report("handed to Rhonda", callChange(call, c -> c.path("agentId").asText().equals("rhonda")));
+
+        hangUpAndSeeBothFree(call);
+    }
+
+    /** The caller hangs up: both pages show Doug and Rhonda free again, and no page logged a problem. */
+    private void hangUpAndSeeBothFree(String call) {
+        stack.simulator().hangup(call);
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-rhonda").getByTestId("status")).hasText("available");
+            assertThat(page.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+        }
+        assertNoProblems();
+    }
+
+    /**
+     * Call back and the dial pad: Doug talks to a caller who then hangs up; his Recent calls list (not Rhonda's, she
+     * was never on the call) offers to call them back, and he does with the keyboard. Both pages show his outbound call
+     * to that number, connected once the simulator's number answers, with Hold and Hang up but no Park or Transfer
+     * (call-state refuses both on a call an agent placed); he hangs up and both show him free. A number that is not
+     * one, typed with the dial pad's keys, is refused with call-state's message and places nothing.
+     */
+    @Test
+    void dougCallsBackACallerFromRecentCallsAndTheDialPadRefusesANonNumber() throws Exception {
+        String call = stack.simulator().placeCall(CALLED_BACK, NUMBER);
+        doug.locator("[data-focus-key=answer-" + call + "]").click();
+        assertThat(doug.getByTestId("my-call-row")).containsText("on the call");
+        // One call at a time: the dial pad is off while he talks.
+        assertThat(doug.getByTestId("dial-number")).isDisabled();
+        assertThat(doug.getByTestId("dial-call")).isDisabled();
+        assertThat(doug.getByTestId("dial-key-1")).isDisabled();
+        hangUpAndSeeBothFree(call);
+
+        Locator recent = doug.locator("[data-testid=recent-call][data-key=recent-" + call + "]");
+        assertThat(recent).containsText(CALLED_BACK);
+        assertThat(recent.getByTestId("direction")).hasText("↙ inbound");
+        assertThat(rhonda.locator("[data-key=recent-" + call + "]")).hasCount(0);
+        assertThat(doug.getByTestId("dial-number")).isEnabled();
+
+        // Call back, from the keyboard: Tab to the button, Enter.
+        tabTo(doug, "[data-focus-key=call-back-" + call + "]");
+        actionAt = System.currentTimeMillis();
+        doug.keyboard().press("Enter");
+        await().atMost(WAIT).until(() -> placedCallTo(CALLED_BACK) != null);
+        String placed = placedCallTo(CALLED_BACK);
+        org.assertj.core.api.Assertions.assertThat(placed).startsWith("OB");
+        report("Doug calls back", callChange(placed, c -> state(c, "CLAIMED")));
+
+        // Connected once the number answers: every page shows Doug on his outbound call to the caller's number.
+        for (Page page : pages()) {
+            Locator dougRow = page.getByTestId("agent-doug");
+            assertThat(dougRow.getByTestId("status")).hasText("on a call");
+            assertThat(dougRow).containsText(CALLED_BACK);
+            assertThat(dougRow.getByTestId("direction")).hasText("↗ outbound");
+            assertThat(dougRow.getByTestId("timer")).hasText(Pattern.compile("\\d+:\\d\\d"));
+        }
+        assertThat(rhonda.getByTestId("my-call")).containsText("Not on a call");
+        Locator mine = doug.getByTestId("my-call-row");
+        assertThat(mine).containsText(CALLED_BACK);
+        assertThat(mine).containsText("on the call");
+        assertThat(mine.getByTestId("direction")).hasText("↗ outbound");
+        assertThat(mine.getByTestId("hold")).isVisible();
+        assertThat(mine.getByTestId("hangup")).isVisible();
+        assertThat(mine.getByTestId("park")).hasCount(0);
+        assertThat(mine.getByTestId("transfer")).hasCount(0);
+        report("the number answered", callChange(placed, c -> state(c, "CONNECTED")));
+        screenshots("calling-back");
+
+        actionAt = System.currentTimeMillis();
+        mine.getByTestId("hangup").click();
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+            assertThat(page.getByTestId("agent-doug")).not().containsText(CALLED_BACK);
+        }
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        report("Doug hung up", callChange(placed, c -> state(c, "ENDED")));
+        // The call he placed is one of his recent calls too, to be called again.
+        Locator placedRecent = doug.locator("[data-key=recent-" + placed + "]");
+        assertThat(placedRecent).containsText(CALLED_BACK);
+        assertThat(placedRecent.getByTestId("direction")).hasText("↗ outbound");
+        assertThat(doug.getByTestId("call-back-" + placed)).isEnabled();
+
+        // The dial pad's keys type; ⌫ takes the last one back; Enter in the number sends it; call-state refuses it.
+        int placedBefore = placedCalls();
+        Locator number = doug.getByTestId("dial-number");
+        number.fill("");
+        for (String key : List.of("1", "2", "3", "4", "5", "6")) {
+            doug.getByTestId("dial-key-" + key).click();
+        }
+        doug.getByTestId("dial-delete").click();
+        assertThat(number).hasValue("12345");
+        number.press("Enter");
+        assertThat(doug.getByTestId("notice")).containsText("'12345' is not a phone number");
+        assertThat(number).hasValue("12345");
+        assertThat(doug.getByTestId("my-call")).containsText("Not on a call");
+        assertThat(doug.getByTestId("agent-doug").getByTestId("status")).hasText("available");
+        org.assertj.core.api.Assertions.assertThat(placedCalls()).as("calls Doug placed").isEqualTo(placedBefore);
+        number.fill("");
+        assertNoProblems();
+    }
+
     @Test
     void withoutTwilioVoiceThePageSaysThereIsNoAudio() {
         for (Page page : pages()) {
             assertThat(page.getByTestId("audio")).hasText("no audio");
             assertThat(page.getByTestId("audio")).hasAttribute("title", Pattern.compile("not configured"));
+            // Without the softphone's call there is nothing to mute and no keypad.
+            assertThat(page.getByTestId("mute")).hasCount(0);
+            assertThat(page.getByTestId("keypad-toggle")).hasCount(0);
         }
+        // No audio is a setting, not a failure: the token request answered 200, and nothing was logged as an error.
+        assertNoProblems();
     }
 
     /**
-     * The softphone's rule, run in the browser on the console's own modules: answer the leg of a call I claimed and
-     * am being connected to (or whose claim the gateway acknowledged before the board caught up), nothing else.
+     * The softphone's rule, run in the browser on the console's own modules. A conference leg names no call, only who
+     * calls (its From, the caller's number): answer it when I have a call from that number waiting for my phone — one I
+     * claimed or retrieved, a consult I took — or whose claim the gateway acknowledged before the board caught up;
+     * nothing else.
      */
     @Test
-    void theSoftphoneAnswersOnlyTheLegOfTheCallThisAgentClaimed() {
+    void theSoftphoneAnswersOnlyTheLegOfACallThisAgentClaimed() {
         Object answers = doug.evaluate("""
                 async () => {
                   const {Board} = await import('./console/board.js');
                   const {answers} = await import('./console/softphone.js');
                   const board = new Board('doug');
-                  board.apply({type: 'snapshot', seq: 1, agents: [{id: 'doug', name: 'Doug', status: 'busy'}], calls: [
-                    {callSid: 'CAmine', state: 'CLAIMED', agentId: 'doug'},
-                    {callSid: 'CAhers', state: 'CLAIMED', agentId: 'rhonda'},
-                    {callSid: 'CAringing', state: 'RINGING'},
-                    {callSid: 'CAparked', state: 'PARKED', slot: 701},
-                    {callSid: 'CAtalking', state: 'CONNECTED', agentId: 'doug'}]});
-                  const none = new Set();
+                  board.apply({type: 'snapshot', seq: 1, agents: [
+                    {id: 'doug', name: 'Doug', status: 'busy', currentCall: {callSid: 'CAtalking'}},
+                    {id: 'rhonda', name: 'Rhonda', status: 'busy', currentCall: null}], calls: [
+                    {callSid: 'CAmine', from: '+15550000001', state: 'CLAIMED', agentId: 'doug'},
+                    {callSid: 'CAhers', from: '+15550000002', state: 'CLAIMED', agentId: 'rhonda'},
+                    {callSid: 'CAringing', from: '+15550000003', state: 'RINGING'},
+                    {callSid: 'CAparked', from: '+15550000004', state: 'PARKED', slot: 701},
+                    {callSid: 'CAtalking', from: '+15550000005', state: 'CONNECTED', agentId: 'doug'},
+                    {callSid: 'CAconsult', from: '+15550000006', state: 'CONNECTED', agentId: 'rhonda',
+                     onHold: true, consultWith: 'doug'},
+                    {callSid: 'CAoffer', from: '+15550000007', state: 'CONNECTED', agentId: 'rhonda', onHold: true,
+                     ringReason: 'consult', offeredTo: 'doug'},
+                    {callSid: 'CAanonymous', from: null, state: 'CLAIMED', agentId: 'doug'},
+                    {callSid: 'OBmine', from: '+15005550006', to: '+15550000009', state: 'CLAIMED', agentId: 'doug',
+                     direction: 'outbound'},
+                    {callSid: 'OBhers', from: '+15005550006', to: '+15550000010', state: 'CLAIMED', agentId: 'rhonda',
+                     direction: 'outbound'},
+                    {callSid: 'OBtalking', from: '+15005550007', to: '+15550000011', state: 'CONNECTED',
+                     agentId: 'doug', direction: 'outbound'}]});
+                  const none = new Map();
+                  const acked = (sid, from) => new Map([[sid, from]]);
                   return {
-                    mine: answers('CAmine', board, none),
-                    hers: answers('CAhers', board, new Set(['CAhers'])),
-                    ringing: answers('CAringing', board, none),
-                    ringingAcked: answers('CAringing', board, new Set(['CAringing'])),
-                    retrieveAcked: answers('CAparked', board, new Set(['CAparked'])),
-                    talking: answers('CAtalking', board, new Set(['CAtalking'])),
-                    unseenAcked: answers('CAnew', board, new Set(['CAnew'])),
-                    unseen: answers('CAnew', board, none),
-                    unnamed: answers(undefined, board, new Set(['CAmine'])),
+                    mine: answers('+15550000001', board, none),
+                    hers: answers('+15550000002', board, acked('CAhers', '+15550000002')),
+                    ringing: answers('+15550000003', board, none),
+                    ringingAcked: answers('+15550000003', board, acked('CAringing', '+15550000003')),
+                    otherNumber: answers('+15559999999', board, acked('CAringing', '+15550000003')),
+                    retrieveAcked: answers('+15550000004', board, acked('CAparked', '+15550000004')),
+                    talking: answers('+15550000005', board, acked('CAtalking', '+15550000005')),
+                    consultTaken: answers('+15550000006', board, none),
+                    consultOffered: answers('+15550000007', board, none),
+                    consultAcked: answers('+15550000007', board, acked('CAoffer', '+15550000007')),
+                    unseenAcked: answers('+15550000008', board, acked('CAnew', '+15550000008')),
+                    unseen: answers('+15550000008', board, none),
+                    unknownCaller: answers('client:switchboard', board, none),
+                    unnamed: answers(undefined, board, acked('CAmine', '+15550000001')),
+                    placed: answers('+15550000009', board, none),
+                    placedByHer: answers('+15550000010', board, none),
+                    placedTalking: answers('+15550000011', board, none),
+                    tenantNumber: answers('+15005550006', board, none),
                   };
                 }
                 """);
-        org.assertj.core.api.Assertions.assertThat((Map<?, ?>) answers).isEqualTo(Map.of(
-                "mine", true, "hers", false, "ringing", false, "ringingAcked", true, "retrieveAcked", true,
-                "talking", false, "unseenAcked", true, "unseen", false, "unnamed", false));
+        org.assertj.core.api.Assertions.assertThat((Map<?, ?>) answers).isEqualTo(Map.ofEntries(
+                Map.entry("mine", true), Map.entry("hers", false), Map.entry("ringing", false),
+                Map.entry("ringingAcked", true), Map.entry("otherNumber", false), Map.entry("retrieveAcked", true),
+                Map.entry("talking", false), Map.entry("consultTaken", true), Map.entry("consultOffered", false),
+                Map.entry("consultAcked", true), Map.entry("unseenAcked", true), Map.entry("unseen", false),
+                Map.entry("unknownCaller", true), Map.entry("unnamed", false), Map.entry("placed", true),
+                Map.entry("placedByHer", false), Map.entry("placedTalking", false), Map.entry("tenantNumber", false)));
     }
 
     // ---- steps ----------------------------------------------------------------------------------------------------
@@ -214,12 +513,32 @@ class ConsoleInBrowserTest {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         context.addInitScript(SEEN_AT);
         Page page = context.newPage();
+        // From the first request on: the page's own (favicon, token, simulator) and the browser's.
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                problems.add(agent + " console: " + message.text() + " at " + message.location());
+            }
+        });
+        page.onPageError(error -> problems.add(agent + " uncaught: " + error));
+        page.onResponse(response -> {
+            if (response.status() >= 400) {
+                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
+            }
+        });
+        page.onRequestFailed(request -> problems.add(agent + " failed " + request.method() + " " + request.url()
+                + ": " + request.failure()));
         page.navigate(gateway + "/");
         page.getByTestId("login-" + agent).click();
         assertThat(page.getByTestId("connection")).hasText("live");
         assertThat(page.getByTestId("me")).hasText(name);
         assertThat(page.getByTestId("simulate")).isVisible();
         return page;
+    }
+
+    private static void assertNoProblems() {
+        synchronized (problems) {
+            org.assertj.core.api.Assertions.assertThat(problems).as("console errors and failed requests").isEmpty();
+        }
     }
 
     /** Moves the focus with Tab, as a keyboard user would, until the element is focused; fails if it never is. */
@@ -242,6 +561,21 @@ class ConsoleInBrowserTest {
         return observer.frames(f -> f.path("type").asText().equals("call")
                 && f.at("/call/from").asText().equals(CALLER)).stream().findFirst()
                 .map(f -> f.at("/call/callSid").asText()).orElse(null);
+    }
+
+    /** The call Doug placed to {@code number}, as the observer beside the browsers saw it, or null. */
+    private static String placedCallTo(String number) {
+        return observer.frames(f -> f.path("type").asText().equals("call")
+                && f.at("/call/direction").asText().equals("outbound") && f.at("/call/agentId").asText().equals("doug")
+                && f.at("/call/to").asText().equals(number)).stream().findFirst()
+                .map(f -> f.at("/call/callSid").asText()).orElse(null);
+    }
+
+    /** How many calls Doug placed, as the observer saw them. */
+    private static int placedCalls() {
+        return (int) observer.frames(f -> f.path("type").asText().equals("call")
+                && f.at("/call/direction").asText().equals("outbound") && f.at("/call/agentId").asText().equals("doug"))
+                .stream().map(f -> f.at("/call/callSid").asText()).distinct().count();
     }
 
     private static boolean state(JsonNode call, String state) {

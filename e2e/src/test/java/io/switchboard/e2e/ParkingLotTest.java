@@ -111,7 +111,7 @@ class ParkingLotTest {
                     && f.at("/call/agentId").asText().equals("rhonda") && f.at("/call/slot").asInt() == 701).isEmpty()
                     && parkedIn(doug, call, 701) && parkedIn(rhonda, call, 701)
                     && rhonda.agent("rhonda").get("status").asText().equals("available"));
-            // Twilio put the caller back in the parking queue (the Dial's action said parked=true).
+            // call-state took the caller from the conference back to the parking queue.
             await().atMost(WAIT).until(() -> stack.simulator().call(call).activity().equals("enqueued:acme-parking"));
         } finally {
             stack.simulator().answerMode(ClientIdentity.of("acme", "rhonda"), AnswerMode.AUTO);

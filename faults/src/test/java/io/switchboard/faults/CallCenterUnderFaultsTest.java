@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Topics;
+import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.CallView;
+import io.switchboard.stack.twilio.ConferenceView;
 import io.switchboard.stack.twilio.Faults;
+import io.switchboard.stack.twilio.ParticipantView;
 import io.switchboard.stack.twilio.WebhookAttempt;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -160,6 +164,10 @@ class CallCenterUnderFaultsTest {
         for (Placed call : placed) {
             stack.simulator().hangup(call.callSid());
         }
+        // The calls agents placed: their numbers and phones hang up.
+        stack.simulator().conferences().stream().filter(c -> OutboundCall.is(c.friendlyName()) && !c.ended())
+                .flatMap(c -> c.participants().stream()).filter(ParticipantView::active)
+                .forEach(p -> stack.simulator().hangup(p.callSid()));
         await("every call has left active_calls", Duration.ofSeconds(120),
                 () -> count("SELECT count(*) FROM active_calls") == 0);
         awaitQuiet("the simulator's webhooks drained", () -> stack.simulator().deliveryFigures().toString());
@@ -176,12 +184,13 @@ class CallCenterUnderFaultsTest {
         Map<String, List<String>> mismatches = new LinkedHashMap<>();
         Map<String, List<JsonNode>> changes = callChanges();
         mismatches.put("calls", callsEndAsTwilioSays(placed, changes));
+        mismatches.put("placedCalls", placedCallsEndAsTwilioSays(changes));
         mismatches.put("agents", noAgentIsBusyWithoutACall());
         mismatches.put("winners", noCallHadTwoWinners(placed, wins, changes));
         mismatches.put("screens", everyScreenShowsTheProjection(tenants, gateways));
         mismatches.put("webhooks", everyAcknowledgedWebhookIsApplied(placed));
         Duration took = Duration.between(began, Instant.now());
-        String report = report(placed, faults, wins, unanswered, mismatches, took);
+        String report = report(placed, faults, wins, unanswered, mismatches, took, changes);
         System.out.println(report);
         Files.createDirectories(target());
         Files.writeString(target().resolve("fault-report.json"), report);
@@ -287,7 +296,9 @@ class CallCenterUnderFaultsTest {
                 patience.schedule(() -> {
                     try {
                         CallView view = stack.simulator().call(sid);
-                        if (!view.ended() && !view.activity().startsWith("bridged") && !view.activity().startsWith("dialing")) {
+                        // Impatient only while nobody has taken the call: not with an agent, nor waiting for one.
+                        if (!view.ended() && !view.activity().startsWith("conference")
+                                && !view.activity().startsWith("bridged") && !view.activity().startsWith("dialing")) {
                             if (lostEnds.nextDouble() < LOST_ENDS_RATE) {
                                 stack.simulator().loseStatusCallbacks(sid); // only reconciliation sees this end
                             }
@@ -333,9 +344,12 @@ class CallCenterUnderFaultsTest {
         }
         for (Placed call : placed) {
             CallView twilio = stack.simulator().call(call.callSid());
-            String talkedWith = twilio.bridgedTo() == null ? null
-                    : ClientIdentity.parse(twilio.bridgedTo().replaceFirst("^client:", ""))
-                            .map(ClientIdentity.TenantAgent::agentId).orElse(twilio.bridgedTo());
+            // Whom Twilio had the caller with when they hung up (talking, or holding for them in the conference; two
+            // during a consult), or nobody: they hung up waiting — in the queue, the lot, or for an agent to answer.
+            List<String> with = twilio.company().stream().map(device -> ClientIdentity
+                    .parse(device.replaceFirst("^client:", "")).map(ClientIdentity.TenantAgent::agentId)
+                    .orElse(device)).toList();
+            String talkedWith = with.isEmpty() ? null : String.join(" and ", with);
             String[] row = history.get(call.callSid());
             String where = "call " + call.callSid() + " of " + call.tenant().id();
             if (!twilio.ended()) {
@@ -355,11 +369,50 @@ class CallCenterUnderFaultsTest {
                     // docs/reliability.md does not claim this one: the leg's end reached call-state before its
                     // answer, so call-state read a leg that never answered. Counted, not hidden.
                     endsOvertakingAnswers.add(call.callSid());
-                } else if (!call.tenant().id().equals(row[0]) || !Objects.equals(talkedWith, projected)) {
+                } else if (!call.tenant().id().equals(row[0])
+                        || (projected == null ? !with.isEmpty() : !with.contains(projected))) {
                     out.add(where + ": Twilio had the caller talking with " + talkedWith + " at the end (legs "
                             + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]
                             + story(twilio, changes.get(call.callSid())));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every call an agent placed ended as Twilio saw it: talked with the agent who placed it when its number answered
+     * and was with them, else not talked at all. Twilio's truth is the conference named after the call.
+     */
+    private List<String> placedCallsEndAsTwilioSays(Map<String, List<JsonNode>> changes) throws Exception {
+        List<String> out = new ArrayList<>();
+        Map<String, String[]> history = new HashMap<>();
+        try (Connection c = stack.postgres().connect()) {
+            ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT call_sid, agent_id, end_reason FROM call_history WHERE call_sid LIKE 'OB%'");
+            while (rs.next()) {
+                history.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        for (String callSid : changes.keySet().stream().filter(OutboundCall::is).sorted().toList()) {
+            String[] row = history.get(callSid);
+            // None when Twilio refused to ring the agent (its API down).
+            ConferenceView conference = stack.simulator().conferences().stream()
+                    .filter(c -> c.friendlyName().equals(callSid)).reduce((earlier, later) -> later).orElse(null);
+            String agent = changes.get(callSid).get(0).path("agentId").asText();
+            CallView number = conference == null ? null : conference.participant(VoiceWebhooks.CALLER_LABEL)
+                    .map(p -> stack.simulator().call(p.callSid())).orElse(null);
+            boolean talked = number != null && number.talks().stream().anyMatch(t -> ClientIdentity
+                    .parse(t.device().replaceFirst("^client:", "")).map(ClientIdentity.TenantAgent::agentId)
+                    .filter(agent::equals).isPresent());
+            String where = "placed call " + callSid + " of " + agent;
+            if (row == null) {
+                out.add(where + ": no history row (Twilio: " + (number == null ? "number never called"
+                        : number.status()) + ")");
+            } else if (talked != "completed".equals(row[1]) || !agent.equals(row[0])) {
+                out.add(where + ": Twilio says the number " + (talked ? "talked" : "never talked") + " with "
+                        + agent + "; the projection ended it " + row[1] + " with agent " + row[0]
+                        + (number == null ? "" : story(number, changes.get(callSid))));
             }
         }
         return out;
@@ -378,7 +431,8 @@ class CallCenterUnderFaultsTest {
             ResultSet rs = c.createStatement().executeQuery("""
                     SELECT tenant_id, id, status, current_call_id FROM voip_users v
                     WHERE (status = 'busy' OR current_call_id IS NOT NULL) AND NOT EXISTS (
-                        SELECT 1 FROM active_calls a WHERE a.tenant_id = v.tenant_id AND a.agent_id = v.id)""");
+                        SELECT 1 FROM active_calls a WHERE a.tenant_id = v.tenant_id
+                        AND (a.agent_id = v.id OR a.consult_with = v.id))""");
             while (rs.next()) {
                 out.add("agent " + rs.getString(2) + " of " + rs.getString(1) + " is " + rs.getString(3)
                         + " (current call " + rs.getString(4) + ") without a live call of theirs");
@@ -405,10 +459,10 @@ class CallCenterUnderFaultsTest {
 
     /** Whether Twilio's last leg of the call had its {@code completed} acknowledged before its {@code in-progress}. */
     private boolean endOvertookAnswer(CallView call) {
-        if (call.legSids().isEmpty()) {
+        if (call.agentCalls().isEmpty()) {
             return false;
         }
-        String leg = call.legSids().get(call.legSids().size() - 1);
+        String leg = call.agentCalls().get(call.agentCalls().size() - 1);
         List<WebhookAttempt> acked = call.webhooks("status", leg).stream().filter(WebhookAttempt::succeeded).toList();
         Instant answered = acked.stream().filter(a -> "in-progress".equals(a.params().get("CallStatus")))
                 .map(WebhookAttempt::at).min(Instant::compareTo).orElse(null);
@@ -418,7 +472,7 @@ class CallCenterUnderFaultsTest {
     }
 
     private String legs(CallView call) {
-        return call.legSids().stream().map(sid -> {
+        return call.agentCalls().stream().map(sid -> {
             CallView leg = stack.simulator().call(sid);
             return leg.to() + " " + leg.status() + (leg.answeredAt() != null ? " answered" : "");
         }).collect(Collectors.joining(", ", "[", "]"));
@@ -427,7 +481,7 @@ class CallCenterUnderFaultsTest {
     /**
      * At most one winner per ringing (or parked) episode: in the tenant's ordered changes a call goes from one agent
      * to another only through RINGING or PARKED; every acknowledged claim or retrieve is such a win of that agent;
-     * and Twilio never had two agents' legs answered on one call at the same time.
+     * and Twilio never had the caller talking with two agents at the same time.
      */
     private List<String> noCallHadTwoWinners(List<Placed> placed, ConcurrentLinkedQueue<Agent.Win> wins,
             Map<String, List<JsonNode>> changesByCall) {
@@ -459,24 +513,13 @@ class CallCenterUnderFaultsTest {
             }
         }));
         for (Placed call : placed) {
-            List<CallView> answered = stack.simulator().call(call.callSid()).legSids().stream()
-                    .map(stack.simulator()::call).filter(l -> l.answeredAt() != null).toList();
-            for (int i = 0; i < answered.size(); i++) {
-                for (int j = i + 1; j < answered.size(); j++) {
-                    CallView a = answered.get(i);
-                    CallView b = answered.get(j);
-                    if (a.answeredAt().isBefore(end(b)) && b.answeredAt().isBefore(end(a))) {
-                        out.add("call " + call.callSid() + ": Twilio had " + a.to() + " and " + b.to()
-                                + " on the call at once");
-                    }
-                }
+            CallView caller = stack.simulator().call(call.callSid());
+            if (caller.talkedWithTwoAtOnce()) {
+                out.add("call " + call.callSid() + ": Twilio had the caller talking with two at once: "
+                        + caller.talks());
             }
         }
         return out;
-    }
-
-    private static Instant end(CallView leg) {
-        return leg.endedAt() == null ? Instant.MAX : leg.endedAt();
     }
 
     /** Every call change on switchboard.state-changes, once per (tenant, seq), in seq order, by call. */
@@ -597,8 +640,37 @@ class CallCenterUnderFaultsTest {
 
     // ---- the report -----------------------------------------------------------------------------------------------
 
+    /** Holds, transfers and consults, as every screen saw them begin, and the consults that handed a call over. */
+    private static Map<String, Integer> controls(Map<String, List<JsonNode>> changes) {
+        Map<String, Integer> counts = new TreeMap<>(Map.of("holds", 0, "coldTransfers", 0, "consults", 0,
+                "consultsHandedOver", 0));
+        changes.values().forEach(frames -> {
+            for (int i = 1; i < frames.size(); i++) {
+                JsonNode before = frames.get(i - 1);
+                JsonNode now = frames.get(i);
+                if (now.path("onHold").asBoolean() && !before.path("onHold").asBoolean()
+                        && !"consult".equals(now.path("ringReason").asText())) {
+                    counts.merge("holds", 1, Integer::sum);
+                }
+                if ("transfer".equals(now.path("ringReason").asText()) && "CONNECTED".equals(before.path("state").asText())) {
+                    counts.merge("coldTransfers", 1, Integer::sum);
+                }
+                if ("consult".equals(now.path("ringReason").asText())
+                        && !"consult".equals(before.path("ringReason").asText())) {
+                    counts.merge("consults", 1, Integer::sum);
+                }
+                if (before.hasNonNull("consultWith") && "CONNECTED".equals(now.path("state").asText())
+                        && before.get("consultWith").asText().equals(now.path("agentId").asText())) {
+                    counts.merge("consultsHandedOver", 1, Integer::sum);
+                }
+            }
+        });
+        return counts;
+    }
+
     private String report(List<Placed> placed, FaultScheduler faults, ConcurrentLinkedQueue<Agent.Win> wins,
-            AtomicLong unanswered, Map<String, List<String>> mismatches, Duration took) throws Exception {
+            AtomicLong unanswered, Map<String, List<String>> mismatches, Duration took,
+            Map<String, List<JsonNode>> changes) throws Exception {
         Faults.Figures twilio = stack.simulator().deliveryFigures();
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.put("seed", SEED);
@@ -625,7 +697,10 @@ class CallCenterUnderFaultsTest {
         r.put("legEndsOvertakingAnswers", endsOvertakingAnswers.size());
         r.put("commandsUnanswered", unanswered.get());
         r.put("callsTalked", count("SELECT count(*) FROM call_history WHERE end_reason = 'completed'"));
+        r.put("callsPlacedByAgents", changes.keySet().stream().filter(OutboundCall::is).count());
         r.put("parks", count("SELECT count(*) FROM call_parks"));
+        ObjectNode controls = r.putObject("callControls");
+        controls(changes).forEach(controls::put);
         ObjectNode s = r.putObject("screens");
         s.put("reconnects", screens.stream().mapToLong(x -> x.reconnects.get()).sum());
         s.put("gapsResumed", screens.stream().mapToLong(x -> x.gaps.get()).sum());

@@ -147,6 +147,15 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
         return send(Json.MAPPER.createObjectNode().put("type", type).put("callSid", callSid), true);
     }
 
+    String transfer(String callSid, String to, String mode) {
+        return send(Json.MAPPER.createObjectNode().put("type", "transfer").put("callSid", callSid).put("to", to)
+                .put("mode", mode), true);
+    }
+
+    String dial(String to) {
+        return send(Json.MAPPER.createObjectNode().put("type", "dial").put("to", to), true);
+    }
+
     String status(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status), true);
     }
@@ -187,6 +196,10 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
 
     synchronized JsonNode agent(String id) {
         return picture.agent(id);
+    }
+
+    synchronized List<JsonNode> agents() {
+        return List.copyOf(picture.agents());
     }
 
     synchronized long seq() {

@@ -1,7 +1,7 @@
 // The tenant's picture as the gateway streams it (docs/protocol.md): no DOM here, so the rules that decide what
 // an agent sees (order by seq, who rings, why a ring stopped) stay in one place.
 
-const RECENT_KEPT = 20;
+const RECENT_KEPT = 10;
 
 export class Board {
   constructor(me) {
@@ -9,7 +9,8 @@ export class Board {
     this.seq = null;          // null until the first snapshot: nothing to resume from
     this.agents = new Map();
     this.calls = new Map();
-    this.recent = [];         // calls that ended while the page was open, newest first
+    this.recent = [];         // {callSid, number, direction, endedAt}: calls I was on that ended, newest first
+    this.mine = new Set();    // calls I have been on, until they end: an ENDED frame names the last agent only
     this.ringStops = [];      // {callSid, from, why, at}: why a call stopped ringing on this screen
   }
 
@@ -25,6 +26,10 @@ export class Board {
       this.agents = new Map(frame.agents.map(a => [a.id, a]));
       this.calls = new Map(frame.calls.map(c => [c.callSid, c]));
       this.seq = frame.seq;
+      // A call that ended during a gap is gone from the picture unseen: not one this page saw end.
+      this.mine = new Set([...this.mine].filter(sid => this.calls.has(sid)));
+      for (const call of this.calls.values()) this.noteIfMine(call);
+      this.noteMyCurrentCall();
       return 'applied';
     }
     if (!['agent', 'call', 'ring_cancel'].includes(frame.type)) return 'stale';
@@ -33,6 +38,7 @@ export class Board {
     this.seq = frame.seq;
     if (frame.type === 'agent') {
       this.agents.set(frame.agent.id, frame.agent);
+      this.noteMyCurrentCall();
     } else if (frame.type === 'ring_cancel') {
       const call = this.calls.get(frame.callSid);
       if (call && this.ringsForMe(call)) this.noteRingStop(call, cancelReason(frame, id => this.name(id)), now);
@@ -44,19 +50,38 @@ export class Board {
 
   applyCall(call, now) {
     const before = this.calls.get(call.callSid);
-    // A ring_cancel normally says why first; a call that leaves RINGING without one still stops ringing, with
-    // the reason its new state gives.
-    if (before && this.ringsForMe(before) && call.state !== 'RINGING'
+    // A ring_cancel normally says why first; a call that stops ringing for me without one (it left RINGING, a
+    // consult was taken or withdrawn, a transfer rings someone else now) still stops, with the reason its new state
+    // gives.
+    if (before && this.ringsForMe(before) && !this.ringsForMe(call)
         && !this.ringStops.some(s => s.callSid === call.callSid && s.at >= (before.seenAt ?? 0))) {
-      this.noteRingStop(before, stateReason(call, id => this.name(id)), now);
+      this.noteRingStop(before, stateReason(before, call, id => this.name(id)), now);
     }
     if (call.state === 'ENDED') {
       this.calls.delete(call.callSid);
-      this.recent.unshift({...call, endedAt: now, agentName: call.agentId ? this.name(call.agentId) : null});
-      this.recent.length = Math.min(this.recent.length, RECENT_KEPT);
+      // The ENDED frame names the last agent only: a call I parked, or handed over, was mine too.
+      if (this.mine.delete(call.callSid) || call.agentId === this.me) {
+        const last = {...before, ...call};
+        this.recent.unshift({callSid: call.callSid, number: numberOf(last), direction: last.direction, endedAt: now});
+        this.recent.length = Math.min(this.recent.length, RECENT_KEPT);
+      }
     } else {
       this.calls.set(call.callSid, {...call, seenAt: now});
+      this.noteIfMine(call);
     }
+  }
+
+  /** A call I talk on (or consult on), or one I placed: I was on it, whoever has it when it ends. */
+  noteIfMine(call) {
+    if ((call.state === 'CONNECTED' && (call.agentId === this.me || call.consultWith === this.me))
+        || (call.direction === 'outbound' && call.agentId === this.me)) {
+      this.mine.add(call.callSid);
+    }
+  }
+
+  noteMyCurrentCall() {
+    const current = this.myself()?.currentCall;
+    if (current && this.calls.has(current.callSid)) this.mine.add(current.callSid);
   }
 
   noteRingStop(call, why, now) {
@@ -72,15 +97,21 @@ export class Board {
     return this.agents.get(this.me);
   }
 
-  /** The protocol's rule: offered to me, or to everyone while I am available. */
+  /**
+   * The protocol's rule: a ringing call offered to me, or to everyone while I am available; and a colleague's consult
+   * offered to me (a warm transfer: the call is theirs, CONNECTED, until I take it).
+   */
   ringsForMe(call) {
+    if (isConsultOffer(call)) return call.offeredTo === this.me;
     if (call.state !== 'RINGING') return false;
     if (call.offeredTo) return call.offeredTo === this.me;
     return this.myself()?.status === 'available';
   }
 
+  /** What the Ringing panel lists: every ringing call, and a consult offered to me. */
   ringing() {
-    return [...this.calls.values()].filter(c => c.state === 'RINGING').sort(byTime('startedAt'));
+    return [...this.calls.values()].filter(c => c.state === 'RINGING' || (isConsultOffer(c) && c.offeredTo === this.me))
+        .sort(byTime('startedAt'));
   }
 
   parked() {
@@ -88,12 +119,37 @@ export class Board {
         .sort((a, b) => a.slot - b.slot);
   }
 
-  /** My call: the one I talk on, or the one I claimed while my phone is being connected. */
+  /**
+   * My call: the one I talk on, the one I claimed while my phone is being connected, or a colleague's call whose
+   * consult I took (theirs until they complete the transfer).
+   */
   myCall() {
     const current = this.myself()?.currentCall;
     if (current) return this.calls.get(current.callSid) ?? {callSid: current.callSid, from: current.phoneNumber,
       state: 'CONNECTED', answeredAt: current.answeredAt};
-    return [...this.calls.values()].find(c => c.agentId === this.me && (c.state === 'CLAIMED' || c.state === 'CONNECTED'));
+    return [...this.calls.values()].find(c => (c.agentId === this.me && (c.state === 'CLAIMED' || c.state === 'CONNECTED'))
+        || (c.state === 'CONNECTED' && c.consultWith === this.me));
+  }
+
+  /** The call {@code agentId} talks on, as the board has it (null when they are on none). */
+  callOf(agentId) {
+    const current = this.agents.get(agentId)?.currentCall;
+    return current ? this.calls.get(current.callSid) ?? null : null;
+  }
+
+  /**
+   * The call {@code agentId} placed that is not answered yet (their phone, then the number, ringing): they are busy
+   * with no current call until the number answers, so the team panel shows whom they are calling from this.
+   */
+  placing(agentId) {
+    return [...this.calls.values()].find(c => c.direction === 'outbound' && c.agentId === agentId
+        && c.state === 'CLAIMED') ?? null;
+  }
+
+  /** Colleagues a call can be transferred to now: online, available, not me (call-state has the last word). */
+  transferTargets() {
+    return this.team().filter(a => a.id !== this.me && a.presence === 'online' && a.status === 'available'
+        && !a.currentCall);
   }
 
   team() {
@@ -109,12 +165,26 @@ export function cancelReason(frame, name) {
   }
 }
 
-function stateReason(call, name) {
+/** The number of the person at the other end: the caller's, or the one the agent called. */
+export function numberOf(call) {
+  return call.direction === 'outbound' ? call.to : call.from;
+}
+
+/** A warm transfer's consult, still ringing for the colleague it is offered to. */
+export function isConsultOffer(call) {
+  return call.state === 'CONNECTED' && call.ringReason === 'consult' && !!call.offeredTo;
+}
+
+function stateReason(before, call, name) {
   switch (call.state) {
     case 'ENDED': return 'caller hung up';
-    case 'CLAIMED':
-    case 'CONNECTED': return `answered by ${name(call.agentId)}`;
+    case 'CLAIMED': return `answered by ${name(call.agentId)}`;
+    case 'CONNECTED':
+      if (call.consultWith) return `answered by ${name(call.consultWith)}`;
+      if (isConsultOffer(before)) return `${name(call.agentId)} cancelled the transfer`;
+      return `answered by ${name(call.agentId)}`;
     case 'PARKED': return `parked in ${call.slot}`;
+    case 'RINGING': return call.offeredTo ? `offered to ${name(call.offeredTo)} now` : 'no longer ringing';
     default: return 'no longer ringing';
   }
 }

@@ -1,5 +1,5 @@
 // The agent console: signs in, keeps one WebSocket to /agent/ws, draws the Board and sends commands.
-import {Board, elapsed} from './board.js';
+import {Board, elapsed, isConsultOffer, numberOf} from './board.js';
 import {Ringer} from './ringer.js';
 import {Softphone} from './softphone.js';
 
@@ -16,8 +16,19 @@ let attempts = 0;
 let requests = 0;
 let signedOut = false;
 const ringer = new Ringer();
-const claims = new Map(); // requestId -> callSid of my claims and retrieves awaiting the gateway's answer
-const softphone = new Softphone({agentToken: () => token, board: () => board, onState: setAudio});
+const claims = new Map(); // requestId -> {callSid, from} of my claims and retrieves awaiting the gateway's answer
+const dials = new Map();  // requestId -> the number of my dials awaiting the gateway's answer
+const softphone = new Softphone({agentToken: () => token, board: () => board, onState: setAudio,
+  onCall: () => board && render()});
+// The call controls' open panels, kept across redraws (every change redraws the page).
+const tools = {
+  transfer: null, // {callSid, to, mode} while the transfer picker is open
+  keypad: false,  // the DTMF keypad is open
+  digits: '',     // the digits sent on this call, shown under the keypad
+  digitsCall: null,
+};
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+const DIAL_KEYS = [...KEYS, '+'];
 
 // ---- sign in ----------------------------------------------------------------------------------------------------
 
@@ -103,8 +114,12 @@ function connect() {
     if (frame.type === 'ack' || frame.type === 'error') {
       const claimed = claims.get(frame.requestId);
       claims.delete(frame.requestId);
+      const dialled = dials.get(frame.requestId);
+      dials.delete(frame.requestId);
+      // A refused number stays in the dial pad, to be corrected.
       if (frame.type === 'error') return notify(frame.message || frame.code);
-      if (claimed) softphone.acknowledged(claimed);
+      if (claimed) softphone.acknowledged(claimed.callSid, claimed.from);
+      if (dialled && typed() === dialled) $('dial-number').value = '';
       return;
     }
     const outcome = board.apply(frame);
@@ -146,7 +161,11 @@ function connect() {
 function send(type, fields) {
   if (!socket || socket.readyState !== WebSocket.OPEN) return notify('Not connected: try again in a moment.');
   const requestId = `r${++requests}`;
-  if (type === 'claim' || type === 'retrieve') claims.set(requestId, fields.callSid);
+  // The softphone matches the leg that will ring by the caller's number: note it now, while the board shows the call.
+  if (type === 'claim' || type === 'retrieve') {
+    claims.set(requestId, {callSid: fields.callSid, from: board.calls.get(fields.callSid)?.from});
+  }
+  if (type === 'dial') dials.set(requestId, fields.to);
   socket.send(JSON.stringify({type, requestId, ...fields}));
 }
 
@@ -195,10 +214,11 @@ function render() {
   const ringing = board.ringing();
   $('ringing').replaceChildren(...(ringing.length ? ringing.map(call => {
     const forMe = board.ringsForMe(call);
-    return item(`ringing-${call.callSid}`, 'ringing-call', forMe ? 'rings' : '',
+    const consult = isConsultOffer(call);
+    return item(`ringing-${call.callSid}`, consult ? 'consult-call' : 'ringing-call', forMe ? 'rings' : '',
         text('strong', call.from),
-        text('span', ringLabel(call, forMe)),
-        timer(call.startedAt),
+        text('span', ringLabel(call, forMe), 'why'),
+        consult ? timer(call.heldAt) : timer(call.startedAt),
         forMe ? button('Answer', 'answer', () => send('claim', {callSid: call.callSid}), `answer-${call.callSid}`) : '');
   }) : [empty('No calls ringing')]));
   $('ring-stopped').replaceChildren(...board.ringStops.filter(s => Date.now() - s.at < 15000).map(s =>
@@ -206,23 +226,28 @@ function render() {
   ringer.ring(ringing.some(call => board.ringsForMe(call)));
 
   const mine = board.myCall();
-  $('my-call').replaceChildren(mine ? item('my-call-row', 'my-call-row', 'call',
-      text('strong', mine.from),
-      text('span', mine.state === 'CONNECTED' ? 'on the call' : 'connecting your phone…'),
-      timer(mine.answeredAt),
-      button('Hang up', 'hangup', () => send('hangup', {callSid: mine.callSid}), 'hangup'),
-      button('Park', 'park', () => send('park', {callSid: mine.callSid}), 'park', mine.state !== 'CONNECTED'))
-      : empty('Not on a call'));
+  $('my-call').replaceChildren(mine ? myCallRow(mine) : empty('Not on a call'));
+  renderCallTools(mine);
+  // One call at a time: call-state refuses a dial from an agent on a call (agent_busy), so the page does not offer it.
+  const free = !mine && me?.status !== 'busy';
+  renderDialPad(free);
 
-  $('team').replaceChildren(...board.team().map(agent => item(`agent-${agent.id}`, `agent-${agent.id}`, agent.presence,
-      text('strong', agent.name + (agent.id === board.me ? ' (you)' : '')),
-      badge(agent.presence, 'presence'),
-      badge(statusLabel(agent.status), 'status', agent.status),
-      agent.currentCall ? text('span', agent.currentCall.phoneNumber, 'number') : '',
-      agent.currentCall ? timer(agent.currentCall.answeredAt) : '')));
+  $('team').replaceChildren(...board.team().map(agent => {
+    const call = board.callOf(agent.id);
+    const placing = agent.currentCall ? null : board.placing(agent.id);
+    return item(`agent-${agent.id}`, `agent-${agent.id}`, agent.presence,
+        text('strong', agent.name + (agent.id === board.me ? ' (you)' : '')),
+        badge(agent.presence, 'presence'),
+        badge(statusLabel(agent.status), 'status', agent.status),
+        agent.currentCall ? text('span', agent.currentCall.phoneNumber, 'number') : '',
+        placing ? text('span', `calling ${placing.to}…`, 'number') : '',
+        outboundMark(call ?? placing),
+        agent.currentCall ? timer(agent.currentCall.answeredAt) : '',
+        call ? consultNote(call, agent.id) : '',
+        call && call.onHold && call.agentId === agent.id ? holdTimer(call) : '');
+  }));
 
   const lot = board.parked();
-  const free = !board.myCall();
   $('parking-lot').replaceChildren(...(lot.length ? lot.map(call => item(`slot-${call.slot}`, `slot-${call.slot}`, 'parked',
       text('strong', String(call.slot), 'slot'),
       text('span', call.from, 'number'),
@@ -233,9 +258,10 @@ function render() {
           `retrieve-${call.callSid}`, !free) : '')) : [empty('The lot is empty')]));
 
   $('recent-calls').replaceChildren(...(board.recent.length ? board.recent.map(call => item(`recent-${call.callSid}`,
-      'recent-call', '', text('span', call.from, 'number'),
-      text('span', call.agentName ? `with ${call.agentName}` : 'not answered'),
-      text('time', new Date(call.endedAt).toLocaleTimeString()))) : [empty('None since you opened this page')]));
+      'recent-call', '', text('span', call.number ?? 'number withheld', 'number'),
+      directionMark(call.direction),
+      text('time', new Date(call.endedAt).toLocaleTimeString()),
+      call.number ? callBack(call, !free) : '')) : [empty('None since you opened this page')]));
 
   renderSimulatedCalls();
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.
@@ -243,7 +269,258 @@ function render() {
   if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
 }
 
+// ---- my call and its controls -----------------------------------------------------------------------------------
+
+/**
+ * The row of the call I am on: what is happening, and the controls I have. The agent on the call holds, transfers,
+ * parks and hangs up; during a warm transfer they complete or cancel it. A colleague who took a consult talks, the
+ * call still the agent's. Mute and the keypad act on this browser's own leg, so they show only when the softphone has
+ * one.
+ */
+function myCallRow(call) {
+  const owner = call.agentId === board.me;
+  const talking = call.state === 'CONNECTED';
+  const consulting = talking && owner && (isConsultOffer(call) || !!call.consultWith);
+  const sid = call.callSid;
+  const controls = [];
+  if (softphone.active()) {
+    const muted = softphone.muted();
+    const mute = button(muted ? 'Unmute' : 'Mute', 'mute', () => softphone.mute(!softphone.muted()), 'mute');
+    mute.setAttribute('aria-pressed', String(muted));
+    controls.push(mute, disclosure('Keypad', 'keypad-toggle', 'keypad', tools.keypad, () => {
+      tools.keypad = !tools.keypad;
+      render();
+      if (tools.keypad) document.querySelector('#keypad button')?.focus();
+    }));
+  }
+  // A call the agent placed is two legs in a conference, with no caller's call to move: call-state refuses to park or
+  // transfer it, so neither is offered.
+  const placed = call.direction === 'outbound';
+  if (owner && talking && !consulting) {
+    controls.push(call.onHold
+        ? button('Resume', 'resume', () => send('unhold', {callSid: sid}), 'hold-toggle')
+        : button('Hold', 'hold', () => send('hold', {callSid: sid}), 'hold-toggle'));
+    if (!placed) {
+      controls.push(disclosure('Transfer', 'transfer', 'transfer-picker', tools.transfer?.callSid === sid,
+          () => tools.transfer ? closeTransfer() : openTransfer(sid)));
+    }
+  }
+  if (consulting) {
+    const colleague = call.consultWith ?? call.offeredTo;
+    const ready = !!call.consultWith && board.agents.get(call.consultWith)?.currentCall?.callSid === sid;
+    const complete = button('Complete transfer', 'complete-transfer',
+        () => send('complete_transfer', {callSid: sid}), 'complete-transfer', !ready);
+    complete.title = ready ? `Hand the caller to ${board.name(colleague)}`
+        : `Possible once ${board.name(colleague)} is on the line`;
+    controls.push(complete,
+        button('Cancel transfer', 'cancel-transfer', () => send('cancel_transfer', {callSid: sid}), 'cancel-transfer'));
+  }
+  if (owner) {
+    if (!placed) {
+      controls.push(button('Park', 'park', () => send('park', {callSid: sid}), 'park', !talking || consulting));
+    }
+    controls.push(button('Hang up', 'hangup', () => send('hangup', {callSid: sid}), 'hangup'));
+  } else if (softphone.active()) {
+    // A colleague in a consult leaves by hanging up their own leg: the caller goes back to the agent.
+    controls.push(button('Leave', 'leave-consult', () => softphone.hangUp(), 'leave-consult'));
+  }
+  return item('my-call-row', 'my-call-row', 'call',
+      text('strong', numberOf(call)),
+      outboundMark(call),
+      text('span', myCallStatus(call, owner), 'why'),
+      timer(call.answeredAt),
+      call.onHold ? holdTimer(call) : '',
+      ...controls);
+}
+
+function myCallStatus(call, owner) {
+  // Twilio rings the agent's own phone first, then the number: the board cannot tell which rings now.
+  if (call.direction === 'outbound') {
+    if (call.state !== 'CONNECTED') return 'calling…';
+    return call.onHold ? 'on hold' : 'on the call';
+  }
+  if (call.state !== 'CONNECTED') return 'connecting your phone…';
+  if (!owner) return `consult with ${board.name(call.agentId)}: the caller waits on hold`;
+  if (isConsultOffer(call)) return `waiting for ${board.name(call.offeredTo)} to take the transfer`;
+  if (call.consultWith) {
+    const on = board.agents.get(call.consultWith)?.currentCall?.callSid === call.callSid;
+    return on ? `consulting ${board.name(call.consultWith)}` : `calling ${board.name(call.consultWith)}…`;
+  }
+  return call.onHold ? 'the caller is on hold' : 'on the call';
+}
+
+/** What the team panel says of a call being handed over: who consults whom. */
+function consultNote(call, agentId) {
+  if (call.agentId === agentId && isConsultOffer(call)) return text('span', `asking ${board.name(call.offeredTo)}`, 'consult');
+  if (call.agentId === agentId && call.consultWith) return text('span', `consulting ${board.name(call.consultWith)}`, 'consult');
+  if (call.consultWith === agentId) return text('span', `consulted by ${board.name(call.agentId)}`, 'consult');
+  return '';
+}
+
+/** Marks a call an agent placed, wherever a call shows; a caller's call, the usual kind, goes unmarked. */
+function outboundMark(call) {
+  return call?.direction === 'outbound' ? directionMark('outbound') : '';
+}
+
+function directionMark(direction) {
+  const outbound = direction === 'outbound';
+  const el = text('span', '', 'direction');
+  const arrow = text('span', outbound ? '↗' : '↙');
+  arrow.setAttribute('aria-hidden', 'true'); // read as "north east arrow" otherwise; the word says it
+  el.append(arrow, outbound ? ' outbound' : ' inbound');
+  el.dataset.testid = 'direction';
+  return el;
+}
+
+function holdTimer(call) {
+  const el = timer(call.heldAt, 'on hold ');
+  el.classList.add('held');
+  el.dataset.testid = 'hold-timer';
+  return el;
+}
+
+/** A button that opens and closes a panel, saying so to screen readers. */
+function disclosure(label, testid, controls, open, onClick) {
+  const b = button(label, testid, onClick, testid);
+  b.setAttribute('aria-expanded', String(!!open));
+  b.setAttribute('aria-controls', controls);
+  return b;
+}
+
+function openTransfer(callSid) {
+  tools.transfer = {callSid, to: board.transferTargets()[0]?.id ?? null, mode: 'cold'};
+  render();
+  // Into the picker, on the chosen colleague (arrow keys pick another), or on its first control when none is free.
+  const picker = $('transfer-picker');
+  (picker?.querySelector('input[name=transfer-to]:checked') ?? picker?.querySelector('input, button'))?.focus();
+}
+
+function closeTransfer() {
+  tools.transfer = null;
+  render();
+  document.querySelector('[data-focus-key=transfer]')?.focus();
+}
+
+function closeKeypad() {
+  tools.keypad = false;
+  render();
+  document.querySelector('[data-focus-key=keypad-toggle]')?.focus();
+}
+
+/** The transfer picker and the keypad, under my call; each closes with Escape, back to the button that opened it. */
+function renderCallTools(mine) {
+  const owner = mine && mine.state === 'CONNECTED' && mine.agentId === board.me;
+  if (tools.transfer && !(owner && mine.callSid === tools.transfer.callSid && !mine.consultWith
+      && !isConsultOffer(mine))) {
+    tools.transfer = null;
+  }
+  if (!softphone.active()) tools.keypad = false;
+  if (tools.digitsCall !== mine?.callSid) {
+    tools.digits = '';
+    tools.digitsCall = mine?.callSid ?? null;
+  }
+  $('call-tools').replaceChildren(...[tools.transfer ? transferPicker(mine) : '', tools.keypad ? keypad() : '']
+      .filter(c => c !== ''));
+}
+
+function transferPicker(call) {
+  const state = tools.transfer;
+  const targets = board.transferTargets();
+  if (!targets.some(a => a.id === state.to)) state.to = targets[0]?.id ?? null;
+  const form = document.createElement('form');
+  form.id = 'transfer-picker';
+  form.className = 'tool';
+  form.dataset.testid = 'transfer-picker';
+  form.setAttribute('aria-labelledby', 'transfer-title');
+  const title = text('h3', `Transfer ${call.from}`);
+  title.id = 'transfer-title';
+  const who = fieldset('To', targets.length ? targets.map(agent => radio('transfer-to', agent.id, agent.name,
+      state.to === agent.id, () => { state.to = agent.id; }))
+      : [text('p', 'No colleague is available right now.', 'quiet')]);
+  const how = fieldset('How', [
+    radio('transfer-mode', 'cold', 'Cold: hand the caller over now', state.mode === 'cold', () => { state.mode = 'cold'; }),
+    radio('transfer-mode', 'warm', 'Warm: talk to them first, the caller on hold', state.mode === 'warm',
+        () => { state.mode = 'warm'; }),
+  ]);
+  const go = button('Transfer', 'transfer-send', () => {}, 'transfer-send', !state.to);
+  go.type = 'submit';
+  const actions = document.createElement('div');
+  actions.className = 'row';
+  actions.append(go, button('Close', 'transfer-close', closeTransfer, 'transfer-close'));
+  form.append(title, who, how, actions);
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    if (!state.to) return;
+    send('transfer', {callSid: state.callSid, to: state.to, mode: state.mode});
+    closeTransfer();
+  });
+  return form;
+}
+
+function keypad() {
+  const pad = document.createElement('div');
+  pad.id = 'keypad';
+  pad.className = 'tool';
+  pad.dataset.testid = 'keypad';
+  pad.setAttribute('role', 'group');
+  pad.setAttribute('aria-label', 'Keypad: sends tones to the call');
+  const keys = document.createElement('div');
+  keys.className = 'keys';
+  keys.append(...KEYS.map(key => button(key, `key-${key}`, () => dial(key), `key-${key}`)));
+  const sent = text('p', tools.digits ? `Sent ${tools.digits}` : 'Type or press digits', 'quiet');
+  sent.setAttribute('aria-live', 'polite');
+  sent.dataset.testid = 'keypad-sent';
+  pad.append(keys, sent, button('Close', 'keypad-close', closeKeypad, 'keypad-close'));
+  pad.addEventListener('keydown', event => {
+    if (KEYS.includes(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      dial(event.key);
+    }
+  });
+  return pad;
+}
+
+function dial(key) {
+  softphone.sendDigits(key);
+  tools.digits = (tools.digits + key).slice(-24);
+  const sent = document.querySelector('[data-testid=keypad-sent]');
+  if (sent) sent.textContent = `Sent ${tools.digits}`;
+}
+
+function fieldset(legend, children) {
+  const set = document.createElement('fieldset');
+  set.append(text('legend', legend), ...children);
+  return set;
+}
+
+function radio(name, value, label, checked, onPick) {
+  const wrap = document.createElement('label');
+  const input = document.createElement('input');
+  input.type = 'radio';
+  input.name = name;
+  input.value = value;
+  input.checked = checked;
+  input.dataset.testid = `${name}-${value}`;
+  input.dataset.focusKey = `${name}-${value}`;
+  input.addEventListener('change', () => input.checked && onPick());
+  wrap.append(input, ` ${label}`);
+  return wrap;
+}
+
+document.addEventListener('keydown', event => {
+  if (event.key !== 'Escape') return;
+  if (tools.transfer) closeTransfer();
+  else if (tools.keypad) closeKeypad();
+});
+
 function ringLabel(call, forMe) {
+  if (isConsultOffer(call)) return `${board.name(call.agentId)} wants to transfer this caller to you (the caller is on hold)`;
+  if (call.ringReason === 'transfer') {
+    const by = `transferred by ${board.name(call.transferredBy)}`;
+    if (!call.offeredTo) return `${by}, not taken: for everyone`;
+    const to = forMe ? 'you' : board.name(call.offeredTo);
+    return call.offeredTo === call.transferredBy ? `${by}, not taken: back to ${to}` : `${by} to ${to}`;
+  }
   if (call.ringReason === 'park_timeout') return call.offeredTo ? `back from the lot for ${board.name(call.offeredTo)}`
       : 'back from the lot';
   if (call.ringReason) return `ringing again (${call.ringReason.replace(/_/g, ' ')})`;
@@ -255,15 +532,18 @@ function statusLabel(status) {
 }
 
 // Timers are spans the one-second tick rewrites, so a redraw is needed only when the picture changes.
-function timer(since) {
-  const el = text('span', elapsed(since), 'timer');
+function timer(since, prefix = '') {
+  const el = text('span', prefix + elapsed(since), 'timer');
   el.dataset.since = since ?? '';
+  el.dataset.prefix = prefix;
   el.dataset.testid = 'timer';
   return el;
 }
 
 setInterval(() => {
-  for (const el of document.querySelectorAll('[data-since]')) el.textContent = elapsed(el.dataset.since);
+  for (const el of document.querySelectorAll('[data-since]')) {
+    el.textContent = (el.dataset.prefix ?? '') + elapsed(el.dataset.since);
+  }
   if (board && board.ringStops.some(s => Date.now() - s.at >= 15000 && Date.now() - s.at < 16000)) render();
 }, 1000);
 
@@ -306,6 +586,69 @@ function empty(message) {
   return li;
 }
 
+// ---- placing calls: the dial pad and Call back -------------------------------------------------------------------
+
+/**
+ * The dial pad is in the page from the start (index.html); its keys add to the number, for a mouse or a touch screen.
+ * Whether the number is one, and one the tenant may call, is call-state's to say: its refusal shows in the notice bar.
+ */
+function setUpDialPad() {
+  const keys = $('dial-keys');
+  keys.append(...DIAL_KEYS.map(key => button(key, `dial-key-${key}`, () => addToNumber(key))));
+  const erase = button('⌫', 'dial-delete', () => {
+    const input = $('dial-number');
+    input.value = input.value.slice(0, -1);
+  });
+  erase.setAttribute('aria-label', 'Delete the last character');
+  keys.append(erase);
+  // With the focus on a key, typing still types: the keys would be a trap for someone who tabbed into them.
+  keys.addEventListener('keydown', event => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (DIAL_KEYS.includes(event.key)) {
+      event.preventDefault();
+      addToNumber(event.key);
+    } else if (event.key === 'Backspace') {
+      event.preventDefault();
+      erase.click();
+    }
+  });
+  $('dial').addEventListener('submit', event => {
+    event.preventDefault();
+    const to = typed();
+    if (!to) {
+      notify('Type the number to call, e.g. +14155550123.');
+      $('dial-number').focus();
+      return;
+    }
+    send('dial', {to});
+  });
+}
+
+function addToNumber(key) {
+  const input = $('dial-number');
+  input.value = (input.value + key).slice(0, 32);
+}
+
+/** The number in the dial pad, without the spaces, dashes, dots and brackets people type or paste for reading. */
+function typed() {
+  return $('dial-number').value.replace(/[\s().-]/g, '');
+}
+
+function renderDialPad(free) {
+  $('dial-fields').disabled = !free;
+  $('dial-hint').textContent = free ? 'A + and the country code, then the number.'
+      : 'You are on a call: finish it to place another.';
+}
+
+function callBack(call, disabled) {
+  const b = button('Call back', `call-back-${call.callSid}`, () => send('dial', {to: call.number}),
+      `call-back-${call.callSid}`, disabled);
+  b.setAttribute('aria-label', `Call back ${call.number}`);
+  return b;
+}
+
+setUpDialPad();
+
 // ---- the simulator (local stack only) ---------------------------------------------------------------------------
 
 let simulator = null;
@@ -330,9 +673,11 @@ $('place-call').addEventListener('submit', async event => {
 function renderSimulatedCalls() {
   if (!simulator || !board) return;
   const calls = [...board.calls.values()];
+  // A call an agent placed has no caller's call for the simulator to hang up (the gateway takes CA… SIDs only).
   $('simulated-calls').replaceChildren(...(calls.length ? calls.map(call => item(`sim-${call.callSid}`,
-      'simulated-call', '', text('span', `${call.from} (${call.state.toLowerCase()})`),
-      button('Caller hangs up', 'caller-hangup', async () => {
+      'simulated-call', '', text('span', `${numberOf(call)} (${call.direction === 'outbound' ? 'outbound, ' : ''}`
+          + `${call.state.toLowerCase()})`),
+      call.direction === 'outbound' ? '' : button('Caller hangs up', 'caller-hangup', async () => {
         const res = await fetch(`dev/simulator/calls/${encodeURIComponent(call.callSid)}/hangup`, {method: 'POST'});
         if (!res.ok) notify(`The simulator could not hang up: ${(await res.text()) || res.status}`);
       }, `caller-hangup-${call.callSid}`))) : [empty('No calls')]));

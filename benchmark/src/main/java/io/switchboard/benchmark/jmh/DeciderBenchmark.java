@@ -29,7 +29,8 @@ public class DeciderBenchmark {
     static final String CALL = "CA0123456789abcdef0123456789abcdef";
 
     final CallDecider decider = new CallDecider(new CallDecider.Timing(Duration.ofSeconds(25),
-            Duration.ofSeconds(120), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10)));
+            Duration.ofSeconds(120), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10),
+            Duration.ofSeconds(20), Duration.ofSeconds(35)));
     final AgentRecord doug = new AgentRecord("acme", "doug", "Doug", true, Presence.ONLINE, AgentStatus.AVAILABLE,
             null, null, null, null, null);
     final Situation noCall = new Situation("acme", null, false, Map.of());

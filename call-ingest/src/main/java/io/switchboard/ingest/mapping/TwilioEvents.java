@@ -2,6 +2,7 @@ package io.switchboard.ingest.mapping;
 
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.ClientIdentity.TenantAgent;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent.CallIncoming;
 import io.switchboard.contract.TwilioEvent.CallerParked;
@@ -37,9 +38,10 @@ public final class TwilioEvents {
     }
 
     /**
-     * A status callback of the caller's call or of an agent leg. For an agent leg Twilio's {@code CallSid} is the
-     * leg, and the caller's call, which is what every event's {@code callSid} names, is its {@code ParentCallSid} (a
-     * {@code <Dial>} leg) or the {@code call} query parameter call-state put in its callback URL (a conference leg).
+     * A status callback of the caller's call or of a leg Twilio placed. For a leg Twilio's {@code CallSid} is the
+     * leg, and the call, which is what every event's {@code callSid} names, is its {@code ParentCallSid} (a
+     * {@code <Dial>} leg) or the {@code call} query parameter call-state put in its callback URL (a conference leg: an
+     * agent's, or the number of a call an agent placed).
      */
     public static CallStatusChanged status(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
         String legSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
@@ -104,9 +106,10 @@ public final class TwilioEvents {
         String conferenceSid = require(conference.conferenceSid(), TwilioWebhook.CONFERENCE_SID);
         String callSid = require(conference.friendlyName(), TwilioWebhook.FRIENDLY_NAME);
         String event = require(conference.event(), TwilioWebhook.STATUS_CALLBACK_EVENT);
-        if (!callSid.startsWith("CA")) {
+        if (!callSid.startsWith("CA") && !OutboundCall.is(callSid)) {
             throw new MalformedWebhookException(TwilioWebhook.FRIENDLY_NAME + " '" + callSid + "' names no call:"
-                    + " call-state names each conference after the caller's call SID (CA…).");
+                    + " call-state names each conference after the caller's call SID (CA…), or its own id of a call"
+                    + " an agent placed (OB…).");
         }
         Integer sequenceNumber = sequenceNumber(webhook.sequenceNumber());
         String participantSid = isBlank(webhook.callSid()) ? null : webhook.callSid();

@@ -121,6 +121,20 @@ class TwilioEventsTest {
     }
 
     @Test
+    void theNumberOfACallAnAgentPlacedBelongsToTheCallInItsUrlAndRingsNoAgent() {
+        CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA9").call("OB1").callStatus("in-progress")
+                .from("+15005550006").to("+14155550123").sequenceNumber("2").build(), "acme", NOW);
+        assertThat(event.callSid()).isEqualTo("OB1");
+        assertThat(event.legSid()).isEqualTo("CA9");
+        assertThat(event.agentId()).isNull();
+        assertThat(event.isNumberLeg()).isTrue();
+        assertThat(event.isAgentLeg()).isFalse();
+        // The agent's own leg of that call is an agent's leg, as for a call that came in.
+        assertThat(TwilioEvents.status(webhook().callSid("CA8").call("OB1").callStatus("in-progress")
+                .to("client:acme__doug").build(), "acme", NOW).isAgentLeg()).isTrue();
+    }
+
+    @Test
     void callersOwnStatusIsItsOwnLeg() {
         CallStatusChanged event = TwilioEvents.status(webhook().callSid("CA1").callStatus("completed")
                 .to("+15005550006").sequenceNumber("0").build(), "acme", NOW);

@@ -16,6 +16,10 @@ public interface CallStateConfig {
 
     Parking parking();
 
+    Transfer transfer();
+
+    Dial dial();
+
     Availability availability();
 
     Presence presence();
@@ -67,6 +71,15 @@ public interface CallStateConfig {
         Duration deadlineGrace();
     }
 
+    interface Dial {
+        /**
+         * How long the number an agent dials rings before the call ends unanswered (the Twilio participant's
+         * {@code Timeout}); the agent's own phone rings for {@code switchboard.claim.ring-timeout} first.
+         */
+        @WithDefault("30s")
+        Duration ringTimeout();
+    }
+
     interface Parking {
         /** How long a call waits in its slot before it rings back (the parker first). */
         @WithDefault("120s")
@@ -75,6 +88,12 @@ public interface CallStateConfig {
         /** How long a ring-back rings the parker alone before every available agent is offered the call. */
         @WithDefault("15s")
         Duration parkerRingTime();
+    }
+
+    interface Transfer {
+        /** How long a transfer rings its target alone, then (unanswered) the agent who transferred it alone. */
+        @WithDefault("20s")
+        Duration ringTime();
     }
 
     interface Availability {

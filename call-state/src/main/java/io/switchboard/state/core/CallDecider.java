@@ -5,24 +5,38 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.state.core.Fact.AgentAnswered;
+import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
+import io.switchboard.state.core.Fact.CallPlaced;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallTransferred;
+import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.ConsultConnected;
+import io.switchboard.state.core.Fact.ConsultEnded;
+import io.switchboard.state.core.Fact.ConsultOffered;
+import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
+import io.switchboard.state.core.Fact.NumberCalled;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Fact.TransferCompleted;
+import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -37,6 +51,9 @@ import java.util.OptionalInt;
  * slot. ENDED is terminal: late, repeated or reordered callbacks never bring a call back, and a decision that
  * changes nothing is {@link Decision#NOTHING}.
  *
+ * <p>A call an agent places ({@link Input.Dial}) is CLAIMED by them from the start: their phone rings, then the
+ * number; it is CONNECTED once the number answers, and ENDED if either does not.
+ *
  * <p>Life of an agent: online while any gateway reports a connection of theirs, offline a grace period after the
  * last one closed; available or away as they say, busy on a call, in wrap-up for a while after one.
  */
@@ -48,10 +65,19 @@ public final class CallDecider {
      * @param parkerRingTime how long a ring-back is offered to the parker alone (zero: to everyone at once)
      * @param wrapUp how long an agent is in wrap-up after a call (zero: available at once)
      * @param offlineGrace how long an agent stays online after their last connection closed
+     * @param transferRingTime how long a transfer rings its target alone, then the transferring agent alone
+     * @param dialTimeout how long the number an agent calls may ring before the call ends unanswered
      */
     public record Timing(Duration claimTimeout, Duration parkTimeout, Duration parkerRingTime, Duration wrapUp,
-            Duration offlineGrace) {
+            Duration offlineGrace, Duration transferRingTime, Duration dialTimeout) {
     }
+
+    /**
+     * How long after a parked caller's end the lot's word (Twilio fetched its wait music: the caller was there) may
+     * still come. It travels through call-ingest, Kafka and call-state's consumer, and a call-state restart (its
+     * consumer rejoining the group) or a Kafka outage holds it back for tens of seconds.
+     */
+    static final Duration LOT_WORD_WAIT = Duration.ofSeconds(60);
 
     private final Timing timing;
 
@@ -62,6 +88,8 @@ public final class CallDecider {
     public Decision decide(Input input, Situation situation) {
         if (input instanceof Input.RingIncoming ring) {
             return ring(ring, situation);
+        } else if (input instanceof Input.Dial dial) {
+            return dial(dial, situation);
         } else if (input instanceof Input.Claim claim) {
             return take(claim.agentId(), claim.at(), situation, false);
         } else if (input instanceof Input.Retrieve retrieve) {
@@ -70,20 +98,34 @@ public final class CallDecider {
             return hangup(hangup, situation);
         } else if (input instanceof Input.Park park) {
             return park(park, situation);
+        } else if (input instanceof Input.Hold hold) {
+            return hold(hold, situation);
+        } else if (input instanceof Input.Transfer transfer) {
+            return transfer(transfer, situation);
+        } else if (input instanceof Input.EndConsult end) {
+            return endConsult(end, situation);
         } else if (input instanceof Input.CallerLegStatus status) {
             return callerLeg(status, situation);
         } else if (input instanceof Input.AgentLegStatus status) {
             return agentLeg(status, situation);
+        } else if (input instanceof Input.NumberLegStatus status) {
+            return numberLeg(status, situation);
         } else if (input instanceof Input.DialEnded dialEnded) {
             return dialEnded(dialEnded, situation);
-        } else if (input instanceof Input.ConferenceUpdate) {
-            // What a conference callback says, the agents' legs' own callbacks and Twilio's answers to the actions say
-            // too, each tied to the claim or the decision it answers; a conference's events are not.
-            return Decision.NOTHING;
         } else if (input instanceof Input.DeadlinePassed passed) {
             return deadlinePassed(passed, situation);
         } else if (input instanceof Input.ConnectFailed failed) {
             return connectFailed(failed, situation);
+        } else if (input instanceof Input.AgentDialed dialed) {
+            return agentDialed(dialed, situation);
+        } else if (input instanceof Input.CallerWaiting waiting) {
+            return callerWaiting(situation);
+        } else if (input instanceof Input.AgentLeft left) {
+            return agentLeft(left, situation);
+        } else if (input instanceof Input.MoveFailed failed) {
+            return moveFailed(failed, situation);
+        } else if (input instanceof Input.HoldFailed failed) {
+            return holdFailed(failed, situation);
         } else if (input instanceof Input.ParkConfirmed confirmed) {
             return parkConfirmed(confirmed, situation);
         } else if (input instanceof Input.ParkFailed failed) {
@@ -106,6 +148,44 @@ public final class CallDecider {
                 ring.at())));
     }
 
+    /**
+     * An agent places a call: their phone rings into the call's conference, and once they answer Twilio calls the
+     * number, showing the tenant's number.
+     */
+    private Decision dial(Input.Dial dial, Situation s) {
+        if (s.call() != null || s.ended()) {
+            return Decision.NOTHING; // the same command again
+        }
+        AgentRecord agent = s.agent(dial.agentId()).filter(AgentRecord::active).orElse(null);
+        if (agent == null) {
+            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
+                    "Agent " + dial.agentId() + " is not an active agent of this call center.");
+        }
+        if (agent.onACall()) {
+            return Decision.reject(ErrorCode.AGENT_BUSY,
+                    "You are already on a call; finish it before placing another.");
+        }
+        OptionalInt country = Dialing.countryCode(dial.number());
+        if (country.isEmpty()) {
+            return Decision.reject(ErrorCode.INVALID_NUMBER, "'" + dial.number() + "' is not a phone number in"
+                    + " international format: a + and the country code, then the number, e.g. +14155550123.");
+        }
+        Dialing dialing = s.dialing();
+        if (dialing == null || dialing.callerId() == null) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call center has no phone number to call from; an administrator must add one.");
+        }
+        if (!dialing.allows(country.getAsInt())) {
+            return Decision.reject(ErrorCode.NUMBER_NOT_ALLOWED,
+                    "This call center may not call numbers of country code +" + country.getAsInt() + ".");
+        }
+        // Whole milliseconds, like a claim's time: the agent's leg's callbacks name the call's placing by it.
+        Instant at = dial.at().truncatedTo(ChronoUnit.MILLIS);
+        return Decision.of(List.of(new CallPlaced(CallRecord.placed(dial.callSid(), s.tenantId(), dialing.callerId(),
+                        dial.number(), agent.id(), at, at.plus(timing.claimTimeout())))),
+                List.of(new TwilioAction.PlaceCall(dial.callSid(), agent.id(), dialing.callerId(), dial.number(), at)));
+    }
+
     /** A claim of a ringing call or a retrieve of a parked one: the first wins, in the tenant's order. */
     private Decision take(String agentId, Instant at, Situation s, boolean retrieve) {
         CallRecord call = s.call();
@@ -119,8 +199,11 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.UNKNOWN_AGENT,
                     "Agent " + agentId + " is not an active agent of this call center.");
         }
-        if (call.heldBy(agent.id())) {
+        if (call.heldBy(agent.id()) || agent.id().equals(call.consultWith())) {
             return Decision.NOTHING; // the same agent clicked twice: the claim stands
+        }
+        if (call.state() == CallState.CONNECTED && agent.id().equals(call.consultant())) {
+            return takeConsult(call, agent, at, s);
         }
         if (call.state() == CallState.CLAIMED || call.state() == CallState.CONNECTED) {
             String winner = nameOf(call.agentId(), s);
@@ -132,8 +215,13 @@ public final class CallDecider {
         }
         if (call.state() == CallState.RINGING) {
             if (call.offeredTo() != null && !call.offeredTo().equals(agent.id())) {
-                return Decision.reject(ErrorCode.NOT_OFFERED, "This call rings back " + nameOf(call.offeredTo(), s)
-                        + ", who parked it; it is offered to everyone if they don't answer.");
+                String who = call.transferredBy() == null ? "back " + nameOf(call.offeredTo(), s) + ", who parked it"
+                        : call.offeredTo().equals(call.transferredBy())
+                        ? "back " + nameOf(call.offeredTo(), s) + ", who transferred it"
+                        : "for " + nameOf(call.offeredTo(), s) + ", to whom " + nameOf(call.transferredBy(), s)
+                                + " transferred it";
+                return Decision.reject(ErrorCode.NOT_OFFERED, "This call rings " + who
+                        + "; it is offered to everyone if they don't answer.");
             }
             if (call.offeredTo() == null && !agent.available()) {
                 return Decision.reject(ErrorCode.NOT_OFFERED, (agent.status() == AgentStatus.WRAP_UP
@@ -151,14 +239,13 @@ public final class CallDecider {
         }
         // A ringing call may be "retrieved" (its park timeout rang it back as the agent clicked) and a parked one
         // "claimed": either way the agent wants the call, and it is free for them.
-        boolean fromParkingLot = call.state() == CallState.PARKED;
         // The claim's time names the claim in its leg's callbacks (epoch milliseconds) and is compared with the time
         // read back from PostgreSQL, which rounds to microseconds: .688999700 would come back as .689. Whole
         // milliseconds survive the trip, so a claim always recognises its own leg.
         Instant claimedAt = at.truncatedTo(ChronoUnit.MILLIS);
         return Decision.of(List.of(new CallClaimed(call.callSid(), agent.id(), claimedAt,
                         claimedAt.plus(timing.claimTimeout()))),
-                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), fromParkingLot, claimedAt)));
+                List.of(new TwilioAction.ConnectToAgent(call.callSid(), agent.id(), call.from(), claimedAt)));
     }
 
     private Decision hangup(Input.Hangup hangup, Situation s) {
@@ -167,19 +254,21 @@ public final class CallDecider {
         if (notTheirs != null) {
             return notTheirs;
         }
+        if (call.outbound() && call.state() == CallState.CLAIMED) {
+            // No conference to end until the agent answered; their leg's leaving ends it after.
+            return call.agentLegSid() == null ? Decision.reject(ErrorCode.INVALID_STATE,
+                    "Twilio is still calling your phone; decline it there, or hang up in a moment.")
+                    : new Decision(List.of(), List.of(new TwilioAction.EndCall(call.agentLegSid())), null);
+        }
         // The call ends when Twilio says so (its status callback), not when we ask: the truth is Twilio's.
         return new Decision(List.of(), List.of(new TwilioAction.EndCall(call.callSid())), null);
     }
 
     private Decision park(Input.Park park, Situation s) {
         CallRecord call = s.call();
-        Decision notTheirs = unlessHeld(call, park.agentId(), "park it");
-        if (notTheirs != null) {
-            return notTheirs;
-        }
-        if (call.state() != CallState.CONNECTED) {
-            return Decision.reject(ErrorCode.INVALID_STATE,
-                    "This call is " + lower(call.state()) + ": it can be parked once you are talking.");
+        Decision notNow = unlessMovable(call, park.agentId(), "park it", "parked", s);
+        if (notNow != null) {
+            return notNow;
         }
         ParkingLot lot = s.lot();
         OptionalInt slot = lot.freeSlot();
@@ -193,6 +282,149 @@ public final class CallDecider {
                 List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), parkedAt,
                         parkedAt.plus(timing.parkTimeout()), wrapUpUntil(parkedAt))),
                 List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId(), parkedAt)));
+    }
+
+    /** The agent on the call puts the caller on hold in the conference, or takes them off it. */
+    private Decision hold(Input.Hold hold, Situation s) {
+        CallRecord call = s.call();
+        Decision notTheirs = unlessHeld(call, hold.agentId(),
+                hold.onHold() ? "put the caller on hold" : "take the caller off hold");
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        if (call.state() != CallState.CONNECTED) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is " + lower(call.state()) + ": a caller can be put on hold once you are talking.");
+        }
+        if (call.consultant() != null) {
+            return consultUnderWay(call, s);
+        }
+        if (call.onHold() == hold.onHold()) {
+            return Decision.NOTHING; // clicked twice, or on two screens
+        }
+        return Decision.of(List.of(hold.onHold() ? new CallHeld(call.callSid(), hold.at().truncatedTo(ChronoUnit.MILLIS))
+                        : new CallUnheld(call.callSid())),
+                List.of(new TwilioAction.HoldInConference(call.callSid(), hold.onHold())));
+    }
+
+    /**
+     * The agent on the call transfers it to a colleague who can take it now: the caller waits in the queue, hearing the
+     * wait music, the call rings for the colleague alone, and the transferring agent is free at once.
+     */
+    private Decision transfer(Input.Transfer transfer, Situation s) {
+        CallRecord call = s.call();
+        Decision notNow = unlessMovable(call, transfer.agentId(), "transfer it", "transferred", s);
+        if (notNow != null) {
+            return notNow;
+        }
+        if (transfer.to().equals(transfer.agentId())) {
+            return Decision.reject(ErrorCode.BAD_REQUEST, "Transfer the call to a colleague, not to yourself.");
+        }
+        AgentRecord target = s.agent(transfer.to()).filter(AgentRecord::active).orElse(null);
+        if (target == null) {
+            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
+                    "Agent " + transfer.to() + " is not an active agent of this call center.");
+        }
+        String busy = target.presence() != Presence.ONLINE ? "offline"
+                : target.onACall() ? "on a call"
+                : target.status() == AgentStatus.AWAY ? "away"
+                : target.status() == AgentStatus.WRAP_UP ? "wrapping up their last call" : null;
+        if (busy != null) {
+            return Decision.reject(ErrorCode.TARGET_UNAVAILABLE,
+                    target.name() + " is " + busy + "; transfer the call to someone available.");
+        }
+        Instant at = transfer.at().truncatedTo(ChronoUnit.MILLIS);
+        if (transfer.warm()) {
+            return Decision.of(List.of(new ConsultOffered(call.callSid(), target.id(), at,
+                            at.plus(timing.transferRingTime()))),
+                    List.of(new TwilioAction.StartConsult(call.callSid(), transfer.agentId())));
+        }
+        return Decision.of(List.of(new CallTransferred(call.callSid(), transfer.agentId(), target.id(),
+                        at.plus(timing.transferRingTime()))),
+                List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
+    }
+
+    /**
+     * Null when the agent may move the caller elsewhere ({@code done}: parked, transferred): they hold the call, talk
+     * on it, and no transfer of it is under way; otherwise why not. A call an agent placed has no Twilio call of its
+     * own to move (it is two legs in a conference): it can be held and hung up, not moved.
+     */
+    private static Decision unlessMovable(CallRecord call, String agentId, String act, String done, Situation s) {
+        Decision notTheirs = unlessHeld(call, agentId, act);
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        if (call.state() != CallState.CONNECTED) {
+            return Decision.reject(ErrorCode.INVALID_STATE,
+                    "This call is " + lower(call.state()) + ": it can be " + done + " once you are talking.");
+        }
+        if (call.outbound()) {
+            return Decision.reject(ErrorCode.INVALID_STATE, "A call you placed can be put on hold and hung up, not "
+                    + done + ".");
+        }
+        return call.consultant() != null ? consultUnderWay(call, s) : null;
+    }
+
+    private static Decision consultUnderWay(CallRecord call, Situation s) {
+        return Decision.reject(ErrorCode.INVALID_STATE, "You are transferring this call to "
+                + nameOf(call.consultant(), s) + ": complete or cancel the transfer first.");
+    }
+
+    /** The colleague takes the consult offered to them: their phone rings into the conference. */
+    private Decision takeConsult(CallRecord call, AgentRecord colleague, Instant at, Situation s) {
+        if (colleague.onACall()) {
+            return Decision.reject(ErrorCode.AGENT_BUSY, "You are already on a call; finish it before taking another.");
+        }
+        Instant takenAt = at.truncatedTo(ChronoUnit.MILLIS);
+        return Decision.of(List.of(new ConsultTaken(call.callSid(), colleague.id(), takenAt.plus(timing.claimTimeout()))),
+                List.of(new TwilioAction.Consult(call.callSid(), call.agentId(), colleague.id(), call.from(), takenAt)));
+    }
+
+    /** The agent who started a warm transfer hands the caller over, or takes them back. */
+    private Decision endConsult(Input.EndConsult end, Situation s) {
+        CallRecord call = s.call();
+        Decision notTheirs = unlessHeld(call, end.agentId(),
+                end.complete() ? "complete its transfer" : "cancel its transfer");
+        if (notTheirs != null) {
+            return notTheirs;
+        }
+        String colleague = call.consultant();
+        if (call.state() != CallState.CONNECTED || colleague == null) {
+            return Decision.reject(ErrorCode.INVALID_STATE, "No transfer of this call is under way.");
+        }
+        if (!end.complete()) {
+            return consultEnded(call, colleague);
+        }
+        if (!talking(colleague, call, s)) {
+            return Decision.reject(ErrorCode.INVALID_STATE, nameOf(colleague, s)
+                    + " has not answered yet: wait for them, or cancel the transfer.");
+        }
+        return handedOver(call, colleague, end.at());
+    }
+
+    /** The consult is over and the caller back with the agent: Twilio takes the colleague out, if they were in. */
+    private static Decision consultEnded(CallRecord call, String colleague) {
+        return Decision.of(List.of(new ConsultEnded(call.callSid(), colleague)),
+                List.of(new TwilioAction.CancelConsult(call.callSid(), call.agentId(), colleague)));
+    }
+
+    private Decision handedOver(CallRecord call, String colleague, Instant at) {
+        return Decision.of(List.of(new TransferCompleted(call.callSid(), call.agentId(), colleague, wrapUpUntil(at))),
+                List.of(new TwilioAction.CompleteTransfer(call.callSid(), call.agentId(), colleague)));
+    }
+
+    /** Whether the colleague's phone answered the consult: they are on this call. */
+    private static boolean talking(String colleague, CallRecord call, Situation s) {
+        return s.agent(colleague).map(a -> call.callSid().equals(a.currentCallSid())).orElse(false);
+    }
+
+    /** Twilio refused a hold or its end: the screens go back to what the caller hears. */
+    private Decision holdFailed(Input.HoldFailed failed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || call.state() != CallState.CONNECTED || call.onHold() != failed.onHold()) {
+            return Decision.NOTHING; // over, parked, or the agent changed their mind since
+        }
+        return Decision.of(failed.onHold() ? new CallUnheld(call.callSid()) : new CallHeld(call.callSid(), failed.at()));
     }
 
     private Decision callerLeg(Input.CallerLegStatus status, Situation s) {
@@ -214,6 +446,17 @@ public final class CallDecider {
             return s.ended() ? Decision.NOTHING
                     : Decision.of(new UnseenCallEnded(status.callSid(), status.from(), status.to(), reason, status.at()));
         }
+        if (call.transferUnconfirmed()) {
+            // The caller's end overtook Twilio's answer to their move out of the conference, as it can a park's: they
+            // hung up waiting if the move went through, or were still with the transferring agent, whose leaving
+            // ended the call, if it came too late. The move's answer tells which. Found by the fault suite.
+            return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), status.at()));
+        }
+        if (call.state() == CallState.CLAIMED && call.agentLegSid() != null) {
+            // Twilio keeps ringing an agent into a conference the caller left before it started.
+            return Decision.of(List.of(ended(call, reason, status.at())),
+                    List.of(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid())));
+        }
         return Decision.of(ended(call, reason, status.at()));
     }
 
@@ -222,6 +465,9 @@ public final class CallDecider {
         if (call == null) {
             return Decision.NOTHING; // the call is over
         }
+        if (call.consultWith() != null && call.consultWith().equals(status.agentId())) {
+            return consultLeg(status, call, s);
+        }
         if (!call.heldBy(status.agentId())) {
             if (status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
                     && (call.state() == CallState.RINGING || call.state() == CallState.PARKED)) {
@@ -229,27 +475,129 @@ public final class CallDecider {
                 // callback waited, or call-state died between giving it back and putting the caller on hold. Twilio
                 // may have the caller talking with an agent every screen shows free; take the caller back to where
                 // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
-                return new Decision(List.of(), List.of(new TwilioAction.HoldCaller(call.callSid(),
-                        call.state() == CallState.PARKED)), null);
+                return new Decision(List.of(), List.of(
+                        new TwilioAction.HoldCaller(call.callSid(), call.state() == CallState.PARKED),
+                        TwilioAction.EndCall.agentLeg(status.legSid(), call.callSid())), null);
             }
-            return Decision.NOTHING; // a leg of a claim given back, of a parked call, or of another agent's claim
+            return strayLeg(status); // a leg of a claim given back, of a parked call, or of another agent's claim
         }
         if (status.claim() != null && call.claimedAt() != null && status.claim() != call.claimedAt().toEpochMilli()) {
             // A late callback of the leg of an earlier claim by the same agent (given back at its deadline while the
             // callback was on its way): it says nothing about the leg ringing now. Found by the fault-injection suite.
-            return Decision.NOTHING;
+            return strayLeg(status);
+        }
+        if (call.outbound() && call.state() == CallState.CLAIMED) {
+            return placingAgentsLeg(status, call);
         }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
-            return Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
+            if (call.answeredBeforeTheCaller()) {
+                return Decision.NOTHING; // the same answer again
+            }
+            // The agent's answer connects the call only once Twilio said it took the caller into the conference (the
+            // two requests go at once): a caller who hung up meanwhile never talked with the agent, who answered into
+            // an empty conference. Found by the fault suite.
+            return call.agentLegSid() == null
+                    ? Decision.of(new AgentAnswered(call.callSid(), status.legSid(), status.at()))
+                    : Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CLAIMED) {
-            return Decision.of(giveBack(call, "agent_" + reasonOf(status.status()), status.at()));
+            Fact givenBack = giveBack(call, "agent_" + reasonOf(status.status()), status.at());
+            // The agent's phone did not answer: the caller waits in the conference for an agent who will not come,
+            // and goes back to the queue, or the slot. A leg Twilio cancelled went with the conference: the caller
+            // hung up.
+            return status.status() == TwilioCallStatus.CANCELED ? Decision.of(givenBack)
+                    : Decision.of(List.of(givenBack),
+                            List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
+        }
+        if (status.status().isFinal() && call.state() == CallState.CONNECTED && call.consultant() != null) {
+            return consultantLeftAlone(call, call.consultant(), status.at(), s);
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
             // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
             return Decision.of(ended(call, "completed", status.at()));
         }
         return Decision.NOTHING;
+    }
+
+    /**
+     * The leg of the agent who placed the call, before the number answered: their answer has Twilio call the number;
+     * their phone not answering, or their hanging up while the number rings, ends the call.
+     */
+    private Decision placingAgentsLeg(Input.AgentLegStatus status, CallRecord call) {
+        if (status.status() == TwilioCallStatus.IN_PROGRESS) {
+            return call.numberRinging() ? Decision.NOTHING // the same answer again
+                    : Decision.of(List.of(new NumberCalled(call.callSid(), status.legSid(), status.at(),
+                                    status.at().plus(timing.dialTimeout()))),
+                            List.of(new TwilioAction.CallNumber(call.callSid(), call.agentId(), call.from(),
+                                    call.to())));
+        }
+        if (status.status().isFinal()) {
+            // A number that answers after this is hung up (numberLeg).
+            return Decision.of(ended(call, call.numberRinging() ? "canceled" : "agent_" + reasonOf(status.status()),
+                    status.at()));
+        }
+        return Decision.NOTHING;
+    }
+
+    /**
+     * The leg that calls the number of a call an agent placed: answered, the call is connected; not answered, it is
+     * over, and the agent's leg waiting in the conference is hung up. A number that answers a call already over is hung
+     * up.
+     */
+    private Decision numberLeg(Input.NumberLegStatus status, Situation s) {
+        CallRecord call = s.call();
+        if (call == null) {
+            return status.status() == TwilioCallStatus.IN_PROGRESS
+                    ? new Decision(List.of(), List.of(new TwilioAction.EndCall(status.legSid())), null)
+                    : Decision.NOTHING;
+        }
+        if (call.state() == CallState.CLAIMED && status.status() == TwilioCallStatus.IN_PROGRESS) {
+            return Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), status.at()));
+        }
+        if (call.state() == CallState.CLAIMED && status.status().isFinal()) {
+            return Decision.of(List.of(ended(call, reasonOf(status.status()), status.at())),
+                    call.agentLegSid() == null ? List.of() : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
+        if (status.status().isFinal()) {
+            return Decision.of(ended(call, "completed", status.at()));
+        }
+        return Decision.NOTHING;
+    }
+
+    /**
+     * A leg of a claim that is not the call's now, answered: it joined the call's conference, where the caller may be
+     * with another agent or arrive later. It is hung up.
+     */
+    private static Decision strayLeg(Input.AgentLegStatus status) {
+        return status.claim() != null && status.status() == TwilioCallStatus.IN_PROGRESS
+                ? new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(status.legSid(), status.callSid())),
+                        null)
+                : Decision.NOTHING;
+    }
+
+    /** The leg of the colleague a warm transfer consults: they answered, or they are gone and the consult with them. */
+    private Decision consultLeg(Input.AgentLegStatus status, CallRecord call, Situation s) {
+        if (status.status() == TwilioCallStatus.IN_PROGRESS && !talking(call.consultWith(), call, s)) {
+            return Decision.of(new ConsultConnected(call.callSid(), call.consultWith(), status.at()));
+        }
+        return status.status().isFinal() ? consultEnded(call, call.consultWith()) : Decision.NOTHING;
+    }
+
+    /**
+     * The agent who started a warm transfer hung up (their leaving does not end the conference during a consult): the
+     * colleague who answered has the caller; one who has not is handed the call as a cold transfer, the caller waiting
+     * in the queue. Either way the caller is not dropped.
+     */
+    private Decision consultantLeftAlone(CallRecord call, String colleague, Instant at, Situation s) {
+        if (talking(colleague, call, s)) {
+            return handedOver(call, colleague, at);
+        }
+        List<Fact> facts = new ArrayList<>();
+        if (call.consultWith() != null) {
+            facts.add(new ConsultEnded(call.callSid(), colleague));
+        }
+        facts.add(new CallTransferred(call.callSid(), call.agentId(), colleague, at.plus(timing.transferRingTime())));
+        return Decision.of(facts, List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
     }
 
     private Decision dialEnded(Input.DialEnded dial, Situation s) {
@@ -272,13 +620,36 @@ public final class CallDecider {
         if (call == null || call.deadline() == null || call.deadline().isAfter(passed.at())) {
             return Decision.NOTHING; // answered, retrieved, given back or ended meanwhile
         }
+        if (call.state() == CallState.CONNECTED && call.consultant() != null) {
+            // The colleague did not take the consult, or their phone did not answer: the caller is back with the agent.
+            return consultEnded(call, call.consultant());
+        }
+        if (call.state() == CallState.CLAIMED && call.outbound()) {
+            // Twilio's own timeouts should have ended the agent's phone or the number ringing; their callbacks are
+            // lost or late. The agent's leg ending ends the conference, and a number answering later is hung up.
+            return Decision.of(List.of(ended(call, call.numberRinging() ? "no_answer" : "agent_no_answer",
+                    passed.at())), call.agentLegSid() == null ? List.of()
+                    : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
         if (call.state() == CallState.CLAIMED) {
-            // Twilio's own <Dial timeout> should have ended the attempt; its callback is lost or late, so take the
-            // caller back from the agent's leg ourselves.
-            return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())),
-                    List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
+            // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
+            // caller back from the conference, and hang the leg up, ourselves.
+            List<TwilioAction> actions = new ArrayList<>(List.of(new TwilioAction.HoldCaller(call.callSid(),
+                    call.slot() != null)));
+            if (call.agentLegSid() != null) {
+                actions.add(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid()));
+            }
+            return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())), actions);
+        }
+        if (call.callerGone() && call.transferUnconfirmed()) {
+            return Decision.NOTHING; // the move's answer says how the call ended; the deadline stays due until then
         }
         if (call.callerGone()) {
+            if (passed.at().isBefore(call.endedAt().plus(LOT_WORD_WAIT))) {
+                // The caller may have hung up in the lot, and Twilio's word that they reached it lag behind their
+                // end. The deadline stays due, so this is asked again on the next check. Found by the fault suite.
+                return Decision.NOTHING;
+            }
             // The park's answer never came (its action was lost past every retry and takeover): the caller is taken
             // to have been with the parker, as when Twilio says the call was already over.
             return endedBeforeItsPark(call, s, call.endedAt());
@@ -299,6 +670,15 @@ public final class CallDecider {
                     : new ParkTimedOut(call.callSid(), null, null));
         }
         if (call.state() == CallState.RINGING && call.offeredTo() != null) {
+            if (call.transferredBy() != null && !call.offeredTo().equals(call.transferredBy())) {
+                // The colleague did not answer the transfer: it rings back the agent who transferred it, if they can
+                // take it, then everyone.
+                AgentRecord transferrer = s.agent(call.transferredBy()).orElse(null);
+                if (transferrer != null && transferrer.presence() == Presence.ONLINE && !transferrer.onACall()) {
+                    return Decision.of(new TransferRangBack(call.callSid(), transferrer.id(),
+                            passed.at().plus(timing.transferRingTime())));
+                }
+            }
             return Decision.of(new OfferWidened(call.callSid()));
         }
         return Decision.NOTHING;
@@ -306,12 +686,99 @@ public final class CallDecider {
 
     private Decision connectFailed(Input.ConnectFailed failed, Situation s) {
         CallRecord call = s.call();
+        if (call != null && call.state() == CallState.CONNECTED && call.heldBy(failed.agentId())) {
+            // The agent's leg answered into the conference before Twilio refused to move the caller there (both
+            // requests went at once): the caller never reached the agent, whose leg is hung up. A caller who is gone
+            // ends the call; one still waiting rings again.
+            return failed.callGone() ? Decision.of(new CallEnded(call.callSid(), "caller_hangup", failed.at(), null))
+                    : Decision.of(List.of(new ClaimReleased(call.callSid(), call.agentId(), "connect_failed")),
+                            List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
+        }
         if (call == null || call.state() != CallState.CLAIMED || !call.heldBy(failed.agentId())) {
             return Decision.NOTHING;
         }
+        if (call.outbound()) {
+            // Twilio would not ring the agent, or call the number: the call never happened.
+            return Decision.of(List.of(ended(call, "failed", failed.at())), call.agentLegSid() == null ? List.of()
+                    : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+        }
+        // The caller may have reached the conference even though the agent's leg was refused: back to waiting.
         return failed.callGone()
                 ? Decision.of(ended(call, "caller_hangup", failed.at()))
-                : Decision.of(giveBack(call, "connect_failed", failed.at()));
+                : Decision.of(List.of(giveBack(call, "connect_failed", failed.at())),
+                        List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
+    }
+
+    /**
+     * Twilio placed the agent's leg. The claim that asked for it may have been given back, or the call ended, while
+     * Twilio answered: then the leg rings for nothing, and is hung up.
+     */
+    private Decision agentDialed(Input.AgentDialed dialed, Situation s) {
+        CallRecord call = s.call();
+        if (call != null && dialed.agentId().equals(call.consultWith())) {
+            return Decision.NOTHING; // the colleague of a consult: their leg's callbacks say the rest
+        }
+        boolean sameClaim = call != null && call.heldBy(dialed.agentId())
+                && dialed.claimedAt().equals(call.claimedAt());
+        if (!sameClaim) {
+            return new Decision(List.of(), List.of(TwilioAction.EndCall.agentLeg(dialed.legSid(), dialed.callSid())),
+                    null);
+        }
+        if (call.answeredBeforeTheCaller() && !call.outbound()) {
+            return Decision.of(
+                    new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()));
+        }
+        return call.state() == CallState.CLAIMED && call.agentLegSid() == null
+                ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
+                : Decision.NOTHING; // connected already
+    }
+
+    /**
+     * The agent left the conference during a consult that was then cancelled: the caller waits there alone. They go
+     * back to the queue and the call rings again; an agent's mistake does not drop them. A call every screen already
+     * shows over (the agent's end came first) is hung up, so that Twilio agrees.
+     */
+    private Decision agentLeft(Input.AgentLeft left, Situation s) {
+        CallRecord call = s.call();
+        if (call == null) {
+            return s.ended() ? new Decision(List.of(), List.of(new TwilioAction.EndCall(left.callSid())), null)
+                    : Decision.NOTHING;
+        }
+        if (call.state() != CallState.CONNECTED || !call.heldBy(left.agentId()) || call.consultant() != null) {
+            return Decision.NOTHING;
+        }
+        return Decision.of(List.of(new ClaimReleased(call.callSid(), call.agentId(), "agent_left")),
+                List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
+    }
+
+    /** Twilio took a transferred caller out of the conference: one whose end came first hung up waiting. */
+    private Decision callerWaiting(Situation s) {
+        CallRecord call = s.call();
+        if (call == null || !call.transferUnconfirmed()) {
+            return Decision.NOTHING;
+        }
+        return call.callerGone()
+                ? Decision.of(List.of(new Fact.MoveSettled(call.callSid()),
+                        ended(call.moveSettled(), "caller_hangup", call.endedAt())), List.of())
+                : Decision.of(new Fact.MoveSettled(call.callSid()));
+    }
+
+    /**
+     * Twilio could not take a transferred caller out of the conference because their call is over: it ended while they
+     * were still with the transferring agent, whose leaving ended it. It was the agent's conversation; one who took
+     * another call meanwhile keeps it.
+     */
+    private Decision moveFailed(Input.MoveFailed failed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || !call.transferUnconfirmed()) {
+            return Decision.NOTHING;
+        }
+        Instant at = call.callerGone() ? call.endedAt() : failed.at();
+        boolean agentFree = s.agent(call.transferredBy()).map(a -> !a.onACall()).orElse(false);
+        return agentFree
+                ? Decision.of(List.of(new Fact.TransferUndone(call.callSid(), call.transferredBy()),
+                        new CallEnded(call.callSid(), "completed", at, wrapUpUntil(at))), List.of())
+                : Decision.of(ended(call, "completed", at));
     }
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {

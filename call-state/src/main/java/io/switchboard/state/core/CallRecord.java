@@ -1,6 +1,7 @@
 package io.switchboard.state.core;
 
 import io.switchboard.contract.CallState;
+import io.switchboard.contract.OutboundCall;
 import java.time.Instant;
 
 /**
@@ -14,36 +15,90 @@ import java.time.Instant;
  * @param parkedBy who parked the call; kept while it rings back after a park timeout
  * @param ringReason why a RINGING call rings again (null the first time)
  * @param offeredTo the one agent a RINGING call is offered to, or null for every available agent
+ * @param agentLegSid the leg of the agent holding the call, once Twilio named it (it answered, or it was dialled);
+ *     while PARKED, the parker's, until Twilio settles the park
+ * @param heldAt since when the agent on the CONNECTED call has the caller on hold; null when not on hold
+ * @param transferredBy the agent who transferred the RINGING call to {@code offeredTo}; null otherwise
+ * @param consultWith the colleague the agent on the CONNECTED call consults before handing it over (a warm transfer),
+ *     once they took the consult; while it rings for them they are {@code offeredTo}, with {@code ringReason}
+ *     {@code consult}
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
-        Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason) {
+        Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason,
+        Instant heldAt, String transferredBy, String consultWith) {
+    /** The {@code ringReason} of a consult ringing for a colleague. */
+    static final String CONSULT = "consult";
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * A call {@code agent} placed at {@code at}, from the tenant's number to {@code number}: theirs from the start,
+     * while their phone rings until {@code answerBy}.
+     */
+    static CallRecord placed(String callSid, String tenantId, String callerId, String number, String agent, Instant at,
+            Instant answerBy) {
+        return new CallRecord(callSid, tenantId, callerId, number, CallState.CLAIMED, agent, null, at, at, null,
+                answerBy, null, null, null, null, null, null, null, null, null, null);
     }
 
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
-                null, null, null, null, at, reason);
+                null, null, null, null, at, reason, null, null, null);
     }
 
     /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
     }
 
     /** The claim is given back: the call rings every available agent again, saying why. */
     CallRecord released(String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
-                null, null, parkedBy, reason, null, null, null);
+                null, null, parkedBy, reason, null, null, null, null, null, null);
+    }
+
+    /** The claiming agent's phone answered; the caller's move into the conference is not confirmed yet. */
+    CallRecord agentAnswered(String legSid, Instant at) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, deadline,
+                slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
+    }
+
+    /** The agent who placed the call answered on {@code legSid}: the number rings until {@code answerBy}. */
+    CallRecord numberCalled(String legSid, Instant at, Instant answerBy) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, answerBy,
+                slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
+    }
+
+    /** An agent placed it ({@link OutboundCall}): {@code to} is the number they called. */
+    boolean outbound() {
+        return OutboundCall.is(callSid);
+    }
+
+    /** A call an agent placed whose agent answered: Twilio calls the number, which has not answered yet. */
+    boolean numberRinging() {
+        return outbound() && answeredBeforeTheCaller();
+    }
+
+    /** The number of the person on the other end: the caller's, or the one an agent called. */
+    String customerNumber() {
+        return outbound() ? to : from;
+    }
+
+    /** {@link #agentAnswered}: a claim whose agent answered, waiting for Twilio to say the caller is there too. */
+    boolean answeredBeforeTheCaller() {
+        return state == CallState.CLAIMED && answeredAt != null;
     }
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -52,19 +107,19 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
     CallRecord parkSettled() {
-        return new CallRecord(callSid, tenantId, from, to, state, agentId, null, startedAt, claimedAt, answeredAt,
-                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason);
+        return withAgentLeg(null);
     }
 
     /** Twilio said the caller's call ended before it answered the park ({@link #callerGone()}). */
     CallRecord callerGone(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null);
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt,
+                transferredBy, consultWith);
     }
 
     /**
@@ -83,34 +138,142 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
-        return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, answeredAt,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null);
+        return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, null,
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
     }
 
     /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                widenAt, null, null, parkedBy, reason, offeredTo, null, null);
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null, null);
     }
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at, reason);
+                answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at,
+                reason, heldAt, transferredBy, consultWith);
     }
 
-    /** Rings, or is claimed but not yet answered: screens still show it as an offer. */
+    /** Twilio rings the claiming agent on {@code legSid}. */
+    CallRecord dialed(String legSid) {
+        return withAgentLeg(legSid);
+    }
+
+    private CallRecord withAgentLeg(String legSid) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
+                deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
+                consultWith);
+    }
+
+    /** A connected caller put on hold by their agent, hearing the hold music. */
+    CallRecord held(Instant at) {
+        return withHeldAt(at);
+    }
+
+    /** Back from hold: the caller and the agent hear each other again. */
+    CallRecord unheld() {
+        return withHeldAt(null);
+    }
+
+    private CallRecord withHeldAt(Instant at) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
+                transferredBy, consultWith);
+    }
+
+    boolean onHold() {
+        return heldAt != null;
+    }
+
+    /**
+     * Transferred by the agent on it: rings {@code target} alone until {@code ringUntil}; the caller waits in the
+     * queue.
+     */
+    CallRecord transferred(String by, String target, Instant ringUntil) {
+        return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, agentLegSid, startedAt, null,
+                answeredAt, ringUntil, null, null, null, "transfer", target, null, null, null, by, null);
+    }
+
+    /**
+     * Transferred, and Twilio has not yet said it took the caller out of the conference to wait: the transferring
+     * agent's leg ({@code agentLegSid}) is kept until it does ({@link #moveSettled}), as a parker's is.
+     */
+    boolean transferUnconfirmed() {
+        return state == CallState.RINGING && transferredBy != null && agentLegSid != null;
+    }
+
+    /** Twilio took the transferred caller out of the conference, to wait for the colleague. */
+    CallRecord moveSettled() {
+        return withAgentLeg(null);
+    }
+
+    /** The caller's call ended before their move out of the conference: it was the transferring agent's still. */
+    CallRecord untransferred() {
+        return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, transferredBy, agentLegSid, startedAt,
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */
+    CallRecord offeredTo(String agent, Instant ringUntil) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, ringUntil, slot, parkedAt, parkedBy, ringReason, agent, endedAt, endReason, heldAt,
+                transferredBy, consultWith);
+    }
+
+    /**
+     * The agent on the call puts the caller on hold to consult {@code colleague} first: the consult rings for them
+     * until {@code ringUntil}.
+     */
+    CallRecord consultOffered(String colleague, Instant at, Instant ringUntil) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, ringUntil, slot, parkedAt, parkedBy, CONSULT, colleague, endedAt, endReason, at, null,
+                null);
+    }
+
+    /** The colleague took the consult; their phone rings until {@code answerBy}. */
+    CallRecord consultTaken(String colleague, Instant answerBy) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, answerBy, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
+                colleague);
+    }
+
+    /** The colleague's phone answered: the two agents talk while the caller waits on hold. */
+    CallRecord consulting() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
+                consultWith);
+    }
+
+    /** The consult is over and the caller is back with the agent, off hold. */
+    CallRecord consultOver() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null);
+    }
+
+    /** The colleague the agent consulted has the caller now, off hold. */
+    CallRecord handedTo(String colleague) {
+        return new CallRecord(callSid, tenantId, from, to, state, colleague, null, startedAt, claimedAt, answeredAt,
+                null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null);
+    }
+
+    /** A consult is offered, taken or under way: the colleague it rings for or who took it. */
+    String consultant() {
+        return consultWith != null ? consultWith : CONSULT.equals(ringReason) ? offeredTo : null;
+    }
+
+    /** Rings, or is claimed but not yet answered: screens still show it as an offer. A call an agent placed is none. */
     boolean offered() {
-        return state == CallState.RINGING || (state == CallState.CLAIMED && slot == null);
+        return state == CallState.RINGING || (state == CallState.CLAIMED && slot == null && !outbound());
     }
 
     boolean heldBy(String agent) {

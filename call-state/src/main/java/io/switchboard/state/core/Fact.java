@@ -8,6 +8,17 @@ public sealed interface Fact {
     record CallRang(CallRecord call) implements Fact {
     }
 
+    /** An agent placed {@code call}: it is theirs, and their phone rings first. */
+    record CallPlaced(CallRecord call) implements Fact {
+    }
+
+    /**
+     * The agent who placed the call answered on {@code legSid} at {@code at}: Twilio calls the number, which rings
+     * until {@code answerBy}. Screens show nothing of it until the number answers.
+     */
+    record NumberCalled(String callSid, String legSid, Instant at, Instant answerBy) implements Fact {
+    }
+
     /** An agent claimed a ringing call, or retrieved a parked one; it is theirs once their leg answers. */
     record CallClaimed(String callSid, String agentId, Instant at, Instant deadline) implements Fact {
     }
@@ -39,6 +50,70 @@ public sealed interface Fact {
      * the call parked already.
      */
     record ParkSettled(String callSid) implements Fact {
+    }
+
+    /**
+     * {@code agentId} transferred the call to {@code target}: it rings for the target alone until {@code ringUntil},
+     * the caller waits in the queue, and the transferring agent is free at once.
+     */
+    record CallTransferred(String callSid, String agentId, String target, Instant ringUntil) implements Fact {
+    }
+
+    /** Twilio took the transferred caller out of the conference: the transferring agent's leg is forgotten. */
+    record MoveSettled(String callSid) implements Fact {
+    }
+
+    /**
+     * The caller's call ended before Twilio took them out of the conference for a transfer: they were still with
+     * {@code agentId}, who transferred the call, and whose leaving ended it. The call is theirs again, to end.
+     */
+    record TransferUndone(String callSid, String agentId) implements Fact {
+    }
+
+    /** Nobody answered a transfer in time: it rings for {@code agentId}, who transferred it, until {@code ringUntil}. */
+    record TransferRangBack(String callSid, String agentId, Instant ringUntil) implements Fact {
+    }
+
+    /**
+     * The agent on the call put the caller on hold at {@code at} to consult {@code colleague}, for whom the consult
+     * rings until {@code ringUntil}.
+     */
+    record ConsultOffered(String callSid, String colleague, Instant at, Instant ringUntil) implements Fact {
+    }
+
+    /** The colleague took the consult; their phone rings until {@code answerBy}. */
+    record ConsultTaken(String callSid, String colleague, Instant answerBy) implements Fact {
+    }
+
+    /** The colleague's phone answered at {@code at}: the two agents talk, the caller on hold. */
+    record ConsultConnected(String callSid, String colleague, Instant at) implements Fact {
+    }
+
+    /** The consult is over (cancelled, unanswered, or the colleague hung up): the caller is back with the agent. */
+    record ConsultEnded(String callSid, String colleague) implements Fact {
+    }
+
+    /** The agent handed the caller to the colleague they consulted, and is free (wrap-up). */
+    record TransferCompleted(String callSid, String agentId, String colleague, Instant wrapUpUntil) implements Fact {
+    }
+
+    /** Twilio is ringing the claiming agent on {@code legSid}. Screens show nothing of it. */
+    record AgentDialed(String callSid, String legSid) implements Fact {
+    }
+
+    /**
+     * The claiming agent's phone answered on {@code legSid} before Twilio said it took the caller into the conference:
+     * the call is connected once it does. Screens show nothing of it.
+     */
+    record AgentAnswered(String callSid, String legSid, Instant at) implements Fact {
+    }
+
+    /** The agent on the call put the caller on hold at {@code at}. */
+    record CallHeld(String callSid, Instant at) implements Fact {
+    }
+
+    /** The caller is off hold: the agent took them off it, or Twilio refused to put them on it. */
+    record CallUnheld(String callSid) implements Fact {
     }
 
     /**

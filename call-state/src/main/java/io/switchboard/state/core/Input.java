@@ -34,6 +34,31 @@ public sealed interface Input {
     record Park(String callSid, String agentId, Instant at) implements CallInput {
     }
 
+    /** The agent on the call puts the caller on hold ({@code onHold}) or takes them off hold. */
+    record Hold(String callSid, String agentId, boolean onHold, Instant at) implements CallInput {
+    }
+
+    /**
+     * The agent on the call hands it to {@code to}: at once ({@code warm} false: the call rings for them while the caller
+     * waits), or after talking with them first.
+     */
+    record Transfer(String callSid, String agentId, String to, boolean warm, Instant at) implements CallInput {
+    }
+
+    /**
+     * The agent who started a warm transfer ends the consult: handing the caller to the colleague ({@code complete}),
+     * or taking the caller back.
+     */
+    record EndConsult(String callSid, String agentId, boolean complete, Instant at) implements CallInput {
+    }
+
+    /**
+     * An agent places a call to {@code number}: {@code callSid} is the id call-state gives it
+     * ({@link io.switchboard.contract.OutboundCall#idFor}), the same for each delivery of the command.
+     */
+    record Dial(String callSid, String agentId, String number, Instant at) implements CallInput {
+    }
+
     /** An agent takes a parked call: a claim of a call waiting in a slot. */
     record Retrieve(String callSid, String agentId, Instant at) implements CallInput {
     }
@@ -41,6 +66,10 @@ public sealed interface Input {
     /** A status callback of the caller's own call. */
     record CallerLegStatus(String callSid, String from, String to, TwilioCallStatus status, Instant at)
             implements CallInput {
+    }
+
+    /** A status callback of the leg that calls the number of a call an agent placed ({@link Dial}). */
+    record NumberLegStatus(String callSid, String legSid, TwilioCallStatus status, Instant at) implements CallInput {
     }
 
     /**
@@ -54,14 +83,6 @@ public sealed interface Input {
         public AgentLegStatus(String callSid, String legSid, String agentId, TwilioCallStatus status, Instant at) {
             this(callSid, legSid, agentId, status, at, null);
         }
-    }
-
-    /**
-     * A status callback of the call's conference ({@code event}: Twilio's {@code StatusCallbackEvent}) about a
-     * participant ({@code label}: {@code caller} or an agent's id) or the conference itself.
-     */
-    record ConferenceUpdate(String callSid, String event, String label, Boolean hold, Instant at)
-            implements CallInput {
     }
 
     /** The {@code <Dial>} to the agent is over; {@code status} is Twilio's {@code DialCallStatus}. */
@@ -78,6 +99,32 @@ public sealed interface Input {
      * @param callGone Twilio said the call is over or unknown: the caller left
      */
     record ConnectFailed(String callSid, String agentId, boolean callGone, Instant at) implements CallInput {
+    }
+
+    /**
+     * Twilio placed the call that rings the agent who claimed the call at {@code claimedAt}: its leg is {@code legSid}.
+     */
+    record AgentDialed(String callSid, String agentId, Instant claimedAt, String legSid, Instant at)
+            implements CallInput {
+    }
+
+    /** Twilio took the caller out of the conference to wait in the tenant's queue (it answered the move). */
+    record CallerWaiting(String callSid, Instant at) implements CallInput {
+    }
+
+    /** Twilio could not take the caller out of the conference to wait in the queue: their call is over. */
+    record MoveFailed(String callSid, Instant at) implements CallInput {
+    }
+
+    /**
+     * Twilio found {@code agentId} gone from the call's conference as it took the caller back from a consult: the agent
+     * hung up during it (their leaving did not end the conference then), and the caller is there alone.
+     */
+    record AgentLeft(String callSid, String agentId, Instant at) implements CallInput {
+    }
+
+    /** Twilio refused to put the caller on hold ({@code onHold}) or to take them off it; nothing changed there. */
+    record HoldFailed(String callSid, boolean onHold, Instant at) implements CallInput {
     }
 
     /**

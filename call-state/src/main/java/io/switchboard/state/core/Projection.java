@@ -2,22 +2,37 @@ package io.switchboard.state.core;
 
 import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
+import io.switchboard.contract.CallState;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
+import io.switchboard.state.core.Fact.AgentAnswered;
+import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
 import io.switchboard.state.core.Fact.BackInSlot;
 import io.switchboard.state.core.Fact.CallClaimed;
 import io.switchboard.state.core.Fact.CallConnected;
 import io.switchboard.state.core.Fact.CallEnded;
+import io.switchboard.state.core.Fact.CallHeld;
 import io.switchboard.state.core.Fact.CallParked;
+import io.switchboard.state.core.Fact.CallPlaced;
 import io.switchboard.state.core.Fact.CallRang;
+import io.switchboard.state.core.Fact.CallTransferred;
+import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
 import io.switchboard.state.core.Fact.ClaimReleased;
+import io.switchboard.state.core.Fact.ConsultConnected;
+import io.switchboard.state.core.Fact.ConsultEnded;
+import io.switchboard.state.core.Fact.ConsultOffered;
+import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
+import io.switchboard.state.core.Fact.NumberCalled;
 import io.switchboard.state.core.Fact.OfferWidened;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
+import io.switchboard.state.core.Fact.TransferCompleted;
+import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +94,12 @@ public final class Projection {
         if (fact instanceof CallRang rang) {
             s = s.with(rang.call());
             out.call(s.call());
+        } else if (fact instanceof CallPlaced placed) {
+            s = s.with(placed.call());
+            out.call(s.call());
+            s = agent(s, s.agents().get(placed.call().agentId()).busy(), out);
+        } else if (fact instanceof NumberCalled called) {
+            s = s.with(call.numberCalled(called.legSid(), called.at(), called.answerBy())); // CLAIMED still
         } else if (fact instanceof CallClaimed claimed) {
             s = s.with(call.claimedBy(claimed.agentId(), claimed.at(), claimed.deadline()));
             out.call(s.call());
@@ -98,7 +119,7 @@ public final class Projection {
             s = s.with(call.connected(connected.legSid(), connected.at()));
             out.call(s.call());
             s = agent(s, s.agents().get(connected.agentId())
-                    .talkingTo(connected.callSid(), call.from(), connected.at()), out);
+                    .talkingTo(connected.callSid(), call.customerNumber(), connected.at()), out);
         } else if (fact instanceof CallParked parked) {
             s = s.with(call.parked(parked.slot(), parked.agentId(), parked.at(), parked.deadline()));
             out.call(s.call());
@@ -108,8 +129,53 @@ public final class Projection {
         } else if (fact instanceof ParkUndone undone) {
             s = s.with(call.unparked());
             out.call(s.call());
-            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.from(), call.answeredAt()),
+            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.customerNumber(), call.answeredAt()),
                     out);
+        } else if (fact instanceof CallTransferred transferred) {
+            s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil()));
+            out.call(s.call());
+            s = freeAgent(s, transferred.agentId(), null, out);
+        } else if (fact instanceof Fact.MoveSettled) {
+            s = s.with(call.moveSettled()); // nothing screens show: they saw the transfer already
+        } else if (fact instanceof Fact.TransferUndone undone) {
+            s = s.with(call.untransferred());
+            out.call(s.call());
+            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.customerNumber(),
+                    call.answeredAt()), out);
+        } else if (fact instanceof TransferRangBack back) {
+            s = s.with(call.offeredTo(back.agentId(), back.ringUntil()));
+            out.call(s.call());
+        } else if (fact instanceof ConsultOffered offered) {
+            s = s.with(call.consultOffered(offered.colleague(), offered.at(), offered.ringUntil()));
+            out.call(s.call());
+        } else if (fact instanceof ConsultTaken taken) {
+            s = s.with(call.consultTaken(taken.colleague(), taken.answerBy()));
+            out.call(s.call());
+            s = agent(s, s.agents().get(taken.colleague()).busy(), out);
+        } else if (fact instanceof ConsultConnected connected) {
+            s = s.with(call.consulting());
+            s = agent(s, s.agents().get(connected.colleague()).talkingTo(call.callSid(), call.customerNumber(), connected.at()),
+                    out);
+        } else if (fact instanceof ConsultEnded ended) {
+            s = s.with(call.consultOver());
+            out.call(s.call());
+            if (s.agents().get(ended.colleague()) != null && call.consultWith() != null) {
+                s = freeAgent(s, ended.colleague(), null, out);
+            }
+        } else if (fact instanceof TransferCompleted completed) {
+            s = s.with(call.handedTo(completed.colleague()));
+            out.call(s.call());
+            s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
+        } else if (fact instanceof AgentAnswered answered) {
+            s = s.with(call.agentAnswered(answered.legSid(), answered.at())); // CLAIMED still, as screens show
+        } else if (fact instanceof AgentDialed dialed) {
+            s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
+        } else if (fact instanceof CallHeld held) {
+            s = s.with(call.held(held.at()));
+            out.call(s.call());
+        } else if (fact instanceof CallUnheld) {
+            s = s.with(call.unheld());
+            out.call(s.call());
         } else if (fact instanceof ParkSettled) {
             s = s.with(call.parkSettled()); // nothing screens show: they saw the call parked already
         } else if (fact instanceof ParkTimedOut timedOut) {
@@ -128,6 +194,9 @@ public final class Projection {
             out.call(s.call());
             if (call.agentId() != null) {
                 s = freeAgent(s, call.agentId(), ended.wrapUpUntil(), out);
+            }
+            if (call.consultWith() != null) {
+                s = freeAgent(s, call.consultWith(), null, out);
             }
         } else if (fact instanceof EndedBeforeItsPark ended) {
             s = s.with(call.unparked().ended(ended.at(), "completed"));
@@ -158,9 +227,12 @@ public final class Projection {
     }
 
     public static Call view(CallRecord c) {
+        // A claim's agent may have answered before the call connected, and a transferred call keeps when it was
+        // first answered: screens see answeredAt while the call is connected.
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
-                c.offeredTo());
+                c.state() == CallState.CLAIMED || c.state() == CallState.RINGING ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
+                c.offeredTo(), c.onHold(), c.heldAt(), c.transferredBy(), c.consultWith(),
+                OutboundCall.direction(c.callSid()));
     }
 
     public static Agent view(AgentRecord a) {

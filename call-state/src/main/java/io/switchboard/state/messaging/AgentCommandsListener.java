@@ -9,6 +9,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Probe;
 import io.switchboard.state.CallDesk;
 import io.switchboard.state.core.Decision;
@@ -127,7 +128,15 @@ public class AgentCommandsListener {
             case CLAIM -> new Input.Claim(command.callSid(), command.agentId(), clock.instant());
             case HANGUP -> new Input.Hangup(command.callSid(), command.agentId());
             case PARK -> new Input.Park(command.callSid(), command.agentId(), clock.instant());
+            case HOLD -> new Input.Hold(command.callSid(), command.agentId(), true, clock.instant());
+            case UNHOLD -> new Input.Hold(command.callSid(), command.agentId(), false, clock.instant());
+            case TRANSFER -> new Input.Transfer(command.callSid(), command.agentId(), command.to(),
+                    command.mode() == AgentCommand.TransferMode.WARM, clock.instant());
+            case COMPLETE_TRANSFER -> new Input.EndConsult(command.callSid(), command.agentId(), true, clock.instant());
+            case CANCEL_TRANSFER -> new Input.EndConsult(command.callSid(), command.agentId(), false, clock.instant());
             case RETRIEVE -> new Input.Retrieve(command.callSid(), command.agentId(), clock.instant());
+            case DIAL -> new Input.Dial(OutboundCall.idFor(command.commandId()), command.agentId(), command.to(),
+                    clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
             case PROBE -> throw new IllegalArgumentException("A probe is no decision");
         };

@@ -28,8 +28,13 @@ public class TwilioEventsListener {
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
         return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId,
-                event -> new TenantLanes.Decide(event.eventId(), toInput(event), null,
-                        (outcome, failure) -> applied(event, failure)));
+                event -> event instanceof TwilioEvent.ConferenceChanged
+                        // What a conference callback says, the legs' own callbacks and Twilio's answers to the actions
+                        // say too, each tied to the claim or decision it answers; a conference's events are not. So
+                        // they are read, counted and left: no transaction, no decision.
+                        ? new TenantLanes.Alone(() -> applied(event, null))
+                        : new TenantLanes.Decide(event.eventId(), toInput(event), null,
+                                (outcome, failure) -> applied(event, failure)));
     }
 
     private void applied(TwilioEvent event, RuntimeException failure) {
@@ -48,17 +53,17 @@ public class TwilioEventsListener {
             return new Input.RingIncoming(incoming.callSid(), incoming.from(), incoming.to(), incoming.receivedAt());
         } else if (event instanceof TwilioEvent.CallStatusChanged status) {
             var at = status.occurredAt() != null ? status.occurredAt() : status.receivedAt();
-            return status.isAgentLeg()
-                    ? new Input.AgentLegStatus(status.callSid(), status.legSid(), status.agentId(), status.status(), at,
-                            status.claim())
+            if (status.isAgentLeg()) {
+                return new Input.AgentLegStatus(status.callSid(), status.legSid(), status.agentId(), status.status(), at,
+                        status.claim());
+            }
+            return status.isNumberLeg()
+                    ? new Input.NumberLegStatus(status.callSid(), status.legSid(), status.status(), at)
                     : new Input.CallerLegStatus(status.callSid(), status.from(), status.to(), status.status(), at);
         } else if (event instanceof TwilioEvent.DialEnded dial) {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());
         } else if (event instanceof TwilioEvent.CallerParked parked) {
             return new Input.ParkConfirmed(parked.callSid(), parked.agentId(), parked.parkedAt(), parked.receivedAt());
-        } else if (event instanceof TwilioEvent.ConferenceChanged conference) {
-            return new Input.ConferenceUpdate(conference.callSid(), conference.event(), conference.label(),
-                    conference.hold(), conference.receivedAt());
         }
         throw new IllegalArgumentException("No input for " + event);
     }

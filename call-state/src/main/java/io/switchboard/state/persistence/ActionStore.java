@@ -1,5 +1,7 @@
 package io.switchboard.state.persistence;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.contract.Json;
 import io.switchboard.state.core.TwilioAction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -10,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,20 +47,16 @@ public class ActionStore {
         for (TwilioAction action : actions) {
             try (PreparedStatement s = c.prepareStatement("""
                     WITH replaced AS (DELETE FROM twilio_actions WHERE call_sid = ? AND tenant_id = ?)
-                    INSERT INTO twilio_actions (tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at,
-                                                replica_id, lease_until)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + ?::interval) RETURNING id, created_at, lease_until""")) {
+                    INSERT INTO twilio_actions (tenant_id, call_sid, kind, action, replica_id, lease_until)
+                    VALUES (?, ?, ?, ?::jsonb, ?, now() + ?::interval) RETURNING id, created_at, lease_until""")) {
                 s.setString(1, action.callSid());
                 s.setString(2, tenantId);
                 s.setString(3, tenantId);
                 s.setString(4, action.callSid());
-                Row row = Row.of(action);
-                s.setString(5, row.kind);
-                s.setString(6, row.agentId);
-                s.setBoolean(7, row.parkingLot);
-                s.setTimestamp(8, row.decidedAt == null ? null : Timestamp.from(row.decidedAt));
-                s.setString(9, replicas.id());
-                s.setString(10, lease.toMillis() + " milliseconds");
+                s.setString(5, Kind.of(action).name);
+                s.setString(6, json(action));
+                s.setString(7, replicas.id());
+                s.setString(8, lease.toMillis() + " milliseconds");
                 ResultSet rs = s.executeQuery();
                 rs.next();
                 stored.add(new StoredAction(rs.getLong(1), tenantId, action, rs.getTimestamp(2).toInstant(),
@@ -80,6 +79,24 @@ public class ActionStore {
     }
 
     /**
+     * Whether the claim a connect serves still waits to be connected: the call is CLAIMED by that agent, under that
+     * claim. A connect stored by an earlier version names no claim, and is taken to.
+     */
+    public boolean claimWaiting(Connection c, TwilioAction.ConnectToAgent connect) throws SQLException {
+        if (connect.claimedAt() == null) {
+            return true;
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT 1 FROM active_calls WHERE call_sid = ? AND state = 'CLAIMED' AND agent_id = ?
+                AND claimed_at = ?""")) {
+            s.setString(1, connect.callSid());
+            s.setString(2, connect.agentId());
+            s.setTimestamp(3, Timestamp.from(connect.claimedAt()));
+            return s.executeQuery().next();
+        }
+    }
+
+    /**
      * Takes over, oldest first, the actions another process left unsettled: it was killed (it stopped beating, or its
      * actions have no process) or it held them past their lease. {@code SKIP LOCKED}: two replicas sweeping at once
      * take different rows.
@@ -93,7 +110,8 @@ public class ActionStore {
                                         SELECT 1 FROM call_state_replicas r
                                         WHERE r.id = a.replica_id AND r.alive_at > now() - ?::interval))
                              ORDER BY a.id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at, created_at, lease_until""")) {
+                RETURNING id, tenant_id, call_sid, kind, agent_id, parking_lot, claimed_at, created_at, lease_until,
+                          action""")) {
             s.setString(1, replicas.id());
             s.setString(2, lease.toMillis() + " milliseconds");
             s.setString(3, replicas.id());
@@ -102,9 +120,11 @@ public class ActionStore {
             ResultSet rs = s.executeQuery();
             List<StoredAction> taken = new ArrayList<>();
             while (rs.next()) {
+                String json = rs.getString(10);
                 Timestamp decidedAt = rs.getTimestamp(7);
-                TwilioAction action = new Row(rs.getString(4), rs.getString(5), rs.getBoolean(6),
-                        decidedAt == null ? null : decidedAt.toInstant()).action(rs.getString(3));
+                TwilioAction action = json != null ? action(rs.getString(4), json)
+                        : new EarlierRow(rs.getString(4), rs.getString(5), rs.getBoolean(6),
+                                decidedAt == null ? null : decidedAt.toInstant()).action(rs.getString(3));
                 taken.add(new StoredAction(rs.getLong(1), rs.getString(2), action, rs.getTimestamp(8).toInstant(),
                         rs.getTimestamp(9).toInstant(), true));
             }
@@ -113,26 +133,63 @@ public class ActionStore {
         }
     }
 
-    /**
-     * An action as a row: its kind and the fields that kind has. {@code decidedAt} (column {@code claimed_at}) is the
-     * time of the decision the action's callbacks name: a connect's claim, or a park.
-     */
-    private record Row(String kind, String agentId, boolean parkingLot, Instant decidedAt) {
+    /** How an action is stored: its kind names its record, whose fields are the JSON's. */
+    private enum Kind {
+        PLACE_CALL("place_call", TwilioAction.PlaceCall.class),
+        CALL_NUMBER("call_number", TwilioAction.CallNumber.class),
+        CONNECT("connect", TwilioAction.ConnectToAgent.class),
+        HOLD("hold", TwilioAction.HoldCaller.class),
+        HOLD_IN_CONFERENCE("hold_in_conference", TwilioAction.HoldInConference.class),
+        START_CONSULT("start_consult", TwilioAction.StartConsult.class),
+        CONSULT("consult", TwilioAction.Consult.class),
+        COMPLETE_TRANSFER("complete_transfer", TwilioAction.CompleteTransfer.class),
+        CANCEL_CONSULT("cancel_consult", TwilioAction.CancelConsult.class),
+        PARK("park", TwilioAction.ParkCaller.class),
+        END("end", TwilioAction.EndCall.class);
 
-        static Row of(TwilioAction action) {
-            if (action instanceof TwilioAction.ConnectToAgent connect) {
-                return new Row("connect", connect.agentId(), connect.fromParkingLot(), connect.claimedAt());
-            } else if (action instanceof TwilioAction.HoldCaller hold) {
-                return new Row("hold", null, hold.inParkingLot(), null);
-            } else if (action instanceof TwilioAction.ParkCaller park) {
-                return new Row("park", park.agentId(), true, park.parkedAt());
-            }
-            return new Row("end", null, false, null);
+        final String name;
+        final Class<? extends TwilioAction> type;
+
+        Kind(String name, Class<? extends TwilioAction> type) {
+            this.name = name;
+            this.type = type;
         }
+
+        static Kind of(TwilioAction action) {
+            return Arrays.stream(values()).filter(k -> k.type.isInstance(action)).findFirst().orElseThrow();
+        }
+
+        static Kind named(String name) {
+            return Arrays.stream(values()).filter(k -> k.name.equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("Unknown Twilio action kind " + name));
+        }
+    }
+
+    private static String json(TwilioAction action) {
+        try {
+            return Json.MAPPER.writeValueAsString(action);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Twilio action " + action + " has no JSON", e);
+        }
+    }
+
+    private static TwilioAction action(String kind, String json) {
+        try {
+            return Json.MAPPER.readValue(json, Kind.named(kind).type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored Twilio action of kind " + kind + " is not readable: " + json, e);
+        }
+    }
+
+    /**
+     * An action an earlier version stored in typed columns ({@code action} null): its kind and the fields that kind
+     * had. {@code decidedAt} (column {@code claimed_at}) is the time of the decision the action's callbacks name.
+     */
+    private record EarlierRow(String kind, String agentId, boolean parkingLot, Instant decidedAt) {
 
         TwilioAction action(String callSid) {
             return switch (kind) {
-                case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, parkingLot, decidedAt);
+                case "connect" -> new TwilioAction.ConnectToAgent(callSid, agentId, null, decidedAt);
                 case "hold" -> new TwilioAction.HoldCaller(callSid, parkingLot);
                 case "park" -> new TwilioAction.ParkCaller(callSid, agentId, decidedAt);
                 case "end" -> new TwilioAction.EndCall(callSid);

@@ -5,11 +5,13 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
+import io.switchboard.state.core.Dialing;
 import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
 import io.switchboard.state.outbox.OutboxTrace;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,10 +68,11 @@ public class ProjectionStore {
      * @param callSid the call the input is about, or null for an agent's input
      * @param agentId the agent asking, or the agent the input is about, or null
      * @param withLot load the tenant's parking lot too (for a park)
+     * @param withDialing load where the tenant may call too (for a dial)
      * @param trip statements to send first, in the same round trip (the writes of the transaction's previous input)
      */
     public Opening open(Connection c, RoundTrip trip, String tenantId, String deliveryId, String callSid,
-            String agentId, boolean withLot) throws SQLException {
+            String agentId, String otherAgentId, boolean withLot, boolean withDialing) throws SQLException {
         RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
         RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
                 "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),
@@ -81,18 +84,20 @@ public class ProjectionStore {
             call = trip.query("""
                     SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
                            claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to,
-                           ended_at
+                           ended_at, held_at, transferred_by, consult_with
                     FROM active_calls WHERE call_sid = ? AND tenant_id = ?""",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() ? call(rs) : null);
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() && rs.getBoolean(1));
         }
-        // The agent named, and the agents the call names: the one holding it, who parked it, whom it is offered to.
+        // The agents named (who asks, and whom they name: a transfer's target), and the agents the call names: the one
+        // holding it, who parked it, whom it is offered to, who transferred it.
         RoundTrip.Result<Map<String, AgentRecord>> agents = trip.query("SELECT " + AGENT_COLUMNS + """
-                FROM voip_users WHERE tenant_id = ? AND (id = ? OR id IN (
-                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to]) FROM active_calls
+                FROM voip_users WHERE tenant_id = ? AND (id = ? OR id = ? OR id IN (
+                    SELECT unnest(ARRAY[agent_id, parked_by, offered_to, transferred_by, consult_with])
+                    FROM active_calls
                     WHERE call_sid = ? AND tenant_id = ?))""",
-                p -> p.text(tenantId).text(agentId).text(callSid).text(tenantId), rs -> {
+                p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId), rs -> {
                     Map<String, AgentRecord> found = new HashMap<>();
                     while (rs.next()) {
                         AgentRecord agent = agent(rs);
@@ -109,6 +114,9 @@ public class ProjectionStore {
                     }
                     return Set.copyOf(slots);
                 });
+        RoundTrip.Result<Dialing> dialing = !withDialing ? null : trip.query("""
+                SELECT (SELECT min(phone_number) FROM tenant_numbers n WHERE n.tenant_id = t.id), dial_country_codes
+                FROM tenants t WHERE id = ?""", p -> p.text(tenantId), rs -> rs.next() ? dialing(rs) : null);
         trip.send(c);
         Tenant locked = tenant.get();
         if (locked == null) {
@@ -118,7 +126,7 @@ public class ProjectionStore {
         boolean ended = found == null && inHistory != null && inHistory.get();
         ParkingLot lot = taken == null ? null : new ParkingLot(locked.slotFirst, locked.slotLast, taken.get());
         return new Opening(locked.lock, recorded == null || recorded.get() == 1,
-                new Situation(tenantId, found, ended, agents.get(), lot));
+                new Situation(tenantId, found, ended, agents.get(), lot, dialing == null ? null : dialing.get()));
     }
 
     /** Locks the tenant, in a round trip of its own: for work that must run under the lock before it can load. */
@@ -179,11 +187,17 @@ public class ProjectionStore {
                 rs.getString(8), instant(rs, 9), instant(rs, 10), instant(rs, 11));
     }
 
+    private static Dialing dialing(ResultSet rs) throws SQLException {
+        Array codes = rs.getArray(2);
+        return new Dialing(rs.getString(1), codes == null ? Set.of() : Set.of((Integer[]) codes.getArray()));
+    }
+
     private static CallRecord call(ResultSet rs) throws SQLException {
         return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
                 instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13), rs.getString(14),
-                rs.getString(15), rs.getString(16), instant(rs, 17), null);
+                rs.getString(15), rs.getString(16), instant(rs, 17), null, instant(rs, 18),
+                rs.getString(19), rs.getString(20));
     }
 
     /** Adds the writes of what changed between two situations of the same call. */
@@ -238,19 +252,22 @@ public class ProjectionStore {
         writes.writeOne("call " + call.callSid(), """
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
-                                          ring_reason, offered_to, ended_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          ring_reason, offered_to, ended_at, held_at, transferred_by, consult_with)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
                     parked_at = excluded.parked_at, parked_by = excluded.parked_by,
                     ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
-                    ended_at = excluded.ended_at, changed_at = now()""",
+                    ended_at = excluded.ended_at, held_at = excluded.held_at,
+                    transferred_by = excluded.transferred_by, consult_with = excluded.consult_with,
+                    changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
                         .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
-                        .text(call.offeredTo()).time(call.endedAt()));
+                        .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt())
+                        .text(call.transferredBy()).text(call.consultWith()));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */

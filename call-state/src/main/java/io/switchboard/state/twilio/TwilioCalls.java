@@ -5,13 +5,17 @@ import com.twilio.exception.TwilioException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.twiml.VoiceResponse;
-import com.twilio.twiml.voice.Client;
+import com.twilio.rest.api.v2010.account.conference.Participant;
+import com.twilio.rest.api.v2010.account.conference.ParticipantCreator;
+import com.twilio.twiml.voice.Conference;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
-import com.twilio.twiml.voice.Identity;
-import com.twilio.twiml.voice.Parameter;
+import com.twilio.type.Client;
+import com.twilio.type.PhoneNumber;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.switchboard.contract.ClientIdentity;
+import io.switchboard.contract.OutboundCall;
+import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.TwilioAction;
@@ -21,9 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.util.Timeout;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 /** What call-state asks of Twilio's REST API, through twilio-java. */
@@ -33,12 +40,18 @@ public class TwilioCalls {
     private static final int NOT_FOUND = 20404;
     private static final int NOT_IN_PROGRESS = 21220;
     private static final int TOO_MANY_REQUESTS = 429;
+    /** Who the agent's phone shows as calling when the caller's number is not known. */
+    private static final String UNKNOWN_CALLER = "client:switchboard";
 
     private final TwilioRestClient client;
     private final String publicBaseUrl;
     private final int ringSeconds;
+    private final int dialSeconds;
+    private final String holdUrl;
+    private final ManagedExecutor requests;
 
-    public TwilioCalls(CallStateConfig config) {
+    public TwilioCalls(CallStateConfig config, ManagedExecutor requests) {
+        this.requests = requests;
         CallStateConfig.Twilio twilio = config.twilio();
         this.client = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
                 .httpClient(new BaseUrlHttpClient(twilio.apiBaseUrl(), RequestConfig.custom()
@@ -48,6 +61,8 @@ public class TwilioCalls {
                 .build();
         this.publicBaseUrl = config.publicBaseUrl();
         this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
+        this.dialSeconds = (int) config.dial().ringTimeout().toSeconds();
+        this.holdUrl = VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, "");
     }
 
     /**
@@ -62,56 +77,245 @@ public class TwilioCalls {
      */
     @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
     @ExponentialBackoff(maxDelay = 2000)
-    public void perform(String tenantId, TwilioAction action) {
-        if (action instanceof TwilioAction.ConnectToAgent connect) {
-            connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.fromParkingLot(),
-                    connect.claimedAt());
+    public Optional<String> perform(String tenantId, TwilioAction action) {
+        if (action instanceof TwilioAction.PlaceCall place) {
+            return Optional.of(placeCall(tenantId, place));
+        } else if (action instanceof TwilioAction.CallNumber number) {
+            return Optional.of(callNumber(tenantId, number));
+        } else if (action instanceof TwilioAction.ConnectToAgent connect) {
+            return Optional.of(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
+                    connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
             hold(tenantId, hold.callSid(), hold.inParkingLot());
+        } else if (action instanceof TwilioAction.HoldInConference hold) {
+            holdInConference(hold.callSid(), hold.onHold());
+        } else if (action instanceof TwilioAction.StartConsult start) {
+            startConsult(conferenceOf(start.callSid()), start.callSid(), start.agentId());
+        } else if (action instanceof TwilioAction.Consult consult) {
+            return Optional.of(consult(tenantId, consult));
+        } else if (action instanceof TwilioAction.CompleteTransfer complete) {
+            completeTransfer(complete.callSid(), complete.agentId(), complete.colleague());
+        } else if (action instanceof TwilioAction.CancelConsult cancel) {
+            cancelConsult(cancel.callSid(), cancel.agentId(), cancel.colleague());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             park(tenantId, park.callSid(), park.agentId(), park.parkedAt());
         } else if (action instanceof TwilioAction.EndCall end) {
-            endCall(end.callSid());
+            if (end.conferenceOf() != null) {
+                endAgentLeg(end.callSid(), end.conferenceOf());
+            } else {
+                endCall(end.callSid());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Meets the caller and the agent in the call's conference: the caller is taken there to wait (hearing the wait
+     * music; their leaving ends it), and Twilio rings the agent's client, whose answer starts it. Both requests go at
+     * once, so the conference adds no round trip to Twilio before the agent's phone rings. The call counts as
+     * connected once the agent's leg's {@code answered} callback and this method's return have both arrived; the leg's
+     * callbacks name the caller's call ({@code call=}: Twilio gives a participant's call no parent) and the claim
+     * ({@code claim=}).
+     *
+     * @return the agent's leg
+     */
+    public String connectToAgent(String tenantId, String callSid, String agentId, String callerNumber,
+            Instant claimedAt) {
+        CompletableFuture<Void> caller = CompletableFuture.runAsync(
+                () -> redirect(callSid, joinConference(tenantId, callSid)), requests);
+        Participant agent;
+        try {
+            agent = call(() -> agentJoins(Participant.creator(VoiceWebhooks.conference(callSid), caller(callerNumber),
+                            new Client(ClientIdentity.of(tenantId, agentId))), tenantId, callSid, agentId, claimedAt)
+                    // The agent hanging up ends the call, as the caller hanging up does.
+                    .setEndConferenceOnExit(true)
+                    .create(client));
+        } catch (RuntimeException e) {
+            joined(caller);
+            throw e;
+        }
+        try {
+            joined(caller);
+        } catch (RuntimeException e) {
+            // The caller did not reach the conference (gone, or Twilio would not move them): nobody waits for the
+            // agent, whose phone is hung up before the failure is reported.
+            try {
+                endCall(agent.getCallSid());
+            } catch (RuntimeException notEnded) {
+                e.addSuppressed(notEnded);
+            }
+            throw e;
+        }
+        return agent.getCallSid();
+    }
+
+    /**
+     * Rings the softphone of the agent who placed a call into the call's conference (named after call-state's id of
+     * the call), showing the number they call. Their answer starts the conference, and their leaving ends it; the
+     * leg's callbacks name the call and its placing as a claim's leg's do.
+     *
+     * @return the agent's leg
+     */
+    private String placeCall(String tenantId, TwilioAction.PlaceCall place) {
+        return call(() -> agentJoins(Participant.creator(VoiceWebhooks.conference(place.callSid()),
+                        new PhoneNumber(place.number()), new Client(ClientIdentity.of(tenantId, place.agentId()))),
+                tenantId, place.callSid(), place.agentId(), place.placedAt())
+                .setEndConferenceOnExit(true)
+                .create(client)).getCallSid();
+    }
+
+    /**
+     * Calls the number into the conference where the agent who placed the call waits, showing the tenant's number.
+     * It is the conference's {@code caller} participant, as a caller who called in is; its leaving ends the call. Its
+     * callbacks name the call ({@code call=}), as Twilio gives the leg no parent.
+     *
+     * @return the number's leg
+     */
+    private String callNumber(String tenantId, TwilioAction.CallNumber number) {
+        return call(() -> Participant.creator(VoiceWebhooks.conference(number.callSid()),
+                        new PhoneNumber(number.callerId()), new PhoneNumber(number.number()))
+                .setLabel(VoiceWebhooks.CALLER_LABEL)
+                .setTimeout(dialSeconds)
+                .setEndConferenceOnExit(true)
+                .setBeep("false")
+                .setStatusCallback(webhook(VoiceWebhooks.STATUS, tenantId,
+                        "&" + VoiceWebhooks.CALL + "=" + number.callSid()))
+                .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"))
+                .create(client)).getCallSid();
+    }
+
+    /**
+     * An agent's participant: rings the agent's softphone, starts the conference on answering, and names its call
+     * and its claim in its callbacks.
+     */
+    private ParticipantCreator agentJoins(ParticipantCreator participant, String tenantId, String callSid,
+            String agentId, Instant claimedAt) {
+        return participant.setLabel(agentId)
+                .setTimeout(ringSeconds)
+                .setStartConferenceOnEnter(true)
+                .setBeep("false")
+                .setStatusCallback(webhook(VoiceWebhooks.STATUS, tenantId, "&" + VoiceWebhooks.CALL + "=" + callSid
+                        + "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
+                .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"));
+    }
+
+    /** Who the agent's phone shows as calling; an action stored by an earlier version names nobody. */
+    private static com.twilio.type.Endpoint caller(String callerNumber) {
+        return callerNumber != null ? new PhoneNumber(callerNumber) : new Client(UNKNOWN_CALLER);
+    }
+
+    /** The TwiML that takes the caller into the call's conference, to wait there for the agent. */
+    public String joinConference(String tenantId, String callSid) {
+        Conference conference = new Conference.Builder(VoiceWebhooks.conference(callSid))
+                .participantLabel(VoiceWebhooks.CALLER_LABEL)
+                .startConferenceOnEnter(false)
+                .endConferenceOnExit(true)
+                .beep(Conference.Beep.FALSE)
+                .waitUrl(holdUrl)
+                .statusCallback(webhook(VoiceWebhooks.CONFERENCE, tenantId, ""))
+                .statusCallbackEvents(List.of(Conference.Event.START, Conference.Event.END, Conference.Event.JOIN,
+                        Conference.Event.LEAVE, Conference.Event.HOLD))
+                .build();
+        return new VoiceResponse.Builder().dial(new Dial.Builder().conference(conference).build()).build().toXml();
+    }
+
+    /** Waits for the caller's redirect, and throws what it threw. */
+    private static void joined(CompletableFuture<Void> caller) {
+        try {
+            caller.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
     /**
-     * Takes the caller out of the queue and rings the agent's client. The call counts as connected only when
-     * the leg's {@code answered} callback arrives; {@code <Dial action>} tells call-ingest what the caller
-     * hears if the agent doesn't answer. The caller's call SID travels as a custom parameter: the agent's
-     * softphone answers only the leg of the call this agent claimed (the child leg has a SID of its own).
+     * Puts the caller on hold in the call's conference, hearing the hold music, or takes them off it. Participants are
+     * named by the conference's SID, which Twilio gives when asked for the call's conference by name.
      */
-    public void connectToAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
-            Instant claimedAt) {
-        redirect(callSid, dialAgent(tenantId, callSid, agentId, fromParkingLot, claimedAt));
+    public void holdInConference(String callSid, boolean onHold) {
+        setHold(conferenceOf(callSid), onHold);
     }
 
-    /** The TwiML {@link #connectToAgent} sends; the leg's callbacks name the claim ({@code claim=}). */
-    public String dialAgent(String tenantId, String callSid, String agentId, boolean fromParkingLot,
-            Instant claimedAt) {
-        Client client = new Client.Builder()
-                // The tenant is part of the identity: client identities are per Twilio account, not per tenant.
-                .identity(new Identity.Builder(ClientIdentity.of(tenantId, agentId)).build())
-                .parameter(new Parameter.Builder().name(VoiceWebhooks.CALL_SID_PARAMETER).value(callSid).build())
-                .statusCallback(webhook(VoiceWebhooks.STATUS, tenantId,
-                        "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli()))
-                .statusCallbackEvents(List.of(Client.Event.INITIATED, Client.Event.RINGING, Client.Event.ANSWERED,
-                        Client.Event.COMPLETED))
-                .build();
-        Dial dial = new Dial.Builder()
-                .answerOnBridge(true)
-                .timeout(ringSeconds)
-                .action(webhook(VoiceWebhooks.DIAL_ENDED, tenantId,
-                        fromParkingLot ? "&" + VoiceWebhooks.PARKED + "=true" : ""))
-                .client(client)
-                .build();
-        return new VoiceResponse.Builder().dial(dial).build().toXml();
+    /** The caller is the conference's participant labelled {@code caller}: one who called in, or a number called. */
+    private void setHold(String conference, boolean onHold) {
+        call(() -> Participant.updater(conference, VoiceWebhooks.CALLER_LABEL).setHold(onHold).setHoldUrl(holdUrl)
+                .update(client));
+    }
+
+    /**
+     * The SID of the call's conference in progress, which Twilio's participant requests name (only a new participant
+     * may name a conference by its name).
+     *
+     * @throws CallGoneException there is none: the caller left it
+     */
+    private String conferenceOf(String callSid) {
+        var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
+                .setFriendlyName(VoiceWebhooks.conference(callSid))
+                .setStatus(com.twilio.rest.api.v2010.account.Conference.Status.IN_PROGRESS).limit(1).read(client))
+                .iterator();
+        if (!conferences.hasNext()) {
+            throw new CallGoneException("Twilio has no conference in progress for call " + callSid);
+        }
+        return conferences.next().getSid();
+    }
+
+    /** The caller on hold, and {@code agentId}'s leaving no longer ending the call: a consult may begin. */
+    private void startConsult(String conference, String callSid, String agentId) {
+        setHold(conference, true);
+        endsTheCall(conference, agentId, false);
+    }
+
+    /** Rings the colleague of a warm transfer into the call's conference, the caller on hold; returns their leg. */
+    private String consult(String tenantId, TwilioAction.Consult consult) {
+        String conference = conferenceOf(consult.callSid());
+        startConsult(conference, consult.callSid(), consult.agentId());
+        return call(() -> agentJoins(Participant.creator(conference, caller(consult.callerNumber()),
+                        new Client(ClientIdentity.of(tenantId, consult.colleague()))), tenantId, consult.callSid(),
+                consult.colleague(), consult.claimedAt())
+                // Until the transfer is complete the colleague is a guest: their hanging up leaves the caller be.
+                .setEndConferenceOnExit(false)
+                .create(client)).getCallSid();
+    }
+
+    /**
+     * The caller goes to the colleague: the colleague's leaving ends the call, the agent out, then the caller off hold —
+     * in that order, so the caller never hears both agents at once.
+     */
+    private void completeTransfer(String callSid, String agentId, String colleague) {
+        String conference = conferenceOf(callSid);
+        endsTheCall(conference, colleague, true);
+        leaves(conference, agentId);
+        setHold(conference, false);
+    }
+
+    /** The caller back with the agent: the colleague out, the caller off hold, the agent's leaving ends the call. */
+    private void cancelConsult(String callSid, String agentId, String colleague) {
+        String conference = conferenceOf(callSid);
+        leaves(conference, colleague);
+        setHold(conference, false);
+        try {
+            endsTheCall(conference, agentId, true);
+        } catch (CallGoneException e) {
+            throw new AgentLeftException(agentId + " left the conference during the consult: " + e.getMessage());
+        }
+    }
+
+    private void endsTheCall(String conference, String agentId, boolean ends) {
+        call(() -> Participant.updater(conference, agentId).setEndConferenceOnExit(ends).update(client));
+    }
+
+    /** Takes the agent's participant out of the conference: their leg ends. One already gone is left be. */
+    private void leaves(String conference, String agentId) {
+        try {
+            call(() -> Participant.deleter(conference, agentId).delete(client));
+        } catch (CallGoneException e) {
+            // They hung up first.
+        }
     }
 
     /** Puts the caller on hold, hearing the wait music: in the tenant's queue, or in its parking lot's. */
     public void hold(String tenantId, String callSid, boolean inParkingLot) {
-        enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot),
-                VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, ""));
+        enqueue(callSid, VoiceWebhooks.queue(tenantId, inParkingLot), holdUrl);
     }
 
     /**
@@ -131,19 +335,67 @@ public class TwilioCalls {
     }
 
     /**
-     * Twilio's own record of the call: its status and end time, or empty when Twilio does not know it.
+     * What Twilio knows of a call.
+     *
+     * @param status the call's status at Twilio
+     * @param endedAt when it ended, or null
+     */
+    public record CallAtTwilio(TwilioCallStatus status, Instant endedAt) {
+    }
+
+    /**
+     * Twilio's own record of the call: its status and end time, or empty when Twilio does not know it. A call an agent
+     * placed is read from its conference: in progress, or over when it completed.
      *
      * @throws TwilioUnavailableException Twilio did not answer
      */
-    public Optional<Call> fetch(String callSid) {
+    public Optional<CallAtTwilio> fetch(String callSid) {
+        if (OutboundCall.is(callSid)) {
+            var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
+                    .setFriendlyName(VoiceWebhooks.conference(callSid)).limit(1).read(client)).iterator();
+            if (!conferences.hasNext()) {
+                return Optional.empty();
+            }
+            var conference = conferences.next();
+            return Optional.of(conference.getStatus() == com.twilio.rest.api.v2010.account.Conference.Status.COMPLETED
+                    ? new CallAtTwilio(TwilioCallStatus.COMPLETED, conference.getDateUpdated().toInstant())
+                    : new CallAtTwilio(TwilioCallStatus.IN_PROGRESS, null));
+        }
         try {
-            return Optional.of(call(() -> Call.fetcher(callSid).fetch(client)));
+            Call call = call(() -> Call.fetcher(callSid).fetch(client));
+            return Optional.of(new CallAtTwilio(TwilioCallStatus.fromWire(String.valueOf(call.getStatus()))
+                    .orElse(null), call.getEndTime() == null ? null : call.getEndTime().toInstant()));
         } catch (CallGoneException e) {
             return Optional.empty();
         }
     }
 
+    /**
+     * Hangs up an agent's leg that may be in {@code callSid}'s conference, without ending the conference: the caller
+     * may wait there to be taken back to the queue, or talk with another agent. An agent's leaving ends the call
+     * otherwise ({@link #connectToAgent}).
+     */
+    private void endAgentLeg(String legSid, String callSid) {
+        try {
+            String conference = conferenceOf(callSid);
+            call(() -> Participant.updater(conference, legSid).setEndConferenceOnExit(false).update(client));
+        } catch (CallGoneException e) {
+            // No conference in progress, or the leg is not in it: its end ends nothing else.
+        }
+        endCall(legSid);
+    }
+
+    /**
+     * Hangs up a call, or an agent's leg. A call an agent placed is no call at Twilio but two legs in a conference:
+     * ending the conference hangs both up.
+     */
     public void endCall(String callSid) {
+        if (OutboundCall.is(callSid)) {
+            String conference = conferenceOf(callSid);
+            call(() -> com.twilio.rest.api.v2010.account.Conference.updater(conference)
+                    .setStatus(com.twilio.rest.api.v2010.account.Conference.UpdateStatus.COMPLETED).update(client));
+            return;
+        }
         call(() -> Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client));
     }
 
@@ -179,6 +431,16 @@ public class TwilioCalls {
     /** Twilio says the call is over or unknown: the caller is gone. */
     public static class CallGoneException extends RuntimeException {
         CallGoneException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The agent is no longer in the call's conference, which their leaving did not end (a consult was under way): the
+     * caller is there without them.
+     */
+    public static class AgentLeftException extends CallGoneException {
+        AgentLeftException(String message) {
             super(message);
         }
     }

@@ -72,7 +72,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new Claim(CALL, "doug", clicked))
                     .facts(new CallClaimed(CALL, "doug", claimedAt, claimedAt.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, claimedAt));
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", CALLER, claimedAt));
         }
 
         @Test
@@ -80,7 +80,7 @@ class CallDeciderTest {
             given().ringing()
                     .when(new Claim(CALL, "doug", T1))
                     .facts(new CallClaimed(CALL, "doug", T1, T1.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, T1))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", CALLER, T1))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy")
                     .callIs(CallState.CLAIMED, "doug")
                     .agentIs("doug", AgentStatus.BUSY, null);
@@ -150,7 +150,7 @@ class CallDeciderTest {
     class TheAgentsLeg {
         @Test
         void answeredConnectsTheCallAndShowsTheCallerOnTheAgent() {
-            given().claimedBy("doug")
+            given().claimedBy("doug").dialed("CA-LEG-1")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9))
                     .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9))
                     .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER)
@@ -175,15 +175,33 @@ class CallDeciderTest {
             given().ringing()
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, T0.toEpochMilli()))
                     .facts()
-                    .actions(new TwilioAction.HoldCaller(CALL, false));
+                    .actions(new TwilioAction.HoldCaller(CALL, false), TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
         }
 
         @Test
         void aCallbackOfThisClaimsLegIsApplied() {
             long thisClaim = T0.plusSeconds(2).toEpochMilli();
-            given().claimedBy("doug")
+            given().claimedBy("doug").dialed("CA-LEG-1")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, thisClaim))
                     .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9));
+        }
+
+        @Test
+        void anAnswerBeforeTwilioTookTheCallerToTheConferenceConnectsOnceItDid() {
+            // Found by the fault suite: the caller hung up while Twilio was asked to move them to the conference, and
+            // the agent answered into an empty one. The answer waits for Twilio's word on the caller's move.
+            Instant claimedAt = T0.plusSeconds(2);
+            var answered = given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1))
+                    .facts(new Fact.AgentAnswered(CALL, "CA-LEG-1", T1))
+                    .changes();
+            given().situationFrom(answered).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1))
+                    .nothing();
+            given().situationFrom(answered).when(new Input.AgentDialed(CALL, "doug", claimedAt, "CA-LEG-1", T9))
+                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T1))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER);
+            given().situationFrom(answered).when(new Input.ConnectFailed(CALL, "doug", true, T9))
+                    .facts(new CallEnded(CALL, "caller_hangup", T9, null));
         }
 
         @Test
@@ -197,12 +215,51 @@ class CallDeciderTest {
         }
 
         @Test
-        void notAnsweredGivesTheCallBackToEveryone() {
+        void notAnsweredGivesTheCallBackToEveryoneAndTheCallerBackToTheQueue() {
+            // The caller waits in the conference for the agent; nobody comes, so they wait in the queue again.
             given().claimedBy("doug")
                     .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", NO_ANSWER, T9))
                     .facts(new ClaimReleased(CALL, "doug", "agent_no_answer"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING", "agent:doug:available")
                     .callIs(CallState.RINGING, null);
+        }
+
+        @Test
+        void aLegTwilioCancelledWithTheConferenceAsksNothingOfTwilio() {
+            // Twilio cancels the agent's leg when the caller's leaving ends the conference: there is nobody to move.
+            given().claimedBy("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", CANCELED, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "agent_canceled"))
+                    .actions();
+        }
+
+        @Test
+        void twilioNamingTheAgentsLegRemembersItForAGiveBackToHangUp() {
+            Instant claimedAt = T0.plusSeconds(2);
+            var dialed = given().claimedBy("doug")
+                    .when(new Input.AgentDialed(CALL, "doug", claimedAt, "CA-LEG-1", T1))
+                    .facts(new Fact.AgentDialed(CALL, "CA-LEG-1"))
+                    .changes();
+            given().situationFrom(dialed).when(new DeadlinePassed(CALL, claimedAt.plus(CLAIM_TIMEOUT).plusMillis(1)))
+                    .actions(new TwilioAction.HoldCaller(CALL, false), TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
+        }
+
+        @Test
+        void aLegDialledForAClaimGivenBackOrACallOverIsHungUp() {
+            Instant earlierClaim = T0.plusSeconds(1);
+            given().claimedBy("doug").when(new Input.AgentDialed(CALL, "doug", earlierClaim, "CA-LEG-0", T9))
+                    .facts()
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-0", CALL));
+            given().ringing().when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
+            given().endedAlready().when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-1", CALL));
+        }
+
+        @Test
+        void twilioNamingALegItsCallbacksNamedFirstChangesNothing() {
+            given().connectedTo("doug").when(new Input.AgentDialed(CALL, "doug", T0.plusSeconds(2), "CA-LEG-1", T9))
+                    .nothing();
         }
 
         @Test
@@ -214,6 +271,18 @@ class CallDeciderTest {
         @Test
         void aLegOfAnEarlierClaimIsIgnored() {
             given().claimedBy("rhonda").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9)).nothing();
+        }
+
+        @Test
+        void anAnsweredLegOfAnEarlierClaimIsHungUpBeforeItMeetsTheCallerInTheConference() {
+            // The leg joined the call's conference: Rhonda's caller, or the same agent's new leg, would find it there.
+            long earlierClaim = T0.toEpochMilli();
+            given().claimedBy("rhonda").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9, earlierClaim))
+                    .facts()
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-0", CALL));
+            given().connectedTo("doug").when(new AgentLegStatus(CALL, "CA-LEG-0", "doug", IN_PROGRESS, T9, earlierClaim))
+                    .facts()
+                    .actions(TwilioAction.EndCall.agentLeg("CA-LEG-0", CALL));
         }
 
         @Test
@@ -238,9 +307,30 @@ class CallDeciderTest {
 
         @Test
         void twilioRefusingToConnectGivesTheCallBack() {
+            // The caller may have reached the conference although the agent's leg was refused.
             given().claimedBy("doug").when(new ConnectFailed(CALL, "doug", false, T1))
                     .facts(new ClaimReleased(CALL, "doug", "connect_failed"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING", "agent:doug:available");
+        }
+
+        @Test
+        void aCallerGoneBeforeReachingTheConferenceWhoseAgentAnsweredAnywayNeverTalked() {
+            // Found by the fault-injection suite: the agent's leg answered into the empty conference before Twilio
+            // refused to move the caller, who had hung up. The screens must not say they talked.
+            given().connectedTo("doug").when(new ConnectFailed(CALL, "doug", true, T9))
+                    .facts(new CallEnded(CALL, "caller_hangup", T9, null))
+                    .changes("call:ENDED:doug", "agent:doug:available");
+            given().connectedTo("doug").when(new ConnectFailed(CALL, "rhonda", true, T9)).nothing();
+        }
+
+        @Test
+        void aCallerTwilioWouldNotMoveToTheAgentWhoAnsweredRingsAgain() {
+            given().connectedTo("doug").when(new ConnectFailed(CALL, "doug", false, T9))
+                    .facts(new ClaimReleased(CALL, "doug", "connect_failed"))
+                    .actions(new TwilioAction.HoldCaller(CALL, false))
+                    .changes("call:RINGING", "agent:doug:available")
+                    .agentIs("doug", AgentStatus.AVAILABLE, null);
         }
 
         @Test

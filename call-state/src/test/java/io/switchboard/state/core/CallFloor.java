@@ -155,6 +155,16 @@ final class CallFloor {
                             + agent.currentCallSid());
                 }
             }
+            if (call.consultWith() != null) {
+                // The colleague of a consult is busy on it, and on it once their phone answered.
+                String other = callOfAgent.put(call.consultWith(), call.callSid());
+                AgentRecord colleague = agents.get(call.consultWith());
+                if (other != null || colleague.status() != AgentStatus.BUSY
+                        || (colleague.currentCallSid() != null && !colleague.currentCallSid().equals(call.callSid()))) {
+                    breaches.add(call.callSid() + " consults " + colleague.id() + ", who is " + colleague.status()
+                            + " on " + colleague.currentCallSid() + (other == null ? "" : " and holds " + other));
+                }
+            }
             if (call.state() == CallState.PARKED && (call.slot() == null || call.parkedBy() == null)) {
                 breaches.add(call.callSid() + " is PARKED without a slot or a parker");
             }

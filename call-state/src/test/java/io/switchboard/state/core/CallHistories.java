@@ -20,10 +20,13 @@ import java.util.Map;
 
 /**
  * Writes realistic in-order histories of a small call center: callers ring, one to three agents click Answer at
- * once, agents' phones answer or not, calls are parked and retrieved or time out in the lot, and the caller or
- * the agent hangs up. Twilio is simulated from the decider's own actions (a connect rings a new agent leg, a hold
- * or park cancels the leg, an end call completes every leg), and timers fire when their deadline passes, so the
- * history is one that production could really see, in the order things happened.
+ * once, agents' phones answer or not, callers are put on hold and taken off it, calls are transferred (at once, or
+ * after a consult that is completed, cancelled, or cut short by a hang-up), calls are parked and retrieved or time out
+ * in the lot, and the caller or the agent hangs up. Twilio is simulated from the decider's own actions (a
+ * connect takes the caller to the conference and rings a new agent leg, whose SID Twilio's answer gives, and which
+ * may answer before that answer comes; taking the caller out of the conference to wait or park ends it and the leg;
+ * an end call completes every leg), and timers fire when their deadline passes, so the history is one that
+ * production could really see, in the order things happened.
  *
  * <p>Every branch is chosen by the next of the given numbers; when they run out the simplest branch is taken
  * (the first agent answers, then the caller hangs up). jqwik shrinks a failing history by shrinking the numbers.
@@ -85,6 +88,10 @@ final class CallHistories {
         String legSid;
         String legAgent;
         boolean legAnswered;
+        /** The leg of the colleague a warm transfer consults. */
+        String consultLegSid;
+        String consultAgent;
+        boolean consultAnswered;
 
         TwilioCall(String sid) {
             this.sid = sid;
@@ -135,6 +142,10 @@ final class CallHistories {
             agentsPhoneRings(call);
             return;
         }
+        if (call.consultLegSid != null && !call.consultAnswered) {
+            colleaguesPhoneRings(call);
+            return;
+        }
         CallRecord record = floor.activeCalls.get(call.sid);
         if (record == null) {
             callerHangsUp(call);
@@ -164,10 +175,17 @@ final class CallHistories {
     }
 
     private void talking(TwilioCall call, CallRecord record) {
+        if (record.consultant() != null) {
+            consulting(call, record);
+            return;
+        }
         // Parking is the likeliest move, so that two or three calls wait in the small lot at once.
-        switch (choices.pick(10)) {
+        switch (choices.pick(12)) {
+            case 10 -> deliver(new Input.Transfer(call.sid, record.agentId(), someoneBut(record.agentId()), false, now));
+            case 11 -> deliver(new Input.Transfer(call.sid, record.agentId(), someoneBut(record.agentId()), true, now));
             case 1 -> deliver(new Input.Hangup(call.sid, record.agentId()));
-            case 2, 3, 4, 5, 6 -> deliver(new Input.Park(call.sid, record.agentId(), now));
+            case 2, 3, 4 -> deliver(new Input.Park(call.sid, record.agentId(), now));
+            case 5, 6 -> deliver(new Input.Hold(call.sid, record.agentId(), !record.onHold(), now));
             case 7 -> deliver(new Input.Claim(call.sid, someoneBut(record.agentId()), now));
             case 8 -> deliver(new Input.Hangup(call.sid, someoneBut(record.agentId())));
             case 9 -> {
@@ -182,6 +200,36 @@ final class CallHistories {
             }
             default -> callerHangsUp(call);
         }
+    }
+
+    /** A warm transfer is under way: the agent ends it, someone hangs up, the colleague takes it, or time passes. */
+    private void consulting(TwilioCall call, CallRecord record) {
+        switch (choices.pick(8)) {
+            case 0 -> deliver(new Input.EndConsult(call.sid, record.agentId(), true, now));
+            case 1 -> deliver(new Input.EndConsult(call.sid, record.agentId(), false, now));
+            case 2 -> dropLeg(call); // the agent hangs up on their phone
+            case 3 -> dropConsultLeg(call); // the colleague hangs up
+            case 4 -> callerHangsUp(call);
+            case 5 -> passUntil(record.deadline() != null ? record.deadline() : now.plusSeconds(10));
+            default -> {
+                // The colleague (or another agent) clicks Answer on the consult.
+                String colleague = record.consultWith() == null && choices.oneIn(4) ? someoneBut(record.agentId())
+                        : record.consultant();
+                deliver(new Input.Claim(call.sid, colleague, now));
+            }
+        }
+    }
+
+    /** The colleague's phone rings for the consult: it answers, or it does not. */
+    private void colleaguesPhoneRings(TwilioCall call) {
+        if (choices.oneIn(4)) {
+            String legSid = call.consultLegSid;
+            call.consultLegSid = null;
+            deliver(new Input.AgentLegStatus(call.sid, legSid, call.consultAgent, NO_ANSWER, now));
+            return;
+        }
+        call.consultAnswered = true;
+        deliver(new Input.AgentLegStatus(call.sid, call.consultLegSid, call.consultAgent, IN_PROGRESS, now));
     }
 
     private void parked(TwilioCall call, CallRecord record) {
@@ -206,13 +254,12 @@ final class CallHistories {
     private void agentsPhoneRings(TwilioCall call) {
         switch (choices.pick(8)) {
             case 4, 5 -> {
-                // Not answered: the leg's own callback and the <Dial action> both say so.
+                // Not answered: the leg's own callback says so; the caller waits in the conference.
                 TwilioCallStatus why = choices.pick(2) == 0 ? NO_ANSWER : BUSY;
                 String legSid = call.legSid;
                 String agent = call.legAgent;
                 call.legSid = null;
                 deliver(new Input.AgentLegStatus(call.sid, legSid, agent, why, now));
-                deliver(new Input.DialEnded(call.sid, why, now));
             }
             case 6 -> {
                 // Both callbacks are late: the claim's deadline gives the call back first.
@@ -228,7 +275,7 @@ final class CallHistories {
         }
     }
 
-    /** The caller hangs up: Twilio ends the agent leg, reports the dial over, and the caller's call completed. */
+    /** The caller hangs up: Twilio ends the conference and the agent leg, and the caller's call completed. */
     private void callerHangsUp(TwilioCall call) {
         if (call.callerGone) {
             return;
@@ -237,18 +284,11 @@ final class CallHistories {
         reportEnd(call);
     }
 
-    /** Twilio's callbacks of the caller's hang-up: the agent leg's end, the dial's, then the caller's own. */
+    /** Twilio's callbacks of the caller's hang-up: the agents' legs' ends, then the caller's own. */
     private void reportEnd(TwilioCall call) {
         call.endUnreported = false;
-        if (call.legSid != null) {
-            String legSid = call.legSid;
-            call.legSid = null;
-            deliver(new Input.AgentLegStatus(call.sid, legSid, call.legAgent, call.legAnswered ? COMPLETED : CANCELED,
-                    now));
-            if (call.legAnswered) {
-                deliver(new Input.DialEnded(call.sid, COMPLETED, now));
-            }
-        }
+        dropLeg(call);
+        dropConsultLeg(call);
         deliver(new Input.CallerLegStatus(call.sid, CALLER, NUMBER, COMPLETED, now));
     }
 
@@ -263,6 +303,14 @@ final class CallHistories {
 
     private void twilioDoes(TwilioAction action) {
         TwilioCall call = calls.get(action.callSid());
+        if (call == null) {
+            // An agent's leg left ringing for nothing, hung up.
+            calls.values().stream().filter(c -> action.callSid().equals(c.legSid)).findFirst()
+                    .ifPresent(this::dropLeg);
+            calls.values().stream().filter(c -> action.callSid().equals(c.consultLegSid)).findFirst()
+                    .ifPresent(this::dropConsultLeg);
+            return;
+        }
         if (action instanceof TwilioAction.ConnectToAgent connect) {
             if (call.callerGone || choices.oneIn(8)) {
                 deliver(new Input.ConnectFailed(call.sid, connect.agentId(), call.callerGone, now));
@@ -273,6 +321,46 @@ final class CallHistories {
             call.legSid = call.sid + "-leg" + call.legs;
             call.legAgent = connect.agentId();
             call.legAnswered = false;
+            if (choices.oneIn(4)) {
+                // Both requests of a connect go at once: the agent's phone answers before Twilio's answer comes.
+                call.legAnswered = true;
+                deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, RINGING, now));
+                deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, IN_PROGRESS, now));
+                if (choices.oneIn(3)) {
+                    // The caller hung up as Twilio was asked to move them: it refuses, and the agent, who answered
+                    // into an empty conference, is hung up before the refusal is reported.
+                    call.callerGone = true;
+                    dropLeg(call);
+                    deliver(new Input.ConnectFailed(call.sid, connect.agentId(), true, now));
+                    reportEnd(call);
+                    return;
+                }
+            }
+            deliver(new Input.AgentDialed(call.sid, connect.agentId(), connect.claimedAt(), call.legSid, now));
+        } else if (action instanceof TwilioAction.Consult consult) {
+            if (call.callerGone || choices.oneIn(8)) {
+                deliver(new Input.EndConsult(call.sid, consult.agentId(), false, now)); // Twilio refused the colleague
+                return;
+            }
+            dropConsultLeg(call);
+            call.legs++;
+            call.consultLegSid = call.sid + "-leg" + call.legs;
+            call.consultAgent = consult.colleague();
+            call.consultAnswered = false;
+            deliver(new Input.AgentDialed(call.sid, consult.colleague(), consult.claimedAt(), call.consultLegSid, now));
+        } else if (action instanceof TwilioAction.CompleteTransfer) {
+            // The agent leaves the conference; the colleague's leg is the caller's agent's now.
+            dropLeg(call);
+            call.legSid = call.consultLegSid;
+            call.legAgent = call.consultAgent;
+            call.legAnswered = call.consultAnswered;
+            call.consultLegSid = null;
+        } else if (action instanceof TwilioAction.CancelConsult) {
+            dropConsultLeg(call);
+        } else if (action instanceof TwilioAction.HoldInConference hold) {
+            if (!call.callerGone && choices.oneIn(8)) {
+                deliver(new Input.HoldFailed(call.sid, hold.onHold(), now));
+            }
         } else if (action instanceof TwilioAction.HoldCaller || action instanceof TwilioAction.ParkCaller) {
             if (action instanceof TwilioAction.ParkCaller park && (call.callerGone || choices.oneIn(8))) {
                 if (call.endUnreported && choices.oneIn(2)) {
@@ -281,11 +369,19 @@ final class CallHistories {
                 deliver(new Input.ParkFailed(call.sid, park.agentId(), park.parkedAt(), call.callerGone, now));
                 return;
             }
+            if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot() && call.callerGone) {
+                deliver(new Input.MoveFailed(call.sid, now)); // Twilio refuses to move a caller who is gone
+                return;
+            }
             if (action instanceof TwilioAction.ParkCaller park) {
                 deliver(new Input.ParkConfirmed(call.sid, park.agentId(), park.parkedAt(), now));
             }
-            // Redirecting the caller out of the <Dial> hangs the agent's leg up; Twilio skips the Dial's action.
+            // The caller leaving the conference ends it, and the agents' legs with it.
             dropLeg(call);
+            dropConsultLeg(call);
+            if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot()) {
+                deliver(new Input.CallerWaiting(call.sid, now)); // Twilio's answer to the move
+            }
         } else if (action instanceof TwilioAction.EndCall) {
             callerHangsUp(call);
         }
@@ -297,6 +393,15 @@ final class CallHistories {
             call.legSid = null;
             deliver(new Input.AgentLegStatus(call.sid, legSid, call.legAgent, call.legAnswered ? COMPLETED : CANCELED,
                     now));
+        }
+    }
+
+    private void dropConsultLeg(TwilioCall call) {
+        if (call.consultLegSid != null) {
+            String legSid = call.consultLegSid;
+            call.consultLegSid = null;
+            deliver(new Input.AgentLegStatus(call.sid, legSid, call.consultAgent,
+                    call.consultAnswered ? COMPLETED : CANCELED, now));
         }
     }
 

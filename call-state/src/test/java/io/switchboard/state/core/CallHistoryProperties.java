@@ -104,7 +104,19 @@ class CallHistoryProperties {
             assertThat(Projection.view(agent)).as(agent.id() + story)
                     .isEqualTo(Projection.view(inOrder.floor().agents.get(agent.id())));
         }
-        assertThat(floor.actions).as(story).containsExactlyInAnyOrderElementsOf(inOrder.floor().actions);
+        // An agent's leg ending as the caller hangs up. In order, the claim is given back and the caller sent back to
+        // wait (a request Twilio refuses: the caller is gone). The caller's end first: there is nothing to give back,
+        // and the agent's leg, for all call-state knows still ringing, is hung up (it is over already).
+        List<TwilioAction> unmatched = new ArrayList<>(floor.actions);
+        List<TwilioAction> notTaken = new ArrayList<>(inOrder.floor().actions);
+        notTaken.removeIf(unmatched::remove);
+        assertThat(unmatched).as("actions not taken in order" + story).allMatch(action ->
+                action instanceof TwilioAction.EndCall end && end.callSid().contains("-leg")
+                        && Delivery.theCallersEndOvertookALegsEnd(
+                                end.callSid().substring(0, end.callSid().indexOf("-leg")), delivered));
+        assertThat(notTaken).as("actions taken in order only" + story).allMatch(action ->
+                action instanceof TwilioAction.HoldCaller hold
+                        && Delivery.theCallersEndOvertookALegsEnd(hold.callSid(), delivered));
     }
 
     /**
@@ -324,6 +336,21 @@ class CallHistoryProperties {
                     } else if (leg.status() == TwilioCallStatus.IN_PROGRESS && ended.contains(leg.legSid())) {
                         return true;
                     }
+                }
+            }
+            return false;
+        }
+
+        /** The caller's end was delivered before the end of an agent leg of the call. */
+        static boolean theCallersEndOvertookALegsEnd(String callSid, List<Input> delivered) {
+            boolean callerGone = false;
+            for (Input input : delivered) {
+                if (input instanceof Input.CallerLegStatus caller && caller.callSid().equals(callSid)
+                        && caller.status().isFinal()) {
+                    callerGone = true;
+                } else if (callerGone && input instanceof Input.AgentLegStatus leg && leg.callSid().equals(callSid)
+                        && leg.status().isFinal()) {
+                    return true;
                 }
             }
             return false;

@@ -22,11 +22,16 @@ final class DeciderSpec {
     static final Duration PARKER_RING_TIME = Duration.ofSeconds(15);
     static final Duration WRAP_UP = Duration.ofSeconds(30);
     static final Duration OFFLINE_GRACE = Duration.ofSeconds(10);
+    static final Duration TRANSFER_RING_TIME = Duration.ofSeconds(20);
+    static final Duration DIAL_TIMEOUT = Duration.ofSeconds(35);
     static final CallDecider.Timing TIMING = new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME,
-            WRAP_UP, OFFLINE_GRACE);
+            WRAP_UP, OFFLINE_GRACE, TRANSFER_RING_TIME, DIAL_TIMEOUT);
     static final String CALL = "CA0001";
     static final String CALLER = "+15551230000";
     static final String NUMBER = "+15005550006";
+    /** A call an agent placed, and the number they called. */
+    static final String OUTBOUND = "OB0001";
+    static final String CUSTOMER = "+14155550123";
 
     static final AgentRecord DOUG = agent("doug", "Doug");
     static final AgentRecord RHONDA = agent("rhonda", "Rhonda");
@@ -35,6 +40,7 @@ final class DeciderSpec {
     private CallRecord call;
     private boolean ended;
     private ParkingLot lot = new ParkingLot(701, 720, Set.of());
+    private Dialing dialing = new Dialing(NUMBER, Set.of());
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
 
     static AgentRecord agent(String id, String name) {
@@ -62,6 +68,12 @@ final class DeciderSpec {
         ringing();
         call = call.claimedBy(agentId, T0.plusSeconds(2), T0.plusSeconds(2).plus(CLAIM_TIMEOUT));
         agents.put(agentId, agents.get(agentId).busy());
+        return this;
+    }
+
+    /** Twilio said it took the caller into the conference and rings the claiming agent on {@code legSid}. */
+    DeciderSpec dialed(String legSid) {
+        call = call.dialed(legSid);
         return this;
     }
 
@@ -113,6 +125,33 @@ final class DeciderSpec {
         return this;
     }
 
+    /** Doug placed a call to {@link #CUSTOMER} at T0; his phone rings. */
+    DeciderSpec placedBy(String agentId) {
+        call = CallRecord.placed(OUTBOUND, "acme", NUMBER, CUSTOMER, agentId, T0, T0.plus(CLAIM_TIMEOUT));
+        agents.put(agentId, agents.get(agentId).busy());
+        return this;
+    }
+
+    /** The agent who placed the call answered on {@code legSid} at T0 + 3 s: the number rings. */
+    DeciderSpec numberRinging(String legSid) {
+        call = call.numberCalled(legSid, T0.plusSeconds(3), T0.plusSeconds(3).plus(DIAL_TIMEOUT));
+        return this;
+    }
+
+    /** The number Doug called answered at T0 + 8 s. */
+    DeciderSpec talkingOnAPlacedCall(String agentId) {
+        placedBy(agentId);
+        numberRinging("CA-LEG-1");
+        call = call.connected("CA-LEG-1", T0.plusSeconds(8));
+        agents.put(agentId, agents.get(agentId).talkingTo(OUTBOUND, CUSTOMER, T0.plusSeconds(8)));
+        return this;
+    }
+
+    DeciderSpec dialing(Dialing newDialing) {
+        dialing = newDialing;
+        return this;
+    }
+
     DeciderSpec lot(int first, int last, Integer... taken) {
         lot = new ParkingLot(first, last, Set.of(taken));
         return this;
@@ -140,7 +179,7 @@ final class DeciderSpec {
     }
 
     Situation situation() {
-        return new Situation("acme", call, ended, Map.copyOf(agents), lot);
+        return new Situation("acme", call, ended, Map.copyOf(agents), lot, dialing);
     }
 
     Then when(Input input) {

@@ -67,7 +67,7 @@ class ParkingDeciderTest {
         void withoutWrapUpTheParkerIsAvailableAtOnce() {
             given().connectedTo("doug")
                     .timing(new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME, Duration.ZERO,
-                            Duration.ZERO))
+                            Duration.ZERO, DeciderSpec.TRANSFER_RING_TIME, DeciderSpec.DIAL_TIMEOUT))
                     .when(new Park(CALL, "doug", T20))
                     .changes("call:PARKED:slot701", "agent:doug:available");
         }
@@ -189,6 +189,17 @@ class ParkingDeciderTest {
         }
 
         @Test
+        void aParkTimeoutSoonAfterTheCallersEndLeavesTheLotTimeToSpeak() {
+            // Found by the fault suite: call-state restarted after the caller's end; the lot's word waited for its
+            // consumer to rejoin Kafka, and the park timeout came first.
+            Instant at = PARK_DEADLINE.minusSeconds(20);
+            var gone = given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, true, at, true));
+            given().situationFrom(gone).when(new DeadlinePassed(CALL, PARK_DEADLINE)).nothing();
+            given().situationFrom(gone).when(new DeadlinePassed(CALL, at.plus(CallDecider.LOT_WORD_WAIT)))
+                    .facts(new ParkUndone(CALL, "doug"), new CallEnded(CALL, "completed", at, at.plus(WRAP_UP)));
+        }
+
+        @Test
         void aCallWhoseCallerIsGoneCannotBeRetrievedNorEndTwice() {
             var gone = given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
             given().situationFrom(gone).when(new Retrieve(CALL, "rhonda", T20.plusMillis(5)))
@@ -223,7 +234,7 @@ class ParkingDeciderTest {
                     .call(call -> assertThat(call.state()).isEqualTo(CallState.PARKED))
                     .agentIs("doug", AgentStatus.BUSY, "CA-OTHER");
             given().situationFrom(settled).when(new Retrieve(CALL, "rhonda", T20.plusSeconds(1)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, T20.plusSeconds(1)));
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", CALLER, T20.plusSeconds(1)));
         }
 
         @Test
@@ -260,7 +271,7 @@ class ParkingDeciderTest {
             given().parked()
                     .when(new Retrieve(CALL, "rhonda", at))
                     .facts(new CallClaimed(CALL, "rhonda", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", true, at))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "rhonda", CALLER, at))
                     .changes("call:CLAIMED:rhonda:slot701", "agent:rhonda:busy");
         }
 
@@ -286,7 +297,7 @@ class ParkingDeciderTest {
 
         @Test
         void theRetrieversAnswerConnectsAndEmptiesTheSlot() {
-            given().retrievedBy("rhonda")
+            given().retrievedBy("rhonda").dialed("CA-LEG-2")
                     .when(new AgentLegStatus(CALL, "CA-LEG-2", "rhonda", IN_PROGRESS, T20))
                     .facts(new CallConnected(CALL, "rhonda", "CA-LEG-2", T20))
                     .changes("call:CONNECTED:rhonda", "agent:rhonda:busy:on:" + CALLER)
@@ -373,7 +384,7 @@ class ParkingDeciderTest {
             given().ringingBackTheParker()
                     .when(new Claim(CALL, "doug", at))
                     .facts(new CallClaimed(CALL, "doug", at, at.plus(CLAIM_TIMEOUT)))
-                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", false, at))
+                    .actions(new TwilioAction.ConnectToAgent(CALL, "doug", CALLER, at))
                     .changes("call:CLAIMED:doug", "ring_cancel:claimed:doug", "agent:doug:busy");
         }
 

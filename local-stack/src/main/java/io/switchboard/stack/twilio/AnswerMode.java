@@ -2,13 +2,19 @@ package io.switchboard.stack.twilio;
 
 import java.util.Locale;
 
-/** How a simulated agent device reacts when a {@code <Dial><Client>} leg rings it. */
+/**
+ * How a simulated device (a client identity, or a phone number) reacts when a call rings it: a {@code <Dial>} leg, or
+ * a call placed over REST ({@code Calls.json}, a conference participant).
+ */
 public enum AnswerMode {
     /** Answers after the simulator's answer delay. */
     AUTO,
-    /** Declines: the leg ends {@code busy}. */
+    /** Declines: the call ends {@code busy}. */
     REJECT,
-    /** Never answers: the leg ends {@code no-answer} when the {@code <Dial timeout>} expires. */
+    /**
+     * Never answers: the call ends {@code no-answer} when the {@code <Dial timeout>} (or the REST {@code Timeout})
+     * expires.
+     */
     IGNORE;
 
     /** {@code auto}, {@code reject} or {@code ignore}, as the control API spells them. */

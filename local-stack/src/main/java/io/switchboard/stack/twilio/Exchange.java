@@ -6,20 +6,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * Twilio's side of the calls, without I/O: the calls, their legs, and what their TwiML makes them do. Each
- * method returns the {@link Effect}s the shell ({@link TwilioSimulator}) carries out, in order: webhooks to send
- * and timers to set. The answer to a TwiML fetch comes back through {@link #twimlArrived}, or its lack through
+ * Twilio's side of the calls, without I/O: the calls, their legs, the conferences, and what their TwiML makes them
+ * do. Each method returns the {@link Effect}s the shell ({@link TwilioSimulator}) carries out, in order: webhooks to
+ * send and timers to set. The answer to a TwiML fetch comes back through {@link #twimlArrived}, or its lack through
  * {@link #twimlUnavailable}.
+ *
+ * <p>Every call belongs to a conversation, whose webhooks leave in order and whose history its first call keeps: a
+ * caller's call and its legs; a call placed over REST on its own; and a conference's callbacks together with the
+ * calls Twilio places to add its participants, in the conversation of the call whose TwiML opened it.
  *
  * <p>Not thread-safe: the shell calls it under one lock, and queues the effects before it lets go of the lock, so
  * webhooks leave in the order they were decided.
@@ -28,6 +35,10 @@ final class Exchange {
     private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
     static final String API_VERSION = "2010-04-01";
     private static final Set<String> FINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
+    private static final Pattern CONFERENCE_SID = Pattern.compile("CF[0-9a-fA-F]{32}");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{1,14}");
+    /** Twilio's default for a REST call's ring time ({@code Timeout}). */
+    static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
     sealed interface Effect permits Send, Schedule {
     }
@@ -44,17 +55,23 @@ final class Exchange {
     record Schedule(Duration after, Timer timer) implements Effect {
     }
 
-    sealed interface Timer permits AgentAnswers, AgentDeclines, DialTimesOut {
-        String legSid();
+    /** Something that happens to a call later: its device rings, answers, declines, or stops ringing. */
+    sealed interface Timer permits CallPlaced, AgentAnswers, AgentDeclines, DialTimesOut {
+        String callSid();
     }
 
-    record AgentAnswers(String legSid) implements Timer {
+    /** A call placed over REST leaves Twilio's queue and rings its device. */
+    record CallPlaced(String callSid) implements Timer {
     }
 
-    record AgentDeclines(String legSid) implements Timer {
+    record AgentAnswers(String callSid) implements Timer {
     }
 
-    record DialTimesOut(String legSid) implements Timer {
+    record AgentDeclines(String callSid) implements Timer {
+    }
+
+    /** The {@code <Dial timeout>}, or a REST call's {@code Timeout}, ran out while the device rang. */
+    record DialTimesOut(String callSid) implements Timer {
     }
 
     static final class NoSuchCall extends java.util.NoSuchElementException {
@@ -70,6 +87,63 @@ final class Exchange {
         }
     }
 
+    /** No conference with that SID, or not one that is still active. */
+    static final class NoSuchConference extends java.util.NoSuchElementException {
+        NoSuchConference(String sid) {
+            super("The simulator has no active conference " + sid);
+        }
+    }
+
+    static final class NoSuchParticipant extends java.util.NoSuchElementException {
+        NoSuchParticipant(String conferenceSid, String callSidOrLabel) {
+            super("Conference " + conferenceSid + " has no participant " + callSidOrLabel);
+        }
+    }
+
+    /** Twilio's error 21211: a {@code To} that is neither E.164 nor {@code client:identity}. */
+    static final class InvalidTo extends IllegalArgumentException {
+        InvalidTo(String to) {
+            super("The 'To' number " + to + " is not a valid phone number.");
+        }
+    }
+
+    /**
+     * Where and what Twilio reports of a call's progress.
+     *
+     * @param url    null: nowhere
+     * @param events {@code initiated ringing answered completed}
+     */
+    record StatusCallback(String url, String method, Set<String> events) {
+        static final StatusCallback NONE = new StatusCallback(null, "POST", Set.of());
+
+        StatusCallback {
+            events = Set.copyOf(events);
+        }
+    }
+
+    /**
+     * {@code POST Calls.json}: Twilio calls {@code to} from {@code from}; once answered the call runs {@code twiml},
+     * or what {@code url} answers.
+     */
+    record OutboundCall(String from, String to, List<Twiml.Verb> twiml, String url, String method,
+            StatusCallback statusCallback, int timeoutSeconds) {
+    }
+
+    /**
+     * {@code POST Conferences/{Sid or FriendlyName}/Participants.json}: Twilio calls {@code to} and, once answered,
+     * puts the call into the conference. The conference's own callbacks count only when this participant opens it.
+     */
+    record ParticipantRequest(String from, String to, String label, int timeoutSeconds, StatusCallback statusCallback,
+            boolean startConferenceOnEnter, boolean endConferenceOnExit, boolean muted, String waitUrl,
+            String waitMethod, String conferenceStatusCallback, String conferenceStatusCallbackMethod,
+            Set<String> conferenceStatusCallbackEvents) {
+    }
+
+    /** {@code POST Conferences/{Sid}/Participants/{CallSid or Label}.json}: a null leaves that as it is. */
+    record ParticipantUpdate(Boolean muted, Boolean hold, String holdUrl, String holdMethod, String announceUrl,
+            String announceMethod, Boolean endConferenceOnExit) {
+    }
+
     private final String accountSid;
     private final Map<String, TwilioSimulator.Number> numbers;
     private final Duration answerDelay;
@@ -77,6 +151,11 @@ final class Exchange {
     private final Supplier<String> legSids;
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final Map<String, AnswerMode> devices = new HashMap<>();
+    private final Map<String, Conference> conferences = new LinkedHashMap<>();
+    /** Orders the participants by the moment they joined. */
+    private long joins;
+    /** Orders the calls by the moment they were made. */
+    private long made;
 
     Exchange(String accountSid, Map<String, TwilioSimulator.Number> numbers, Duration answerDelay, Clock clock,
             Supplier<String> legSids) {
@@ -104,7 +183,9 @@ final class Exchange {
         Call call = new Call(sid, null, from, to, "inbound", now());
         call.status = "ringing";
         call.number = number;
-        calls.put(sid, call);
+        // A number's status callback hears of the end of its calls only.
+        call.callbacks = new StatusCallback(number.statusCallbackUrl(), "POST", Set.of("completed"));
+        register(call);
         return List.of(fetch(call, "incoming", number.voiceUrl(), "POST", callParams(call)));
     }
 
@@ -118,6 +199,9 @@ final class Exchange {
             // Hanging up a ringing device declines it.
             return legEnds(call, call.answered == null ? "busy" : "completed");
         }
+        if (call.placed() && call.answered == null) {
+            return unanswered(call, "busy");
+        }
         return end(call, "completed");
     }
 
@@ -127,6 +211,147 @@ final class Exchange {
 
     AnswerMode answerMode(String device) {
         return devices.getOrDefault(device, AnswerMode.AUTO);
+    }
+
+    // ---- REST: POST Calls.json, under the API version's account path ------------------------------------------------
+
+    /** Twilio queues the call, answers the request, then rings the device. */
+    List<Effect> placeOutboundCall(String sid, OutboundCall request) {
+        requireTo(request.to());
+        Call call = new Call(sid, null, request.from(), request.to(), "outbound-api", now());
+        call.activity = "queued";
+        call.callbacks = request.statusCallback();
+        call.timeoutSeconds = request.timeoutSeconds();
+        call.answerTwiml = request.twiml();
+        call.answerUrl = request.url();
+        call.answerMethod = request.method();
+        register(call);
+        return List.of(new Schedule(Duration.ZERO, new CallPlaced(sid)));
+    }
+
+    // ---- REST: Conferences/..., under the API version's account path ------------------------------------------------
+
+    /**
+     * Twilio places a call to {@code request.to()} that joins the conference once answered. {@code conference} is
+     * the conference's SID (it must be active) or its FriendlyName: the active conference of that name, or a new
+     * one.
+     *
+     * @throws NoSuchConference for a SID of no active conference
+     * @throws InvalidTo        for a {@code To} Twilio cannot call
+     */
+    List<Effect> addParticipant(String sid, String conference, ParticipantRequest request) {
+        requireTo(request.to());
+        Conference conf;
+        if (CONFERENCE_SID.matcher(conference).matches()) {
+            conf = conferences.get(conference);
+            if (conf == null || conf.ended != null) {
+                throw new NoSuchConference(conference);
+            }
+        } else {
+            conf = active(conference);
+            if (conf == null) {
+                Set<String> events = request.conferenceStatusCallbackEvents().isEmpty()
+                        ? Set.of("start", "end") : request.conferenceStatusCallbackEvents();
+                conf = open(conference, sid, request.conferenceStatusCallback(),
+                        request.conferenceStatusCallbackMethod(), events);
+            }
+        }
+        Call call = new Call(sid, null, request.from(), request.to(), "outbound-api", now());
+        call.activity = "queued";
+        call.conversation = conf.conversation;
+        call.callbacks = request.statusCallback();
+        call.timeoutSeconds = request.timeoutSeconds();
+        register(call);
+        Participant p = new Participant(sid, request.label(), conf, true, now());
+        p.startOnEnter = request.startConferenceOnEnter();
+        p.endOnExit = request.endConferenceOnExit();
+        p.muted = request.muted();
+        p.waitUrl = request.waitUrl();
+        p.waitMethod = request.waitMethod();
+        p.status = "queued";
+        conf.participants.add(p);
+        call.participant = p;
+        call.lastConference = conf;
+        return List.of(new Schedule(Duration.ZERO, new CallPlaced(sid)));
+    }
+
+    /**
+     * Holds, mutes, announces to, or changes {@code endConferenceOnExit} of a participant connecting or connected.
+     *
+     * @throws NoSuchConference  for a SID of no active conference (a FriendlyName is no SID here, as on Twilio)
+     * @throws NoSuchParticipant for a call sid or label of no such participant
+     */
+    List<Effect> updateParticipant(String conferenceSid, String callSidOrLabel, ParticipantUpdate update) {
+        Participant p = activeParticipant(conferenceSid, callSidOrLabel);
+        Conference conf = p.conference;
+        Call call = calls.get(p.callSid);
+        List<Effect> out = new ArrayList<>();
+        if (update.endConferenceOnExit() != null && update.endConferenceOnExit() != p.endOnExit) {
+            p.endOnExit = update.endConferenceOnExit();
+            out.addAll(conferenceEvent(conf, "modify", "participant-modify", p, Map.of()));
+        }
+        if (update.muted() != null && update.muted() != p.muted) {
+            p.muted = update.muted();
+            out.addAll(conferenceEvent(conf, "mute", p.muted ? "participant-mute" : "participant-unmute", p, Map.of()));
+        }
+        if (update.hold() != null && update.hold() != p.hold) {
+            p.hold = update.hold();
+            out.addAll(conferenceEvent(conf, "hold", p.hold ? "participant-hold" : "participant-unhold", p, Map.of()));
+        }
+        if (Boolean.TRUE.equals(update.hold()) && update.holdUrl() != null) {
+            // The hold music is for the participant's ears; its answer changes nothing else.
+            out.add(send(call, "hold", update.holdUrl(), orDefault(update.holdMethod(), "GET"), callParams(call),
+                    false));
+        }
+        if (update.announceUrl() != null) {
+            out.add(send(call, "announce", update.announceUrl(), orDefault(update.announceMethod(), "POST"),
+                    callParams(call), false));
+        }
+        p.updated = now();
+        conf.updated = now();
+        talk(conf);
+        return out;
+    }
+
+    /**
+     * Takes the participant out of its conference: a participant Twilio called is hung up (its call cancelled while
+     * it rings); one that dialled in goes on with its TwiML after the {@code <Dial>}.
+     */
+    List<Effect> removeParticipant(String conferenceSid, String callSidOrLabel) {
+        Participant p = activeParticipant(conferenceSid, callSidOrLabel);
+        Call call = calls.get(p.callSid);
+        if (!p.connected()) {
+            return unanswered(call, "canceled", "participant_updated_via_api");
+        }
+        return leaveConference(call, "participant_updated_via_api", call.status, true, true);
+    }
+
+    /** {@code Status=completed} ends the conference; {@code AnnounceUrl} is fetched for all to hear. */
+    List<Effect> updateConference(String conferenceSid, String status, String announceUrl, String announceMethod) {
+        Conference conf = conferences.get(conferenceSid);
+        if (conf == null) {
+            throw new NoSuchConference(conferenceSid);
+        }
+        List<Effect> out = new ArrayList<>();
+        if (conf.ended != null) {
+            return out;
+        }
+        if (announceUrl != null) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("AccountSid", accountSid);
+            params.put("ConferenceSid", conf.sid);
+            params.put("FriendlyName", conf.name);
+            out.add(new Send(conf.conversation, new Webhook("announce", conf.conversation,
+                    orDefault(announceMethod, "POST"), announceUrl, params), false, 0));
+        }
+        if ("completed".equals(status)) {
+            List<Participant> goOn = new ArrayList<>();
+            out.addAll(endConference(conf, "conference-ended-via-api", null, "conference_ended_via_api", goOn));
+            for (Participant p : goOn) {
+                out.addAll(goOn(p));
+            }
+        }
+        return out;
     }
 
     // ---- REST: POST Calls/{sid}.json, under the API version's account path ------------------------------------------
@@ -141,7 +366,14 @@ final class Exchange {
         if (call.isLeg()) {
             return legRuns(call, verbs);
         }
-        List<Effect> out = abandon(call);
+        if (call.placed() && call.answered == null) {
+            // Not answered yet: this is what it runs once answered, instead of what it was placed with.
+            List<Effect> out = giveUpJoining(call);
+            call.answerTwiml = verbs;
+            call.answerUrl = null;
+            return out;
+        }
+        List<Effect> out = abandon(call, "participant_updated_via_api", call.status);
         call.generation++;
         call.program.addAll(verbs);
         call.documentUrl = null;
@@ -158,7 +390,14 @@ final class Exchange {
         if (call.isLeg()) {
             throw new IllegalArgumentException("The simulator redirects callers' calls only, not agent legs");
         }
-        List<Effect> out = abandon(call);
+        if (call.placed() && call.answered == null) {
+            List<Effect> out = giveUpJoining(call);
+            call.answerTwiml = null;
+            call.answerUrl = url;
+            call.answerMethod = method;
+            return out;
+        }
+        List<Effect> out = abandon(call, "participant_updated_via_api", call.status);
         out.add(fetch(call, "redirect", url, method, callParams(call)));
         return out;
     }
@@ -170,6 +409,9 @@ final class Exchange {
             return List.of();
         }
         String ending = "canceled".equals(status) || (call.isLeg() && call.answered == null) ? "canceled" : "completed";
+        if (call.placed() && call.answered == null) {
+            return unanswered(call, "canceled");
+        }
         return call.isLeg() ? legEnds(call, ending) : end(call, ending);
     }
 
@@ -218,21 +460,28 @@ final class Exchange {
     }
 
     List<Effect> fire(Timer timer) {
-        Call leg = calls.get(timer.legSid());
-        if (leg == null || !"ringing".equals(leg.status)) {
+        Call call = calls.get(timer.callSid());
+        if (call == null) {
+            return List.of();
+        }
+        if (timer instanceof CallPlaced) {
+            return "queued".equals(call.status) ? rings(call) : List.of();
+        }
+        if (!"ringing".equals(call.status)) {
             return List.of(); // answered, declined, timed out or cancelled already
         }
         if (timer instanceof AgentAnswers) {
-            return legAnswered(leg);
+            return call.isLeg() ? legAnswered(call) : placedCallAnswered(call);
         }
-        return legEnds(leg, timer instanceof AgentDeclines ? "busy" : "no-answer");
+        String status = timer instanceof AgentDeclines ? "busy" : "no-answer";
+        return call.isLeg() ? legEnds(call, status) : unanswered(call, status);
     }
 
     /** Adds a delivery attempt to the history of the conversation it belongs to. */
     void record(WebhookAttempt attempt) {
         Call call = calls.get(attempt.callSid());
         if (call != null) {
-            root(call).history.add(attempt);
+            calls.get(call.conversation).history.add(attempt);
         }
     }
 
@@ -244,15 +493,34 @@ final class Exchange {
 
     CallView view(String sid) {
         Call call = get(sid);
-        Call root = root(call);
-        List<WebhookAttempt> history = call.isLeg()
-                ? root.history.stream().filter(a -> a.callSid().equals(sid)).toList()
-                : List.copyOf(root.history);
+        Call home = calls.get(call.conversation);
+        List<WebhookAttempt> history = home == call
+                ? List.copyOf(home.history)
+                : home.history.stream().filter(a -> a.callSid().equals(sid)).toList();
         Call leg = call.legs.isEmpty() ? null : calls.get(call.legs.get(call.legs.size() - 1));
+        Participant p = call.participant != null && call.participant.connected() ? call.participant : null;
         return new CallView(call.sid, call.parentSid, call.from, call.to, call.direction, call.status,
                 call.isLeg() ? call.status : call.activity, leg == null ? null : leg.sid,
                 leg == null ? null : leg.status, List.copyOf(call.legs), call.created, call.answered, call.ended,
-                history, call.bridgedTo);
+                history, call.bridgedTo, p == null ? null : p.conference.name, p != null && p.hold,
+                p == null ? List.of() : talkingWith(p),
+                call.lastConference == null ? List.of()
+                        : call.lastConference.participants.stream().map(x -> x.callSid).toList(),
+                List.copyOf(call.talks), agentCalls(call), call.company);
+    }
+
+    /** Its legs and the calls Twilio placed into the conferences it dialled, in the order they were made. */
+    private List<String> agentCalls(Call call) {
+        List<Call> placed = new ArrayList<>();
+        call.legs.forEach(sid -> placed.add(calls.get(sid)));
+        for (Conference conf : call.dialledConferences) {
+            for (Participant p : conf.participants) {
+                if (p.viaRest && !p.callSid.equals(call.sid)) {
+                    placed.add(calls.get(p.callSid));
+                }
+            }
+        }
+        return placed.stream().distinct().sorted(Comparator.comparingLong(c -> c.order)).map(c -> c.sid).toList();
     }
 
     List<CallView> views() {
@@ -261,6 +529,53 @@ final class Exchange {
 
     Instant updated(String sid) {
         return get(sid).updated;
+    }
+
+    /** @throws NoSuchConference for a SID the simulator never gave a conference */
+    ConferenceView conference(String conferenceSid) {
+        Conference conf = conferences.get(conferenceSid);
+        if (conf == null) {
+            throw new NoSuchConference(conferenceSid);
+        }
+        return view(conf);
+    }
+
+    /** The active conference of that name, else the latest one that had it; null when none ever did. */
+    ConferenceView conferenceNamed(String friendlyName) {
+        Conference conf = active(friendlyName);
+        if (conf == null) {
+            for (Conference c : conferences.values()) {
+                if (c.name.equals(friendlyName)) {
+                    conf = c;
+                }
+            }
+        }
+        return conf == null ? null : view(conf);
+    }
+
+    /** Every conference, oldest first. */
+    List<ConferenceView> conferences() {
+        return conferences.values().stream().map(this::view).toList();
+    }
+
+    /** A participant as Twilio's Participants resource shows it: of an active conference, connecting or connected. */
+    ParticipantView participant(String conferenceSid, String callSidOrLabel) {
+        return view(activeParticipant(conferenceSid, callSidOrLabel));
+    }
+
+    /** The latest participant {@code callSid} was. */
+    ParticipantView participantOfCall(String callSid) {
+        Call call = get(callSid);
+        if (call.lastConference == null) {
+            throw new NoSuchParticipant("(none)", callSid);
+        }
+        Participant found = null;
+        for (Participant p : call.lastConference.participants) {
+            if (p.callSid.equals(callSid)) {
+                found = p;
+            }
+        }
+        return view(found);
     }
 
     // ---- the interpreter ----------------------------------------------------------------------------------------
@@ -273,6 +588,7 @@ final class Exchange {
             if (verb instanceof Twiml.Enqueue enqueue) {
                 answer(call);
                 call.bridgedTo = null; // on hold again: whoever talked with the caller is no longer with them
+                call.company = List.of();
                 call.queue = enqueue.queue();
                 call.enqueuedAt = now();
                 call.activity = "enqueued:" + enqueue.queue();
@@ -309,6 +625,9 @@ final class Exchange {
     }
 
     private List<Effect> dial(Call call, Twiml.Dial dial) {
+        if (dial.conference() != null) {
+            return joinConference(call, dial);
+        }
         if (!dial.answerOnBridge()) {
             answer(call);
         }
@@ -320,26 +639,463 @@ final class Exchange {
         Twiml.DialTarget target = dial.targets().get(0);
         Call leg = new Call(legSids.get(), call.sid, dial.callerId() == null ? call.from : dial.callerId(),
                 target.to(), "outbound-dial", now());
-        leg.target = target;
-        calls.put(leg.sid, leg);
+        leg.conversation = call.conversation;
+        leg.callbacks = new StatusCallback(target.statusCallback(), target.statusCallbackMethod(), target.events());
+        register(leg);
         call.legs.add(leg.sid);
         call.dialingLeg = leg.sid;
         call.activity = "dialing:" + target.to();
 
         List<Effect> out = new ArrayList<>();
         leg.status = "initiated";
-        out.addAll(legCallback(leg, "initiated"));
+        out.addAll(progress(leg, "initiated"));
         leg.status = "ringing";
-        out.addAll(legCallback(leg, "ringing"));
-        switch (answerMode(target.device())) {
-            case AUTO -> out.add(new Schedule(answerDelay, new AgentAnswers(leg.sid)));
-            case REJECT -> out.add(new Schedule(answerDelay, new AgentDeclines(leg.sid)));
+        out.addAll(progress(leg, "ringing"));
+        out.addAll(ringDevice(leg, target.device(), dial.timeoutSeconds()));
+        return out;
+    }
+
+    /** The device reacts as its answer mode says; unanswered, it stops ringing after {@code timeoutSeconds}. */
+    private List<Effect> ringDevice(Call call, String device, int timeoutSeconds) {
+        List<Effect> out = new ArrayList<>();
+        switch (answerMode(device)) {
+            case AUTO -> out.add(new Schedule(answerDelay, new AgentAnswers(call.sid)));
+            case REJECT -> out.add(new Schedule(answerDelay, new AgentDeclines(call.sid)));
             case IGNORE -> {
-                // The device rings until the Dial times out.
+                // The device rings until the time runs out.
             }
         }
-        out.add(new Schedule(Duration.ofSeconds(dial.timeoutSeconds()), new DialTimesOut(leg.sid)));
+        out.add(new Schedule(Duration.ofSeconds(timeoutSeconds), new DialTimesOut(call.sid)));
         return out;
+    }
+
+    /** A call placed over REST leaves the queue: Twilio reports it initiated, then it rings. */
+    private List<Effect> rings(Call call) {
+        List<Effect> out = new ArrayList<>();
+        Participant p = call.participant;
+        call.status = "initiated";
+        if (p != null) {
+            p.status = "connecting";
+        }
+        out.addAll(progress(call, "initiated"));
+        call.status = "ringing";
+        call.activity = "ringing";
+        if (p != null) {
+            p.status = "ringing";
+        }
+        touch(call);
+        out.addAll(progress(call, "ringing"));
+        out.addAll(ringDevice(call, device(call.to), call.timeoutSeconds));
+        return out;
+    }
+
+    /** A participant's call joins its conference; any other call runs what it was placed with. */
+    private List<Effect> placedCallAnswered(Call call) {
+        call.status = "in-progress";
+        call.answered = now();
+        touch(call);
+        List<Effect> out = new ArrayList<>(progress(call, "answered"));
+        if (call.participant != null) {
+            out.addAll(join(call.participant));
+            return out;
+        }
+        if (call.answerTwiml != null) {
+            call.program.addAll(call.answerTwiml);
+            out.addAll(run(call));
+        } else {
+            out.add(fetch(call, "outbound", call.answerUrl, call.answerMethod, callParams(call)));
+        }
+        return out;
+    }
+
+    /**
+     * A call placed over REST ends before anyone answered it (declined, not answered in time, cancelled); a
+     * participant it was to bring into a conference never joins.
+     */
+    private List<Effect> unanswered(Call call, String status) {
+        return unanswered(call, status, "participant_add_failed");
+    }
+
+    private List<Effect> unanswered(Call call, String status, String reason) {
+        call.status = status;
+        call.ended = now();
+        call.activity = "ended";
+        call.generation++;
+        touch(call);
+        List<Effect> out = new ArrayList<>(progress(call, "completed"));
+        out.addAll(giveUpJoining(call, reason, status));
+        return out;
+    }
+
+    /** A participant whose call was never answered leaves the conference it never joined. */
+    private List<Effect> giveUpJoining(Call call) {
+        return giveUpJoining(call, "participant_updated_via_api", call.status);
+    }
+
+    private List<Effect> giveUpJoining(Call call, String reason, String callStatus) {
+        Participant p = call.participant;
+        if (p == null || p.connected()) {
+            return List.of();
+        }
+        List<Effect> out = new ArrayList<>(fails(p, reason, callStatus));
+        out.addAll(endIfEmpty(p.conference, p));
+        return out;
+    }
+
+    // ---- conferences --------------------------------------------------------------------------------------------
+
+    /** {@code <Dial><Conference>}: the call joins the conference of that name, opening it if none is active. */
+    private List<Effect> joinConference(Call call, Twiml.Dial dial) {
+        Twiml.Conference spec = dial.conference();
+        answer(call);
+        call.queue = null;
+        call.dial = dial;
+        call.dialingLeg = null;
+        Conference conf = active(spec.name());
+        if (conf == null) {
+            conf = open(spec.name(), call.conversation, resolve(call, spec.statusCallback()),
+                    spec.statusCallbackMethod(), spec.statusCallbackEvents());
+        }
+        String label = spec.participantLabel();
+        if (label != null && conf.participants.stream().anyMatch(p -> p.active() && label.equals(p.label))) {
+            LOG.log(System.Logger.Level.WARNING, "Conference {0} already has a participant labelled {1}: {2} does "
+                    + "not join it and goes on with its next verb, as on Twilio (error 16025)", conf.name, label,
+                    call.sid);
+            call.dial = null;
+            return run(call);
+        }
+        Participant p = new Participant(call.sid, label, conf, false, now());
+        p.startOnEnter = spec.startConferenceOnEnter();
+        p.endOnExit = spec.endConferenceOnExit();
+        p.muted = spec.muted();
+        p.waitUrl = spec.waitUrl() == null ? null : resolve(call, spec.waitUrl());
+        p.waitMethod = spec.waitMethod();
+        conf.participants.add(p);
+        return join(p);
+    }
+
+    private Conference open(String name, String conversation, String statusCallback, String method,
+            Set<String> events) {
+        Conference conf = new Conference("CF" + UUID.randomUUID().toString().replace("-", ""), name, conversation,
+                statusCallback, method == null ? "POST" : method, events, now());
+        conferences.put(conf.sid, conf);
+        return conf;
+    }
+
+    /**
+     * The participant is in. A conference starts once two are connected and one of them starts it; Twilio reports
+     * the start, then the join of everyone already in. Until then those in hear the wait music, and their joins are
+     * reported when it starts (never, if it never does).
+     */
+    private List<Effect> join(Participant p) {
+        Conference conf = p.conference;
+        Call call = calls.get(p.callSid);
+        p.status = "connected";
+        p.joined = now();
+        p.updated = p.joined;
+        p.joinOrder = ++joins;
+        call.participant = p;
+        call.lastConference = conf;
+        if (!p.viaRest && !call.dialledConferences.contains(conf)) {
+            call.dialledConferences.add(conf);
+        }
+        if ("init".equals(conf.status)) {
+            conf.status = "in-progress";
+        }
+        conf.updated = now();
+        List<Effect> out = new ArrayList<>();
+        List<Participant> in = connected(conf);
+        if (!conf.started && in.size() >= 2 && in.stream().anyMatch(x -> x.startOnEnter)) {
+            conf.started = true;
+            out.addAll(conferenceEvent(conf, "start", "conference-start", null, Map.of()));
+            for (Participant x : in) {
+                out.addAll(conferenceEvent(conf, "join", "participant-join", x, Map.of()));
+            }
+        } else if (conf.started) {
+            out.addAll(conferenceEvent(conf, "join", "participant-join", p, Map.of()));
+        } else if (p.waitUrl != null) {
+            // Twilio fetches the wait music; its answer is for the participant's ears, not the call's program.
+            out.add(send(call, "wait", p.waitUrl, p.waitMethod, callParams(call), false));
+        }
+        talk(conf);
+        touch(call);
+        return out;
+    }
+
+    /**
+     * The call leaves its conference: hung up, redirected, or removed ({@code kicked}) over REST. A participant with
+     * {@code endConferenceOnExit} ends the conference, and so does the last one. {@code goesOn}: the call continues
+     * (Twilio hangs up a participant it called; one that dialled in goes on after its {@code <Dial>}).
+     */
+    private List<Effect> leaveConference(Call call, String reason, String callStatus, boolean goesOn,
+            boolean kicked) {
+        Participant p = call.participant;
+        if (p == null) {
+            return List.of();
+        }
+        if (!p.connected()) {
+            return giveUpJoining(call, reason, callStatus);
+        }
+        Conference conf = p.conference;
+        List<Effect> out = new ArrayList<>(leaves(p, reason, callStatus));
+        List<Participant> goOn = new ArrayList<>();
+        if (goesOn) {
+            goOn.add(p);
+        }
+        if (p.endOnExit) {
+            out.addAll(endConference(conf, kicked ? "participant-with-end-conference-on-exit-kicked"
+                    : "participant-with-end-conference-on-exit-left", p, "moderator_ended_conference", goOn));
+        } else if (connected(conf).isEmpty() && pending(conf).isEmpty()) {
+            out.addAll(endConference(conf, kicked ? "last-participant-kicked" : "last-participant-left", p, null,
+                    goOn));
+        }
+        talk(conf);
+        for (Participant x : goOn) {
+            out.addAll(goOn(x));
+        }
+        return out;
+    }
+
+    private List<Effect> leaves(Participant p, String reason, String callStatus) {
+        Call call = calls.get(p.callSid);
+        p.status = "complete";
+        p.left = now();
+        p.updated = p.left;
+        if (call.participant == p) {
+            call.participant = null;
+        }
+        p.conference.updated = now();
+        return conferenceEvent(p.conference, "leave", "participant-leave", p,
+                Map.of("ReasonParticipantLeft", reason, "ParticipantCallStatus", callStatus));
+    }
+
+    /** A participant that never joined: its call was not answered, or it was removed or redirected while ringing. */
+    private List<Effect> fails(Participant p, String reason, String callStatus) {
+        Call call = calls.get(p.callSid);
+        p.status = "failed";
+        p.left = now();
+        p.updated = p.left;
+        if (call.participant == p) {
+            call.participant = null;
+        }
+        return conferenceEvent(p.conference, "leave", "participant-leave", p,
+                Map.of("ReasonParticipantLeft", reason, "ParticipantCallStatus", callStatus));
+    }
+
+    /** A conference nobody is in nor being called to any more is over. */
+    private List<Effect> endIfEmpty(Conference conf, Participant last) {
+        if (conf.ended != null || !connected(conf).isEmpty() || !pending(conf).isEmpty()) {
+            return List.of();
+        }
+        return endConference(conf, "last-participant-left", last, null, new ArrayList<>());
+    }
+
+    /**
+     * Everyone still in leaves ({@code othersLeft}), calls still ringing to join are cancelled, and Twilio reports
+     * the end last. Those still in are added to {@code goOn}: their calls go on once every callback is queued.
+     */
+    private List<Effect> endConference(Conference conf, String reason, Participant ender, String othersLeft,
+            List<Participant> goOn) {
+        conf.status = "completed";
+        conf.ended = now();
+        conf.updated = conf.ended;
+        conf.reasonEnded = reason;
+        conf.callSidEnding = ender == null ? null : ender.callSid;
+        List<Effect> out = new ArrayList<>();
+        for (Participant other : connected(conf)) {
+            out.addAll(leaves(other, othersLeft, calls.get(other.callSid).status));
+            goOn.add(other);
+        }
+        for (Participant ringing : pending(conf)) {
+            Call call = calls.get(ringing.callSid);
+            call.status = "canceled";
+            call.ended = now();
+            call.activity = "ended";
+            touch(call);
+            out.addAll(progress(call, "completed"));
+            out.addAll(fails(ringing, othersLeft == null ? "participant_add_failed" : othersLeft, "canceled"));
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("ReasonConferenceEnded", reason);
+        params.put("Reason", switch (reason) {
+            case "conference-ended-via-api" -> "Conference ended via API";
+            case "participant-with-end-conference-on-exit-left", "participant-with-end-conference-on-exit-kicked" ->
+                    "Participant " + ender.callSid + " with endConferenceOnExit left the conference";
+            default -> "Last participant left the conference";
+        });
+        if (ender != null) {
+            params.put("CallSidEndingConference", ender.callSid);
+            if (ender.label != null) {
+                params.put("ParticipantLabelEndingConference", ender.label);
+            }
+        }
+        out.addAll(conferenceEvent(conf, "end", "conference-end", null, params));
+        talk(conf);
+        return out;
+    }
+
+    /** After leaving: Twilio hangs up a participant it called; a {@code <Dial><Conference>} is over. */
+    private List<Effect> goOn(Participant p) {
+        Call call = calls.get(p.callSid);
+        if (call.ended != null) {
+            return List.of();
+        }
+        if (p.viaRest) {
+            return end(call, "completed");
+        }
+        return dialEnded(call, null, "completed");
+    }
+
+    /**
+     * Who hears whom: each connected participant's activity, who it talked with last, and the talks of every call
+     * that was ever in it (one that just left or was put on hold stops talking with the others).
+     */
+    private void talk(Conference conf) {
+        for (Participant p : conf.participants) {
+            settleTalks(calls.get(p.callSid));
+        }
+        for (Participant p : connected(conf)) {
+            Call call = calls.get(p.callSid);
+            call.company = !conf.started ? List.of() : connected(conf).stream().filter(o -> o != p)
+                    .map(o -> device(calls.get(o.callSid))).toList();
+            call.activity = (p.hold ? "conference-hold:" : "conference:") + conf.name;
+            List<String> with = talkingWith(p);
+            if (p.hold || !conf.started) {
+                call.bridgedTo = null; // on hold, or hearing the wait music: nobody to talk with
+            } else if (!with.isEmpty()) {
+                call.bridgedTo = with.get(with.size() - 1);
+            }
+        }
+    }
+
+    /**
+     * Ends the call's talks with whom it no longer talks and begins one with each device it now talks with. Called
+     * after every change that can change that, so the talks follow what {@link CallView#talkingWith()} and a
+     * bridged leg say from moment to moment.
+     */
+    private void settleTalks(Call call) {
+        List<String> with = talkingNow(call);
+        Instant at = now();
+        for (int i = 0; i < call.talks.size(); i++) {
+            Talk t = call.talks.get(i);
+            if (t.until() == null && !with.contains(t.device())) {
+                call.talks.set(i, new Talk(t.device(), t.from(), at));
+            }
+        }
+        for (String device : with) {
+            if (call.talks.stream().noneMatch(t -> t.until() == null && t.device().equals(device))) {
+                call.talks.add(new Talk(device, at, null));
+            }
+        }
+    }
+
+    /** The devices a call hears and is heard by now: in its conference, or over a {@code <Dial>} leg answered. */
+    private List<String> talkingNow(Call call) {
+        if (call.ended != null) {
+            return List.of();
+        }
+        if (call.participant != null && call.participant.connected()) {
+            return talkingWith(call.participant);
+        }
+        if (call.isLeg()) {
+            Call caller = calls.get(call.parentSid);
+            return bridged(caller, call) ? List.of(device(caller)) : List.of();
+        }
+        Call leg = call.dialingLeg == null ? null : calls.get(call.dialingLeg);
+        return leg != null && bridged(call, leg) ? List.of(leg.to) : List.of();
+    }
+
+    /** Whether the leg is the caller's current {@code <Dial>}, answered, and neither of them hung up. */
+    private static boolean bridged(Call caller, Call leg) {
+        return leg.sid.equals(caller.dialingLeg) && leg.answered != null && leg.ended == null
+                && caller.ended == null;
+    }
+
+    /** The devices {@code p} hears and is heard by: both connected to the started conference, unheld, unmuted. */
+    private List<String> talkingWith(Participant p) {
+        Conference conf = p.conference;
+        if (!conf.started || !p.connected() || p.hold || p.muted) {
+            return List.of();
+        }
+        return connected(conf).stream().filter(o -> o != p && !o.hold && !o.muted)
+                .map(o -> device(calls.get(o.callSid))).toList();
+    }
+
+    /** Connected participants, in the order they joined. */
+    private static List<Participant> connected(Conference conf) {
+        return conf.participants.stream().filter(Participant::connected)
+                .sorted(Comparator.comparingLong(p -> p.joinOrder)).toList();
+    }
+
+    /** Participants Twilio is still calling. */
+    private static List<Participant> pending(Conference conf) {
+        return conf.participants.stream().filter(p -> p.active() && !p.connected()).toList();
+    }
+
+    private Conference active(String name) {
+        Conference found = null;
+        for (Conference c : conferences.values()) {
+            if (c.ended == null && c.name.equals(name)) {
+                found = c;
+            }
+        }
+        return found;
+    }
+
+    private Participant activeParticipant(String conferenceSid, String callSidOrLabel) {
+        Conference conf = conferences.get(conferenceSid);
+        if (conf == null || conf.ended != null) {
+            throw new NoSuchConference(conferenceSid);
+        }
+        for (Participant p : conf.participants) {
+            if (p.active() && (p.callSid.equals(callSidOrLabel) || callSidOrLabel.equals(p.label))) {
+                return p;
+            }
+        }
+        throw new NoSuchParticipant(conferenceSid, callSidOrLabel);
+    }
+
+    /**
+     * A conference status callback, if the conference asked for {@code shortName}'s events: numbered per
+     * conference from 1, in the conversation of the call that opened it.
+     */
+    private List<Effect> conferenceEvent(Conference conf, String shortName, String event, Participant p,
+            Map<String, String> extra) {
+        if (conf.statusCallback == null || !conf.events.contains(shortName)) {
+            return List.of();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("ConferenceSid", conf.sid);
+        params.put("FriendlyName", conf.name);
+        params.put("AccountSid", accountSid);
+        params.put("SequenceNumber", Integer.toString(conf.nextSequence++));
+        params.put("Timestamp", TwilioDates.rfc2822(now()));
+        params.put("StatusCallbackEvent", event);
+        if (p != null) {
+            params.put("CallSid", p.callSid);
+            params.put("Muted", Boolean.toString(p.muted));
+            params.put("Hold", Boolean.toString(p.hold));
+            params.put("Coaching", "false");
+            params.put("EndConferenceOnExit", Boolean.toString(p.endOnExit));
+            params.put("StartConferenceOnEnter", Boolean.toString(p.startOnEnter));
+            if (p.label != null) {
+                params.put("ParticipantLabel", p.label);
+            }
+        }
+        new TreeMap<>(extra).forEach(params::put);
+        String about = p == null ? conf.conversation : p.callSid;
+        return List.of(new Send(conf.conversation, new Webhook("conference", about, conf.statusCallbackMethod,
+                conf.statusCallback, params), false, 0));
+    }
+
+    private ConferenceView view(Conference conf) {
+        return new ConferenceView(conf.sid, conf.name, conf.status, conf.started, conf.created, conf.updated,
+                conf.ended, conf.reasonEnded, conf.callSidEnding, conf.participants.stream().map(this::view).toList());
+    }
+
+    private ParticipantView view(Participant p) {
+        return new ParticipantView(p.callSid, p.conference.sid, p.label, device(calls.get(p.callSid)), p.status,
+                p.hold, p.muted, p.startOnEnter, p.endOnExit, false, p.created, p.updated);
     }
 
     private List<Effect> legAnswered(Call leg) {
@@ -347,11 +1103,13 @@ final class Exchange {
         leg.status = "in-progress";
         leg.answered = now();
         touch(leg);
-        List<Effect> out = new ArrayList<>(legCallback(leg, "answered"));
+        List<Effect> out = new ArrayList<>(progress(leg, "answered"));
         answer(caller);
         caller.activity = "bridged:" + leg.to;
         caller.bridgedTo = leg.to;
         touch(caller);
+        settleTalks(caller);
+        settleTalks(leg);
         return out;
     }
 
@@ -384,19 +1142,26 @@ final class Exchange {
         }
         Map<String, String> params = callParams(call);
         params.put("DialCallStatus", dialCallStatus);
-        if (leg != null) {
-            params.put("DialCallSid", leg.sid);
+        if (dial.conference() == null) {
+            // After a conference Twilio sends no dialled call's sid nor duration: there was no dialled call.
+            if (leg != null) {
+                params.put("DialCallSid", leg.sid);
+            }
+            params.put("DialCallDuration", Long.toString(leg == null ? 0 : talkSeconds(leg)));
+            params.put("DialBridged", Boolean.toString(leg != null && leg.answered != null));
         }
-        params.put("DialCallDuration", Long.toString(leg == null ? 0 : talkSeconds(leg)));
-        params.put("DialBridged", Boolean.toString(leg != null && leg.answered != null));
         return List.of(fetch(call, "dial-action", resolve(call, dial.action()), dial.method(), params));
     }
 
-    /** Stops whatever the caller's call is doing, quietly: REST replaced its TwiML. */
-    private List<Effect> abandon(Call call) {
+    /**
+     * Stops whatever the caller's call is doing, quietly: REST replaced its TwiML, or it ends. A conference it is in
+     * hears it leave ({@code reason}, with the call's status then).
+     */
+    private List<Effect> abandon(Call call, String reason, String callStatus) {
         List<Effect> out = new ArrayList<>();
         call.program.clear();
         call.queue = null;
+        out.addAll(leaveConference(call, reason, callStatus, false, false));
         call.dial = null;
         if (call.dialingLeg != null) {
             Call leg = calls.get(call.dialingLeg);
@@ -406,21 +1171,19 @@ final class Exchange {
         return out;
     }
 
-    /** Ends a caller's call: its leg goes with it, then the number's status callback reports the end. */
+    /**
+     * Ends a caller's call (or a call placed over REST): its leg goes with it, it leaves its conference, then its
+     * status callback reports the end.
+     */
     private List<Effect> end(Call call, String status) {
-        List<Effect> out = abandon(call);
+        List<Effect> out = abandon(call, "participant_hung_up", status);
         call.generation++; // answers to fetches still under way no longer matter
         call.status = status;
         call.ended = now();
         call.activity = "ended";
         touch(call);
-        String statusCallback = call.number.statusCallbackUrl();
-        if (statusCallback != null) {
-            Map<String, String> params = callParams(call);
-            params.put("CallDuration", Long.toString(seconds(call.created, call.ended)));
-            progressParams(call, params);
-            out.add(send(call, "status", statusCallback, "POST", params, false));
-        }
+        settleTalks(call);
+        out.addAll(progress(call, "completed"));
         return out;
     }
 
@@ -431,8 +1194,10 @@ final class Exchange {
         leg.status = status;
         leg.ended = now();
         touch(leg);
+        settleTalks(leg);
+        settleTalks(calls.get(leg.parentSid));
         // Twilio reports every way a leg ends (busy, no-answer, canceled…) under the "completed" event.
-        return legCallback(leg, "completed");
+        return progress(leg, "completed");
     }
 
     /** A fetch whose answer cannot be used: Twilio says "an application error has occurred" and hangs up. */
@@ -459,22 +1224,29 @@ final class Exchange {
 
     private Send send(Call call, String kind, String url, String method, Map<String, String> params,
             boolean fetchesTwiml) {
-        return new Send(root(call).sid, new Webhook(kind, call.sid, method, url, params), fetchesTwiml,
+        return new Send(call.conversation, new Webhook(kind, call.sid, method, url, params), fetchesTwiml,
                 call.generation);
     }
 
-    private List<Effect> legCallback(Call leg, String event) {
-        Twiml.DialTarget target = leg.target;
-        if (target.statusCallback() == null || !target.events().contains(event)) {
+    /**
+     * A status callback ({@code initiated ringing answered completed}), if the call asked for that event. Every way
+     * a call ends is reported under {@code completed}; {@code answered} reports {@code in-progress}.
+     */
+    private List<Effect> progress(Call call, String event) {
+        StatusCallback callback = call.callbacks;
+        if (callback == null || callback.url() == null || !callback.events().contains(event)) {
             return List.of();
         }
-        Map<String, String> params = callParams(leg);
-        params.put("ParentCallSid", leg.parentSid);
-        if (FINAL.contains(leg.status)) {
-            params.put("CallDuration", Long.toString(talkSeconds(leg)));
+        Map<String, String> params = callParams(call);
+        if (call.isLeg()) {
+            params.put("ParentCallSid", call.parentSid);
         }
-        progressParams(leg, params);
-        return List.of(send(leg, "status", target.statusCallback(), target.statusCallbackMethod(), params, false));
+        if (FINAL.contains(call.status)) {
+            long duration = "inbound".equals(call.direction) ? seconds(call.created, call.ended) : talkSeconds(call);
+            params.put("CallDuration", Long.toString(duration));
+        }
+        progressParams(call, params);
+        return List.of(send(call, "status", callback.url(), callback.method(), params, false));
     }
 
     /** What every status callback carries besides the call's own parameters. */
@@ -525,7 +1297,7 @@ final class Exchange {
 
     /** Relative URLs in TwiML are relative to the document's own URL, as on Twilio. */
     private static String resolve(Call call, String url) {
-        if (call.documentUrl == null || URI.create(url).isAbsolute()) {
+        if (url == null || call.documentUrl == null || URI.create(url).isAbsolute()) {
             return url;
         }
         return URI.create(call.documentUrl).resolve(url).toString();
@@ -533,6 +1305,28 @@ final class Exchange {
 
     private static String country(String number) {
         return number != null && number.startsWith("+1") ? "US" : "";
+    }
+
+    /** Whom a call reaches: a {@code client:} identity or a phone number. */
+    private static void requireTo(String to) {
+        if (to == null || !(E164.matcher(to).matches() || to.startsWith("client:") && to.length() > 7
+                && to.chars().noneMatch(Character::isWhitespace))) {
+            throw new InvalidTo(to);
+        }
+    }
+
+    /** The device on the far end of a call: the number that called in, or the client or number Twilio called. */
+    private static String device(Call call) {
+        return "inbound".equals(call.direction) ? call.from : call.to;
+    }
+
+    /** The device that rings for {@code to}: a client's identity or the number. */
+    private static String device(String to) {
+        return to.startsWith("client:") ? to.substring("client:".length()) : to;
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
     }
 
     // ---- the model ----------------------------------------------------------------------------------------------
@@ -545,8 +1339,9 @@ final class Exchange {
         return call;
     }
 
-    private Call root(Call call) {
-        return call.isLeg() ? calls.get(call.parentSid) : call;
+    private void register(Call call) {
+        call.order = ++made;
+        calls.put(call.sid, call);
     }
 
     private void touch(Call call) {
@@ -565,7 +1360,7 @@ final class Exchange {
         return clock.instant();
     }
 
-    /** A caller's call (parentSid null) or an agent leg. */
+    /** A caller's call (parentSid null), an agent leg, or a call placed over REST (parentSid null). */
     private static final class Call {
         final String sid;
         final String parentSid;
@@ -573,12 +1368,15 @@ final class Exchange {
         final String to;
         final String direction;
         final Instant created;
+        /** The call whose history this call's webhooks join, and whose line they leave in. */
+        String conversation;
         String status = "queued";
         Instant answered;
         Instant ended;
         Instant updated;
         int nextSequence;
-        // a caller's call
+        StatusCallback callbacks = StatusCallback.NONE;
+        // the first call of a conversation
         final List<WebhookAttempt> history = new ArrayList<>();
         final Deque<Twiml.Verb> program = new ArrayDeque<>();
         final List<String> legs = new ArrayList<>();
@@ -590,9 +1388,21 @@ final class Exchange {
         Instant enqueuedAt;
         Twiml.Dial dial;
         String dialingLeg;
-        // an agent leg
-        Twiml.DialTarget target;
         String bridgedTo;
+        // a call placed over REST: how long it rings, and what it runs once answered
+        int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+        List<Twiml.Verb> answerTwiml;
+        String answerUrl;
+        String answerMethod = "POST";
+        // conferences: the participant it is (being called to be, or connected), and the last conference it was in
+        Participant participant;
+        Conference lastConference;
+        /** The conferences its own {@code <Dial><Conference>} joined, in the order it joined them. */
+        final List<Conference> dialledConferences = new ArrayList<>();
+        final List<Talk> talks = new ArrayList<>();
+        /** Who the call is with in its started conference, on hold or not; kept once it left, until it waits again. */
+        List<String> company = List.of();
+        long order;
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
             this.sid = sid;
@@ -602,10 +1412,85 @@ final class Exchange {
             this.direction = direction;
             this.created = created;
             this.updated = created;
+            this.conversation = sid;
         }
 
         boolean isLeg() {
             return parentSid != null;
+        }
+
+        /** Placed over REST ({@code Calls.json}, {@code Participants.json}). */
+        boolean placed() {
+            return "outbound-api".equals(direction);
+        }
+    }
+
+    /** A conference, from its first participant to its end; a name's next conference is another one. */
+    private static final class Conference {
+        final String sid;
+        final String name;
+        final String conversation;
+        final Instant created;
+        // set by the participant that opened it; later participants' settings are ignored, as on Twilio
+        final String statusCallback;
+        final String statusCallbackMethod;
+        final Set<String> events;
+        final List<Participant> participants = new ArrayList<>();
+        String status = "init";
+        boolean started;
+        Instant updated;
+        Instant ended;
+        String reasonEnded;
+        String callSidEnding;
+        int nextSequence = 1;
+
+        Conference(String sid, String name, String conversation, String statusCallback, String statusCallbackMethod,
+                Set<String> events, Instant created) {
+            this.sid = sid;
+            this.name = name;
+            this.conversation = conversation;
+            this.statusCallback = statusCallback;
+            this.statusCallbackMethod = statusCallbackMethod;
+            this.events = Set.copyOf(events);
+            this.created = created;
+            this.updated = created;
+        }
+    }
+
+    /** A call's place in a conference: joined by TwiML, or added over REST ({@code viaRest}). */
+    private static final class Participant {
+        final String callSid;
+        final String label;
+        final Conference conference;
+        final boolean viaRest;
+        final Instant created;
+        boolean startOnEnter = true;
+        boolean endOnExit;
+        boolean muted;
+        boolean hold;
+        String waitUrl;
+        String waitMethod = "POST";
+        String status = "connecting";
+        Instant updated;
+        Instant joined;
+        Instant left;
+        long joinOrder;
+
+        Participant(String callSid, String label, Conference conference, boolean viaRest, Instant created) {
+            this.callSid = callSid;
+            this.label = label;
+            this.conference = conference;
+            this.viaRest = viaRest;
+            this.created = created;
+            this.updated = created;
+        }
+
+        boolean connected() {
+            return "connected".equals(status);
+        }
+
+        boolean active() {
+            return !"complete".equals(status) && !"failed".equals(status);
         }
     }
 }

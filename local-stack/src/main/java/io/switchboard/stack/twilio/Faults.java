@@ -12,10 +12,11 @@ import java.time.Duration;
  * and only when the connection could not be made, unless the URL's fragment says otherwise. {@code generousRetries} is
  * kinder than Twilio ever is, for a suite that wants webhooks to outlive a restarting application.
  *
- * @param duplicateRate   the share of acknowledged webhooks (status callbacks, incoming calls, {@code <Dial action>})
- *                        delivered once more, a moment later; the TwiML of a second fetch is not used
- * @param reorderRate     the share of status callbacks held back for a random pause within {@code reorderWindow}
- *                        while the call's later callbacks go ahead
+ * @param duplicateRate   the share of acknowledged webhooks (status callbacks and conference events, incoming calls,
+ *                        {@code <Dial action>}, the {@code Url} of a call placed over REST) delivered once more, a
+ *                        moment later; the TwiML of a second fetch is not used
+ * @param reorderRate     the share of status callbacks (and conference events) held back for a random pause within
+ *                        {@code reorderWindow} while the conversation's later callbacks go ahead
  * @param reorderWindow   the longest such pause
  * @param seed            the dice's seed
  * @param generousRetries every webhook without a 2xx tried again this way, whatever its URL's fragment says and
@@ -71,7 +72,8 @@ public record Faults(double duplicateRate, double reorderRate, Duration reorderW
      * @param givenUp      webhooks that got no 2xx in all their attempts (a voice URL whose call then went to its
      *                     fallback URL counts too)
      * @param fallbacks    requests to a number's voice fallback URL, made when its voice URL gave no TwiML
-     * @param lost         status callbacks never sent, of calls whose callbacks were made to be lost
+     * @param lost         status callbacks and conference events never sent, of calls whose callbacks were made to be
+     *                     lost
      *                     ({@link TwilioSimulator#loseStatusCallbacks})
      */
     public record Figures(long acknowledged, long retries, long duplicates, long reorders, long givenUp,

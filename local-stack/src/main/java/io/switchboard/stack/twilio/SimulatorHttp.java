@@ -13,24 +13,41 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The simulator over HTTP: Twilio's REST API for calls (as twilio-java calls it) and the control API for tests
- * and people ({@code /sim/...}). Thin: every decision is {@link Exchange}'s.
+ * The simulator over HTTP: Twilio's REST API for calls and conferences (as twilio-java calls it) and the control API
+ * for tests and people ({@code /sim/...}). Thin: every decision is {@link Exchange}'s.
  */
 final class SimulatorHttp implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(TwilioSimulator.class.getName());
-    private static final Pattern CALL = Pattern.compile("/2010-04-01/Accounts/([^/]+)/Calls/([^/]+)\\.json");
+    private static final String ACCOUNT = "/2010-04-01/Accounts/([^/]+)";
+    private static final Pattern CALLS = Pattern.compile(ACCOUNT + "/Calls\\.json");
+    private static final Pattern CALL = Pattern.compile(ACCOUNT + "/Calls/([^/]+)\\.json");
+    private static final Pattern CONFERENCES = Pattern.compile(ACCOUNT + "/Conferences\\.json");
+    private static final Pattern CONFERENCE = Pattern.compile(ACCOUNT + "/Conferences/([^/]+)\\.json");
+    private static final Pattern PARTICIPANTS = Pattern.compile(ACCOUNT + "/Conferences/([^/]+)/Participants\\.json");
+    private static final Pattern PARTICIPANT =
+            Pattern.compile(ACCOUNT + "/Conferences/([^/]+)/Participants/([^/]+)\\.json");
     private static final Pattern SIM_CALL = Pattern.compile("/sim/calls/([^/]+)");
     private static final Pattern SIM_HANGUP = Pattern.compile("/sim/calls/([^/]+)/hangup");
     private static final Pattern SIM_CLIENT = Pattern.compile("/sim/clients/([^/]+)");
+    private static final Pattern SIM_CONFERENCE = Pattern.compile("/sim/conferences/([^/]+)");
+    /** Twilio's default page size for lists. */
+    private static final int PAGE_SIZE = 50;
     private static final String HELP = """
             Switchboard's Twilio simulator.
 
@@ -39,9 +56,17 @@ final class SimulatorHttp implements HttpHandler {
               GET  /sim/calls                 every call the simulator knows
               GET  /sim/calls/{sid}           one call: status, what it is doing, its webhooks
               POST /sim/calls/{sid}/hangup    the caller hangs up (for an agent leg: the agent does)
-              POST /sim/clients/{identity}    {"answer":"auto|reject|ignore"}: how that agent's device answers
+              POST /sim/clients/{identity}    {"answer":"auto|reject|ignore"}: how that device (a client identity
+                                              or a number) answers when a call rings it
+              GET  /sim/conferences           every conference the simulator knows
+              GET  /sim/conferences/{name}    the conference of that FriendlyName: status, participants
             Twilio REST API (Basic auth AccountSid:AuthToken; every answer takes ./stack up's --twilio-latency)
+              POST     /2010-04-01/Accounts/{AccountSid}/Calls.json   (To, From, Twiml or Url, StatusCallback…)
               GET|POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json   (Twiml, Url, Method, Status)
+              GET      /2010-04-01/Accounts/{AccountSid}/Conferences.json   (FriendlyName, Status)
+              GET|POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}.json   (Status, AnnounceUrl)
+              GET|POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid or FriendlyName}/Participants.json
+              GET|POST|DELETE …/Conferences/{ConferenceSid}/Participants/{CallSid or Label}.json   (Hold, Muted…)
             """;
 
     private final TwilioSimulator simulator;
@@ -97,6 +122,10 @@ final class SimulatorHttp implements HttpHandler {
             } else if ((m = SIM_CLIENT.matcher(path)).matches() && "GET".equals(method)) {
                 String identity = decode(m.group(1));
                 respondJson(http, 200, Map.of("identity", identity, "answer", simulator.answerMode(identity).wireName()));
+            } else if ("/sim/conferences".equals(path) && "GET".equals(method)) {
+                respondJson(http, 200, simulator.conferences());
+            } else if ((m = SIM_CONFERENCE.matcher(path)).matches() && "GET".equals(method)) {
+                respondJson(http, 200, simulator.conference(decode(m.group(1))));
             } else {
                 respondJson(http, 404, Map.of("error", method + " " + path + " is not part of the control API; GET / "
                         + "lists what there is"));
@@ -149,7 +178,11 @@ final class SimulatorHttp implements HttpHandler {
         // An outage: the request reached Twilio and nothing was done, as with Twilio's own 503 Service Unavailable.
         Answer answer = simulator.apiDown() ? twilioError(503, 20503, "Service Unavailable") : rest(http, path);
         pause(latency.minus(there));
-        respondJson(http, answer.status(), answer.body());
+        if (answer.body() == null) {
+            respond(http, answer.status(), "application/json; charset=utf-8", "");
+        } else {
+            respondJson(http, answer.status(), answer.body());
+        }
     }
 
     private Answer rest(HttpExchange http, String path) throws IOException {
@@ -157,20 +190,179 @@ final class SimulatorHttp implements HttpHandler {
             http.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Twilio API\"");
             return twilioError(401, 20003, "Authenticate");
         }
-        Matcher m = CALL.matcher(path);
-        if (!m.matches() || !m.group(1).equals(simulator.accountSid()) || !callExists(m.group(2))) {
-            return twilioError(404, 20404, "The requested resource " + path + " was not found");
+        String method = http.getRequestMethod();
+        Matcher m;
+        try {
+            if ((m = CALLS.matcher(path)).matches() && ours(m)) {
+                return "POST".equals(method) ? placeCall(http) : notAllowed();
+            } else if ((m = CALL.matcher(path)).matches() && ours(m) && callExists(m.group(2))) {
+                String callSid = m.group(2);
+                return switch (method) {
+                    case "GET" -> new Answer(200, callResource(simulator.call(callSid)));
+                    case "POST" -> updateCall(http, callSid);
+                    default -> notAllowed();
+                };
+            } else if ((m = CONFERENCES.matcher(path)).matches() && ours(m)) {
+                return "GET".equals(method) ? conferences(http, path) : notAllowed();
+            } else if ((m = CONFERENCE.matcher(path)).matches() && ours(m)) {
+                String conferenceSid = decode(m.group(2));
+                return switch (method) {
+                    case "GET" -> new Answer(200, conferenceResource(simulator.conferenceBySid(conferenceSid)));
+                    case "POST" -> updateConference(http, conferenceSid);
+                    default -> notAllowed();
+                };
+            } else if ((m = PARTICIPANTS.matcher(path)).matches() && ours(m)) {
+                String conference = decode(m.group(2));
+                return switch (method) {
+                    case "GET" -> participants(http, path, conference);
+                    case "POST" -> addParticipant(http, conference);
+                    default -> notAllowed();
+                };
+            } else if ((m = PARTICIPANT.matcher(path)).matches() && ours(m)) {
+                String conferenceSid = decode(m.group(2));
+                String participant = decode(m.group(3));
+                return switch (method) {
+                    case "GET" -> new Answer(200, participantResource(simulator.participant(conferenceSid,
+                            participant), false));
+                    case "POST" -> updateParticipant(http, conferenceSid, participant);
+                    case "DELETE" -> {
+                        simulator.removeParticipant(conferenceSid, participant);
+                        yield new Answer(204, null);
+                    }
+                    default -> notAllowed();
+                };
+            }
+        } catch (NoSuchElementException e) {
+            // No such call, conference (a FriendlyName where Twilio wants the SID, one that is over) or participant.
+            return notFound(path);
         }
-        String callSid = m.group(2);
-        return switch (http.getRequestMethod()) {
-            case "GET" -> new Answer(200, callResource(simulator.call(callSid)));
-            case "POST" -> updateCall(http, callSid);
-            default -> twilioError(405, 20004, "Method not allowed");
-        };
+        return notFound(path);
+    }
+
+    private boolean ours(Matcher m) {
+        return m.group(1).equals(simulator.accountSid());
+    }
+
+    private static Answer notFound(String path) {
+        return twilioError(404, 20404, "The requested resource " + path + " was not found");
+    }
+
+    private static Answer notAllowed() {
+        return twilioError(405, 20004, "Method not allowed");
+    }
+
+    /** Twilio's answer to a call placed without {@code To} or {@code From}; null when both are there. */
+    private static Answer missingNumber(Map<String, List<String>> form) {
+        if (first(form, "To") == null) {
+            return twilioError(400, 21201, "No 'To' number is specified");
+        }
+        return first(form, "From") == null ? twilioError(400, 21213, "No 'From' number is specified") : null;
+    }
+
+    /** {@code POST Calls.json}: Twilio queues a call to {@code To} and answers 201 with it. */
+    private Answer placeCall(HttpExchange http) throws IOException {
+        Map<String, List<String>> form = formValues(body(http));
+        Answer refused = missingNumber(form);
+        if (refused != null) {
+            return refused;
+        }
+        List<Twiml.Verb> twiml = null;
+        String url = first(form, "Url");
+        try {
+            if (first(form, "Twiml") != null) {
+                twiml = Twiml.parse(first(form, "Twiml"));
+            } else if (url == null) {
+                return twilioError(400, 20001, "Missing required parameter Url (or Twiml)");
+            }
+            CallView call = simulator.placeOutboundCall(new Exchange.OutboundCall(first(form, "From"),
+                    first(form, "To"), twiml,
+                    twiml == null ? url : null, method(form, "Method", "POST"),
+                    statusCallback(form, "StatusCallback", "StatusCallbackMethod", "StatusCallbackEvent"),
+                    integer(form, "Timeout", Exchange.DEFAULT_TIMEOUT_SECONDS)));
+            return new Answer(201, callResource(call));
+        } catch (Twiml.TwimlException e) {
+            return twilioError(400, 12100, "Document parse failure: " + e.getMessage());
+        } catch (Exchange.InvalidTo e) {
+            return twilioError(400, 21211, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return twilioError(400, 20001, e.getMessage());
+        }
+    }
+
+    /** {@code GET Conferences.json}: Twilio's page of conferences, newest first, by FriendlyName and Status. */
+    private Answer conferences(HttpExchange http, String path) {
+        Map<String, String> query = form(http.getRequestURI().getRawQuery());
+        String name = query.get("FriendlyName");
+        String status = query.get("Status");
+        List<Map<String, Object>> found = simulator.conferences().stream()
+                .filter(c -> name == null || c.friendlyName().equals(name))
+                .filter(c -> status == null || c.status().equals(status))
+                .sorted(Comparator.comparing(ConferenceView::createdAt).reversed())
+                .map(this::conferenceResource).toList();
+        return new Answer(200, page("conferences", path, query, found));
+    }
+
+    /** {@code Status=completed} ends the conference; {@code AnnounceUrl} is played to it. */
+    private Answer updateConference(HttpExchange http, String conferenceSid) throws IOException {
+        Map<String, List<String>> form = formValues(body(http));
+        String status = first(form, "Status");
+        if (status != null && !"completed".equals(status)) {
+            return twilioError(400, 20001, "Status must be completed, not " + status);
+        }
+        ConferenceView conference = simulator.updateConference(conferenceSid, status, first(form, "AnnounceUrl"),
+                method(form, "AnnounceMethod", null));
+        return new Answer(200, conferenceResource(conference));
+    }
+
+    /** {@code GET Participants.json}: the participants connecting or connected, of an active conference. */
+    private Answer participants(HttpExchange http, String path, String conferenceSid) {
+        Map<String, String> query = form(http.getRequestURI().getRawQuery());
+        ConferenceView conference = simulator.conferenceBySid(conferenceSid);
+        List<Map<String, Object>> found = conference.ended() ? List.of() : conference.participants().stream()
+                .filter(ParticipantView::active)
+                .filter(p -> !query.containsKey("Muted") || p.muted() == Boolean.parseBoolean(query.get("Muted")))
+                .filter(p -> !query.containsKey("Hold") || p.hold() == Boolean.parseBoolean(query.get("Hold")))
+                .map(p -> participantResource(p, false)).toList();
+        return new Answer(200, page("participants", path, query, found));
+    }
+
+    /**
+     * {@code POST Participants.json}: Twilio calls {@code To} and puts the call in the conference named in the path
+     * (its SID, or its FriendlyName: then the active conference of that name, or a new one).
+     */
+    private Answer addParticipant(HttpExchange http, String conference) throws IOException {
+        Map<String, List<String>> form = formValues(body(http));
+        Answer refused = missingNumber(form);
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            ParticipantView participant = simulator.addParticipant(conference, new Exchange.ParticipantRequest(
+                    first(form, "From"), first(form, "To"), first(form, "Label"), integer(form, "Timeout", Exchange.DEFAULT_TIMEOUT_SECONDS),
+                    statusCallback(form, "StatusCallback", "StatusCallbackMethod", "StatusCallbackEvent"),
+                    bool(form, "StartConferenceOnEnter", true), bool(form, "EndConferenceOnExit", false),
+                    bool(form, "Muted", false), first(form, "WaitUrl"), method(form, "WaitMethod", "POST"),
+                    first(form, "ConferenceStatusCallback"), method(form, "ConferenceStatusCallbackMethod", "POST"),
+                    words(form.get("ConferenceStatusCallbackEvent"))));
+            return new Answer(201, participantResource(participant, true));
+        } catch (Exchange.InvalidTo e) {
+            return twilioError(400, 21211, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return twilioError(400, 20001, e.getMessage());
+        }
+    }
+
+    private Answer updateParticipant(HttpExchange http, String conferenceSid, String participant) throws IOException {
+        Map<String, List<String>> form = formValues(body(http));
+        ParticipantView updated = simulator.updateParticipant(conferenceSid, participant,
+                new Exchange.ParticipantUpdate(optionalBool(form, "Muted"), optionalBool(form, "Hold"),
+                        first(form, "HoldUrl"), method(form, "HoldMethod", null), first(form, "AnnounceUrl"),
+                        method(form, "AnnounceMethod", null), optionalBool(form, "EndConferenceOnExit")));
+        return new Answer(200, participantResource(updated, false));
     }
 
     private Answer updateCall(HttpExchange http, String callSid) throws IOException {
-        Map<String, String> form = form(new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> form = form(body(http));
         CallView call;
         try {
             if (form.containsKey("Twiml")) {
@@ -277,6 +469,81 @@ final class SimulatorHttp implements HttpHandler {
         return resource;
     }
 
+    /** Twilio's Conference resource. */
+    private Map<String, Object> conferenceResource(ConferenceView conference) {
+        String uri = "/2010-04-01/Accounts/" + simulator.accountSid() + "/Conferences/" + conference.sid();
+        Map<String, Object> resource = new LinkedHashMap<>();
+        resource.put("account_sid", simulator.accountSid());
+        resource.put("api_version", Exchange.API_VERSION);
+        resource.put("call_sid_ending_conference", conference.callSidEndingConference());
+        resource.put("date_created", TwilioDates.rfc2822(conference.createdAt()));
+        resource.put("date_updated", TwilioDates.rfc2822(conference.updatedAt()));
+        resource.put("friendly_name", conference.friendlyName());
+        resource.put("reason_conference_ended", conference.reasonConferenceEnded());
+        resource.put("region", "us1");
+        resource.put("sid", conference.sid());
+        resource.put("status", conference.status());
+        resource.put("subresource_uris", Map.of("participants", uri + "/Participants.json",
+                "recordings", uri + "/Recordings.json"));
+        resource.put("uri", uri + ".json");
+        return resource;
+    }
+
+    /** Twilio's Participant resource; {@code queue_time} only in the answer to its creation. */
+    private Map<String, Object> participantResource(ParticipantView participant, boolean created) {
+        Map<String, Object> resource = new LinkedHashMap<>();
+        resource.put("account_sid", simulator.accountSid());
+        resource.put("call_sid", participant.callSid());
+        resource.put("label", participant.label());
+        resource.put("call_sid_to_coach", null);
+        resource.put("coaching", participant.coaching());
+        resource.put("conference_sid", participant.conferenceSid());
+        resource.put("date_created", TwilioDates.rfc2822(participant.createdAt()));
+        resource.put("date_updated", TwilioDates.rfc2822(participant.updatedAt()));
+        resource.put("end_conference_on_exit", participant.endConferenceOnExit());
+        resource.put("muted", participant.muted());
+        resource.put("hold", participant.hold());
+        resource.put("status", participant.status());
+        resource.put("start_conference_on_enter", participant.startConferenceOnEnter());
+        resource.put("queue_time", created ? "0" : null);
+        resource.put("uri", "/2010-04-01/Accounts/" + simulator.accountSid() + "/Conferences/"
+                + participant.conferenceSid() + "/Participants/" + participant.callSid() + ".json");
+        return resource;
+    }
+
+    /** One of Twilio's list pages ({@code PageSize}, {@code Page}), the items under {@code key}. */
+    private static Map<String, Object> page(String key, String path, Map<String, String> query,
+            List<Map<String, Object>> items) {
+        int size = Math.max(1, Math.min(1000, parseOr(query.get("PageSize"), PAGE_SIZE)));
+        int page = Math.max(0, parseOr(query.get("Page"), 0));
+        int start = Math.min(items.size(), page * size);
+        int end = Math.min(items.size(), start + size);
+        Map<String, String> filters = new LinkedHashMap<>(query);
+        filters.remove("PageSize");
+        filters.remove("Page");
+        filters.remove("PageToken");
+        String base = path + "?" + (filters.isEmpty() ? "" : WebhookDelivery.form(filters) + "&") + "PageSize=" + size;
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put(key, items.subList(start, end));
+        answer.put("end", Math.max(start, end - 1));
+        answer.put("first_page_uri", base + "&Page=0");
+        answer.put("next_page_uri", end < items.size() ? base + "&Page=" + (page + 1) : null);
+        answer.put("page", page);
+        answer.put("page_size", size);
+        answer.put("previous_page_uri", page > 0 ? base + "&Page=" + (page - 1) : null);
+        answer.put("start", start);
+        answer.put("uri", base + "&Page=" + page);
+        return answer;
+    }
+
+    private static int parseOr(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
     private static String toCamel(String snake) {
         StringBuilder camel = new StringBuilder();
         for (String part : snake.split("_")) {
@@ -304,17 +571,83 @@ final class SimulatorHttp implements HttpHandler {
 
     // ---- plumbing -----------------------------------------------------------------------------------------------
 
+    /** A form or query string; a name given more than once keeps its last value. */
     static Map<String, String> form(String body) {
         Map<String, String> params = new LinkedHashMap<>();
+        formValues(body).forEach((name, values) -> params.put(name, values.get(values.size() - 1)));
+        return params;
+    }
+
+    /** A form or query string, every value of a name given more than once ({@code StatusCallbackEvent}). */
+    static Map<String, List<String>> formValues(String body) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
         if (body == null || body.isEmpty()) {
             return params;
         }
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            params.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            params.computeIfAbsent(name, n -> new ArrayList<>()).add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
         }
         return params;
+    }
+
+    private static String body(HttpExchange http) throws IOException {
+        return new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The parameter's first value; null when absent or blank. */
+    private static String first(Map<String, List<String>> form, String name) {
+        List<String> values = form.get(name);
+        return values == null || values.isEmpty() || values.get(0).isBlank() ? null : values.get(0);
+    }
+
+    private static String method(Map<String, List<String>> form, String name, String fallback) {
+        String value = first(form, name);
+        return value == null ? fallback : value.toUpperCase(Locale.ROOT);
+    }
+
+    private static int integer(Map<String, List<String>> form, String name, int fallback) {
+        String value = first(form, name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is not a number: " + value);
+        }
+    }
+
+    /** Twilio reads anything but {@code true} as false. */
+    private static boolean bool(Map<String, List<String>> form, String name, boolean fallback) {
+        String value = first(form, name);
+        return value == null ? fallback : Boolean.parseBoolean(value.trim());
+    }
+
+    private static Boolean optionalBool(Map<String, List<String>> form, String name) {
+        String value = first(form, name);
+        return value == null ? null : Boolean.parseBoolean(value.trim());
+    }
+
+    /** Values given repeated or space-separated, lower case. */
+    private static Set<String> words(List<String> values) {
+        Set<String> words = new LinkedHashSet<>();
+        if (values != null) {
+            for (String value : values) {
+                words.addAll(Arrays.asList(value.trim().toLowerCase(Locale.ROOT).split("[\\s,]+")));
+            }
+        }
+        words.remove("");
+        return words;
+    }
+
+    /** A call's status callback; without {@code StatusCallbackEvent} Twilio reports the end only. */
+    private static Exchange.StatusCallback statusCallback(Map<String, List<String>> form, String url, String method,
+            String events) {
+        Set<String> wanted = words(form.get(events));
+        return new Exchange.StatusCallback(first(form, url), method(form, method, "POST"),
+                wanted.isEmpty() ? Set.of("completed") : wanted);
     }
 
     private static String decode(String value) {

@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fake of Twilio's cloud, the only fake the project allows: it speaks Twilio's wire format both ways. Callers
  * dial the account's numbers ({@link #placeCall}); the simulator asks the number's voice URL (then its fallback URL,
- * if the voice URL gave none) for TwiML, runs it (queues, dials agents' devices, bridges, hangs up), sends signed
- * status callbacks, and takes REST updates of its calls as twilio-java sends them. Tests use it in-process; people
- * use its control API over HTTP ({@code /sim/...}).
+ * if the voice URL gave none) for TwiML, runs it (queues, dials agents' devices, bridges, conferences, hangs up),
+ * sends signed status callbacks and conference events, and takes REST requests as twilio-java sends them: updates of
+ * its calls, new outbound calls, conferences and their participants. Tests use it in-process; people use its control
+ * API over HTTP ({@code /sim/...}).
  *
  * <p>The calls live in {@link Exchange}, which has no I/O; this class is the shell around it: the HTTP server, the
  * webhook delivery and the timers.
@@ -300,7 +301,32 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
-    /** How the device of {@code identity} (a {@code <Client>} identity or a number) reacts when a leg rings it. */
+    /**
+     * The conference named {@code friendlyName}: the active one, else the latest that had the name.
+     *
+     * @throws java.util.NoSuchElementException when no conference ever had it
+     */
+    public ConferenceView conference(String friendlyName) {
+        synchronized (exchange) {
+            ConferenceView conference = exchange.conferenceNamed(friendlyName);
+            if (conference == null) {
+                throw new java.util.NoSuchElementException("The simulator has no conference named " + friendlyName);
+            }
+            return conference;
+        }
+    }
+
+    /** Every conference, oldest first. */
+    public List<ConferenceView> conferences() {
+        synchronized (exchange) {
+            return exchange.conferences();
+        }
+    }
+
+    /**
+     * How the device of {@code identity} (a {@code <Client>} identity or a number) reacts when a call rings it: a
+     * {@code <Dial>} leg, or a call placed over REST ({@code Calls.json}, a conference participant).
+     */
     public void answerMode(String identity, AnswerMode mode) {
         synchronized (exchange) {
             exchange.answerMode(identity, mode);
@@ -346,7 +372,8 @@ public final class TwilioSimulator implements AutoCloseable {
     /**
      * The status callbacks of {@code callSid} and its legs never arrive from now on, as if Twilio had given up on each
      * (its 15 seconds passed while the application was unreachable): the application learns the call's end only by
-     * asking for its record ({@code GET Calls/{Sid}.json}), which stays true.
+     * asking for its record ({@code GET Calls/{Sid}.json}), which stays true. So do the events of the conferences its
+     * TwiML opens, and the progress of the calls Twilio places to add participants to them.
      */
     public void loseStatusCallbacks(String callSid) {
         delivery.loseStatusCallbacks(callSid);
@@ -386,6 +413,58 @@ public final class TwilioSimulator implements AutoCloseable {
     Instant updated(String callSid) {
         synchronized (exchange) {
             return exchange.updated(callSid);
+        }
+    }
+
+    /** {@code POST Calls.json}: the new call, queued. */
+    CallView placeOutboundCall(Exchange.OutboundCall call) {
+        String sid = newSid("CA");
+        synchronized (exchange) {
+            carryOut(exchange.placeOutboundCall(sid, call));
+            return exchange.view(sid);
+        }
+    }
+
+    /** {@code POST Conferences/{Sid or FriendlyName}/Participants.json}: the new participant, queued. */
+    ParticipantView addParticipant(String conference, Exchange.ParticipantRequest request) {
+        String sid = newSid("CA");
+        synchronized (exchange) {
+            carryOut(exchange.addParticipant(sid, conference, request));
+            return exchange.participantOfCall(sid);
+        }
+    }
+
+    ParticipantView participant(String conferenceSid, String callSidOrLabel) {
+        synchronized (exchange) {
+            return exchange.participant(conferenceSid, callSidOrLabel);
+        }
+    }
+
+    ParticipantView updateParticipant(String conferenceSid, String callSidOrLabel, Exchange.ParticipantUpdate update) {
+        synchronized (exchange) {
+            String callSid = exchange.participant(conferenceSid, callSidOrLabel).callSid();
+            carryOut(exchange.updateParticipant(conferenceSid, callSidOrLabel, update));
+            return exchange.participantOfCall(callSid);
+        }
+    }
+
+    void removeParticipant(String conferenceSid, String callSidOrLabel) {
+        synchronized (exchange) {
+            carryOut(exchange.removeParticipant(conferenceSid, callSidOrLabel));
+        }
+    }
+
+    /** @throws Exchange.NoSuchConference for a SID no conference had */
+    ConferenceView conferenceBySid(String conferenceSid) {
+        synchronized (exchange) {
+            return exchange.conference(conferenceSid);
+        }
+    }
+
+    ConferenceView updateConference(String conferenceSid, String status, String announceUrl, String announceMethod) {
+        synchronized (exchange) {
+            carryOut(exchange.updateConference(conferenceSid, status, announceUrl, announceMethod));
+            return exchange.conference(conferenceSid);
         }
     }
 

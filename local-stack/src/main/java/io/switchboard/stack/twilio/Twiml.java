@@ -37,9 +37,28 @@ final class Twiml {
     record Enqueue(String queue, String waitUrl, String waitUrlMethod) implements Verb {
     }
 
-    /** Rings {@code targets} (the simulator rings the first one only; the call center dials one agent). */
+    /**
+     * Rings {@code targets} (the simulator rings the first one only; the call center dials one agent), or, when
+     * {@code conference} is not null, puts the call into that conference.
+     */
     record Dial(List<DialTarget> targets, int timeoutSeconds, String action, String method, boolean answerOnBridge,
-            String callerId) implements Verb {
+            String callerId, Conference conference) implements Verb {
+        /** A Dial that rings devices. */
+        Dial(List<DialTarget> targets, int timeoutSeconds, String action, String method, boolean answerOnBridge,
+                String callerId) {
+            this(targets, timeoutSeconds, action, method, answerOnBridge, callerId, null);
+        }
+    }
+
+    /**
+     * {@code <Dial><Conference>name</Conference></Dial>}, with Twilio's defaults for what is absent. {@code waitUrl}
+     * is null when absent or empty: Twilio's own default hold music is not on this machine, and an empty one plays
+     * nothing. {@code statusCallbackEvents} are the short names of the TwiML ({@code start end join leave mute hold
+     * modify speaker announcement}); none by default.
+     */
+    record Conference(String name, boolean muted, String beep, boolean startConferenceOnEnter,
+            boolean endConferenceOnExit, String participantLabel, String waitUrl, String waitMethod,
+            String statusCallback, String statusCallbackMethod, Set<String> statusCallbackEvents) {
     }
 
     /** {@code to} is what Twilio puts in the leg's {@code To}: {@code client:doug} or a phone number. */
@@ -132,19 +151,56 @@ final class Twiml {
 
     private static Dial dial(Element e) throws TwimlException {
         List<DialTarget> targets = new ArrayList<>();
+        Conference conference = null;
         for (Element noun : children(e)) {
             switch (noun.getTagName()) {
                 case "Client" -> targets.add(target(noun, "client:" + clientIdentity(noun)));
                 case "Number" -> targets.add(target(noun, text(noun)));
+                case "Conference" -> {
+                    if (conference != null || !targets.isEmpty()) {
+                        throw new TwimlException("<Conference> is the only noun of its <Dial>");
+                    }
+                    conference = conference(noun);
+                }
                 default -> LOG.log(System.Logger.Level.WARNING,
-                        "<Dial><{0}> is not simulated; only <Client> and <Number> ring", noun.getTagName());
+                        "<Dial><{0}> is not simulated; only <Client>, <Number> and <Conference> are",
+                        noun.getTagName());
             }
         }
-        if (targets.isEmpty() && !text(e).isEmpty()) {
-            targets.add(new DialTarget(text(e), null, "POST", Set.of("completed")));
+        if (conference != null && !targets.isEmpty()) {
+            throw new TwimlException("<Conference> is the only noun of its <Dial>");
+        }
+        if (targets.isEmpty() && conference == null && !directText(e).isEmpty()) {
+            targets.add(new DialTarget(directText(e), null, "POST", Set.of("completed")));
         }
         return new Dial(List.copyOf(targets), integer(e, "timeout", DEFAULT_DIAL_TIMEOUT_SECONDS), attr(e, "action"),
-                method(e, "method"), Boolean.parseBoolean(attr(e, "answerOnBridge")), attr(e, "callerId"));
+                method(e, "method"), Boolean.parseBoolean(attr(e, "answerOnBridge")), attr(e, "callerId"), conference);
+    }
+
+    private static Conference conference(Element noun) throws TwimlException {
+        String name = directText(noun);
+        if (name.isEmpty()) {
+            throw new TwimlException("<Conference> needs a name");
+        }
+        String beep = attr(noun, "beep");
+        return new Conference(name, bool(noun, "muted", false), beep == null ? "true" : beep,
+                bool(noun, "startConferenceOnEnter", true), bool(noun, "endConferenceOnExit", false),
+                attr(noun, "participantLabel"), attr(noun, "waitUrl"), method(noun, "waitMethod"),
+                attr(noun, "statusCallback"), method(noun, "statusCallbackMethod"),
+                words(attr(noun, "statusCallbackEvent")));
+    }
+
+    private static boolean bool(Element e, String name, boolean fallback) {
+        String value = attr(e, name);
+        return value == null ? fallback : Boolean.parseBoolean(value);
+    }
+
+    /** A space- (or comma-) separated list of names, lower case; empty for null. */
+    private static Set<String> words(String value) {
+        if (value == null) {
+            return Set.of();
+        }
+        return Set.copyOf(new LinkedHashSet<>(Arrays.asList(value.trim().toLowerCase(Locale.ROOT).split("[\\s,]+"))));
     }
 
     /** {@code <Client>doug</Client>}, or with parameters {@code <Client><Identity>doug</Identity>…</Client>}. */

@@ -6,11 +6,16 @@ import java.util.Map;
 
 /**
  * One request the simulated Twilio makes to the application: a TwiML fetch (incoming call, {@code <Dial action>},
- * {@code <Redirect>}, REST {@code Url}) or a notification (status callback, queue wait URL).
+ * {@code <Redirect>}, REST {@code Url}, a call placed over REST once answered) or a notification (status callback,
+ * conference event, queue or conference wait URL, hold music, announcement).
  *
  * @param kind    {@code incoming}, {@code fallback} (the number's voice fallback URL, when {@code incoming} gave no
- *                TwiML), {@code status}, {@code dial-action}, {@code redirect}, {@code wait}
- * @param callSid the call the request is about (its {@code CallSid})
+ *                TwiML), {@code outbound} (the {@code Url} of a call placed over REST, once answered), {@code status}
+ *                (a call's progress), {@code conference} (a conference's status callback), {@code dial-action},
+ *                {@code redirect}, {@code wait} (a queue's or a conference's wait music), {@code hold} (a conference
+ *                participant's {@code HoldUrl}), {@code announce} ({@code AnnounceUrl})
+ * @param callSid the call the request is about (its {@code CallSid}); for a conference's own events (start, end,
+ *                announcement) the call whose TwiML opened the conference
  * @param url     the URL exactly as given to Twilio, query string and fragment included; the request goes to it
  *                without its fragment (Twilio's connection overrides), and the signature covers it so
  * @param params  the form parameters (or, for GET, the query parameters Twilio appends)

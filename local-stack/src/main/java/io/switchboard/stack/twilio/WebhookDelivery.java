@@ -55,7 +55,10 @@ final class WebhookDelivery {
     /** Less than this left of {@code tt}, and no retry could get an answer: none is made. */
     private static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(10);
     /** What Twilio may deliver twice: notifications and fetches (a second fetch's TwiML is not used). */
-    private static final Set<String> DUPLICABLE = Set.of("status", "incoming", "dial-action");
+    private static final Set<String> DUPLICABLE = Set.of("status", "conference", "incoming", "outbound",
+            "dial-action");
+    /** Status callbacks: a call's progress, and a conference's events. */
+    private static final Set<String> STATUS_CALLBACKS = Set.of("status", "conference");
 
     /**
      * The application's last answer: {@code status} 0 when it never answered. {@code failure} is what a retry
@@ -109,7 +112,7 @@ final class WebhookDelivery {
      * completes with the application's answer.
      */
     synchronized CompletableFuture<Outcome> send(String conversation, Webhook webhook) {
-        if ("status".equals(webhook.kind()) && lostConversations.contains(conversation)) {
+        if (STATUS_CALLBACKS.contains(webhook.kind()) && lostConversations.contains(conversation)) {
             lost.incrementAndGet();
             return CompletableFuture.completedFuture(new Outcome(0, "Lost: Twilio gave up on it", Failure.CONNECT));
         }
@@ -119,7 +122,7 @@ final class WebhookDelivery {
         }
         int position = positions.computeIfAbsent(conversation, c -> new int[] {0, -1})[0]++;
         CompletableFuture<Outcome> delivery;
-        if ("status".equals(webhook.kind()) && roll(faults.reorderRate())) {
+        if (STATUS_CALLBACKS.contains(webhook.kind()) && roll(faults.reorderRate())) {
             // Held back outside the line: the conversation's later webhooks may overtake it.
             delivery = CompletableFuture.runAsync(() -> { }, later(pause()))
                     .thenCompose(ignored -> deliver(webhook, token));
@@ -144,7 +147,8 @@ final class WebhookDelivery {
     }
 
     /**
-     * From now on the status callbacks of {@code conversation} (a caller's call and its legs) never arrive, as if
+     * From now on the status callbacks of {@code conversation} (a caller's call, its legs, the conferences it opened
+     * and the calls placed to join them: their progress and the conferences' events) never arrive, as if
      * Twilio had given up on every one of them: only asking Twilio for its record of the call tells it is over.
      */
     void loseStatusCallbacks(String conversation) {

@@ -2,6 +2,7 @@ package io.switchboard.stack.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.switchboard.stack.twilio.Exchange.Effect;
 import io.switchboard.stack.twilio.Exchange.Schedule;
@@ -9,23 +10,28 @@ import io.switchboard.stack.twilio.Exchange.Send;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The simulator's core on its own: no HTTP, a fixed clock, numbered leg sids. */
+/** The simulator's core on its own: no HTTP, a clock that moves only when told, numbered leg sids. */
 class ExchangeTest {
     private static final String NUMBER = "+15005550006";
     private static final String VOICE = "https://app.test/twilio/voice/incoming";
     private static final String STATUS = "https://app.test/twilio/voice/status";
     private static final String FALLBACK = "https://app.test/twilio/voice/fallback";
+    private static final String CONFERENCE = "https://app.test/twilio/voice/conference";
+    private static final String CALLER = "+15551230000";
+    private static final Duration SECOND = Duration.ofSeconds(1);
 
     private final AtomicInteger legs = new AtomicInteger();
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2010-08-16T03:45:01Z"));
     private final Exchange exchange = new Exchange("AC1", Map.of(NUMBER, new TwilioSimulator.Number(VOICE, STATUS)),
-            Duration.ofMillis(50), Clock.fixed(Instant.parse("2010-08-16T03:45:01Z"), ZoneOffset.UTC),
-            () -> "CAleg" + legs.incrementAndGet());
+            Duration.ofMillis(50), clock, () -> "CAleg" + legs.incrementAndGet());
 
     @Test
     void anAnswerThatArrivesAfterTheCallMovedOnIsIgnored() throws Exception {
@@ -142,6 +148,263 @@ class ExchangeTest {
         exchange.twimlUnavailable("CA1", incoming.generation(), incoming.webhook());
 
         assertThat(exchange.view("CA1").status()).isEqualTo("failed");
+    }
+
+    @Test
+    void aConferenceStartsWhenTheAgentTwilioCalledAnswersAndReportsItInOrder() throws Exception {
+        enqueue("CA1");
+        List<Effect> joined = exchange.updateTwiml("CA1", "<Response><Dial><Conference startConferenceOnEnter=\"false\" "
+                + "endConferenceOnExit=\"true\" waitUrl=\"https://app.test/wait\" statusCallback=\"" + CONFERENCE
+                + "\" statusCallbackEvent=\"start end join leave\">CA1</Conference></Dial></Response>");
+
+        // Alone, the caller hears the wait music; its join is reported once the conference starts.
+        assertThat(joined).singleElement().satisfies(e -> assertThat(((Send) e).webhook().kind()).isEqualTo("wait"));
+        ConferenceView waiting = exchange.conferenceNamed("CA1");
+        assertThat(waiting.status()).isEqualTo("in-progress");
+        assertThat(waiting.started()).isFalse();
+        assertThat(exchange.view("CA1").conference()).isEqualTo("CA1");
+
+        List<Effect> added = exchange.addParticipant("CAagent", "CA1", new Exchange.ParticipantRequest("+15005550006",
+                "client:doug", "doug", 20, new Exchange.StatusCallback(STATUS, "POST",
+                        Set.of("initiated", "ringing", "answered", "completed")), true, false, false, null, "POST",
+                null, "POST", Set.of()));
+
+        assertThat(added).containsExactly(new Schedule(Duration.ZERO, new Exchange.CallPlaced("CAagent")));
+        assertThat(exchange.participant(waiting.sid(), "doug").status()).isEqualTo("queued");
+        List<Effect> ringing = exchange.fire(new Exchange.CallPlaced("CAagent"));
+        assertThat(ringing).hasSize(4);
+        assertThat(((Send) ringing.get(1)).webhook().params()).containsEntry("CallStatus", "ringing")
+                .containsEntry("Direction", "outbound-api").containsEntry("From", "+15005550006")
+                .doesNotContainKey("ParentCallSid");
+        assertThat(ringing.subList(2, 4)).containsExactly(
+                new Schedule(Duration.ofMillis(50), new Exchange.AgentAnswers("CAagent")),
+                new Schedule(Duration.ofSeconds(20), new Exchange.DialTimesOut("CAagent")));
+
+        List<Effect> answered = exchange.fire(new Exchange.AgentAnswers("CAagent"));
+
+        assertThat(answered).extracting(e -> ((Send) e).webhook().params().get("StatusCallbackEvent"))
+                .containsExactly(null, "conference-start", "participant-join", "participant-join");
+        assertThat(answered.subList(1, 4)).extracting(e -> ((Send) e).webhook().params().get("SequenceNumber"),
+                e -> ((Send) e).webhook().params().get("CallSid"), e -> ((Send) e).conversation())
+                .containsExactly(tuple("1", null, "CA1"), tuple("2", "CA1", "CA1"), tuple("3", "CAagent", "CA1"));
+        assertThat(exchange.view("CA1").talkingWith()).containsExactly("client:doug");
+        assertThat(exchange.view("CA1").bridgedTo()).isEqualTo("client:doug");
+        assertThat(exchange.view("CAagent").talkingWith()).containsExactly("+15551230000");
+        assertThat(exchange.fire(new Exchange.DialTimesOut("CAagent"))).isEmpty();
+    }
+
+    @Test
+    void theCallerHangingUpEndsItsConferenceAndTwilioHangsUpTheAgentItCalled() throws Exception {
+        enqueue("CA1");
+        exchange.updateTwiml("CA1", "<Response><Dial><Conference endConferenceOnExit=\"true\" statusCallback=\""
+                + CONFERENCE + "\" statusCallbackEvent=\"end leave\">CA1</Conference></Dial></Response>");
+        exchange.addParticipant("CAagent", "CA1", new Exchange.ParticipantRequest("+15005550006", "client:doug",
+                "doug", 20, new Exchange.StatusCallback(STATUS, "POST", Set.of("completed")), true, false, false,
+                null, "POST", null, "POST", Set.of()));
+        exchange.fire(new Exchange.CallPlaced("CAagent"));
+        exchange.fire(new Exchange.AgentAnswers("CAagent"));
+
+        List<Effect> ended = exchange.hangUp("CA1");
+
+        assertThat(ended).extracting(e -> ((Send) e).webhook().kind() + " " + ((Send) e).webhook().callSid() + " "
+                + ((Send) e).webhook().params().getOrDefault("StatusCallbackEvent", "")
+                + ((Send) e).webhook().params().getOrDefault("ReasonParticipantLeft", "")
+                + ((Send) e).webhook().params().getOrDefault("ReasonConferenceEnded", "")
+                + ((Send) e).webhook().params().getOrDefault("CallStatus", "")).containsExactly(
+                        "conference CA1 participant-leaveparticipant_hung_up",
+                        "conference CAagent participant-leavemoderator_ended_conference",
+                        "conference CA1 conference-endparticipant-with-end-conference-on-exit-left",
+                        "status CAagent completed",
+                        "status CA1 completed");
+        assertThat(exchange.conferenceNamed("CA1").status()).isEqualTo("completed");
+        assertThat(exchange.view("CAagent").status()).isEqualTo("completed");
+    }
+
+    @Test
+    void aCallToWhatIsNeitherANumberNorAClientIsRefused() {
+        assertThatThrownBy(() -> exchange.placeOutboundCall("CA9", new Exchange.OutboundCall("+15005550006",
+                "doug", List.of(), null, "POST", Exchange.StatusCallback.NONE, 60)))
+                .isInstanceOf(Exchange.InvalidTo.class).hasMessageContaining("doug");
+        assertThatThrownBy(() -> exchange.updateParticipant("CF" + "0".repeat(32), "doug",
+                new Exchange.ParticipantUpdate(null, true, null, null, null, null, null)))
+                .isInstanceOf(Exchange.NoSuchConference.class);
+    }
+
+    @Test
+    void theCallersTalksFollowHoldAndAWarmTransferEndsOneBeforeTheNextBegins() throws Exception {
+        callerInConference("CA1");
+        Instant dougIn = clock.advance(SECOND);
+        agentJoins("CAdoug", "client:doug");
+        Instant held = clock.advance(SECOND);
+        hold("CA1", true);
+        Instant unheld = clock.advance(SECOND);
+        hold("CA1", false);
+
+        // A warm transfer: the caller waits on hold while doug hands it over to rhonda.
+        Instant heldAgain = clock.advance(SECOND);
+        hold("CA1", true);
+        Instant rhondaIn = clock.advance(SECOND);
+        agentJoins("CArhonda", "client:rhonda");
+        Instant dougOut = clock.advance(SECOND);
+        exchange.removeParticipant(conferenceSid(), "client:doug");
+        Instant handedOver = clock.advance(SECOND);
+        hold("CA1", false);
+
+        CallView caller = exchange.view("CA1");
+        assertThat(caller.talks()).containsExactly(
+                new Talk("client:doug", dougIn, held),
+                new Talk("client:doug", unheld, heldAgain),
+                new Talk("client:rhonda", handedOver, null));
+        assertThat(caller.talkedWithTwoAtOnce()).isFalse();
+        assertThat(caller.agentCalls()).containsExactly("CAdoug", "CArhonda");
+        assertThat(exchange.view("CAdoug").talks()).containsExactly(
+                new Talk(CALLER, dougIn, held),
+                new Talk(CALLER, unheld, heldAgain),
+                new Talk("client:rhonda", rhondaIn, dougOut));
+        assertThat(exchange.view("CArhonda").talks()).containsExactly(
+                new Talk("client:doug", rhondaIn, dougOut),
+                new Talk(CALLER, handedOver, null));
+        assertThat(exchange.view("CAdoug").agentCalls()).as("Twilio placed nothing for an agent's call").isEmpty();
+    }
+
+    @Test
+    void aStrayWhoJoinsWhileTheCallerIsOnHoldTalksWithItOnlyOnceItIsBack() throws Exception {
+        callerInConference("CA1");
+        Instant dougIn = clock.advance(SECOND);
+        agentJoins("CAdoug", "client:doug");
+        Instant held = clock.advance(SECOND);
+        hold("CA1", true);
+        Instant strayIn = clock.advance(SECOND);
+
+        agentJoins("CAstray", "+14155550199");
+
+        assertThat(exchange.view("CA1").talks()).containsExactly(new Talk("client:doug", dougIn, held));
+        assertThat(exchange.view("CA1").talkedWithTwoAtOnce()).isFalse();
+        assertThat(exchange.view("CAstray").talks()).containsExactly(new Talk("client:doug", strayIn, null));
+
+        Instant back = clock.advance(SECOND);
+        hold("CA1", false);
+
+        CallView caller = exchange.view("CA1");
+        assertThat(caller.talks()).containsExactly(
+                new Talk("client:doug", dougIn, held),
+                new Talk("client:doug", back, null),
+                new Talk("+14155550199", back, null));
+        assertThat(caller.talkedWithTwoAtOnce()).isTrue();
+    }
+
+    @Test
+    void mutingEndsATalkAndTheCallerHangingUpEndsEveryTalkOfItsConference() throws Exception {
+        callerInConference("CA1");
+        Instant dougIn = clock.advance(SECOND);
+        agentJoins("CAdoug", "client:doug");
+        Instant muted = clock.advance(SECOND);
+        exchange.updateParticipant(conferenceSid(), "client:doug",
+                new Exchange.ParticipantUpdate(true, null, null, null, null, null, null));
+        Instant unmuted = clock.advance(SECOND);
+        exchange.updateParticipant(conferenceSid(), "client:doug",
+                new Exchange.ParticipantUpdate(false, null, null, null, null, null, null));
+        Instant hungUp = clock.advance(SECOND);
+
+        exchange.hangUp("CA1");
+
+        assertThat(exchange.view("CA1").talks()).containsExactly(
+                new Talk("client:doug", dougIn, muted),
+                new Talk("client:doug", unmuted, hungUp));
+        assertThat(exchange.view("CAdoug").talks()).containsExactly(
+                new Talk(CALLER, dougIn, muted),
+                new Talk(CALLER, unmuted, hungUp));
+    }
+
+    @Test
+    void aDialledClientTalksWithTheCallerFromItsAnswerUntilTheBridgeEnds() throws Exception {
+        enqueue("CA1");
+        exchange.updateTwiml("CA1", "<Response><Dial><Client>doug</Client></Dial>"
+                + "<Dial><Client>rhonda</Client></Dial></Response>");
+        assertThat(exchange.view("CA1").talks()).as("while doug's device rings").isEmpty();
+        Instant dougAnswers = clock.advance(SECOND);
+        exchange.fire(new Exchange.AgentAnswers("CAleg1"));
+        Instant dougHangsUp = clock.advance(SECOND);
+        exchange.hangUp("CAleg1");
+        Instant rhondaAnswers = clock.advance(SECOND);
+        exchange.fire(new Exchange.AgentAnswers("CAleg2"));
+        Instant callerHangsUp = clock.advance(SECOND);
+
+        exchange.hangUp("CA1");
+
+        CallView caller = exchange.view("CA1");
+        assertThat(caller.talks()).containsExactly(
+                new Talk("client:doug", dougAnswers, dougHangsUp),
+                new Talk("client:rhonda", rhondaAnswers, callerHangsUp));
+        assertThat(caller.talkedWithTwoAtOnce()).isFalse();
+        assertThat(caller.agentCalls()).containsExactly("CAleg1", "CAleg2");
+        assertThat(exchange.view("CAleg1").talks()).containsExactly(new Talk(CALLER, dougAnswers, dougHangsUp));
+        assertThat(exchange.view("CAleg2").talks()).containsExactly(new Talk(CALLER, rhondaAnswers, callerHangsUp));
+    }
+
+    @Test
+    void talksOverlapWhenTheyShareAnInstant() {
+        Instant t = Instant.parse("2010-08-16T03:45:01Z");
+        Talk doug = new Talk("client:doug", t, t.plusSeconds(10));
+
+        assertThat(doug.overlaps(new Talk("client:rhonda", t.plusSeconds(9), null))).isTrue();
+        assertThat(doug.overlaps(new Talk("client:rhonda", t.plusSeconds(10), null))).isFalse();
+        assertThat(doug.overlaps(new Talk("client:rhonda", t.minusSeconds(5), t))).isFalse();
+        assertThat(doug.overlaps(new Talk("client:rhonda", t.plusSeconds(5), t.plusSeconds(5)))).isFalse();
+        assertThat(new Talk("a", t, null).overlaps(new Talk("b", t.plusSeconds(60), null))).isTrue();
+    }
+
+    /** The caller in the conference named after its call; it neither starts the conference nor outlives it. */
+    private void callerInConference(String sid) throws Exception {
+        enqueue(sid);
+        exchange.updateTwiml(sid, "<Response><Dial><Conference startConferenceOnEnter=\"false\" "
+                + "endConferenceOnExit=\"true\">" + sid + "</Conference></Dial></Response>");
+    }
+
+    /** Twilio calls {@code to} into the caller's conference (labelled {@code to}), and it answers. */
+    private void agentJoins(String sid, String to) {
+        exchange.addParticipant(sid, "CA1", new Exchange.ParticipantRequest(NUMBER, to, to, 20,
+                Exchange.StatusCallback.NONE, true, false, false, null, "POST", null, "POST", Set.of()));
+        exchange.fire(new Exchange.CallPlaced(sid));
+        exchange.fire(new Exchange.AgentAnswers(sid));
+    }
+
+    private void hold(String callSid, boolean hold) {
+        exchange.updateParticipant(conferenceSid(), callSid,
+                new Exchange.ParticipantUpdate(null, hold, null, null, null, null, null));
+    }
+
+    private String conferenceSid() {
+        return exchange.conferenceNamed("CA1").sid();
+    }
+
+    /** A clock that stands still until a test moves it on. */
+    private static final class SteppedClock extends Clock {
+        private Instant now;
+
+        SteppedClock(Instant now) {
+            this.now = now;
+        }
+
+        Instant advance(Duration by) {
+            now = now.plus(by);
+            return now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private void enqueue(String sid) {

@@ -43,6 +43,36 @@ class TwimlTest {
     }
 
     @Test
+    void readsTheConferenceCallStateWillSend() throws Exception {
+        var verbs = Twiml.parse("""
+                <Response><Dial action="/dial-ended?tenant=acme">
+                  <Conference startConferenceOnEnter="false" endConferenceOnExit="true" waitUrl="/wait"
+                      waitMethod="POST" statusCallback="https://x.test/conference?tenant=acme"
+                      statusCallbackEvent="start end join leave mute hold" participantLabel="caller"
+                      beep="false">CA0123</Conference>
+                </Dial></Response>""");
+
+        assertThat(verbs).singleElement().isEqualTo(new Twiml.Dial(java.util.List.of(), 30,
+                "/dial-ended?tenant=acme", "POST", false, null,
+                new Twiml.Conference("CA0123", false, "false", false, true, "caller", "/wait", "POST",
+                        "https://x.test/conference?tenant=acme", "POST",
+                        Set.of("start", "end", "join", "leave", "mute", "hold"))));
+    }
+
+    @Test
+    void aConferenceHasTwiliosDefaultsAndIsItsDialsOnlyNoun() throws Exception {
+        var dial = (Twiml.Dial) Twiml.parse("<Response><Dial><Conference>room</Conference></Dial></Response>").get(0);
+
+        assertThat(dial.targets()).isEmpty();
+        assertThat(dial.conference()).isEqualTo(new Twiml.Conference("room", false, "true", true, false, null, null,
+                "POST", null, "POST", Set.of()));
+        assertThatThrownBy(() -> Twiml.parse("<Response><Dial><Client>doug</Client><Conference>room</Conference>"
+                + "</Dial></Response>")).isInstanceOf(Twiml.TwimlException.class);
+        assertThatThrownBy(() -> Twiml.parse("<Response><Dial><Conference> </Conference></Dial></Response>"))
+                .hasMessageContaining("name");
+    }
+
+    @Test
     void refusesWhatIsNotTwiml() {
         assertThatThrownBy(() -> Twiml.parse("")).isInstanceOf(Twiml.TwimlException.class);
         assertThatThrownBy(() -> Twiml.parse("<Response><Dial>")).isInstanceOf(Twiml.TwimlException.class);

@@ -6,8 +6,13 @@ import io.switchboard.contract.AgentStatus;
 /** A frame an agent's client sent, once read and checked. */
 public sealed interface ClientFrame {
 
-    /** Something for call-state to decide: claim, park, retrieve, hangup or status. */
-    record Command(AgentCommand.Type type, String callSid, AgentStatus status, String requestId) implements ClientFrame {
+    /** Something for call-state to decide: a call command, a transfer ({@code to}, {@code mode}) or a status. */
+    record Command(AgentCommand.Type type, String callSid, AgentStatus status, String requestId, String to,
+            AgentCommand.TransferMode mode) implements ClientFrame {
+
+        public Command(AgentCommand.Type type, String callSid, AgentStatus status, String requestId) {
+            this(type, callSid, status, requestId, null, null);
+        }
     }
 
     /** The client has everything up to {@code seq} and asks to continue from there. */

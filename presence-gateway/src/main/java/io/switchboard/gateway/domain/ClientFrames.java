@@ -11,7 +11,8 @@ import io.switchboard.contract.AgentStatus;
  * verified token, so fields such as {@code agentId} in a frame are ignored.
  */
 public final class ClientFrames {
-    private static final String EXPECTED_TYPES = "claim, park, retrieve, hangup, status, resume or probe";
+    private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, complete_transfer,"
+            + " cancel_transfer, hangup, dial, status, resume or probe";
 
     private final ObjectMapper mapper;
 
@@ -37,8 +38,14 @@ public final class ClientFrames {
         return switch (type) {
             case "claim" -> callCommand(AgentCommand.Type.CLAIM, root, requestId);
             case "park" -> callCommand(AgentCommand.Type.PARK, root, requestId);
+            case "hold" -> callCommand(AgentCommand.Type.HOLD, root, requestId);
+            case "unhold" -> callCommand(AgentCommand.Type.UNHOLD, root, requestId);
+            case "transfer" -> transfer(root, requestId);
+            case "complete_transfer" -> callCommand(AgentCommand.Type.COMPLETE_TRANSFER, root, requestId);
+            case "cancel_transfer" -> callCommand(AgentCommand.Type.CANCEL_TRANSFER, root, requestId);
             case "retrieve" -> callCommand(AgentCommand.Type.RETRIEVE, root, requestId);
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
+            case "dial" -> dial(root, requestId);
             case "status" -> statusCommand(root, requestId);
             case "resume" -> resume(root, requestId);
             case "probe" -> requestId == null
@@ -59,6 +66,37 @@ public final class ClientFrames {
             return new ClientFrame.Invalid(requestId, "A " + name + " needs the \"callSid\" of the call.");
         }
         return new ClientFrame.Command(type, callSid, null, requestId);
+    }
+
+    private static ClientFrame transfer(JsonNode root, String requestId) {
+        ClientFrame call = callCommand(AgentCommand.Type.TRANSFER, root, requestId);
+        if (!(call instanceof ClientFrame.Command command)) {
+            return call;
+        }
+        String to = text(root, "to");
+        if (to == null) {
+            return new ClientFrame.Invalid(requestId, "A transfer needs \"to\": the id of the colleague to transfer to.");
+        }
+        String mode = text(root, "mode");
+        AgentCommand.TransferMode transferMode = "cold".equals(mode) ? AgentCommand.TransferMode.COLD
+                : "warm".equals(mode) ? AgentCommand.TransferMode.WARM : null;
+        if (transferMode == null) {
+            return new ClientFrame.Invalid(requestId, "A transfer's \"mode\" must be \"cold\" or \"warm\".");
+        }
+        return new ClientFrame.Command(AgentCommand.Type.TRANSFER, command.callSid(), null, requestId, to,
+                transferMode);
+    }
+
+    /** A number to call; whether it is one, and one the tenant may call, is call-state's to say. */
+    private static ClientFrame dial(JsonNode root, String requestId) {
+        if (requestId == null) {
+            return new ClientFrame.Invalid(null, "A dial needs a \"requestId\" to match its answer.");
+        }
+        String to = text(root, "to");
+        if (to == null) {
+            return new ClientFrame.Invalid(requestId, "A dial needs \"to\": the number to call, e.g. +14155550123.");
+        }
+        return new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, requestId, to.trim(), null);
     }
 
     private static ClientFrame statusCommand(JsonNode root, String requestId) {

@@ -7,6 +7,7 @@ import io.switchboard.contract.Agent;
 import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.Call;
 import io.switchboard.contract.CallState;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.Snapshot;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,7 +34,8 @@ public class SnapshotRepository {
             FROM voip_users WHERE tenant_id = $1 AND active ORDER BY name, id""";
     private static final String CALLS = """
             SELECT call_sid, from_number, to_number, state, agent_id, slot, started_at, answered_at, parked_at,
-                   parked_by, ring_reason, offered_to
+                   parked_by, ring_reason, offered_to, held_at, transferred_by,
+                   consult_with
             FROM active_calls WHERE tenant_id = $1 ORDER BY started_at, call_sid""";
 
     private final Pool pool;
@@ -85,11 +87,18 @@ public class SnapshotRepository {
     private static List<Call> calls(RowSet<Row> rows) {
         List<Call> calls = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            calls.add(new Call(row.getString("call_sid"), row.getString("from_number"), row.getString("to_number"),
-                    CallState.valueOf(row.getString("state")), row.getString("agent_id"), row.getInteger("slot"),
-                    instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("answered_at")),
+            CallState state = CallState.valueOf(row.getString("state"));
+            String callSid = row.getString("call_sid");
+            // A claim's agent may have answered before the call connected, and a transferred call keeps when it was
+            // first answered: screens see answeredAt while the call is connected.
+            calls.add(new Call(callSid, row.getString("from_number"), row.getString("to_number"), state,
+                    row.getString("agent_id"), row.getInteger("slot"), instant(row.getOffsetDateTime("started_at")),
+                    state == CallState.CLAIMED || state == CallState.RINGING ? null
+                            : instant(row.getOffsetDateTime("answered_at")),
                     instant(row.getOffsetDateTime("parked_at")), row.getString("parked_by"),
-                    row.getString("ring_reason"), row.getString("offered_to")));
+                    row.getString("ring_reason"), row.getString("offered_to"), row.getValue("held_at") != null,
+                    instant(row.getOffsetDateTime("held_at")), row.getString("transferred_by"),
+                    row.getString("consult_with"), OutboundCall.direction(callSid)));
         }
         return calls;
     }

@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /**
  * The signed-in agent's Twilio access token, for the console's softphone. Needs the agent's own token (as a bearer
- * header), and answers only for an agent who is still active. Without Twilio Voice configured it answers 404 and says
- * so: the console then runs without audio.
+ * header), and answers only for an agent who is still active. Without Twilio Voice configured it answers 200 with
+ * {@code enabled: false} and the reason: a gateway without audio is a setting, not a failure, so the browser has no
+ * failed request to report and the console simply runs without audio.
  */
 @Path("/agent/voice-token")
 @RolesAllowed(AgentIdentity.ROLE)
@@ -26,6 +27,20 @@ import java.util.Optional;
 public class VoiceTokenResource {
     static final String NOT_CONFIGURED = "Twilio Voice is not configured on this gateway: set TWILIO_ACCOUNT_SID,"
             + " TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET for audio in the console.";
+
+    /**
+     * What the softphone reads: {@code enabled} with a token, its identity and lifetime, or not {@code enabled} with
+     * the reason. Fields without a value are null, as everywhere in the protocol.
+     */
+    public record Answer(boolean enabled, String token, String identity, Long ttlSeconds, String message) {
+        static Answer of(VoiceTokens.VoiceToken issued) {
+            return new Answer(true, issued.token(), issued.identity(), issued.ttlSeconds(), null);
+        }
+
+        static Answer disabled(String why) {
+            return new Answer(false, null, null, null, why);
+        }
+    }
 
     private final Optional<VoiceTokens> tokens;
     private final AgentDirectory directory;
@@ -45,7 +60,7 @@ public class VoiceTokenResource {
             return refuse(Response.Status.FORBIDDEN, "The token names no agent and tenant (claims sub and tenant).");
         }
         if (tokens.isEmpty()) {
-            return refuse(Response.Status.NOT_FOUND, NOT_CONFIGURED);
+            return Uni.createFrom().item(Response.ok(Answer.disabled(NOT_CONFIGURED)).build());
         }
         String agentId = agent.get().agentId();
         String tenantId = agent.get().tenantId();
@@ -55,7 +70,7 @@ public class VoiceTokenResource {
                     + " the softphone.");
         }
         return directory.isActive(tenantId, agentId)
-                .map(active -> active ? Response.ok(tokens.get().issue(tenantId, agentId)).build()
+                .map(active -> active ? Response.ok(Answer.of(tokens.get().issue(tenantId, agentId))).build()
                         : Problem.response(Response.Status.FORBIDDEN, "Agent '" + agentId
                                 + "' is deactivated in tenant '" + agent.get().tenantId() + "'."));
     }

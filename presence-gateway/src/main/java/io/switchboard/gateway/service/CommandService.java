@@ -86,7 +86,8 @@ public class CommandService {
     private void submit(AgentSession session, ClientFrame.Command frame) {
         AgentCommand command = new AgentCommand(UUID.randomUUID().toString(), session.agent().tenantId(),
                 session.agent().agentId(), frame.type(), frame.callSid(), frame.status(), frame.requestId(),
-                new AgentCommand.ReplyTo(gatewayId, session.connectionId()), Instant.now(clock));
+                new AgentCommand.ReplyTo(gatewayId, session.connectionId()), Instant.now(clock), frame.to(),
+                frame.mode());
         String type = frame.type().name().toLowerCase(Locale.ROOT);
         var reply = pending.expect(command.commandId(), replyTimeout);
         publisher.publish(command)

@@ -21,6 +21,36 @@ class ClientFramesTest {
     }
 
     @Test
+    void readsHoldsAndTransfers() {
+        assertThat(frames.parse("{\"type\":\"hold\",\"callSid\":\"CA1\",\"requestId\":\"r1\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.HOLD, "CA1", null, "r1"));
+        assertThat(frames.parse("{\"type\":\"unhold\",\"callSid\":\"CA1\",\"requestId\":\"r2\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.UNHOLD, "CA1", null, "r2"));
+        assertThat(frames.parse("""
+                {"type":"transfer","callSid":"CA1","to":"rhonda","mode":"warm","requestId":"r3"}"""))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.TRANSFER, "CA1", null, "r3", "rhonda",
+                        AgentCommand.TransferMode.WARM));
+        assertThat(frames.parse("{\"type\":\"complete_transfer\",\"callSid\":\"CA1\",\"requestId\":\"r4\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.COMPLETE_TRANSFER, "CA1", null, "r4"));
+        assertThat(frames.parse("{\"type\":\"cancel_transfer\",\"callSid\":\"CA1\",\"requestId\":\"r5\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.CANCEL_TRANSFER, "CA1", null, "r5"));
+        assertInvalid("{\"type\":\"transfer\",\"callSid\":\"CA1\",\"mode\":\"cold\",\"requestId\":\"r6\"}", "r6",
+                "\"to\"");
+        assertInvalid("{\"type\":\"transfer\",\"callSid\":\"CA1\",\"to\":\"rhonda\",\"requestId\":\"r7\"}", "r7",
+                "\"cold\" or \"warm\"");
+    }
+
+    @Test
+    void readsADialWithoutJudgingTheNumber() {
+        assertThat(frames.parse("{\"type\":\"dial\",\"to\":\" +14155550123 \",\"requestId\":\"r1\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, "r1", "+14155550123", null));
+        // Whether it is a number, and one the tenant may call, call-state says (invalid_number, number_not_allowed).
+        assertThat(frames.parse("{\"type\":\"dial\",\"to\":\"pizza\",\"requestId\":\"r2\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, "r2", "pizza", null));
+        assertInvalid("{\"type\":\"dial\",\"requestId\":\"r3\"}", "r3", "\"to\"");
+    }
+
+    @Test
     void readsStatusAndResume() {
         assertThat(frames.parse("{\"type\":\"status\",\"status\":\"away\",\"requestId\":\"r3\"}"))
                 .isEqualTo(new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AWAY, "r3"));

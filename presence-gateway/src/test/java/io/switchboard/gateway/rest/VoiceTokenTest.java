@@ -42,6 +42,8 @@ class VoiceTokenTest {
                 .then().statusCode(200).contentType("application/json")
                 .extract().asString();
         JsonNode reply = new ObjectMapper().readTree(body);
+        assertThat(reply.get("enabled").asBoolean()).isTrue();
+        assertThat(reply.get("message").isNull()).isTrue();
         assertThat(reply.get("identity").asText()).isEqualTo("acme__rhonda");
         assertThat(reply.get("ttlSeconds").asLong()).isEqualTo(900);
         JsonNode claims = TwilioVoice.verifiedClaims(reply.get("token").asText());
