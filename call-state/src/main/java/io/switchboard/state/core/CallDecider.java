@@ -540,6 +540,14 @@ public final class CallDecider {
     }
 
     /**
+     * Hangs up the leg of the agent who placed a call, once Twilio named it: it ends the call's conference, and the
+     * number's leg with it.
+     */
+    private static List<TwilioAction> hangUpPlacingAgent(CallRecord call) {
+        return call.agentLegSid() == null ? List.of() : List.of(new TwilioAction.EndCall(call.agentLegSid()));
+    }
+
+    /**
      * The leg that calls the number of a call an agent placed: answered, the call is connected; not answered, it is
      * over, and the agent's leg waiting in the conference is hung up. A number that answers a call already over is hung
      * up.
@@ -556,7 +564,7 @@ public final class CallDecider {
         }
         if (call.state() == CallState.CLAIMED && status.status().isFinal()) {
             return Decision.of(List.of(ended(call, reasonOf(status.status()), status.at())),
-                    call.agentLegSid() == null ? List.of() : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+                    hangUpPlacingAgent(call));
         }
         if (status.status().isFinal()) {
             return Decision.of(ended(call, "completed", status.at()));
@@ -628,8 +636,7 @@ public final class CallDecider {
             // Twilio's own timeouts should have ended the agent's phone or the number ringing; their callbacks are
             // lost or late. The agent's leg ending ends the conference, and a number answering later is hung up.
             return Decision.of(List.of(ended(call, call.numberRinging() ? "no_answer" : "agent_no_answer",
-                    passed.at())), call.agentLegSid() == null ? List.of()
-                    : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+                    passed.at())), hangUpPlacingAgent(call));
         }
         if (call.state() == CallState.CLAIMED) {
             // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
@@ -699,8 +706,7 @@ public final class CallDecider {
         }
         if (call.outbound()) {
             // Twilio would not ring the agent, or call the number: the call never happened.
-            return Decision.of(List.of(ended(call, "failed", failed.at())), call.agentLegSid() == null ? List.of()
-                    : List.of(new TwilioAction.EndCall(call.agentLegSid())));
+            return Decision.of(List.of(ended(call, "failed", failed.at())), hangUpPlacingAgent(call));
         }
         // The caller may have reached the conference even though the agent's leg was refused: back to waiting.
         return failed.callGone()
