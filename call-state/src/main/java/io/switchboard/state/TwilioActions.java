@@ -170,8 +170,8 @@ public class TwilioActions {
         Input.CallInput outcome;
         Optional<String> refusal = Optional.empty();
         try (Scope ignored = span.makeCurrent()) {
-            Optional<String> dialled = twilio.perform(stored.tenantId(), action);
-            outcome = done(action, dialled);
+            Optional<TwilioCalls.Leg> leg = twilio.perform(stored.tenantId(), action);
+            outcome = done(action, leg);
             count(kind, "done");
         } catch (CallGoneException | TwilioUnavailableException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());
@@ -199,14 +199,19 @@ public class TwilioActions {
         return refusal;
     }
 
-    /** What Twilio doing {@code action} tells the decider: the leg it dialled for a connect, the park it took. */
-    private Input.CallInput done(TwilioAction action, Optional<String> dialled) {
-        if (action instanceof TwilioAction.PlaceCall place && dialled.isPresent()) {
-            return new Input.AgentDialed(place.callSid(), place.agentId(), place.placedAt(), dialled.get(),
+    /**
+     * What Twilio doing {@code action} tells the decider: the leg it dialled for a connect, the park it took, how the
+     * number it was asked about is.
+     */
+    private Input.CallInput done(TwilioAction action, Optional<TwilioCalls.Leg> leg) {
+        if (action instanceof TwilioAction.PlaceCall place && leg.isPresent()) {
+            return new Input.AgentDialed(place.callSid(), place.agentId(), place.placedAt(), leg.get().sid(),
                     clock.instant());
-        } else if (action instanceof TwilioAction.ConnectToAgent connect && dialled.isPresent()) {
-            return new Input.AgentDialed(connect.callSid(), connect.agentId(), connect.claimedAt(), dialled.get(),
+        } else if (action instanceof TwilioAction.ConnectToAgent connect && leg.isPresent()) {
+            return new Input.AgentDialed(connect.callSid(), connect.agentId(), connect.claimedAt(), leg.get().sid(),
                     clock.instant());
+        } else if (action instanceof TwilioAction.CheckNumber check && leg.isPresent()) {
+            return new Input.NumberLegStatus(check.callSid(), leg.get().sid(), leg.get().status(), clock.instant());
         } else if (action instanceof TwilioAction.ParkCaller park) {
             return new Input.ParkConfirmed(park.callSid(), park.agentId(), park.parkedAt(), clock.instant());
         } else if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot()) {

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.Json;
+import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Probe;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.TwilioCallStatus;
@@ -20,6 +21,7 @@ import io.switchboard.stack.SwitchboardTestResource;
 import io.switchboard.stack.TestSpans;
 import io.switchboard.stack.twilio.AnswerMode;
 import io.switchboard.stack.twilio.TwilioSimulator;
+import io.switchboard.state.core.TwilioAction;
 import io.switchboard.state.twilio.TwilioCalls;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +176,41 @@ class CallFlowTest {
                 .contains("conference?tenant=acme#" + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
                 .contains("hold#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"))
                 .contains(">CA0001</Conference>");
+    }
+
+    @Test
+    void twilioAskedAboutTheNumberOfAPlacedCallSaysWhetherItRingsTalksOrIsGone() {
+        String placed = placedBy("doug");
+        TwilioAction.CheckNumber check = new TwilioAction.CheckNumber(placed);
+        Optional<TwilioCalls.Leg> notCalled = Optional.of(new TwilioCalls.Leg(null, TwilioCallStatus.NO_ANSWER));
+        assertThat(twilioCalls.perform("acme", check)).isEqualTo(notCalled);
+
+        String leg = callNumber(placed, "+15005550111").sid();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(twilioCalls.perform("acme", check))
+                .contains(new TwilioCalls.Leg(leg, TwilioCallStatus.IN_PROGRESS)));
+        sim().hangup(leg);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(twilioCalls.perform("acme", check)).isEqualTo(notCalled));
+
+        String another = placedBy("doug");
+        sim().answerMode("+15005550112", AnswerMode.IGNORE);
+        String ringing = callNumber(another, "+15005550112").sid();
+        assertThat(twilioCalls.perform("acme", new TwilioAction.CheckNumber(another)))
+                .contains(new TwilioCalls.Leg(ringing, TwilioCallStatus.RINGING));
+    }
+
+    /** A call {@code agent} placed, their phone answered: they wait in its conference for the number. */
+    private String placedBy(String agent) {
+        String placed = OutboundCall.idFor(UUID.randomUUID().toString());
+        twilioCalls.perform("acme", new TwilioAction.PlaceCall(placed, agent, TwilioSimulatorResource.NUMBER,
+                "+15005550100", Instant.now()));
+        await().atMost(WAIT).until(() -> sim().conference(placed).participants().stream()
+                .anyMatch(p -> "connected".equals(p.status())));
+        return placed;
+    }
+
+    private TwilioCalls.Leg callNumber(String placed, String number) {
+        return twilioCalls.perform("acme", new TwilioAction.CallNumber(placed, "doug", TwilioSimulatorResource.NUMBER,
+                number)).orElseThrow();
     }
 
     @Test

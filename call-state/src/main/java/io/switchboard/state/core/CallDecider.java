@@ -79,6 +79,9 @@ public final class CallDecider {
      */
     static final Duration LOT_WORD_WAIT = Duration.ofSeconds(60);
 
+    /** How long Twilio's answer about a number that rang past its time is waited for before asking again. */
+    static final Duration NUMBER_ASK_WAIT = Duration.ofSeconds(10);
+
     private final Timing timing;
 
     public CallDecider(Timing timing) {
@@ -586,7 +589,8 @@ public final class CallDecider {
     /** The leg of the colleague a warm transfer consults: they answered, or they are gone and the consult with them. */
     private Decision consultLeg(Input.AgentLegStatus status, CallRecord call, Situation s) {
         if (status.status() == TwilioCallStatus.IN_PROGRESS && !talking(call.consultWith(), call, s)) {
-            return Decision.of(new ConsultConnected(call.callSid(), call.consultWith(), status.at()));
+            return Decision.of(new ConsultConnected(call.callSid(), call.consultWith(), status.legSid(),
+                    status.at()));
         }
         return status.status().isFinal() ? consultEnded(call, call.consultWith()) : Decision.NOTHING;
     }
@@ -632,11 +636,17 @@ public final class CallDecider {
             // The colleague did not take the consult, or their phone did not answer: the caller is back with the agent.
             return consultEnded(call, call.consultant());
         }
+        if (call.numberRinging()) {
+            // Twilio's own timeout should have ended the number's ringing, but its callback is lost or late; so may be
+            // the one saying the number answered, and the two talk now. Twilio is asked (its answer is the number
+            // leg's status), and asked again if it does not answer. Found by the fault suite.
+            return Decision.of(List.of(new Fact.NumberChecked(call.callSid(), passed.at().plus(NUMBER_ASK_WAIT))),
+                    List.of(new TwilioAction.CheckNumber(call.callSid())));
+        }
         if (call.state() == CallState.CLAIMED && call.outbound()) {
-            // Twilio's own timeouts should have ended the agent's phone or the number ringing; their callbacks are
-            // lost or late. The agent's leg ending ends the conference, and a number answering later is hung up.
-            return Decision.of(List.of(ended(call, call.numberRinging() ? "no_answer" : "agent_no_answer",
-                    passed.at())), hangUpPlacingAgent(call));
+            // Twilio's own timeout should have ended the agent's phone ringing; its callback is lost or late. Hanging up
+            // the agent's leg ends the attempt; a number is only called once they answered.
+            return Decision.of(List.of(ended(call, "agent_no_answer", passed.at())), hangUpPlacingAgent(call));
         }
         if (call.state() == CallState.CLAIMED) {
             // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the

@@ -22,17 +22,19 @@ import java.time.Instant;
  * @param consultWith the colleague the agent on the CONNECTED call consults before handing it over (a warm transfer),
  *     once they took the consult; while it rings for them they are {@code offeredTo}, with {@code ringReason}
  *     {@code consult}
+ * @param consultLegSid the leg of {@code consultWith} once their phone answered the consult: the call's
+ *     {@code agentLegSid} once it is handed to them
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
         Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason,
-        Instant heldAt, String transferredBy, String consultWith) {
+        Instant heldAt, String transferredBy, String consultWith, String consultLegSid) {
     /** The {@code ringReason} of a consult ringing for a colleague. */
     static final String CONSULT = "consult";
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -42,38 +44,45 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     static CallRecord placed(String callSid, String tenantId, String callerId, String number, String agent, Instant at,
             Instant answerBy) {
         return new CallRecord(callSid, tenantId, callerId, number, CallState.CLAIMED, agent, null, at, at, null,
-                answerBy, null, null, null, null, null, null, null, null, null, null);
+                answerBy, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
-                null, null, null, null, at, reason, null, null, null);
+                null, null, null, null, at, reason, null, null, null, null);
     }
 
     /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null);
     }
 
     /** The claim is given back: the call rings every available agent again, saying why. */
     CallRecord released(String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
-                null, null, parkedBy, reason, null, null, null, null, null, null);
+                null, null, parkedBy, reason, null, null, null, null, null, null, null);
     }
 
     /** The claiming agent's phone answered; the caller's move into the conference is not confirmed yet. */
     CallRecord agentAnswered(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, deadline,
                 slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith);
+                consultWith, consultLegSid);
     }
 
     /** The agent who placed the call answered on {@code legSid}: the number rings until {@code answerBy}. */
     CallRecord numberCalled(String legSid, Instant at, Instant answerBy) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, answerBy,
                 slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith);
+                consultWith, consultLegSid);
+    }
+
+    /** The number rang past its time: Twilio is asked how it is, and asked again at {@code askAgainAt}. */
+    CallRecord numberChecked(Instant askAgainAt) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, askAgainAt, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt,
+                transferredBy, consultWith, consultLegSid);
     }
 
     /** An agent placed it ({@link OutboundCall}): {@code to} is the number they called. */
@@ -98,7 +107,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -107,7 +116,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null, null);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
@@ -119,7 +128,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord callerGone(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt,
-                transferredBy, consultWith);
+                transferredBy, consultWith, consultLegSid);
     }
 
     /**
@@ -138,30 +147,30 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, null,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null);
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null);
     }
 
     /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null, null);
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null, null, null);
     }
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null, null);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
                 answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at,
-                reason, heldAt, transferredBy, consultWith);
+                reason, heldAt, transferredBy, consultWith, consultLegSid);
     }
 
     /** Twilio rings the claiming agent on {@code legSid}. */
@@ -172,7 +181,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     private CallRecord withAgentLeg(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
                 deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith);
+                consultWith, consultLegSid);
     }
 
     /** A connected caller put on hold by their agent, hearing the hold music. */
@@ -188,7 +197,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     private CallRecord withHeldAt(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
-                transferredBy, consultWith);
+                transferredBy, consultWith, consultLegSid);
     }
 
     boolean onHold() {
@@ -201,7 +210,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord transferred(String by, String target, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, agentLegSid, startedAt, null,
-                answeredAt, ringUntil, null, null, null, "transfer", target, null, null, null, by, null);
+                answeredAt, ringUntil, null, null, null, "transfer", target, null, null, null, by, null, null);
     }
 
     /**
@@ -220,14 +229,14 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** The caller's call ended before their move out of the conference: it was the transferring agent's still. */
     CallRecord untransferred() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, transferredBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */
     CallRecord offeredTo(String agent, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, ringUntil, slot, parkedAt, parkedBy, ringReason, agent, endedAt, endReason, heldAt,
-                transferredBy, consultWith);
+                transferredBy, consultWith, consultLegSid);
     }
 
     /**
@@ -237,33 +246,33 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord consultOffered(String colleague, Instant at, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, ringUntil, slot, parkedAt, parkedBy, CONSULT, colleague, endedAt, endReason, at, null,
-                null);
+                null, null);
     }
 
     /** The colleague took the consult; their phone rings until {@code answerBy}. */
     CallRecord consultTaken(String colleague, Instant answerBy) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, answerBy, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
-                colleague);
+                colleague, null);
     }
 
-    /** The colleague's phone answered: the two agents talk while the caller waits on hold. */
-    CallRecord consulting() {
+    /** The colleague's phone answered on {@code legSid}: the two agents talk while the caller waits on hold. */
+    CallRecord consulting(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
-                consultWith);
+                consultWith, legSid);
     }
 
     /** The consult is over and the caller is back with the agent, off hold. */
     CallRecord consultOver() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null);
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null);
     }
 
     /** The colleague the agent consulted has the caller now, off hold. */
     CallRecord handedTo(String colleague) {
-        return new CallRecord(callSid, tenantId, from, to, state, colleague, null, startedAt, claimedAt, answeredAt,
-                null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null);
+        return new CallRecord(callSid, tenantId, from, to, state, colleague, consultLegSid, startedAt, claimedAt, answeredAt,
+                null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null);
     }
 
     /** A consult is offered, taken or under way: the colleague it rings for or who took it. */

@@ -20,6 +20,13 @@ public sealed interface Fact {
     }
 
     /** An agent claimed a ringing call, or retrieved a parked one; it is theirs once their leg answers. */
+    /**
+     * The number of a placed call rang past its time with no word from Twilio: Twilio is asked how it is, and asked
+     * again at {@code askAgainAt} if its answer has not settled the call by then.
+     */
+    record NumberChecked(String callSid, Instant askAgainAt) implements Fact {
+    }
+
     record CallClaimed(String callSid, String agentId, Instant at, Instant deadline) implements Fact {
     }
 
@@ -85,8 +92,8 @@ public sealed interface Fact {
     record ConsultTaken(String callSid, String colleague, Instant answerBy) implements Fact {
     }
 
-    /** The colleague's phone answered at {@code at}: the two agents talk, the caller on hold. */
-    record ConsultConnected(String callSid, String colleague, Instant at) implements Fact {
+    /** The colleague's phone answered on {@code legSid} at {@code at}: the two agents talk, the caller on hold. */
+    record ConsultConnected(String callSid, String colleague, String legSid, Instant at) implements Fact {
     }
 
     /** The consult is over (cancelled, unanswered, or the colleague hung up): the caller is back with the agent. */

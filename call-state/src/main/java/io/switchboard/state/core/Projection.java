@@ -100,6 +100,8 @@ public final class Projection {
             s = agent(s, s.agents().get(placed.call().agentId()).busy(), out);
         } else if (fact instanceof NumberCalled called) {
             s = s.with(call.numberCalled(called.legSid(), called.at(), called.answerBy())); // CLAIMED still
+        } else if (fact instanceof Fact.NumberChecked checked) {
+            s = s.with(call.numberChecked(checked.askAgainAt())); // nothing screens show
         } else if (fact instanceof CallClaimed claimed) {
             s = s.with(call.claimedBy(claimed.agentId(), claimed.at(), claimed.deadline()));
             out.call(s.call());
@@ -153,7 +155,7 @@ public final class Projection {
             out.call(s.call());
             s = agent(s, s.agents().get(taken.colleague()).busy(), out);
         } else if (fact instanceof ConsultConnected connected) {
-            s = s.with(call.consulting());
+            s = s.with(call.consulting(connected.legSid()));
             s = agent(s, s.agents().get(connected.colleague()).talkingTo(call.callSid(), call.customerNumber(), connected.at()),
                     out);
         } else if (fact instanceof ConsultEnded ended) {

@@ -32,6 +32,13 @@ public sealed interface TwilioAction {
     record CallNumber(String callSid, String agentId, String callerId, String number) implements TwilioAction {
     }
 
+    /**
+     * Ask Twilio how the number of a placed call is: ringing, talking with the agent, or not on the call. Its answer
+     * is a {@link Input.NumberLegStatus}, as the number's leg's own callback would be.
+     */
+    record CheckNumber(String callSid) implements TwilioAction {
+    }
+
     /** Take the caller out of the conference to wait: in the tenant's queue, or in its parking lot's queue. */
     record HoldCaller(String callSid, boolean inParkingLot) implements TwilioAction {
     }

@@ -137,6 +137,7 @@ public class ActionStore {
     private enum Kind {
         PLACE_CALL("place_call", TwilioAction.PlaceCall.class),
         CALL_NUMBER("call_number", TwilioAction.CallNumber.class),
+        CHECK_NUMBER("check_number", TwilioAction.CheckNumber.class),
         CONNECT("connect", TwilioAction.ConnectToAgent.class),
         HOLD("hold", TwilioAction.HoldCaller.class),
         HOLD_IN_CONFERENCE("hold_in_conference", TwilioAction.HoldInConference.class),

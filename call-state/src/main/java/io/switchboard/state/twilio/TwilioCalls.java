@@ -77,13 +77,15 @@ public class TwilioCalls {
      */
     @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
     @ExponentialBackoff(maxDelay = 2000)
-    public Optional<String> perform(String tenantId, TwilioAction action) {
+    public Optional<Leg> perform(String tenantId, TwilioAction action) {
         if (action instanceof TwilioAction.PlaceCall place) {
-            return Optional.of(placeCall(tenantId, place));
+            return Leg.dialled(placeCall(tenantId, place));
         } else if (action instanceof TwilioAction.CallNumber number) {
-            return Optional.of(callNumber(tenantId, number));
+            return Leg.dialled(callNumber(tenantId, number));
+        } else if (action instanceof TwilioAction.CheckNumber check) {
+            return Optional.of(numberLeg(check.callSid()));
         } else if (action instanceof TwilioAction.ConnectToAgent connect) {
-            return Optional.of(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
+            return Leg.dialled(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
                     connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
             hold(tenantId, hold.callSid(), hold.inParkingLot());
@@ -92,7 +94,7 @@ public class TwilioCalls {
         } else if (action instanceof TwilioAction.StartConsult start) {
             startConsult(conferenceOf(start.callSid()), start.callSid(), start.agentId());
         } else if (action instanceof TwilioAction.Consult consult) {
-            return Optional.of(consult(tenantId, consult));
+            return Leg.dialled(consult(tenantId, consult));
         } else if (action instanceof TwilioAction.CompleteTransfer complete) {
             completeTransfer(complete.callSid(), complete.agentId(), complete.colleague());
         } else if (action instanceof TwilioAction.CancelConsult cancel) {
@@ -182,6 +184,26 @@ public class TwilioCalls {
                         "&" + VoiceWebhooks.CALL + "=" + number.callSid()))
                 .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"))
                 .create(client)).getCallSid();
+    }
+
+    /**
+     * The leg of the number a placed call called, as Twilio has it now: the conference's {@code caller} participant,
+     * ringing or talking. A number not in the conference (it never answered, it left, or the conference is over) is
+     * not on the call: {@code no-answer}.
+     */
+    private Leg numberLeg(String callSid) {
+        try {
+            String conference = conferenceOf(callSid);
+            Participant number = call(() -> Participant.fetcher(conference, VoiceWebhooks.CALLER_LABEL).fetch(client));
+            return new Leg(number.getCallSid(), switch (number.getStatus()) {
+                case CONNECTED -> TwilioCallStatus.IN_PROGRESS;
+                case COMPLETE -> TwilioCallStatus.COMPLETED;
+                case FAILED -> TwilioCallStatus.NO_ANSWER;
+                case QUEUED, CONNECTING, RINGING -> TwilioCallStatus.RINGING;
+            });
+        } catch (CallGoneException e) {
+            return new Leg(null, TwilioCallStatus.NO_ANSWER);
+        }
     }
 
     /**
@@ -341,6 +363,13 @@ public class TwilioCalls {
      * @param endedAt when it ended, or null
      */
     public record CallAtTwilio(TwilioCallStatus status, Instant endedAt) {
+    }
+
+    /** A leg Twilio named in its answer: one it just dialled, or the number's leg of a placed call it was asked about. */
+    public record Leg(String sid, TwilioCallStatus status) {
+        static Optional<Leg> dialled(String sid) {
+            return Optional.of(new Leg(sid, TwilioCallStatus.QUEUED));
+        }
     }
 
     /**

@@ -158,10 +158,29 @@ class DialDeciderTest {
             given().placedBy("doug").when(new DeadlinePassed(OUTBOUND, T0.plus(CLAIM_TIMEOUT)))
                     .facts(new CallEnded(OUTBOUND, "agent_no_answer", T0.plus(CLAIM_TIMEOUT), null))
                     .actions();
+        }
+
+        @Test
+        void aNumberRingingPastItsTimeIsAskedAboutBeforeTheCallEnds() {
+            // Found by the fault suite: the number's callbacks saying it answered were lost while call-ingest was
+            // down; ending the call at the deadline cut off a conversation Twilio had going.
             Instant late = T3.plus(DIAL_TIMEOUT);
-            given().placedBy("doug").numberRinging("CA-LEG-1").when(new DeadlinePassed(OUTBOUND, late))
-                    .facts(new CallEnded(OUTBOUND, "no_answer", late, null))
+            var asked = given().placedBy("doug").numberRinging("CA-LEG-1").when(new DeadlinePassed(OUTBOUND, late))
+                    .facts(new Fact.NumberChecked(OUTBOUND, late.plus(CallDecider.NUMBER_ASK_WAIT)))
+                    .actions(new TwilioAction.CheckNumber(OUTBOUND))
+                    .changes();
+            Instant answer = late.plusMillis(200);
+            given().situationFrom(asked).when(new NumberLegStatus(OUTBOUND, "CA-NUM-1", IN_PROGRESS, answer))
+                    .facts(new CallConnected(OUTBOUND, "doug", "CA-LEG-1", answer));
+            given().situationFrom(asked).when(new NumberLegStatus(OUTBOUND, null, NO_ANSWER, answer))
+                    .facts(new CallEnded(OUTBOUND, "no_answer", answer, null))
                     .actions(new TwilioAction.EndCall("CA-LEG-1"));
+            // Still ringing (Twilio's timeout counts from a little later): asked again once the wait is over.
+            given().situationFrom(asked).when(new NumberLegStatus(OUTBOUND, "CA-NUM-1", RINGING, answer)).nothing();
+            given().situationFrom(asked).when(new DeadlinePassed(OUTBOUND, answer)).nothing();
+            Instant again = late.plus(CallDecider.NUMBER_ASK_WAIT);
+            given().situationFrom(asked).when(new DeadlinePassed(OUTBOUND, again))
+                    .actions(new TwilioAction.CheckNumber(OUTBOUND));
         }
     }
 

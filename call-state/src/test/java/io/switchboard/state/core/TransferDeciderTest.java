@@ -187,7 +187,7 @@ class TransferDeciderTest {
         @Test
         void theColleaguesAnswerPutsThemOnTheCallWithTheAgentWhileTheCallerWaits() {
             consulting()
-                    .facts(new ConsultConnected(CALL, "rhonda", TAKEN.plusSeconds(1)))
+                    .facts(new ConsultConnected(CALL, "rhonda", "CA-LEG-R", TAKEN.plusSeconds(1)))
                     .changes("agent:rhonda:busy:on:" + CALLER)
                     .call(call -> assertThat(call.heldAt()).isEqualTo(T20));
         }
@@ -204,6 +204,20 @@ class TransferDeciderTest {
                         assertThat(call.consultWith()).isNull();
                     })
                     .agentIs("rhonda", AgentStatus.BUSY, CALL);
+        }
+
+        @Test
+        void aParkRightAfterTheHandoverWaitsForTwiliosAnswerAsAnyPark() {
+            // Found by the fault suite: the colleague parked the call they were just handed, and the caller hung up
+            // before Twilio had answered the park. The colleague's leg marks the park unconfirmed, so the caller's
+            // end waits for the park's answer instead of ending the call as if they had hung up in the lot.
+            Instant at = TAKEN.plusSeconds(30);
+            var handedOver = given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", true, at));
+            handedOver.call(call -> assertThat(call.agentLegSid()).isEqualTo("CA-LEG-R"));
+            var parked = given().situationFrom(handedOver).when(new Input.Park(CALL, "rhonda", at.plusSeconds(2)));
+            Instant gone = at.plusSeconds(3);
+            given().situationFrom(parked).when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, gone))
+                    .facts(new Fact.CallerGone(CALL, gone));
         }
 
         @Test
