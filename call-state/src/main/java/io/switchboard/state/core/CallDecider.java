@@ -639,7 +639,7 @@ public final class CallDecider {
         if (call.numberRinging()) {
             // Twilio's own timeout should have ended the number's ringing, but its callback is lost or late; so may be
             // the one saying the number answered, and the two talk now. Twilio is asked (its answer is the number
-            // leg's status), and asked again if it does not answer. Found by the fault suite.
+            // leg's status), and asked again if it does not answer.
             return Decision.of(List.of(new Fact.NumberChecked(call.callSid(), passed.at().plus(NUMBER_ASK_WAIT))),
                     List.of(new TwilioAction.CheckNumber(call.callSid())));
         }

@@ -162,8 +162,8 @@ class DialDeciderTest {
 
         @Test
         void aNumberRingingPastItsTimeIsAskedAboutBeforeTheCallEnds() {
-            // Found by the fault suite: the number's callbacks saying it answered were lost while call-ingest was
-            // down; ending the call at the deadline cut off a conversation Twilio had going.
+            // The number's callbacks saying it answered may be lost (call-ingest down past Twilio's retries): ending
+            // the call at the deadline would cut off a conversation Twilio has going.
             Instant late = T3.plus(DIAL_TIMEOUT);
             var asked = given().placedBy("doug").numberRinging("CA-LEG-1").when(new DeadlinePassed(OUTBOUND, late))
                     .facts(new Fact.NumberChecked(OUTBOUND, late.plus(CallDecider.NUMBER_ASK_WAIT)))

@@ -208,9 +208,9 @@ class TransferDeciderTest {
 
         @Test
         void aParkRightAfterTheHandoverWaitsForTwiliosAnswerAsAnyPark() {
-            // Found by the fault suite: the colleague parked the call they were just handed, and the caller hung up
-            // before Twilio had answered the park. The colleague's leg marks the park unconfirmed, so the caller's
-            // end waits for the park's answer instead of ending the call as if they had hung up in the lot.
+            // The colleague parks the call they were just handed, and the caller hangs up before Twilio answered the
+            // park. The colleague's leg marks the park unconfirmed, so the caller's end waits for the park's answer
+            // instead of ending the call as if they had hung up in the lot.
             Instant at = TAKEN.plusSeconds(30);
             var handedOver = given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", true, at));
             handedOver.call(call -> assertThat(call.agentLegSid()).isEqualTo("CA-LEG-R"));
