@@ -161,8 +161,7 @@ public final class CallDecider {
         }
         AgentRecord agent = s.agent(dial.agentId()).filter(AgentRecord::active).orElse(null);
         if (agent == null) {
-            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
-                    "Agent " + dial.agentId() + " is not an active agent of this call center.");
+            return notAnActiveAgent(dial.agentId());
         }
         if (agent.onACall()) {
             return Decision.reject(ErrorCode.AGENT_BUSY,
@@ -199,8 +198,7 @@ public final class CallDecider {
         }
         AgentRecord agent = s.agent(agentId).filter(AgentRecord::active).orElse(null);
         if (agent == null) {
-            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
-                    "Agent " + agentId + " is not an active agent of this call center.");
+            return notAnActiveAgent(agentId);
         }
         if (call.heldBy(agent.id()) || agent.id().equals(call.consultWith())) {
             return Decision.NOTHING; // the same agent clicked twice: the claim stands
@@ -325,8 +323,7 @@ public final class CallDecider {
         }
         AgentRecord target = s.agent(transfer.to()).filter(AgentRecord::active).orElse(null);
         if (target == null) {
-            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
-                    "Agent " + transfer.to() + " is not an active agent of this call center.");
+            return notAnActiveAgent(transfer.to());
         }
         String busy = target.presence() != Presence.ONLINE ? "offline"
                 : target.onACall() ? "on a call"
@@ -867,8 +864,7 @@ public final class CallDecider {
     private Decision setStatus(Input.SetStatus set, Situation s) {
         AgentRecord agent = s.agent(set.agentId()).filter(AgentRecord::active).orElse(null);
         if (agent == null) {
-            return Decision.reject(ErrorCode.UNKNOWN_AGENT,
-                    "Agent " + set.agentId() + " is not an active agent of this call center.");
+            return notAnActiveAgent(set.agentId());
         }
         if (set.status() != AgentStatus.AVAILABLE && set.status() != AgentStatus.AWAY) {
             return Decision.reject(ErrorCode.BAD_REQUEST,
@@ -942,6 +938,11 @@ public final class CallDecider {
 
     private static String lower(CallState state) {
         return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Decision notAnActiveAgent(String agentId) {
+        return Decision.reject(ErrorCode.UNKNOWN_AGENT,
+                "Agent " + agentId + " is not an active agent of this call center.");
     }
 
     private static String reasonOf(TwilioCallStatus status) {
