@@ -71,6 +71,17 @@ export class Board {
     }
   }
 
+  /**
+   * My calls from the call history (GET api/calls, docs/protocol.md): what ended before this page opened, or while it
+   * was away. Merged with the calls it saw end, newest first.
+   */
+  addPast(calls) {
+    const seen = new Set(this.recent.map(call => call.callSid));
+    const past = calls.filter(call => !seen.has(call.callSid)).map(call => ({callSid: call.callSid,
+      number: numberOf(call), direction: call.direction, endedAt: Date.parse(call.endedAt)}));
+    this.recent = [...this.recent, ...past].sort((a, b) => b.endedAt - a.endedAt).slice(0, RECENT_KEPT);
+  }
+
   /** A call I talk on (or consult on), or one I placed: I was on it, whoever has it when it ends. */
   noteIfMine(call) {
     if ((call.state === 'CONNECTED' && (call.agentId === this.me || call.consultWith === this.me))

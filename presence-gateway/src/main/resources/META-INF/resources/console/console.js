@@ -100,6 +100,17 @@ function signOut(message) {
   offerDevLogin();
 }
 
+/** My recent calls from the call history, so that a reload, or a reconnect after a gap, keeps them. */
+async function loadRecent() {
+  const mine = board;
+  const res = await fetch(`api/calls?agent=${encodeURIComponent(mine.me)}&limit=10`,
+    {headers: {Authorization: `Bearer ${token}`}}).catch(() => null);
+  const page = res?.ok ? await res.json().catch(() => null) : null;
+  if (!page || mine !== board) return; // no history this time: the calls this page sees end still show
+  board.addPast(page.calls);
+  render();
+}
+
 // ---- the socket -------------------------------------------------------------------------------------------------
 
 function connect() {
@@ -126,6 +137,7 @@ function connect() {
     if (frame.type === 'snapshot') {
       attempts = 0;
       setConnection('live');
+      loadRecent();
     } else if (outcome === 'gap') {
       // A change went missing: reconnect from what we have; the gateway replays or sends a resync snapshot.
       mine.close(4000, 'gap');
@@ -261,7 +273,7 @@ function render() {
       'recent-call', '', text('span', call.number ?? 'number withheld', 'number'),
       directionMark(call.direction),
       text('time', new Date(call.endedAt).toLocaleTimeString()),
-      call.number ? callBack(call, !free) : '')) : [empty('None since you opened this page')]));
+      call.number ? callBack(call, !free) : '')) : [empty('No calls yet')]));
 
   renderSimulatedCalls();
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.

@@ -57,7 +57,7 @@ public class VoiceTokenResource {
     public Uni<Response> token() {
         Optional<AgentIdentity> agent = AgentIdentity.of(caller);
         if (agent.isEmpty()) {
-            return refuse(Response.Status.FORBIDDEN, "The token names no agent and tenant (claims sub and tenant).");
+            return Problem.refusal(Response.Status.FORBIDDEN, Problem.NO_AGENT);
         }
         if (tokens.isEmpty()) {
             return Uni.createFrom().item(Response.ok(Answer.disabled(NOT_CONFIGURED)).build());
@@ -65,17 +65,13 @@ public class VoiceTokenResource {
         String agentId = agent.get().agentId();
         String tenantId = agent.get().tenantId();
         if (!VoiceTokens.usableIdentity(tenantId, agentId)) {
-            return refuse(Response.Status.CONFLICT, "Agent '" + agentId + "' of tenant '" + tenantId + "' cannot have"
-                    + " a Twilio Voice identity: with the tenant it is longer than Twilio takes; shorten the ids to use"
-                    + " the softphone.");
+            return Problem.refusal(Response.Status.CONFLICT, "Agent '" + agentId + "' of tenant '" + tenantId
+                    + "' cannot have a Twilio Voice identity: with the tenant it is longer than Twilio takes; shorten"
+                    + " the ids to use the softphone.");
         }
         return directory.isActive(tenantId, agentId)
                 .map(active -> active ? Response.ok(Answer.of(tokens.get().issue(tenantId, agentId))).build()
                         : Problem.response(Response.Status.FORBIDDEN, "Agent '" + agentId
                                 + "' is deactivated in tenant '" + agent.get().tenantId() + "'."));
-    }
-
-    private static Uni<Response> refuse(Response.Status status, String message) {
-        return Uni.createFrom().item(Problem.response(status, message));
     }
 }
