@@ -348,7 +348,8 @@ class ConsoleInBrowserTest {
      * was never on the call) offers to call them back, and he does with the keyboard. Both pages show his outbound call
      * to that number, connected once the simulator's number answers, with Hold and Hang up but no Park or Transfer
      * (call-state refuses both on a call an agent placed); he hangs up and both show him free. A number that is not
-     * one, typed with the dial pad's keys, is refused with call-state's message and places nothing.
+     * one, typed with the dial pad's keys, is refused with call-state's message and places nothing. His Recent calls
+     * come back after a reload (the call history).
      */
     @Test
     void dougCallsBackACallerFromRecentCallsAndTheDialPadRefusesANonNumber() throws Exception {
@@ -426,6 +427,14 @@ class ConsoleInBrowserTest {
         assertThat(doug.getByTestId("agent-doug").getByTestId("status")).hasText("available");
         org.assertj.core.api.Assertions.assertThat(placedCalls()).as("calls Doug placed").isEqualTo(placedBefore);
         number.fill("");
+        assertNoProblems();
+
+        // Recent calls are the call history's: a reload keeps both, newest first, still to be called back.
+        doug.reload();
+        assertThat(doug.getByTestId("connection")).hasText("live");
+        assertThat(doug.locator("[data-testid=recent-call]").first()).hasAttribute("data-key", "recent-" + placed);
+        assertThat(doug.locator("[data-key=recent-" + call + "]")).containsText(CALLED_BACK);
+        assertThat(doug.getByTestId("call-back-" + placed)).isEnabled();
         assertNoProblems();
     }
 

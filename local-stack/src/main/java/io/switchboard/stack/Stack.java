@@ -475,6 +475,8 @@ public final class Stack implements AutoCloseable {
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyPem().toAbsolutePath().toUri().toString());
             env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", keys.privateKeyPem().toAbsolutePath().toUri().toString());
             env.put("SWITCHBOARD_DEV_TOKENS_ENABLED", "true");
+            // The gateway's HTTP API to try out in a browser, at /q/swagger-ui.
+            env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
             if (!twilio.real()) {
                 // The console's "simulate" panel reaches the simulator through the gateway; not on real Twilio.
                 env.put("SWITCHBOARD_DEV_SIMULATOR_URL", twilio.apiBaseUrl());

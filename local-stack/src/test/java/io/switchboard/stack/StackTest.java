@@ -83,6 +83,7 @@ class StackTest {
                 .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem")
                 .containsEntry("SMALLRYE_JWT_SIGN_KEY_LOCATION", "file:///keys/jwt-private.pem")
                 .containsEntry("SWITCHBOARD_DEV_TOKENS_ENABLED", "true")
+                .containsEntry("QUARKUS_SWAGGER_UI_ENABLE", "true")
                 .containsEntry("SWITCHBOARD_DEV_SIMULATOR_URL", "http://localhost:1090")
                 .containsEntry("TWILIO_API_KEY_SID", "");
 

@@ -15,6 +15,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -31,6 +37,7 @@ import java.util.stream.Collectors;
  */
 @Path("/api/calls")
 @RolesAllowed(AgentIdentity.ROLE)
+@Tag(name = "Call history")
 public class CallHistoryResource {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
@@ -49,22 +56,26 @@ public class CallHistoryResource {
         this.caller = caller;
     }
 
-    /**
-     * @param limit calls a page holds, 1 to 200 (50)
-     * @param cursor the {@code next} of the page before; none for the newest calls
-     * @param since calls that started at or after this ISO-8601 instant
-     * @param until calls that started before this ISO-8601 instant
-     * @param number calls with this number on either side (E.164, as the call frames show numbers)
-     * @param agent calls the agent with this id held last
-     * @param outcome {@code answered}, {@code abandoned} (the caller hung up before anyone talked with them) or
-     *     {@code outbound}
-     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> search(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-            @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("number") String number, @QueryParam("agent") String agent,
-            @QueryParam("outcome") String outcome) {
+    @Operation(summary = "The tenant's calls that are over, newest first, a page at a time")
+    @APIResponse(responseCode = "200", description = "A page of calls, and the cursor of the next",
+            content = @Content(schema = @Schema(implementation = Page.class)))
+    @APIResponse(responseCode = "400", description = "A parameter it cannot read; the message says what to send",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "No token, or one that is not valid")
+    @APIResponse(responseCode = "403", description = "Not an agent's token, or the agent is deactivated")
+    public Uni<Response> search(
+            @Parameter(description = "Calls a page holds, 1 to 200 (50)") @QueryParam("limit") String limit,
+            @Parameter(description = "The next of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "Calls that started at or after this ISO-8601 instant") @QueryParam("since")
+            String since,
+            @Parameter(description = "Calls that started before this ISO-8601 instant") @QueryParam("until")
+            String until,
+            @Parameter(description = "Calls with this E.164 number on either side") @QueryParam("number")
+            String number,
+            @Parameter(description = "Calls this agent held last") @QueryParam("agent") String agent,
+            @Parameter(description = "answered, abandoned or outbound") @QueryParam("outcome") String outcome) {
         Optional<AgentIdentity> signedIn = AgentIdentity.of(caller);
         if (signedIn.isEmpty()) {
             return Problem.refusal(Response.Status.FORBIDDEN, Problem.NO_AGENT);

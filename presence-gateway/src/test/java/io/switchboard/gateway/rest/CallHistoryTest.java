@@ -136,6 +136,19 @@ class CallHistoryTest {
                 .then().statusCode(403).body("message", containsString("deactivated"));
     }
 
+    @Test
+    void theHistoryIsDescribedInTheGatewaysOpenApi() throws Exception {
+        JsonNode api = read(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().asString());
+        JsonNode search = api.at("/paths/~1api~1calls/get");
+        List<String> parameters = new ArrayList<>();
+        search.get("parameters").forEach(p -> parameters.add(p.get("name").asText()));
+        assertThat(parameters).containsExactlyInAnyOrder("limit", "cursor", "since", "until", "number", "agent",
+                "outcome");
+        assertThat(search.get("responses").has("400")).isTrue();
+        assertThat(api.at("/paths/~1agent~1voice-token/get").isMissingNode()).isFalse();
+    }
+
     private static String ended(String sid, String tenant, String from, String to, String agent, int started,
             Integer answered, int ended, String reason) {
         return "INSERT INTO call_history (call_sid, tenant_id, from_number, to_number, agent_id, started_at,"
