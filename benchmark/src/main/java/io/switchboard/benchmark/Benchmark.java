@@ -46,18 +46,25 @@ public final class Benchmark {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
         }
         Path root = Path.of(System.getProperty("switchboard.repo.root", "")).toAbsolutePath().normalize();
-        boolean claims = args.length > 0 && args[0].equals("claims");
-        String[] options = claims ? Arrays.copyOfRange(args, 1, args.length) : args;
-        String usage = claims ? ClaimOptions.USAGE : BenchmarkOptions.USAGE;
+        String scenario = args.length > 0 && (args[0].equals("claims") || args[0].equals("history")) ? args[0] : "";
+        String[] options = scenario.isEmpty() ? args : Arrays.copyOfRange(args, 1, args.length);
+        String usage = switch (scenario) {
+            case "claims" -> ClaimOptions.USAGE;
+            case "history" -> HistoryOptions.USAGE;
+            default -> BenchmarkOptions.USAGE;
+        };
         if (options.length > 0 && (options[0].equals("--help") || options[0].equals("-h"))) {
             System.out.print(usage);
             return;
         }
         Callable<Path> benchmark;
         try {
-            if (claims) {
+            if (scenario.equals("claims")) {
                 ClaimOptions parsed = ClaimOptions.parse(root, options);
                 benchmark = () -> ClaimScenario.run(parsed);
+            } else if (scenario.equals("history")) {
+                HistoryOptions parsed = HistoryOptions.parse(root, options);
+                benchmark = () -> HistoryScenario.run(parsed);
             } else {
                 BenchmarkOptions parsed = BenchmarkOptions.parse(root, options);
                 benchmark = () -> run(parsed);

@@ -37,6 +37,18 @@ class OptionsTest {
     }
 
     @Test
+    void theHistoryScenarioSearchesAMillionCallsUnlessToldOtherwise() {
+        assertThat(HistoryOptions.parse(ROOT).calls()).isEqualTo(1_000_000);
+        HistoryOptions o = HistoryOptions.parse(ROOT, "--calls", "5000", "--requests", "10", "--no-docs");
+
+        assertThat(o.calls()).isEqualTo(5000);
+        assertThat(o.requests()).isEqualTo(10);
+        assertThat(o.docs()).isNull();
+        assertThat(o.command()).isEqualTo("./bench history --calls 5000 --requests 10 --no-docs");
+        assertThatThrownBy(() -> HistoryOptions.parse(ROOT, "--calls", "10")).hasMessageContaining("1000 calls");
+    }
+
+    @Test
     void aBadValueIsRefusedNamingItsOption() {
         assertThatThrownBy(() -> BenchmarkOptions.parse(ROOT, "--twilio-latency", "0ms,200"))
                 .hasMessageStartingWith("--twilio-latency: Not a duration: '200'");

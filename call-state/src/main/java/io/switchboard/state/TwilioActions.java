@@ -170,7 +170,7 @@ public class TwilioActions {
         Input.CallInput outcome;
         Optional<String> refusal = Optional.empty();
         try (Scope ignored = span.makeCurrent()) {
-            Optional<TwilioCalls.Leg> leg = twilio.perform(stored.tenantId(), action);
+            Optional<TwilioCalls.Leg> leg = twilio.perform(stored.tenantId(), action, stored.takenOver());
             outcome = done(action, leg);
             count(kind, "done");
         } catch (CallGoneException | TwilioUnavailableException e) {

@@ -183,26 +183,45 @@ class CallFlowTest {
         String placed = placedBy("doug");
         TwilioAction.CheckNumber check = new TwilioAction.CheckNumber(placed);
         Optional<TwilioCalls.Leg> notCalled = Optional.of(new TwilioCalls.Leg(null, TwilioCallStatus.NO_ANSWER));
-        assertThat(twilioCalls.perform("acme", check)).isEqualTo(notCalled);
+        assertThat(twilioCalls.perform("acme", check, false)).isEqualTo(notCalled);
 
         String leg = callNumber(placed, "+15005550111").sid();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(twilioCalls.perform("acme", check))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(twilioCalls.perform("acme", check, false))
                 .contains(new TwilioCalls.Leg(leg, TwilioCallStatus.IN_PROGRESS)));
         sim().hangup(leg);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(twilioCalls.perform("acme", check)).isEqualTo(notCalled));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(twilioCalls.perform("acme", check, false))
+                .isEqualTo(notCalled));
 
         String another = placedBy("doug");
         sim().answerMode("+15005550112", AnswerMode.IGNORE);
         String ringing = callNumber(another, "+15005550112").sid();
-        assertThat(twilioCalls.perform("acme", new TwilioAction.CheckNumber(another)))
+        assertThat(twilioCalls.perform("acme", new TwilioAction.CheckNumber(another), false))
                 .contains(new TwilioCalls.Leg(ringing, TwilioCallStatus.RINGING));
+    }
+
+    @Test
+    void anActionTakenOverFromAProcessThatDiedRingsNoAgentAndCallsNoNumberTwice() {
+        String call = placeCall();
+        TwilioAction.ConnectToAgent connect = new TwilioAction.ConnectToAgent(call, "doug", CALLER, Instant.now());
+        String leg = twilioCalls.perform("acme", connect, false).orElseThrow().sid();
+        await().atMost(WAIT).until(() -> talking(call, "doug"));
+        assertThat(twilioCalls.perform("acme", connect, true).orElseThrow().sid()).isEqualTo(leg);
+        assertThat(sim().conference(call).participants()).filteredOn(p -> p.active()
+                && ("client:" + client("doug")).equals(p.device())).hasSize(1);
+
+        String placed = placedBy("rhonda");
+        String number = callNumber(placed, "+15005550113").sid();
+        assertThat(twilioCalls.perform("acme", new TwilioAction.CallNumber(placed, "rhonda",
+                TwilioSimulatorResource.NUMBER, "+15005550113"), true).orElseThrow().sid()).isEqualTo(number);
+        assertThat(sim().conference(placed).participants())
+                .filteredOn(p -> p.active() && VoiceWebhooks.CALLER_LABEL.equals(p.label())).hasSize(1);
     }
 
     /** A call {@code agent} placed, their phone answered: they wait in its conference for the number. */
     private String placedBy(String agent) {
         String placed = OutboundCall.idFor(UUID.randomUUID().toString());
         twilioCalls.perform("acme", new TwilioAction.PlaceCall(placed, agent, TwilioSimulatorResource.NUMBER,
-                "+15005550100", Instant.now()));
+                "+15005550100", Instant.now()), false);
         await().atMost(WAIT).until(() -> sim().conference(placed).participants().stream()
                 .anyMatch(p -> "connected".equals(p.status())));
         return placed;
@@ -210,7 +229,7 @@ class CallFlowTest {
 
     private TwilioCalls.Leg callNumber(String placed, String number) {
         return twilioCalls.perform("acme", new TwilioAction.CallNumber(placed, "doug", TwilioSimulatorResource.NUMBER,
-                number)).orElseThrow();
+                number), false).orElseThrow();
     }
 
     @Test

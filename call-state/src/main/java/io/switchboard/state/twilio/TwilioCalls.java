@@ -72,19 +72,32 @@ public class TwilioCalls {
      * another replica could take the action over. Change the policy with MicroProfile Fault Tolerance's keys, e.g.
      * {@code io.switchboard.state.twilio.TwilioCalls/perform/Retry/maxRetries}.
      *
+     * @param again the action was taken over from a process that died: what adds a participant looks first whether
+     *     Twilio added it already ({@link #doneBefore})
      * @throws CallGoneException the caller is gone: not tried again
      * @throws TwilioUnavailableException Twilio did not do it, even after the retries
      */
     @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
     @ExponentialBackoff(maxDelay = 2000)
-    public Optional<Leg> perform(String tenantId, TwilioAction action) {
+    public Optional<Leg> perform(String tenantId, TwilioAction action, boolean again) {
         if (action instanceof TwilioAction.PlaceCall place) {
-            return Leg.dialled(placeCall(tenantId, place));
+            return Leg.dialled(doneBefore(again, place.callSid(), place.agentId())
+                    .orElseGet(() -> placeCall(tenantId, place)));
         } else if (action instanceof TwilioAction.CallNumber number) {
-            return Leg.dialled(callNumber(tenantId, number));
+            return Leg.dialled(doneBefore(again, number.callSid(), VoiceWebhooks.CALLER_LABEL)
+                    .orElseGet(() -> callNumber(tenantId, number)));
         } else if (action instanceof TwilioAction.CheckNumber check) {
             return Optional.of(numberLeg(check.callSid()));
         } else if (action instanceof TwilioAction.ConnectToAgent connect) {
+            Optional<String> earlier = doneBefore(again, connect.callSid(), connect.agentId());
+            if (earlier.isPresent()) {
+                // The agent's phone rings already; the caller's move went at the same moment, and is made again
+                // unless Twilio has them in the conference.
+                if (participant(connect.callSid(), VoiceWebhooks.CALLER_LABEL).isEmpty()) {
+                    redirect(connect.callSid(), joinConference(tenantId, connect.callSid()));
+                }
+                return Leg.dialled(earlier.get());
+            }
             return Leg.dialled(connectToAgent(tenantId, connect.callSid(), connect.agentId(), connect.callerNumber(),
                     connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
@@ -94,7 +107,7 @@ public class TwilioCalls {
         } else if (action instanceof TwilioAction.StartConsult start) {
             startConsult(conferenceOf(start.callSid()), start.callSid(), start.agentId());
         } else if (action instanceof TwilioAction.Consult consult) {
-            return Leg.dialled(consult(tenantId, consult));
+            return Leg.dialled(consult(tenantId, consult, again));
         } else if (action instanceof TwilioAction.CompleteTransfer complete) {
             completeTransfer(complete.callSid(), complete.agentId(), complete.colleague());
         } else if (action instanceof TwilioAction.CancelConsult cancel) {
@@ -184,6 +197,36 @@ public class TwilioCalls {
                         "&" + VoiceWebhooks.CALL + "=" + number.callSid()))
                 .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"))
                 .create(client)).getCallSid();
+    }
+
+    /**
+     * The leg an earlier try of a taken-over action added to the call's conference as {@code label}, if it did. Twilio
+     * takes no key that would make adding a participant safe to repeat, and the process that died may have added it
+     * before it could store Twilio's answer: added again, the agent's phone would ring twice, or the number be called
+     * twice. Looking costs two requests, so only a taken-over action ({@code again}) looks.
+     */
+    private Optional<String> doneBefore(boolean again, String callSid, String label) {
+        return again ? participant(callSid, label) : Optional.empty();
+    }
+
+    /** The participant labelled {@code label} in the call's conference (not over), connecting or connected. */
+    private Optional<String> participant(String callSid, String label) {
+        var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
+                .setFriendlyName(VoiceWebhooks.conference(callSid)).limit(5).read(client));
+        for (var conference : conferences) {
+            if (conference.getStatus() == com.twilio.rest.api.v2010.account.Conference.Status.COMPLETED) {
+                continue;
+            }
+            try {
+                Participant found = call(() -> Participant.fetcher(conference.getSid(), label).fetch(client));
+                if (found.getStatus() != Participant.Status.COMPLETE && found.getStatus() != Participant.Status.FAILED) {
+                    return Optional.of(found.getCallSid());
+                }
+            } catch (CallGoneException e) {
+                // Not in this conference.
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -288,10 +331,11 @@ public class TwilioCalls {
     }
 
     /** Rings the colleague of a warm transfer into the call's conference, the caller on hold; returns their leg. */
-    private String consult(String tenantId, TwilioAction.Consult consult) {
+    private String consult(String tenantId, TwilioAction.Consult consult, boolean again) {
         String conference = conferenceOf(consult.callSid());
         startConsult(conference, consult.callSid(), consult.agentId());
-        return call(() -> agentJoins(Participant.creator(conference, caller(consult.callerNumber()),
+        Optional<String> earlier = doneBefore(again, consult.callSid(), consult.colleague());
+        return earlier.isPresent() ? earlier.get() : call(() -> agentJoins(Participant.creator(conference, caller(consult.callerNumber()),
                         new Client(ClientIdentity.of(tenantId, consult.colleague()))), tenantId, consult.callSid(),
                 consult.colleague(), consult.claimedAt())
                 // Until the transfer is complete the colleague is a guest: their hanging up leaves the caller be.
