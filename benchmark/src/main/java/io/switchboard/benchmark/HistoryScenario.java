@@ -100,7 +100,7 @@ final class HistoryScenario {
                 SELECT CASE WHEN i %% 10 = 0 THEN 'OB' ELSE 'CA' END || lpad(to_hex(i), 32, '0'), '%1$s',
                        CASE WHEN i %% 10 = 0 THEN '%2$s' ELSE %3$s END,
                        CASE WHEN i %% 10 = 0 THEN %3$s ELSE '%2$s' END,
-                       CASE WHEN i %% 5 = 1 THEN NULL ELSE 'a' || (i %% %4$d + 1) END,
+                       CASE WHEN i %% 5 = 1 THEN NULL ELSE 'a' || (i / 5 %% %4$d + 1) END,
                        s.at, CASE WHEN i %% 5 = 1 THEN NULL ELSE s.at + interval '5 seconds' END,
                        s.at + interval '3 minutes', CASE WHEN i %% 5 = 1 THEN 'caller_hangup' ELSE 'completed' END
                 FROM generate_series(1, %5$d) AS i,
@@ -117,8 +117,9 @@ final class HistoryScenario {
                 """.formatted(tenant.id, tenant.number, caller, AGENTS, calls, FIRST));
     }
 
+    /** A caller's number, as a query parameter: {@code +} written {@code %2B}, or it reads as a space. */
     private static String caller(int i) {
-        return "+1415" + String.format("%07d", Math.floorMod(i, CALLERS));
+        return URLEncoder.encode("+1415" + String.format("%07d", Math.floorMod(i, CALLERS)), StandardCharsets.UTF_8);
     }
 
     private static String at(long secondsAfterFirst) {

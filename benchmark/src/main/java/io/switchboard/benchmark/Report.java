@@ -197,11 +197,13 @@ final class Report {
         StringBuilder md = heading(result, "call history: " + run.get("calls") + " calls, " + run.get("requests")
                 + " searches of each shape, one at a time", jsonName);
         md.append("History generated (and analyzed) in ").append(result.get("generate_seconds")).append(" s.\n\n");
-        md.append("| search | example | p50 ms | p99 ms | max ms | calls a page |\n|---|---|---:|---:|---:|---:|\n");
+        md.append("| search | example | p50 ms | p99 ms | max ms | calls a page | empty pages |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> search : (List<Map<String, Object>>) result.get("searches")) {
             md.append("| ").append(search.get("shape")).append(" | `").append(search.get("example")).append("` | ")
                     .append(search.get("p50_ms")).append(" | ").append(search.get("p99_ms")).append(" | ")
-                    .append(search.get("max_ms")).append(" | ").append(search.get("calls_per_page")).append(" |\n");
+                    .append(search.get("max_ms")).append(" | ").append(search.get("calls_per_page")).append(" | ")
+                    .append(search.get("empty_pages")).append(" |\n");
         }
         targets(md, (List<Map<String, Object>>) result.get("targets"));
         return md.toString();
