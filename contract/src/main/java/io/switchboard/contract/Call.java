@@ -24,4 +24,13 @@ public record Call(String callSid, String from, String to, CallState state, Stri
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
         String offeredTo, boolean onHold, Instant heldAt, String transferredBy, String consultWith,
         String direction) {
+
+    /**
+     * When the call was answered, as screens show it: not while it rings or is claimed. A claim's agent may have
+     * answered before the caller was in the conference, and a transferred call keeps when it was first answered; the
+     * time is shown once the call is connected.
+     */
+    public static Instant shownAnsweredAt(CallState state, Instant answeredAt) {
+        return state == CallState.CLAIMED || state == CallState.RINGING ? null : answeredAt;
+    }
 }

@@ -164,13 +164,14 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null, null);
+                answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null,
+                null);
     }
 
     CallRecord ended(Instant at, String reason) {
-        return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt, claimedAt,
-                answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason, offeredTo, at,
-                reason, heldAt, transferredBy, consultWith, consultLegSid);
+        return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt,
+                claimedAt, answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason,
+                offeredTo, at, reason, heldAt, transferredBy, consultWith, consultLegSid);
     }
 
     /** Twilio rings the claiming agent on {@code legSid}. */
@@ -271,8 +272,8 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     /** The colleague the agent consulted has the caller now, off hold. */
     CallRecord handedTo(String colleague) {
-        return new CallRecord(callSid, tenantId, from, to, state, colleague, consultLegSid, startedAt, claimedAt, answeredAt,
-                null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null);
+        return new CallRecord(callSid, tenantId, from, to, state, colleague, consultLegSid, startedAt, claimedAt,
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null);
     }
 
     /** A consult is offered, taken or under way: the colleague it rings for or who took it. */

@@ -19,7 +19,6 @@ public sealed interface Fact {
     record NumberCalled(String callSid, String legSid, Instant at, Instant answerBy) implements Fact {
     }
 
-    /** An agent claimed a ringing call, or retrieved a parked one; it is theirs once their leg answers. */
     /**
      * The number of a placed call rang past its time with no word from Twilio: Twilio is asked how it is, and asked
      * again at {@code askAgainAt} if its answer has not settled the call by then.
@@ -27,6 +26,7 @@ public sealed interface Fact {
     record NumberChecked(String callSid, Instant askAgainAt) implements Fact {
     }
 
+    /** An agent claimed a ringing call, or retrieved a parked one; it is theirs once their leg answers. */
     record CallClaimed(String callSid, String agentId, Instant at, Instant deadline) implements Fact {
     }
 

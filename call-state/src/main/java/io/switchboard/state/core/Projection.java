@@ -2,7 +2,6 @@ package io.switchboard.state.core;
 
 import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
-import io.switchboard.contract.CallState;
 import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
@@ -229,10 +228,8 @@ public final class Projection {
     }
 
     public static Call view(CallRecord c) {
-        // A claim's agent may have answered before the call connected, and a transferred call keeps when it was
-        // first answered: screens see answeredAt while the call is connected.
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
-                c.state() == CallState.CLAIMED || c.state() == CallState.RINGING ? null : c.answeredAt(), c.parkedAt(), c.parkedBy(), c.ringReason(),
+                Call.shownAnsweredAt(c.state(), c.answeredAt()), c.parkedAt(), c.parkedBy(), c.ringReason(),
                 c.offeredTo(), c.onHold(), c.heldAt(), c.transferredBy(), c.consultWith(),
                 OutboundCall.direction(c.callSid()));
     }

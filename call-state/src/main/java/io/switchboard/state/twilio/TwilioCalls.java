@@ -93,7 +93,7 @@ public class TwilioCalls {
             if (earlier.isPresent()) {
                 // The agent's phone rings already; the caller's move went at the same moment, and is made again
                 // unless Twilio has them in the conference.
-                if (participant(connect.callSid(), VoiceWebhooks.CALLER_LABEL).isEmpty()) {
+                if (inConference(connect.callSid(), VoiceWebhooks.CALLER_LABEL).isEmpty()) {
                     redirect(connect.callSid(), joinConference(tenantId, connect.callSid()));
                 }
                 return Leg.dialled(earlier.get());
@@ -206,11 +206,18 @@ public class TwilioCalls {
      * twice. Looking costs two requests, so only a taken-over action ({@code again}) looks.
      */
     private Optional<String> doneBefore(boolean again, String callSid, String label) {
-        return again ? participant(callSid, label) : Optional.empty();
+        return again ? inConference(callSid, label) : Optional.empty();
     }
 
-    /** The participant labelled {@code label} in the call's conference (not over), connecting or connected. */
-    private Optional<String> participant(String callSid, String label) {
+    /** The leg of the participant labelled {@code label} in the call's conference, connecting or connected. */
+    private Optional<String> inConference(String callSid, String label) {
+        return participant(callSid, label)
+                .filter(p -> p.getStatus() != Participant.Status.COMPLETE && p.getStatus() != Participant.Status.FAILED)
+                .map(Participant::getCallSid);
+    }
+
+    /** The participant labelled {@code label} in the call's conference that is not over, as Twilio has it now. */
+    private Optional<Participant> participant(String callSid, String label) {
         var conferences = call(() -> com.twilio.rest.api.v2010.account.Conference.reader()
                 .setFriendlyName(VoiceWebhooks.conference(callSid)).limit(5).read(client));
         for (var conference : conferences) {
@@ -218,10 +225,7 @@ public class TwilioCalls {
                 continue;
             }
             try {
-                Participant found = call(() -> Participant.fetcher(conference.getSid(), label).fetch(client));
-                if (found.getStatus() != Participant.Status.COMPLETE && found.getStatus() != Participant.Status.FAILED) {
-                    return Optional.of(found.getCallSid());
-                }
+                return Optional.of(call(() -> Participant.fetcher(conference.getSid(), label).fetch(client)));
             } catch (CallGoneException e) {
                 // Not in this conference.
             }
@@ -235,18 +239,14 @@ public class TwilioCalls {
      * not on the call: {@code no-answer}.
      */
     private Leg numberLeg(String callSid) {
-        try {
-            String conference = conferenceOf(callSid);
-            Participant number = call(() -> Participant.fetcher(conference, VoiceWebhooks.CALLER_LABEL).fetch(client));
-            return new Leg(number.getCallSid(), switch (number.getStatus()) {
-                case CONNECTED -> TwilioCallStatus.IN_PROGRESS;
-                case COMPLETE -> TwilioCallStatus.COMPLETED;
-                case FAILED -> TwilioCallStatus.NO_ANSWER;
-                case QUEUED, CONNECTING, RINGING -> TwilioCallStatus.RINGING;
-            });
-        } catch (CallGoneException e) {
-            return new Leg(null, TwilioCallStatus.NO_ANSWER);
-        }
+        return participant(callSid, VoiceWebhooks.CALLER_LABEL)
+                .map(number -> new Leg(number.getCallSid(), switch (number.getStatus()) {
+                    case CONNECTED -> TwilioCallStatus.IN_PROGRESS;
+                    case COMPLETE -> TwilioCallStatus.COMPLETED;
+                    case FAILED -> TwilioCallStatus.NO_ANSWER;
+                    case QUEUED, CONNECTING, RINGING -> TwilioCallStatus.RINGING;
+                }))
+                .orElse(new Leg(null, TwilioCallStatus.NO_ANSWER));
     }
 
     /**
@@ -334,13 +334,13 @@ public class TwilioCalls {
     private String consult(String tenantId, TwilioAction.Consult consult, boolean again) {
         String conference = conferenceOf(consult.callSid());
         startConsult(conference, consult.callSid(), consult.agentId());
-        Optional<String> earlier = doneBefore(again, consult.callSid(), consult.colleague());
-        return earlier.isPresent() ? earlier.get() : call(() -> agentJoins(Participant.creator(conference, caller(consult.callerNumber()),
-                        new Client(ClientIdentity.of(tenantId, consult.colleague()))), tenantId, consult.callSid(),
-                consult.colleague(), consult.claimedAt())
+        return doneBefore(again, consult.callSid(), consult.colleague()).orElseGet(() -> call(() -> agentJoins(
+                        Participant.creator(conference, caller(consult.callerNumber()),
+                                new Client(ClientIdentity.of(tenantId, consult.colleague()))),
+                        tenantId, consult.callSid(), consult.colleague(), consult.claimedAt())
                 // Until the transfer is complete the colleague is a guest: their hanging up leaves the caller be.
                 .setEndConferenceOnExit(false)
-                .create(client)).getCallSid();
+                .create(client)).getCallSid());
     }
 
     /**
@@ -409,7 +409,7 @@ public class TwilioCalls {
     public record CallAtTwilio(TwilioCallStatus status, Instant endedAt) {
     }
 
-    /** A leg Twilio named in its answer: one it just dialled, or the number's leg of a placed call it was asked about. */
+    /** A leg Twilio named in its answer: one it just dialled, or a placed call's number leg it was asked about. */
     public record Leg(String sid, TwilioCallStatus status) {
         static Optional<Leg> dialled(String sid) {
             return Optional.of(new Leg(sid, TwilioCallStatus.QUEUED));

@@ -138,8 +138,8 @@ public class CallHistoryRepository {
                         Map<String, List<Stay>> byCall = new HashMap<>();
                         parks.forEach(p -> byCall.computeIfAbsent(p.getString("call_sid"), k -> new ArrayList<>())
                                 .add(new Stay(p.getInteger("slot"), p.getString("parked_by"),
-                                        instant(p, "parked_at"), instant(p, "left_at"), p.getString("outcome"),
-                                        p.getString("retrieved_by"))));
+                                        Rows.instant(p, "parked_at"), Rows.instant(p, "left_at"),
+                                        p.getString("outcome"), p.getString("retrieved_by"))));
                         return byCall;
                     });
             return stays.map(byCall -> {
@@ -156,11 +156,11 @@ public class CallHistoryRepository {
 
     private static PastCall pastCall(Row r, List<Stay> parks) {
         String callSid = r.getString("call_sid");
-        Instant answeredAt = instant(r, "answered_at");
-        Instant endedAt = instant(r, "ended_at");
+        Instant answeredAt = Rows.instant(r, "answered_at");
+        Instant endedAt = Rows.instant(r, "ended_at");
         return new PastCall(callSid, OutboundCall.direction(callSid), r.getString("from_number"),
-                r.getString("to_number"), r.getString("agent_id"), instant(r, "started_at"), answeredAt, endedAt,
-                r.getString("end_reason"), Outcome.of(callSid, answeredAt).wire(),
+                r.getString("to_number"), r.getString("agent_id"), Rows.instant(r, "started_at"), answeredAt,
+                endedAt, r.getString("end_reason"), Outcome.of(callSid, answeredAt).wire(),
                 answeredAt == null ? null : Duration.between(answeredAt, endedAt).toSeconds(), parks);
     }
 
@@ -172,10 +172,5 @@ public class CallHistoryRepository {
 
     private static OffsetDateTime at(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime at = row.getOffsetDateTime(column);
-        return at == null ? null : at.toInstant();
     }
 }

@@ -16,8 +16,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,7 +74,7 @@ public class SnapshotRepository {
             String callSid = row.getString("current_call_id");
             Agent.CurrentCall currentCall = callSid == null ? null
                     : new Agent.CurrentCall(callSid, row.getString("current_call_phone_number"),
-                            instant(row.getOffsetDateTime("current_call_answered_at")));
+                            Rows.instant(row, "current_call_answered_at"));
             agents.add(new Agent(row.getString("id"), row.getString("name"),
                     Presence.fromWire(row.getString("presence")),
                     AgentStatus.fromWire(row.getString("status")), currentCall));
@@ -89,22 +87,15 @@ public class SnapshotRepository {
         for (Row row : rows) {
             CallState state = CallState.valueOf(row.getString("state"));
             String callSid = row.getString("call_sid");
-            // A claim's agent may have answered before the call connected, and a transferred call keeps when it was
-            // first answered: screens see answeredAt while the call is connected.
             calls.add(new Call(callSid, row.getString("from_number"), row.getString("to_number"), state,
-                    row.getString("agent_id"), row.getInteger("slot"), instant(row.getOffsetDateTime("started_at")),
-                    state == CallState.CLAIMED || state == CallState.RINGING ? null
-                            : instant(row.getOffsetDateTime("answered_at")),
-                    instant(row.getOffsetDateTime("parked_at")), row.getString("parked_by"),
+                    row.getString("agent_id"), row.getInteger("slot"), Rows.instant(row, "started_at"),
+                    Call.shownAnsweredAt(state, Rows.instant(row, "answered_at")),
+                    Rows.instant(row, "parked_at"), row.getString("parked_by"),
                     row.getString("ring_reason"), row.getString("offered_to"), row.getValue("held_at") != null,
-                    instant(row.getOffsetDateTime("held_at")), row.getString("transferred_by"),
+                    Rows.instant(row, "held_at"), row.getString("transferred_by"),
                     row.getString("consult_with"), OutboundCall.direction(callSid)));
         }
         return calls;
-    }
-
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
     }
 
     private TenantSnapshot frame(Snapshot snapshot) {
