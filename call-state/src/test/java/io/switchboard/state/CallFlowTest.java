@@ -170,10 +170,11 @@ class CallFlowTest {
 
     @Test
     void theCallerWaitsInAConferenceNamedAfterTheCallWhoseCallbacksHaveTheirConnectionOverrides() {
-        String twiml = twilioCalls.joinConference("acme", "CA0001");
+        String twiml = twilioCalls.joinConference("acme", "CA0001", Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(twiml).contains("participantLabel=\"caller\"")
                 .contains("startConferenceOnEnter=\"false\"").contains("endConferenceOnExit=\"true\"")
-                .contains("conference?tenant=acme#" + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
+                .contains("conference?tenant=acme&amp;claim=1700000000123#"
+                        + VoiceWebhooks.CALLBACK_OVERRIDES.replace("&", "&amp;"))
                 .contains("hold#" + VoiceWebhooks.TWIML_OVERRIDES.replace("&", "&amp;"))
                 .contains(">CA0001</Conference>");
     }

@@ -95,9 +95,16 @@ public sealed interface TwilioEvent {
      * @param label the participant's label ({@link VoiceWebhooks#CALLER_LABEL}, or the agent's id); null when unlabelled
      * @param hold whether the participant is on hold, for a participant's event; null otherwise
      * @param sequenceNumber Twilio's {@code SequenceNumber}: orders one conference's callbacks; null when absent
+     * @param claim the epoch milliseconds of the claim that opened the conference, as its callback URL names it
+     *     ({@link VoiceWebhooks#CLAIM}); null when it names none
      */
     record ConferenceChanged(String eventId, String tenantId, String callSid, String conferenceSid, String event,
-            String participantSid, String label, Boolean hold, Integer sequenceNumber, Instant receivedAt)
+            String participantSid, String label, Boolean hold, Integer sequenceNumber, Long claim, Instant receivedAt)
             implements TwilioEvent {
+
+        /** Twilio's {@code participant-join} of the caller. */
+        public boolean callerJoined() {
+            return "participant-join".equals(event) && VoiceWebhooks.CALLER_LABEL.equals(label);
+        }
     }
 }

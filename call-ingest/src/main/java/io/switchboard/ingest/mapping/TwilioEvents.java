@@ -54,10 +54,13 @@ public final class TwilioEvents {
                 webhook.from(), webhook.to(), agentId(webhook.to(), tenantId), receivedAt, claim(webhook.claim()));
     }
 
-    /** The claim that dialled an agent leg ({@code ?claim=} in the URL call-state gave Twilio), or null. */
+    /**
+     * The claim that dialled an agent leg, or opened a conference ({@code ?claim=} in the callback URL call-state gave
+     * Twilio), or null.
+     */
     static Long claim(String value) {
-        return isBlank(value) ? null : epochMillis(value, VoiceWebhooks.CLAIM, "the claim's time there in the leg's"
-                + " status callback URL");
+        return isBlank(value) ? null : epochMillis(value, VoiceWebhooks.CLAIM, "the claim's time there in the"
+                + " callback URL");
     }
 
     /**
@@ -117,7 +120,7 @@ public final class TwilioEvents {
                 + deliveryKey(sequenceNumber, webhook, event + ":" + participantSid), tenantId, callSid,
                 conferenceSid, event, participantSid, isBlank(conference.label()) ? null : conference.label(),
                 isBlank(conference.hold()) ? null : Boolean.valueOf(conference.hold().trim()), sequenceNumber,
-                receivedAt);
+                claim(webhook.claim()), receivedAt);
     }
 
     /**

@@ -95,9 +95,10 @@ class TwilioEventsTest {
     @Test
     void aConferenceCallbackIsAboutTheCallItIsNamedAfter() {
         ConferenceChanged join = TwilioEvents.conference(webhook().conference("CF1", "CA1", "participant-join")
-                .callSid("CA9").label("doug").hold("false").sequenceNumber("2").build(), "acme", NOW);
+                .callSid("CA9").label("doug").hold("false").sequenceNumber("2").claim("1700000000123").build(), "acme",
+                NOW);
         assertThat(join).isEqualTo(new ConferenceChanged("conference:CF1:2", "acme", "CA1", "CF1", "participant-join",
-                "CA9", "doug", false, 2, NOW));
+                "CA9", "doug", false, 2, 1_700_000_000_123L, NOW));
 
         ConferenceChanged end = TwilioEvents.conference(webhook().conference("CF1", "CA1", "conference-end")
                 .idempotencyToken("tok-7").build(), "acme", NOW);

@@ -119,7 +119,7 @@ class CallbacksTest {
         assertThat(published.json()).contains("\"type\":\"conference\"");
         assertThat(published.event()).isEqualTo(new ConferenceChanged("conference:CF1" + callerCall + ":4", TENANT,
                 callerCall, "CF1" + callerCall, "participant-hold", agentLeg, "doug", true, 4,
-                published.event().receivedAt()));
+                null, published.event().receivedAt()));
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
+import io.switchboard.state.core.Fact.CallerJoined;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.ConsultConnected;
 import io.switchboard.state.core.Fact.ConsultEnded;
@@ -121,6 +122,8 @@ public final class CallDecider {
             return connectFailed(failed, situation);
         } else if (input instanceof Input.AgentDialed dialed) {
             return agentDialed(dialed, situation);
+        } else if (input instanceof Input.CallerJoined joined) {
+            return callerJoined(joined, situation);
         } else if (input instanceof Input.CallerWaiting waiting) {
             return callerWaiting(situation);
         } else if (input instanceof Input.AgentLeft left) {
@@ -493,10 +496,10 @@ public final class CallDecider {
             if (call.answeredBeforeTheCaller()) {
                 return Decision.NOTHING; // the same answer again
             }
-            // The agent's answer connects the call only once Twilio said it took the caller into the conference (the
-            // two requests go at once): a caller who hung up meanwhile never talked with the agent, who answered into
-            // an empty conference. Found by the fault suite.
-            return call.agentLegSid() == null
+            // The agent's answer connects the call only once Twilio said the caller is in the conference (the two
+            // requests go at once): by the caller's join, or by its answer to the connect. A caller who hung up
+            // meanwhile never talked with the agent, who answered into an empty conference.
+            return call.agentLegSid() == null && call.callerJoinedAt() == null
                     ? Decision.of(new AgentAnswered(call.callSid(), status.legSid(), status.at()))
                     : Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
@@ -744,6 +747,22 @@ public final class CallDecider {
         return call.state() == CallState.CLAIMED && call.agentLegSid() == null
                 ? Decision.of(new AgentDialed(call.callSid(), dialed.legSid()))
                 : Decision.NOTHING; // connected already
+    }
+
+    /**
+     * The caller joined the conference of the claim that moved them there. It tells what Twilio's answer to the connect
+     * would, and sooner: Twilio acts on a request before it answers it. A join of an earlier claim's conference says
+     * nothing about this one.
+     */
+    private Decision callerJoined(Input.CallerJoined joined, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || call.state() != CallState.CLAIMED || call.outbound() || call.callerJoinedAt() != null
+                || call.claimedAt() == null || call.claimedAt().toEpochMilli() != joined.claim()) {
+            return Decision.NOTHING;
+        }
+        return call.answeredBeforeTheCaller()
+                ? Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), call.answeredAt()))
+                : Decision.of(new CallerJoined(call.callSid(), joined.at()));
     }
 
     /**

@@ -24,17 +24,19 @@ import java.time.Instant;
  *     {@code consult}
  * @param consultLegSid the leg of {@code consultWith} once their phone answered the consult: the call's
  *     {@code agentLegSid} once it is handed to them
+ * @param callerJoinedAt while CLAIMED, when Twilio said the caller joined the claim's conference, before it answered
+ *     the connect: the agent's answer connects the call at once
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
         Instant parkedAt, String parkedBy, String ringReason, String offeredTo, Instant endedAt, String endReason,
-        Instant heldAt, String transferredBy, String consultWith, String consultLegSid) {
+        Instant heldAt, String transferredBy, String consultWith, String consultLegSid, Instant callerJoinedAt) {
     /** The {@code ringReason} of a consult ringing for a colleague. */
     static final String CONSULT = "consult";
 
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, at, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -44,45 +46,45 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     static CallRecord placed(String callSid, String tenantId, String callerId, String number, String agent, Instant at,
             Instant answerBy) {
         return new CallRecord(callSid, tenantId, callerId, number, CallState.CLAIMED, agent, null, at, at, null,
-                answerBy, null, null, null, null, null, null, null, null, null, null, null);
+                answerBy, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static CallRecord unseenEnded(String callSid, String tenantId, String from, String to, Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, null, null, at, null, null, null, null,
-                null, null, null, null, at, reason, null, null, null, null);
+                null, null, null, null, at, reason, null, null, null, null, null);
     }
 
     /** Claimed, or retrieved from its slot: the slot stays taken until the agent answers. */
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
-                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null);
+                claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null, null);
     }
 
     /** The claim is given back: the call rings every available agent again, saying why. */
     CallRecord released(String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null, null,
-                null, null, parkedBy, reason, null, null, null, null, null, null, null);
+                null, null, parkedBy, reason, null, null, null, null, null, null, null, null);
     }
 
     /** The claiming agent's phone answered; the caller's move into the conference is not confirmed yet. */
     CallRecord agentAnswered(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, deadline,
                 slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith, consultLegSid);
+                consultWith, consultLegSid, callerJoinedAt);
     }
 
     /** The agent who placed the call answered on {@code legSid}: the number rings until {@code answerBy}. */
     CallRecord numberCalled(String legSid, Instant at, Instant answerBy) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, at, answerBy,
                 slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith, consultLegSid);
+                consultWith, consultLegSid, callerJoinedAt);
     }
 
     /** The number rang past its time: Twilio is asked how it is, and asked again at {@code askAgainAt}. */
     CallRecord numberChecked(Instant askAgainAt) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, askAgainAt, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt,
-                transferredBy, consultWith, consultLegSid);
+                transferredBy, consultWith, consultLegSid, callerJoinedAt);
     }
 
     /** An agent placed it ({@link OutboundCall}): {@code to} is the number they called. */
@@ -107,7 +109,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -116,7 +118,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null, null, null);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
@@ -128,7 +130,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord callerGone(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, at, null, heldAt,
-                transferredBy, consultWith, consultLegSid);
+                transferredBy, consultWith, consultLegSid, callerJoinedAt);
     }
 
     /**
@@ -147,31 +149,38 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, null,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null);
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null, null);
     }
 
     /** Out of the parking lot after its timeout: rings {@code offeredTo} (the parker) first, or everyone. */
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
-                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null, null, null);
+                widenAt, null, null, parkedBy, reason, offeredTo, null, null, null, null, null, null, null);
     }
 
     CallRecord offeredToEveryone() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, null, slot, parkedAt, parkedBy, ringReason, null, null, null, heldAt, transferredBy, null,
-                null);
+                null, callerJoinedAt);
     }
 
     CallRecord ended(Instant at, String reason) {
         return new CallRecord(callSid, tenantId, from, to, CallState.ENDED, agentId, agentLegSid, startedAt,
                 claimedAt, answeredBeforeTheCaller() ? null : answeredAt, null, slot, parkedAt, parkedBy, ringReason,
-                offeredTo, at, reason, heldAt, transferredBy, consultWith, consultLegSid);
+                offeredTo, at, reason, heldAt, transferredBy, consultWith, consultLegSid, null);
+    }
+
+    /** Twilio said the caller joined the claim's conference: they wait there for the agent. */
+    CallRecord callerJoined(Instant at) {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt,
+                transferredBy, consultWith, consultLegSid, at);
     }
 
     /** Twilio rings the claiming agent on {@code legSid}. */
@@ -182,7 +191,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     private CallRecord withAgentLeg(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, legSid, startedAt, claimedAt, answeredAt,
                 deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt, transferredBy,
-                consultWith, consultLegSid);
+                consultWith, consultLegSid, callerJoinedAt);
     }
 
     /** A connected caller put on hold by their agent, hearing the hold music. */
@@ -198,7 +207,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     private CallRecord withHeldAt(Instant at) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, at,
-                transferredBy, consultWith, consultLegSid);
+                transferredBy, consultWith, consultLegSid, callerJoinedAt);
     }
 
     boolean onHold() {
@@ -211,7 +220,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord transferred(String by, String target, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, agentLegSid, startedAt, null,
-                answeredAt, ringUntil, null, null, null, "transfer", target, null, null, null, by, null, null);
+                answeredAt, ringUntil, null, null, null, "transfer", target, null, null, null, by, null, null, null);
     }
 
     /**
@@ -230,14 +239,14 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** The caller's call ended before their move out of the conference: it was the transferring agent's still. */
     CallRecord untransferred() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, transferredBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */
     CallRecord offeredTo(String agent, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, ringUntil, slot, parkedAt, parkedBy, ringReason, agent, endedAt, endReason, heldAt,
-                transferredBy, consultWith, consultLegSid);
+                transferredBy, consultWith, consultLegSid, callerJoinedAt);
     }
 
     /**
@@ -247,33 +256,33 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord consultOffered(String colleague, Instant at, Instant ringUntil) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, ringUntil, slot, parkedAt, parkedBy, CONSULT, colleague, endedAt, endReason, at, null,
-                null, null);
+                null, null, callerJoinedAt);
     }
 
     /** The colleague took the consult; their phone rings until {@code answerBy}. */
     CallRecord consultTaken(String colleague, Instant answerBy) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, answerBy, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
-                colleague, null);
+                colleague, null, callerJoinedAt);
     }
 
     /** The colleague's phone answered on {@code legSid}: the two agents talk while the caller waits on hold. */
     CallRecord consulting(String legSid) {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
                 answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, heldAt, null,
-                consultWith, legSid);
+                consultWith, legSid, callerJoinedAt);
     }
 
     /** The consult is over and the caller is back with the agent, off hold. */
     CallRecord consultOver() {
         return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null);
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null, callerJoinedAt);
     }
 
     /** The colleague the agent consulted has the caller now, off hold. */
     CallRecord handedTo(String colleague) {
         return new CallRecord(callSid, tenantId, from, to, state, colleague, consultLegSid, startedAt, claimedAt,
-                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null);
+                answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null, callerJoinedAt);
     }
 
     /** A consult is offered, taken or under way: the colleague it rings for or who took it. */

@@ -115,6 +115,13 @@ public sealed interface Fact {
     record AgentAnswered(String callSid, String legSid, Instant at) implements Fact {
     }
 
+    /**
+     * Twilio said the caller joined the conference of the claim at {@code at}, before the agent's phone answered: the
+     * call is connected once it does. Screens show nothing of it.
+     */
+    record CallerJoined(String callSid, Instant at) implements Fact {
+    }
+
     /** The agent on the call put the caller on hold at {@code at}. */
     record CallHeld(String callSid, Instant at) implements Fact {
     }

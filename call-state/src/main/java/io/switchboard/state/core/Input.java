@@ -108,6 +108,13 @@ public sealed interface Input {
             implements CallInput {
     }
 
+    /**
+     * Twilio says the caller joined the conference a claim moved them to: a conference callback, whose URL names the
+     * claim ({@code claim}, the epoch milliseconds of its time) as the agent's leg's callbacks do.
+     */
+    record CallerJoined(String callSid, long claim, Instant at) implements CallInput {
+    }
+
     /** Twilio took the caller out of the conference to wait in the tenant's queue (it answered the move). */
     record CallerWaiting(String callSid, Instant at) implements CallInput {
     }

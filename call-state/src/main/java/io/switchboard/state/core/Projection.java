@@ -19,6 +19,7 @@ import io.switchboard.state.core.Fact.CallRang;
 import io.switchboard.state.core.Fact.CallTransferred;
 import io.switchboard.state.core.Fact.CallUnheld;
 import io.switchboard.state.core.Fact.CallerGone;
+import io.switchboard.state.core.Fact.CallerJoined;
 import io.switchboard.state.core.Fact.ClaimReleased;
 import io.switchboard.state.core.Fact.ConsultConnected;
 import io.switchboard.state.core.Fact.ConsultEnded;
@@ -169,6 +170,8 @@ public final class Projection {
             s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
         } else if (fact instanceof AgentAnswered answered) {
             s = s.with(call.agentAnswered(answered.legSid(), answered.at())); // CLAIMED still, as screens show
+        } else if (fact instanceof CallerJoined joined) {
+            s = s.with(call.callerJoined(joined.at())); // CLAIMED still, as screens show
         } else if (fact instanceof AgentDialed dialed) {
             s = s.with(call.dialed(dialed.legSid())); // nothing screens show: the call is CLAIMED already
         } else if (fact instanceof CallHeld held) {

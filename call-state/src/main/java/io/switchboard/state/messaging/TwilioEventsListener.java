@@ -28,10 +28,11 @@ public class TwilioEventsListener {
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
         return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId,
-                event -> event instanceof TwilioEvent.ConferenceChanged
+                event -> event instanceof TwilioEvent.ConferenceChanged conference && !joinOfAClaim(conference)
                         // What a conference callback says, the legs' own callbacks and Twilio's answers to the actions
-                        // say too, each tied to the claim or decision it answers; a conference's events are not. So
-                        // they are read, counted and left: no transaction, no decision.
+                        // say too, each tied to the claim or decision it answers. So the conference's events are read,
+                        // counted and left (no transaction, no decision), but for the caller's join of a claim's
+                        // conference: it comes before Twilio's answer to the connect.
                         ? new TenantLanes.Alone(() -> applied(event, null))
                         : new TenantLanes.Decide(event.eventId(), toInput(event), null,
                                 (outcome, failure) -> applied(event, failure)));
@@ -48,6 +49,10 @@ public class TwilioEventsListener {
         metrics.counter("switchboard.state.twilio.events", "type", event.getClass().getSimpleName()).increment();
     }
 
+    private static boolean joinOfAClaim(TwilioEvent.ConferenceChanged conference) {
+        return conference.callerJoined() && conference.claim() != null;
+    }
+
     static Input toInput(TwilioEvent event) {
         if (event instanceof TwilioEvent.CallIncoming incoming) {
             return new Input.RingIncoming(incoming.callSid(), incoming.from(), incoming.to(), incoming.receivedAt());
@@ -62,6 +67,8 @@ public class TwilioEventsListener {
                     : new Input.CallerLegStatus(status.callSid(), status.from(), status.to(), status.status(), at);
         } else if (event instanceof TwilioEvent.DialEnded dial) {
             return new Input.DialEnded(dial.callSid(), dial.dialCallStatus(), dial.receivedAt());
+        } else if (event instanceof TwilioEvent.ConferenceChanged conference && joinOfAClaim(conference)) {
+            return new Input.CallerJoined(conference.callSid(), conference.claim(), conference.receivedAt());
         } else if (event instanceof TwilioEvent.CallerParked parked) {
             return new Input.ParkConfirmed(parked.callSid(), parked.agentId(), parked.parkedAt(), parked.receivedAt());
         }

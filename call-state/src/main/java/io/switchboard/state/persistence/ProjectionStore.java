@@ -84,7 +84,7 @@ public class ProjectionStore {
             call = trip.query("""
                     SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
                            claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to,
-                           ended_at, held_at, transferred_by, consult_with, consult_leg_sid
+                           ended_at, held_at, transferred_by, consult_with, consult_leg_sid, caller_joined_at
                     FROM active_calls WHERE call_sid = ? AND tenant_id = ?""",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() ? call(rs) : null);
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
@@ -197,7 +197,7 @@ public class ProjectionStore {
                 CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
                 instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13), rs.getString(14),
                 rs.getString(15), rs.getString(16), instant(rs, 17), null, instant(rs, 18),
-                rs.getString(19), rs.getString(20), rs.getString(21));
+                rs.getString(19), rs.getString(20), rs.getString(21), instant(rs, 22));
     }
 
     /** Adds the writes of what changed between two situations of the same call. */
@@ -253,8 +253,8 @@ public class ProjectionStore {
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
                                           ring_reason, offered_to, ended_at, held_at, transferred_by, consult_with,
-                                          consult_leg_sid)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          consult_leg_sid, caller_joined_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
@@ -262,13 +262,15 @@ public class ProjectionStore {
                     ring_reason = excluded.ring_reason, offered_to = excluded.offered_to,
                     ended_at = excluded.ended_at, held_at = excluded.held_at,
                     transferred_by = excluded.transferred_by, consult_with = excluded.consult_with,
-                    consult_leg_sid = excluded.consult_leg_sid, changed_at = now()""",
+                    consult_leg_sid = excluded.consult_leg_sid, caller_joined_at = excluded.caller_joined_at,
+                    changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
                         .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
                         .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt())
-                        .text(call.transferredBy()).text(call.consultWith()).text(call.consultLegSid()));
+                        .text(call.transferredBy()).text(call.consultWith()).text(call.consultLegSid())
+                        .time(call.callerJoinedAt()));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */

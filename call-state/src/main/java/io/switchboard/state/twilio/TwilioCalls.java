@@ -42,6 +42,8 @@ public class TwilioCalls {
     private static final int TOO_MANY_REQUESTS = 429;
     /** Who the agent's phone shows as calling when the caller's number is not known. */
     private static final String UNKNOWN_CALLER = "client:switchboard";
+    private static final List<Conference.Event> CONFERENCE_EVENTS = List.of(Conference.Event.START,
+            Conference.Event.END, Conference.Event.JOIN, Conference.Event.LEAVE, Conference.Event.HOLD);
 
     private final TwilioRestClient client;
     private final String publicBaseUrl;
@@ -94,7 +96,7 @@ public class TwilioCalls {
                 // The agent's phone rings already; the caller's move went at the same moment, and is made again
                 // unless Twilio has them in the conference.
                 if (inConference(connect.callSid(), VoiceWebhooks.CALLER_LABEL).isEmpty()) {
-                    redirect(connect.callSid(), joinConference(tenantId, connect.callSid()));
+                    redirect(connect.callSid(), joinConference(tenantId, connect.callSid(), connect.claimedAt()));
                 }
                 return Leg.dialled(earlier.get());
             }
@@ -137,13 +139,17 @@ public class TwilioCalls {
     public String connectToAgent(String tenantId, String callSid, String agentId, String callerNumber,
             Instant claimedAt) {
         CompletableFuture<Void> caller = CompletableFuture.runAsync(
-                () -> redirect(callSid, joinConference(tenantId, callSid)), requests);
+                () -> redirect(callSid, joinConference(tenantId, callSid, claimedAt)), requests);
         Participant agent;
         try {
             agent = call(() -> agentJoins(Participant.creator(VoiceWebhooks.conference(callSid), caller(callerNumber),
                             new Client(ClientIdentity.of(tenantId, agentId))), tenantId, callSid, agentId, claimedAt)
                     // The agent hanging up ends the call, as the caller hanging up does.
                     .setEndConferenceOnExit(true)
+                    // Whichever of the two requests opens the conference sets its callbacks: the same either way.
+                    .setConferenceStatusCallback(conferenceCallback(tenantId, claimedAt))
+                    .setConferenceStatusCallbackEvent(CONFERENCE_EVENTS.stream().map(Conference.Event::toString)
+                            .toList())
                     .create(client));
         } catch (RuntimeException e) {
             joined(caller);
@@ -270,18 +276,25 @@ public class TwilioCalls {
     }
 
     /** The TwiML that takes the caller into the call's conference, to wait there for the agent. */
-    public String joinConference(String tenantId, String callSid) {
+    public String joinConference(String tenantId, String callSid, Instant claimedAt) {
         Conference conference = new Conference.Builder(VoiceWebhooks.conference(callSid))
                 .participantLabel(VoiceWebhooks.CALLER_LABEL)
                 .startConferenceOnEnter(false)
                 .endConferenceOnExit(true)
                 .beep(Conference.Beep.FALSE)
                 .waitUrl(holdUrl)
-                .statusCallback(webhook(VoiceWebhooks.CONFERENCE, tenantId, ""))
-                .statusCallbackEvents(List.of(Conference.Event.START, Conference.Event.END, Conference.Event.JOIN,
-                        Conference.Event.LEAVE, Conference.Event.HOLD))
+                .statusCallback(conferenceCallback(tenantId, claimedAt))
+                .statusCallbackEvents(CONFERENCE_EVENTS)
                 .build();
         return new VoiceResponse.Builder().dial(new Dial.Builder().conference(conference).build()).build().toXml();
+    }
+
+    /**
+     * The conference's callbacks name the claim that opened it, so that the caller's {@code participant-join} tells
+     * call-state the caller is there for this claim, not an earlier one.
+     */
+    private String conferenceCallback(String tenantId, Instant claimedAt) {
+        return webhook(VoiceWebhooks.CONFERENCE, tenantId, "&" + VoiceWebhooks.CLAIM + "=" + claimedAt.toEpochMilli());
     }
 
     /** Waits for the caller's redirect, and throws what it threw. */

@@ -205,6 +205,44 @@ class CallDeciderTest {
         }
 
         @Test
+        void theCallersJoinOfTheClaimsConferenceConnectsTheAnswerWithoutTwiliosAnswerToTheConnect() {
+            Instant claimedAt = T0.plusSeconds(2);
+            long claim = claimedAt.toEpochMilli();
+            var joined = given().claimedBy("doug").when(new Input.CallerJoined(CALL, claim, T1))
+                    .facts(new Fact.CallerJoined(CALL, T1))
+                    .changes();
+            given().situationFrom(joined).when(new Input.CallerJoined(CALL, claim, T1)).nothing();
+            var connected = given().situationFrom(joined)
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9, claim))
+                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T9))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER);
+            given().situationFrom(connected).when(new Input.AgentDialed(CALL, "doug", claimedAt, "CA-LEG-1", T9))
+                    .nothing();
+
+            var answered = given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1, claim))
+                    .facts(new Fact.AgentAnswered(CALL, "CA-LEG-1", T1))
+                    .changes();
+            given().situationFrom(answered).when(new Input.CallerJoined(CALL, claim, T9))
+                    .facts(new CallConnected(CALL, "doug", "CA-LEG-1", T1))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER);
+        }
+
+        @Test
+        void aJoinOfAnEarlierClaimsConferenceSaysNothingOfThisOne() {
+            // The caller joined the conference of a claim given back since: that says nothing of their move now.
+            long earlierClaim = T0.toEpochMilli();
+            given().claimedBy("doug").when(new Input.CallerJoined(CALL, earlierClaim, T1)).nothing();
+            var answered = given().claimedBy("doug")
+                    .when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T1))
+                    .facts(new Fact.AgentAnswered(CALL, "CA-LEG-1", T1))
+                    .changes();
+            given().situationFrom(answered).when(new Input.CallerJoined(CALL, earlierClaim, T9)).nothing();
+            given().connectedTo("doug").when(new Input.CallerJoined(CALL, T0.plusSeconds(2).toEpochMilli(), T9))
+                    .nothing();
+        }
+
+        @Test
         void answeredTwiceConnectsOnce() {
             given().connectedTo("doug").when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", IN_PROGRESS, T9)).nothing();
         }

@@ -321,12 +321,17 @@ final class CallHistories {
             call.legSid = call.sid + "-leg" + call.legs;
             call.legAgent = connect.agentId();
             call.legAnswered = false;
+            boolean joined = choices.oneIn(2);
+            if (joined) {
+                // Twilio moved the caller, and says so in the conference's callback before it answers the connect.
+                deliver(new Input.CallerJoined(call.sid, connect.claimedAt().toEpochMilli(), now));
+            }
             if (choices.oneIn(4)) {
                 // Both requests of a connect go at once: the agent's phone answers before Twilio's answer comes.
                 call.legAnswered = true;
                 deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, RINGING, now));
                 deliver(new Input.AgentLegStatus(call.sid, call.legSid, call.legAgent, IN_PROGRESS, now));
-                if (choices.oneIn(3)) {
+                if (!joined && choices.oneIn(3)) {
                     // The caller hung up as Twilio was asked to move them: it refuses, and the agent, who answered
                     // into an empty conference, is hung up before the refusal is reported.
                     call.callerGone = true;
