@@ -455,6 +455,39 @@ class CallFlowTest {
     }
 
     @Test
+    void theCallersJoinConnectsAnAnsweredClaimBeforeTwilioAnswersTheConnect() throws Exception {
+        String call = placeCall();
+        publishIncoming(call);
+        change(call, "call", "RINGING");
+        sim().apiLatency(Duration.ofSeconds(4));
+        try {
+            assertThat(reply(claim(call, "doug")).get("code").isNull()).isTrue();
+            change(call, "call", "CLAIMED");
+            // Twilio acts halfway through the round trip: the caller is in the conference, Doug's phone answered, and
+            // the connect's answer is still on its way back.
+            await().atMost(WAIT).until(() -> talking(call, "doug"));
+            long claim = Long.parseLong(queryOne("SELECT floor(extract(epoch FROM claimed_at) * 1000)::bigint"
+                    + " FROM active_calls WHERE call_sid = '" + call + "'"));
+            String leg = legOf(call, "doug");
+            publish(new TwilioEvent.ConferenceChanged("conference:CF1:1", "acme", call, "CF1", "participant-join",
+                    call, VoiceWebhooks.CALLER_LABEL, false, 1, claim, Instant.now()));
+            publish(new TwilioEvent.CallStatusChanged("status:" + leg + ":2", "acme", call, leg,
+                    TwilioCallStatus.IN_PROGRESS, 2, Instant.now(), "outbound-dial", CALLER, "client:" + client("doug"),
+                    "doug", Instant.now()));
+
+            change(call, "call", "CONNECTED");
+            assertThat(queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call + "'"))
+                    .as("Twilio has not answered the connect yet").isEqualTo("1");
+        } finally {
+            sim().apiLatency(sim().config().apiLatency());
+        }
+        await().atMost(WAIT).until(() -> queryOne("SELECT count(*) FROM twilio_actions WHERE call_sid = '" + call
+                + "'").equals("0"));
+        assertThat(queryOne("SELECT state FROM active_calls WHERE call_sid = '" + call + "'")).isEqualTo("CONNECTED");
+        endCall(call);
+    }
+
+    @Test
     void aSecondTenantsCallRingsWhileTheFirstTenantWaitsOnTwilio() throws Exception {
         SwitchboardTestResource.postgres().execute("""
                 INSERT INTO tenants (id, name) VALUES ('initech', 'Initech') ON CONFLICT DO NOTHING;
