@@ -179,9 +179,7 @@ public class TwilioActions {
             LOG.warnf("Twilio refused %s for call %s of tenant %s: %s", kind, action.callSid(), stored.tenantId(),
                     e.getMessage());
             count(kind, gone ? "call_gone" : "failed");
-            outcome = e instanceof TwilioCalls.AgentLeftException && action instanceof TwilioAction.CancelConsult cancel
-                    ? new Input.AgentLeft(cancel.callSid(), cancel.agentId(), clock.instant())
-                    : refused(action, gone, stored.takenOver());
+            outcome = refused(action, e, stored.takenOver());
             refusal = Optional.of(gone ? "The caller has already hung up."
                     : "Twilio did not take the request; nothing changed. Try again in a moment.");
         } finally {
@@ -220,8 +218,15 @@ public class TwilioActions {
         return null;
     }
 
-    private Input.CallInput refused(TwilioAction action, boolean gone, boolean takenOver) {
-        if (action instanceof TwilioAction.ConnectToAgent connect) {
+    private Input.CallInput refused(TwilioAction action, RuntimeException refusal, boolean takenOver) {
+        boolean gone = refusal instanceof CallGoneException;
+        if (refusal instanceof TwilioCalls.AgentLeftException && action instanceof TwilioAction.CancelConsult cancel) {
+            return new Input.AgentLeft(cancel.callSid(), cancel.agentId(), clock.instant());
+        } else if (refusal instanceof TwilioCalls.ColleagueLeftException left
+                && action instanceof TwilioAction.CompleteTransfer complete) {
+            return new Input.ColleagueLeft(complete.callSid(), complete.agentId(), complete.colleague(),
+                    left.agentLeg(), clock.instant());
+        } else if (action instanceof TwilioAction.ConnectToAgent connect) {
             return new Input.ConnectFailed(connect.callSid(), connect.agentId(), gone, clock.instant());
         } else if (action instanceof TwilioAction.PlaceCall place) {
             return new Input.ConnectFailed(place.callSid(), place.agentId(), gone, clock.instant());

@@ -128,6 +128,8 @@ public final class CallDecider {
             return callerWaiting(situation);
         } else if (input instanceof Input.AgentLeft left) {
             return agentLeft(left, situation);
+        } else if (input instanceof Input.ColleagueLeft left) {
+            return colleagueLeft(left, situation);
         } else if (input instanceof Input.MoveFailed failed) {
             return moveFailed(failed, situation);
         } else if (input instanceof Input.HoldFailed failed) {
@@ -750,6 +752,29 @@ public final class CallDecider {
     }
 
     /**
+     * The colleague hung up before Twilio handed them the caller: Twilio still has the caller on hold with the agent
+     * who completed the transfer. The call is that agent's again, as a cancelled consult leaves it. An agent who left
+     * too, or took another call meanwhile, leaves the colleague's end to end the call; a call every screen shows over
+     * already is hung up, so that Twilio agrees.
+     */
+    private Decision colleagueLeft(Input.ColleagueLeft left, Situation s) {
+        CallRecord call = s.call();
+        if (call == null) {
+            return s.ended() ? new Decision(List.of(), List.of(new TwilioAction.EndCall(left.callSid())), null)
+                    : Decision.NOTHING;
+        }
+        boolean handedOver = call.state() == CallState.CONNECTED && call.heldBy(left.colleague())
+                && call.consultant() == null;
+        boolean agentFree = s.agent(left.agentId()).map(a -> !a.onACall()).orElse(false);
+        if (!handedOver || left.agentLegSid() == null || !agentFree) {
+            return Decision.NOTHING;
+        }
+        return Decision.of(List.of(new Fact.HandoverUndone(call.callSid(), left.agentId(), left.colleague(),
+                        left.agentLegSid())),
+                List.of(new TwilioAction.CancelConsult(call.callSid(), left.agentId(), left.colleague())));
+    }
+
+    /**
      * The caller joined the conference of the claim that moved them there. It tells what Twilio's answer to the connect
      * would, and sooner: Twilio acts on a request before it answers it. A join of an earlier claim's conference says
      * nothing about this one.
@@ -797,8 +822,8 @@ public final class CallDecider {
 
     /**
      * Twilio could not take a transferred caller out of the conference because their call is over: it ended while they
-     * were still with the transferring agent, whose leaving ended it. It was the agent's conversation; one who took
-     * another call meanwhile keeps it.
+     * were still with the transferring agent, whose leaving ended it. It was the agent's conversation, in the history
+     * too; one who took another call meanwhile stays on it.
      */
     private Decision moveFailed(Input.MoveFailed failed, Situation s) {
         CallRecord call = s.call();
@@ -810,7 +835,7 @@ public final class CallDecider {
         return agentFree
                 ? Decision.of(List.of(new Fact.TransferUndone(call.callSid(), call.transferredBy()),
                         new CallEnded(call.callSid(), "completed", at, wrapUpUntil(at))), List.of())
-                : Decision.of(ended(call, "completed", at));
+                : Decision.of(new Fact.EndedBeforeItsTransfer(call.callSid(), at));
     }
 
     private Decision parkConfirmed(Input.ParkConfirmed confirmed, Situation s) {

@@ -279,9 +279,9 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null, callerJoinedAt);
     }
 
-    /** The colleague the agent consulted has the caller now, off hold. */
-    CallRecord handedTo(String colleague) {
-        return new CallRecord(callSid, tenantId, from, to, state, colleague, consultLegSid, startedAt, claimedAt,
+    /** {@code agent} has the caller now, off hold, on {@code legSid}: the colleague consulted, or the agent again. */
+    CallRecord handedTo(String agent, String legSid) {
+        return new CallRecord(callSid, tenantId, from, to, state, agent, legSid, startedAt, claimedAt,
                 answeredAt, null, slot, parkedAt, parkedBy, null, null, endedAt, endReason, null, null, null, null, callerJoinedAt);
     }
 

@@ -77,6 +77,13 @@ public sealed interface Fact {
     record TransferUndone(String callSid, String agentId) implements Fact {
     }
 
+    /**
+     * The colleague a warm transfer was handed to had hung up before Twilio handed them the caller: the call is
+     * {@code agentId}'s again, on {@code legSid}, as a cancelled consult leaves it, and the colleague is free.
+     */
+    record HandoverUndone(String callSid, String agentId, String colleague, String legSid) implements Fact {
+    }
+
     /** Nobody answered a transfer in time: it rings for {@code agentId}, who transferred it, until {@code ringUntil}. */
     record TransferRangBack(String callSid, String agentId, Instant ringUntil) implements Fact {
     }
@@ -142,6 +149,14 @@ public sealed interface Fact {
      * park, took another call: it ended as the parker's conversation, and the parker stays on their new call.
      */
     record EndedBeforeItsPark(String callSid, Instant at) implements Fact {
+    }
+
+    /**
+     * The call ended at Twilio before Twilio took the caller out of the conference for a cold transfer, while the agent
+     * who transferred it, free by the projection since, took another call: it ended as their conversation, and they
+     * stay on their new call.
+     */
+    record EndedBeforeItsTransfer(String callSid, Instant at) implements Fact {
     }
 
     /** Twilio refused the park: the call is the parker's again. */

@@ -130,6 +130,15 @@ public sealed interface Input {
     record AgentLeft(String callSid, String agentId, Instant at) implements CallInput {
     }
 
+    /**
+     * Twilio found {@code colleague} gone from the call's conference as it handed them the caller of a warm transfer:
+     * they hung up first, and the caller waits on hold with {@code agentId}, whose leg is {@code agentLegSid} (null
+     * when they left too).
+     */
+    record ColleagueLeft(String callSid, String agentId, String colleague, String agentLegSid, Instant at)
+            implements CallInput {
+    }
+
     /** Twilio refused to put the caller on hold ({@code onHold}) or to take them off it; nothing changed there. */
     record HoldFailed(String callSid, boolean onHold, Instant at) implements CallInput {
     }

@@ -164,8 +164,14 @@ public final class Projection {
             if (s.agents().get(ended.colleague()) != null && call.consultWith() != null) {
                 s = freeAgent(s, ended.colleague(), null, out);
             }
+        } else if (fact instanceof Fact.HandoverUndone undone) {
+            s = s.with(call.handedTo(undone.agentId(), undone.legSid()));
+            out.call(s.call());
+            s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.customerNumber(),
+                    call.answeredAt()), out);
+            s = freeAgent(s, undone.colleague(), null, out);
         } else if (fact instanceof TransferCompleted completed) {
-            s = s.with(call.handedTo(completed.colleague()));
+            s = s.with(call.handedTo(completed.colleague(), call.consultLegSid()));
             out.call(s.call());
             s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
         } else if (fact instanceof AgentAnswered answered) {
@@ -204,6 +210,10 @@ public final class Projection {
             }
         } else if (fact instanceof EndedBeforeItsPark ended) {
             s = s.with(call.unparked().ended(ended.at(), "completed"));
+            out.call(s.call());
+        } else if (fact instanceof Fact.EndedBeforeItsTransfer ended) {
+            out.ringCancel(call.callSid(), "completed", null); // it rang for the colleague
+            s = s.with(call.untransferred().ended(ended.at(), "completed"));
             out.call(s.call());
         } else if (fact instanceof UnseenCallEnded unseen) {
             // Nobody saw it ring, so no screen is told; it is kept only so a late incoming event is ignored.

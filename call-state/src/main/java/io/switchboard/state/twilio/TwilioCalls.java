@@ -362,7 +362,13 @@ public class TwilioCalls {
      */
     private void completeTransfer(String callSid, String agentId, String colleague) {
         String conference = conferenceOf(callSid);
-        endsTheCall(conference, colleague, true);
+        try {
+            endsTheCall(conference, colleague, true);
+        } catch (CallGoneException e) {
+            // The colleague hung up before the handover: the caller waits on hold with the agent, if they are still in.
+            throw new ColleagueLeftException(colleague + " left the conference before the handover: "
+                    + e.getMessage(), inConference(callSid, agentId).orElse(null));
+        }
         leaves(conference, agentId);
         setHold(conference, false);
     }
@@ -528,6 +534,24 @@ public class TwilioCalls {
     public static class AgentLeftException extends CallGoneException {
         AgentLeftException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * The colleague of a warm transfer is no longer in the call's conference as the call is handed to them: they hung
+     * up first. {@code agentLeg} is the leg of the agent who completed the transfer, still in the conference with the
+     * caller on hold, or null when they left too.
+     */
+    public static class ColleagueLeftException extends CallGoneException {
+        private final String agentLeg;
+
+        ColleagueLeftException(String message, String agentLeg) {
+            super(message);
+            this.agentLeg = agentLeg;
+        }
+
+        public String agentLeg() {
+            return agentLeg;
         }
     }
 

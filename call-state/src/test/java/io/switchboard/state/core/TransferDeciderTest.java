@@ -130,6 +130,17 @@ class TransferDeciderTest {
         }
 
         @Test
+        void aCallerGoneBeforeTheMoveEndsAsTheConversationOfTheAgentWhoTookAnotherCallMeanwhile() {
+            // The transferring agent, free on every screen, claimed another call before Twilio refused the move.
+            Instant at = T20.plusSeconds(4);
+            given().situationFrom(transferredToRhonda())
+                    .agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20.plusSeconds(2)))
+                    .when(new Input.MoveFailed(CALL, at))
+                    .facts(new Fact.EndedBeforeItsTransfer(CALL, at))
+                    .changes("ring_cancel:completed", "call:ENDED:doug");
+        }
+
+        @Test
         void anAgentWhoTransferredItAndIsOnAnotherCallIsSkipped() {
             given().situationFrom(transferredToRhonda())
                     .agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20.plusSeconds(5)))
@@ -218,6 +229,28 @@ class TransferDeciderTest {
             Instant gone = at.plusSeconds(3);
             given().situationFrom(parked).when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, gone))
                     .facts(new Fact.CallerGone(CALL, gone));
+        }
+
+        @Test
+        void aColleagueWhoHungUpBeforeTheHandoverLeavesTheCallerWithTheAgent() {
+            // Twilio found the colleague gone as it handed them the caller, who waits on hold with Doug.
+            Instant at = TAKEN.plusSeconds(30);
+            var handedOver = given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", true, at));
+            given().situationFrom(handedOver)
+                    .when(new Input.ColleagueLeft(CALL, "doug", "rhonda", "CA-LEG-1", at.plusSeconds(1)))
+                    .facts(new Fact.HandoverUndone(CALL, "doug", "rhonda", "CA-LEG-1"))
+                    .actions(new TwilioAction.CancelConsult(CALL, "doug", "rhonda"))
+                    .changes("call:CONNECTED:doug", "agent:doug:busy:on:" + CALLER, "agent:rhonda:available")
+                    .call(call -> {
+                        assertThat(call.agentLegSid()).isEqualTo("CA-LEG-1");
+                        assertThat(call.onHold()).isFalse();
+                    });
+            // Doug left too, or took another call: Rhonda's end ends the call.
+            given().situationFrom(handedOver)
+                    .when(new Input.ColleagueLeft(CALL, "doug", "rhonda", null, at.plusSeconds(1))).nothing();
+            given().situationFrom(handedOver)
+                    .agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", at.plusSeconds(1)))
+                    .when(new Input.ColleagueLeft(CALL, "doug", "rhonda", "CA-LEG-1", at.plusSeconds(2))).nothing();
         }
 
         @Test
