@@ -28,10 +28,16 @@ final class Rules {
      */
     private static final String JOURNAL_SERVICE = "call-ingest";
     private static final String JOURNAL_PATH = "SWITCHBOARD_INGEST_JOURNAL_PATH";
+    /** The Secrets Strimzi creates: the cluster CA's certificate, and a KafkaUser's credentials (by authentication). */
+    private static final Set<String> STRIMZI_CLUSTER_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
+    private static final Map<String, Set<String>> STRIMZI_USER_KEYS = Map.of(
+            "scram-sha-512", Set.of("password", "sasl.jaas.config"),
+            "tls", Set.of("ca.crt", "user.crt", "user.key", "user.p12", "user.password"));
 
     private final Rendered rendered;
     private final Map<String, Set<String>> documentedSecrets;
     private final Set<String> topicsInCode;
+    private final Map<String, Set<String>> kafkaUseInCode = Project.kafkaUseInCode();
     private final List<String> problems = new ArrayList<>();
     private final List<Pod> pods;
 
@@ -213,6 +219,9 @@ final class Rules {
                 secrets.put(Rendered.name(c) + "-app", CNPG_APP_SECRET_KEYS);
             }
         });
+        rendered.ofKind("Kafka").forEach(k -> secrets.put(Rendered.name(k) + "-cluster-ca-cert", STRIMZI_CLUSTER_CA_KEYS));
+        rendered.ofKind("KafkaUser").forEach(u -> secrets.put(Rendered.name(u),
+                STRIMZI_USER_KEYS.getOrDefault(u.path("spec").path("authentication").path("type").asText(), Set.of())));
         documentedSecrets.forEach(secrets::putIfAbsent);
 
         rendered.workloads().forEach(d -> {
@@ -504,6 +513,8 @@ final class Rules {
         };
         rendered.ofKind("KafkaNodePool").forEach(belongs);
         rendered.ofKind("KafkaTopic").forEach(belongs);
+        rendered.ofKind("KafkaUser").forEach(belongs);
+        kafkaUsers();
         rendered.ofKind("Kafka").forEach(k -> {
             Set<String> roles = new HashSet<>();
             rendered.ofKind("KafkaNodePool")
@@ -532,6 +543,81 @@ final class Rules {
             extra.removeAll(topicsInCode);
             problems.add("KafkaTopics do not match the topics the services use: missing " + missing + ", unused " + extra);
         }
+    }
+
+    /**
+     * Each service logs in as the KafkaUser of its name, over a listener that asks for that user's kind of login, and
+     * its ACLs allow exactly what its application.properties use: a missing ACL breaks the service at run time, a
+     * spare one gives it more than it needs.
+     */
+    private void kafkaUsers() {
+        rendered.ofKind("Kafka").forEach(k -> {
+            boolean authorizes = !k.path("spec").path("kafka").path("authorization").path("type").asText().isEmpty();
+            if (rendered.ofKind("KafkaUser").findAny().isPresent() && !authorizes) {
+                problem(k, "has KafkaUsers but no spec.kafka.authorization: their ACLs would not be enforced");
+            }
+            for (JsonNode l : k.path("spec").path("kafka").path("listeners")) {
+                if (!l.path("tls").asBoolean(false) || l.path("authentication").path("type").asText().isEmpty()) {
+                    problem(k, "listener " + l.path("name").asText() + " must use TLS and authenticate its clients: the"
+                            + " records carry callers' phone numbers");
+                }
+            }
+        });
+        kafkaUseInCode.forEach((service, needs) -> {
+            var user = rendered.ofKind("KafkaUser").filter(u -> service.equals(Rendered.name(u))).findFirst();
+            if (user.isEmpty()) {
+                problems.add("KafkaUser: no KafkaUser " + service + " for the service of that name");
+                return;
+            }
+            Set<String> granted = new TreeSet<>();
+            for (JsonNode acl : user.get().path("spec").path("authorization").path("acls")) {
+                JsonNode resource = acl.path("resource");
+                String name = resource.path("name").asText() + ("prefix".equals(resource.path("patternType").asText()) ? "*" : "");
+                for (JsonNode op : acl.path("operations")) {
+                    granted.add(resource.path("type").asText() + ":" + name + ":" + op.asText());
+                }
+            }
+            Set<String> wanted = new TreeSet<>();
+            for (String need : needs) {
+                wanted.add(need);
+                if (need.startsWith("topic:")) {
+                    // Clients look a topic's partitions up before they read or write it.
+                    wanted.add(need.substring(0, need.lastIndexOf(':')) + ":Describe");
+                }
+            }
+            Set<String> missing = new TreeSet<>(wanted);
+            missing.removeIf(w -> granted.stream().anyMatch(g -> covers(g, w)));
+            Set<String> spare = new TreeSet<>(granted);
+            spare.removeIf(g -> wanted.stream().anyMatch(w -> covers(g, w)));
+            if (!missing.isEmpty()) {
+                problem(user.get(), "lacks ACLs its service's application.properties need: " + missing);
+            }
+            if (!spare.isEmpty()) {
+                problem(user.get(), "has ACLs its service's application.properties do not use: " + spare);
+            }
+            rendered.workloads().filter(w -> service.equals(Rendered.name(w))).forEach(w -> {
+                boolean logsIn = false;
+                for (JsonNode c : w.path("spec").path("template").path("spec").path("containers")) {
+                    for (JsonNode env : c.path("env")) {
+                        logsIn |= "KAFKA_SASL_JAAS_CONFIG".equals(env.path("name").asText())
+                                && service.equals(env.path("valueFrom").path("secretKeyRef").path("name").asText());
+                    }
+                }
+                if (!logsIn) {
+                    problem(w, "does not log in to Kafka as its KafkaUser (KAFKA_SASL_JAAS_CONFIG from the Secret " + service + ")");
+                }
+            });
+        });
+    }
+
+    /** Whether a granted type:name:operation allows a wanted one; a name ending in * is a prefix. */
+    private static boolean covers(String granted, String wanted) {
+        String[] g = granted.split(":");
+        String[] w = wanted.split(":");
+        if (!g[0].equals(w[0]) || !g[2].equals(w[2])) {
+            return false;
+        }
+        return g[1].endsWith("*") ? w[1].startsWith(g[1].substring(0, g[1].length() - 1)) : g[1].equals(w[1]);
     }
 
     // ---- the services' connection settings point at what the overlay creates ---------------------------------
