@@ -23,6 +23,7 @@ class RenderedOverlaysTest {
     static void setUp() {
         schemas = new StrictSchemas();
         System.out.println("deploy-check: " + Kubectl.version(Project.DEPLOY));
+        System.out.println("deploy-check: checked against CRD schemas: " + schemas.crdTypes());
     }
 
     static List<Path> overlays() {

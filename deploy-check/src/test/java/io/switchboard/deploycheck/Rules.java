@@ -59,6 +59,7 @@ final class Rules {
         rules.statefulSets();
         rules.journal();
         rules.kafka();
+        rules.backups();
         rules.connectionSettings();
         rules.namespaceAndLabels();
         // ServiceMonitor, PodMonitor, PrometheusRule, the Grafana dashboard: against the services' code and docs.
@@ -618,6 +619,51 @@ final class Rules {
             return false;
         }
         return g[1].endsWith("*") ? w[1].startsWith(g[1].substring(0, g[1].length() - 1)) : g[1].equals(w[1]);
+    }
+
+    // ---- PostgreSQL backups through the Barman Cloud plugin --------------------------------------------------
+
+    static final String BARMAN_CLOUD_PLUGIN = "barman-cloud.cloudnative-pg.io";
+
+    /** The plugin's ObjectStore exists, and a plugin backup is scheduled only for a cluster that has the plugin. */
+    private void backups() {
+        Set<String> stores = new HashSet<>();
+        rendered.ofKind("ObjectStore").forEach(o -> stores.add(Rendered.name(o)));
+        Map<String, Set<String>> pluginsOf = new HashMap<>();
+        rendered.ofKind("Cluster").forEach(c -> {
+            Set<String> plugins = new HashSet<>();
+            for (JsonNode plugin : c.path("spec").path("plugins")) {
+                if (!plugin.path("enabled").asBoolean(true)) {
+                    continue;
+                }
+                plugins.add(plugin.path("name").asText());
+                if (BARMAN_CLOUD_PLUGIN.equals(plugin.path("name").asText())) {
+                    String store = plugin.path("parameters").path("barmanObjectName").asText();
+                    if (!stores.contains(store)) {
+                        problem(c, "plugin " + BARMAN_CLOUD_PLUGIN + ": barmanObjectName '" + store
+                                + "' names no ObjectStore of this overlay " + stores);
+                    }
+                }
+            }
+            if (c.path("spec").path("backup").has("barmanObjectStore")) {
+                problem(c, "spec.backup.barmanObjectStore is deprecated: back up through the Barman Cloud plugin"
+                        + " (spec.plugins and an ObjectStore)");
+            }
+            pluginsOf.put(Rendered.name(c), plugins);
+        });
+        rendered.ofKind("ScheduledBackup").forEach(b -> {
+            String cluster = b.path("spec").path("cluster").path("name").asText();
+            if (!pluginsOf.containsKey(cluster)) {
+                problem(b, "cluster '" + cluster + "' is no Cluster of this overlay");
+                return;
+            }
+            if (!"plugin".equals(b.path("spec").path("method").asText())) {
+                problem(b, "method must be plugin (the Barman Cloud plugin), is '" + b.path("spec").path("method").asText("barmanObjectStore") + "'");
+            } else if (!pluginsOf.get(cluster).contains(b.path("spec").path("pluginConfiguration").path("name").asText())) {
+                problem(b, "pluginConfiguration names '" + b.path("spec").path("pluginConfiguration").path("name").asText()
+                        + "', which Cluster " + cluster + " does not enable");
+            }
+        });
     }
 
     // ---- the services' connection settings point at what the overlay creates ---------------------------------

@@ -104,6 +104,27 @@ class RulesCatchMistakesTest {
     }
 
     @Test
+    void aBackupToAnObjectStoreThatDoesNotExistIsCaught() {
+        assertThat(BrokenOverlay.problemsIn("prod", r -> r.get("ObjectStore", "switchboard-backups")
+                .with("metadata").put("name", "switchboard-backup")))
+                .anyMatch(p -> p.contains("Cluster/switchboard-db") && p.contains("barmanObjectName 'switchboard-backups'"));
+    }
+
+    @Test
+    void aScheduledBackupWithoutThePluginIsCaught() {
+        assertThat(BrokenOverlay.problemsIn("prod", r -> ((ObjectNode) r.get("ScheduledBackup", "switchboard-db-nightly")
+                .path("spec")).remove("method")))
+                .anyMatch(p -> p.contains("ScheduledBackup/switchboard-db-nightly") && p.contains("method must be plugin"));
+    }
+
+    @Test
+    void aMisspeltObjectStoreFieldIsCaught() {
+        assertThat(BrokenOverlay.problemsIn("prod", r -> ((ObjectNode) r.get("ObjectStore", "switchboard-backups")
+                .path("spec").path("configuration")).put("destinationPth", "s3://x")))
+                .anyMatch(p -> p.contains("ObjectStore/switchboard-backups") && p.contains("destinationPth"));
+    }
+
+    @Test
     void aMisspeltCloudNativePgFieldIsCaught() {
         assertThat(problemsAfter(r -> ((ObjectNode) r.get("Cluster", "switchboard-db").path("spec"))
                 .put("instance", 2))).anyMatch(p -> p.contains("Cluster/switchboard-db") && p.contains("instance"));

@@ -75,7 +75,8 @@ final class StrictSchemas {
 
     private static final Map<String, String> JSON_SCHEMAS = Map.of(
             "postgresql.cnpg.io/v1/Cluster", "/cnpg/cluster.schema.yaml",
-            "postgresql.cnpg.io/v1/ScheduledBackup", "/cnpg/scheduledbackup.schema.yaml");
+            "postgresql.cnpg.io/v1/ScheduledBackup", "/cnpg/scheduledbackup.schema.yaml",
+            "barmancloud.cnpg.io/v1/ObjectStore", "/cnpg/objectstore.schema.yaml");
 
     private final ObjectMapper mapper;
     private final Map<String, JsonSchema> schemas;
@@ -114,6 +115,11 @@ final class StrictSchemas {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The kinds checked against a CRD's schema. */
+    Set<String> crdTypes() {
+        return crds.types();
     }
 
     Set<String> knownTypes() {
