@@ -54,6 +54,7 @@ final class Rules {
         rules.references();
         rules.services();
         rules.ingresses();
+        rules.httpRoutes();
         rules.networkPolicies();
         rules.scaling();
         rules.statefulSets();
@@ -619,6 +620,43 @@ final class Rules {
             return false;
         }
         return g[1].endsWith("*") ? w[1].startsWith(g[1].substring(0, g[1].length() - 1)) : g[1].equals(w[1]);
+    }
+
+    // ---- Gateway API routes: beside the Ingress, to the same Services and hosts ---------------------------------
+
+    private void httpRoutes() {
+        Set<String> ingressHosts = new HashSet<>();
+        rendered.ofKind("Ingress").forEach(i -> i.path("spec").path("rules").forEach(r -> ingressHosts.add(r.path("host").asText())));
+        rendered.ofKind("HTTPRoute").forEach(route -> {
+            if (route.path("spec").path("parentRefs").isEmpty()) {
+                problem(route, "has no parentRefs: no Gateway would serve it");
+            }
+            route.path("spec").path("hostnames").forEach(h -> {
+                if (!ingressHosts.contains(h.asText())) {
+                    problem(route, "hostname " + h.asText() + " is no host of this overlay's Ingresses " + ingressHosts);
+                }
+            });
+            for (JsonNode rule : route.path("spec").path("rules")) {
+                for (JsonNode ref : rule.path("backendRefs")) {
+                    if (!ref.path("kind").asText("Service").equals("Service") || ref.has("namespace")) {
+                        continue;
+                    }
+                    var service = rendered.ofKind("Service").filter(sv -> ref.path("name").asText().equals(Rendered.name(sv))).findFirst();
+                    if (service.isEmpty()) {
+                        problem(route, "backendRef " + ref.path("name").asText() + " is no Service of this overlay");
+                        continue;
+                    }
+                    boolean port = false;
+                    for (JsonNode p : service.get().path("spec").path("ports")) {
+                        port |= p.path("port").asInt() == ref.path("port").asInt();
+                    }
+                    if (!port) {
+                        problem(route, "backendRef " + ref.path("name").asText() + " port " + ref.path("port").asInt()
+                                + " is not a port of " + Rendered.id(service.get()));
+                    }
+                }
+            }
+        });
     }
 
     // ---- PostgreSQL backups through the Barman Cloud plugin --------------------------------------------------

@@ -125,6 +125,23 @@ class RulesCatchMistakesTest {
     }
 
     @Test
+    void anHttpRouteToAWrongPortOrHostIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode spec = (ObjectNode) r.get("HTTPRoute", "switchboard-agents").path("spec");
+            ((ObjectNode) spec.path("rules").get(0).path("backendRefs").get(0)).put("port", 8080);
+            ((ArrayNode) spec.path("hostnames")).set(0, "switchboard.example.com");
+        })).anyMatch(p -> p.contains("HTTPRoute/switchboard-agents") && p.contains("port 8080"))
+                .anyMatch(p -> p.contains("HTTPRoute/switchboard-agents") && p.contains("hostname switchboard.example.com"));
+    }
+
+    @Test
+    void aMisspeltHttpRouteFieldIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("HTTPRoute", "switchboard-agents").path("spec"))
+                .set("hostname", ((ObjectNode) r.get("HTTPRoute", "switchboard-agents").path("spec")).remove("hostnames"))))
+                .anyMatch(p -> p.contains("HTTPRoute/switchboard-agents") && p.contains("hostname"));
+    }
+
+    @Test
     void aMisspeltCloudNativePgFieldIsCaught() {
         assertThat(problemsAfter(r -> ((ObjectNode) r.get("Cluster", "switchboard-db").path("spec"))
                 .put("instance", 2))).anyMatch(p -> p.contains("Cluster/switchboard-db") && p.contains("instance"));
