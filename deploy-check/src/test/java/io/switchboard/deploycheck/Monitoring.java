@@ -57,6 +57,9 @@ final class Monitoring {
     }
 
     private void run() {
+        if (rendered.objects().stream().noneMatch(o -> o.path("apiVersion").asText().startsWith("monitoring.coreos.com/"))) {
+            return; // an overlay without monitoring (the plain ones): nothing scrapes, nothing to agree with
+        }
         serviceMonitors();
         podMonitors();
         rules();

@@ -1,7 +1,5 @@
 package io.switchboard.deploycheck;
 
-import static io.switchboard.deploycheck.BrokenOverlay.dev;
-import static io.switchboard.deploycheck.BrokenOverlay.problemsAfter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +19,17 @@ import org.junit.jupiter.api.Test;
  * services' meters, broken in one place at a time, must be reported, with a message that says where.
  */
 class MonitoringCatchesMistakesTest {
+    /** Monitoring is an overlay of its own (the plain ones install without the Prometheus Operator's CRDs). */
+    private static final String OVERLAY = "dev-monitoring";
+
+    private static Rendered dev() {
+        return RenderedOverlaysTest.render(Project.DEPLOY.resolve("overlays").resolve(OVERLAY)).copy();
+    }
+
+    private static List<String> problemsAfter(Consumer<Rendered> breakIt) {
+        return BrokenOverlay.problemsIn(OVERLAY, breakIt);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DASHBOARD = "switchboard-dashboard.json";
 
