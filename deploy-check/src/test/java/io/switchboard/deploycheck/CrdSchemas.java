@@ -99,7 +99,10 @@ final class CrdSchemas {
     List<String> validate(String type, JsonNode object, String where) {
         List<String> problems = new ArrayList<>();
         for (ValidationMessage message : schemas.get(type).validate(object)) {
-            problems.add(where + ": " + message.getMessage());
+            // Worded like the models' reports, so a reader sees the same message whichever schema caught it.
+            problems.add(where + ": " + ("additionalProperties".equals(message.getType())
+                    ? message.getInstanceLocation() + "." + message.getProperty() + ": unknown field"
+                    : message.getMessage()));
         }
         return problems;
     }
