@@ -16,7 +16,12 @@ final class BrokenOverlay {
     }
 
     static List<String> problemsAfter(Consumer<Rendered> breakIt) {
-        Rendered broken = dev();
+        return problemsIn("dev", breakIt);
+    }
+
+    /** The overlay of that name, rendered, broken, and checked. */
+    static List<String> problemsIn(String overlay, Consumer<Rendered> breakIt) {
+        Rendered broken = RenderedOverlaysTest.render(Project.DEPLOY.resolve("overlays").resolve(overlay)).copy();
         breakIt.accept(broken);
         List<String> problems = new ArrayList<>();
         broken.objects().forEach(o -> problems.addAll(SCHEMAS.validate(o)));

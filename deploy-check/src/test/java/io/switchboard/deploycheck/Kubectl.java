@@ -44,10 +44,11 @@ final class Kubectl {
         return (v.stdout + v.stderr).strip().replace('\n', ' ');
     }
 
-    private record Result(int exit, String stdout, String stderr) {
+    record Result(int exit, String stdout, String stderr) {
     }
 
-    private static Result run(List<String> command, int timeoutSeconds) {
+    /** Runs a command without input; its output and exit code. */
+    static Result run(List<String> command, int timeoutSeconds) {
         try {
             Path out = Files.createTempFile("deploy-check", ".out");
             Path err = Files.createTempFile("deploy-check", ".err");

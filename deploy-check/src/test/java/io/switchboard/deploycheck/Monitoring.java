@@ -29,11 +29,24 @@ final class Monitoring {
     private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
     private static final Pattern LABEL_VALUES = Pattern.compile("(?s)^\\s*label_values\\((.*),\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*\\)\\s*$");
     private static final ObjectMapper JSON = new ObjectMapper();
+    // What metricNames strips before it looks for names (see there).
+    private static final Pattern STRINGS = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
+    private static final Pattern COMMENTS = Pattern.compile("#[^\n]*");
+    private static final Pattern MATCHERS_AND_RANGES = Pattern.compile("\\{[^}]*}|\\[[^]]*]");
+    private static final Pattern LABEL_LISTS = Pattern.compile(
+            "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern NAME = Pattern.compile("(?<![\\w.$:])[a-zA-Z_:][a-zA-Z0-9_:]*(?![\\w:])(?!\\s*\\()");
+    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan", "start",
+            "end", "by", "without", "on", "ignoring", "group_left", "group_right");
+    /** Grafana's interval variables, which only Grafana can fill in; any duration makes the query parse the same. */
+    private static final Pattern GRAFANA_INTERVALS = Pattern.compile("\\$__(rate_interval|interval|range)\\b");
 
     private final Rendered rendered;
     private final Set<String> knownMetrics;
     private final Function<String, Set<String>> anchorsOf;
     private final List<String> problems;
+    /** Every dashboard query seen, with where it is, for one promtool run over all of them. */
+    private final Map<String, String> dashboardQueries = new java.util.LinkedHashMap<>();
 
     private Monitoring(Rendered rendered, Set<String> knownMetrics, Function<String, Set<String>> anchorsOf,
             List<String> problems) {
@@ -57,6 +70,9 @@ final class Monitoring {
     }
 
     private void run() {
+        if (rendered.objects().stream().noneMatch(o -> o.path("apiVersion").asText().startsWith("monitoring.coreos.com/"))) {
+            return; // an overlay without monitoring (the plain ones): nothing scrapes, nothing to agree with
+        }
         serviceMonitors();
         podMonitors();
         rules();
@@ -189,6 +205,11 @@ final class Monitoring {
                     runbook(pr, where, rule.path("annotations").path("runbook").asText());
                 }
             }
+            // Prometheus' own parser and checks: the query language, durations, label and annotation templates.
+            String promtool = Promtool.checkRules(pr.path("spec").path("groups"));
+            if (!promtool.isEmpty()) {
+                problem(pr, "promtool check rules: " + promtool);
+            }
         });
     }
 
@@ -211,20 +232,40 @@ final class Monitoring {
     }
 
     private void query(JsonNode object, String where, String query) {
-        List<String> shape = PromQl.shapeProblems(query);
-        if (!shape.isEmpty()) {
-            problem(object, where + ": expr " + String.join(", ", shape));
+        if (query == null || query.isBlank()) {
+            problem(object, where + ": empty query");
             return;
         }
-        Set<String> unknown = new TreeSet<>(PromQl.metricNames(query));
+        Set<String> unknown = new TreeSet<>(metricNames(query));
         unknown.removeAll(knownMetrics);
         if (!unknown.isEmpty()) {
             problem(object, where + ": reads " + unknown + ", which no service defines (deploy-check's MetricNames"
                     + " reads their meters) and the platform does not provide (MetricNames.PLATFORM)");
         }
-        if (PromQl.metricNames(query).isEmpty()) {
+        if (metricNames(query).isEmpty()) {
             problem(object, where + ": expr reads no metric");
         }
+    }
+
+    /**
+     * The metric names a query reads. promtool checks that a query parses (rules() and dashboards() run it) but does
+     * not list what a query reads, and a full PromQL parser is more than this check needs: with strings, comments,
+     * label matchers, ranges and the label lists of by/without/on/ignoring/group_left/group_right taken out, every
+     * name left that is not a function or aggregation (followed by "(") and not a keyword is a metric.
+     */
+    static Set<String> metricNames(String query) {
+        String q = STRINGS.matcher(query).replaceAll("\"\"");
+        q = COMMENTS.matcher(q).replaceAll(" ");
+        q = MATCHERS_AND_RANGES.matcher(q).replaceAll(" ");
+        q = LABEL_LISTS.matcher(q).replaceAll(" ");
+        Set<String> names = new TreeSet<>();
+        Matcher m = NAME.matcher(q);
+        while (m.find()) {
+            if (!KEYWORDS.contains(m.group())) {
+                names.add(m.group());
+            }
+        }
+        return names;
     }
 
     // ---- dashboards ------------------------------------------------------------------------------------------
@@ -252,7 +293,28 @@ final class Monitoring {
                 }
                 dashboard(cm, where, dashboard, uids);
             });
+            parseDashboardQueries(cm);
         }
+    }
+
+    /** Every query of the dashboard through promtool, as recording rules (dashboard_query_N) of one group. */
+    private void parseDashboardQueries(JsonNode cm) {
+        List<String> wheres = new ArrayList<>(dashboardQueries.keySet());
+        var rules = Rendered.YAML.createArrayNode();
+        for (int i = 0; i < wheres.size(); i++) {
+            String expr = GRAFANA_INTERVALS.matcher(dashboardQueries.get(wheres.get(i))).replaceAll("5m");
+            rules.addObject().put("record", "dashboard_query_" + i).put("expr", expr);
+        }
+        var groups = Rendered.YAML.createArrayNode();
+        groups.addObject().put("name", "dashboard").set("rules", rules);
+        String promtool = Promtool.checkRules(groups);
+        if (!promtool.isEmpty()) {
+            for (int i = wheres.size() - 1; i >= 0; i--) {
+                promtool = promtool.replace("\"dashboard_query_" + i + "\"", wheres.get(i));
+            }
+            problem(cm, "promtool check rules on the dashboard's queries: " + promtool);
+        }
+        dashboardQueries.clear();
     }
 
     private void dashboard(JsonNode cm, String where, JsonNode dashboard, Set<String> uids) {
@@ -279,6 +341,7 @@ final class Monitoring {
                 String q = v.path("query").isObject() ? v.path("query").path("query").asText() : v.path("query").asText();
                 Matcher labelValues = LABEL_VALUES.matcher(q);
                 query(cm, where + " variable " + v.path("name").asText(), labelValues.matches() ? labelValues.group(1) : q);
+                dashboardQueries.put(where + " variable " + v.path("name").asText(), labelValues.matches() ? labelValues.group(1) : q);
                 usesDatasourceVariable(cm, where + " variable " + v.path("name").asText(), v.path("datasource"));
             }
         }
@@ -300,6 +363,7 @@ final class Monitoring {
             for (JsonNode target : panel.path("targets")) {
                 queries++;
                 query(cm, title + " target " + target.path("refId").asText(), target.path("expr").asText());
+                dashboardQueries.put(title + " target " + target.path("refId").asText(), target.path("expr").asText());
                 if (target.has("datasource")) {
                     usesDatasourceVariable(cm, title + " target " + target.path("refId").asText(), target.path("datasource"));
                 }

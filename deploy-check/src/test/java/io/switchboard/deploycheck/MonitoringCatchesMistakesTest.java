@@ -1,7 +1,5 @@
 package io.switchboard.deploycheck;
 
-import static io.switchboard.deploycheck.BrokenOverlay.dev;
-import static io.switchboard.deploycheck.BrokenOverlay.problemsAfter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +19,17 @@ import org.junit.jupiter.api.Test;
  * services' meters, broken in one place at a time, must be reported, with a message that says where.
  */
 class MonitoringCatchesMistakesTest {
+    /** Monitoring is an overlay of its own (the plain ones install without the Prometheus Operator's CRDs). */
+    private static final String OVERLAY = "dev-monitoring";
+
+    private static Rendered dev() {
+        return RenderedOverlaysTest.render(Project.DEPLOY.resolve("overlays").resolve(OVERLAY)).copy();
+    }
+
+    private static List<String> problemsAfter(Consumer<Rendered> breakIt) {
+        return BrokenOverlay.problemsIn(OVERLAY, breakIt);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DASHBOARD = "switchboard-dashboard.json";
 
@@ -128,12 +137,18 @@ class MonitoringCatchesMistakesTest {
     void anUnbalancedOrEmptyExprIsCaught() {
         assertThat(problemsAfter(r -> alert(r, "SwitchboardOutboxStalled")
                 .put("expr", "max by (namespace) (switchboard_state_outbox_oldest_age_seconds > 30")))
-                .anyMatch(p -> p.contains("SwitchboardOutboxStalled") && p.contains("unclosed '('"));
+                .anyMatch(p -> p.contains("promtool check rules") && p.contains("SwitchboardOutboxStalled")
+                        && p.contains("unclosed left parenthesis"));
         assertThat(problemsAfter(r -> alert(r, "SwitchboardOutboxStalled")
                 .put("expr", "sum(rate(switchboard_gateway_resyncs_total{cause=\"gap}[5m]))")))
-                .anyMatch(p -> p.contains("SwitchboardOutboxStalled") && p.contains("unclosed string"));
+                .anyMatch(p -> p.contains("promtool check rules") && p.contains("SwitchboardOutboxStalled")
+                        && p.contains("unterminated"));
         assertThat(problemsAfter(r -> alert(r, "SwitchboardOutboxStalled").put("expr", " ")))
                 .anyMatch(p -> p.contains("SwitchboardOutboxStalled") && p.contains("empty query"));
+        // Balanced and well spelt, but not PromQL: only a real parser sees it.
+        assertThat(problemsAfter(r -> alert(r, "SwitchboardOutboxStalled")
+                .put("expr", "max by (namespace) switchboard_state_outbox_oldest_age_seconds > 30s")))
+                .anyMatch(p -> p.contains("promtool check rules") && p.contains("SwitchboardOutboxStalled"));
     }
 
     @Test
@@ -224,6 +239,15 @@ class MonitoringCatchesMistakesTest {
     // ---- the dashboard ---------------------------------------------------------------------------------------
 
     @Test
+    void aPanelQueryThatDoesNotParseIsCaught() {
+        assertThat(problemsAfter(r -> dashboard(r, d -> ((ObjectNode) panel(d, "Claim latency (call-state)")
+                .path("targets").get(0)).put("expr",
+                "histogram_quantile(0.99, sum by (le) rate(switchboard_state_commands_seconds_bucket[$__rate_interval]))"))))
+                .anyMatch(p -> p.contains("promtool check rules on the dashboard's queries")
+                        && p.contains("panel 'Claim latency (call-state)' target A"));
+    }
+
+    @Test
     void aPanelReadingAMetricNobodyDefinesIsCaught() {
         assertThat(problemsAfter(r -> dashboard(r, d -> ((ObjectNode) panel(d, "Claim latency (call-state)")
                 .path("targets").get(0)).put("expr",
@@ -250,12 +274,11 @@ class MonitoringCatchesMistakesTest {
     }
 
     @Test
-    void promQlMetricNamesSkipFunctionsLabelsAndVariables() {
-        assertThat(PromQl.metricNames("""
+    void metricNamesSkipFunctionsLabelsAndVariables() {
+        assertThat(Monitoring.metricNames("""
                 sum by (namespace, le) (rate(a_seconds_bucket{job="x", le!="+Inf"}[$__rate_interval]))
                 / on (namespace) group_left (pod) max without (instance) (b_total offset 5m) > 0.5 and c
                 """)).containsExactlyInAnyOrder("a_seconds_bucket", "b_total", "c");
-        assertThat(PromQl.shapeProblems("rate(x[5m]})")).isNotEmpty();
-        assertThat(PromQl.shapeProblems("rate(x{a=\"(\"}[5m])")).isEmpty();
+        assertThat(Monitoring.metricNames("rate(x{a=\"(\"}[5m]) * 1e3 > bool 0.5 unless y # z")).containsExactlyInAnyOrder("x", "y");
     }
 }

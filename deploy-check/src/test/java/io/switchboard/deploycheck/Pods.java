@@ -48,7 +48,12 @@ final class Pods {
                         labels.put("strimzi.io/controller-role", String.valueOf(roles.contains("controller")));
                         Set<Integer> ports = new HashSet<>(Set.of(9090, 9091));
                         k.path("spec").path("kafka").path("listeners").forEach(l -> ports.add(l.path("port").asInt()));
-                        pods.add(new Pod("KafkaNodePool/" + Rendered.name(pool), labels, Set.of(), ports));
+                        Set<String> names = new HashSet<>();
+                        if (k.path("spec").path("kafka").has("metricsConfig")) {
+                            names.add("tcp-prometheus"); // Strimzi's name for the metrics port
+                            ports.add(9404);
+                        }
+                        pods.add(new Pod("KafkaNodePool/" + Rendered.name(pool), labels, names, ports));
                     });
             if (k.path("spec").has("entityOperator")) {
                 pods.add(new Pod("Kafka/" + cluster + " entity operator",
@@ -62,7 +67,7 @@ final class Pods {
         // CloudNativePG: the instances of every Cluster.
         rendered.ofKind("Cluster").forEach(c -> pods.add(new Pod("Cluster/" + Rendered.name(c),
                 new HashMap<>(Map.of("cnpg.io/cluster", Rendered.name(c), "cnpg.io/podRole", "instance")),
-                Set.of(), Set.of(5432, 8000, 9187))));
+                Set.of("metrics"), Set.of(5432, 8000, 9187)))); // CloudNativePG's name for the exporter port
         return pods;
     }
 

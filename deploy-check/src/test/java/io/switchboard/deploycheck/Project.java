@@ -23,6 +23,8 @@ final class Project {
     private static final String END = "<!-- /secrets-you-create -->";
     private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
     private static final Pattern TOPIC_PROPERTY = Pattern.compile("(?m)^\\s*mp\\.messaging\\.[^=#]*topic\\s*=\\s*(\\S+)\\s*$");
+    private static final Pattern CHANNEL_PROPERTY = Pattern.compile(
+            "(?m)^mp\\.messaging\\.(incoming|outgoing)\\.[^.=]+\\.(topic|group\\.id|dead-letter-queue\\.topic)\\s*=\\s*(\\S+)\\s*$");
     private static final Pattern TOPIC_CONSTANT = Pattern.compile("\"(switchboard\\.[a-z0-9.-]+)\"");
 
     private Project() {
@@ -82,6 +84,31 @@ final class Project {
             topics.add(m.group(1));
         }
         return topics;
+    }
+
+    /**
+     * What each service does on Kafka, from its application.properties (the default profile): {@code topic:NAME:Read}
+     * for a topic it consumes, {@code topic:NAME:Write} for one it produces to (dead-letter queues included),
+     * {@code group:NAME:Read} for a consumer group it joins. A group id with a ${…} expression in it is the prefix
+     * before the expression, written {@code group:PREFIX*:Read}: the rest is known only at run time.
+     */
+    static Map<String, Set<String>> kafkaUseInCode() {
+        Map<String, Set<String>> use = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            Set<String> needs = new TreeSet<>();
+            Matcher m = CHANNEL_PROPERTY.matcher(read(ROOT.resolve(service + "/src/main/resources/application.properties")));
+            while (m.find()) {
+                String value = m.group(3);
+                switch (m.group(2)) {
+                    case "topic" -> needs.add("topic:" + value + (m.group(1).equals("incoming") ? ":Read" : ":Write"));
+                    case "dead-letter-queue.topic" -> needs.add("topic:" + value + ":Write");
+                    default -> needs.add("group:" + (value.contains("${") ? value.substring(0, value.indexOf("${")) + "*"
+                            : value) + ":Read");
+                }
+            }
+            use.put(service, needs);
+        }
+        return use;
     }
 
     static String read(Path file) {

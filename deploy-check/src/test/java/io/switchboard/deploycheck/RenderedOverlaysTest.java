@@ -23,6 +23,7 @@ class RenderedOverlaysTest {
     static void setUp() {
         schemas = new StrictSchemas();
         System.out.println("deploy-check: " + Kubectl.version(Project.DEPLOY));
+        System.out.println("deploy-check: checked against CRD schemas: " + schemas.crdTypes());
     }
 
     static List<Path> overlays() {
@@ -36,7 +37,28 @@ class RenderedOverlaysTest {
 
     @Test
     void thereAreTheDevAndProdOverlays() {
-        assertThat(overlays()).extracting(p -> p.getFileName().toString()).contains("dev", "prod");
+        assertThat(overlays()).extracting(p -> p.getFileName().toString())
+                .contains("dev", "prod", "dev-monitoring", "prod-monitoring");
+    }
+
+    /**
+     * dev and prod install on a cluster without the Prometheus Operator's CRDs; their -monitoring overlays add the
+     * monitoring objects, all of them.
+     */
+    @Test
+    void monitoringIsAnOverlayOfItsOwn() {
+        for (String plain : List.of("dev", "prod")) {
+            Rendered without = render(Project.DEPLOY.resolve("overlays").resolve(plain));
+            Rendered with = render(Project.DEPLOY.resolve("overlays").resolve(plain + "-monitoring"));
+            assertThat(without.objects()).as(plain + " renders no monitoring.coreos.com object")
+                    .noneMatch(o -> o.path("apiVersion").asText().startsWith("monitoring.coreos.com/"));
+            assertThat(with.objects().stream().map(o -> o.path("kind").asText()).toList()).as(plain + "-monitoring")
+                    .contains("ServiceMonitor", "PodMonitor", "PrometheusRule");
+            assertThat(with.objects().stream().filter(o -> o.path("kind").asText().equals("PodMonitor")).map(Rendered::name))
+                    .contains("switchboard-kafka", "switchboard-postgres", "switchboard-kafka-exporter");
+            assertThat(with.objects()).hasSize(without.objects().size()
+                    + render(Project.DEPLOY.resolve("monitoring")).objects().size());
+        }
     }
 
     @ParameterizedTest(name = "{0}")

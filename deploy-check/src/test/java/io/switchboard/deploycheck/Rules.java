@@ -28,10 +28,16 @@ final class Rules {
      */
     private static final String JOURNAL_SERVICE = "call-ingest";
     private static final String JOURNAL_PATH = "SWITCHBOARD_INGEST_JOURNAL_PATH";
+    /** The Secrets Strimzi creates: the cluster CA's certificate, and a KafkaUser's credentials (by authentication). */
+    private static final Set<String> STRIMZI_CLUSTER_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
+    private static final Map<String, Set<String>> STRIMZI_USER_KEYS = Map.of(
+            "scram-sha-512", Set.of("password", "sasl.jaas.config"),
+            "tls", Set.of("ca.crt", "user.crt", "user.key", "user.p12", "user.password"));
 
     private final Rendered rendered;
     private final Map<String, Set<String>> documentedSecrets;
     private final Set<String> topicsInCode;
+    private final Map<String, Set<String>> kafkaUseInCode = Project.kafkaUseInCode();
     private final List<String> problems = new ArrayList<>();
     private final List<Pod> pods;
 
@@ -48,11 +54,13 @@ final class Rules {
         rules.references();
         rules.services();
         rules.ingresses();
+        rules.httpRoutes();
         rules.networkPolicies();
         rules.scaling();
         rules.statefulSets();
         rules.journal();
         rules.kafka();
+        rules.backups();
         rules.connectionSettings();
         rules.namespaceAndLabels();
         // ServiceMonitor, PodMonitor, PrometheusRule, the Grafana dashboard: against the services' code and docs.
@@ -213,6 +221,9 @@ final class Rules {
                 secrets.put(Rendered.name(c) + "-app", CNPG_APP_SECRET_KEYS);
             }
         });
+        rendered.ofKind("Kafka").forEach(k -> secrets.put(Rendered.name(k) + "-cluster-ca-cert", STRIMZI_CLUSTER_CA_KEYS));
+        rendered.ofKind("KafkaUser").forEach(u -> secrets.put(Rendered.name(u),
+                STRIMZI_USER_KEYS.getOrDefault(u.path("spec").path("authentication").path("type").asText(), Set.of())));
         documentedSecrets.forEach(secrets::putIfAbsent);
 
         rendered.workloads().forEach(d -> {
@@ -504,6 +515,8 @@ final class Rules {
         };
         rendered.ofKind("KafkaNodePool").forEach(belongs);
         rendered.ofKind("KafkaTopic").forEach(belongs);
+        rendered.ofKind("KafkaUser").forEach(belongs);
+        kafkaUsers();
         rendered.ofKind("Kafka").forEach(k -> {
             Set<String> roles = new HashSet<>();
             rendered.ofKind("KafkaNodePool")
@@ -532,6 +545,163 @@ final class Rules {
             extra.removeAll(topicsInCode);
             problems.add("KafkaTopics do not match the topics the services use: missing " + missing + ", unused " + extra);
         }
+    }
+
+    /**
+     * Each service logs in as the KafkaUser of its name, over a listener that asks for that user's kind of login, and
+     * its ACLs allow exactly what its application.properties use: a missing ACL breaks the service at run time, a
+     * spare one gives it more than it needs.
+     */
+    private void kafkaUsers() {
+        rendered.ofKind("Kafka").forEach(k -> {
+            boolean authorizes = !k.path("spec").path("kafka").path("authorization").path("type").asText().isEmpty();
+            if (rendered.ofKind("KafkaUser").findAny().isPresent() && !authorizes) {
+                problem(k, "has KafkaUsers but no spec.kafka.authorization: their ACLs would not be enforced");
+            }
+            for (JsonNode l : k.path("spec").path("kafka").path("listeners")) {
+                if (!l.path("tls").asBoolean(false) || l.path("authentication").path("type").asText().isEmpty()) {
+                    problem(k, "listener " + l.path("name").asText() + " must use TLS and authenticate its clients: the"
+                            + " records carry callers' phone numbers");
+                }
+            }
+        });
+        kafkaUseInCode.forEach((service, needs) -> {
+            var user = rendered.ofKind("KafkaUser").filter(u -> service.equals(Rendered.name(u))).findFirst();
+            if (user.isEmpty()) {
+                problems.add("KafkaUser: no KafkaUser " + service + " for the service of that name");
+                return;
+            }
+            Set<String> granted = new TreeSet<>();
+            for (JsonNode acl : user.get().path("spec").path("authorization").path("acls")) {
+                JsonNode resource = acl.path("resource");
+                String name = resource.path("name").asText() + ("prefix".equals(resource.path("patternType").asText()) ? "*" : "");
+                for (JsonNode op : acl.path("operations")) {
+                    granted.add(resource.path("type").asText() + ":" + name + ":" + op.asText());
+                }
+            }
+            Set<String> wanted = new TreeSet<>();
+            for (String need : needs) {
+                wanted.add(need);
+                if (need.startsWith("topic:")) {
+                    // Clients look a topic's partitions up before they read or write it.
+                    wanted.add(need.substring(0, need.lastIndexOf(':')) + ":Describe");
+                }
+            }
+            Set<String> missing = new TreeSet<>(wanted);
+            missing.removeIf(w -> granted.stream().anyMatch(g -> covers(g, w)));
+            Set<String> spare = new TreeSet<>(granted);
+            spare.removeIf(g -> wanted.stream().anyMatch(w -> covers(g, w)));
+            if (!missing.isEmpty()) {
+                problem(user.get(), "lacks ACLs its service's application.properties need: " + missing);
+            }
+            if (!spare.isEmpty()) {
+                problem(user.get(), "has ACLs its service's application.properties do not use: " + spare);
+            }
+            rendered.workloads().filter(w -> service.equals(Rendered.name(w))).forEach(w -> {
+                boolean logsIn = false;
+                for (JsonNode c : w.path("spec").path("template").path("spec").path("containers")) {
+                    for (JsonNode env : c.path("env")) {
+                        logsIn |= "KAFKA_SASL_JAAS_CONFIG".equals(env.path("name").asText())
+                                && service.equals(env.path("valueFrom").path("secretKeyRef").path("name").asText());
+                    }
+                }
+                if (!logsIn) {
+                    problem(w, "does not log in to Kafka as its KafkaUser (KAFKA_SASL_JAAS_CONFIG from the Secret " + service + ")");
+                }
+            });
+        });
+    }
+
+    /** Whether a granted type:name:operation allows a wanted one; a name ending in * is a prefix. */
+    private static boolean covers(String granted, String wanted) {
+        String[] g = granted.split(":");
+        String[] w = wanted.split(":");
+        if (!g[0].equals(w[0]) || !g[2].equals(w[2])) {
+            return false;
+        }
+        return g[1].endsWith("*") ? w[1].startsWith(g[1].substring(0, g[1].length() - 1)) : g[1].equals(w[1]);
+    }
+
+    // ---- Gateway API routes: beside the Ingress, to the same Services and hosts ---------------------------------
+
+    private void httpRoutes() {
+        Set<String> ingressHosts = new HashSet<>();
+        rendered.ofKind("Ingress").forEach(i -> i.path("spec").path("rules").forEach(r -> ingressHosts.add(r.path("host").asText())));
+        rendered.ofKind("HTTPRoute").forEach(route -> {
+            if (route.path("spec").path("parentRefs").isEmpty()) {
+                problem(route, "has no parentRefs: no Gateway would serve it");
+            }
+            route.path("spec").path("hostnames").forEach(h -> {
+                if (!ingressHosts.contains(h.asText())) {
+                    problem(route, "hostname " + h.asText() + " is no host of this overlay's Ingresses " + ingressHosts);
+                }
+            });
+            for (JsonNode rule : route.path("spec").path("rules")) {
+                for (JsonNode ref : rule.path("backendRefs")) {
+                    if (!ref.path("kind").asText("Service").equals("Service") || ref.has("namespace")) {
+                        continue;
+                    }
+                    var service = rendered.ofKind("Service").filter(sv -> ref.path("name").asText().equals(Rendered.name(sv))).findFirst();
+                    if (service.isEmpty()) {
+                        problem(route, "backendRef " + ref.path("name").asText() + " is no Service of this overlay");
+                        continue;
+                    }
+                    boolean port = false;
+                    for (JsonNode p : service.get().path("spec").path("ports")) {
+                        port |= p.path("port").asInt() == ref.path("port").asInt();
+                    }
+                    if (!port) {
+                        problem(route, "backendRef " + ref.path("name").asText() + " port " + ref.path("port").asInt()
+                                + " is not a port of " + Rendered.id(service.get()));
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- PostgreSQL backups through the Barman Cloud plugin --------------------------------------------------
+
+    static final String BARMAN_CLOUD_PLUGIN = "barman-cloud.cloudnative-pg.io";
+
+    /** The plugin's ObjectStore exists, and a plugin backup is scheduled only for a cluster that has the plugin. */
+    private void backups() {
+        Set<String> stores = new HashSet<>();
+        rendered.ofKind("ObjectStore").forEach(o -> stores.add(Rendered.name(o)));
+        Map<String, Set<String>> pluginsOf = new HashMap<>();
+        rendered.ofKind("Cluster").forEach(c -> {
+            Set<String> plugins = new HashSet<>();
+            for (JsonNode plugin : c.path("spec").path("plugins")) {
+                if (!plugin.path("enabled").asBoolean(true)) {
+                    continue;
+                }
+                plugins.add(plugin.path("name").asText());
+                if (BARMAN_CLOUD_PLUGIN.equals(plugin.path("name").asText())) {
+                    String store = plugin.path("parameters").path("barmanObjectName").asText();
+                    if (!stores.contains(store)) {
+                        problem(c, "plugin " + BARMAN_CLOUD_PLUGIN + ": barmanObjectName '" + store
+                                + "' names no ObjectStore of this overlay " + stores);
+                    }
+                }
+            }
+            if (c.path("spec").path("backup").has("barmanObjectStore")) {
+                problem(c, "spec.backup.barmanObjectStore is deprecated: back up through the Barman Cloud plugin"
+                        + " (spec.plugins and an ObjectStore)");
+            }
+            pluginsOf.put(Rendered.name(c), plugins);
+        });
+        rendered.ofKind("ScheduledBackup").forEach(b -> {
+            String cluster = b.path("spec").path("cluster").path("name").asText();
+            if (!pluginsOf.containsKey(cluster)) {
+                problem(b, "cluster '" + cluster + "' is no Cluster of this overlay");
+                return;
+            }
+            if (!"plugin".equals(b.path("spec").path("method").asText())) {
+                problem(b, "method must be plugin (the Barman Cloud plugin), is '" + b.path("spec").path("method").asText("barmanObjectStore") + "'");
+            } else if (!pluginsOf.get(cluster).contains(b.path("spec").path("pluginConfiguration").path("name").asText())) {
+                problem(b, "pluginConfiguration names '" + b.path("spec").path("pluginConfiguration").path("name").asText()
+                        + "', which Cluster " + cluster + " does not enable");
+            }
+        });
     }
 
     // ---- the services' connection settings point at what the overlay creates ---------------------------------

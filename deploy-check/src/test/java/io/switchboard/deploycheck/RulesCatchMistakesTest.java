@@ -55,6 +55,93 @@ class RulesCatchMistakesTest {
     }
 
     @Test
+    void aStrimziVersionTheOperatorNoLongerServesIsCaught() {
+        assertThat(problemsAfter(r -> r.get("Kafka", "switchboard").put("apiVersion", "kafka.strimzi.io/v1beta2")))
+                .anyMatch(p -> p.contains("Kafka/switchboard") && p.contains("kafka.strimzi.io/v1beta2")
+                        && p.contains("not served"));
+    }
+
+    @Test
+    void aFieldStrimziDroppedFromItsCurrentApiIsCaught() {
+        // v1beta2's single `operation` per ACL rule; kafka.strimzi.io/v1 only has the list `operations`.
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("KafkaUser", "call-ingest").path("spec").path("authorization")
+                .path("acls").get(0)).put("operation", "Write")))
+                .anyMatch(p -> p.contains("KafkaUser/call-ingest") && p.contains("operation"));
+    }
+
+    @Test
+    void aWrongTypeInAStrimziFieldIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("KafkaTopic", "switchboard.presence").path("spec"))
+                .put("partitions", "12"))).anyMatch(p -> p.contains("KafkaTopic/switchboard.presence") && p.contains("partitions"));
+    }
+
+    @Test
+    void aKafkaUserMissingAnAclItsServiceNeedsIsCaught() {
+        assertThat(problemsAfter(r -> ((ArrayNode) r.get("KafkaUser", "call-state").path("spec").path("authorization")
+                .path("acls")).remove(8)))
+                .anyMatch(p -> p.contains("KafkaUser/call-state") && p.contains("lacks") && p.contains("switchboard.dead-letters"));
+    }
+
+    @Test
+    void aKafkaUserWithAnAclItsServiceDoesNotUseIsCaught() {
+        assertThat(problemsAfter(r -> ((ArrayNode) r.get("KafkaUser", "call-ingest").path("spec").path("authorization")
+                .path("acls")).addObject().<ObjectNode>set("resource", Rendered.YAML.createObjectNode()
+                        .put("type", "topic").put("name", "switchboard.state-changes").put("patternType", "literal"))
+                .putArray("operations").add("Read")))
+                .anyMatch(p -> p.contains("KafkaUser/call-ingest") && p.contains("do not use")
+                        && p.contains("topic:switchboard.state-changes:Read"));
+    }
+
+    @Test
+    void aPlainKafkaListenerOrAServiceWithoutItsLoginIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode listener = (ObjectNode) r.get("Kafka", "switchboard").path("spec").path("kafka").path("listeners").get(0);
+            listener.put("tls", false);
+            listener.remove("authentication");
+            env(r, "presence-gateway", "KAFKA_SASL_JAAS_CONFIG").with("valueFrom").with("secretKeyRef").put("name", "call-state");
+        })).anyMatch(p -> p.contains("Kafka/switchboard") && p.contains("must use TLS"))
+                .anyMatch(p -> p.contains("Deployment/presence-gateway") && p.contains("does not log in"));
+    }
+
+    @Test
+    void aBackupToAnObjectStoreThatDoesNotExistIsCaught() {
+        assertThat(BrokenOverlay.problemsIn("prod", r -> r.get("ObjectStore", "switchboard-backups")
+                .with("metadata").put("name", "switchboard-backup")))
+                .anyMatch(p -> p.contains("Cluster/switchboard-db") && p.contains("barmanObjectName 'switchboard-backups'"));
+    }
+
+    @Test
+    void aScheduledBackupWithoutThePluginIsCaught() {
+        assertThat(BrokenOverlay.problemsIn("prod", r -> ((ObjectNode) r.get("ScheduledBackup", "switchboard-db-nightly")
+                .path("spec")).remove("method")))
+                .anyMatch(p -> p.contains("ScheduledBackup/switchboard-db-nightly") && p.contains("method must be plugin"));
+    }
+
+    @Test
+    void aMisspeltObjectStoreFieldIsCaught() {
+        assertThat(BrokenOverlay.problemsIn("prod", r -> ((ObjectNode) r.get("ObjectStore", "switchboard-backups")
+                .path("spec").path("configuration")).put("destinationPth", "s3://x")))
+                .anyMatch(p -> p.contains("ObjectStore/switchboard-backups") && p.contains("destinationPth"));
+    }
+
+    @Test
+    void anHttpRouteToAWrongPortOrHostIsCaught() {
+        assertThat(problemsAfter(r -> {
+            ObjectNode spec = (ObjectNode) r.get("HTTPRoute", "switchboard-agents").path("spec");
+            ((ObjectNode) spec.path("rules").get(0).path("backendRefs").get(0)).put("port", 8080);
+            ((ArrayNode) spec.path("hostnames")).set(0, "switchboard.example.com");
+        })).anyMatch(p -> p.contains("HTTPRoute/switchboard-agents") && p.contains("port 8080"))
+                .anyMatch(p -> p.contains("HTTPRoute/switchboard-agents") && p.contains("hostname switchboard.example.com"));
+    }
+
+    @Test
+    void aMisspeltHttpRouteFieldIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) r.get("HTTPRoute", "switchboard-agents").path("spec"))
+                .set("hostname", ((ObjectNode) r.get("HTTPRoute", "switchboard-agents").path("spec")).remove("hostnames"))))
+                .anyMatch(p -> p.contains("HTTPRoute/switchboard-agents") && p.contains("hostname"));
+    }
+
+    @Test
     void aMisspeltCloudNativePgFieldIsCaught() {
         assertThat(problemsAfter(r -> ((ObjectNode) r.get("Cluster", "switchboard-db").path("spec"))
                 .put("instance", 2))).anyMatch(p -> p.contains("Cluster/switchboard-db") && p.contains("instance"));

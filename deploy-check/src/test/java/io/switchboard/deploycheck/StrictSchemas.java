@@ -21,21 +21,20 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
-import io.strimzi.api.kafka.model.kafka.Kafka;
-import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -48,9 +47,13 @@ import java.util.Set;
  * Checks every rendered object against the schema of its kind, strictly: an unknown field, a wrong type (a number
  * where the API wants a string, "2" where it wants a number) or a kind nobody expected is an error.
  *
- * <p>Kubernetes and Prometheus Operator kinds: fabric8's models, Strimzi kinds: Strimzi's own model ({@code io.strimzi:api}). Both models keep
- * fields they do not know in an {@code additionalProperties} map instead of failing, so after reading an object the
- * whole tree is walked and any such field is reported. CloudNativePG kinds: the JSON schemas in src/test/resources/cnpg.
+ * <p>Strimzi's kinds: the schemas of Strimzi's released CRDs ({@link StrimziCrds}, {@link CrdSchemas}), so a version
+ * Strimzi no longer serves, or a field it dropped, fails as it would on the cluster. Kubernetes, Gateway API and
+ * Prometheus Operator kinds: fabric8's models, which keep fields they do not know in an {@code additionalProperties}
+ * map instead of failing, so after reading an object the whole tree is walked and any such field is reported.
+ * CloudNativePG and its Barman Cloud plugin: the JSON schemas in src/test/resources/cnpg. CRD files in the directory
+ * named by the system property {@code deploy-check.crds} (the operators' released CRDs, see deploy-check/README.md)
+ * take precedence over the models and the JSON schemas for the kinds they define.
  */
 final class StrictSchemas {
     private static final Map<String, Class<?>> MODELS = Map.ofEntries(
@@ -64,9 +67,7 @@ final class StrictSchemas {
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
-            Map.entry("kafka.strimzi.io/v1beta2/Kafka", Kafka.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
+            Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
             // The Prometheus Operator's kinds, from fabric8's model (io.fabric8:openshift-model-monitoring).
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
             Map.entry("monitoring.coreos.com/v1/PodMonitor", PodMonitor.class),
@@ -74,12 +75,20 @@ final class StrictSchemas {
 
     private static final Map<String, String> JSON_SCHEMAS = Map.of(
             "postgresql.cnpg.io/v1/Cluster", "/cnpg/cluster.schema.yaml",
-            "postgresql.cnpg.io/v1/ScheduledBackup", "/cnpg/scheduledbackup.schema.yaml");
+            "postgresql.cnpg.io/v1/ScheduledBackup", "/cnpg/scheduledbackup.schema.yaml",
+            "barmancloud.cnpg.io/v1/ObjectStore", "/cnpg/objectstore.schema.yaml");
 
     private final ObjectMapper mapper;
     private final Map<String, JsonSchema> schemas;
+    private final CrdSchemas crds;
 
     StrictSchemas() {
+        List<Path> crdFiles = new ArrayList<>(StrimziCrds.files());
+        String extra = System.getProperty("deploy-check.crds", "");
+        if (!extra.isBlank()) {
+            crdFiles.addAll(CrdSchemas.yamlFilesUnder(Path.of(extra)));
+        }
+        this.crds = CrdSchemas.of(crdFiles);
         JsonMapper strict = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -108,9 +117,15 @@ final class StrictSchemas {
         });
     }
 
-    static Set<String> knownTypes() {
+    /** The kinds checked against a CRD's schema. */
+    Set<String> crdTypes() {
+        return crds.types();
+    }
+
+    Set<String> knownTypes() {
         var all = new java.util.TreeSet<>(MODELS.keySet());
         all.addAll(JSON_SCHEMAS.keySet());
+        all.addAll(crds.types());
         return all;
     }
 
@@ -121,13 +136,20 @@ final class StrictSchemas {
         List<String> problems = new ArrayList<>();
         Class<?> model = MODELS.get(type);
         JsonSchema schema = schemas.get(type);
-        if (model != null) {
+        if (crds.knows(type)) {
+            problems.addAll(crds.validate(type, object, where));
+            read(object.path("metadata"), ObjectMeta.class, where + " metadata", problems);
+        } else if (model != null) {
             read(object, model, where, problems);
         } else if (schema != null) {
             for (ValidationMessage message : schema.validate(object)) {
                 problems.add(where + ": " + message.getMessage());
             }
             read(object.path("metadata"), ObjectMeta.class, where + " metadata", problems);
+        } else if (!crds.servedVersions(object.path("apiVersion").asText(), object.path("kind").asText()).isEmpty()) {
+            problems.add(where + ": apiVersion " + object.path("apiVersion").asText() + " is not served by the CRD of "
+                    + object.path("kind").asText() + ", which serves "
+                    + crds.servedVersions(object.path("apiVersion").asText(), object.path("kind").asText()));
         } else {
             problems.add(where + ": " + type + " is not a kind these tests know (" + knownTypes()
                     + "); add its schema to StrictSchemas before using it");
