@@ -44,7 +44,11 @@ public class ServedEndpoints {
         this.router = router;
     }
 
-    /** What the service serves; a route that takes any method reads {@code "ANY /path"}, which no OpenAPI names. */
+    /**
+     * What the service serves. A route that takes any method reads {@code "ANY /path"}, and one for a path prefix
+     * {@code "GET /prefix/*"}: no OpenAPI document names them, so a test fails until they are split into described
+     * endpoints.
+     */
     public Set<String> served() {
         Set<String> served = new TreeSet<>();
         if (router == null) {
@@ -52,12 +56,15 @@ public class ServedEndpoints {
         }
         for (Route route : router.getRoutes()) {
             String path = route.getPath();
-            if (path == null || isQuarkus(path)) {
-                continue; // a handler for every request (body limits, Quarkus REST's dispatcher, static files)
-            }
-            String openApiPath = VERTX_PARAMETER.matcher(path).replaceAll("{$1}");
             Set<HttpMethod> methods = route.methods();
-            if (methods == null || methods.isEmpty()) {
+            boolean anyMethod = methods == null || methods.isEmpty();
+            if (path == null || isQuarkus(path) || (path.equals("/") && anyMethod)) {
+                // A handler for every request: body limits, static files, Quarkus REST's dispatcher on "/" and "/*"
+                // (its resources are listed below, from their annotations).
+                continue;
+            }
+            String openApiPath = VERTX_PARAMETER.matcher(path).replaceAll("{$1}") + (route.isExactPath() ? "" : "*");
+            if (anyMethod) {
                 served.add("ANY " + openApiPath);
             } else {
                 methods.forEach(method -> served.add(method.name() + " " + openApiPath));
