@@ -92,13 +92,19 @@ public final class Stack implements AutoCloseable {
         }
 
         Map<String, Integer> named() {
+            Map<String, Integer> named = infrastructure();
+            named.put("call-state", state);
+            named.put("call-ingest", ingest);
+            named.put("presence-gateway", gateway);
+            return named;
+        }
+
+        /** The ports of what {@link #startInfrastructure} starts. */
+        Map<String, Integer> infrastructure() {
             Map<String, Integer> named = new LinkedHashMap<>();
             named.put("PostgreSQL", postgres);
             named.put("Kafka", kafka);
             named.put("the Twilio simulator", simulator);
-            named.put("call-state", state);
-            named.put("call-ingest", ingest);
-            named.put("presence-gateway", gateway);
             return named;
         }
     }
@@ -241,6 +247,7 @@ public final class Stack implements AutoCloseable {
     }
 
     private final Options options;
+    private final boolean infrastructureOnly;
     private final Path dataDir;
     private final boolean temporaryData;
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
@@ -256,8 +263,9 @@ public final class Stack implements AutoCloseable {
     private boolean closed;
     private final Thread shutdownHook = new Thread(this::close, "stack-shutdown");
 
-    private Stack(Options options, Path dataDir, boolean temporaryData) {
+    private Stack(Options options, boolean infrastructureOnly, Path dataDir, boolean temporaryData) {
         this.options = options;
+        this.infrastructureOnly = infrastructureOnly;
         this.dataDir = dataDir;
         this.temporaryData = temporaryData;
         // Ctrl-C or the end of a test JVM must not leave the services running, even halfway through start().
@@ -272,12 +280,28 @@ public final class Stack implements AutoCloseable {
      */
     public static Stack start(Options options) {
         checkJars(options.repoRoot());
-        checkPortsFree(options.ports(), options.dataDir());
+        return start(options, false);
+    }
+
+    /**
+     * Starts PostgreSQL (with the schema migrated and the seed tenant in it, as call-state and the seed would leave
+     * it), Kafka and the Twilio simulator, and none of the services: for services run by hand, such as
+     * {@code ./mvnw quarkus:dev -pl call-state}, with {@link #devEnvironment()}. Returns when they serve.
+     *
+     * @throws StackException when a port is taken; whatever had started is stopped again
+     */
+    public static Stack startInfrastructure(Options options) {
+        return start(options, true);
+    }
+
+    private static Stack start(Options options, boolean infrastructureOnly) {
+        checkPortsFree(infrastructureOnly ? options.ports().infrastructure() : options.ports().named(),
+                options.dataDir());
         Stack stack;
         try {
             stack = options.dataDir() == null
-                    ? new Stack(options, Files.createTempDirectory("switchboard-stack"), true)
-                    : new Stack(options, prepare(options.dataDir(), options.fresh()), false);
+                    ? new Stack(options, infrastructureOnly, Files.createTempDirectory("switchboard-stack"), true)
+                    : new Stack(options, infrastructureOnly, prepare(options.dataDir(), options.fresh()), false);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not make the stack's data folder", e);
         }
@@ -313,6 +337,14 @@ public final class Stack implements AutoCloseable {
                 simulator.authToken(), ingest);
         LOG.log(System.Logger.Level.INFO, twilio.describe(simulator.baseUrl()));
         keys = DevKeys.in(dataDir.resolve("keys"));
+        if (infrastructureOnly) {
+            // No call-state to migrate the schema: the same migrations, from the contract, before the seed. A
+            // call-state started later finds them applied.
+            postgres.migrate().seed();
+            LOG.log(System.Logger.Level.INFO, "Kafka, PostgreSQL and the Twilio simulator are up in {0} s (data in "
+                    + "{1})", Duration.between(began, Instant.now()).toSeconds(), dataDir);
+            return;
+        }
 
         // call-state applies the schema migrations at start-up; the seed needs the schema.
         launch(Service.CALL_STATE);
@@ -471,12 +503,12 @@ public final class Stack implements AutoCloseable {
         env.put("TWILIO_AUTH_TOKEN", twilio.authToken());
         env.put("TWILIO_API_BASE_URL", twilio.apiBaseUrl());
         env.put("PUBLIC_BASE_URL", twilio.publicBaseUrl());
+        // Each service's HTTP API to try out in a browser, at /q/swagger-ui.
+        env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
         if (service == Service.PRESENCE_GATEWAY) {
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyPem().toAbsolutePath().toUri().toString());
             env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", keys.privateKeyPem().toAbsolutePath().toUri().toString());
             env.put("SWITCHBOARD_DEV_TOKENS_ENABLED", "true");
-            // The gateway's HTTP API to try out in a browser, at /q/swagger-ui.
-            env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
             if (!twilio.real()) {
                 // The console's "simulate" panel reaches the simulator through the gateway; not on real Twilio.
                 env.put("SWITCHBOARD_DEV_SIMULATOR_URL", twilio.apiBaseUrl());
@@ -487,6 +519,25 @@ public final class Stack implements AutoCloseable {
             }
         }
         env.putAll(extra);
+        return env;
+    }
+
+    /**
+     * What any of the three services needs to run against this stack outside it, as {@code ./mvnw quarkus:dev} does:
+     * what the stack gives each of them, without the HTTP port (each service's own default is the stack's), and with
+     * Quarkus' Dev Services off, which would otherwise try to start containers.
+     */
+    public Map<String, String> devEnvironment() {
+        return devEnvironment(options.ports(), keys, twilio);
+    }
+
+    static Map<String, String> devEnvironment(Ports ports, DevKeys keys, TwilioSettings twilio) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (Service service : Service.values()) {
+            env.putAll(environment(service, ports, keys, twilio, Map.of()));
+        }
+        env.remove("QUARKUS_HTTP_PORT");
+        env.put("QUARKUS_DEVSERVICES_ENABLED", "false");
         return env;
     }
 
@@ -734,9 +785,9 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    private static void checkPortsFree(Ports ports, Path dataDir) {
+    private static void checkPortsFree(Map<String, Integer> ports, Path dataDir) {
         List<String> taken = new ArrayList<>();
-        ports.named().forEach((name, port) -> {
+        ports.forEach((name, port) -> {
             try (ServerSocket socket = new ServerSocket(port)) {
                 // free
             } catch (IOException e) {

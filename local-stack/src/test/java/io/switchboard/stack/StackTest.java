@@ -27,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StackTest {
     private static final Path KEYS = Path.of("/keys");
+    private static final Stack.Ports FIXED_PORTS = new Stack.Ports(1080, 1081, 1082, 1090, 1092, 1432);
+    private static final Stack.TwilioSettings SIMULATED = Stack.TwilioSettings.resolve(Map.of(),
+            "http://localhost:1090", "AC0", "tok", "http://localhost:1081");
+    private static final DevKeys FIXED_KEYS = new DevKeys(KEYS.resolve("jwt-private.pem"),
+            KEYS.resolve("jwt-public.pem"));
 
     @Test
     void aMissingJarIsNamedBeforeAnythingStarts(@TempDir Path repo) throws IOException {
@@ -59,10 +64,9 @@ class StackTest {
 
     @Test
     void eachServiceGetsItsPortsDatabaseKafkaAndTwilio() {
-        Stack.Ports ports = new Stack.Ports(1080, 1081, 1082, 1090, 1092, 1432);
-        Stack.TwilioSettings twilio = Stack.TwilioSettings.resolve(Map.of(), "http://localhost:1090", "AC0", "tok",
-                "http://localhost:1081");
-        DevKeys keys = new DevKeys(KEYS.resolve("jwt-private.pem"), KEYS.resolve("jwt-public.pem"));
+        Stack.Ports ports = FIXED_PORTS;
+        Stack.TwilioSettings twilio = SIMULATED;
+        DevKeys keys = FIXED_KEYS;
 
         Map<String, String> state = Stack.environment(Service.CALL_STATE, ports, keys, twilio, Map.of("X", "y"));
         Map<String, String> gateway = Stack.environment(Service.PRESENCE_GATEWAY, ports, keys, twilio, Map.of());
@@ -78,6 +82,7 @@ class StackTest {
                 Map.entry("TWILIO_AUTH_TOKEN", "tok"),
                 Map.entry("TWILIO_API_BASE_URL", "http://localhost:1090"),
                 Map.entry("PUBLIC_BASE_URL", "http://localhost:1081"),
+                Map.entry("QUARKUS_SWAGGER_UI_ENABLE", "true"),
                 Map.entry("X", "y")));
         assertThat(gateway).containsEntry("QUARKUS_HTTP_PORT", "1080")
                 .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem")
@@ -93,6 +98,47 @@ class StackTest {
         assertThat(Stack.environment(Service.PRESENCE_GATEWAY, ports, keys, real, Map.of()))
                 .doesNotContainKey("SWITCHBOARD_DEV_SIMULATOR_URL")
                 .doesNotContainKey("TWILIO_API_KEY_SID"); // the user's own, inherited, turns the softphone on
+    }
+
+    @Test
+    void aServiceRunByHandGetsWhatEachServiceWouldWithoutItsPortOrDevServices() {
+        Stack.Ports ports = FIXED_PORTS;
+        Stack.TwilioSettings twilio = SIMULATED;
+        DevKeys keys = FIXED_KEYS;
+
+        Map<String, String> dev = Stack.devEnvironment(ports, keys, twilio);
+
+        for (Service service : Service.values()) {
+            Map<String, String> own = new java.util.HashMap<>(Stack.environment(service, ports, keys, twilio,
+                    Map.of()));
+            own.remove("QUARKUS_HTTP_PORT");
+            assertThat(dev).as(service.module()).containsAllEntriesOf(own);
+        }
+        assertThat(dev).doesNotContainKey("QUARKUS_HTTP_PORT")
+                .containsEntry("QUARKUS_DEVSERVICES_ENABLED", "false")
+                .containsEntry("QUARKUS_SWAGGER_UI_ENABLE", "true")
+                .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem");
+    }
+
+    @Test
+    void theInfrastructureAloneIsMigratedSeededAndLeavesNothingBehind(@TempDir Path repo) throws Exception {
+        Stack.Ports ports = Stack.Ports.free();
+        Stack stack = Stack.startInfrastructure(Stack.Options.defaults(repo).withPorts(ports)
+                .withUserEnv(Map.of()));
+        Path dataDir = stack.dataDir();
+        try {
+            assertThat(Arrays.stream(Service.values()).map(stack::process)).containsOnlyNulls();
+            assertThat(seedAgents(stack)).isEqualTo(2);
+            assertThat(stack.kafka().isRunning()).isTrue();
+            assertThat(stack.devEnvironment()).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + ports.kafka())
+                    .containsEntry("TWILIO_API_BASE_URL", stack.simulator().baseUrl())
+                    .containsEntry("PUBLIC_BASE_URL", stack.baseUrl(Service.CALL_INGEST));
+            assertThat(Files.readString(stack.keys().publicKeyPem())).startsWith("-----BEGIN PUBLIC KEY-----");
+        } finally {
+            stack.close();
+        }
+        assertThat(dataDir).doesNotExist();
+        assertPortsFree(ports);
     }
 
     @Test
@@ -119,11 +165,7 @@ class StackTest {
             assertThat(stack.simulator().config().numbers().get(Stack.NUMBER)).isEqualTo(new TwilioSimulator.Number(
                     incoming, incoming, stack.baseUrl(Service.CALL_INGEST) + "/twilio/voice/status#"
                             + VoiceWebhooks.CALLBACK_OVERRIDES));
-            try (var c = stack.postgres().connect()) {
-                ResultSet seeded = c.createStatement().executeQuery("SELECT count(*) FROM voip_users WHERE tenant_id = 'acme'");
-                seeded.next();
-                assertThat(seeded.getInt(1)).isEqualTo(2);
-            }
+            assertThat(seedAgents(stack)).isEqualTo(2);
             long before = stack.process(Service.CALL_INGEST).pid();
             stack.restart(Service.CALL_INGEST);
             assertThat(stack.process(Service.CALL_INGEST).pid()).isNotEqualTo(before);
@@ -176,6 +218,14 @@ class StackTest {
             given.load(in);
         }
         return given;
+    }
+
+    private static int seedAgents(Stack stack) throws java.sql.SQLException {
+        try (var c = stack.postgres().connect()) {
+            ResultSet seeded = c.createStatement().executeQuery("SELECT count(*) FROM voip_users WHERE tenant_id = 'acme'");
+            seeded.next();
+            return seeded.getInt(1);
+        }
     }
 
     private static void assertPortsFree(Stack.Ports ports) {
