@@ -42,8 +42,13 @@ public class TwilioCalls {
     private static final int TOO_MANY_REQUESTS = 429;
     /** Who the agent's phone shows as calling when the caller's number is not known. */
     private static final String UNKNOWN_CALLER = "client:switchboard";
-    private static final List<Conference.Event> CONFERENCE_EVENTS = List.of(Conference.Event.START,
-            Conference.Event.END, Conference.Event.JOIN, Conference.Event.LEAVE, Conference.Event.HOLD);
+    /**
+     * The conference events call-state asks for: the caller's join decides a connect; the others trace a call. Not the
+     * start: it comes with the agent's join, and Twilio may deliver a call's callbacks one after the other, so each
+     * one more at the agent's answer is one more the caller's join waits behind.
+     */
+    private static final List<Conference.Event> CONFERENCE_EVENTS = List.of(Conference.Event.END,
+            Conference.Event.JOIN, Conference.Event.LEAVE, Conference.Event.HOLD);
 
     private final TwilioRestClient client;
     private final String publicBaseUrl;
