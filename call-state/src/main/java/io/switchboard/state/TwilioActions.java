@@ -138,7 +138,7 @@ public class TwilioActions {
                 if (orphan.action() instanceof TwilioAction.ConnectToAgent connect && !store.claimWaiting(c, connect)) {
                     // Its claim connected (the agent answered, the caller joined: the connect went through before
                     // its process died), was given back, or ended. Doing it again would take the caller out of their
-                    // conversation, or to an agent who no longer has the call. Found by the fault suite.
+                    // conversation, or to an agent who no longer has the call.
                     store.done(c, orphan.id());
                     count(orphan.action().getClass().getSimpleName(), "no_longer_due");
                     continue;
@@ -245,7 +245,7 @@ public class TwilioActions {
         } else if ((action instanceof TwilioAction.StartConsult || action instanceof TwilioAction.Consult) && gone) {
             // The talking call's conference is gone, or the caller or the agent left it: the call is over at Twilio,
             // ended as the agent's conversation (the agent's leaving ended it before the consult could keep it
-            // going). Twilio's word, as its record of the call would say. Found by the fault suite.
+            // going). Twilio's word, as its record of the call would say.
             Instant now = clock.instant();
             return new Input.TwilioRecord(action.callSid(), TwilioCallStatus.COMPLETED, now, now);
         }

@@ -395,7 +395,7 @@ class CallFlowTest {
 
     @Test
     void aParkAsTheCallEndsAtTwilioEndsItAsTheAgentsCallNotAsACallerLostInTheLot() throws Exception {
-        // Found by the fault-injection suite: the caller hangs up as Doug clicks park, and the caller's end reaches
+        // The caller hangs up as Doug clicks park, and the caller's end reaches
         // call-state only later (call-ingest or Kafka slow). Twilio refuses to move a call that is over.
         String call = connectedTo("doug");
         sim().hangup(call);
@@ -411,7 +411,7 @@ class CallFlowTest {
 
     @Test
     void aCallersEndThatOvertakesTwilioRefusingTheParkEndsItAsTheAgentsCall() throws Exception {
-        // Found by the fault-injection suite: the same race, the other way round. call-state lagged on Twilio's
+        // The same race, the other way round. call-state lagged on Twilio's
         // events, and the caller's end was applied after the park was stored but before Twilio's refusal came back.
         String call = connectedTo("doug");
         sim().hangup(call);

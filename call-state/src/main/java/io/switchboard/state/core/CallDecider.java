@@ -440,8 +440,7 @@ public final class CallDecider {
         if (call != null && call.parkUnconfirmed()) {
             // The caller's end overtook Twilio's answer to the park (Twilio answers a REST call after its webhooks
             // went out): the caller hung up in the lot if the park went through first, or still talking with the
-            // parker if it came too late. Twilio's answer to the park tells which, and ends the call. Found by the
-            // fault-injection suite.
+            // parker if it came too late. Twilio's answer to the park tells which, and ends the call.
             return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), status.at()));
         }
         String reason = status.status() == TwilioCallStatus.COMPLETED || status.status() == TwilioCallStatus.CANCELED
@@ -454,7 +453,7 @@ public final class CallDecider {
         if (call.transferUnconfirmed()) {
             // The caller's end overtook Twilio's answer to their move out of the conference, as it can a park's: they
             // hung up waiting if the move went through, or were still with the transferring agent, whose leaving
-            // ended the call, if it came too late. The move's answer tells which. Found by the fault suite.
+            // ended the call, if it came too late. The move's answer tells which.
             return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), status.at()));
         }
         if (call.state() == CallState.CLAIMED && call.agentLegSid() != null) {
@@ -479,7 +478,7 @@ public final class CallDecider {
                 // The agent's phone answered a claim that was given back meanwhile: its deadline passed while this
                 // callback waited, or call-state died between giving it back and putting the caller on hold. Twilio
                 // may have the caller talking with an agent every screen shows free; take the caller back to where
-                // the screens show them (again, if the hold went through: harmless). Found by the fault suite.
+                // the screens show them (again, if the hold went through: harmless).
                 return new Decision(List.of(), List.of(
                         new TwilioAction.HoldCaller(call.callSid(), call.state() == CallState.PARKED),
                         TwilioAction.EndCall.agentLeg(status.legSid(), call.callSid())), null);
@@ -488,7 +487,7 @@ public final class CallDecider {
         }
         if (status.claim() != null && call.claimedAt() != null && status.claim() != call.claimedAt().toEpochMilli()) {
             // A late callback of the leg of an earlier claim by the same agent (given back at its deadline while the
-            // callback was on its way): it says nothing about the leg ringing now. Found by the fault-injection suite.
+            // callback was on its way): it says nothing about the leg ringing now.
             return strayLeg(status);
         }
         if (call.outbound() && call.state() == CallState.CLAIMED) {
@@ -666,7 +665,7 @@ public final class CallDecider {
         if (call.callerGone()) {
             if (passed.at().isBefore(call.endedAt().plus(LOT_WORD_WAIT))) {
                 // The caller may have hung up in the lot, and Twilio's word that they reached it lag behind their
-                // end. The deadline stays due, so this is asked again on the next check. Found by the fault suite.
+                // end. The deadline stays due, so this is asked again on the next check.
                 return Decision.NOTHING;
             }
             // The park's answer never came (its action was lost past every retry and takeover): the caller is taken

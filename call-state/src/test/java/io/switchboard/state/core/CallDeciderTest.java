@@ -65,7 +65,7 @@ class CallDeciderTest {
     class ClaimingACall {
         @Test
         void aClaimIsTimedInWholeMillisecondsSoItsLegIsRecognisedAfterPostgresRoundsTheTime() {
-            // Found by the end-to-end suite: a claim at .688999700 was stored as .689, its leg called back with
+            // A claim at .688999700 was stored as .689, its leg called back with
             // claim=…688, and the answered leg was taken for an earlier claim's.
             Instant clicked = T1.plusNanos(688_999_700);
             Instant claimedAt = T1.plusMillis(688);
@@ -159,7 +159,7 @@ class CallDeciderTest {
 
         @Test
         void aLateCallbackOfAnEarlierClaimsLegChangesNothing() {
-            // Found by the fault-injection suite: Doug's first claim was given back at its deadline while its leg's
+            // Doug's first claim was given back at its deadline while its leg's
             // callbacks waited (call-ingest down); he claimed again, and the old leg's "completed" arrived now. It
             // must not give back the new claim, whose leg rings (or already talks) at Twilio.
             long earlierClaim = T0.toEpochMilli();
@@ -169,7 +169,7 @@ class CallDeciderTest {
 
         @Test
         void anAnsweredLegOfAClaimGivenBackPutsTheCallerBackOnHold() {
-            // Found by the fault-injection suite: the claim's deadline gave the call back and call-state died before
+            // The claim's deadline gave the call back and call-state died before
             // it put the caller on hold; then the leg's "answered" arrived. Twilio has the caller talking with Doug,
             // every screen shows the call ringing: Twilio is asked to agree with the screens.
             given().ringing()
@@ -188,7 +188,7 @@ class CallDeciderTest {
 
         @Test
         void anAnswerBeforeTwilioTookTheCallerToTheConferenceConnectsOnceItDid() {
-            // Found by the fault suite: the caller hung up while Twilio was asked to move them to the conference, and
+            // The caller hung up while Twilio was asked to move them to the conference, and
             // the agent answered into an empty one. The answer waits for Twilio's word on the caller's move.
             Instant claimedAt = T0.plusSeconds(2);
             var answered = given().claimedBy("doug")
@@ -354,7 +354,7 @@ class CallDeciderTest {
 
         @Test
         void aCallerGoneBeforeReachingTheConferenceWhoseAgentAnsweredAnywayNeverTalked() {
-            // Found by the fault-injection suite: the agent's leg answered into the empty conference before Twilio
+            // The agent's leg answered into the empty conference before Twilio
             // refused to move the caller, who had hung up. The screens must not say they talked.
             given().connectedTo("doug").when(new ConnectFailed(CALL, "doug", true, T9))
                     .facts(new CallEnded(CALL, "caller_hangup", T9, null))

@@ -121,7 +121,7 @@ class ParkingDeciderTest {
 
         @Test
         void twilioSayingTheCallIsGoneWhileParkingEndsItAsTheParkersConversation() {
-            // Found by the fault-injection suite: the caller hung up as Doug clicked park. Twilio never took the
+            // The caller hung up as Doug clicked park. Twilio never took the
             // caller to the lot, so the stay is undone and the call ends as Doug's call, not a caller lost in a slot.
             given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, true, PARKED_AT))
                     .facts(new ParkUndone(CALL, "doug"),
@@ -132,7 +132,7 @@ class ParkingDeciderTest {
 
         @Test
         void theCallersEndBeforeTwilioAnsweredTheParkWaitsForThatAnswer() {
-            // Found by the fault-injection suite: Twilio answers a REST call after the webhooks its change caused, so
+            // Twilio answers a REST call after the webhooks its change caused, so
             // the caller's completed can arrive before the park's answer, whichever came first at Twilio.
             Instant at = PARKED_AT.plusMillis(40);
             given().parking().when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at))
@@ -171,7 +171,7 @@ class ParkingDeciderTest {
 
         @Test
         void aTakenOverParkThatFindsTheCallerGoneWaitsForTheLotsWord() {
-            // Found by the fault-injection suite: call-state parked the caller and died before storing Twilio's
+            // Call-state parked the caller and died before storing Twilio's
             // answer; the caller hung up in the lot; the replica that took the park over found the caller gone before
             // it read the lot's word (Twilio fetching the lot's wait music). That is no park that never happened.
             Instant at = PARKED_AT.plusSeconds(7);
@@ -190,7 +190,7 @@ class ParkingDeciderTest {
 
         @Test
         void aParkTimeoutSoonAfterTheCallersEndLeavesTheLotTimeToSpeak() {
-            // Found by the fault suite: call-state restarted after the caller's end; the lot's word waited for its
+            // Call-state restarted after the caller's end; the lot's word waited for its
             // consumer to rejoin Kafka, and the park timeout came first.
             Instant at = PARK_DEADLINE.minusSeconds(20);
             var gone = given().parking().when(new ParkFailed(CALL, "doug", PARKED_AT, true, at, true));
@@ -214,7 +214,7 @@ class ParkingDeciderTest {
 
         @Test
         void aParkerOnAnotherCallAlreadyStaysOnItWhileTheCallEndsAsTheirConversation() {
-            // Found by the fault-injection suite: Doug took another call while Twilio still had this caller with him;
+            // Doug took another call while Twilio still had this caller with him;
             // the caller hung up on Doug, not in the lot, and Doug's new call is left alone.
             var gone = given().parking().agent(DeciderSpec.DOUG.talkingTo("CA-OTHER", "+15550000000", T20))
                     .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, T20));
@@ -353,7 +353,7 @@ class ParkingDeciderTest {
 
         @Test
         void waitsForTwilioToAnswerThePark() {
-            // Found by the fault-injection suite: call-state died with the park's action, which waited for a takeover
+            // Call-state died with the park's action, which waited for a takeover
             // past the timeout. Twilio still had the caller with Doug; ringing the call back made it a caller who
             // hung up ringing, not on Doug. The timeout fires on the first check after Twilio's answer.
             given().parking().when(new DeadlinePassed(CALL, PARK_DEADLINE.plusSeconds(9))).nothing();

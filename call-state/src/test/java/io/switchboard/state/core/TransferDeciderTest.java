@@ -114,7 +114,7 @@ class TransferDeciderTest {
 
         @Test
         void aCallerGoneBeforeTheMoveWasStillWithTheAgentWhoTransferredIt() {
-            // Found by the fault suite: a fault held the move back, and the agent hung up first; their leaving ended
+            // A fault held the move back, and the agent hung up first; their leaving ended
             // the conference and the caller's call.
             Instant at = T20.plusSeconds(4);
             var gone = given().situationFrom(transferredToRhonda())
@@ -324,7 +324,7 @@ class TransferDeciderTest {
 
         @Test
         void aConsultTwilioFoundNoConferenceForEndsTheCallAsTheAgentsConversation() {
-            // Found by the fault suite: the agent hung up as the consult began, before Twilio was asked to keep the
+            // The agent hung up as the consult began, before Twilio was asked to keep the
             // conference going without them; their leaving ended it, and the caller's call with it. Twilio refusing
             // the consult as gone tells call-state so, as Twilio's record of the call would.
             Instant at = T20.plusSeconds(3);
@@ -336,7 +336,7 @@ class TransferDeciderTest {
 
         @Test
         void anAgentWhoLeftDuringACancelledConsultLeavesTheCallerToRingAgain() {
-            // Found by the fault suite: the agent hung up during the consult (their leaving no longer ended the call),
+            // The agent hung up during the consult (their leaving no longer ended the call),
             // then the consult was cancelled; Twilio found them gone, and the caller alone in the conference.
             var cancelled = given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", false, TAKEN));
             Instant at = TAKEN.plusMillis(300);
