@@ -26,7 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * own {@code kafka.Kafka} main from the same jars), which can be killed like a crashing broker ({@link #kill}) — a
  * thread of this JVM cannot be {@code kill -9}ed.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements KafkaServer {
     // A fixed cluster id lets a kept log folder be started again.
     private static final String CLUSTER_ID = "c3dpdGNoYm9hcmQtbG9jYQ";
     private static final Duration PROCESS_START_TIMEOUT = Duration.ofSeconds(90);
@@ -182,11 +182,12 @@ public final class LocalKafka implements AutoCloseable {
 
     // ---- handles ------------------------------------------------------------------------------------------------
 
-    /** host:port, ready for {@code kafka.bootstrap.servers}. */
+    @Override
     public String bootstrapServers() {
         return "localhost:" + port;
     }
 
+    @Override
     public boolean isRunning() {
         return processLog != null ? process != null && process.isAlive() : broker != null && broker.isRunning();
     }

@@ -2,9 +2,7 @@ package io.switchboard.stack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,14 +12,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.Flyway;
 
 /**
  * A real PostgreSQL server from Maven-packaged binaries (io.zonky.test). With a data folder its data
  * survives a restart (the local stack); without one it starts empty (tests). Trust authentication, user
  * {@code postgres}, database {@value #DATABASE}.
  */
-public final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements PostgresServer {
     public static final String DATABASE = "switchboard";
     public static final String USER = "postgres";
 
@@ -120,11 +117,23 @@ public final class LocalPostgres implements AutoCloseable {
         return port;
     }
 
+    @Override
     public String jdbcUrl() {
         return url(DATABASE);
     }
 
-    /** For the Vert.x reactive client ({@code quarkus.datasource.reactive.url}). */
+    @Override
+    public String user() {
+        return USER;
+    }
+
+    /** None: the embedded server trusts local connections. */
+    @Override
+    public String password() {
+        return "";
+    }
+
+    @Override
     public String reactiveUrl() {
         return "postgresql://localhost:" + port() + "/" + DATABASE;
     }
@@ -133,39 +142,16 @@ public final class LocalPostgres implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + port() + "/" + database;
     }
 
-    public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, "");
-    }
-
-    /**
-     * Applies the contract's migrations, as call-state does at start-up. For tests of the services that
-     * only read the projection.
-     */
+    @Override
     public LocalPostgres migrate() {
-        Flyway.configure().dataSource(jdbcUrl(), USER, "").locations("classpath:db/migration").load().migrate();
+        PostgresServer.super.migrate();
         return this;
     }
 
-    /** Adds the seed tenant {@code acme}, its number and agents {@code doug} and {@code rhonda} (idempotent). */
+    @Override
     public LocalPostgres seed() {
-        execute(resource("seed.sql"));
+        PostgresServer.super.seed();
         return this;
-    }
-
-    public void execute(String sql) {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = LocalPostgres.class.getResourceAsStream("/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

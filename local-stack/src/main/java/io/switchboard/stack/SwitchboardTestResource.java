@@ -7,15 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Real Kafka and PostgreSQL for a service's {@code @QuarkusTest}s, with the configuration that points the
- * service at them. Init arg {@code migrate=false} leaves the schema to the service under test (call-state
+ * Real Kafka and PostgreSQL for a service's {@code @QuarkusTest}s ({@link TestInfrastructure}: embedded, or
+ * containers with {@code -Pcontainers}), with the configuration that points the service at them. Init arg {@code migrate=false} leaves the schema to the service under test (call-state
  * migrates at start-up); otherwise the contract's migrations and the seed tenant are applied.
  *
  * <p>Tests reach the running pieces through {@link #kafka()} and {@link #postgres()}.
  */
 public class SwitchboardTestResource implements QuarkusTestResourceLifecycleManager {
-    private static LocalKafka kafka;
-    private static LocalPostgres postgres;
+    private static TestInfrastructure infrastructure;
     private static DevKeys keys;
     private boolean migrate = true;
 
@@ -26,8 +25,8 @@ public class SwitchboardTestResource implements QuarkusTestResourceLifecycleMana
 
     @Override
     public Map<String, String> start() {
-        kafka = LocalKafka.start(0, null);
-        postgres = LocalPostgres.start(0, null);
+        infrastructure = TestInfrastructure.start();
+        PostgresServer postgres = infrastructure.postgres();
         if (migrate) {
             postgres.migrate().seed();
         }
@@ -37,11 +36,11 @@ public class SwitchboardTestResource implements QuarkusTestResourceLifecycleMana
             throw new java.io.UncheckedIOException(e);
         }
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
-        config.put("quarkus.datasource.username", LocalPostgres.USER);
-        config.put("quarkus.datasource.password", "");
+        config.put("quarkus.datasource.username", postgres.user());
+        config.put("quarkus.datasource.password", postgres.password());
         config.put("mp.jwt.verify.publickey.location", keys.publicKeyPem().toUri().toString());
         config.put("smallrye.jwt.sign.key.location", keys.privateKeyPem().toUri().toString());
         return config;
@@ -49,20 +48,17 @@ public class SwitchboardTestResource implements QuarkusTestResourceLifecycleMana
 
     @Override
     public void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (infrastructure != null) {
+            infrastructure.close();
         }
     }
 
-    public static LocalKafka kafka() {
-        return kafka;
+    public static KafkaServer kafka() {
+        return infrastructure.kafka();
     }
 
-    public static LocalPostgres postgres() {
-        return postgres;
+    public static PostgresServer postgres() {
+        return infrastructure.postgres();
     }
 
     public static DevKeys keys() {

@@ -24,6 +24,7 @@ import io.switchboard.ingest.journal.EventJournal;
 import io.switchboard.ingest.support.TwilioEventsTopic;
 import io.switchboard.stack.LocalKafka;
 import io.switchboard.stack.LocalPostgres;
+import io.switchboard.stack.PostgresServer;
 import io.switchboard.stack.SwitchboardTestResource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -110,9 +111,9 @@ class OutageTest {
         post(INCOMING, incomingCall(newCallSid())).then().statusCode(200); // PostgreSQL names the seed number's owner
 
         // From the maintenance database: a database cannot close its doors from the inside.
-        LocalPostgres postgres = SwitchboardTestResource.postgres();
-        try (Connection admin = DriverManager.getConnection("jdbc:postgresql://localhost:" + postgres.port()
-                + "/postgres", LocalPostgres.USER, ""); Statement sql = admin.createStatement()) {
+        PostgresServer postgres = SwitchboardTestResource.postgres();
+        try (Connection admin = DriverManager.getConnection(postgres.jdbcUrl().replace("/" + LocalPostgres.DATABASE,
+                "/postgres"), postgres.user(), postgres.password()); Statement sql = admin.createStatement()) {
             sql.execute("ALTER DATABASE " + LocalPostgres.DATABASE + " ALLOW_CONNECTIONS false");
             sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
                     + LocalPostgres.DATABASE + "'");
