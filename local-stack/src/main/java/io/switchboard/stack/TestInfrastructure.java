@@ -7,7 +7,7 @@ package io.switchboard.stack;
  * one line says so.
  */
 public record TestInfrastructure(KafkaServer kafka, PostgresServer postgres) implements AutoCloseable {
-    public static final String CONTAINERS = "switchboard.containers";
+    public static final String CONTAINERS = "test.containers";
 
     public static TestInfrastructure start() {
         if (Boolean.getBoolean(CONTAINERS)) {
