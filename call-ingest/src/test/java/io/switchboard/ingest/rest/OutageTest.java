@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +68,9 @@ class OutageTest {
     void withKafkaDownWebhooksAreAnsweredAtOnceAndReachKafkaOnceItIsBack() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get(READINESS).then().statusCode(200));
         String callSid = newCallSid();
-        LocalKafka kafka = SwitchboardTestResource.kafka();
+        // Stopped and started again on its port, which only the embedded broker does.
+        assumeTrue(SwitchboardTestResource.kafka() instanceof LocalKafka, "the embedded Kafka broker");
+        LocalKafka kafka = (LocalKafka) SwitchboardTestResource.kafka();
 
         kafka.stop();
         try {
@@ -75,8 +78,9 @@ class OutageTest {
             post(INCOMING, incomingCall(callSid)).then()
                     .statusCode(200)
                     .body(containsString("<Enqueue"));
+            // A webhook that waited for Kafka would block for the producer's max.block.ms (3 s) at least.
             assertThat(Duration.ofNanos(System.nanoTime() - started))
-                    .as("the caller is queued without waiting for Kafka").isLessThan(Duration.ofSeconds(1));
+                    .as("the caller is queued without waiting for Kafka").isLessThan(Duration.ofSeconds(3));
             post(STATUS + "?tenant=" + TENANT, form("CallSid", callSid, "CallStatus", "completed", "Direction",
                     "inbound", "From", CALLER, "To", NUMBER, "SequenceNumber", "1")).then().statusCode(200);
             post(HOLD + "?tenant=" + TENANT + "&parkedBy=doug&parkedAt=1700000000123",
