@@ -41,6 +41,14 @@ final class BenchCommands {
         return type.cast(((Scenario<?>) parsed.commandSpec().userObject()).options());
     }
 
+    /** The options of {@code ./bench subcommand args}, as {@code type}. */
+    static <T> T parseSubcommand(Class<T> type, Path repoRoot, String subcommand, String... args) {
+        String[] line = new String[args.length + 1];
+        line[0] = subcommand;
+        System.arraycopy(args, 0, line, 1, args.length);
+        return parse(type, repoRoot, line);
+    }
+
     /** A command whose options are a record; running it prints where its results went. */
     private abstract static class Scenario<O> implements Callable<Integer> {
         @Spec

@@ -2,9 +2,7 @@ package io.switchboard.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What {@code ./bench claims} does. Every phase is bounded: a count of storms, or a duration.
@@ -31,8 +29,7 @@ public record ClaimOptions(int claimers, int storms, double claimRate, int ringA
      * @throws picocli.CommandLine.ParameterException for a line {@code ./bench claims} would refuse
      */
     public static ClaimOptions parse(Path repoRoot, String... args) {
-        return BenchCommands.parse(ClaimOptions.class, repoRoot, Stream.concat(Stream.of("claims"),
-                Arrays.stream(args)).toArray(String[]::new));
+        return BenchCommands.parseSubcommand(ClaimOptions.class, repoRoot, "claims", args);
     }
 
     ClaimOptions withResults(Path resultsDir, Path docs) {

@@ -1,8 +1,6 @@
 package io.switchboard.benchmark;
 
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.stream.Stream;
 
 /**
  * What {@code ./bench history} does: a history of {@code calls} ended calls, then {@code requests} searches of each
@@ -19,7 +17,6 @@ public record HistoryOptions(int calls, int requests, Path repoRoot, Path result
      * @throws picocli.CommandLine.ParameterException for a line {@code ./bench history} would refuse
      */
     public static HistoryOptions parse(Path repoRoot, String... args) {
-        return BenchCommands.parse(HistoryOptions.class, repoRoot, Stream.concat(Stream.of("history"),
-                Arrays.stream(args)).toArray(String[]::new));
+        return BenchCommands.parseSubcommand(HistoryOptions.class, repoRoot, "history", args);
     }
 }
