@@ -14,11 +14,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -41,42 +39,12 @@ public final class Benchmark {
     private Benchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
         }
         Path root = Path.of(System.getProperty("switchboard.repo.root", "")).toAbsolutePath().normalize();
-        String scenario = args.length > 0 && (args[0].equals("claims") || args[0].equals("history")) ? args[0] : "";
-        String[] options = scenario.isEmpty() ? args : Arrays.copyOfRange(args, 1, args.length);
-        String usage = switch (scenario) {
-            case "claims" -> ClaimOptions.USAGE;
-            case "history" -> HistoryOptions.USAGE;
-            default -> BenchmarkOptions.USAGE;
-        };
-        if (options.length > 0 && (options[0].equals("--help") || options[0].equals("-h"))) {
-            System.out.print(usage);
-            return;
-        }
-        Callable<Path> benchmark;
-        try {
-            if (scenario.equals("claims")) {
-                ClaimOptions parsed = ClaimOptions.parse(root, options);
-                benchmark = () -> ClaimScenario.run(parsed);
-            } else if (scenario.equals("history")) {
-                HistoryOptions parsed = HistoryOptions.parse(root, options);
-                benchmark = () -> HistoryScenario.run(parsed);
-            } else {
-                BenchmarkOptions parsed = BenchmarkOptions.parse(root, options);
-                benchmark = () -> run(parsed);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(usage);
-            System.exit(2);
-            return;
-        }
-        System.out.println("Results: " + benchmark.call());
-        System.exit(0);
+        System.exit(BenchCommands.commandLine(root, args).execute(args));
     }
 
     /** Runs every phase and returns the JSON result file. */

@@ -3,9 +3,12 @@ package io.switchboard.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class OptionsTest {
     private static final Path ROOT = Path.of("repo");
@@ -51,11 +54,33 @@ class OptionsTest {
     @Test
     void aBadValueIsRefusedNamingItsOption() {
         assertThatThrownBy(() -> BenchmarkOptions.parse(ROOT, "--twilio-latency", "0ms,200"))
-                .hasMessageStartingWith("--twilio-latency: Not a duration: '200'");
+                .hasMessageStartingWith("Invalid value for option '--twilio-latency' (L): Not a duration: '200'");
         assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--storms", "many"))
-                .hasMessage("--storms: not a whole number: many");
-        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--claimers")).hasMessage("--claimers needs a value");
-        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--agents", "10")).hasMessage("Unknown option: --agents");
+                .hasMessage("Invalid value for option '--storms': 'many' is not an int");
+        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--claimers"))
+                .hasMessage("Missing required parameter for option '--claimers' (N)");
+        assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--agents", "10")).hasMessageStartingWith("Unknown option"
+                + "s: '--agents', '10'");
         assertThatThrownBy(() -> ClaimOptions.parse(ROOT, "--claimers", "0")).hasMessageContaining("at least one");
+    }
+
+    @Test
+    void theScenariosAreSubcommandsWithTheirOwnUsage() {
+        StringWriter out = new StringWriter();
+        CommandLine line = BenchCommands.commandLine(ROOT, "claims", "--help").setOut(new PrintWriter(out));
+
+        assertThat(line.execute("claims", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: ./bench claims").contains("--claimers=N")
+                .contains("(default 10)").contains("--twilio-latency=L[,L...]").contains("--no-docs")
+                .doesNotContain("--agents");
+
+        StringWriter top = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine bench = BenchCommands.commandLine(ROOT).setOut(new PrintWriter(top)).setErr(new PrintWriter(err));
+        assertThat(bench.execute("--help")).isZero();
+        assertThat(top.toString()).contains("--agents=N").contains("(default 1000; up to 10000)").contains("claims")
+                .contains("history").contains("./bench jmh");
+        assertThat(bench.execute("--rate", "0")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Need at least one agent per tenant").contains("Usage: ./bench");
     }
 }

@@ -1,7 +1,9 @@
 package io.switchboard.state;
 
+import io.smallrye.faulttolerance.api.Guard;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -12,8 +14,23 @@ import org.jboss.logging.Logger;
  */
 public final class Retry {
     private static final Logger LOG = Logger.getLogger(Retry.class);
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
-    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+
+    /**
+     * SmallRye Fault Tolerance's retry, without end: no count (-1) and no total duration (0), since a decision that
+     * gave up would be lost. Only a {@link SQLException} is tried again; the pause starts at 100 ms and doubles to 5 s
+     * (no jitter: one PostgreSQL outage, one writer per tenant).
+     */
+    private static final Guard UNTIL_STORED = Guard.create()
+            .withDescription("storing a decision until it commits")
+            .withRetry()
+            .maxRetries(-1)
+            .maxDuration(0, ChronoUnit.MILLIS)
+            .delay(100, ChronoUnit.MILLIS)
+            .jitter(0, ChronoUnit.MILLIS)
+            .retryOn(SQLException.class)
+            .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done()
+            .done()
+            .build();
 
     public interface Work<T> {
         T run() throws SQLException;
@@ -22,22 +39,27 @@ public final class Retry {
     private Retry() {
     }
 
+    @SuppressWarnings("unchecked")
     public static <T> T untilStored(String what, Work<T> work) {
-        Duration pause = FIRST_PAUSE;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return work.run();
-            } catch (SQLException e) {
-                LOG.warnf("Could not store %s (attempt %d), retrying in %d ms: %s", what, attempt, pause.toMillis(),
-                        e.getMessage());
-            }
-            try {
-                Thread.sleep(pause.toMillis()); // a back-off between attempts, not a wait for a condition
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while retrying " + what, e);
-            }
-            pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+        AtomicInteger attempt = new AtomicInteger();
+        try {
+            return (T) UNTIL_STORED.call(() -> {
+                try {
+                    return work.run();
+                } catch (SQLException e) {
+                    LOG.warnf("Could not store %s (attempt %d), retrying after a pause (100 ms, doubling to 5 s): %s",
+                            what, attempt.incrementAndGet(), e.getMessage());
+                    throw e;
+                }
+            }, Object.class);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying " + what, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // Only a SQLException is retried, and retried without end: nothing else checked gets here.
+            throw new IllegalStateException("Could not store " + what, e);
         }
     }
 }

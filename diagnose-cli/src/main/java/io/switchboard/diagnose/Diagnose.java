@@ -5,6 +5,7 @@ import io.switchboard.contract.Json;
 import io.switchboard.contract.Probe;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -47,17 +48,13 @@ public final class Diagnose {
         System.exit(run(args, System.out));
     }
 
-    /** @return the exit code: 0 realtime works, 1 it does not, 2 bad usage */
+    /** @return the exit code: 0 realtime works, 1 it does not, 2 bad usage (picocli's message, then the usage) */
     public static int run(String[] args, PrintStream out) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (Options.UsageException e) {
-            out.println(e.getMessage());
-            out.println();
-            out.print(Options.USAGE);
-            return 2;
-        }
+        PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        return Options.commandLine(options -> diagnose(options, out)).setOut(writer).setErr(writer).execute(args);
+    }
+
+    private static int diagnose(Options options, PrintStream out) {
         Diagnosis diagnosis = new Diagnosis(options.token());
         HttpClient http = HttpClient.newBuilder().connectTimeout(options.timeout()).build();
         out.println(diagnosis.start(options.gateway().toString(), options.who()));

@@ -39,12 +39,16 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse()).hasMessageContaining("exactly one of --token and --dev-agent");
         assertThatThrownBy(() -> Options.parse("--token", "t", "--dev-agent", "d")).hasMessageContaining("exactly one");
         assertThatThrownBy(() -> Options.parse("--token", "t", "--tenant", "x")).hasMessageContaining("--dev-agent");
-        assertThatThrownBy(() -> Options.parse("--token")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Options.parse("--token")).hasMessage("Missing required parameter for option"
+                + " '--token' (JWT)");
         assertThatThrownBy(() -> Options.parse("--token", "t", "--probes", "0")).hasMessageContaining("1 to 1000");
-        assertThatThrownBy(() -> Options.parse("--token", "t", "--timeout", "soon")).hasMessageContaining("duration");
+        assertThatThrownBy(() -> Options.parse("--token", "t", "--probes", "many"))
+                .hasMessageContaining("'--probes'").hasMessageContaining("'many' is not an int");
+        assertThatThrownBy(() -> Options.parse("--token", "t", "--timeout", "soon"))
+                .hasMessage("Invalid value for option '--timeout': needs a duration such as 10s, 500ms or 1m; got soon");
         assertThatThrownBy(() -> Options.parse("--token", "t", "--gateway", "localhost:8080"))
                 .hasMessageContaining("http(s)://");
-        assertThatThrownBy(() -> Options.parse("--verbose")).hasMessageContaining("Unknown argument");
+        assertThatThrownBy(() -> Options.parse("--verbose")).hasMessage("Unknown option: '--verbose'");
     }
 
     @Test
@@ -53,7 +57,19 @@ class OptionsTest {
         int code = Diagnose.run(new String[] {"--probes", "2"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).isEqualTo(2);
-        assertThat(out).contains("Usage: ./diagnose").contains("appear online");
+        assertThat(out).startsWith("Give exactly one of --token and --dev-agent.")
+                .contains("Usage: ./diagnose [--gateway URL]").contains("appear online");
+    }
+
+    @Test
+    void helpShowsEveryOptionWithItsDefaultAndExits0() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Diagnose.run(new String[] {"--help"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(out).startsWith("Usage: ./diagnose").contains("--gateway=URL").contains("--token=JWT")
+                .contains("--dev-agent=ID").contains("(default acme)").contains("(default 5)").contains("(default 10s)")
+                .contains("Exit code: 0 realtime works");
     }
 
     @Test

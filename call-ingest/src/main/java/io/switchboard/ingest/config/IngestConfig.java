@@ -49,7 +49,8 @@ public interface IngestConfig {
 
         /**
          * How long a known number's tenant is taken without asking PostgreSQL again. Unknown numbers are asked again
-         * every time.
+         * every time. Read by quarkus-cache, not by code: application.properties makes it the expiry of the
+         * {@code tenant-owners} cache.
          */
         @WithDefault("30s")
         Duration tenantCacheTtl();

@@ -337,6 +337,8 @@ public class EventJournal {
                     sent = acknowledged;
                     away(failure);
                     window = AFTER_FAILURE;
+                    // Not a retry guard's job: what is tried again is no one call but the window of sends from the
+                    // first unacknowledged event, read afresh from the journal, narrowed until Kafka takes one.
                     Thread.sleep(pause.toMillis());
                     pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
                     continue;

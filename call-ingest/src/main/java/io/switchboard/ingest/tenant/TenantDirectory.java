@@ -1,5 +1,6 @@
 package io.switchboard.ingest.tenant;
 
+import io.quarkus.cache.CacheResult;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
@@ -15,16 +16,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which tenant a webhook belongs to: the {@code tenant} query parameter call-state put in the URL (covered by the
  * signature), else the owner of the {@code To} number in {@code tenant_numbers}.
  *
- * <p>Owners are taken from memory briefly, so a burst of calls costs one query, and webhooks that arrive while a
+ * <p>Owners are taken from memory briefly (quarkus-cache, cache {@value #OWNERS}, its expiry
+ * {@code switchboard.ingest.tenant-cache-ttl}), so a burst of calls costs one query, and webhooks that arrive while a
  * number's query runs wait for that query; a number that nobody owns is asked again every time, so a number added to
  * a tenant works at once (and random {@code To} values cannot fill the cache). Every owner PostgreSQL names is also
  * kept in the pod's journal: while PostgreSQL is away, a number this pod has seen keeps its owner, even across a
@@ -32,24 +31,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TenantDirectory {
+    /** The cache of owners, whose expiry application.properties sets. */
+    static final String OWNERS = "tenant-owners";
     private static final String OWNER_OF_NUMBER = "SELECT tenant_id FROM tenant_numbers WHERE phone_number = $1";
 
     private final Pool pool;
     private final EventJournal journal;
     private final Duration lookupTimeout;
-    private final long cacheTtlNanos;
-    private final Map<String, Owner> owners = new ConcurrentHashMap<>();
-    /** The lookup running for a number, while it runs. */
-    private final Map<String, CompletableFuture<Optional<String>>> lookups = new ConcurrentHashMap<>();
 
-    private record Owner(String tenantId, long expiresAtNanos) {
+    /**
+     * No owner: a failure, because quarkus-cache keeps every item its method gives and never a failure. Without a
+     * stack trace: it is an answer, not an error.
+     */
+    static final class NoOwner extends RuntimeException {
+        NoOwner() {
+            super("no tenant owns this number", null, false, false);
+        }
     }
 
     public TenantDirectory(Pool pool, IngestConfig config, EventJournal journal) {
         this.pool = pool;
         this.journal = journal;
         this.lookupTimeout = config.ingest().tenantLookupTimeout();
-        this.cacheTtlNanos = config.ingest().tenantCacheTtl().toNanos();
     }
 
     /** Empty when the webhook names no tenant and no tenant owns its {@code To}; fails with {@link UnavailableException}. */
@@ -60,41 +63,26 @@ public class TenantDirectory {
         if (webhook.to() == null || webhook.to().isBlank()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return ownerOf(webhook.to());
+        String number = webhook.to();
+        // A memoize per webhook: the cache hands every caller of a number the same lookup, and cancelling a caller's
+        // Uni would cancel it; a webhook that gives up (its request cancelled) must not fail the others waiting.
+        return CallerContext.backOnCaller(owner(number).memoize().indefinitely())
+                .map(Optional::of)
+                .onFailure(NoOwner.class).recoverWithItem(Optional.empty())
+                .onFailure().recoverWithUni(failure -> lastKnownOwner(number, failure));
     }
 
-    private Uni<Optional<String>> ownerOf(String number) {
-        Owner cached = owners.get(number);
-        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
-            return Uni.createFrom().item(Optional.of(cached.tenantId()));
-        }
-        // Webhooks for one number share the query that is running for it. After a restart, Twilio's retries for a
-        // hundred calls to one number arrive at once; a query each queued them behind the pool past the lookup
-        // timeout, every one was answered 503 and retried, and call-ingest stayed unready for minutes (found by the
-        // fault-injection suite, docs/reliability.md).
-        CompletableFuture<Optional<String>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<String>> running = lookups.putIfAbsent(number, mine);
-        if (running == null) {
-            running = mine;
-            lookUp(number).subscribe().with(owner -> {
-                lookups.remove(number, mine);
-                mine.complete(owner);
-            }, failure -> {
-                lookups.remove(number, mine);
-                mine.completeExceptionally(failure);
-            });
-        }
-        CompletableFuture<Optional<String>> shared = running;
-        // A copy per webhook: one that gives up (its request is cancelled) must not cancel the others' lookup.
-        // The query answers on the event loop of the webhook that started it; each webhook goes on on its own.
-        return CallerContext.backOnCaller(Uni.createFrom().completionStage(shared::copy));
-    }
-
-    private Uni<Optional<String>> lookUp(String number) {
+    /**
+     * The owner PostgreSQL names; webhooks for one number share the query that is running for it. After a restart,
+     * Twilio's retries for a hundred calls to one number arrive at once; a query each queued them behind the pool past
+     * the lookup timeout, every one was answered 503 and retried, and call-ingest stayed unready for minutes (found by
+     * the fault-injection suite, docs/reliability.md).
+     */
+    @CacheResult(cacheName = OWNERS)
+    Uni<String> owner(String number) {
         return pool.preparedQuery(OWNER_OF_NUMBER).execute(Tuple.of(number))
                 .ifNoItem().after(lookupTimeout).fail()
-                .map(rows -> remember(number, rows))
-                .onFailure().recoverWithUni(failure -> lastKnownOwner(number, failure));
+                .map(rows -> remember(number, rows));
     }
 
     /** PostgreSQL did not answer: the owner it last named to this pod, or 503 for a number this pod never saw. */
@@ -111,14 +99,13 @@ public class TenantDirectory {
                 + ": " + reason + ". Twilio may retry; check that PostgreSQL is reachable.", failure));
     }
 
-    private Optional<String> remember(String number, RowSet<Row> rows) {
+    private String remember(String number, RowSet<Row> rows) {
         Iterator<Row> it = rows.iterator();
         if (!it.hasNext()) {
-            return Optional.empty();
+            throw new NoOwner();
         }
         String tenantId = it.next().getString("tenant_id");
-        owners.put(number, new Owner(tenantId, System.nanoTime() + cacheTtlNanos));
         journal.rememberOwner(number, tenantId);
-        return Optional.of(tenantId);
+        return tenantId;
     }
 }
