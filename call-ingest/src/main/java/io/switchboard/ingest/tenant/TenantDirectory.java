@@ -75,8 +75,8 @@ public class TenantDirectory {
     /**
      * The owner PostgreSQL names; webhooks for one number share the query that is running for it. After a restart,
      * Twilio's retries for a hundred calls to one number arrive at once; a query each queued them behind the pool past
-     * the lookup timeout, every one was answered 503 and retried, and call-ingest stayed unready for minutes (found by
-     * the fault-injection suite, docs/reliability.md).
+     * the lookup timeout, every one was answered 503 and retried, and call-ingest stayed unready for minutes
+     * (docs/reliability.md).
      */
     @CacheResult(cacheName = OWNERS)
     Uni<String> owner(String number) {
