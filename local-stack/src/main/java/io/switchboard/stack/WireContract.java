@@ -186,10 +186,20 @@ public final class WireContract {
             }
             // Only the part for the frame's type: a oneOf's errors for every other type would bury the one that counts.
             Schema part = message.byType().getOrDefault(type, message.schema());
-            validate(part, node).forEach(error -> errors.add(message.file() + " " + error));
+            List<Error> found = new ArrayList<>(validate(part, node));
+            // A nullable object is anyOf [null, its schema]: "not null" is no news beside what is wrong with it.
+            if (found.stream().anyMatch(error -> !notNull(error))) {
+                found.removeIf(WireContract::notNull);
+            }
+            found.forEach(error -> errors.add(message.file() + " " + error));
         }
         return Optional.of(what + " does not follow the contract:\n    "
                 + errors.stream().collect(Collectors.joining("\n    ")) + "\n  frame: " + json);
+    }
+
+    private static boolean notNull(Error error) {
+        return "type".equals(error.getKeyword()) && error.getSchemaNode() != null
+                && "null".equals(error.getSchemaNode().asText());
     }
 
     private static List<Error> validate(Schema schema, JsonNode node) {

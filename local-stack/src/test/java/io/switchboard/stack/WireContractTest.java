@@ -123,7 +123,9 @@ class WireContractTest {
                 .hasValueSatisfying(problem -> assertThat(problem).contains("callSid"));
         // A change whose call lacks a field: the nested schema (Call.json) is checked too.
         String call = json(new StateChange.CallChanged("acme", 43, CONNECTED)).replace("\"slot\":null,", "");
-        assertThat(CONTRACT.serverFrame(call)).hasValueSatisfying(problem -> assertThat(problem).contains("slot"));
+        // The call may be null, but it is not: the report says what is wrong with it, not that it is no null.
+        assertThat(CONTRACT.serverFrame(call)).hasValueSatisfying(problem -> assertThat(problem).contains("slot")
+                .doesNotContain("null expected"));
     }
 
     @Test
