@@ -1,5 +1,6 @@
 package io.switchboard.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -56,12 +57,14 @@ public sealed interface TwilioEvent {
                     receivedAt, null);
         }
 
-        /** A leg Twilio placed to ring an agent. */
+        /** A leg Twilio placed to ring an agent. Derived, so not on the wire (protocol.md lists no such field). */
+        @JsonIgnore
         public boolean isAgentLeg() {
             return !callSid.equals(legSid) && !isNumberLeg();
         }
 
-        /** The leg that calls the number of a call an agent placed ({@link OutboundCall}). */
+        /** The leg that calls the number of a call an agent placed ({@link OutboundCall}). Derived: not on the wire. */
+        @JsonIgnore
         public boolean isNumberLeg() {
             return OutboundCall.is(callSid) && agentId == null;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.Json;
 import io.switchboard.stack.ScreenPicture;
+import io.switchboard.stack.WireContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One agent's screen, as a browser would keep it: a WebSocket to the gateway, the snapshot, then every change
- * applied in seq order. It records when each frame arrived and every seq that was not the previous one + 1.
+ * applied in seq order. It records when each frame arrived, every seq that was not the previous one + 1, and every
+ * frame that breaks the contract ({@link WireContract}); a frame it sends must follow the contract too.
  */
 final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -37,6 +39,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     private final ScreenPicture picture = new ScreenPicture();
     private final Map<String, JsonNode> replies = new HashMap<>();
     private final List<String> seqViolations = new ArrayList<>();
+    private final List<String> contractViolations = new ArrayList<>();
     private long seq = -1;
 
     private AgentScreen(String agentId, String gatewayUrl, String token) {
@@ -65,6 +68,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
             long now = System.nanoTime();
             String text = partial.toString();
             partial.setLength(0);
+            WireContract.get().serverFrame(text).ifPresent(problem -> {
+                synchronized (this) {
+                    contractViolations.add(agentId + " received: " + problem);
+                }
+            });
             try {
                 apply(Json.MAPPER.readTree(text), now);
             } catch (Exception e) {
@@ -151,7 +159,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     private String send(ObjectNode frame) {
         String requestId = agentId + "-" + UUID.randomUUID();
-        socket.sendText(frame.put("requestId", requestId).toString(), true).join();
+        String text = frame.put("requestId", requestId).toString();
+        WireContract.get().clientFrame(text).ifPresent(problem -> {
+            throw new AssertionError(agentId + " was about to send: " + problem);
+        });
+        socket.sendText(text, true).join();
         return requestId;
     }
 
@@ -215,6 +227,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     synchronized List<String> seqViolations() {
         return List.copyOf(seqViolations);
+    }
+
+    /** The frames received that break the contract, each with what the schemas say about it. */
+    synchronized List<String> contractViolations() {
+        return List.copyOf(contractViolations);
     }
 
     /** The screen's picture: agents and calls, as JSON, for comparing screens with each other. */

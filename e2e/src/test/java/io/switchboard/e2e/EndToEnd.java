@@ -1,7 +1,9 @@
 package io.switchboard.e2e;
 
 import io.switchboard.stack.Stack;
+import io.switchboard.stack.WireContract;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -43,9 +45,19 @@ final class EndToEnd {
         }
     }
 
-    /** Closes screens, replicas and the stack, in that order, each whatever happened to the one before. */
+    /**
+     * Closes screens, replicas and the stack, in that order, each whatever happened to the one before; then fails when
+     * a screen received a frame, or a topic holds a record, that breaks the contract ({@link WireContract}). Every
+     * scenario ends here, so every frame and record of every scenario is checked.
+     */
     static void closeAll(AutoCloseable... things) {
+        List<String> broken = new ArrayList<>();
         for (AutoCloseable c : things) {
+            if (c instanceof AgentScreen screen) {
+                broken.addAll(screen.contractViolations());
+            } else if (c instanceof Stack stack) {
+                broken.addAll(recordsBreakingTheContract(stack));
+            }
             try {
                 if (c != null) {
                     c.close();
@@ -53,6 +65,21 @@ final class EndToEnd {
             } catch (Exception e) {
                 // closing the rest matters more
             }
+        }
+        if (!broken.isEmpty()) {
+            throw new AssertionError(broken.size() + " frame(s) or record(s) break the contract (contract's"
+                    + " asyncapi.yaml and schemas/):\n" + String.join("\n", broken));
+        }
+    }
+
+    private static List<String> recordsBreakingTheContract(Stack stack) {
+        WireContract contract = WireContract.get();
+        try {
+            return contract.recordsOn(stack.kafkaBootstrapServers(), contract.topics(), 50);
+        } catch (RuntimeException e) {
+            // A scenario may leave Kafka down; the frames were checked all the same.
+            System.out.println("Kafka's records were not checked against the contract: " + e);
+            return List.of();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.switchboard.contract.Topics;
 import io.switchboard.contract.VoiceWebhooks;
 import io.switchboard.stack.GatewayReplica;
 import io.switchboard.stack.Stack;
+import io.switchboard.stack.WireContract;
 import io.switchboard.stack.twilio.CallView;
 import io.switchboard.stack.twilio.ConferenceView;
 import io.switchboard.stack.twilio.Faults;
@@ -189,6 +190,7 @@ class CallCenterUnderFaultsTest {
         mismatches.put("winners", noCallHadTwoWinners(placed, wins, changes));
         mismatches.put("screens", everyScreenShowsTheProjection(tenants, gateways));
         mismatches.put("webhooks", everyAcknowledgedWebhookIsApplied(placed));
+        mismatches.put("contract", everyFrameAndRecordFollowsTheContract());
         Duration took = Duration.between(began, Instant.now());
         String report = report(placed, faults, wins, unanswered, mismatches, took, changes);
         System.out.println(report);
@@ -519,6 +521,18 @@ class CallCenterUnderFaultsTest {
                         + caller.talks());
             }
         }
+        return out;
+    }
+
+    /**
+     * Every frame the screens received or sent, and every record on the topics, follows the contract's AsyncAPI
+     * document and schemas — also while services restart and records are sent again.
+     */
+    private List<String> everyFrameAndRecordFollowsTheContract() {
+        List<String> out = new ArrayList<>();
+        screens.forEach(screen -> out.addAll(screen.contractViolations()));
+        WireContract contract = WireContract.get();
+        out.addAll(contract.recordsOn(stack.kafkaBootstrapServers(), contract.topics(), 50));
         return out;
     }
 

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.Json;
 import io.switchboard.stack.ScreenPicture;
+import io.switchboard.stack.WireContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
  * One agent's screen as the console keeps it: a WebSocket to a gateway, the snapshot, then every change applied in
  * seq order. A frame it already has is ignored; a gap makes it send {@code resume}; a lost connection is opened again
  * with {@code ?since=} — to its own gateway, or to the other one while its own is down, as behind a load balancer.
+ * It keeps every frame, received or sent, that breaks the contract ({@link WireContract}).
  */
 final class Screen implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -33,6 +36,8 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final ScreenPicture picture = new ScreenPicture();
     private final Map<String, JsonNode> replies = new HashMap<>();
+    /** The first frames that broke the contract: enough to tell what broke, not a copy of a run's traffic. */
+    private final List<String> contractViolations = new ArrayList<>();
     private volatile WebSocket socket;
     private volatile boolean closed;
     private long seq = -1;
@@ -94,6 +99,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
         if (last) {
             String text = partial.toString();
             partial.setLength(0);
+            WireContract.get().serverFrame(text).ifPresent(problem -> breaks(agentId + " received: " + problem));
             try {
                 apply(Json.MAPPER.readTree(text));
             } catch (Exception e) {
@@ -169,6 +175,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
         if (request) {
             frame.put("requestId", requestId);
         }
+        WireContract.get().clientFrame(frame.toString()).ifPresent(problem -> breaks(agentId + " sent: " + problem));
         try {
             s.sendText(frame.toString(), true).get(5, TimeUnit.SECONDS);
             return requestId;
@@ -188,6 +195,16 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return replies.remove(requestId);
+    }
+
+    private synchronized void breaks(String problem) {
+        if (contractViolations.size() < 20) {
+            contractViolations.add(problem);
+        }
+    }
+
+    synchronized List<String> contractViolations() {
+        return List.copyOf(contractViolations);
     }
 
     synchronized List<JsonNode> calls() {

@@ -3,16 +3,11 @@ package io.switchboard.gateway.domain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.contract.AgentReply;
+import io.switchboard.contract.Answer;
 import io.switchboard.contract.ErrorCode;
 
 /** The gateway's own server → client frames: the answers to commands. Changes and snapshots are built elsewhere. */
 public final class ServerFrames {
-
-    record Ack(String type, String requestId) {
-    }
-
-    record Error(String type, String requestId, String code, String message) {
-    }
 
     private final ObjectMapper mapper;
 
@@ -21,7 +16,7 @@ public final class ServerFrames {
     }
 
     public String ack(String requestId) {
-        return write(new Ack("ack", requestId));
+        return write(new Answer.Ack(requestId));
     }
 
     public String error(String requestId, ErrorCode code, String message) {
@@ -29,7 +24,7 @@ public final class ServerFrames {
     }
 
     public String error(String requestId, String code, String message) {
-        return write(new Error("error", requestId, code, message));
+        return write(new Answer.Error(requestId, code, message));
     }
 
     /** call-state's answer as the client sees it: {@code ack}, or {@code error} with call-state's code. */
@@ -37,7 +32,7 @@ public final class ServerFrames {
         return reply.accepted() ? ack(reply.requestId()) : error(reply.requestId(), reply.code(), reply.message());
     }
 
-    private String write(Object frame) {
+    private String write(Answer frame) {
         try {
             return mapper.writeValueAsString(frame);
         } catch (JsonProcessingException e) {

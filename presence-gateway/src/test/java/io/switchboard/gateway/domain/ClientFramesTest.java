@@ -3,8 +3,11 @@ package io.switchboard.gateway.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.contract.AgentCommand;
+import io.switchboard.contract.AgentRequest;
 import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClientFramesTest {
@@ -62,6 +65,42 @@ class ClientFramesTest {
         assertThat(frames.parse("{\"type\":\"probe\",\"requestId\":\"d1\"}"))
                 .isEqualTo(new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, "d1"));
         assertThat(frames.parse("{\"type\":\"probe\"}")).isInstanceOf(ClientFrame.Invalid.class);
+    }
+
+    /** The contract's request records (and so its JSON Schema) say what this parser reads: each one is understood. */
+    @Test
+    void readsEveryRequestTheContractDescribes() throws Exception {
+        Map<AgentRequest, ClientFrame> requests = new LinkedHashMap<>();
+        requests.put(new AgentRequest.Claim("CA1", "r1"),
+                new ClientFrame.Command(AgentCommand.Type.CLAIM, "CA1", null, "r1"));
+        requests.put(new AgentRequest.Park("CA1", "r2"),
+                new ClientFrame.Command(AgentCommand.Type.PARK, "CA1", null, "r2"));
+        requests.put(new AgentRequest.Retrieve("CA1", "r3"),
+                new ClientFrame.Command(AgentCommand.Type.RETRIEVE, "CA1", null, "r3"));
+        requests.put(new AgentRequest.Hold("CA1", "r4"),
+                new ClientFrame.Command(AgentCommand.Type.HOLD, "CA1", null, "r4"));
+        requests.put(new AgentRequest.Unhold("CA1", "r5"),
+                new ClientFrame.Command(AgentCommand.Type.UNHOLD, "CA1", null, "r5"));
+        requests.put(new AgentRequest.Transfer("CA1", "rhonda", AgentCommand.TransferMode.COLD, "r6"),
+                new ClientFrame.Command(AgentCommand.Type.TRANSFER, "CA1", null, "r6", "rhonda",
+                        AgentCommand.TransferMode.COLD));
+        requests.put(new AgentRequest.CompleteTransfer("CA1", "r7"),
+                new ClientFrame.Command(AgentCommand.Type.COMPLETE_TRANSFER, "CA1", null, "r7"));
+        requests.put(new AgentRequest.CancelTransfer("CA1", "r8"),
+                new ClientFrame.Command(AgentCommand.Type.CANCEL_TRANSFER, "CA1", null, "r8"));
+        requests.put(new AgentRequest.Hangup("CA1", "r9"),
+                new ClientFrame.Command(AgentCommand.Type.HANGUP, "CA1", null, "r9"));
+        requests.put(new AgentRequest.Dial("+14155550123", "r10"),
+                new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, "r10", "+14155550123", null));
+        requests.put(new AgentRequest.Status(AgentRequest.Status.Choice.AVAILABLE, "r11"),
+                new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AVAILABLE, "r11"));
+        requests.put(new AgentRequest.Resume(41), new ClientFrame.Resume(41));
+        requests.put(new AgentRequest.Probe("d1"), new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, "d1"));
+        assertThat(requests.keySet()).extracting(Object::getClass)
+                .containsExactlyInAnyOrder(AgentRequest.class.getPermittedSubclasses());
+        for (var request : requests.entrySet()) {
+            assertThat(frames.parse(Json.MAPPER.writeValueAsString(request.getKey()))).isEqualTo(request.getValue());
+        }
     }
 
     @Test
