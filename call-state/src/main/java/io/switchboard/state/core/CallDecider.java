@@ -764,7 +764,7 @@ public final class CallDecider {
         }
         boolean handedOver = call.state() == CallState.CONNECTED && call.heldBy(left.colleague())
                 && call.consultant() == null;
-        boolean agentFree = s.agent(left.agentId()).map(a -> !a.onACall()).orElse(false);
+        boolean agentFree = offACall(left.agentId(), s);
         if (!handedOver || left.agentLegSid() == null || !agentFree) {
             return Decision.NOTHING;
         }
@@ -830,7 +830,7 @@ public final class CallDecider {
             return Decision.NOTHING;
         }
         Instant at = call.callerGone() ? call.endedAt() : failed.at();
-        boolean agentFree = s.agent(call.transferredBy()).map(a -> !a.onACall()).orElse(false);
+        boolean agentFree = offACall(call.transferredBy(), s);
         return agentFree
                 ? Decision.of(List.of(new Fact.TransferUndone(call.callSid(), call.transferredBy()),
                         new CallEnded(call.callSid(), "completed", at, wrapUpUntil(at))), List.of())
@@ -869,7 +869,7 @@ public final class CallDecider {
             return endedBeforeItsPark(call, s, call.callerGone() ? call.endedAt() : failed.at());
         }
         // A parker who took another call meanwhile keeps it: the call stays in its slot, its park settled.
-        return Decision.of(parkerFree(call, s) ? new ParkUndone(call.callSid(), failed.agentId())
+        return Decision.of(offACall(call.parkedBy(), s) ? new ParkUndone(call.callSid(), failed.agentId())
                 : new ParkSettled(call.callSid()));
     }
 
@@ -889,7 +889,7 @@ public final class CallDecider {
     /** A parked call ended at Twilio before Twilio took it to the lot: the stay never happened. */
     private Decision endedBeforeItsPark(CallRecord call, Situation s, Instant at) {
         // The call ended as the parker's conversation; a parker who took another call meanwhile stays on it.
-        return parkerFree(call, s)
+        return offACall(call.parkedBy(), s)
                 ? Decision.of(List.of(new ParkUndone(call.callSid(), call.parkedBy()),
                         ended(call.unparked(), "completed", at)), List.of())
                 : Decision.of(new EndedBeforeItsPark(call.callSid(), at));
@@ -900,8 +900,12 @@ public final class CallDecider {
         return agentId.equals(call.parkedBy()) && (parkedAt == null || parkedAt.equals(call.parkedAt()));
     }
 
-    private static boolean parkerFree(CallRecord call, Situation s) {
-        return s.agent(call.parkedBy()).map(a -> !a.onACall()).orElse(false);
+    /**
+     * Whether the agent is on no call now: one who parked or transferred a call, free on every screen since, may have
+     * taken another before Twilio answered.
+     */
+    private static boolean offACall(String agentId, Situation s) {
+        return s.agent(agentId).map(a -> !a.onACall()).orElse(false);
     }
 
     private Decision setStatus(Input.SetStatus set, Situation s) {
