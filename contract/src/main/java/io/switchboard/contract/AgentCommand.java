@@ -15,9 +15,17 @@ import java.time.Instant;
  * @param to whom a {@code transfer} hands the call (an agent's id), the number a {@code dial} calls (E.164); null
  *     otherwise
  * @param mode how a {@code transfer} hands it over; null otherwise
+ * @param voicemailId the voicemail {@code take_voicemail} and {@code voicemail_done} are about; null otherwise
  */
 public record AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
-        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode) {
+        AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode,
+        String voicemailId) {
+
+    /** A command about a call or the agent: every type but the voicemail's. */
+    public AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
+            AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode) {
+        this(commandId, tenantId, agentId, type, callSid, status, requestId, replyTo, issuedAt, to, mode, null);
+    }
 
     /** A command without a target: every type but {@code transfer} and {@code dial}. */
     public AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
@@ -37,6 +45,10 @@ public record AgentCommand(String commandId, String tenantId, String agentId, Ty
         @JsonProperty("hangup") HANGUP,
         @JsonProperty("dial") DIAL,
         @JsonProperty("status") STATUS,
+        /** The agent takes a voicemail to handle it: one agent wins, like a claim. */
+        @JsonProperty("take_voicemail") TAKE_VOICEMAIL,
+        /** The agent who took a voicemail marks it handled: it leaves every screen. */
+        @JsonProperty("voicemail_done") VOICEMAIL_DONE,
         /** Not a decision: call-state stores a {@link Probe} in its outbox and acks; see {@link Probe}. */
         @JsonProperty("probe") PROBE
     }

@@ -19,11 +19,13 @@ import java.time.Instant;
  *     over (a warm transfer), once they took the consult; null otherwise
  * @param direction {@code inbound}: a caller called the tenant; {@code outbound}: an agent placed the call
  *     ({@code dial}), {@code from} the tenant's number and {@code to} the number called
+ * @param waitUntil when a RINGING call reaches the tenant's wait limit and goes to voicemail or its overflow number
+ *     (screens count down to it); null otherwise
  */
 public record Call(String callSid, String from, String to, CallState state, String agentId, Integer slot,
         Instant startedAt, Instant answeredAt, Instant parkedAt, String parkedBy, String ringReason,
         String offeredTo, boolean onHold, Instant heldAt, String transferredBy, String consultWith,
-        String direction) {
+        String direction, Instant waitUntil) {
 
     /**
      * When the call was answered, as screens show it: not while it rings or is claimed. A claim's agent may have

@@ -26,6 +26,12 @@ public enum ErrorCode {
     INVALID_NUMBER,
     /** A {@code dial} to a country the tenant may not call (its list of country codes). */
     NUMBER_NOT_ALLOWED,
+    /** Another agent took the voicemail first. */
+    ALREADY_TAKEN,
+    /** The voicemail is done, or was never known to the tenant. */
+    VOICEMAIL_NOT_FOUND,
+    /** The voicemail was taken by another agent: only they mark it done. */
+    NOT_YOUR_VOICEMAIL,
     /** The frame could not be understood. */
     BAD_REQUEST,
     /** The connection sent more commands than a person clicks; this one was dropped unsent, try again shortly. */

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = StateChange.AgentChanged.class, name = "agent"),
         @JsonSubTypes.Type(value = StateChange.CallChanged.class, name = "call"),
-        @JsonSubTypes.Type(value = StateChange.RingCancel.class, name = "ring_cancel")
+        @JsonSubTypes.Type(value = StateChange.RingCancel.class, name = "ring_cancel"),
+        @JsonSubTypes.Type(value = StateChange.VoicemailChanged.class, name = "voicemail")
 })
 public sealed interface StateChange {
 
@@ -36,5 +37,9 @@ public sealed interface StateChange {
      * @param by the agent who claimed it, when the reason is a claim; null otherwise
      */
     record RingCancel(String tenantId, long seq, String callSid, String reason, String by) implements StateChange {
+    }
+
+    /** Upsert of one voicemail; one in state {@code done} is removed from screens. */
+    record VoicemailChanged(String tenantId, long seq, Voicemail voicemail) implements StateChange {
     }
 }

@@ -18,7 +18,9 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = TwilioEvent.CallStatusChanged.class, name = "status"),
         @JsonSubTypes.Type(value = TwilioEvent.DialEnded.class, name = "dial_ended"),
         @JsonSubTypes.Type(value = TwilioEvent.CallerParked.class, name = "parked"),
-        @JsonSubTypes.Type(value = TwilioEvent.ConferenceChanged.class, name = "conference")
+        @JsonSubTypes.Type(value = TwilioEvent.ConferenceChanged.class, name = "conference"),
+        @JsonSubTypes.Type(value = TwilioEvent.RecordingStored.class, name = "recording"),
+        @JsonSubTypes.Type(value = TwilioEvent.ForwardEnded.class, name = "forward_ended")
 })
 public sealed interface TwilioEvent {
 
@@ -31,9 +33,22 @@ public sealed interface TwilioEvent {
 
     Instant receivedAt();
 
-    /** A caller dialled one of the tenant's numbers; Twilio put them on hold in the tenant's queue. */
-    record CallIncoming(String eventId, String tenantId, String callSid, String from, String to, Instant receivedAt)
-            implements TwilioEvent {
+    /**
+     * A caller dialled one of the tenant's numbers; Twilio put them on hold in the tenant's queue.
+     *
+     * @param afterHours null in business hours; outside them what call-ingest answered instead of the queue:
+     *     {@code voicemail} (the greeting and a recording) or {@code message} (the tenant's message, then a hang-up)
+     */
+    record CallIncoming(String eventId, String tenantId, String callSid, String from, String to, Instant receivedAt,
+            String afterHours) implements TwilioEvent {
+        public static final String VOICEMAIL = "voicemail";
+        public static final String MESSAGE = "message";
+
+        /** A call in business hours. */
+        public CallIncoming(String eventId, String tenantId, String callSid, String from, String to,
+                Instant receivedAt) {
+            this(eventId, tenantId, callSid, from, to, receivedAt, null);
+        }
     }
 
     /**
@@ -109,5 +124,31 @@ public sealed interface TwilioEvent {
         public boolean callerJoined() {
             return "participant-join".equals(event) && VoiceWebhooks.CALLER_LABEL.equals(label);
         }
+    }
+
+    /**
+     * Twilio's recording status callback for a voicemail ({@code <Record recordingStatusCallback>}).
+     *
+     * @param recordingSid Twilio's {@code RecordingSid}: the voicemail's id
+     * @param recordingUrl Twilio's {@code RecordingUrl} (without an extension: Twilio serves WAV there)
+     * @param status Twilio's {@code RecordingStatus}: {@code completed}, {@code absent} (no audio: nothing to keep) or
+     *     {@code failed}
+     * @param durationSeconds Twilio's {@code RecordingDuration}; null when absent
+     * @param from the caller's number and {@code to} the number they called, as the callback URL names them (call-ingest
+     *     wrote them there from the request that asked for the voicemail's TwiML)
+     */
+    record RecordingStored(String eventId, String tenantId, String callSid, String recordingSid, String recordingUrl,
+            String status, Integer durationSeconds, String from, String to, Instant receivedAt) implements TwilioEvent {
+        public boolean completed() {
+            return "completed".equals(status);
+        }
+    }
+
+    /**
+     * The {@code <Dial>} that forwarded the caller to the tenant's overflow number is over: {@code dialCallStatus} is
+     * Twilio's {@code DialCallStatus} ({@code completed}: the number answered and the two talked).
+     */
+    record ForwardEnded(String eventId, String tenantId, String callSid, String dialCallSid,
+            TwilioCallStatus dialCallStatus, Instant receivedAt) implements TwilioEvent {
     }
 }

@@ -18,6 +18,7 @@ import io.switchboard.contract.PresenceReport;
 import io.switchboard.contract.Probe;
 import io.switchboard.contract.Snapshot;
 import io.switchboard.contract.StateChange;
+import io.switchboard.contract.Voicemail;
 import io.switchboard.contract.Topics;
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.TwilioEvent;
@@ -35,9 +36,11 @@ class WireContractTest {
             new Agent.CurrentCall("CA1", "+15551230000", AT));
     private static final Agent RHONDA = new Agent("rhonda", "Rhonda", Presence.OFFLINE, AgentStatus.AWAY, null);
     private static final Call CONNECTED = new Call("CA1", "+15551230000", "+15005550006", CallState.CONNECTED,
-            "doug", null, AT, AT, null, null, null, null, true, AT, null, "rhonda", "inbound");
+            "doug", null, AT, AT, null, null, null, null, true, AT, null, "rhonda", "inbound", null);
     private static final Call RINGING = new Call("CA2", "+15551230001", "+15005550006", CallState.RINGING, null, 701,
-            AT, null, AT, "doug", "park_timeout", "doug", false, null, "doug", null, "inbound");
+            AT, null, AT, "doug", "park_timeout", "doug", false, null, "doug", null, "inbound", AT);
+    private static final Voicemail VOICEMAIL = new Voicemail("RE1", "CA3", "+15551230002", "+15005550006", AT, 12,
+            Voicemail.TAKEN, "doug", AT);
     private static final AgentCommand.ReplyTo REPLY_TO = new AgentCommand.ReplyTo("gw-7f3a", "c-12");
     private static final AgentCommand CLAIM = new AgentCommand("0d1c", "acme", "doug", AgentCommand.Type.CLAIM, "CA1",
             null, "r1", REPLY_TO, AT);
@@ -45,8 +48,9 @@ class WireContractTest {
     @Test
     void everyServerFrameTheJavaTypesWriteFollowsTheContract() {
         List<Object> frames = List.of(
-                new Snapshot(41, List.of(DOUG, RHONDA), List.of(CONNECTED, RINGING)),
-                new Snapshot(41, List.of(), List.of()).resynced(),
+                new Snapshot(41, List.of(DOUG, RHONDA), List.of(CONNECTED, RINGING), List.of(VOICEMAIL)),
+                new Snapshot(41, List.of(), List.of(), List.of()).resynced(),
+                new StateChange.VoicemailChanged("acme", 43, VOICEMAIL),
                 new StateChange.AgentChanged("acme", 42, DOUG),
                 new StateChange.CallChanged("acme", 43, RINGING),
                 new StateChange.RingCancel("acme", 44, "CA2", "claimed", "doug"),

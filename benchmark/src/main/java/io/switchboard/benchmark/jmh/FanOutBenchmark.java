@@ -33,7 +33,7 @@ public class FanOutBenchmark {
     final StateChange change = new StateChange.CallChanged("acme", 4711,
             new Call("CA0123456789abcdef0123456789abcdef", "+15551230000", "+15005550006", CallState.RINGING, null,
                     null, Instant.parse("2026-11-21T14:03:07.120Z"), null, null, null, null, null, false, null, null,
-                    null, "inbound"));
+                    null, "inbound", null));
     String frame;
 
     public FanOutBenchmark() {

@@ -20,8 +20,48 @@ public sealed interface Input {
         String agentId();
     }
 
-    /** A caller is on hold in the tenant's queue. */
-    record RingIncoming(String callSid, String from, String to, Instant at) implements CallInput {
+    /** An input about one voicemail. */
+    sealed interface VoicemailInput extends Input {
+        String voicemailId();
+    }
+
+    /**
+     * A caller is on hold in the tenant's queue; or, outside business hours ({@code afterHours} not null), hears what
+     * call-ingest answered instead: {@code voicemail} or {@code message}.
+     */
+    record RingIncoming(String callSid, String from, String to, Instant at, String afterHours) implements CallInput {
+        /** A call in business hours. */
+        public RingIncoming(String callSid, String from, String to, Instant at) {
+            this(callSid, from, to, at, null);
+        }
+    }
+
+    /**
+     * Twilio stored the message a caller left: recording {@code voicemailId}, {@code durationSeconds} long, at
+     * {@code recordingUrl}. The call may be over already: Twilio reports a recording once it is processed.
+     */
+    record VoicemailRecorded(String callSid, String voicemailId, String from, String to, String recordingUrl,
+            int durationSeconds, Instant at) implements CallInput {
+    }
+
+    /** Twilio's {@code <Dial>} to the tenant's overflow number is over, with its {@code DialCallStatus}. */
+    record ForwardEnded(String callSid, TwilioCallStatus status, Instant at) implements CallInput {
+    }
+
+    /**
+     * Twilio refused to send the caller to voicemail or the overflow number.
+     *
+     * @param callGone Twilio said the call is over or unknown: the caller left
+     */
+    record OverflowFailed(String callSid, boolean callGone, Instant at) implements CallInput {
+    }
+
+    /** An agent takes a voicemail to handle it. */
+    record TakeVoicemail(String voicemailId, String agentId, Instant at) implements VoicemailInput {
+    }
+
+    /** The agent who took a voicemail has handled it. */
+    record VoicemailDone(String voicemailId, String agentId, Instant at) implements VoicemailInput {
     }
 
     record Claim(String callSid, String agentId, Instant at) implements CallInput {

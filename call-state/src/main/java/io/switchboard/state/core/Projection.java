@@ -244,7 +244,7 @@ public final class Projection {
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
                 Call.shownAnsweredAt(c.state(), c.answeredAt()), c.parkedAt(), c.parkedBy(), c.ringReason(),
                 c.offeredTo(), c.onHold(), c.heldAt(), c.transferredBy(), c.consultWith(),
-                OutboundCall.direction(c.callSid()));
+                OutboundCall.direction(c.callSid()), null);
     }
 
     public static Agent view(AgentRecord a) {

@@ -26,6 +26,7 @@ import io.switchboard.contract.Probe;
 import io.switchboard.contract.Snapshot;
 import io.switchboard.contract.StateChange;
 import io.switchboard.contract.TwilioEvent;
+import io.switchboard.contract.Voicemail;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ import java.util.Map;
  *   <li>A sealed type is exactly one of its subtypes: {@code oneOf}, each with its {@code type} as a constant.</li>
  *   <li>Objects are closed ({@code additionalProperties: false}): a field the Java types do not declare is drift.</li>
  * </ul>
- * {@link Agent} and {@link Call} have files of their own, which the frames that carry them reference.
+ * {@link Agent}, {@link Call} and {@link Voicemail} have files of their own, which the frames that carry them reference.
  */
 public final class WireSchemas {
     /** Each schema file and the type it describes, in the order the AsyncAPI document lists them. */
@@ -54,7 +55,7 @@ public final class WireSchemas {
 
     /** The {@code type} of records that name their own. */
     private static final Map<Class<?>, String> FIXED_TYPES = Map.of(
-            Snapshot.class, new Snapshot(0, List.of(), List.of()).type(),
+            Snapshot.class, new Snapshot(0, List.of(), List.of(), List.of()).type(),
             Probe.class, Probe.TYPE);
 
     private WireSchemas() {
@@ -63,7 +64,7 @@ public final class WireSchemas {
     private static Map<String, Class<?>> files() {
         Map<String, Class<?>> files = new LinkedHashMap<>();
         for (Class<?> type : List.of(Snapshot.class, StateChange.class, Answer.class, Probe.class, AgentRequest.class,
-                Agent.class, Call.class, TwilioEvent.class, AgentCommand.class, AgentReply.class,
+                Agent.class, Call.class, Voicemail.class, TwilioEvent.class, AgentCommand.class, AgentReply.class,
                 PresenceReport.class)) {
             files.put(fileOf(type), type);
         }

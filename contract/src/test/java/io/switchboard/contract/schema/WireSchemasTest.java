@@ -10,6 +10,7 @@ import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
 import io.switchboard.contract.Json;
 import io.switchboard.contract.Topics;
+import io.switchboard.contract.Voicemail;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class WireSchemasTest {
             assertThat(subtype.get("additionalProperties").asBoolean(true)).isFalse();
             types.add(subtype.at("/properties/type/const").asText());
         });
-        assertThat(types).containsExactly("agent", "call", "ring_cancel");
+        assertThat(types).containsExactly("agent", "call", "ring_cancel", "voicemail");
     }
 
     @Test
@@ -121,9 +122,10 @@ class WireSchemasTest {
             assertThat(ref).as("payload of " + message.get("name")).startsWith(SCHEMA_PREFIX);
             payloads.add(ref.substring(SCHEMA_PREFIX.length()));
         });
-        // Agent and Call travel inside frames; every other schema is some message's payload.
+        // Agent, Call and Voicemail travel inside frames; every other schema is some message's payload.
         TreeSet<String> expected = new TreeSet<>(WireSchemas.FILES.keySet());
-        expected.removeAll(List.of(WireSchemas.fileOf(Agent.class), WireSchemas.fileOf(Call.class)));
+        expected.removeAll(List.of(WireSchemas.fileOf(Agent.class), WireSchemas.fileOf(Call.class),
+                WireSchemas.fileOf(Voicemail.class)));
         assertThat(payloads).isEqualTo(expected);
 
         List<String> dangling = new ArrayList<>();

@@ -33,7 +33,7 @@ public class SnapshotRepository {
     private static final String CALLS = """
             SELECT call_sid, from_number, to_number, state, agent_id, slot, started_at, answered_at, parked_at,
                    parked_by, ring_reason, offered_to, held_at, transferred_by,
-                   consult_with
+                   consult_with, wait_until
             FROM active_calls WHERE tenant_id = $1 ORDER BY started_at, call_sid""";
 
     private final Pool pool;
@@ -65,7 +65,7 @@ public class SnapshotRepository {
     private static Uni<Snapshot> readAgentsAndCalls(SqlConnection connection, Tuple tenant, long seq) {
         return connection.preparedQuery(AGENTS).execute(tenant)
                 .chain(agentRows -> connection.preparedQuery(CALLS).execute(tenant)
-                        .map(callRows -> new Snapshot(seq, agents(agentRows), calls(callRows))));
+                        .map(callRows -> new Snapshot(seq, agents(agentRows), calls(callRows), List.of())));
     }
 
     private static List<Agent> agents(RowSet<Row> rows) {
@@ -93,7 +93,8 @@ public class SnapshotRepository {
                     Rows.instant(row, "parked_at"), row.getString("parked_by"),
                     row.getString("ring_reason"), row.getString("offered_to"), row.getValue("held_at") != null,
                     Rows.instant(row, "held_at"), row.getString("transferred_by"),
-                    row.getString("consult_with"), OutboundCall.direction(callSid)));
+                    row.getString("consult_with"), OutboundCall.direction(callSid),
+                    Rows.instant(row, "wait_until")));
         }
         return calls;
     }
