@@ -17,6 +17,20 @@ public final class VoiceWebhooks {
     public static final String HOLD = "/hold";
     /** Status callbacks of the conference that connects a caller with agents. */
     public static final String CONFERENCE = "/conference";
+    /**
+     * The voicemail's TwiML: the tenant's greeting and a {@code <Record>}. call-state sends a caller nobody answered
+     * within the wait limit here ({@code Url} of a call update); call-ingest answers a call outside business hours
+     * with the same document.
+     */
+    public static final String VOICEMAIL = "/voicemail";
+    /** The {@code <Record action>}: the message is recorded, the caller hears goodbye. */
+    public static final String VOICEMAIL_DONE = "/voicemail-done";
+    /** Twilio's {@code recordingStatusCallback} for a voicemail: the recording is stored (or absent). */
+    public static final String RECORDING = "/recording";
+    /** The overflow's TwiML: a {@code <Dial>} to the tenant's overflow number, showing the caller's number. */
+    public static final String FORWARD = "/forward";
+    /** The {@code <Dial action>} of a forward: the overflow number's call is over. */
+    public static final String FORWARD_ENDED = "/forward-ended";
 
     /**
      * Query parameter of the {@code <Dial action>} URL: {@code parked=true} when the caller was retrieved from the
@@ -107,6 +121,7 @@ public final class VoiceWebhooks {
 
     /** The connection overrides that fit {@code endpoint}: {@link #CALLBACK_OVERRIDES} for status callbacks. */
     public static String overrides(String endpoint) {
-        return STATUS.equals(endpoint) || CONFERENCE.equals(endpoint) ? CALLBACK_OVERRIDES : TWIML_OVERRIDES;
+        return STATUS.equals(endpoint) || CONFERENCE.equals(endpoint) || RECORDING.equals(endpoint)
+                ? CALLBACK_OVERRIDES : TWIML_OVERRIDES;
     }
 }
