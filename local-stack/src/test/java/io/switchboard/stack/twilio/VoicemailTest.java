@@ -282,6 +282,30 @@ class VoicemailTest {
         assertThat(twilio.call(twilio.call(caller).agentLegSid()).status()).isEqualTo("no-answer");
     }
 
+    @Test
+    void theControlApiListsAndStoresRecordings() throws Exception {
+        String caller = enqueuedCall();
+
+        HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(twilio.baseUrl() + "/sim/calls/"
+                + caller + "/recordings")).POST(HttpRequest.BodyPublishers.ofString("{\"seconds\":2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(twilio.baseUrl() + "/sim/calls/"
+                + caller + "/recordings")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> listed = http.send(HttpRequest.newBuilder(URI.create(twilio.baseUrl() + "/sim/recordings"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(stored.statusCode()).isEqualTo(201);
+        String sid = json.readTree(stored.body()).get("sid").asText();
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(listed.body())).singleElement().satisfies(r -> {
+            assertThat(r.get("sid").asText()).isEqualTo(sid);
+            assertThat(r.get("callSid").asText()).isEqualTo(caller);
+            assertThat(r.get("durationSeconds").asLong()).isEqualTo(2);
+            assertThat(r.get("url").asText()).isEqualTo(twilio.recording(sid).url());
+        });
+    }
+
     /** What call-ingest answers when no agent takes the call: a word, then the recording. */
     private String voicemail(String maxLength, String events) {
         return "<Response><Say>Nobody can take your call. Please leave a message after the beep.</Say>"
