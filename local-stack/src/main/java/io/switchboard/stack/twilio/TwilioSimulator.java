@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its calls, new outbound calls, conferences and their participants. Tests use it in-process; people use its control
  * API over HTTP ({@code /sim/...}).
  *
+ * <p>Recordings: a call's {@code <Record>} records its caller, who speaks until they hang up ({@link #hangup}) or the
+ * verb's {@code maxLength} passes; its {@code action} and {@code recordingStatusCallback} are requested as Twilio
+ * does, and its media is served, with the REST API's credentials, as a WAV of exactly its duration at
+ * {@link RecordingView#url()} ({@code .json}: the Recording resource). Tests see them with {@link #recordings()},
+ * {@link #recordings(String)} and {@link #recording(String)}; {@link #storeRecording(String, long)} makes one for a
+ * call directly, for tests of code that fetches recordings without running a {@code <Record>} first.
+ *
  * <p>The calls live in {@link Exchange}, which has no I/O; this class is the shell around it: the HTTP server, the
  * webhook delivery and the timers.
  */
@@ -214,6 +221,9 @@ public final class TwilioSimulator implements AutoCloseable {
         server.createContext("/", new SimulatorHttp(this));
         server.setExecutor(workers);
         server.start();
+        synchronized (exchange) {
+            exchange.baseUrl(baseUrl());
+        }
     }
 
     public static TwilioSimulator start(Config config) {
@@ -320,6 +330,42 @@ public final class TwilioSimulator implements AutoCloseable {
     public List<ConferenceView> conferences() {
         synchronized (exchange) {
             return exchange.conferences();
+        }
+    }
+
+    /**
+     * Every recording, oldest first: those the calls' {@code <Record>} made (from the moment each began) and those
+     * {@link #storeRecording} made.
+     */
+    public List<RecordingView> recordings() {
+        synchronized (exchange) {
+            return exchange.recordings();
+        }
+    }
+
+    /** The recordings of one call, oldest first. */
+    public List<RecordingView> recordings(String callSid) {
+        return recordings().stream().filter(r -> r.callSid().equals(callSid)).toList();
+    }
+
+    /** @throws java.util.NoSuchElementException for a SID no recording had (or one deleted over REST) */
+    public RecordingView recording(String recordingSid) {
+        synchronized (exchange) {
+            return exchange.recording(recordingSid);
+        }
+    }
+
+    /**
+     * Stores a completed recording of {@code seconds} for the call, as if its {@code <Record>} had ended and been
+     * processed, without any webhook: for tests of code that fetches recordings (its {@link RecordingView#url()},
+     * with the account's credentials, serves a WAV of exactly that length).
+     *
+     * @throws java.util.NoSuchElementException for a call the simulator never made
+     * @throws IllegalArgumentException         for less than a second
+     */
+    public RecordingView storeRecording(String callSid, long seconds) {
+        synchronized (exchange) {
+            return exchange.storeRecording(callSid, seconds);
         }
     }
 
@@ -451,6 +497,13 @@ public final class TwilioSimulator implements AutoCloseable {
     void removeParticipant(String conferenceSid, String callSidOrLabel) {
         synchronized (exchange) {
             carryOut(exchange.removeParticipant(conferenceSid, callSidOrLabel));
+        }
+    }
+
+    /** {@code DELETE Recordings/{Sid}.json}. @throws Exchange.NoSuchRecording when there is none */
+    void deleteRecording(String recordingSid) {
+        synchronized (exchange) {
+            exchange.deleteRecording(recordingSid);
         }
     }
 
