@@ -22,7 +22,8 @@ class TwilioEventsTest {
     private static final class Webhook {
         String callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber, timestamp, dialCallSid,
                 dialCallStatus, tenant, idempotencyToken, claim, parkedBy, parkedAt, call, conferenceSid, friendlyName,
-                event, hold, label;
+                event, hold, label, recordingSid, recordingUrl, recordingStatus, recordingDuration, callerFrom,
+                callerTo;
 
         Webhook callSid(String v) { callSid = v; return this; }
         Webhook parentCallSid(String v) { parentCallSid = v; return this; }
@@ -42,11 +43,18 @@ class TwilioEventsTest {
         Webhook conference(String sid, String name, String v) { conferenceSid = sid; friendlyName = name; event = v; return this; }
         Webhook hold(String v) { hold = v; return this; }
         Webhook label(String v) { label = v; return this; }
+        Webhook tenant(String v) { tenant = v; return this; }
+        Webhook recording(String sid, String url, String status, String duration) {
+            recordingSid = sid; recordingUrl = url; recordingStatus = status; recordingDuration = duration; return this;
+        }
+        Webhook caller(String from, String to) { callerFrom = from; callerTo = to; return this; }
 
         TwilioWebhook build() {
             return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
                     timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim, parkedBy, parkedAt, call,
-                    new TwilioWebhook.Conference(conferenceSid, friendlyName, event, hold, label));
+                    new TwilioWebhook.Conference(conferenceSid, friendlyName, event, hold, label),
+                    new TwilioWebhook.Recording(recordingSid, recordingUrl, recordingStatus, recordingDuration,
+                            callerFrom, callerTo));
         }
     }
 
