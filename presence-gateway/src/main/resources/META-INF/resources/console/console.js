@@ -16,7 +16,7 @@ let socket = null;
 let attempts = 0;
 let requests = 0;
 let signedOut = false;
-let history = null;
+let recentCalls = null; // the Recent calls panel's History (history.js)
 const ringer = new Ringer();
 const claims = new Map(); // requestId -> {callSid, from} of my claims and retrieves awaiting the gateway's answer
 const dials = new Map();  // requestId -> the number of my dials awaiting the gateway's answer
@@ -80,8 +80,8 @@ function signIn(jwt) {
   sessionStorage.setItem('switchboard.token', jwt);
   const claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
   board = new Board(claims.sub);
-  history?.stop();
-  history = new History({fetchPage: readHistory, onChange: () => board && render()});
+  recentCalls?.stop();
+  recentCalls = new History({fetchPage: readHistory, onChange: () => board && render()});
   $('login').hidden = true;
   $('console').hidden = false;
   $('sign-out').hidden = false;
@@ -97,8 +97,8 @@ function signOut(message) {
   socket?.close(1000);
   ringer.stop();
   softphone.stop();
-  history?.stop();
-  history = null;
+  recentCalls?.stop();
+  recentCalls = null;
   forgetPlayers(new Set());
   $('console').hidden = true;
   $('login').hidden = false;
@@ -148,8 +148,8 @@ function connect() {
       attempts = 0;
       setConnection('live');
       // The first picture reads today's calls; a later one (a resync) may follow calls that ended unseen.
-      if (history.loaded) history.callEnded();
-      else history.search($('history-text').value, [...board.agents.values()]);
+      if (recentCalls.loaded) recentCalls.callEnded();
+      else recentCalls.search($('history-text').value, [...board.agents.values()]);
     } else if (outcome === 'gap') {
       // A change went missing: reconnect from what we have; the gateway replays or sends a resync snapshot.
       mine.close(4000, 'gap');
@@ -157,7 +157,7 @@ function connect() {
     } else if (outcome === 'applied') {
       attempts = 0;
       setConnection('live');
-      if (frame.type === 'call' && frame.call.state === 'ENDED') history.callEnded();
+      if (frame.type === 'call' && frame.call.state === 'ENDED') recentCalls.callEnded();
     }
     render();
   };
@@ -411,20 +411,20 @@ function forgetPlayers(keep) {
 // ---- recent calls: the call history ------------------------------------------------------------------------------
 
 function renderHistory(free) {
-  const calls = history.calls;
+  const calls = recentCalls.calls;
   let status;
-  if (history.loading && !history.loaded) status = 'Reading today\'s calls…';
-  else if (!history.loaded) status = '';
-  else status = `${calls.length} call${calls.length === 1 ? '' : 's'} ${history.label}, newest first`
-      + (history.next ? ' (more below)' : '');
+  if (recentCalls.loading && !recentCalls.loaded) status = 'Reading today\'s calls…';
+  else if (!recentCalls.loaded) status = '';
+  else status = `${calls.length} call${calls.length === 1 ? '' : 's'} ${recentCalls.label}, newest first`
+      + (recentCalls.next ? ' (more below)' : '');
   $('history-status').textContent = status;
   const problem = $('history-problem');
-  problem.textContent = history.problem ?? '';
+  problem.textContent = recentCalls.problem ?? '';
   $('recent-calls').replaceChildren(...(calls.length ? calls.map(call => historyRow(call, free))
-      : [empty(history.loaded ? 'No calls' : 'Reading…')]));
+      : [empty(recentCalls.loaded ? 'No calls' : 'Reading…')]));
   const more = $('history-more');
-  more.hidden = !history.next;
-  more.disabled = history.loading;
+  more.hidden = !recentCalls.next;
+  more.disabled = recentCalls.loading;
 }
 
 function historyRow(call, free) {
@@ -450,9 +450,9 @@ function isPhoneNumber(number) {
 function setUpHistory() {
   $('history-search').addEventListener('submit', event => {
     event.preventDefault();
-    history?.search($('history-text').value, board ? [...board.agents.values()] : []);
+    recentCalls?.search($('history-text').value, board ? [...board.agents.values()] : []);
   });
-  $('history-more').addEventListener('click', () => history?.more());
+  $('history-more').addEventListener('click', () => recentCalls?.more());
 }
 
 // ---- my call and its controls -----------------------------------------------------------------------------------
