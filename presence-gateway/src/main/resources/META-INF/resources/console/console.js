@@ -254,7 +254,7 @@ function render() {
       'unanswered-call', 'missed', text('strong', call.from ?? 'number withheld'),
       badge(call.state === 'VOICEMAIL' ? 'leaving a voicemail' : 'forwarded to the overflow number', 'call-state',
           'missed'),
-      timer(call.startedAt, 'called '))));
+      timer(call.startedAt, 'on the line '))));
 
   renderVoicemails();
 
