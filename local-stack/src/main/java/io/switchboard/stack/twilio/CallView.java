@@ -14,7 +14,7 @@ import java.util.List;
  * @param activity       what the call is doing: {@code queued}, {@code ringing}, {@code enqueued:acme},
  *                       {@code dialing:client:doug}, {@code bridged:client:doug}, {@code conference:room} (in
  *                       conference {@code room}, waiting for it to start or talking), {@code conference-hold:room} (put
- *                       on hold in it), {@code dial-ended}, {@code fetching} (waiting for TwiML), {@code ended}
+ *                       on hold in it), {@code dial-ended}, {@code recording} (in a {@code <Record>}), {@code fetching} (waiting for TwiML), {@code ended}
  * @param agentLegSid    the latest {@code <Dial>} leg of a caller's call, else null
  * @param agentLegStatus that leg's status, else null
  * @param legSids        every leg dialled for this call, oldest first

@@ -39,6 +39,14 @@ final class Exchange {
     private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{1,14}");
     /** Twilio's default for a REST call's ring time ({@code Timeout}). */
     static final int DEFAULT_TIMEOUT_SECONDS = 60;
+    /**
+     * How long Twilio takes to process a recording once it ends, before its status callback leaves and its media can
+     * be fetched. Twilio documents no figure, only that the file "may not always be ready right away"; a moment is
+     * enough to keep an application from expecting the callback at the instant the caller hangs up.
+     */
+    static final Duration RECORDING_PROCESSING = Duration.ofMillis(300);
+    /** Twilio's error for a recording too short to keep (status {@code absent}). */
+    static final int RECORDING_TOO_SHORT = 16101;
 
     sealed interface Effect permits Send, Schedule {
     }
@@ -56,8 +64,17 @@ final class Exchange {
     }
 
     /** Something that happens to a call later: its device rings, answers, declines, or stops ringing. */
-    sealed interface Timer permits CallPlaced, AgentAnswers, AgentDeclines, DialTimesOut {
+    sealed interface Timer permits CallPlaced, AgentAnswers, AgentDeclines, DialTimesOut, RecordingMaxLength,
+            RecordingProcessed {
         String callSid();
+    }
+
+    /** A {@code <Record>}'s {@code maxLength} passed with the caller still speaking. */
+    record RecordingMaxLength(String callSid, String recordingSid) implements Timer {
+    }
+
+    /** Twilio finished processing a recording: its media is ready, and its status callback leaves. */
+    record RecordingProcessed(String callSid, String recordingSid) implements Timer {
     }
 
     /** A call placed over REST leaves Twilio's queue and rings its device. */
@@ -84,6 +101,12 @@ final class Exchange {
     static final class NotInProgress extends RuntimeException {
         NotInProgress() {
             super("Call is not in-progress. Cannot redirect.");
+        }
+    }
+
+    static final class NoSuchRecording extends java.util.NoSuchElementException {
+        NoSuchRecording(String sid) {
+            super("The simulator has no recording " + sid);
         }
     }
 
@@ -152,6 +175,9 @@ final class Exchange {
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final Map<String, AnswerMode> devices = new HashMap<>();
     private final Map<String, Conference> conferences = new LinkedHashMap<>();
+    private final Map<String, Recording> recordings = new LinkedHashMap<>();
+    /** Where the REST API is, for the {@code RecordingUrl}s: Twilio's own until the shell says where it listens. */
+    private String baseUrl = "https://api.twilio.com";
     /** Orders the participants by the moment they joined. */
     private long joins;
     /** Orders the calls by the moment they were made. */
@@ -203,6 +229,11 @@ final class Exchange {
             return unanswered(call, "busy");
         }
         return end(call, "completed");
+    }
+
+    /** {@code http://localhost:PORT}: the base of the URLs Twilio gives out for its recordings. */
+    void baseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
     }
 
     void answerMode(String device, AnswerMode mode) {
@@ -467,6 +498,15 @@ final class Exchange {
         if (timer instanceof CallPlaced) {
             return "queued".equals(call.status) ? rings(call) : List.of();
         }
+        if (timer instanceof RecordingMaxLength t) {
+            boolean recording = call.ended == null && call.recording != null
+                    && call.recording.sid.equals(t.recordingSid());
+            return recording ? stopRecording(call, RecordingEnd.MAX_LENGTH) : List.of();
+        }
+        if (timer instanceof RecordingProcessed t) {
+            Recording recording = recordings.get(t.recordingSid());
+            return recording == null ? List.of() : recordingProcessed(recording);
+        }
         if (!"ringing".equals(call.status)) {
             return List.of(); // answered, declined, timed out or cancelled already
         }
@@ -608,6 +648,11 @@ final class Exchange {
                 return out;
             } else if (verb instanceof Twiml.Reject) {
                 out.addAll(end(call, call.answered == null ? "busy" : "completed"));
+                return out;
+            } else if (verb instanceof Twiml.Record record) {
+                answer(call);
+                out.addAll(startRecording(call, record));
+                touch(call);
                 return out;
             } else if (verb instanceof Twiml.Redirect redirect) {
                 answer(call);
@@ -1159,6 +1204,9 @@ final class Exchange {
      */
     private List<Effect> abandon(Call call, String reason, String callStatus) {
         List<Effect> out = new ArrayList<>();
+        if (call.recording != null) {
+            out.addAll(stopRecording(call, RecordingEnd.REDIRECTED));
+        }
         call.program.clear();
         call.queue = null;
         out.addAll(leaveConference(call, reason, callStatus, false, false));
@@ -1176,6 +1224,8 @@ final class Exchange {
      * status callback reports the end.
      */
     private List<Effect> end(Call call, String status) {
+        Recording recording = call.recording;
+        call.recording = null; // stopped below, once the call's status says it is over
         List<Effect> out = abandon(call, "participant_hung_up", status);
         call.generation++; // answers to fetches still under way no longer matter
         call.status = status;
@@ -1183,6 +1233,10 @@ final class Exchange {
         call.activity = "ended";
         touch(call);
         settleTalks(call);
+        if (recording != null) {
+            call.recording = recording;
+            out.addAll(stopRecording(call, RecordingEnd.HANGUP));
+        }
         out.addAll(progress(call, "completed"));
         return out;
     }
@@ -1211,6 +1265,172 @@ final class Exchange {
             call.status = "in-progress";
             touch(call);
         }
+    }
+
+    // ---- recordings ---------------------------------------------------------------------------------------------
+
+    /** How a {@code <Record>} ends: the caller hung up, its {@code maxLength} passed, or REST gave the call new TwiML. */
+    private enum RecordingEnd {
+        HANGUP, MAX_LENGTH, REDIRECTED
+    }
+
+    /**
+     * {@code <Record>}: the caller speaks from now on, until they hang up or {@code maxLength} passes (the simulated
+     * caller is never silent and presses no key, so {@code timeout} and {@code finishOnKey} never end it).
+     */
+    private List<Effect> startRecording(Call call, Twiml.Record spec) {
+        call.queue = null;
+        Recording recording = new Recording("RE" + UUID.randomUUID().toString().replace("-", ""), call.sid,
+                call.conversation, now(), "RecordVerb");
+        recording.spec = spec;
+        // Without an action Twilio requests the document's own URL; TwiML given over REST has none.
+        recording.action = spec.action() == null ? call.documentUrl : resolve(call, spec.action());
+        recording.statusCallback = resolve(call, spec.recordingStatusCallback());
+        recordings.put(recording.sid, recording);
+        call.recording = recording;
+        call.activity = "recording";
+        List<Effect> out = new ArrayList<>(recordingCallback(recording, "in-progress"));
+        out.add(new Schedule(Duration.ofSeconds(spec.maxLengthSeconds()),
+                new RecordingMaxLength(call.sid, recording.sid)));
+        return out;
+    }
+
+    /**
+     * The recording ends. Twilio then processes it ({@link #RECORDING_PROCESSING}) before its status callback. It
+     * requests the {@code action} with the recording at once, except for an empty one (then the call goes on with
+     * the next verb), and except when REST replaced the call's TwiML. A caller who hung up is reported with
+     * {@code Digits=hangup}, and what the action answers is not run: the call is over.
+     */
+    private List<Effect> stopRecording(Call call, RecordingEnd how) {
+        Recording recording = call.recording;
+        call.recording = null;
+        Twiml.Record spec = recording.spec;
+        long seconds = how == RecordingEnd.MAX_LENGTH ? spec.maxLengthSeconds()
+                : Math.min(seconds(recording.started, now()), spec.maxLengthSeconds());
+        recording.duration = seconds;
+        recording.updated = now();
+        boolean empty = seconds < 1;
+        if (empty) {
+            recording.status = "absent";
+            recording.errorCode = RECORDING_TOO_SHORT;
+        } else {
+            recording.status = "processing";
+        }
+        List<Effect> out = new ArrayList<>();
+        out.add(new Schedule(RECORDING_PROCESSING, new RecordingProcessed(call.sid, recording.sid)));
+        if (how == RecordingEnd.REDIRECTED) {
+            return out;
+        }
+        if (empty) {
+            if (how != RecordingEnd.HANGUP) {
+                out.addAll(run(call));
+            }
+            return out;
+        }
+        Map<String, String> params = callParams(call);
+        params.put("RecordingUrl", recordingUrl(recording));
+        params.put("RecordingDuration", Long.toString(seconds));
+        params.put("RecordingSid", recording.sid);
+        if (how == RecordingEnd.HANGUP) {
+            params.put("Digits", "hangup");
+            if (recording.action != null) {
+                out.add(send(call, "record-action", recording.action, spec.method(), params, false));
+            }
+            return out;
+        }
+        if (recording.action == null) {
+            LOG.log(System.Logger.Level.WARNING, "<Record> of {0} has no action and its TwiML came over REST, so it "
+                    + "has no URL to request: the call ends", call.sid);
+            out.addAll(end(call, "completed"));
+            return out;
+        }
+        out.add(fetch(call, "record-action", recording.action, spec.method(), params));
+        return out;
+    }
+
+    private List<Effect> recordingProcessed(Recording recording) {
+        if (!"processing".equals(recording.status) && !"absent".equals(recording.status)) {
+            return List.of();
+        }
+        if ("processing".equals(recording.status)) {
+            recording.status = "completed";
+        }
+        recording.updated = now();
+        return recordingCallback(recording, recording.status);
+    }
+
+    /** The {@code recordingStatusCallback}, if it asked for this event ({@code in-progress completed absent}). */
+    private List<Effect> recordingCallback(Recording recording, String event) {
+        if (recording.spec == null || recording.statusCallback == null
+                || !recording.spec.recordingStatusCallbackEvents().contains(event)) {
+            return List.of();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("AccountSid", accountSid);
+        params.put("CallSid", recording.callSid);
+        params.put("RecordingSid", recording.sid);
+        params.put("RecordingUrl", recordingUrl(recording));
+        params.put("RecordingStatus", event);
+        if (!"in-progress".equals(event)) {
+            params.put("RecordingDuration", Long.toString(recording.duration));
+        }
+        params.put("RecordingChannels", "1");
+        params.put("RecordingStartTime", TwilioDates.rfc2822(recording.started));
+        params.put("RecordingSource", recording.source);
+        params.put("ErrorCode", Integer.toString(recording.errorCode));
+        return List.of(new Send(recording.conversation, new Webhook("recording", recording.callSid,
+                recording.spec.recordingStatusCallbackMethod(), recording.statusCallback, params), false, 0));
+    }
+
+    /** Where Twilio serves the recording's media: WAV without an extension. */
+    private String recordingUrl(Recording recording) {
+        return baseUrl + "/" + API_VERSION + "/Accounts/" + accountSid + "/Recordings/" + recording.sid;
+    }
+
+    /**
+     * A recording of {@code seconds} of the call, completed at once, without callbacks: for tests of what fetches
+     * recordings, without a {@code <Record>} to run first.
+     *
+     * @throws NoSuchCall for a call the simulator never made
+     */
+    RecordingView storeRecording(String callSid, long seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("A recording lasts at least a second, not " + seconds);
+        }
+        Call call = get(callSid);
+        Recording recording = new Recording("RE" + UUID.randomUUID().toString().replace("-", ""), call.sid,
+                call.conversation, now().minusSeconds(seconds), "RecordVerb");
+        recording.duration = seconds;
+        recording.status = "completed";
+        recording.updated = now();
+        recordings.put(recording.sid, recording);
+        return view(recording);
+    }
+
+    /** @throws NoSuchRecording for a SID no recording had, or one deleted */
+    RecordingView recording(String recordingSid) {
+        Recording recording = recordings.get(recordingSid);
+        if (recording == null) {
+            throw new NoSuchRecording(recordingSid);
+        }
+        return view(recording);
+    }
+
+    /** Every recording, oldest first. */
+    List<RecordingView> recordings() {
+        return recordings.values().stream().map(this::view).toList();
+    }
+
+    /** {@code DELETE Recordings/{Sid}.json}; @throws NoSuchRecording when there is none */
+    void deleteRecording(String recordingSid) {
+        if (recordings.remove(recordingSid) == null) {
+            throw new NoSuchRecording(recordingSid);
+        }
+    }
+
+    private RecordingView view(Recording r) {
+        return new RecordingView(r.sid, accountSid, r.callSid, r.status, r.duration, r.errorCode, r.source,
+                r.started, r.created, r.updated, recordingUrl(r));
     }
 
     // ---- webhooks -----------------------------------------------------------------------------------------------
@@ -1403,6 +1623,8 @@ final class Exchange {
         /** Who the call is with in its started conference, on hold or not; kept once it left, until it waits again. */
         List<String> company = List.of();
         long order;
+        /** The {@code <Record>} under way, else null. */
+        Recording recording;
 
         Call(String sid, String parentSid, String from, String to, String direction, Instant created) {
             this.sid = sid;
@@ -1422,6 +1644,34 @@ final class Exchange {
         /** Placed over REST ({@code Calls.json}, {@code Participants.json}). */
         boolean placed() {
             return "outbound-api".equals(direction);
+        }
+    }
+
+    /** A recording of a call: made by its {@code <Record>}, or stored by a test. */
+    private static final class Recording {
+        final String sid;
+        final String callSid;
+        final String conversation;
+        final Instant started;
+        final Instant created;
+        final String source;
+        /** The {@code <Record>} that made it and the URLs it resolved to; null for a stored one. */
+        Twiml.Record spec;
+        String action;
+        String statusCallback;
+        String status = "in-progress";
+        long duration;
+        int errorCode;
+        Instant updated;
+
+        Recording(String sid, String callSid, String conversation, Instant started, String source) {
+            this.sid = sid;
+            this.callSid = callSid;
+            this.conversation = conversation;
+            this.started = started;
+            this.created = started;
+            this.updated = started;
+            this.source = source;
         }
     }
 

@@ -42,6 +42,8 @@ final class SimulatorHttp implements HttpHandler {
     private static final Pattern PARTICIPANTS = Pattern.compile(ACCOUNT + "/Conferences/([^/]+)/Participants\\.json");
     private static final Pattern PARTICIPANT =
             Pattern.compile(ACCOUNT + "/Conferences/([^/]+)/Participants/([^/]+)\\.json");
+    /** A recording: its media without an extension or with {@code .wav}/{@code .mp3}, its resource with {@code .json}. */
+    private static final Pattern RECORDING = Pattern.compile(ACCOUNT + "/Recordings/([^/.]+)(?:\\.([A-Za-z0-9]+))?");
     private static final Pattern SIM_CALL = Pattern.compile("/sim/calls/([^/]+)");
     private static final Pattern SIM_HANGUP = Pattern.compile("/sim/calls/([^/]+)/hangup");
     private static final Pattern SIM_CLIENT = Pattern.compile("/sim/clients/([^/]+)");
@@ -67,6 +69,8 @@ final class SimulatorHttp implements HttpHandler {
               GET|POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}.json   (Status, AnnounceUrl)
               GET|POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid or FriendlyName}/Participants.json
               GET|POST|DELETE …/Conferences/{ConferenceSid}/Participants/{CallSid or Label}.json   (Hold, Muted…)
+              GET      /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}[.wav]   the audio (audio/x-wav)
+              GET|DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.json   the Recording resource
             """;
 
     private final TwilioSimulator simulator;
@@ -160,8 +164,12 @@ final class SimulatorHttp implements HttpHandler {
 
     // ---- Twilio's REST API --------------------------------------------------------------------------------------
 
-    /** What the REST API answers, before it travels back. */
+    /** What the REST API answers, before it travels back: a JSON body, or (a {@link Media}) a file. */
     private record Answer(int status, Object body) {
+    }
+
+    /** A recording's audio, written straight to the response. */
+    private record Media(String contentType, long seconds) {
     }
 
     /**
@@ -180,6 +188,12 @@ final class SimulatorHttp implements HttpHandler {
         pause(latency.minus(there));
         if (answer.body() == null) {
             respond(http, answer.status(), "application/json; charset=utf-8", "");
+        } else if (answer.body() instanceof Media media) {
+            http.getResponseHeaders().set("Content-Type", media.contentType());
+            http.sendResponseHeaders(answer.status(), Wav.length(media.seconds()));
+            try (OutputStream out = http.getResponseBody()) {
+                Wav.write(out, media.seconds());
+            }
         } else {
             respondJson(http, answer.status(), answer.body());
         }
@@ -218,6 +232,8 @@ final class SimulatorHttp implements HttpHandler {
                     case "POST" -> addParticipant(http, conference);
                     default -> notAllowed();
                 };
+            } else if ((m = RECORDING.matcher(path)).matches() && ours(m)) {
+                return recording(method, m.group(2), m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT));
             } else if ((m = PARTICIPANT.matcher(path)).matches() && ours(m)) {
                 String conferenceSid = decode(m.group(2));
                 String participant = decode(m.group(3));
@@ -237,6 +253,62 @@ final class SimulatorHttp implements HttpHandler {
             return notFound(path);
         }
         return notFound(path);
+    }
+
+    /**
+     * {@code Recordings/{Sid}}: without an extension or with {@code .wav} the audio, as {@code audio/x-wav}, once
+     * Twilio finished processing it (before that, and for an {@code absent} one, there is no file: 404);
+     * {@code .json} the resource, which {@code DELETE} removes.
+     */
+    private Answer recording(String method, String recordingSid, String extension) {
+        RecordingView recording = simulator.recording(recordingSid);
+        if ("DELETE".equals(method) && "json".equals(extension)) {
+            simulator.deleteRecording(recordingSid);
+            return new Answer(204, null);
+        }
+        if (!"GET".equals(method)) {
+            return notAllowed();
+        }
+        return switch (extension) {
+            case "json" -> new Answer(200, recordingResource(recording));
+            case "", "wav" -> recording.completed() ? new Answer(200, new Media("audio/x-wav",
+                    recording.durationSeconds())) : twilioError(404, 20404, "The recording " + recordingSid
+                            + " has no media (its status is " + recording.status() + ")");
+            // Twilio transcodes to MP3 (audio/mpeg) on request. The simulator does not: the JDK has no MP3 encoder,
+            // and an application that asks for .mp3 should see that it gets nothing here rather than a WAV under the
+            // wrong name. Ask for the URL as given (WAV), as the call center does.
+            case "mp3" -> twilioError(404, 20404, "The Twilio simulator serves recordings as WAV only, not MP3");
+            default -> notFound("/Recordings/" + recordingSid + "." + extension);
+        };
+    }
+
+    /** Twilio's Recording resource (snake_case, RFC 2822 dates, the duration as a string). */
+    private Map<String, Object> recordingResource(RecordingView recording) {
+        String uri = "/2010-04-01/Accounts/" + simulator.accountSid() + "/Recordings/" + recording.sid();
+        Map<String, Object> resource = new LinkedHashMap<>();
+        resource.put("account_sid", recording.accountSid());
+        resource.put("api_version", Exchange.API_VERSION);
+        resource.put("call_sid", recording.callSid());
+        resource.put("conference_sid", null);
+        resource.put("date_created", TwilioDates.rfc2822(recording.createdAt()));
+        resource.put("date_updated", TwilioDates.rfc2822(recording.updatedAt()));
+        resource.put("start_time", TwilioDates.rfc2822(recording.startedAt()));
+        // Twilio gives an unfinished recording's duration as -1.
+        boolean unfinished = "in-progress".equals(recording.status()) || "processing".equals(recording.status());
+        resource.put("duration", unfinished ? "-1" : Long.toString(recording.durationSeconds()));
+        resource.put("sid", recording.sid());
+        resource.put("price", null);
+        resource.put("price_unit", "USD");
+        resource.put("status", recording.status());
+        resource.put("channels", 1);
+        resource.put("source", recording.source());
+        resource.put("error_code", recording.errorCode() == 0 ? null : recording.errorCode());
+        resource.put("uri", uri + ".json");
+        resource.put("encryption_details", null);
+        resource.put("subresource_uris", Map.of("add_on_results", uri + "/AddOnResults.json",
+                "transcriptions", uri + "/Transcriptions.json"));
+        resource.put("media_url", recording.url());
+        return resource;
     }
 
     private boolean ours(Matcher m) {

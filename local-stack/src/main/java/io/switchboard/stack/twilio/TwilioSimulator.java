@@ -214,6 +214,9 @@ public final class TwilioSimulator implements AutoCloseable {
         server.createContext("/", new SimulatorHttp(this));
         server.setExecutor(workers);
         server.start();
+        synchronized (exchange) {
+            exchange.baseUrl(baseUrl());
+        }
     }
 
     public static TwilioSimulator start(Config config) {
@@ -320,6 +323,42 @@ public final class TwilioSimulator implements AutoCloseable {
     public List<ConferenceView> conferences() {
         synchronized (exchange) {
             return exchange.conferences();
+        }
+    }
+
+    /**
+     * Every recording, oldest first: those the calls' {@code <Record>} made (from the moment each began) and those
+     * {@link #storeRecording} made.
+     */
+    public List<RecordingView> recordings() {
+        synchronized (exchange) {
+            return exchange.recordings();
+        }
+    }
+
+    /** The recordings of one call, oldest first. */
+    public List<RecordingView> recordings(String callSid) {
+        return recordings().stream().filter(r -> r.callSid().equals(callSid)).toList();
+    }
+
+    /** @throws java.util.NoSuchElementException for a SID no recording had (or one deleted over REST) */
+    public RecordingView recording(String recordingSid) {
+        synchronized (exchange) {
+            return exchange.recording(recordingSid);
+        }
+    }
+
+    /**
+     * Stores a completed recording of {@code seconds} for the call, as if its {@code <Record>} had ended and been
+     * processed, without any webhook: for tests of code that fetches recordings (its {@link RecordingView#url()},
+     * with the account's credentials, serves a WAV of exactly that length).
+     *
+     * @throws java.util.NoSuchElementException for a call the simulator never made
+     * @throws IllegalArgumentException         for less than a second
+     */
+    public RecordingView storeRecording(String callSid, long seconds) {
+        synchronized (exchange) {
+            return exchange.storeRecording(callSid, seconds);
         }
     }
 
@@ -451,6 +490,13 @@ public final class TwilioSimulator implements AutoCloseable {
     void removeParticipant(String conferenceSid, String callSidOrLabel) {
         synchronized (exchange) {
             carryOut(exchange.removeParticipant(conferenceSid, callSidOrLabel));
+        }
+    }
+
+    /** {@code DELETE Recordings/{Sid}.json}. @throws Exchange.NoSuchRecording when there is none */
+    void deleteRecording(String recordingSid) {
+        synchronized (exchange) {
+            exchange.deleteRecording(recordingSid);
         }
     }
 

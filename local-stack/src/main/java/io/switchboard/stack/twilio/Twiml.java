@@ -26,11 +26,15 @@ final class Twiml {
     private static final System.Logger LOG = System.getLogger(Twiml.class.getName());
     /** Twilio's default for {@code <Dial timeout>}. */
     static final int DEFAULT_DIAL_TIMEOUT_SECONDS = 30;
+    /** Twilio's defaults for {@code <Record>}: seconds of silence that end it, its longest length, the keys. */
+    static final int DEFAULT_RECORD_TIMEOUT_SECONDS = 5;
+    static final int DEFAULT_RECORD_MAX_LENGTH_SECONDS = 3600;
+    static final String DEFAULT_FINISH_ON_KEY = "1234567890*#";
 
     private Twiml() {
     }
 
-    sealed interface Verb permits Enqueue, Dial, Hangup, Reject, Say, Play, Pause, Redirect, Unsupported {
+    sealed interface Verb permits Enqueue, Dial, Hangup, Reject, Say, Play, Pause, Redirect, Record, Unsupported {
     }
 
     /** The caller waits in {@code queue} until the call is redirected or hangs up. */
@@ -90,6 +94,21 @@ final class Twiml {
     record Unsupported(String name) implements Verb {
     }
 
+    /**
+     * {@code <Record>}, with Twilio's defaults for what is absent: {@code action} null means the document's own URL,
+     * {@code method} POST, {@code timeout} 5 s of silence, {@code finishOnKey} any key, {@code maxLength} 3600 s,
+     * {@code playBeep} true, {@code trim} {@code trim-silence}, {@code recordingStatusCallbackEvent} {@code completed}
+     * (of {@code in-progress completed absent}). The simulated caller never falls silent and presses no key, so
+     * {@code timeout}, {@code finishOnKey}, {@code playBeep} and {@code trim} are read but change nothing here.
+     */
+    record Record(String action, String method, int timeoutSeconds, String finishOnKey, int maxLengthSeconds,
+            boolean playBeep, String trim, String recordingStatusCallback, String recordingStatusCallbackMethod,
+            Set<String> recordingStatusCallbackEvents) implements Verb {
+        Record {
+            recordingStatusCallbackEvents = Set.copyOf(recordingStatusCallbackEvents);
+        }
+    }
+
     /** A document Twilio would answer with error 12100 (document parse failure). */
     static final class TwimlException extends Exception {
         TwimlException(String message) {
@@ -137,6 +156,8 @@ final class Twiml {
                 return new Play(text(e));
             case "Pause":
                 return new Pause(integer(e, "length", 1));
+            case "Record":
+                return record(e);
             case "Redirect":
                 if (text(e).isEmpty()) {
                     throw new TwimlException("<Redirect> needs a URL");
@@ -175,6 +196,22 @@ final class Twiml {
         }
         return new Dial(List.copyOf(targets), integer(e, "timeout", DEFAULT_DIAL_TIMEOUT_SECONDS), attr(e, "action"),
                 method(e, "method"), Boolean.parseBoolean(attr(e, "answerOnBridge")), attr(e, "callerId"), conference);
+    }
+
+    private static Record record(Element e) throws TwimlException {
+        int maxLength = integer(e, "maxLength", DEFAULT_RECORD_MAX_LENGTH_SECONDS);
+        int timeout = integer(e, "timeout", DEFAULT_RECORD_TIMEOUT_SECONDS);
+        if (maxLength < 1 || timeout < 0) {
+            throw new TwimlException("<Record maxLength> must be at least 1 and timeout at least 0, not " + maxLength
+                    + " and " + timeout);
+        }
+        String finishOnKey = e.hasAttribute("finishOnKey") ? e.getAttribute("finishOnKey").strip()
+                : DEFAULT_FINISH_ON_KEY;
+        String trim = attr(e, "trim");
+        Set<String> events = words(attr(e, "recordingStatusCallbackEvent"));
+        return new Record(attr(e, "action"), method(e, "method"), timeout, finishOnKey, maxLength,
+                bool(e, "playBeep", true), trim == null ? "trim-silence" : trim, attr(e, "recordingStatusCallback"),
+                method(e, "recordingStatusCallbackMethod"), events.isEmpty() ? Set.of("completed") : events);
     }
 
     private static Conference conference(Element noun) throws TwimlException {

@@ -13,7 +13,8 @@ import java.util.Map;
  *                TwiML), {@code outbound} (the {@code Url} of a call placed over REST, once answered), {@code status}
  *                (a call's progress), {@code conference} (a conference's status callback), {@code dial-action},
  *                {@code redirect}, {@code wait} (a queue's or a conference's wait music), {@code hold} (a conference
- *                participant's {@code HoldUrl}), {@code announce} ({@code AnnounceUrl})
+ *                participant's {@code HoldUrl}), {@code announce} ({@code AnnounceUrl}), {@code record-action} (a {@code <Record action>},
+ *                or its document's URL), {@code recording} (a {@code <Record recordingStatusCallback>})
  * @param callSid the call the request is about (its {@code CallSid}); for a conference's own events (start, end,
  *                announcement) the call whose TwiML opened the conference
  * @param url     the URL exactly as given to Twilio, query string and fragment included; the request goes to it

@@ -56,7 +56,7 @@ final class WebhookDelivery {
     private static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(10);
     /** What Twilio may deliver twice: notifications and fetches (a second fetch's TwiML is not used). */
     private static final Set<String> DUPLICABLE = Set.of("status", "conference", "incoming", "outbound",
-            "dial-action");
+            "dial-action", "recording");
     /** Status callbacks: a call's progress, and a conference's events. */
     private static final Set<String> STATUS_CALLBACKS = Set.of("status", "conference");
 
