@@ -190,8 +190,8 @@ public interface GatewayConfig {
     /**
      * Twilio's REST API, for playing voicemails ({@code GET /api/voicemails/{id}/audio}): the gateway fetches each
      * recording with the account's credentials and streams it to the agent, who never sees them. The credentials are
-     * the API key of {@link Voice} when it is set, otherwise the account's auth token; with neither, playback answers
-     * 503.
+     * the account ({@link Voice#accountSid()}) and its auth token, or without the token the API key of {@link Voice};
+     * with neither, playback answers 503.
      */
     interface Twilio {
         /**
@@ -201,7 +201,7 @@ public interface GatewayConfig {
         @WithDefault("https://api.twilio.com")
         String apiBaseUrl();
 
-        /** The account's auth token ({@code TWILIO_AUTH_TOKEN}), with {@link Voice#accountSid()}; unused with an API key. */
+        /** The account's auth token ({@code TWILIO_AUTH_TOKEN}), with {@link Voice#accountSid()}. */
         Optional<String> authToken();
 
         /** How long Twilio may take to start answering a recording's fetch before the agent is told 502. */

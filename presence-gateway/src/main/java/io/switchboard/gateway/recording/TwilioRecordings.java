@@ -54,16 +54,19 @@ public class TwilioRecordings {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** The API key when the softphone has one (Twilio's advice for REST), otherwise the account and its auth token. */
+    /**
+     * The account and its auth token, as call-state uses them for Twilio's REST API; without the token, the
+     * softphone's API key (Twilio takes either for a recording's media).
+     */
     static Optional<String> credentials(GatewayConfig.Voice voice, GatewayConfig.Twilio twilio) {
         String user;
         String password;
-        if (voice.apiKeySid().isPresent() && voice.apiKeySecret().isPresent()) {
-            user = voice.apiKeySid().get();
-            password = voice.apiKeySecret().get();
-        } else if (voice.accountSid().isPresent() && twilio.authToken().isPresent()) {
+        if (voice.accountSid().isPresent() && twilio.authToken().isPresent()) {
             user = voice.accountSid().get();
             password = twilio.authToken().get();
+        } else if (voice.apiKeySid().isPresent() && voice.apiKeySecret().isPresent()) {
+            user = voice.apiKeySid().get();
+            password = voice.apiKeySecret().get();
         } else {
             return Optional.empty();
         }
@@ -71,7 +74,7 @@ public class TwilioRecordings {
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static URI apiBase(String value) {
+    static URI apiBase(String value) {
         try {
             URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
             if (uri.getScheme() == null || uri.getHost() == null) {
@@ -88,7 +91,7 @@ public class TwilioRecordings {
      * Whether {@code recordingUrl} is under the REST API base: same scheme, host and port, its path below the base's,
      * and nothing that could lead elsewhere (credentials in the URL, a query, dot segments, escapes).
      */
-    boolean underApi(String recordingUrl) {
+    static boolean under(URI base, String recordingUrl) {
         URI url;
         try {
             url = new URI(recordingUrl);
@@ -116,7 +119,7 @@ public class TwilioRecordings {
         if (authorization.isEmpty()) {
             return new Refusal(503, NOT_CONFIGURED);
         }
-        if (!underApi(recordingUrl)) {
+        if (!under(base, recordingUrl)) {
             LOG.errorf("Voicemail %s has a recording URL outside Twilio's API (%s): not fetched; the URL stored was %s",
                     voicemailId, base, recordingUrl);
             return new Refusal(502, "The voicemail's recording is not at Twilio's API, so the gateway does not fetch"
