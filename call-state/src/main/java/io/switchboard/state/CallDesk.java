@@ -63,7 +63,8 @@ public class CallDesk {
         this.decider = new CallDecider(new CallDecider.Timing(
                 config.claim().ringTimeout().plus(config.claim().deadlineGrace()), config.parking().timeout(),
                 config.parking().parkerRingTime(), config.availability().wrapUp(), config.presence().offlineGrace(),
-                config.transfer().ringTime(), config.dial().ringTimeout().plus(config.claim().deadlineGrace())));
+                config.transfer().ringTime(), config.dial().ringTimeout().plus(config.claim().deadlineGrace()),
+                config.queue().maxWait()));
     }
 
     /**
@@ -173,8 +174,10 @@ public class CallDesk {
         String callSid = input instanceof Input.CallInput call ? call.callSid() : null;
         String agentId = input instanceof Input.AgentInput agent ? agent.agentId() : askingAgent;
         String named = input instanceof Input.Transfer transfer ? transfer.to() : null;
-        return store.open(c, before, tenantId, deliveryId, callSid, agentId, named, input instanceof Input.Park,
-                input instanceof Input.Dial);
+        String voicemailId = input instanceof Input.VoicemailInput voicemail ? voicemail.voicemailId()
+                : input instanceof Input.VoicemailRecorded recorded ? recorded.voicemailId() : null;
+        return store.open(c, before, tenantId, deliveryId, callSid, agentId, named, voicemailId,
+                input instanceof Input.Park, input instanceof Input.Dial);
     }
 
     private interface Work {

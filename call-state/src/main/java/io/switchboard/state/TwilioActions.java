@@ -237,6 +237,8 @@ public class TwilioActions {
                     takenOver);
         } else if (action instanceof TwilioAction.HoldCaller hold && !hold.inParkingLot() && gone) {
             return new Input.MoveFailed(hold.callSid(), clock.instant());
+        } else if (action instanceof TwilioAction.Overflow overflow) {
+            return new Input.OverflowFailed(overflow.callSid(), gone, clock.instant());
         } else if (action instanceof TwilioAction.HoldInConference hold && !gone) {
             return new Input.HoldFailed(hold.callSid(), hold.onHold(), clock.instant());
         } else if (action instanceof TwilioAction.Consult consult && !gone) {

@@ -133,6 +133,56 @@ class CallFlowTest {
         assertThat(activeCall(call)).isFalse();
     }
 
+    @Test
+    void aCallerNobodyAnswersInTimeLeavesAVoicemailThatOneAgentTakesAndCloses() throws Exception {
+        SwitchboardTestResource.postgres().execute(
+                "INSERT INTO call_handling (tenant_id, max_wait_seconds) VALUES ('acme', 2)");
+        try {
+            String call = placeCall();
+            publishIncoming(call);
+            JsonNode ringing = change(call, "call", "RINGING");
+            Instant waitUntil = Instant.parse(ringing.at("/call/waitUntil").asText());
+            assertThat(waitUntil).isBetween(Instant.now().minusSeconds(1), Instant.now().plusSeconds(3));
+
+            // Nobody claims it: at the limit every screen stops ringing, and Twilio sends the caller to voicemail.
+            assertThat(change(call, "ring_cancel", null).get("reason").asText()).isEqualTo("timeout");
+            change(call, "call", "VOICEMAIL");
+            await().atMost(WAIT).until(() -> sim().call(call).webhooks().stream().anyMatch(w ->
+                    w.url().contains(VoiceWebhooks.path(VoiceWebhooks.VOICEMAIL) + "?tenant=acme&call=" + call)));
+
+            // Twilio reports the recording; every screen gets the voicemail.
+            String recording = sim().storeRecording(call, 7).sid();
+            publish(new TwilioEvent.RecordingStored("recording:" + recording, "acme", call, recording,
+                    sim().recording(recording).url(), "completed", 7, CALLER, TwilioSimulatorResource.NUMBER,
+                    Instant.now()));
+            JsonNode left = voicemailChange(recording, "open");
+            assertThat(left.at("/voicemail/durationSeconds").asInt()).isEqualTo(7);
+            assertThat(left.at("/voicemail/from").asText()).isEqualTo(CALLER);
+
+            // Doug and Rhonda take it at the same moment: one wins.
+            String dougs = voicemailCommand(recording, "doug", AgentCommand.Type.TAKE_VOICEMAIL);
+            String rhondas = voicemailCommand(recording, "rhonda", AgentCommand.Type.TAKE_VOICEMAIL);
+            List<JsonNode> replies = List.of(reply(dougs), reply(rhondas));
+            assertThat(replies).filteredOn(r -> r.get("code").isNull()).hasSize(1);
+            assertThat(replies).filteredOn(r -> "already_taken".equals(r.get("code").asText())).hasSize(1);
+            String taker = replies.get(0).get("code").isNull() ? "doug" : "rhonda";
+            assertThat(voicemailChange(recording, "taken").at("/voicemail/takenBy").asText()).isEqualTo(taker);
+
+            assertThat(reply(voicemailCommand(recording, taker, AgentCommand.Type.VOICEMAIL_DONE)).get("code").isNull())
+                    .isTrue();
+            voicemailChange(recording, "done");
+            assertThat(queryOne("SELECT done_at IS NOT NULL FROM voicemails WHERE id = '" + recording + "'"))
+                    .isEqualTo("t");
+
+            publishCallerEnd(call);
+            change(call, "call", "ENDED");
+            assertThat(queryOne("SELECT outcome FROM call_history WHERE call_sid = '" + call + "'"))
+                    .isEqualTo("voicemail");
+        } finally {
+            SwitchboardTestResource.postgres().execute("DELETE FROM call_handling WHERE tenant_id = 'acme'");
+        }
+    }
+
     /** Tracing is on in tests: the spans go to memory (local-stack's TestSpans). */
     @Test
     void aWebhooksTraceRunsOnThroughTheProjectionAndTheOutboxToItsChange() {
@@ -714,6 +764,24 @@ class CallFlowTest {
         kafka.send(Topics.AGENT_COMMANDS, tenant, write(new AgentCommand(id, tenant, agent, type, call, null,
                 "r-" + id, new AgentCommand.ReplyTo("gw-test", connection), Instant.now())));
         return id;
+    }
+
+    /** A voicemail command of an agent of acme, as the gateway publishes it; returns the command's id. */
+    private static String voicemailCommand(String voicemailId, String agent, AgentCommand.Type type) {
+        String id = UUID.randomUUID().toString();
+        kafka.send(Topics.AGENT_COMMANDS, "acme", write(new AgentCommand(id, "acme", agent, type, null, null,
+                "r-" + id, new AgentCommand.ReplyTo("gw-test", "c-" + agent), Instant.now(), null, null,
+                voicemailId)));
+        return id;
+    }
+
+    private static JsonNode voicemailChange(String voicemailId, String state) {
+        return read(kafka.awaitOne(Topics.STATE_CHANGES, v -> {
+            JsonNode change = read(v);
+            return "voicemail".equals(change.get("type").asText())
+                    && voicemailId.equals(change.at("/voicemail/voicemailId").asText())
+                    && state.equals(change.at("/voicemail/state").asText());
+        }, WAIT));
     }
 
     private static JsonNode reply(String commandId) {

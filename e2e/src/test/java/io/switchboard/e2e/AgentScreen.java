@@ -41,9 +41,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     private final List<String> seqViolations = new ArrayList<>();
     private final List<String> contractViolations = new ArrayList<>();
     private long seq = -1;
+    private final String token;
 
     private AgentScreen(String agentId, String gatewayUrl, String token) {
         this.agentId = agentId;
+        this.token = token;
         this.socket = HTTP.newWebSocketBuilder()
                 .buildAsync(URI.create(gatewayUrl.replaceFirst("^http", "ws") + "/agent/ws?access_token=" + token), this)
                 .orTimeout(20, TimeUnit.SECONDS).join();
@@ -93,7 +95,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
                 picture.snapshot(frame);
                 seq = frame.get("seq").asLong();
             }
-            case "agent", "call", "ring_cancel" -> {
+            case "agent", "call", "ring_cancel", "voicemail" -> {
                 long next = frame.get("seq").asLong();
                 if (next != seq + 1) {
                     seqViolations.add(type + " seq " + next + " after " + seq);
@@ -105,6 +107,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
             default -> seqViolations.add("unknown frame type " + type);
         }
         notifyAll();
+    }
+
+    /** The agent's token: for the gateway's HTTP API (call history, voicemail audio) as a bearer token. */
+    String token() {
+        return token;
     }
 
     /** Sends {@code {"type":…,"callSid":…,"requestId":…}}; returns the request id. */
@@ -150,6 +157,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     private boolean placedByMe(JsonNode call) {
         return "outbound".equals(call.path("direction").asText()) && agentId.equals(call.path("agentId").asText());
+    }
+
+    /** Sends {@code {"type":…,"voicemailId":…,"requestId":…}} ({@code take_voicemail}, {@code voicemail_done}). */
+    String voicemail(String type, String voicemailId) {
+        return send(Json.MAPPER.createObjectNode().put("type", type).put("voicemailId", voicemailId));
     }
 
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
@@ -217,6 +229,17 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         return picture.agent(id);
     }
 
+    /** The voicemail as this screen shows it, or null (none such, or done). */
+    synchronized JsonNode voicemail(String voicemailId) {
+        return picture.voicemail(voicemailId);
+    }
+
+    /** The voicemail this screen shows for the call, or null. */
+    synchronized JsonNode voicemailOf(String callSid) {
+        return picture.voicemails().stream().filter(v -> callSid.equals(v.get("callSid").asText())).findFirst()
+                .orElse(null);
+    }
+
     synchronized long seq() {
         return seq;
     }
@@ -234,7 +257,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         return List.copyOf(contractViolations);
     }
 
-    /** The screen's picture: agents and calls, as JSON, for comparing screens with each other. */
+    /** The screen's picture: agents, calls and voicemails, as JSON, for comparing screens with each other. */
     synchronized String picture() {
         return picture.toString();
     }

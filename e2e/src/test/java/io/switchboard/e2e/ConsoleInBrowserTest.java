@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * contexts play the parking-lot scenario, the call controls (hold, a cold transfer chosen with the keyboard, a warm
  * transfer) and a call placed from Recent calls and the dial pad through the page alone (clicks and keys, no reload),
  * while a WebSocket screen beside them timestamps every server change so the test can print how long each took to
- * appear on both pages. Neither page may log an error or see a request fail.
+ * appear on both pages; and a caller nobody answers within the tenant's wait limit, who leaves a voicemail that an
+ * agent plays, takes and closes. Neither page may log an error or see a request fail.
  */
 class ConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -39,6 +40,9 @@ class ConsoleInBrowserTest {
     static final String TRANSFERRED_CALLER = "+15550205678";
     static final String CONSULTED_CALLER = "+15550209012";
     static final String CALLED_BACK = "+15550203456";
+    static final String LEFT_A_MESSAGE = "+15550207890";
+    /** The tenant's wait limit while the voicemail scenario runs (call_handling.max_wait_seconds). */
+    static final int WAIT_LIMIT_SECONDS = 5;
     static final String NUMBER = "+15005550006";
     static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
     /** Records, in the page, when each seq was first drawn (console.js puts it on body[data-seq]). */
@@ -365,7 +369,10 @@ class ConsoleInBrowserTest {
         Locator recent = doug.locator("[data-testid=recent-call][data-key=recent-" + call + "]");
         assertThat(recent).containsText(CALLED_BACK);
         assertThat(recent.getByTestId("direction")).hasText("↙ inbound");
-        assertThat(rhonda.locator("[data-key=recent-" + call + "]")).hasCount(0);
+        assertThat(recent.getByTestId("outcome")).hasText("answered");
+        assertThat(recent).containsText("Doug");
+        // Recent calls are the tenant's: Rhonda's list has it too, with who talked to the caller.
+        assertThat(rhonda.locator("[data-key=recent-" + call + "]")).containsText("Doug");
         assertThat(doug.getByTestId("dial-number")).isEnabled();
 
         // Call back, from the keyboard: Tab to the button, Enter.
@@ -435,7 +442,204 @@ class ConsoleInBrowserTest {
         assertThat(doug.locator("[data-testid=recent-call]").first()).hasAttribute("data-key", "recent-" + placed);
         assertThat(doug.locator("[data-key=recent-" + call + "]")).containsText(CALLED_BACK);
         assertThat(doug.getByTestId("call-back-" + placed)).isEnabled();
+        assertThat(doug.locator("[data-key=recent-" + placed + "]").getByTestId("outcome")).hasText("placed");
+
+        // The search box: a number finds the calls with it on either side, an agent's name the calls they held,
+        // digits without + are refused with what to type.
+        Locator search = doug.getByTestId("history-text");
+        search.fill("+1 555 020 3456");
+        search.press("Enter");
+        assertThat(doug.getByTestId("history-status")).containsText("today with " + CALLED_BACK);
+        assertThat(doug.locator("[data-testid=recent-call]")).hasCount(2);
+        search.fill("Rhonda");
+        search.press("Enter");
+        assertThat(doug.getByTestId("history-status")).containsText("held by Rhonda");
+        assertThat(doug.locator("[data-key=recent-" + call + "]")).hasCount(0);
+        search.fill("15550203456");
+        doug.getByTestId("history-find").click();
+        assertThat(doug.getByTestId("history-problem")).containsText("with + and the country code");
+        search.fill("");
+        search.press("Enter");
+        assertThat(doug.getByTestId("history-problem")).isEmpty();
+        assertThat(doug.locator("[data-key=recent-" + placed + "]")).isVisible();
         assertNoProblems();
+    }
+
+    /**
+     * A call reaching voicemail, an agent plays it. With the tenant's wait limit at 5 s, a caller nobody answers rings
+     * on both pages with the seconds left counting down; at the limit the ring stops on both, saying why, and the caller
+     * shows as leaving a voicemail (no Answer). The caller leaves a message and hangs up: both pages list the voicemail,
+     * open. Doug plays it (the page fetches the audio with his token: a real WAV as long as the voicemail says), Rhonda
+     * takes it (Doug's page says so and offers him no Take or Done), she marks it done and it leaves both pages. The
+     * call is in Recent calls as a missed one, "voicemail", with Call back.
+     */
+    @Test
+    void aCallReachingVoicemailAnAgentPlaysIt() throws Exception {
+        setWaitLimit(WAIT_LIMIT_SECONDS);
+        String call = null;
+        try {
+            actionAt = System.currentTimeMillis();
+            call = stack.simulator().placeCall(LEFT_A_MESSAGE, NUMBER);
+            reachesVoicemailAndDougPlaysIt(call);
+        } finally {
+            setWaitLimit(null);
+            // A caller still on the line (the scenario failed before the message) would ring into the next scenario.
+            if (call != null && !stack.simulator().call(call).ended()) {
+                stack.simulator().hangup(call);
+            }
+        }
+    }
+
+    private void reachesVoicemailAndDougPlaysIt(String call) throws Exception {
+        for (Page page : pages()) {
+            Locator ringing = page.locator("[data-testid=ringing-call][data-key=ringing-" + call + "]");
+            assertThat(ringing.getByTestId("wait-left")).hasText(Pattern.compile("[1-5] s left to answer"));
+            String first = ringing.getByTestId("wait-left").textContent();
+            assertThat(ringing.getByTestId("wait-left")).not().hasText(first);
+        }
+        report("rings, counting down", callChange(call, c -> state(c, "RINGING") && c.hasNonNull("waitUntil")));
+
+        // Nobody answers: at the limit both pages stop ringing, say why, and show the caller leaving a voicemail.
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("ring-stopped")).containsText(LEFT_A_MESSAGE + ": nobody answered");
+            assertThat(page.locator("[data-key=ringing-" + call + "]")).hasCount(0);
+            assertThat(page.locator("body.ringing")).hasCount(0);
+            Locator gone = page.locator("[data-testid=unanswered-call][data-key=unanswered-" + call + "]");
+            assertThat(gone).containsText("leaving a voicemail");
+            assertThat(gone.getByTestId("answer")).hasCount(0);
+        }
+        report("at the limit", callChange(call, c -> state(c, "VOICEMAIL")));
+        org.assertj.core.api.Assertions.assertThat(observer.frames(f -> f.path("type").asText()
+                .equals("ring_cancel") && f.path("callSid").asText().equals(call)))
+                .extracting(f -> f.path("reason").asText()).containsExactly("timeout");
+        screenshots("leaving-a-voicemail");
+
+        // The caller talks for a moment and hangs up; Twilio stores the recording and both pages list it, open.
+        Thread.sleep(2000);
+        if (!stack.simulator().call(call).ended()) {
+            stack.simulator().hangup(call);
+        }
+        await().atMost(WAIT).until(() -> voicemailOf(call) != null);
+        JsonNode voicemail = voicemailOf(call);
+        String id = voicemail.path("voicemailId").asText();
+        org.assertj.core.api.Assertions.assertThat(id).startsWith("RE");
+        report("voicemail stored", f -> f.path("type").asText().equals("voicemail")
+                && f.at("/voicemail/voicemailId").asText().equals(id));
+        Locator[] rows = new Locator[2];
+        for (int i = 0; i < 2; i++) {
+            Page page = pages().get(i);
+            rows[i] = page.locator("[data-testid=voicemail][data-key=voicemail-" + id + "]");
+            assertThat(rows[i]).containsText(LEFT_A_MESSAGE);
+            assertThat(rows[i]).containsText("called " + NUMBER);
+            assertThat(rows[i].getByTestId("voicemail-state")).hasText("open");
+            assertThat(rows[i].getByTestId("take")).isEnabled();
+            assertThat(rows[i].getByTestId("done")).hasCount(0);
+            assertThat(page.locator("[data-key=unanswered-" + call + "]")).hasCount(0);
+        }
+        Locator dougsRow = rows[0];
+        Locator rhondasRow = rows[1];
+        screenshots("voicemail-open");
+
+        // Doug plays it: the audio comes through the gateway with his token, as long as the voicemail says.
+        dougsRow.getByTestId("play").click();
+        Locator audio = dougsRow.getByTestId("voicemail-audio");
+        assertThat(audio).isVisible();
+        await().atMost(WAIT).until(() -> (Boolean) audio.evaluate("a => a.readyState >= 1"));
+        double seconds = ((Number) audio.evaluate("a => a.duration")).doubleValue();
+        org.assertj.core.api.Assertions.assertThat(seconds).as("the recording's length in the browser")
+                .isCloseTo(voicemail.path("durationSeconds").asDouble(),
+                        org.assertj.core.api.Assertions.within(1.0));
+
+        // Rhonda takes it: both pages say she has it; Doug can still listen, but neither take nor close it.
+        actionAt = System.currentTimeMillis();
+        rhondasRow.getByTestId("take").click();
+        assertThat(rhondasRow.getByTestId("voicemail-state")).hasText("taken by you");
+        assertThat(dougsRow.getByTestId("voicemail-state")).hasText("taken by Rhonda");
+        assertThat(dougsRow.getByTestId("take")).hasCount(0);
+        assertThat(dougsRow.getByTestId("done")).hasCount(0);
+        assertThat(dougsRow.getByTestId("voicemail-audio")).isVisible();
+        assertThat(rhondasRow.getByTestId("done")).isEnabled();
+        report("Rhonda took it", f -> f.path("type").asText().equals("voicemail")
+                && f.at("/voicemail/voicemailId").asText().equals(id)
+                && f.at("/voicemail/state").asText().equals("taken"));
+        screenshots("voicemail-taken");
+
+        actionAt = System.currentTimeMillis();
+        rhondasRow.getByTestId("done").click();
+        for (Page page : pages()) {
+            assertThat(page.locator("[data-key=voicemail-" + id + "]")).hasCount(0);
+        }
+        report("done", f -> f.path("type").asText().equals("voicemail")
+                && f.at("/voicemail/voicemailId").asText().equals(id)
+                && f.at("/voicemail/state").asText().equals("done"));
+
+        // The call is in Recent calls, missed, with Call back: the same after a reload.
+        for (Page page : pages()) {
+            Locator recent = page.locator("[data-testid=recent-call][data-key=recent-" + call + "]");
+            assertThat(recent.getByTestId("outcome")).hasText("missed: voicemail");
+            assertThat(recent).hasClass(Pattern.compile("missed"));
+            assertThat(recent.getByTestId("call-back-" + call)).isEnabled();
+        }
+        doug.reload();
+        assertThat(doug.getByTestId("connection")).hasText("live");
+        assertThat(doug.locator("[data-key=recent-" + call + "]").getByTestId("outcome"))
+                .hasText("missed: voicemail");
+        assertThat(doug.locator("[data-testid=voicemail]")).hasCount(0);
+        assertNoProblems();
+    }
+
+    /**
+     * The board's rules for what this issue added, run in the browser on the console's own modules: voicemails come
+     * with the snapshot and as changes (one done leaves), a ring stopped by the wait limit says so, callers gone to
+     * voicemail or the overflow number no longer ring, and the search box's words become the history's parameters.
+     */
+    @Test
+    void theBoardKeepsOpenVoicemailsAndTheSearchBoxNamesANumberOrAnAgent() {
+        Object seen = doug.evaluate("""
+                async () => {
+                  const {Board, secondsLeft} = await import('./console/board.js');
+                  const {searchFor} = await import('./console/history.js');
+                  const board = new Board('doug');
+                  const soon = new Date(Date.now() + 42000).toISOString();
+                  board.apply({type: 'snapshot', seq: 1, agents: [
+                    {id: 'doug', name: 'Doug', status: 'available', currentCall: null}], calls: [
+                    {callSid: 'CAwaits', from: '+15550000001', state: 'RINGING', startedAt: '2026-01-01T09:01:00Z',
+                     waitUntil: soon},
+                    {callSid: 'CAforwarded', from: '+15550000002', state: 'FORWARDED',
+                     startedAt: '2026-01-01T09:00:00Z'}],
+                    voicemails: [{voicemailId: 'REold', from: '+15550000003', state: 'open',
+                      recordedAt: '2026-01-01T09:00:00Z'}]});
+                  const out = [];
+                  out.push(board.apply({type: 'voicemail', seq: 2, voicemail: {voicemailId: 'REnew',
+                    from: '+15550000004', state: 'taken', takenBy: 'rhonda', recordedAt: '2026-01-01T10:00:00Z'}}));
+                  out.push(board.apply({type: 'ring_cancel', seq: 3, callSid: 'CAwaits', reason: 'timeout'}));
+                  out.push(board.apply({type: 'call', seq: 4, call: {callSid: 'CAwaits', from: '+15550000001',
+                    state: 'VOICEMAIL', startedAt: '2026-01-01T09:01:00Z'}}));
+                  out.push(board.apply({type: 'voicemail', seq: 5, voicemail: {voicemailId: 'REold',
+                    state: 'done'}}));
+                  const agents = [{id: 'doug', name: 'Doug'}, {id: 'rhonda', name: 'Rhonda'}];
+                  return {
+                    applied: out.join(','),
+                    voicemails: board.voicemailList().map(v => v.voicemailId + ':' + v.state).join(','),
+                    ringing: board.ringing().length > 0,
+                    unanswered: board.unanswered().map(c => c.callSid + ':' + c.state).join(','),
+                    why: board.ringStops.map(s => s.why).join(','),
+                    left: secondsLeft(soon) >= 40 && secondsLeft(soon) <= 42,
+                    number: JSON.stringify(searchFor('+1 (555) 020-3456', agents).filter),
+                    byName: JSON.stringify(searchFor('rhonda', agents).filter),
+                    digits: !!searchFor('5550203456', agents).problem,
+                    all: JSON.stringify(searchFor('  ', agents).filter),
+                  };
+                }
+                """);
+        org.assertj.core.api.Assertions.assertThat((Map<?, ?>) seen).isEqualTo(Map.ofEntries(
+                Map.entry("applied", "applied,applied,applied,applied"),
+                Map.entry("voicemails", "REnew:taken"), Map.entry("ringing", false),
+                Map.entry("unanswered", "CAforwarded:FORWARDED,CAwaits:VOICEMAIL"),
+                Map.entry("why", "nobody answered within the wait limit"), Map.entry("left", true),
+                Map.entry("number", "{\"number\":\"+15550203456\"}"),
+                Map.entry("byName", "{\"agent\":\"rhonda\"}"), Map.entry("digits", true),
+                Map.entry("all", "{}")));
     }
 
     @Test
@@ -585,6 +789,27 @@ class ConsoleInBrowserTest {
         return (int) observer.frames(f -> f.path("type").asText().equals("call")
                 && f.at("/call/direction").asText().equals("outbound") && f.at("/call/agentId").asText().equals("doug"))
                 .stream().map(f -> f.at("/call/callSid").asText()).distinct().count();
+    }
+
+    /**
+     * Sets the tenant's wait limit in its call handling settings (docs/operations.md), which call-state reads at each
+     * decision; null puts back the service's default (switchboard.queue.max-wait), so the other scenarios' calls ring
+     * as long as they need.
+     */
+    private static void setWaitLimit(Integer seconds) throws Exception {
+        try (var c = stack.postgres().connect()) {
+            var s = c.prepareStatement("INSERT INTO call_handling (tenant_id, max_wait_seconds) VALUES ('acme', ?)"
+                    + " ON CONFLICT (tenant_id) DO UPDATE SET max_wait_seconds = EXCLUDED.max_wait_seconds");
+            s.setObject(1, seconds, java.sql.Types.INTEGER);
+            s.executeUpdate();
+        }
+    }
+
+    /** The voicemail left on {@code call}, as the observer first saw it, or null. */
+    private static JsonNode voicemailOf(String call) {
+        return observer.frames(f -> f.path("type").asText().equals("voicemail")
+                && f.at("/voicemail/callSid").asText().equals(call)).stream().findFirst()
+                .map(f -> f.get("voicemail")).orElse(null);
     }
 
     private static boolean state(JsonNode call, String state) {

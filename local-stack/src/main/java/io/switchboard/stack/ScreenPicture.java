@@ -7,20 +7,24 @@ import java.util.TreeMap;
 
 /**
  * What an agent's screen shows, kept the way the console keeps it: a {@code snapshot} replaces everything, then each
- * {@code agent} or {@code call} change replaces its one entry, and an ENDED call leaves the screen. Checking
+ * {@code agent}, {@code call} or {@code voicemail} change replaces its one entry; an ENDED call and a done voicemail
+ * leave the screen. Checking
  * {@code seq} order is the owner's business (tests differ in what they do about a gap). Not thread-safe: the owner
  * applies and reads under its own lock.
  */
 public final class ScreenPicture {
     private final Map<String, JsonNode> agents = new TreeMap<>();
     private final Map<String, JsonNode> calls = new TreeMap<>();
+    private final Map<String, JsonNode> voicemails = new TreeMap<>();
 
     /** A {@code snapshot} frame: the whole picture as of its {@code seq}. */
     public void snapshot(JsonNode frame) {
         agents.clear();
         calls.clear();
+        voicemails.clear();
         frame.get("agents").forEach(a -> agents.put(a.get("id").asText(), a));
         frame.get("calls").forEach(c -> calls.put(c.get("callSid").asText(), c));
+        frame.path("voicemails").forEach(v -> voicemails.put(v.get("voicemailId").asText(), v));
     }
 
     /** A change frame, in seq order; a {@code ring_cancel} changes nothing that is shown. */
@@ -33,6 +37,14 @@ public final class ScreenPicture {
                     calls.remove(call.get("callSid").asText());
                 } else {
                     calls.put(call.get("callSid").asText(), call);
+                }
+            }
+            case "voicemail" -> {
+                JsonNode voicemail = change.get("voicemail");
+                if (voicemail.get("state").asText().equals("done")) {
+                    voicemails.remove(voicemail.get("voicemailId").asText());
+                } else {
+                    voicemails.put(voicemail.get("voicemailId").asText(), voicemail);
                 }
             }
             default -> {
@@ -57,9 +69,18 @@ public final class ScreenPicture {
         return agents.values();
     }
 
-    /** Agents and calls by id, in a stable order: two screens showing the same thing read the same. */
+    /** The voicemail as shown, or null when the screen shows no such voicemail (none left, or done). */
+    public JsonNode voicemail(String voicemailId) {
+        return voicemails.get(voicemailId);
+    }
+
+    public Collection<JsonNode> voicemails() {
+        return voicemails.values();
+    }
+
+    /** Agents, calls and voicemails by id, in a stable order: two screens showing the same thing read the same. */
     @Override
     public String toString() {
-        return agents.toString() + calls;
+        return agents.toString() + calls + voicemails;
     }
 }

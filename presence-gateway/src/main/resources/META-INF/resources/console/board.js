@@ -1,16 +1,13 @@
 // The tenant's picture as the gateway streams it (docs/protocol.md): no DOM here, so the rules that decide what
 // an agent sees (order by seq, who rings, why a ring stopped) stay in one place.
 
-const RECENT_KEPT = 10;
-
 export class Board {
   constructor(me) {
     this.me = me;
     this.seq = null;          // null until the first snapshot: nothing to resume from
     this.agents = new Map();
     this.calls = new Map();
-    this.recent = [];         // {callSid, number, direction, endedAt}: calls I was on that ended, newest first
-    this.mine = new Set();    // calls I have been on, until they end: an ENDED frame names the last agent only
+    this.voicemails = new Map(); // the tenant's voicemails not done, by voicemailId
     this.ringStops = [];      // {callSid, from, why, at}: why a call stopped ringing on this screen
   }
 
@@ -25,20 +22,20 @@ export class Board {
       if (this.seq !== null && !frame.resync && frame.seq <= this.seq) return 'stale';
       this.agents = new Map(frame.agents.map(a => [a.id, a]));
       this.calls = new Map(frame.calls.map(c => [c.callSid, c]));
+      this.voicemails = new Map((frame.voicemails ?? []).map(v => [v.voicemailId, v]));
       this.seq = frame.seq;
-      // A call that ended during a gap is gone from the picture unseen: not one this page saw end.
-      this.mine = new Set([...this.mine].filter(sid => this.calls.has(sid)));
-      for (const call of this.calls.values()) this.noteIfMine(call);
-      this.noteMyCurrentCall();
       return 'applied';
     }
-    if (!['agent', 'call', 'ring_cancel'].includes(frame.type)) return 'stale';
+    if (!['agent', 'call', 'ring_cancel', 'voicemail'].includes(frame.type)) return 'stale';
     if (this.seq === null || frame.seq <= this.seq) return 'stale';
     if (frame.seq !== this.seq + 1) return 'gap';
     this.seq = frame.seq;
     if (frame.type === 'agent') {
       this.agents.set(frame.agent.id, frame.agent);
-      this.noteMyCurrentCall();
+    } else if (frame.type === 'voicemail') {
+      const voicemail = frame.voicemail;
+      if (voicemail.state === 'done') this.voicemails.delete(voicemail.voicemailId);
+      else this.voicemails.set(voicemail.voicemailId, voicemail);
     } else if (frame.type === 'ring_cancel') {
       const call = this.calls.get(frame.callSid);
       if (call && this.ringsForMe(call)) this.noteRingStop(call, cancelReason(frame, id => this.name(id)), now);
@@ -57,42 +54,8 @@ export class Board {
         && !this.ringStops.some(s => s.callSid === call.callSid && s.at >= (before.seenAt ?? 0))) {
       this.noteRingStop(before, stateReason(before, call, id => this.name(id)), now);
     }
-    if (call.state === 'ENDED') {
-      this.calls.delete(call.callSid);
-      // The ENDED frame names the last agent only: a call I parked, or handed over, was mine too.
-      if (this.mine.delete(call.callSid) || call.agentId === this.me) {
-        const last = {...before, ...call};
-        this.recent.unshift({callSid: call.callSid, number: numberOf(last), direction: last.direction, endedAt: now});
-        this.recent.length = Math.min(this.recent.length, RECENT_KEPT);
-      }
-    } else {
-      this.calls.set(call.callSid, {...call, seenAt: now});
-      this.noteIfMine(call);
-    }
-  }
-
-  /**
-   * My calls from the call history (GET api/calls, docs/protocol.md): what ended before this page opened, or while it
-   * was away. Merged with the calls it saw end, newest first.
-   */
-  addPast(calls) {
-    const seen = new Set(this.recent.map(call => call.callSid));
-    const past = calls.filter(call => !seen.has(call.callSid)).map(call => ({callSid: call.callSid,
-      number: numberOf(call), direction: call.direction, endedAt: Date.parse(call.endedAt)}));
-    this.recent = [...this.recent, ...past].sort((a, b) => b.endedAt - a.endedAt).slice(0, RECENT_KEPT);
-  }
-
-  /** A call I talk on (or consult on), or one I placed: I was on it, whoever has it when it ends. */
-  noteIfMine(call) {
-    if ((call.state === 'CONNECTED' && (call.agentId === this.me || call.consultWith === this.me))
-        || (call.direction === 'outbound' && call.agentId === this.me)) {
-      this.mine.add(call.callSid);
-    }
-  }
-
-  noteMyCurrentCall() {
-    const current = this.myself()?.currentCall;
-    if (current && this.calls.has(current.callSid)) this.mine.add(current.callSid);
+    if (call.state === 'ENDED') this.calls.delete(call.callSid);
+    else this.calls.set(call.callSid, {...call, seenAt: now});
   }
 
   noteRingStop(call, why, now) {
@@ -123,6 +86,20 @@ export class Board {
   ringing() {
     return [...this.calls.values()].filter(c => c.state === 'RINGING' || (isConsultOffer(c) && c.offeredTo === this.me))
         .sort(byTime('startedAt'));
+  }
+
+  /**
+   * Callers nobody answered in time (or who called outside business hours), while they are still on the line: leaving
+   * a voicemail, or dialled on to the tenant's overflow number. Nobody can answer them here.
+   */
+  unanswered() {
+    return [...this.calls.values()].filter(c => c.state === 'VOICEMAIL' || c.state === 'FORWARDED')
+        .sort(byTime('startedAt'));
+  }
+
+  /** The open voicemails, oldest first (the caller who waited longest is called back first). */
+  voicemailList() {
+    return [...this.voicemails.values()].sort(byTime('recordedAt'));
   }
 
   parked() {
@@ -172,6 +149,7 @@ export function cancelReason(frame, name) {
   switch (frame.reason) {
     case 'claimed': return `answered by ${name(frame.by)}`;
     case 'caller_hangup': return 'caller hung up';
+    case 'timeout': return 'nobody answered within the wait limit';
     default: return frame.reason;
   }
 }
@@ -195,6 +173,8 @@ function stateReason(before, call, name) {
       if (isConsultOffer(before)) return `${name(call.agentId)} cancelled the transfer`;
       return `answered by ${name(call.agentId)}`;
     case 'PARKED': return `parked in ${call.slot}`;
+    case 'VOICEMAIL': return 'nobody answered in time: the caller leaves a voicemail';
+    case 'FORWARDED': return 'nobody answered in time: forwarded to the overflow number';
     case 'RINGING': return call.offeredTo ? `offered to ${name(call.offeredTo)} now` : 'no longer ringing';
     default: return 'no longer ringing';
   }
@@ -207,7 +187,17 @@ function byTime(field) {
 /** "m:ss" (or "h:mm:ss") since an ISO instant. */
 export function elapsed(since, now = Date.now()) {
   if (!since) return '';
-  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  return clock(Math.max(0, Math.floor((now - Date.parse(since)) / 1000)));
+}
+
+/** Whole seconds left until an ISO instant (0 once it passed); null without one. */
+export function secondsLeft(until, now = Date.now()) {
+  if (!until) return null;
+  return Math.max(0, Math.ceil((Date.parse(until) - now) / 1000));
+}
+
+/** "m:ss" (or "h:mm:ss") of a number of seconds. */
+export function clock(s) {
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
   const mm = h ? String(m).padStart(2, '0') : String(m);
   return (h ? `${h}:` : '') + `${mm}:${String(sec).padStart(2, '0')}`;

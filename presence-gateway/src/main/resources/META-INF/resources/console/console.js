@@ -1,5 +1,6 @@
 // The agent console: signs in, keeps one WebSocket to /agent/ws, draws the Board and sends commands.
-import {Board, elapsed, isConsultOffer, numberOf} from './board.js';
+import {Board, clock, elapsed, isConsultOffer, numberOf, secondsLeft} from './board.js';
+import {History, MISSED, outcomeLabel} from './history.js';
 import {Ringer} from './ringer.js';
 import {Softphone} from './softphone.js';
 
@@ -15,9 +16,13 @@ let socket = null;
 let attempts = 0;
 let requests = 0;
 let signedOut = false;
+let recentCalls = null; // the Recent calls panel's History (history.js)
 const ringer = new Ringer();
 const claims = new Map(); // requestId -> {callSid, from} of my claims and retrieves awaiting the gateway's answer
 const dials = new Map();  // requestId -> the number of my dials awaiting the gateway's answer
+// voicemailId -> {loading, audio, url, problem}: a played voicemail's audio element, kept across redraws (moved back
+// into its row each time, so it goes on playing) until the voicemail leaves the list.
+const players = new Map();
 const softphone = new Softphone({agentToken: () => token, board: () => board, onState: setAudio,
   onCall: () => board && render()});
 // The call controls' open panels, kept across redraws (every change redraws the page).
@@ -75,6 +80,8 @@ function signIn(jwt) {
   sessionStorage.setItem('switchboard.token', jwt);
   const claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
   board = new Board(claims.sub);
+  recentCalls?.stop();
+  recentCalls = new History({fetchPage: readHistory, onChange: () => board && render()});
   $('login').hidden = true;
   $('console').hidden = false;
   $('sign-out').hidden = false;
@@ -90,6 +97,9 @@ function signOut(message) {
   socket?.close(1000);
   ringer.stop();
   softphone.stop();
+  recentCalls?.stop();
+  recentCalls = null;
+  forgetPlayers(new Set());
   $('console').hidden = true;
   $('login').hidden = false;
   $('sign-out').hidden = true;
@@ -100,15 +110,15 @@ function signOut(message) {
   offerDevLogin();
 }
 
-/** My recent calls from the call history, so that a reload, or a reconnect after a gap, keeps them. */
-async function loadRecent() {
-  const mine = board;
-  const res = await fetch(`api/calls?agent=${encodeURIComponent(mine.me)}&limit=10`,
-    {headers: {Authorization: `Bearer ${token}`}}).catch(() => null);
-  const page = res?.ok ? await res.json().catch(() => null) : null;
-  if (!page || mine !== board) return; // no history this time: the calls this page sees end still show
-  board.addPast(page.calls);
-  render();
+/** One page of the call history (docs/protocol.md, "Call history"); throws with what a person can read. */
+async function readHistory(params) {
+  const res = await fetch(`api/calls?${new URLSearchParams(params)}`, {headers: {Authorization: `Bearer ${token}`}})
+      .catch(() => null);
+  if (!res) throw new Error('the gateway did not answer');
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${body?.message ?? 'refused'} (${res.status})`);
+  if (!body || !Array.isArray(body.calls)) throw new Error('the gateway answered something else than a page of calls');
+  return body;
 }
 
 // ---- the socket -------------------------------------------------------------------------------------------------
@@ -137,7 +147,9 @@ function connect() {
     if (frame.type === 'snapshot') {
       attempts = 0;
       setConnection('live');
-      loadRecent();
+      // The first picture reads today's calls; a later one (a resync) may follow calls that ended unseen.
+      if (recentCalls.loaded) recentCalls.callEnded();
+      else recentCalls.search($('history-text').value, [...board.agents.values()]);
     } else if (outcome === 'gap') {
       // A change went missing: reconnect from what we have; the gateway replays or sends a resync snapshot.
       mine.close(4000, 'gap');
@@ -145,6 +157,7 @@ function connect() {
     } else if (outcome === 'applied') {
       attempts = 0;
       setConnection('live');
+      if (frame.type === 'call' && frame.call.state === 'ENDED') recentCalls.callEnded();
     }
     render();
   };
@@ -231,11 +244,19 @@ function render() {
         text('strong', call.from),
         text('span', ringLabel(call, forMe), 'why'),
         consult ? timer(call.heldAt) : timer(call.startedAt),
+        !consult && call.waitUntil ? countdown(call.waitUntil) : '',
         forMe ? button('Answer', 'answer', () => send('claim', {callSid: call.callSid}), `answer-${call.callSid}`) : '');
   }) : [empty('No calls ringing')]));
   $('ring-stopped').replaceChildren(...board.ringStops.filter(s => Date.now() - s.at < 15000).map(s =>
       item(`stopped-${s.callSid}`, 'ring-stopped-call', '', text('span', `${s.from}: ${s.why}`))));
   ringer.ring(ringing.some(call => board.ringsForMe(call)));
+  $('unanswered').replaceChildren(...board.unanswered().map(call => item(`unanswered-${call.callSid}`,
+      'unanswered-call', 'missed', text('strong', call.from ?? 'number withheld'),
+      badge(call.state === 'VOICEMAIL' ? 'leaving a voicemail' : 'forwarded to the overflow number', 'call-state',
+          'missed'),
+      timer(call.startedAt, 'on the line '))));
+
+  renderVoicemails();
 
   const mine = board.myCall();
   $('my-call').replaceChildren(mine ? myCallRow(mine) : empty('Not on a call'));
@@ -269,16 +290,169 @@ function render() {
       call.state === 'PARKED' ? button('Retrieve', 'retrieve', () => send('retrieve', {callSid: call.callSid}),
           `retrieve-${call.callSid}`, !free) : '')) : [empty('The lot is empty')]));
 
-  $('recent-calls').replaceChildren(...(board.recent.length ? board.recent.map(call => item(`recent-${call.callSid}`,
-      'recent-call', '', text('span', call.number ?? 'number withheld', 'number'),
-      directionMark(call.direction),
-      text('time', new Date(call.endedAt).toLocaleTimeString()),
-      call.number ? callBack(call, !free) : '')) : [empty('No calls yet')]));
+  renderHistory(free);
 
   renderSimulatedCalls();
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.
   document.body.dataset.seq = board.seq;
   if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+}
+
+// ---- voicemails ---------------------------------------------------------------------------------------------------
+
+/**
+ * The tenant's voicemails not done, oldest first: who called, which number, when, how long; open or taken by whom.
+ * Anyone may play one; Take sends take_voicemail (one agent wins; the others see the refusal in the notice bar), and
+ * the agent who took it marks it Done, which removes it from every screen.
+ */
+function renderVoicemails() {
+  const list = board.voicemailList();
+  forgetPlayers(new Set(list.map(v => v.voicemailId)));
+  $('voicemails').replaceChildren(...(list.length ? list.map(voicemailRow) : [empty('No voicemails')]));
+}
+
+function voicemailRow(v) {
+  const id = v.voicemailId;
+  const mine = v.state === 'taken' && v.takenBy === board.me;
+  const state = v.state === 'taken' ? `taken by ${mine ? 'you' : board.name(v.takenBy)}` : 'open';
+  const player = players.get(id);
+  const play = button(player?.loading ? 'Loading…' : 'Play', 'play', () => playVoicemail(v), `play-${id}`,
+      player?.loading);
+  play.setAttribute('aria-label', `Play the voicemail from ${v.from}`);
+  const controls = [play];
+  if (v.state === 'open') {
+    const take = button('Take', 'take', () => send('take_voicemail', {voicemailId: id}), `take-${id}`);
+    take.setAttribute('aria-label', `Take the voicemail from ${v.from}`);
+    controls.push(take);
+  }
+  if (mine) {
+    const done = button('Done', 'done', () => send('voicemail_done', {voicemailId: id}), `done-${id}`);
+    done.setAttribute('aria-label', `Mark the voicemail from ${v.from} done`);
+    controls.push(done);
+  }
+  const when = text('time', `at ${new Date(v.recordedAt).toLocaleTimeString()}`);
+  when.dateTime = v.recordedAt;
+  let problem = '';
+  if (player?.problem) {
+    problem = text('p', player.problem, 'problem');
+    problem.dataset.testid = 'voicemail-problem';
+    problem.setAttribute('role', 'alert');
+  }
+  return item(`voicemail-${id}`, 'voicemail', v.state,
+      text('strong', v.from ?? 'number withheld', 'number'),
+      text('span', `called ${v.to}`, 'number'),
+      when,
+      text('span', `${clock(v.durationSeconds ?? 0)} long`, 'timer'),
+      badge(state, 'voicemail-state', v.state === 'taken' ? 'taken' : 'open'),
+      ...controls, player?.audio ?? '', problem);
+}
+
+/**
+ * An audio element cannot send the agent's token, so the page fetches the recording with it and plays the bytes from
+ * an object URL.
+ */
+async function playVoicemail(v) {
+  const id = v.voicemailId;
+  const known = players.get(id);
+  if (known?.audio) {
+    known.audio.currentTime = 0;
+    known.audio.play().catch(() => {}); // the controls are there to start it by hand
+    return;
+  }
+  if (known?.loading) return;
+  const player = {loading: true};
+  players.set(id, player);
+  render();
+  const res = await fetch(`api/voicemails/${encodeURIComponent(id)}/audio`,
+    {headers: {Authorization: `Bearer ${token}`}}).catch(() => null);
+  player.loading = false;
+  if (!res || !res.ok) {
+    player.problem = await audioProblem(res);
+    players.set(id, player);
+    if (board) render();
+    return;
+  }
+  const blob = await res.blob();
+  if (players.get(id) !== player) return; // it left the list (done, or signed out) while the audio came
+  player.url = URL.createObjectURL(blob);
+  const audio = document.createElement('audio');
+  audio.controls = true;
+  audio.preload = 'auto';
+  audio.src = player.url;
+  audio.dataset.testid = 'voicemail-audio';
+  audio.setAttribute('aria-label', `Voicemail from ${v.from}`);
+  player.audio = audio;
+  render();
+  audio.play().catch(() => {});
+}
+
+async function audioProblem(res) {
+  if (!res) return 'The recording could not be fetched: the gateway did not answer. Try Play again.';
+  const said = await res.json().then(body => body?.message, () => null).catch(() => null);
+  const detail = said ? ` ${said}` : '';
+  switch (res.status) {
+    case 404: return `This recording is not there (404): it was deleted, or is not this tenant's.${detail}`;
+    case 503: return `Twilio did not hand over the recording just now (503): try Play again shortly.${detail}`;
+    case 401: case 403: return `The gateway refused your sign-in for this recording (${res.status}).${detail}`;
+    default: return `The recording could not be fetched (${res.status}).${detail}`;
+  }
+}
+
+/** Lets go of the audio of voicemails no longer listed (done, or signed out), and of their object URLs. */
+function forgetPlayers(keep) {
+  for (const [id, player] of players) {
+    if (keep.has(id)) continue;
+    player.audio?.pause();
+    if (player.url) URL.revokeObjectURL(player.url);
+    players.delete(id);
+  }
+}
+
+// ---- recent calls: the call history ------------------------------------------------------------------------------
+
+function renderHistory(free) {
+  const calls = recentCalls.calls;
+  let status;
+  if (recentCalls.loading && !recentCalls.loaded) status = 'Reading today\'s calls…';
+  else if (!recentCalls.loaded) status = '';
+  else status = `${calls.length} call${calls.length === 1 ? '' : 's'} ${recentCalls.label}, newest first`
+      + (recentCalls.next ? ' (more below)' : '');
+  $('history-status').textContent = status;
+  const problem = $('history-problem');
+  problem.textContent = recentCalls.problem ?? '';
+  $('recent-calls').replaceChildren(...(calls.length ? calls.map(call => historyRow(call, free))
+      : [empty(recentCalls.loaded ? 'No calls' : 'Reading…')]));
+  const more = $('history-more');
+  more.hidden = !recentCalls.next;
+  more.disabled = recentCalls.loading;
+}
+
+function historyRow(call, free) {
+  const number = numberOf(call);
+  const missed = MISSED.has(call.outcome);
+  const when = text('time', new Date(call.startedAt).toLocaleTimeString());
+  when.dateTime = call.startedAt;
+  return item(`recent-${call.callSid}`, 'recent-call', missed ? 'missed' : '',
+      text('span', number ?? 'number withheld', 'number'),
+      directionMark(call.direction),
+      badge(outcomeLabel(call.outcome), 'outcome', missed ? 'missed' : call.outcome),
+      call.agentId ? text('span', board.name(call.agentId), 'agent') : '',
+      when,
+      call.talkSeconds != null ? text('span', `talked ${clock(call.talkSeconds)}`, 'timer') : '',
+      isPhoneNumber(number) ? callBack(call.callSid, number, !free) : '');
+}
+
+/** A number that can be called back: E.164, not a withheld caller ("anonymous") or a client: identity. */
+function isPhoneNumber(number) {
+  return /^\+[1-9]\d{5,14}$/.test(number ?? '');
+}
+
+function setUpHistory() {
+  $('history-search').addEventListener('submit', event => {
+    event.preventDefault();
+    recentCalls?.search($('history-text').value, board ? [...board.agents.values()] : []);
+  });
+  $('history-more').addEventListener('click', () => recentCalls?.more());
 }
 
 // ---- my call and its controls -----------------------------------------------------------------------------------
@@ -552,10 +726,29 @@ function timer(since, prefix = '') {
   return el;
 }
 
+/**
+ * Seconds left before a ringing call reaches the tenant's wait limit (its waitUntil), counted down by the page's own
+ * clock: no traffic. Words and colour both say it is close.
+ */
+function countdown(until) {
+  const el = text('span', '', 'countdown');
+  el.dataset.until = until;
+  el.dataset.testid = 'wait-left';
+  showLeft(el);
+  return el;
+}
+
+function showLeft(el) {
+  const left = secondsLeft(el.dataset.until);
+  el.textContent = left > 0 ? `${left} s left to answer` : 'wait limit reached';
+  el.classList.toggle('soon', left <= 10);
+}
+
 setInterval(() => {
   for (const el of document.querySelectorAll('[data-since]')) {
     el.textContent = (el.dataset.prefix ?? '') + elapsed(el.dataset.since);
   }
+  for (const el of document.querySelectorAll('[data-until]')) showLeft(el);
   if (board && board.ringStops.some(s => Date.now() - s.at >= 15000 && Date.now() - s.at < 16000)) render();
 }, 1000);
 
@@ -652,14 +845,15 @@ function renderDialPad(free) {
       : 'You are on a call: finish it to place another.';
 }
 
-function callBack(call, disabled) {
-  const b = button('Call back', `call-back-${call.callSid}`, () => send('dial', {to: call.number}),
-      `call-back-${call.callSid}`, disabled);
-  b.setAttribute('aria-label', `Call back ${call.number}`);
+function callBack(callSid, number, disabled) {
+  const b = button('Call back', `call-back-${callSid}`, () => send('dial', {to: number}), `call-back-${callSid}`,
+      disabled);
+  b.setAttribute('aria-label', `Call back ${number}`);
   return b;
 }
 
 setUpDialPad();
+setUpHistory();
 
 // ---- the simulator (local stack only) ---------------------------------------------------------------------------
 

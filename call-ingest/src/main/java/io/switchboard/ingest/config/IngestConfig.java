@@ -48,6 +48,15 @@ public interface IngestConfig {
         Duration tenantLookupTimeout();
 
         /**
+         * How long a decision waits for PostgreSQL to give a tenant's call handling settings (business hours, greeting,
+         * forward number); then it goes by the settings this pod last read for the tenant, or the defaults. Short,
+         * because an incoming call may wait for the tenant lookup first, and Twilio gives up reading the answer after
+         * 4 s ({@code VoiceWebhooks.TWIML_OVERRIDES}).
+         */
+        @WithDefault("1s")
+        Duration handlingLookupTimeout();
+
+        /**
          * How long a known number's tenant is taken without asking PostgreSQL again. Unknown numbers are asked again
          * every time. Read by quarkus-cache, not by code: application.properties makes it the expiry of the
          * {@code tenant-owners} cache.

@@ -9,6 +9,8 @@ import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.ConferenceChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.contract.TwilioEvent.ForwardEnded;
+import io.switchboard.contract.TwilioEvent.RecordingStored;
 import io.switchboard.contract.VoiceWebhooks;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -33,8 +35,76 @@ public final class TwilioEvents {
     }
 
     public static CallIncoming incoming(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
+        return incoming(webhook, tenantId, receivedAt, null);
+    }
+
+    /**
+     * @param afterHours null in business hours; outside them what the caller got instead of the queue
+     *     ({@link CallIncoming#VOICEMAIL} or {@link CallIncoming#MESSAGE})
+     */
+    public static CallIncoming incoming(TwilioWebhook webhook, String tenantId, Instant receivedAt,
+            String afterHours) {
         String callSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
-        return new CallIncoming("incoming:" + callSid, tenantId, callSid, webhook.from(), webhook.to(), receivedAt);
+        return new CallIncoming("incoming:" + callSid, tenantId, callSid, webhook.from(), webhook.to(), receivedAt,
+                afterHours);
+    }
+
+    /**
+     * Twilio's recording status callback for a voicemail. The tenant and the caller's numbers come from the callback
+     * URL call-ingest wrote into the {@code <Record>} ({@code ?tenant=&call=&from=&to=}); one without them is not a URL
+     * of call-ingest's, and refused, since the voicemail could not be told to anyone.
+     */
+    public static RecordingStored recording(TwilioWebhook webhook, Instant receivedAt) {
+        TwilioWebhook.Recording recording = webhook.recording();
+        String callSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
+        String recordingSid = require(recording.recordingSid(), TwilioWebhook.RECORDING_SID);
+        String status = require(recording.status(), TwilioWebhook.RECORDING_STATUS);
+        String url = isBlank(recording.recordingUrl()) ? null : recording.recordingUrl();
+        if (url == null && "completed".equals(status)) {
+            require(null, TwilioWebhook.RECORDING_URL);
+        }
+        String tenantId = fromCallbackUrl(isBlank(webhook.tenant()) ? null : webhook.tenant(), TwilioWebhook.TENANT);
+        // Present, though perhaps empty: Twilio's request for the voicemail's TwiML may have named no caller.
+        String from = fromCallbackUrl(recording.from(), TwilioWebhook.CALLER_FROM);
+        String to = fromCallbackUrl(recording.to(), TwilioWebhook.CALLER_TO);
+        return new RecordingStored("recording:" + recordingSid, tenantId, callSid, recordingSid, url, status,
+                durationSeconds(recording.duration()), from, to, receivedAt);
+    }
+
+    /**
+     * The {@code <Dial>} that forwarded a caller to the tenant's overflow number is over. One per call: a forward is
+     * dialled once, and Twilio asks its action URL once.
+     */
+    public static ForwardEnded forwardEnded(TwilioWebhook webhook, String tenantId, Instant receivedAt) {
+        String callSid = require(webhook.callSid(), TwilioWebhook.CALL_SID);
+        TwilioCallStatus dialStatus = callStatus(webhook.dialCallStatus(), TwilioWebhook.DIAL_CALL_STATUS);
+        return new ForwardEnded("forward-ended:" + callSid, tenantId, callSid,
+                isBlank(webhook.dialCallSid()) ? null : webhook.dialCallSid(), dialStatus, receivedAt);
+    }
+
+    private static String fromCallbackUrl(String value, String name) {
+        if (value == null) {
+            throw new MalformedWebhookException("The recording callback's URL has no " + name + "= parameter:"
+                    + " call-ingest writes tenant, call, from and to into every voicemail's recordingStatusCallback.");
+        }
+        return value;
+    }
+
+    /** Twilio's {@code RecordingDuration}, whole seconds; absent (a recording that failed) is null. */
+    static Integer durationSeconds(String value) {
+        if (isBlank(value)) {
+            return null;
+        }
+        try {
+            int seconds = Integer.parseInt(value.trim());
+            if (seconds >= 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new MalformedWebhookException(TwilioWebhook.RECORDING_DURATION + " must be whole seconds, got '" + value
+                + "'.");
     }
 
     /**

@@ -14,11 +14,12 @@ import java.util.function.UnaryOperator;
  * @param parkedBy the {@code parkedBy} query parameter of the parking lot's {@code waitUrl}, with {@code parkedAt}
  * @param call the {@code call} query parameter of an agent's conference leg's status callback: the caller's call
  * @param conference a conference status callback's own fields
+ * @param recording a recording status callback's own fields, with the caller's numbers its URL names
  */
 public record TwilioWebhook(String callSid, String parentCallSid, String from, String to, String callStatus,
         String direction, String sequenceNumber, String timestamp, String dialCallSid, String dialCallStatus,
         String tenant, boolean parked, String idempotencyToken, String claim, String parkedBy, String parkedAt,
-        String call, Conference conference) {
+        String call, Conference conference, Recording recording) {
 
     public static final String CALL_SID = "CallSid";
     public static final String PARENT_CALL_SID = "ParentCallSid";
@@ -37,9 +38,28 @@ public record TwilioWebhook(String callSid, String parentCallSid, String from, S
     public static final String STATUS_CALLBACK_EVENT = "StatusCallbackEvent";
     public static final String HOLD = "Hold";
     public static final String PARTICIPANT_LABEL = "ParticipantLabel";
+    public static final String RECORDING_SID = "RecordingSid";
+    public static final String RECORDING_URL = "RecordingUrl";
+    public static final String RECORDING_STATUS = "RecordingStatus";
+    public static final String RECORDING_DURATION = "RecordingDuration";
+    /**
+     * Query parameters of a voicemail's recording status callback URL: the caller's number and the number they called.
+     * Twilio's recording callback names neither; call-ingest writes them into the URL from the request that asked for
+     * the voicemail's TwiML, where the signature covers them.
+     */
+    public static final String CALLER_FROM = "from";
+    public static final String CALLER_TO = "to";
 
     /** The fields of a conference status callback, as Twilio spells them; each may be null. */
     public record Conference(String conferenceSid, String friendlyName, String event, String hold, String label) {
+    }
+
+    /**
+     * The fields of a recording status callback, as Twilio spells them, and {@code from}/{@code to} of its URL; each
+     * may be null.
+     */
+    public record Recording(String recordingSid, String recordingUrl, String status, String duration, String from,
+            String to) {
     }
 
     /**
@@ -55,6 +75,8 @@ public record TwilioWebhook(String callSid, String parentCallSid, String from, S
                 query.apply(VoiceWebhooks.CLAIM), query.apply(VoiceWebhooks.PARKED_BY),
                 query.apply(VoiceWebhooks.PARKED_AT), query.apply(VoiceWebhooks.CALL),
                 new Conference(form.get(CONFERENCE_SID), form.get(FRIENDLY_NAME), form.get(STATUS_CALLBACK_EVENT),
-                        form.get(HOLD), form.get(PARTICIPANT_LABEL)));
+                        form.get(HOLD), form.get(PARTICIPANT_LABEL)),
+                new Recording(form.get(RECORDING_SID), form.get(RECORDING_URL), form.get(RECORDING_STATUS),
+                        form.get(RECORDING_DURATION), query.apply(CALLER_FROM), query.apply(CALLER_TO)));
     }
 }

@@ -6,7 +6,12 @@ public enum Endpoint {
     STATUS("status"),
     DIAL_ENDED("dial-ended"),
     HOLD("hold"),
-    CONFERENCE("conference");
+    CONFERENCE("conference"),
+    VOICEMAIL("voicemail"),
+    VOICEMAIL_DONE("voicemail-done"),
+    RECORDING("recording"),
+    FORWARD("forward"),
+    FORWARD_ENDED("forward-ended");
 
     private final String tag;
 

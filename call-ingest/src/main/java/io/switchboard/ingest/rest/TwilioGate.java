@@ -77,6 +77,13 @@ public class TwilioGate {
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.STATUS)), Endpoint.STATUS, voice::status);
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.DIAL_ENDED)), Endpoint.DIAL_ENDED, voice::dialEnded);
         route(router.post(VoiceWebhooks.path(VoiceWebhooks.CONFERENCE)), Endpoint.CONFERENCE, voice::conference);
+        route(router.post(VoiceWebhooks.path(VoiceWebhooks.VOICEMAIL)), Endpoint.VOICEMAIL, voice::voicemail);
+        route(router.post(VoiceWebhooks.path(VoiceWebhooks.VOICEMAIL_DONE)), Endpoint.VOICEMAIL_DONE,
+                voice::voicemailDone);
+        route(router.post(VoiceWebhooks.path(VoiceWebhooks.RECORDING)), Endpoint.RECORDING, voice::recording);
+        route(router.post(VoiceWebhooks.path(VoiceWebhooks.FORWARD)), Endpoint.FORWARD, voice::forward);
+        route(router.post(VoiceWebhooks.path(VoiceWebhooks.FORWARD_ENDED)), Endpoint.FORWARD_ENDED,
+                voice::forwardEnded);
         // Twilio fetches a queue's wait music with POST unless the waitUrl's method says GET.
         route(router.route(VoiceWebhooks.path(VoiceWebhooks.HOLD)).method(HttpMethod.GET).method(HttpMethod.POST),
                 Endpoint.HOLD, voice::hold);

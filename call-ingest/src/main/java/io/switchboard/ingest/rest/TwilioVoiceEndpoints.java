@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.TwilioEvent;
 import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.contract.TwilioEvent.RecordingStored;
+import io.switchboard.contract.handling.CallHandling.AfterHours;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.journal.EventJournal;
 import io.switchboard.ingest.mapping.TwilioEvents;
@@ -12,6 +14,7 @@ import io.switchboard.ingest.mapping.TwilioWebhook;
 import io.switchboard.ingest.metrics.Endpoint;
 import io.switchboard.ingest.metrics.IngestMetrics;
 import io.switchboard.ingest.metrics.IngestMetrics.Outcome;
+import io.switchboard.ingest.tenant.CallHandlingDirectory;
 import io.switchboard.ingest.tenant.TenantDirectory;
 import io.switchboard.ingest.twiml.TwimlAnswers;
 import jakarta.inject.Singleton;
@@ -26,19 +29,24 @@ import java.util.Optional;
 @Singleton
 public class TwilioVoiceEndpoints {
     private final TenantDirectory tenants;
+    private final CallHandlingDirectory handling;
     private final EventJournal journal;
     private final TwimlAnswers twiml;
     private final IngestMetrics metrics;
 
-    public TwilioVoiceEndpoints(TenantDirectory tenants, EventJournal journal, TwimlAnswers twiml,
-            IngestMetrics metrics) {
+    public TwilioVoiceEndpoints(TenantDirectory tenants, CallHandlingDirectory handling, EventJournal journal,
+            TwimlAnswers twiml, IngestMetrics metrics) {
         this.tenants = tenants;
+        this.handling = handling;
         this.journal = journal;
         this.twiml = twiml;
         this.metrics = metrics;
     }
 
-    /** A caller dialled a tenant's number: queue them, or reject a number nobody owns. */
+    /**
+     * A caller dialled a tenant's number: queue them in business hours; outside them the voicemail, or the tenant's
+     * message and a hang-up, as the tenant's settings say; reject a number nobody owns.
+     */
     public Uni<String> incoming(TwilioWebhook webhook) {
         TwilioEvents.requireCallSid(webhook);
         Instant receivedAt = Instant.now();
@@ -51,9 +59,84 @@ public class TwilioVoiceEndpoints {
                 return Uni.createFrom().item(twiml.reject());
             }
             String tenantId = tenant.get();
-            return storeThenAnswer(Endpoint.INCOMING, TwilioEvents.incoming(webhook, tenantId, receivedAt),
-                    twiml.enqueue(tenantId));
+            return handling.of(tenantId).flatMap(settings -> {
+                if (settings.openAt(receivedAt)) {
+                    return storeThenAnswer(Endpoint.INCOMING, TwilioEvents.incoming(webhook, tenantId, receivedAt),
+                            twiml.enqueue(tenantId));
+                }
+                AfterHours afterHours = settings.afterHours();
+                String answer = afterHours == AfterHours.VOICEMAIL
+                        ? twiml.voicemail(tenantId, webhook.callSid(), webhook.from(), webhook.to(), settings, true)
+                        : twiml.afterHoursMessage(settings);
+                return storeThenAnswer(Endpoint.INCOMING,
+                        TwilioEvents.incoming(webhook, tenantId, receivedAt, afterHours.wire()), answer);
+            });
         });
+    }
+
+    /**
+     * The voicemail's TwiML, where call-state sends a caller nobody answered within the wait limit. Nothing is stored:
+     * Twilio only asks for a document here, and call-state learns what came of it from the recording callback or the
+     * call's end.
+     */
+    public Uni<String> voicemail(TwilioWebhook webhook) {
+        TwilioEvents.requireCallSid(webhook);
+        Instant askedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
+                .map(tenantId -> handling.of(tenantId).map(settings -> {
+                    metrics.webhook(Endpoint.VOICEMAIL, Outcome.ACCEPTED);
+                    return twiml.voicemail(tenantId, webhook.callSid(), webhook.from(), webhook.to(), settings,
+                            !settings.openAt(askedAt));
+                }))
+                // A recording nobody could be told about is no voicemail.
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.VOICEMAIL, webhook, twiml.hangup()))));
+    }
+
+    /** The voicemail is recorded ({@code <Record action>}): the caller hears goodbye. Nothing to store. */
+    public Uni<String> voicemailDone(TwilioWebhook webhook) {
+        metrics.webhook(Endpoint.VOICEMAIL_DONE, Outcome.ACCEPTED);
+        return Uni.createFrom().item(twiml.voicemailDone());
+    }
+
+    /**
+     * Twilio's recording status callback for a voicemail: the tenant, call and caller's numbers come from the URL
+     * call-ingest wrote into the {@code <Record>}, so no lookup stands between Twilio and the journal.
+     */
+    public Uni<String> recording(TwilioWebhook webhook) {
+        RecordingStored event = TwilioEvents.recording(webhook, Instant.now());
+        return storeThenAnswer(Endpoint.RECORDING, event, twiml.empty());
+    }
+
+    /**
+     * The overflow's TwiML, where call-state sends a caller nobody answered within the wait limit when the tenant
+     * forwards. A tenant whose forward number was removed since gets the voicemail instead: the caller is not dropped.
+     */
+    public Uni<String> forward(TwilioWebhook webhook) {
+        TwilioEvents.requireCallSid(webhook);
+        Instant askedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
+                .map(tenantId -> handling.of(tenantId).map(settings -> {
+                    metrics.webhook(Endpoint.FORWARD, Outcome.ACCEPTED);
+                    if (settings.canForward()) {
+                        return twiml.forward(tenantId, webhook.callSid(), webhook.from(), settings.forwardTo());
+                    }
+                    Log.warnf("Call %s of tenant %s was to be forwarded, but the tenant has no forward number (now):"
+                            + " it gets the voicemail instead.", webhook.callSid(), tenantId);
+                    return twiml.voicemail(tenantId, webhook.callSid(), webhook.from(), webhook.to(), settings,
+                            !settings.openAt(askedAt));
+                }))
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.FORWARD, webhook, twiml.hangup()))));
+    }
+
+    /** The {@code <Dial>} to the overflow number is over: stored, then the caller's call ends. */
+    public Uni<String> forwardEnded(TwilioWebhook webhook) {
+        TwilioEvents.requireCallSid(webhook);
+        Instant receivedAt = Instant.now();
+        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
+                .map(tenantId -> storeThenAnswer(Endpoint.FORWARD_ENDED,
+                        TwilioEvents.forwardEnded(webhook, tenantId, receivedAt), twiml.hangup()))
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.FORWARD_ENDED, webhook,
+                        twiml.hangup()))));
     }
 
     /** A status callback of the caller's call or of an agent leg. */

@@ -8,6 +8,8 @@ import io.switchboard.contract.TwilioEvent.CallIncoming;
 import io.switchboard.contract.TwilioEvent.CallStatusChanged;
 import io.switchboard.contract.TwilioEvent.ConferenceChanged;
 import io.switchboard.contract.TwilioEvent.DialEnded;
+import io.switchboard.contract.TwilioEvent.ForwardEnded;
+import io.switchboard.contract.TwilioEvent.RecordingStored;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,8 @@ class TwilioEventsTest {
     private static final class Webhook {
         String callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber, timestamp, dialCallSid,
                 dialCallStatus, tenant, idempotencyToken, claim, parkedBy, parkedAt, call, conferenceSid, friendlyName,
-                event, hold, label;
+                event, hold, label, recordingSid, recordingUrl, recordingStatus, recordingDuration, callerFrom,
+                callerTo;
 
         Webhook callSid(String v) { callSid = v; return this; }
         Webhook parentCallSid(String v) { parentCallSid = v; return this; }
@@ -42,11 +45,18 @@ class TwilioEventsTest {
         Webhook conference(String sid, String name, String v) { conferenceSid = sid; friendlyName = name; event = v; return this; }
         Webhook hold(String v) { hold = v; return this; }
         Webhook label(String v) { label = v; return this; }
+        Webhook tenant(String v) { tenant = v; return this; }
+        Webhook recording(String sid, String url, String status, String duration) {
+            recordingSid = sid; recordingUrl = url; recordingStatus = status; recordingDuration = duration; return this;
+        }
+        Webhook caller(String from, String to) { callerFrom = from; callerTo = to; return this; }
 
         TwilioWebhook build() {
             return new TwilioWebhook(callSid, parentCallSid, from, to, callStatus, direction, sequenceNumber,
                     timestamp, dialCallSid, dialCallStatus, tenant, false, idempotencyToken, claim, parkedBy, parkedAt, call,
-                    new TwilioWebhook.Conference(conferenceSid, friendlyName, event, hold, label));
+                    new TwilioWebhook.Conference(conferenceSid, friendlyName, event, hold, label),
+                    new TwilioWebhook.Recording(recordingSid, recordingUrl, recordingStatus, recordingDuration,
+                            callerFrom, callerTo));
         }
     }
 
@@ -242,5 +252,66 @@ class TwilioEventsTest {
         assertThatThrownBy(() -> TwilioEvents.dialEnded(webhook().callSid("CA1").build(), "acme", NOW))
                 .isInstanceOf(MalformedWebhookException.class)
                 .hasMessageContaining("DialCallStatus is missing");
+    }
+
+    @Test
+    void aRecordingIsIdentifiedByItsSidAndNamesTheCallerFromItsUrl() {
+        RecordingStored event = TwilioEvents.recording(webhook().callSid("CA1").tenant("acme")
+                .recording("RE1", "https://api.twilio.com/Recordings/RE1", "completed", "7")
+                .caller("+15551230000", "+15005550006").build(), NOW);
+
+        assertThat(event).isEqualTo(new RecordingStored("recording:RE1", "acme", "CA1", "RE1",
+                "https://api.twilio.com/Recordings/RE1", "completed", 7, "+15551230000", "+15005550006", NOW));
+    }
+
+    @Test
+    void aRecordingWithNothingToKeepNeedsNoUrlNorDuration() {
+        RecordingStored event = TwilioEvents.recording(webhook().callSid("CA1").tenant("acme")
+                .recording("RE1", null, "absent", null).caller("+15551230000", "+15005550006").build(), NOW);
+
+        assertThat(event.completed()).isFalse();
+        assertThat(event.recordingUrl()).isNull();
+        assertThat(event.durationSeconds()).isNull();
+    }
+
+    @Test
+    void aRecordingCallbackWithoutWhatItNeedsIsMalformed() {
+        assertMalformed(webhook().callSid("CA1").tenant("acme").recording("RE1", null, "completed", "7")
+                .caller("+1", "+2"), "RecordingUrl is missing");
+        assertMalformed(webhook().callSid("CA1").tenant("acme").recording("RE1", "u", null, "7").caller("+1", "+2"),
+                "RecordingStatus is missing");
+        assertMalformed(webhook().callSid("CA1").tenant("acme").recording("RE1", "u", "completed", "-1")
+                .caller("+1", "+2"), "RecordingDuration must be whole seconds, got '-1'");
+        assertMalformed(webhook().callSid("CA1").recording("RE1", "u", "completed", "7").caller("+1", "+2"),
+                "no tenant= parameter");
+        assertMalformed(webhook().callSid("CA1").tenant("acme").recording("RE1", "u", "completed", "7")
+                .caller("+1", null), "no to= parameter");
+        assertMalformed(webhook().tenant("acme").recording("RE1", "u", "completed", "7").caller("+1", "+2"),
+                "CallSid is missing");
+    }
+
+    @Test
+    void aForwardEndsOncePerCall() {
+        ForwardEnded event = TwilioEvents.forwardEnded(webhook().callSid("CA1").dialCallSid("CA7")
+                .dialCallStatus("busy").build(), "acme", NOW);
+
+        assertThat(event).isEqualTo(new ForwardEnded("forward-ended:CA1", "acme", "CA1", "CA7", TwilioCallStatus.BUSY,
+                NOW));
+        assertThatThrownBy(() -> TwilioEvents.forwardEnded(webhook().callSid("CA1").dialCallStatus("gone").build(),
+                "acme", NOW)).isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining("DialCallStatus 'gone' is not a Twilio call status");
+    }
+
+    @Test
+    void anIncomingCallOutsideBusinessHoursSaysWhatTheCallerGot() {
+        assertThat(TwilioEvents.incoming(webhook().callSid("CA1").build(), "acme", NOW, CallIncoming.MESSAGE)
+                .afterHours()).isEqualTo("message");
+        assertThat(TwilioEvents.incoming(webhook().callSid("CA1").build(), "acme", NOW).afterHours()).isNull();
+    }
+
+    private static void assertMalformed(Webhook webhook, String message) {
+        assertThatThrownBy(() -> TwilioEvents.recording(webhook.build(), NOW))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageContaining(message);
     }
 }

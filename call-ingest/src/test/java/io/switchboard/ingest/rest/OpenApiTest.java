@@ -31,7 +31,8 @@ class OpenApiTest {
         Set<String> served = endpoints.served();
         assertThat(served).contains("POST /twilio/voice/incoming", "POST /twilio/voice/status",
                 "POST /twilio/voice/conference", "POST /twilio/voice/dial-ended", "GET /twilio/voice/hold",
-                "POST /twilio/voice/hold");
+                "POST /twilio/voice/hold", "POST /twilio/voice/voicemail", "POST /twilio/voice/voicemail-done",
+                "POST /twilio/voice/recording", "POST /twilio/voice/forward", "POST /twilio/voice/forward-ended");
         assertThat(ServedEndpoints.documented(openApi())).isEqualTo(served);
     }
 
@@ -66,6 +67,10 @@ class OpenApiTest {
         assertThat(form.get("required").toString()).isEqualTo("[\"CallSid\"]");
         assertThat(form.get("properties").has("To")).isTrue();
         assertThat(incoming.get("responses").has("503")).isTrue();
+        JsonNode recording = api.at("/paths/~1twilio~1voice~1recording/post");
+        assertThat(resolve(api, recording.at("/requestBody/content/application~1x-www-form-urlencoded/schema"))
+                .get("required").toString()).isEqualTo("[\"CallSid\",\"RecordingSid\",\"RecordingStatus\"]");
+        assertThat(recording.get("responses").has("503")).as("the recording is stored before the answer").isTrue();
         assertThat(resolve(api, api.at("/paths/~1twilio~1voice~1status/post/responses/415")).get("content")
                 .has("application/problem+json")).isTrue();
     }

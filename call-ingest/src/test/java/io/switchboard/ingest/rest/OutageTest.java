@@ -1,6 +1,7 @@
 package io.switchboard.ingest.rest;
 
 import static io.switchboard.ingest.support.TwilioWebhooks.CALLER;
+import static io.switchboard.ingest.support.TwilioWebhooks.FORWARD;
 import static io.switchboard.ingest.support.TwilioWebhooks.HOLD;
 import static io.switchboard.ingest.support.TwilioWebhooks.INCOMING;
 import static io.switchboard.ingest.support.TwilioWebhooks.NUMBER;
@@ -113,6 +114,13 @@ class OutageTest {
         SwitchboardTestResource.postgres().execute("INSERT INTO tenant_numbers (phone_number, tenant_id)"
                 + " VALUES ('" + newNumber + "', 'acme') ON CONFLICT DO NOTHING");
         post(INCOMING, incomingCall(newCallSid())).then().statusCode(200); // PostgreSQL names the seed number's owner
+        // The seed tenant forwards; this pod reads that once before the outage.
+        SwitchboardTestResource.postgres().execute("INSERT INTO call_handling (tenant_id, at_limit, forward_to)"
+                + " VALUES ('acme', 'forward', '+15005550199') ON CONFLICT (tenant_id) DO UPDATE"
+                + " SET at_limit = 'forward', forward_to = '+15005550199'");
+        post(FORWARD + "?tenant=" + TENANT, incomingCall(newCallSid())).then()
+                .statusCode(200)
+                .body(containsString(">+15005550199</Dial>"));
 
         // From the maintenance database: a database cannot close its doors from the inside.
         PostgresServer postgres = SwitchboardTestResource.postgres();
@@ -132,6 +140,14 @@ class OutageTest {
                 String callSid = newCallSid();
                 post(INCOMING, incomingCall(callSid)).then().statusCode(200).body(containsString("<Enqueue"));
                 assertThat(TwilioEventsTopic.single(callSid).key()).isEqualTo(TENANT);
+
+                // A tenant's call handling: as this pod last read it, else the defaults (open, voicemail).
+                post(FORWARD + "?tenant=" + TENANT, incomingCall(newCallSid())).then()
+                        .statusCode(200)
+                        .body(containsString(">+15005550199</Dial>"));
+                post(FORWARD + "?tenant=never-read", incomingCall(newCallSid())).then()
+                        .statusCode(200)
+                        .body(containsString("<Record "));
                 RestAssured.get(READINESS).then().statusCode(200);
             } finally {
                 sql.execute("ALTER DATABASE " + LocalPostgres.DATABASE + " ALLOW_CONNECTIONS true");

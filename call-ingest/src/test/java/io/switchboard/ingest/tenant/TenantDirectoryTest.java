@@ -84,6 +84,6 @@ class TenantDirectoryTest {
 
     private static TwilioWebhook webhookTo(String number, String callSid) {
         return new TwilioWebhook(callSid, null, "+15551230000", number, "ringing", "inbound", null, null, null, null,
-                null, false, null, null, null, null, null, null);
+                null, false, null, null, null, null, null, null, null);
     }
 }

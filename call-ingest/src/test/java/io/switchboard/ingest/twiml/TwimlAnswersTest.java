@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.contract.TwilioCallStatus;
 import io.switchboard.contract.VoiceWebhooks;
+import io.switchboard.contract.handling.CallHandling;
+import io.switchboard.contract.handling.CallHandling.AfterHours;
+import io.switchboard.contract.handling.CallHandling.AtLimit;
+import java.time.ZoneId;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TwimlAnswersTest {
@@ -53,5 +58,31 @@ class TwimlAnswersTest {
     @Test
     void tenantNamesAreEscaped() {
         assertThat(twiml.enqueue("a&b")).contains(">a&amp;b</Enqueue>");
+    }
+
+    @Test
+    void theAfterHoursMessagePrecedesTheGreetingOnlyOutsideBusinessHours() {
+        CallHandling settings = new CallHandling(null, AtLimit.VOICEMAIL, null, ZoneId.of("UTC"), null, Set.of(),
+                AfterHours.VOICEMAIL, "We are closed.", "Leave a message.", null);
+
+        String inHours = twiml.voicemail("acme", "CA1", "+15551230000", "+15005550006", settings, false);
+        String outside = twiml.voicemail("acme", "CA1", "+15551230000", "+15005550006", settings, true);
+
+        assertThat(inHours).contains("<Response><Say>Leave a message.</Say><Record ").doesNotContain("closed");
+        assertThat(outside).contains("<Response><Say>We are closed.</Say><Say>Leave a message.</Say><Record ");
+    }
+
+    @Test
+    void theCallersNumbersAreEncodedIntoTheRecordingCallbackUrl() {
+        String voicemail = twiml.voicemail("acme & co", "CA1", "+15551230000", null, CallHandling.defaults(), false);
+
+        assertThat(voicemail).contains("recordingStatusCallback=\"https://ingest.example.com/twilio/voice/recording"
+                + "?tenant=acme+%26+co&amp;call=CA1&amp;from=%2B15551230000&amp;to=#");
+    }
+
+    @Test
+    void aForwardWithoutACallerNumberLeavesTheCallerIdToTwilio() {
+        assertThat(twiml.forward("acme", "CA1", null, "+15005550199")).doesNotContain("callerId")
+                .contains(">+15005550199</Dial>");
     }
 }

@@ -14,6 +14,8 @@ public interface CallStateConfig {
 
     Claim claim();
 
+    Queue queue();
+
     Parking parking();
 
     Transfer transfer();
@@ -69,6 +71,16 @@ public interface CallStateConfig {
          */
         @WithDefault("5s")
         Duration deadlineGrace();
+    }
+
+    interface Queue {
+        /**
+         * How long a caller waits for an agent before voicemail (or the overflow number), for a tenant that set no
+         * limit of its own ({@code call_handling.max_wait_seconds}). Counted from when the caller began to wait: a
+         * claim given back keeps the count, a park's or a transfer's ring-back starts a new one.
+         */
+        @WithDefault("180s")
+        Duration maxWait();
     }
 
     interface Dial {

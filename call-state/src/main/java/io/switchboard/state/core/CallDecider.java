@@ -5,6 +5,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.TwilioCallStatus;
+import io.switchboard.contract.TwilioEvent;
 import io.switchboard.state.core.Fact.AgentAnswered;
 import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
@@ -34,6 +35,11 @@ import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.TransferCompleted;
 import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
+import io.switchboard.state.core.Fact.OverflowUndone;
+import io.switchboard.state.core.Fact.VoicemailClosed;
+import io.switchboard.state.core.Fact.VoicemailLeft;
+import io.switchboard.state.core.Fact.VoicemailTaken;
+import io.switchboard.state.core.Fact.WaitLimitReached;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -68,9 +74,10 @@ public final class CallDecider {
      * @param offlineGrace how long an agent stays online after their last connection closed
      * @param transferRingTime how long a transfer rings its target alone, then the transferring agent alone
      * @param dialTimeout how long the number an agent calls may ring before the call ends unanswered
+     * @param maxWait how long a caller waits for an agent before voicemail, for a tenant that set no limit of its own
      */
     public record Timing(Duration claimTimeout, Duration parkTimeout, Duration parkerRingTime, Duration wrapUp,
-            Duration offlineGrace, Duration transferRingTime, Duration dialTimeout) {
+            Duration offlineGrace, Duration transferRingTime, Duration dialTimeout, Duration maxWait) {
     }
 
     /**
@@ -140,6 +147,16 @@ public final class CallDecider {
             return parkFailed(failed, situation);
         } else if (input instanceof Input.TwilioRecord record) {
             return twilioRecord(record, situation);
+        } else if (input instanceof Input.OverflowFailed failed) {
+            return overflowFailed(failed, situation);
+        } else if (input instanceof Input.ForwardEnded ended) {
+            return forwardEnded(ended, situation);
+        } else if (input instanceof Input.VoicemailRecorded recorded) {
+            return voicemailRecorded(recorded, situation);
+        } else if (input instanceof Input.TakeVoicemail take) {
+            return takeVoicemail(take, situation);
+        } else if (input instanceof Input.VoicemailDone done) {
+            return voicemailDone(done, situation);
         } else if (input instanceof Input.SetStatus status) {
             return setStatus(status, situation);
         } else if (input instanceof Input.ReviewAgent review) {
@@ -152,8 +169,24 @@ public final class CallDecider {
         if (s.call() != null || s.ended()) {
             return Decision.NOTHING; // Twilio retried the webhook, or the caller already left
         }
+        if (TwilioEvent.CallIncoming.MESSAGE.equals(ring.afterHours())) {
+            // The caller hears the tenant's closed message and is hung up: no agent is ever offered the call.
+            return Decision.of(new UnseenCallEnded(ring.callSid(), ring.from(), ring.to(), CallRecord.AFTER_HOURS,
+                    ring.at()));
+        }
+        if (TwilioEvent.CallIncoming.VOICEMAIL.equals(ring.afterHours())) {
+            return Decision.of(new CallRang(CallRecord.afterHours(ring.callSid(), s.tenantId(), ring.from(), ring.to(),
+                    ring.at())));
+        }
         return Decision.of(new CallRang(CallRecord.ringing(ring.callSid(), s.tenantId(), ring.from(), ring.to(),
-                ring.at())));
+                ring.at(), waitUntil(ring.at(), s))));
+    }
+
+    /** When a caller who starts waiting at {@code at} reaches the tenant's wait limit. */
+    private Instant waitUntil(Instant at, Situation s) {
+        Duration limit = s.waitLimit() == null || s.waitLimit().maxWait() == null ? timing.maxWait()
+                : s.waitLimit().maxWait();
+        return at.truncatedTo(ChronoUnit.MILLIS).plus(limit);
     }
 
     /**
@@ -345,7 +378,7 @@ public final class CallDecider {
                     List.of(new TwilioAction.StartConsult(call.callSid(), transfer.agentId())));
         }
         return Decision.of(List.of(new CallTransferred(call.callSid(), transfer.agentId(), target.id(),
-                        at.plus(timing.transferRingTime()))),
+                        at.plus(timing.transferRingTime()), waitUntil(at, s))),
                 List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
     }
 
@@ -444,7 +477,7 @@ public final class CallDecider {
             return call.callerGone() ? Decision.NOTHING : Decision.of(new CallerGone(call.callSid(), status.at()));
         }
         String reason = status.status() == TwilioCallStatus.COMPLETED || status.status() == TwilioCallStatus.CANCELED
-                ? (call == null || call.state() != CallState.CONNECTED ? "caller_hangup" : "completed")
+                ? (call == null || !call.talkingOrOverflowed() ? "caller_hangup" : "completed")
                 : status.status().wire();
         if (call == null) {
             return s.ended() ? Decision.NOTHING
@@ -609,7 +642,8 @@ public final class CallDecider {
         if (call.consultWith() != null) {
             facts.add(new ConsultEnded(call.callSid(), colleague));
         }
-        facts.add(new CallTransferred(call.callSid(), call.agentId(), colleague, at.plus(timing.transferRingTime())));
+        facts.add(new CallTransferred(call.callSid(), call.agentId(), colleague, at.plus(timing.transferRingTime()),
+                waitUntil(at, s)));
         return Decision.of(facts, List.of(new TwilioAction.HoldCaller(call.callSid(), false)));
     }
 
@@ -652,12 +686,20 @@ public final class CallDecider {
         if (call.state() == CallState.CLAIMED) {
             // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
             // caller back from the conference, and hang the leg up, ourselves.
-            List<TwilioAction> actions = new ArrayList<>(List.of(new TwilioAction.HoldCaller(call.callSid(),
-                    call.slot() != null)));
+            List<Fact> facts = new ArrayList<>(List.of(giveBack(call, "claim_timeout", passed.at())));
+            List<TwilioAction> actions = new ArrayList<>();
+            if (call.slot() == null && call.waitUntil() != null && !call.waitUntil().isAfter(passed.at())) {
+                // The caller has waited past the limit already: not back to the queue, but on to what follows it.
+                Decision overflow = overflow(call, s);
+                facts.addAll(overflow.facts());
+                actions.addAll(overflow.actions());
+            } else {
+                actions.add(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null));
+            }
             if (call.agentLegSid() != null) {
                 actions.add(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid()));
             }
-            return Decision.of(List.of(giveBack(call, "claim_timeout", passed.at())), actions);
+            return Decision.of(facts, actions);
         }
         if (call.callerGone() && call.transferUnconfirmed()) {
             return Decision.NOTHING; // the move's answer says how the call ended; the deadline stays due until then
@@ -684,8 +726,13 @@ public final class CallDecider {
             boolean parkerFirst = !timing.parkerRingTime().isZero() && parker != null && parker.available()
                     && parker.presence() == Presence.ONLINE;
             return Decision.of(parkerFirst
-                    ? new ParkTimedOut(call.callSid(), parker.id(), passed.at().plus(timing.parkerRingTime()))
-                    : new ParkTimedOut(call.callSid(), null, null));
+                    ? new ParkTimedOut(call.callSid(), parker.id(), passed.at().plus(timing.parkerRingTime()),
+                            waitUntil(passed.at(), s))
+                    : new ParkTimedOut(call.callSid(), null, null, waitUntil(passed.at(), s)));
+        }
+        if (call.state() == CallState.RINGING && call.waitUntil() != null
+                && !call.waitUntil().isAfter(passed.at())) {
+            return overflow(call, s);
         }
         if (call.state() == CallState.RINGING && call.offeredTo() != null) {
             if (call.transferredBy() != null && !call.offeredTo().equals(call.transferredBy())) {
@@ -906,6 +953,83 @@ public final class CallDecider {
      */
     private static boolean offACall(String agentId, Situation s) {
         return s.agent(agentId).map(a -> !a.onACall()).orElse(false);
+    }
+
+    /** Nobody answered in time: the caller leaves the queue for voicemail, or for the tenant's overflow number. */
+    private static Decision overflow(CallRecord call, Situation s) {
+        boolean forward = s.waitLimit() != null && s.waitLimit().forward();
+        return Decision.of(List.of(new WaitLimitReached(call.callSid(),
+                        forward ? CallState.FORWARDED : CallState.VOICEMAIL)),
+                List.of(new TwilioAction.Overflow(call.callSid(), forward)));
+    }
+
+    /**
+     * Twilio refused to take the caller to voicemail or the overflow number. One who is gone ends the call when their
+     * end arrives; one still waiting in the queue is offered to the agents again, with a new wait limit.
+     */
+    private Decision overflowFailed(Input.OverflowFailed failed, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || !call.overflowedAtTheLimit() || failed.callGone()) {
+            return Decision.NOTHING;
+        }
+        return Decision.of(new OverflowUndone(call.callSid(), waitUntil(failed.at(), s)));
+    }
+
+    /**
+     * The forward's {@code <Dial>} is over: the caller is hung up next (call-ingest answers Twilio with a hang-up), so the
+     * call ends now, Twilio's {@code DialCallStatus} saying whether the overflow number answered.
+     */
+    private Decision forwardEnded(Input.ForwardEnded ended, Situation s) {
+        CallRecord call = s.call();
+        if (call == null || call.state() != CallState.FORWARDED) {
+            return Decision.NOTHING;
+        }
+        return Decision.of(ended(call, "forward_" + reasonOf(ended.status()), ended.at()));
+    }
+
+    /** A caller's message is stored at Twilio: it is the tenant's to handle, whatever became of the call since. */
+    private Decision voicemailRecorded(Input.VoicemailRecorded recorded, Situation s) {
+        if (s.voicemail() != null) {
+            return Decision.NOTHING; // Twilio sent the callback again
+        }
+        return Decision.of(new VoicemailLeft(new VoicemailRecord(recorded.voicemailId(), s.tenantId(),
+                recorded.callSid(), recorded.from(), recorded.to(), recorded.at(), recorded.durationSeconds(),
+                recorded.recordingUrl(), null, null, null)));
+    }
+
+    /** An agent takes a voicemail: the first one stored wins, as a claim does. */
+    private Decision takeVoicemail(Input.TakeVoicemail take, Situation s) {
+        VoicemailRecord voicemail = s.voicemail();
+        if (s.agent(take.agentId()).map(a -> !a.active()).orElse(true)) {
+            return notAnActiveAgent(take.agentId());
+        }
+        if (voicemail == null || voicemail.isDone()) {
+            return Decision.reject(ErrorCode.VOICEMAIL_NOT_FOUND, "This voicemail is handled already, or unknown.");
+        }
+        if (take.agentId().equals(voicemail.takenBy())) {
+            return Decision.NOTHING; // the same take again
+        }
+        if (voicemail.takenBy() != null) {
+            return Decision.reject(ErrorCode.ALREADY_TAKEN, nameOf(voicemail.takenBy(), s)
+                    + " took this voicemail first.");
+        }
+        return Decision.of(new VoicemailTaken(voicemail.id(), take.agentId(), take.at()));
+    }
+
+    /** The agent who took a voicemail marks it handled. */
+    private Decision voicemailDone(Input.VoicemailDone done, Situation s) {
+        VoicemailRecord voicemail = s.voicemail();
+        if (voicemail == null || voicemail.isDone()) {
+            return Decision.reject(ErrorCode.VOICEMAIL_NOT_FOUND, "This voicemail is handled already, or unknown.");
+        }
+        if (voicemail.takenBy() == null) {
+            return Decision.reject(ErrorCode.INVALID_STATE, "Take the voicemail before marking it done.");
+        }
+        if (!voicemail.takenBy().equals(done.agentId())) {
+            return Decision.reject(ErrorCode.NOT_YOUR_VOICEMAIL, nameOf(voicemail.takenBy(), s)
+                    + " took this voicemail: only they can mark it done.");
+        }
+        return Decision.of(new VoicemailClosed(voicemail.id(), done.at()));
     }
 
     private Decision setStatus(Input.SetStatus set, Situation s) {

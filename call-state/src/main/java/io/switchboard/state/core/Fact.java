@@ -1,5 +1,6 @@
 package io.switchboard.state.core;
 
+import io.switchboard.contract.CallState;
 import java.time.Instant;
 
 /** What the decider decided happened. Facts change the projection and become the screens' changes. */
@@ -61,9 +62,11 @@ public sealed interface Fact {
 
     /**
      * {@code agentId} transferred the call to {@code target}: it rings for the target alone until {@code ringUntil},
-     * the caller waits in the queue, and the transferring agent is free at once.
+     * the caller waits in the queue (until the wait limit {@code waitUntil}), and the transferring agent is free at
+     * once.
      */
-    record CallTransferred(String callSid, String agentId, String target, Instant ringUntil) implements Fact {
+    record CallTransferred(String callSid, String agentId, String target, Instant ringUntil, Instant waitUntil)
+            implements Fact {
     }
 
     /** Twilio took the transferred caller out of the conference: the transferring agent's leg is forgotten. */
@@ -165,9 +168,35 @@ public sealed interface Fact {
 
     /**
      * Nobody retrieved the call in time: it rings again, first for {@code offeredTo} (the parker) until
-     * {@code widenAt}, or at once for everyone when {@code offeredTo} is null.
+     * {@code widenAt}, or at once for everyone when {@code offeredTo} is null, until the wait limit {@code waitUntil}.
      */
-    record ParkTimedOut(String callSid, String offeredTo, Instant widenAt) implements Fact {
+    record ParkTimedOut(String callSid, String offeredTo, Instant widenAt, Instant waitUntil) implements Fact {
+    }
+
+    /**
+     * Nobody answered the call within the tenant's wait limit: it rings no more, and the caller goes to voicemail or to
+     * the overflow number ({@code to}).
+     */
+    record WaitLimitReached(String callSid, CallState to) implements Fact {
+    }
+
+    /**
+     * Twilio refused to take the caller to voicemail or the overflow number, and they still wait in the queue: the call
+     * rings again, until {@code waitUntil}.
+     */
+    record OverflowUndone(String callSid, Instant waitUntil) implements Fact {
+    }
+
+    /** A caller left a message: every screen is told of the new voicemail. */
+    record VoicemailLeft(VoicemailRecord voicemail) implements Fact {
+    }
+
+    /** {@code agentId} took the voicemail to handle it. */
+    record VoicemailTaken(String voicemailId, String agentId, Instant at) implements Fact {
+    }
+
+    /** The voicemail is handled: it leaves every screen. */
+    record VoicemailClosed(String voicemailId, Instant at) implements Fact {
     }
 
     /** The parker did not take the ring-back in time: every available agent is offered the call now. */

@@ -2,9 +2,11 @@ package io.switchboard.state.core;
 
 import io.switchboard.contract.Agent;
 import io.switchboard.contract.Call;
+import io.switchboard.contract.CallState;
 import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
+import io.switchboard.contract.Voicemail;
 import io.switchboard.state.core.Fact.AgentAnswered;
 import io.switchboard.state.core.Fact.AgentDialed;
 import io.switchboard.state.core.Fact.AgentUpdated;
@@ -134,7 +136,8 @@ public final class Projection {
             s = agent(s, s.agents().get(undone.agentId()).talkingTo(call.callSid(), call.customerNumber(), call.answeredAt()),
                     out);
         } else if (fact instanceof CallTransferred transferred) {
-            s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil()));
+            s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil(),
+                    transferred.waitUntil()));
             out.call(s.call());
             s = freeAgent(s, transferred.agentId(), null, out);
         } else if (fact instanceof Fact.MoveSettled) {
@@ -189,8 +192,25 @@ public final class Projection {
         } else if (fact instanceof ParkSettled) {
             s = s.with(call.parkSettled()); // nothing screens show: they saw the call parked already
         } else if (fact instanceof ParkTimedOut timedOut) {
-            s = s.with(call.ringingBack("park_timeout", timedOut.offeredTo(), timedOut.widenAt()));
+            s = s.with(call.ringingBack("park_timeout", timedOut.offeredTo(), timedOut.widenAt(),
+                    timedOut.waitUntil()));
             out.call(s.call());
+        } else if (fact instanceof Fact.WaitLimitReached reached) {
+            out.ringCancel(call.callSid(), RingCancelReason.TIMEOUT.wire(), null);
+            s = s.with(call.overflowed(reached.to()));
+            out.call(s.call());
+        } else if (fact instanceof Fact.OverflowUndone undone) {
+            s = s.with(call.overflowUndone(undone.waitUntil()));
+            out.call(s.call());
+        } else if (fact instanceof Fact.VoicemailLeft left) {
+            s = s.with(left.voicemail());
+            out.voicemail(s.voicemail());
+        } else if (fact instanceof Fact.VoicemailTaken taken) {
+            s = s.with(s.voicemail().takenBy(taken.agentId(), taken.at()));
+            out.voicemail(s.voicemail());
+        } else if (fact instanceof Fact.VoicemailClosed closed) {
+            s = s.with(s.voicemail().done(closed.at()));
+            out.voicemail(s.voicemail());
         } else if (fact instanceof OfferWidened) {
             s = s.with(call.offeredToEveryone());
             out.call(s.call());
@@ -244,7 +264,12 @@ public final class Projection {
         return new Call(c.callSid(), c.from(), c.to(), c.state(), c.agentId(), c.slot(), c.startedAt(),
                 Call.shownAnsweredAt(c.state(), c.answeredAt()), c.parkedAt(), c.parkedBy(), c.ringReason(),
                 c.offeredTo(), c.onHold(), c.heldAt(), c.transferredBy(), c.consultWith(),
-                OutboundCall.direction(c.callSid()), null);
+                OutboundCall.direction(c.callSid()), c.state() == CallState.RINGING ? c.waitUntil() : null);
+    }
+
+    public static Voicemail view(VoicemailRecord v) {
+        return new Voicemail(v.id(), v.callSid(), v.from(), v.to(), v.recordedAt(), v.durationSeconds(), v.state(),
+                v.takenBy(), v.takenAt());
     }
 
     public static Agent view(AgentRecord a) {
@@ -273,6 +298,10 @@ public final class Projection {
 
         void ringCancel(String callSid, String reason, String by) {
             list.add(new StateChange.RingCancel(tenantId, seq++, callSid, reason, by));
+        }
+
+        void voicemail(VoicemailRecord voicemail) {
+            list.add(new StateChange.VoicemailChanged(tenantId, seq++, view(voicemail)));
         }
     }
 }

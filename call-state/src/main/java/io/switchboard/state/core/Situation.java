@@ -8,10 +8,15 @@ import java.util.Optional;
 /**
  * What the decider may look at for one input: the call (absent if unknown or over), whether it is known to be
  * over, the agents involved (the one asking, the one holding or having parked the call), for a park the tenant's
- * parking lot, and for a dial where the tenant may call.
+ * parking lot, for a dial where the tenant may call, the tenant's wait limit, and the voicemail an input is about.
  */
 public record Situation(String tenantId, CallRecord call, boolean ended, Map<String, AgentRecord> agents,
-        ParkingLot lot, Dialing dialing) {
+        ParkingLot lot, Dialing dialing, WaitLimit waitLimit, VoicemailRecord voicemail) {
+
+    public Situation(String tenantId, CallRecord call, boolean ended, Map<String, AgentRecord> agents,
+            ParkingLot lot, Dialing dialing) {
+        this(tenantId, call, ended, agents, lot, dialing, WaitLimit.DEFAULT, null);
+    }
 
     public Situation(String tenantId, CallRecord call, boolean ended, Map<String, AgentRecord> agents,
             ParkingLot lot) {
@@ -23,13 +28,18 @@ public record Situation(String tenantId, CallRecord call, boolean ended, Map<Str
     }
 
     Situation with(CallRecord newCall) {
-        return new Situation(tenantId, newCall, ended, agents, lot, dialing);
+        return new Situation(tenantId, newCall, ended, agents, lot, dialing, waitLimit, voicemail);
     }
 
     Situation with(AgentRecord agent) {
         var copy = new LinkedHashMap<>(agents);
         copy.put(agent.id(), agent);
-        return new Situation(tenantId, call, ended, Collections.unmodifiableMap(copy), lot, dialing);
+        return new Situation(tenantId, call, ended, Collections.unmodifiableMap(copy), lot, dialing, waitLimit,
+                voicemail);
+    }
+
+    Situation with(VoicemailRecord newVoicemail) {
+        return new Situation(tenantId, call, ended, agents, lot, dialing, waitLimit, newVoicemail);
     }
 
     public Optional<AgentRecord> agent(String id) {

@@ -43,6 +43,13 @@ public sealed interface TwilioAction {
     record HoldCaller(String callSid, boolean inParkingLot) implements TwilioAction {
     }
 
+    /**
+     * Send a caller nobody answered in time to the tenant's voicemail, or ({@code forward}) dial them on to its overflow
+     * number: call-ingest answers Twilio's fetch of that TwiML with the tenant's settings of the moment.
+     */
+    record Overflow(String callSid, boolean forward) implements TwilioAction {
+    }
+
     /** Put the caller on hold in the conference, hearing the hold music ({@code onHold}), or take them off hold. */
     record HoldInConference(String callSid, boolean onHold) implements TwilioAction {
     }

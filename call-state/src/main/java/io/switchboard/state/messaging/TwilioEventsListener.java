@@ -28,14 +28,27 @@ public class TwilioEventsListener {
     @Incoming(Channels.TWILIO_EVENTS)
     public CompletionStage<Void> onEvent(Message<String> record) {
         return lanes.apply(record, TwilioEvent.class, Channels.TWILIO_EVENTS, TwilioEvent::tenantId,
-                event -> event instanceof TwilioEvent.ConferenceChanged conference && !joinOfAClaim(conference)
-                        // What a conference callback says, the legs' own callbacks and Twilio's answers to the actions
-                        // say too, each tied to the claim or decision it answers. So the conference's events are read,
-                        // counted and left (no transaction, no decision), but for the caller's join of a claim's
-                        // conference: it comes before Twilio's answer to the connect.
-                        ? new TenantLanes.Alone(() -> applied(event, null))
-                        : new TenantLanes.Decide(event.eventId(), toInput(event), null,
-                                (outcome, failure) -> applied(event, failure)));
+                event -> decides(event)
+                        ? new TenantLanes.Decide(event.eventId(), toInput(event), null,
+                                (outcome, failure) -> applied(event, failure))
+                        : new TenantLanes.Alone(() -> applied(event, null)));
+    }
+
+    /**
+     * Whether an event asks for a decision. What a conference callback says, the legs' own callbacks and Twilio's
+     * answers to the actions say too, each tied to the claim or decision it answers. So the conference's events are
+     * read, counted and left (no transaction, no decision), but for the caller's join of a claim's conference: it comes
+     * before Twilio's answer to the connect. A recording with nothing in it is no voicemail.
+     */
+    private static boolean decides(TwilioEvent event) {
+        if (event instanceof TwilioEvent.ConferenceChanged conference) {
+            return joinOfAClaim(conference);
+        } else if (event instanceof TwilioEvent.RecordingStored recording && !voicemailLeft(recording)) {
+            LOG.infof("Call %s left no voicemail: Twilio's recording %s is %s", recording.callSid(),
+                    recording.recordingSid(), recording.status());
+            return false;
+        }
+        return true;
     }
 
     private void applied(TwilioEvent event, RuntimeException failure) {
@@ -49,13 +62,19 @@ public class TwilioEventsListener {
         metrics.counter("switchboard.state.twilio.events", "type", event.getClass().getSimpleName()).increment();
     }
 
+    /** A recording with something in it: Twilio reports an empty one as {@code absent}, a failed one as failed. */
+    private static boolean voicemailLeft(TwilioEvent.RecordingStored recording) {
+        return recording.completed() && recording.durationSeconds() != null && recording.durationSeconds() > 0;
+    }
+
     private static boolean joinOfAClaim(TwilioEvent.ConferenceChanged conference) {
         return conference.callerJoined() && conference.claim() != null;
     }
 
     static Input toInput(TwilioEvent event) {
         if (event instanceof TwilioEvent.CallIncoming incoming) {
-            return new Input.RingIncoming(incoming.callSid(), incoming.from(), incoming.to(), incoming.receivedAt());
+            return new Input.RingIncoming(incoming.callSid(), incoming.from(), incoming.to(), incoming.receivedAt(),
+                    incoming.afterHours());
         } else if (event instanceof TwilioEvent.CallStatusChanged status) {
             var at = status.occurredAt() != null ? status.occurredAt() : status.receivedAt();
             if (status.isAgentLeg()) {
@@ -71,6 +90,11 @@ public class TwilioEventsListener {
             return new Input.CallerJoined(conference.callSid(), conference.claim(), conference.receivedAt());
         } else if (event instanceof TwilioEvent.CallerParked parked) {
             return new Input.ParkConfirmed(parked.callSid(), parked.agentId(), parked.parkedAt(), parked.receivedAt());
+        } else if (event instanceof TwilioEvent.RecordingStored recording && voicemailLeft(recording)) {
+            return new Input.VoicemailRecorded(recording.callSid(), recording.recordingSid(), recording.from(),
+                    recording.to(), recording.recordingUrl(), recording.durationSeconds(), recording.receivedAt());
+        } else if (event instanceof TwilioEvent.ForwardEnded forward) {
+            return new Input.ForwardEnded(forward.callSid(), forward.dialCallStatus(), forward.receivedAt());
         }
         throw new IllegalArgumentException("No input for " + event);
     }

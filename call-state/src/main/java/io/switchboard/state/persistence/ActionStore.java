@@ -145,6 +145,7 @@ public class ActionStore {
         CONSULT("consult", TwilioAction.Consult.class),
         COMPLETE_TRANSFER("complete_transfer", TwilioAction.CompleteTransfer.class),
         CANCEL_CONSULT("cancel_consult", TwilioAction.CancelConsult.class),
+        OVERFLOW("overflow", TwilioAction.Overflow.class),
         PARK("park", TwilioAction.ParkCaller.class),
         END("end", TwilioAction.EndCall.class);
 

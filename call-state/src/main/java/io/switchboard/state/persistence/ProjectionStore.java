@@ -9,6 +9,8 @@ import io.switchboard.state.core.Dialing;
 import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
+import io.switchboard.state.core.VoicemailRecord;
+import io.switchboard.state.core.WaitLimit;
 import io.switchboard.state.outbox.OutboxTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
@@ -67,12 +69,14 @@ public class ProjectionStore {
      *     answer)
      * @param callSid the call the input is about, or null for an agent's input
      * @param agentId the agent asking, or the agent the input is about, or null
+     * @param voicemailId the voicemail the input is about, or null
      * @param withLot load the tenant's parking lot too (for a park)
      * @param withDialing load where the tenant may call too (for a dial)
      * @param trip statements to send first, in the same round trip (the writes of the transaction's previous input)
      */
     public Opening open(Connection c, RoundTrip trip, String tenantId, String deliveryId, String callSid,
-            String agentId, String otherAgentId, boolean withLot, boolean withDialing) throws SQLException {
+            String agentId, String otherAgentId, String voicemailId, boolean withLot, boolean withDialing)
+            throws SQLException {
         RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
         RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
                 "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),
@@ -84,7 +88,8 @@ public class ProjectionStore {
             call = trip.query("""
                     SELECT call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid, started_at,
                            claimed_at, answered_at, deadline, slot, parked_at, parked_by, ring_reason, offered_to,
-                           ended_at, held_at, transferred_by, consult_with, consult_leg_sid, caller_joined_at
+                           ended_at, held_at, transferred_by, consult_with, consult_leg_sid, caller_joined_at,
+                           wait_until
                     FROM active_calls WHERE call_sid = ? AND tenant_id = ?""",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() ? call(rs) : null);
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
@@ -105,6 +110,14 @@ public class ProjectionStore {
                     }
                     return found;
                 });
+        RoundTrip.Result<WaitLimit> waitLimit = trip.query(
+                "SELECT max_wait_seconds, at_limit FROM call_handling WHERE tenant_id = ?", p -> p.text(tenantId),
+                rs -> rs.next() ? waitLimit(rs) : WaitLimit.DEFAULT);
+        RoundTrip.Result<VoicemailRecord> voicemail = voicemailId == null ? null : trip.query("""
+                SELECT id, tenant_id, call_sid, from_number, to_number, recorded_at, duration_seconds, recording_url,
+                       taken_by, taken_at, done_at
+                FROM voicemails WHERE id = ? AND tenant_id = ?""", p -> p.text(voicemailId).text(tenantId),
+                rs -> rs.next() ? voicemail(rs) : null);
         RoundTrip.Result<Set<Integer>> taken = !withLot ? null : trip.query(
                 "SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL", p -> p.text(tenantId),
                 rs -> {
@@ -126,7 +139,8 @@ public class ProjectionStore {
         boolean ended = found == null && inHistory != null && inHistory.get();
         ParkingLot lot = taken == null ? null : new ParkingLot(locked.slotFirst, locked.slotLast, taken.get());
         return new Opening(locked.lock, recorded == null || recorded.get() == 1,
-                new Situation(tenantId, found, ended, agents.get(), lot, dialing == null ? null : dialing.get()));
+                new Situation(tenantId, found, ended, agents.get(), lot, dialing == null ? null : dialing.get(),
+                        waitLimit.get(), voicemail == null ? null : voicemail.get()));
     }
 
     /** Locks the tenant, in a round trip of its own: for work that must run under the lock before it can load. */
@@ -192,12 +206,23 @@ public class ProjectionStore {
         return new Dialing(rs.getString(1), codes == null ? Set.of() : Set.of((Integer[]) codes.getArray()));
     }
 
+    private static WaitLimit waitLimit(ResultSet rs) throws SQLException {
+        Integer seconds = (Integer) rs.getObject(1);
+        return new WaitLimit(seconds == null ? null : Duration.ofSeconds(seconds), "forward".equals(rs.getString(2)));
+    }
+
+    private static VoicemailRecord voicemail(ResultSet rs) throws SQLException {
+        return new VoicemailRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), instant(rs, 6), rs.getInt(7), rs.getString(8), rs.getString(9), instant(rs, 10),
+                instant(rs, 11));
+    }
+
     private static CallRecord call(ResultSet rs) throws SQLException {
         return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 CallState.valueOf(rs.getString(5)), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
                 instant(rs, 10), instant(rs, 11), (Integer) rs.getObject(12), instant(rs, 13), rs.getString(14),
                 rs.getString(15), rs.getString(16), instant(rs, 17), null, instant(rs, 18),
-                rs.getString(19), rs.getString(20), rs.getString(21), instant(rs, 22));
+                rs.getString(19), rs.getString(20), rs.getString(21), instant(rs, 22), instant(rs, 23), null);
     }
 
     /** Adds the writes of what changed between two situations of the same call. */
@@ -207,6 +232,10 @@ public class ProjectionStore {
             if (!Objects.equals(agent, before.agents().get(agent.id()))) {
                 saveAgent(writes, agent);
             }
+        }
+        VoicemailRecord voicemail = after.voicemail();
+        if (voicemail != null && !voicemail.equals(before.voicemail())) {
+            saveVoicemail(writes, voicemail, before.voicemail() == null);
         }
         CallRecord call = after.call();
         if (call == null || Objects.equals(call, before.call())) {
@@ -248,13 +277,28 @@ public class ProjectionStore {
                 .time(a.wrapUpUntil()).time(a.offlineAt()).text(a.tenantId()).text(a.id()));
     }
 
+    private static void saveVoicemail(RoundTrip writes, VoicemailRecord v, boolean isNew) {
+        if (isNew) {
+            writes.writeOne("voicemail " + v.id(), """
+                    INSERT INTO voicemails (id, tenant_id, call_sid, from_number, to_number, recorded_at,
+                                            duration_seconds, recording_url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", p -> p.text(v.id()).text(v.tenantId()).text(v.callSid())
+                    .text(v.from()).text(v.to()).time(v.recordedAt()).integer(v.durationSeconds())
+                    .text(v.recordingUrl()));
+        } else {
+            writes.writeOne("voicemail " + v.id(), """
+                    UPDATE voicemails SET taken_by = ?, taken_at = ?, done_at = ? WHERE id = ? AND tenant_id = ?""",
+                    p -> p.text(v.takenBy()).time(v.takenAt()).time(v.doneAt()).text(v.id()).text(v.tenantId()));
+        }
+    }
+
     private static void upsert(RoundTrip writes, CallRecord call) {
         writes.writeOne("call " + call.callSid(), """
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
                                           ring_reason, offered_to, ended_at, held_at, transferred_by, consult_with,
-                                          consult_leg_sid, caller_joined_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          consult_leg_sid, caller_joined_at, wait_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
@@ -263,14 +307,14 @@ public class ProjectionStore {
                     ended_at = excluded.ended_at, held_at = excluded.held_at,
                     transferred_by = excluded.transferred_by, consult_with = excluded.consult_with,
                     consult_leg_sid = excluded.consult_leg_sid, caller_joined_at = excluded.caller_joined_at,
-                    changed_at = now()""",
+                    wait_until = excluded.wait_until, changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
                         .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
                         .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt())
                         .text(call.transferredBy()).text(call.consultWith()).text(call.consultLegSid())
-                        .time(call.callerJoinedAt()));
+                        .time(call.callerJoinedAt()).time(call.waitUntil()));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */
@@ -279,10 +323,10 @@ public class ProjectionStore {
         writes.writeAny("DELETE FROM active_calls WHERE call_sid = ?", p -> p.text(call.callSid()));
         writes.writeOne("history of call " + call.callSid(), """
                 INSERT INTO call_history (call_sid, tenant_id, from_number, to_number, agent_id, started_at,
-                                          answered_at, ended_at, end_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", p -> p.text(call.callSid()).text(call.tenantId())
+                                          answered_at, ended_at, end_reason, outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", p -> p.text(call.callSid()).text(call.tenantId())
                 .text(call.from()).text(call.to()).text(call.agentId()).time(call.startedAt())
-                .time(call.answeredAt()).time(call.endedAt()).text(call.endReason()));
+                .time(call.answeredAt()).time(call.endedAt()).text(call.endReason()).text(call.outcome()));
     }
 
     /**

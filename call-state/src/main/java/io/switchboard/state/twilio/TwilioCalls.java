@@ -2,6 +2,7 @@ package io.switchboard.state.twilio;
 
 import com.twilio.exception.ApiException;
 import com.twilio.exception.TwilioException;
+import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.twiml.VoiceResponse;
@@ -109,6 +110,8 @@ public class TwilioCalls {
                     connect.claimedAt()));
         } else if (action instanceof TwilioAction.HoldCaller hold) {
             hold(tenantId, hold.callSid(), hold.inParkingLot());
+        } else if (action instanceof TwilioAction.Overflow overflow) {
+            overflow(tenantId, overflow.callSid(), overflow.forward());
         } else if (action instanceof TwilioAction.HoldInConference hold) {
             holdInConference(hold.callSid(), hold.onHold());
         } else if (action instanceof TwilioAction.StartConsult start) {
@@ -416,6 +419,16 @@ public class TwilioCalls {
         enqueue(callSid, VoiceWebhooks.queue(tenantId, true), webhook(VoiceWebhooks.HOLD, tenantId, "&"
                 + VoiceWebhooks.PARKED_BY + "=" + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "&"
                 + VoiceWebhooks.PARKED_AT + "=" + parkedAt.toEpochMilli()));
+    }
+
+    /**
+     * Sends the caller to the tenant's voicemail, or to its overflow number ({@code forward}): Twilio fetches that TwiML
+     * from call-ingest, which reads the tenant's greeting and number as they are at that moment.
+     */
+    public void overflow(String tenantId, String callSid, boolean forward) {
+        String url = webhook(forward ? VoiceWebhooks.FORWARD : VoiceWebhooks.VOICEMAIL, tenantId,
+                "&" + VoiceWebhooks.CALL + "=" + URLEncoder.encode(callSid, StandardCharsets.UTF_8));
+        call(() -> Call.updater(callSid).setUrl(url).setMethod(HttpMethod.POST).update(client));
     }
 
     /** Redirects the caller into {@code queue}, where Twilio plays them the music at {@code waitUrl}. */

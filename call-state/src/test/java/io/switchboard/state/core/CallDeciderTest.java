@@ -4,6 +4,7 @@ import static io.switchboard.state.core.DeciderSpec.CALL;
 import static io.switchboard.state.core.DeciderSpec.CALLER;
 import static io.switchboard.state.core.DeciderSpec.CLAIM_TIMEOUT;
 import static io.switchboard.state.core.DeciderSpec.NUMBER;
+import static io.switchboard.state.core.DeciderSpec.MAX_WAIT;
 import static io.switchboard.state.core.DeciderSpec.T0;
 import static io.switchboard.state.core.DeciderSpec.given;
 import static io.switchboard.contract.TwilioCallStatus.BUSY;
@@ -45,7 +46,7 @@ class CallDeciderTest {
         void ringsEveryScreen() {
             given().noCall()
                     .when(new RingIncoming(CALL, CALLER, NUMBER, T0))
-                    .facts(new CallRang(CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0)))
+                    .facts(new CallRang(CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0, T0.plus(MAX_WAIT))))
                     .changes("call:RINGING")
                     .callIs(CallState.RINGING, null);
         }

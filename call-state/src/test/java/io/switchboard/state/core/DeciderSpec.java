@@ -24,8 +24,9 @@ final class DeciderSpec {
     static final Duration OFFLINE_GRACE = Duration.ofSeconds(10);
     static final Duration TRANSFER_RING_TIME = Duration.ofSeconds(20);
     static final Duration DIAL_TIMEOUT = Duration.ofSeconds(35);
+    static final Duration MAX_WAIT = Duration.ofSeconds(180);
     static final CallDecider.Timing TIMING = new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME,
-            WRAP_UP, OFFLINE_GRACE, TRANSFER_RING_TIME, DIAL_TIMEOUT);
+            WRAP_UP, OFFLINE_GRACE, TRANSFER_RING_TIME, DIAL_TIMEOUT, MAX_WAIT);
     static final String CALL = "CA0001";
     static final String CALLER = "+15551230000";
     static final String NUMBER = "+15005550006";
@@ -41,6 +42,8 @@ final class DeciderSpec {
     private boolean ended;
     private ParkingLot lot = new ParkingLot(701, 720, Set.of());
     private Dialing dialing = new Dialing(NUMBER, Set.of());
+    private WaitLimit waitLimit = WaitLimit.DEFAULT;
+    private VoicemailRecord voicemail;
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
 
     static AgentRecord agent(String id, String name) {
@@ -60,7 +63,7 @@ final class DeciderSpec {
     }
 
     DeciderSpec ringing() {
-        call = CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0);
+        call = CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0, T0.plus(MAX_WAIT));
         return this;
     }
 
@@ -105,7 +108,7 @@ final class DeciderSpec {
     DeciderSpec ringingBackTheParker() {
         parked();
         Instant at = PARKED_AT.plus(PARK_TIMEOUT);
-        call = call.ringingBack("park_timeout", "doug", at.plus(PARKER_RING_TIME));
+        call = call.ringingBack("park_timeout", "doug", at.plus(PARKER_RING_TIME), at.plus(MAX_WAIT));
         return this;
     }
 
@@ -147,6 +150,18 @@ final class DeciderSpec {
         return this;
     }
 
+    /** The tenant set its own wait limit, and what follows it. */
+    DeciderSpec waitLimit(WaitLimit newLimit) {
+        waitLimit = newLimit;
+        return this;
+    }
+
+    /** The input is about this voicemail. */
+    DeciderSpec voicemail(VoicemailRecord newVoicemail) {
+        voicemail = newVoicemail;
+        return this;
+    }
+
     DeciderSpec dialing(Dialing newDialing) {
         dialing = newDialing;
         return this;
@@ -179,7 +194,7 @@ final class DeciderSpec {
     }
 
     Situation situation() {
-        return new Situation("acme", call, ended, Map.copyOf(agents), lot, dialing);
+        return new Situation("acme", call, ended, Map.copyOf(agents), lot, dialing, waitLimit, voicemail);
     }
 
     Then when(Input input) {
@@ -226,6 +241,11 @@ final class DeciderSpec {
             return this;
         }
 
+        Then voicemail(java.util.function.Consumer<VoicemailRecord> check) {
+            check.accept(applied.situation().voicemail());
+            return this;
+        }
+
         Then call(java.util.function.Consumer<CallRecord> check) {
             check.accept(applied.situation().call());
             return this;
@@ -261,6 +281,9 @@ final class DeciderSpec {
                     + (a.agent().currentCall() == null ? "" : ":on:" + a.agent().currentCall().phoneNumber());
         } else if (change instanceof StateChange.RingCancel r) {
             return "ring_cancel:" + r.reason() + (r.by() == null ? "" : ":" + r.by());
+        } else if (change instanceof StateChange.VoicemailChanged v) {
+            return "voicemail:" + v.voicemail().voicemailId() + ":" + v.voicemail().state()
+                    + (v.voicemail().takenBy() == null ? "" : ":" + v.voicemail().takenBy());
         }
         throw new IllegalArgumentException(change.toString());
     }

@@ -10,6 +10,7 @@ import static io.switchboard.state.core.DeciderSpec.NUMBER;
 import static io.switchboard.state.core.DeciderSpec.PARKED_AT;
 import static io.switchboard.state.core.DeciderSpec.PARKER_RING_TIME;
 import static io.switchboard.state.core.DeciderSpec.PARK_TIMEOUT;
+import static io.switchboard.state.core.DeciderSpec.MAX_WAIT;
 import static io.switchboard.state.core.DeciderSpec.T0;
 import static io.switchboard.state.core.DeciderSpec.WRAP_UP;
 import static io.switchboard.state.core.DeciderSpec.given;
@@ -67,7 +68,7 @@ class ParkingDeciderTest {
         void withoutWrapUpTheParkerIsAvailableAtOnce() {
             given().connectedTo("doug")
                     .timing(new CallDecider.Timing(CLAIM_TIMEOUT, PARK_TIMEOUT, PARKER_RING_TIME, Duration.ZERO,
-                            Duration.ZERO, DeciderSpec.TRANSFER_RING_TIME, DeciderSpec.DIAL_TIMEOUT))
+                            Duration.ZERO, DeciderSpec.TRANSFER_RING_TIME, DeciderSpec.DIAL_TIMEOUT, DeciderSpec.MAX_WAIT))
                     .when(new Park(CALL, "doug", T20))
                     .changes("call:PARKED:slot701", "agent:doug:available");
         }
@@ -341,7 +342,8 @@ class ParkingDeciderTest {
         void ringsBackTheParkerAloneFirst() {
             given().parked()
                     .when(new DeadlinePassed(CALL, PARK_DEADLINE))
-                    .facts(new ParkTimedOut(CALL, "doug", PARK_DEADLINE.plus(PARKER_RING_TIME)))
+                    .facts(new ParkTimedOut(CALL, "doug", PARK_DEADLINE.plus(PARKER_RING_TIME),
+                            PARK_DEADLINE.plus(MAX_WAIT)))
                     .actions()
                     .changes("call:RINGING:for:doug")
                     .call(call -> {
@@ -359,7 +361,8 @@ class ParkingDeciderTest {
             given().parking().when(new DeadlinePassed(CALL, PARK_DEADLINE.plusSeconds(9))).nothing();
             var confirmed = given().parking().when(new ParkConfirmed(CALL, "doug", PARKED_AT, PARK_DEADLINE.plusSeconds(9)));
             given().situationFrom(confirmed).when(new DeadlinePassed(CALL, PARK_DEADLINE.plusSeconds(10)))
-                    .facts(new ParkTimedOut(CALL, "doug", PARK_DEADLINE.plusSeconds(10).plus(PARKER_RING_TIME)));
+                    .facts(new ParkTimedOut(CALL, "doug", PARK_DEADLINE.plusSeconds(10).plus(PARKER_RING_TIME),
+                            PARK_DEADLINE.plusSeconds(10).plus(MAX_WAIT)));
         }
 
         @Test
@@ -371,11 +374,11 @@ class ParkingDeciderTest {
         void aParkerWhoIsAwayOrOfflineIsSkipped() {
             given().parked().agent(DeciderSpec.DOUG.withStatus(AgentStatus.AWAY))
                     .when(new DeadlinePassed(CALL, PARK_DEADLINE))
-                    .facts(new ParkTimedOut(CALL, null, null))
+                    .facts(new ParkTimedOut(CALL, null, null, PARK_DEADLINE.plus(MAX_WAIT)))
                     .changes("call:RINGING");
             given().parked().agent(DeciderSpec.DOUG.withPresence(Presence.OFFLINE, null))
                     .when(new DeadlinePassed(CALL, PARK_DEADLINE))
-                    .facts(new ParkTimedOut(CALL, null, null));
+                    .facts(new ParkTimedOut(CALL, null, null, PARK_DEADLINE.plus(MAX_WAIT)));
         }
 
         @Test
@@ -409,7 +412,8 @@ class ParkingDeciderTest {
                     .changes("call:RINGING")
                     .call(call -> {
                         assertThat(call.offeredTo()).isNull();
-                        assertThat(call.deadline()).isNull();
+                        // What is left is the wait limit, counted from the ring-back.
+                        assertThat(call.deadline()).isEqualTo(PARK_DEADLINE.plus(MAX_WAIT));
                         assertThat(call.ringReason()).isEqualTo("park_timeout");
                     });
         }

@@ -8,6 +8,7 @@ import static io.switchboard.state.core.DeciderSpec.NUMBER;
 import static io.switchboard.state.core.DeciderSpec.WRAP_UP;
 import static io.switchboard.state.core.DeciderSpec.CLAIM_TIMEOUT;
 import static io.switchboard.state.core.DeciderSpec.RHONDA;
+import static io.switchboard.state.core.DeciderSpec.MAX_WAIT;
 import static io.switchboard.state.core.DeciderSpec.T0;
 import static io.switchboard.state.core.DeciderSpec.TRANSFER_RING_TIME;
 import static io.switchboard.state.core.DeciderSpec.given;
@@ -52,7 +53,7 @@ class TransferDeciderTest {
         @Test
         void theCallRingsForTheColleagueAloneWhileTheCallerWaitsAndTheAgentIsFreeAtOnce() {
             transferredToRhonda()
-                    .facts(new CallTransferred(CALL, "doug", "rhonda", RING_UNTIL))
+                    .facts(new CallTransferred(CALL, "doug", "rhonda", RING_UNTIL, RING_UNTIL.minus(TRANSFER_RING_TIME).plus(MAX_WAIT)))
                     .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:RINGING:for:rhonda", "agent:doug:available")
                     .call(call -> {
@@ -306,12 +307,12 @@ class TransferDeciderTest {
             Instant at = TAKEN.plusSeconds(1);
             given().situationFrom(consultTaken()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
                     .facts(new ConsultEnded(CALL, "rhonda"),
-                            new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME)))
+                            new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME), at.plus(MAX_WAIT)))
                     .actions(new TwilioAction.HoldCaller(CALL, false))
                     .changes("call:CONNECTED:doug", "agent:rhonda:available", "call:RINGING:for:rhonda",
                             "agent:doug:available");
             given().situationFrom(consultOffered()).when(new AgentLegStatus(CALL, "CA-LEG-1", "doug", COMPLETED, at))
-                    .facts(new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME)));
+                    .facts(new CallTransferred(CALL, "doug", "rhonda", at.plus(TRANSFER_RING_TIME), at.plus(MAX_WAIT)));
         }
 
         @Test

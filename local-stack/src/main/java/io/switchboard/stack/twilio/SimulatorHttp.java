@@ -46,6 +46,7 @@ final class SimulatorHttp implements HttpHandler {
     private static final Pattern RECORDING = Pattern.compile(ACCOUNT + "/Recordings/([^/.]+)(?:\\.([A-Za-z0-9]+))?");
     private static final Pattern SIM_CALL = Pattern.compile("/sim/calls/([^/]+)");
     private static final Pattern SIM_HANGUP = Pattern.compile("/sim/calls/([^/]+)/hangup");
+    private static final Pattern SIM_CALL_RECORDINGS = Pattern.compile("/sim/calls/([^/]+)/recordings");
     private static final Pattern SIM_CLIENT = Pattern.compile("/sim/clients/([^/]+)");
     private static final Pattern SIM_CONFERENCE = Pattern.compile("/sim/conferences/([^/]+)");
     /** Twilio's default page size for lists. */
@@ -61,6 +62,8 @@ final class SimulatorHttp implements HttpHandler {
               POST /sim/clients/{identity}    {"answer":"auto|reject|ignore"}: how that device (a client identity
                                               or a number) answers when a call rings it
               GET  /sim/conferences           every conference the simulator knows
+              GET  /sim/recordings            every recording: sid, call, status, duration, url
+              POST /sim/calls/{sid}/recordings  {"seconds":3}: a completed recording of that call, no webhooks
               GET  /sim/conferences/{name}    the conference of that FriendlyName: status, participants
             Twilio REST API (Basic auth AccountSid:AuthToken; every answer takes ./stack up's --twilio-latency)
               POST     /2010-04-01/Accounts/{AccountSid}/Calls.json   (To, From, Twiml or Url, StatusCallback…)
@@ -117,6 +120,14 @@ final class SimulatorHttp implements HttpHandler {
             } else if ((m = SIM_HANGUP.matcher(path)).matches() && "POST".equals(method)) {
                 simulator.hangup(m.group(1));
                 respondJson(http, 200, simulator.call(m.group(1)));
+            } else if ("/sim/recordings".equals(path) && "GET".equals(method)) {
+                respondJson(http, 200, simulator.recordings());
+            } else if ((m = SIM_CALL_RECORDINGS.matcher(path)).matches() && "POST".equals(method)) {
+                JsonNode seconds = jsonBody(http).get("seconds");
+                if (seconds == null || !seconds.canConvertToLong()) {
+                    throw new IllegalArgumentException("\"seconds\" is missing or not a whole number");
+                }
+                respondJson(http, 201, simulator.storeRecording(m.group(1), seconds.asLong()));
             } else if ((m = SIM_CALL.matcher(path)).matches() && "GET".equals(method)) {
                 respondJson(http, 200, simulator.call(m.group(1)));
             } else if ((m = SIM_CLIENT.matcher(path)).matches() && "POST".equals(method)) {

@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its calls, new outbound calls, conferences and their participants. Tests use it in-process; people use its control
  * API over HTTP ({@code /sim/...}).
  *
+ * <p>Recordings: a call's {@code <Record>} records its caller, who speaks until they hang up ({@link #hangup}) or the
+ * verb's {@code maxLength} passes; its {@code action} and {@code recordingStatusCallback} are requested as Twilio
+ * does, and its media is served, with the REST API's credentials, as a WAV of exactly its duration at
+ * {@link RecordingView#url()} ({@code .json}: the Recording resource). Tests see them with {@link #recordings()},
+ * {@link #recordings(String)} and {@link #recording(String)}; {@link #storeRecording(String, long)} makes one for a
+ * call directly, for tests of code that fetches recordings without running a {@code <Record>} first.
+ *
  * <p>The calls live in {@link Exchange}, which has no I/O; this class is the shell around it: the HTTP server, the
  * webhook delivery and the timers.
  */

@@ -407,6 +407,100 @@ class ExchangeTest {
         }
     }
 
+    @Test
+    void aCallerWhoHangsUpDuringRecordIsReportedToTheActionThenTheRecordingOnceProcessed() throws Exception {
+        enqueue("CA1");
+        List<Effect> started = exchange.updateTwiml("CA1", "<Response><Say>Leave a message</Say><Record action=\""
+                + "https://app.test/recorded\" recordingStatusCallback=\"https://app.test/recording\" "
+                + "recordingStatusCallbackEvent=\"in-progress completed\" maxLength=\"60\"/></Response>");
+        RecordingView recording = exchange.recordings().get(0);
+        assertThat(exchange.view("CA1").activity()).isEqualTo("recording");
+        assertThat(recording.status()).isEqualTo("in-progress");
+        assertThat(started).hasSize(2);
+        assertThat(((Send) started.get(0)).webhook().params()).containsEntry("RecordingStatus", "in-progress")
+                .doesNotContainKey("RecordingDuration");
+        assertThat(started.get(1)).isEqualTo(new Schedule(Duration.ofSeconds(60),
+                new Exchange.RecordingMaxLength("CA1", recording.sid())));
+
+        clock.advance(Duration.ofMillis(2_700));
+        List<Effect> hungUp = exchange.hangUp("CA1");
+
+        assertThat(hungUp).hasSize(3);
+        assertThat(hungUp.get(0)).isEqualTo(new Schedule(Exchange.RECORDING_PROCESSING,
+                new Exchange.RecordingProcessed("CA1", recording.sid())));
+        Send action = (Send) hungUp.get(1);
+        assertThat(action.fetchesTwiml()).isFalse(); // the call is over: what the action answers is not run
+        assertThat(action.webhook().kind()).isEqualTo("record-action");
+        assertThat(action.webhook().url()).isEqualTo("https://app.test/recorded");
+        assertThat(action.webhook().params()).containsEntry("Digits", "hangup").containsEntry("RecordingDuration", "2")
+                .containsEntry("RecordingSid", recording.sid()).containsEntry("CallStatus", "completed")
+                .containsEntry("RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/"
+                        + recording.sid());
+        assertThat(((Send) hungUp.get(2)).webhook().params()).containsEntry("CallStatus", "completed");
+        assertThat(exchange.recording(recording.sid()).status()).isEqualTo("processing");
+        assertThat(exchange.fire(new Exchange.RecordingMaxLength("CA1", recording.sid()))).isEmpty();
+
+        List<Effect> processed = exchange.fire(new Exchange.RecordingProcessed("CA1", recording.sid()));
+
+        assertThat(processed).singleElement().satisfies(e -> {
+            assertThat(((Send) e).conversation()).isEqualTo("CA1");
+            assertThat(((Send) e).webhook().kind()).isEqualTo("recording");
+            assertThat(((Send) e).webhook().params()).containsEntry("RecordingStatus", "completed")
+                    .containsEntry("RecordingDuration", "2").containsEntry("ErrorCode", "0")
+                    .containsEntry("RecordingStartTime", "Mon, 16 Aug 2010 03:45:01 +0000");
+        });
+        assertThat(exchange.recording(recording.sid()).completed()).isTrue();
+    }
+
+    @Test
+    void aRecordWithoutActionAsksItsDocumentsUrlAtMaxLength() {
+        Send incoming = (Send) exchange.placeCall("CA1", CALLER, NUMBER).get(0);
+        exchange.twimlArrived("CA1", incoming.generation(), VOICE, "<Response><Record maxLength=\"30\"/></Response>");
+        String sid = exchange.recordings().get(0).sid();
+
+        clock.advance(Duration.ofSeconds(30));
+        List<Effect> ended = exchange.fire(new Exchange.RecordingMaxLength("CA1", sid));
+
+        assertThat(ended).hasSize(2);
+        Send action = (Send) ended.get(1);
+        assertThat(action.fetchesTwiml()).isTrue();
+        assertThat(action.webhook().url()).isEqualTo(VOICE);
+        assertThat(action.webhook().params()).containsEntry("RecordingDuration", "30")
+                .containsEntry("CallStatus", "in-progress").doesNotContainKey("Digits");
+        // Nobody asked for the recording's callback.
+        assertThat(exchange.fire(new Exchange.RecordingProcessed("CA1", sid))).isEmpty();
+    }
+
+    @Test
+    void aRecordRedirectedOverRestEndsWithoutActionAndAStaleMaxLengthDoesNothing() throws Exception {
+        enqueue("CA1");
+        exchange.updateTwiml("CA1", "<Response><Record action=\"https://app.test/recorded\" maxLength=\"5\"/>"
+                + "</Response>");
+        String sid = exchange.recordings().get(0).sid();
+        clock.advance(SECOND);
+
+        List<Effect> parked = exchange.updateTwiml("CA1", "<Response><Enqueue>acme</Enqueue></Response>");
+
+        assertThat(parked).containsExactly(new Schedule(Exchange.RECORDING_PROCESSING,
+                new Exchange.RecordingProcessed("CA1", sid)));
+        assertThat(exchange.view("CA1").activity()).isEqualTo("enqueued:acme");
+        assertThat(exchange.fire(new Exchange.RecordingMaxLength("CA1", sid))).isEmpty();
+        assertThat(exchange.recording(sid).durationSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void aStoredRecordingIsCompletedAtOnce() {
+        enqueue("CA1");
+
+        RecordingView stored = exchange.storeRecording("CA1", 4);
+
+        assertThat(stored.completed()).isTrue();
+        assertThat(stored.durationSeconds()).isEqualTo(4);
+        assertThat(stored.startedAt()).isEqualTo(clock.instant().minusSeconds(4));
+        assertThatThrownBy(() -> exchange.storeRecording("CA9", 4)).isInstanceOf(Exchange.NoSuchCall.class);
+        assertThatThrownBy(() -> exchange.storeRecording("CA1", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private void enqueue(String sid) {
         Send incoming = (Send) exchange.placeCall(sid, "+15551230000", NUMBER).get(0);
         exchange.twimlArrived(sid, incoming.generation(), VOICE, "<Response><Enqueue>acme</Enqueue></Response>");

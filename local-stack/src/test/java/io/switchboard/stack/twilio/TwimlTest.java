@@ -43,6 +43,30 @@ class TwimlTest {
     }
 
     @Test
+    void aRecordHasTwiliosDefaults() throws Exception {
+        assertThat(Twiml.parse("<Response><Record/></Response>")).singleElement().isEqualTo(new Twiml.Record(null,
+                "POST", 5, "1234567890*#", 3600, true, "trim-silence", null, "POST", Set.of("completed")));
+    }
+
+    @Test
+    void readsTheRecordOfAVoicemail() throws Exception {
+        var verbs = Twiml.parse("""
+                <Response><Record action="/recorded?tenant=acme" method="get" timeout="10" finishOnKey="#"
+                    maxLength="120" playBeep="false" trim="do-not-trim"
+                    recordingStatusCallback="https://x.test/recording?tenant=acme"
+                    recordingStatusCallbackMethod="GET" recordingStatusCallbackEvent="in-progress completed absent"/>
+                </Response>""");
+
+        assertThat(verbs).singleElement().isEqualTo(new Twiml.Record("/recorded?tenant=acme", "GET", 10, "#", 120,
+                false, "do-not-trim", "https://x.test/recording?tenant=acme", "GET",
+                Set.of("in-progress", "completed", "absent")));
+        assertThatThrownBy(() -> Twiml.parse("<Response><Record maxLength=\"0\"/></Response>"))
+                .isInstanceOf(Twiml.TwimlException.class).hasMessageContaining("maxLength");
+        assertThatThrownBy(() -> Twiml.parse("<Response><Record maxLength=\"long\"/></Response>"))
+                .isInstanceOf(Twiml.TwimlException.class);
+    }
+
+    @Test
     void readsTheConferenceCallStateWillSend() throws Exception {
         var verbs = Twiml.parse("""
                 <Response><Dial action="/dial-ended?tenant=acme">
