@@ -146,6 +146,9 @@ class QueueLimitTest {
         JsonNode past = onlyCall(history("outcome=voicemail&number=" + encode(caller), doug.token()));
         assertThat(past.get("callSid").asText()).isEqualTo(call);
         assertThat(past.get("voicemailId").asText()).isEqualTo(id);
+        List<String> steps = new ArrayList<>();
+        past.get("steps").forEach(step -> steps.add(step.get("step").asText()));
+        assertThat(steps).containsSubsequence("rang", "wait_limit", "ended").contains("voicemail");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
+import io.switchboard.state.core.CallStep;
 import io.switchboard.state.core.Dialing;
 import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
@@ -265,6 +266,16 @@ public class ProjectionStore {
                         WHERE call_sid = ? AND left_at IS NULL""", p -> p.time(ended.at()).text(ended.outcome())
                         .text(ended.retrievedBy()).text(ended.callSid()));
             }
+        }
+    }
+
+    /** Adds the calls' steps to their history; one that names no time takes the transaction's. */
+    public void recordSteps(RoundTrip writes, String tenantId, List<CallStep> steps) {
+        for (CallStep step : steps) {
+            writes.writeOne("step of call " + step.callSid(), """
+                    INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at)
+                    VALUES (?, ?, ?, ?, ?, coalesce(?, now()))""", p -> p.text(tenantId).text(step.callSid())
+                    .text(step.step()).text(step.agentId()).text(step.detail()).time(step.at()));
         }
     }
 
