@@ -191,6 +191,11 @@ public record CallRecord(String callSid, String tenantId, String from, String to
                 null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null, null, outcome);
     }
 
+    /** The caller's wait limit has passed at {@code at}. */
+    boolean waitedPastTheLimit(Instant at) {
+        return waitUntil != null && !waitUntil.isAfter(at);
+    }
+
     /** Sent to voicemail or the overflow number at the wait limit (not after hours). */
     boolean overflowedAtTheLimit() {
         return (state == CallState.VOICEMAIL || state == CallState.FORWARDED) && TIMEOUT.equals(ringReason);

@@ -96,14 +96,16 @@ public class ProjectionStore {
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() && rs.getBoolean(1));
         }
-        // The agents named (who asks, and whom they name: a transfer's target), and the agents the call names: the one
-        // holding it, who parked it, whom it is offered to, who transferred it.
+        // The agents named (who asks, and whom they name: a transfer's target), the agents the call names (the one
+        // holding it, who parked it, whom it is offered to, who transferred it) and who took the voicemail.
         RoundTrip.Result<Map<String, AgentRecord>> agents = trip.query("SELECT " + AGENT_COLUMNS + """
                 FROM voip_users WHERE tenant_id = ? AND (id = ? OR id = ? OR id IN (
                     SELECT unnest(ARRAY[agent_id, parked_by, offered_to, transferred_by, consult_with])
                     FROM active_calls
-                    WHERE call_sid = ? AND tenant_id = ?))""",
-                p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId), rs -> {
+                    WHERE call_sid = ? AND tenant_id = ?) OR id IN (
+                    SELECT taken_by FROM voicemails WHERE id = ? AND tenant_id = ?))""",
+                p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId)
+                        .text(voicemailId).text(tenantId), rs -> {
                     Map<String, AgentRecord> found = new HashMap<>();
                     while (rs.next()) {
                         AgentRecord agent = agent(rs);
