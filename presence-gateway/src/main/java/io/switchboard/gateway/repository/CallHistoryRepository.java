@@ -2,6 +2,8 @@ package io.switchboard.gateway.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.OutboundCall;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -108,10 +110,6 @@ public class CallHistoryRepository {
             SELECT call_sid, slot, parked_by, parked_at, left_at, outcome, retrieved_by FROM call_parks
             WHERE tenant_id = $1 AND call_sid = ANY($2) ORDER BY parked_at, id""";
 
-    private static final String STEPS = """
-            SELECT call_sid, step, agent_id, detail, at FROM call_steps
-            WHERE tenant_id = $1 AND call_sid = ANY($2) ORDER BY id""";
-
     private final Pool pool;
 
     public CallHistoryRepository(Pool pool) {
@@ -125,7 +123,10 @@ public class CallHistoryRepository {
                 SELECT h.call_sid, h.from_number, h.to_number, h.agent_id, h.started_at, h.answered_at, h.ended_at,
                        h.end_reason, h.outcome,
                        (SELECT v.id FROM voicemails v WHERE v.tenant_id = h.tenant_id AND v.call_sid = h.call_sid
-                        ORDER BY v.recorded_at, v.id LIMIT 1) AS voicemail_id
+                        ORDER BY v.recorded_at, v.id LIMIT 1) AS voicemail_id,
+                       (SELECT json_agg(json_build_object('step', s.step, 'agentId', s.agent_id, 'detail', s.detail,
+                                                          'at', s.at) ORDER BY s.id)
+                        FROM call_steps s WHERE s.tenant_id = h.tenant_id AND s.call_sid = h.call_sid) AS steps
                 FROM call_history h WHERE h.tenant_id = $1""");
         if (search.since() != null) {
             sql.append(" AND h.started_at >= $").append(bind(values, at(search.since())));
@@ -164,18 +165,9 @@ public class CallHistoryRepository {
                                         p.getString("outcome"), p.getString("retrieved_by"))));
                         return byCall;
                     });
-            Uni<Map<String, List<Step>>> steps = sids.length == 0 ? Uni.createFrom().item(Map.of())
-                    : pool.preparedQuery(STEPS).execute(Tuple.of(search.tenantId(), sids)).map(rowsOfSteps -> {
-                        Map<String, List<Step>> byCall = new HashMap<>();
-                        rowsOfSteps.forEach(st -> byCall.computeIfAbsent(st.getString("call_sid"),
-                                k -> new ArrayList<>()).add(new Step(st.getString("step"), st.getString("agent_id"),
-                                        st.getString("detail"), Rows.instant(st, "at"))));
-                        return byCall;
-                    });
-            return Uni.combine().all().unis(stays, steps).asTuple().map(both -> {
+            return stays.map(byCall -> {
                 List<PastCall> calls = page.stream()
-                        .map(r -> pastCall(r, both.getItem1().getOrDefault(r.getString("call_sid"), List.of()),
-                                both.getItem2().getOrDefault(r.getString("call_sid"), List.of()))).toList();
+                        .map(r -> pastCall(r, byCall.getOrDefault(r.getString("call_sid"), List.of()))).toList();
                 Optional<Position> next = more
                         ? Optional.of(new Position(calls.get(calls.size() - 1).startedAt(),
                                 calls.get(calls.size() - 1).callSid()))
@@ -185,7 +177,7 @@ public class CallHistoryRepository {
         });
     }
 
-    private static PastCall pastCall(Row r, List<Stay> parks, List<Step> steps) {
+    private static PastCall pastCall(Row r, List<Stay> parks) {
         String callSid = r.getString("call_sid");
         Instant answeredAt = Rows.instant(r, "answered_at");
         Instant endedAt = Rows.instant(r, "ended_at");
@@ -193,7 +185,21 @@ public class CallHistoryRepository {
                 r.getString("to_number"), r.getString("agent_id"), Rows.instant(r, "started_at"), answeredAt,
                 endedAt, r.getString("end_reason"), r.getString("outcome"),
                 answeredAt == null ? null : Duration.between(answeredAt, endedAt).toSeconds(), parks,
-                r.getString("voicemail_id"), steps);
+                r.getString("voicemail_id"), steps(r.getJsonArray("steps")));
+    }
+
+    /** The call's steps as its row's subquery gathered them (null: none). */
+    private static List<Step> steps(JsonArray rows) {
+        if (rows == null) {
+            return List.of();
+        }
+        List<Step> steps = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject step = rows.getJsonObject(i);
+            steps.add(new Step(step.getString("step"), step.getString("agentId"), step.getString("detail"),
+                    OffsetDateTime.parse(step.getString("at")).toInstant()));
+        }
+        return steps;
     }
 
     /** Adds a value to bind; returns its placeholder's number. */
