@@ -170,8 +170,13 @@ public class TwilioActions {
         Input.CallInput outcome;
         Optional<String> refusal = Optional.empty();
         try (Scope ignored = span.makeCurrent()) {
-            Optional<TwilioCalls.Leg> leg = twilio.perform(stored.tenantId(), action, stored.takenOver());
-            outcome = done(action, leg);
+            if (action instanceof TwilioAction.FindVoicemail find) {
+                outcome = twilio.voicemailOf(find.callSid()).map(recorded -> (Input.CallInput)
+                        new Input.VoicemailRecorded(find.callSid(), recorded.sid(), find.from(), find.to(),
+                                recorded.url(), recorded.durationSeconds(), clock.instant())).orElse(null);
+            } else {
+                outcome = done(action, twilio.perform(stored.tenantId(), action, stored.takenOver()));
+            }
             count(kind, "done");
         } catch (CallGoneException | TwilioUnavailableException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());

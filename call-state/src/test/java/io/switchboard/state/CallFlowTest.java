@@ -183,6 +183,39 @@ class CallFlowTest {
         }
     }
 
+    @Test
+    void aVoicemailWhoseRecordingCallbackTwilioGaveUpOnIsFoundAtTwilioWhenTheCallEnds() throws Exception {
+        SwitchboardTestResource.postgres().execute(
+                "INSERT INTO call_handling (tenant_id, max_wait_seconds) VALUES ('acme', 1)");
+        try {
+            String call = placeCall();
+            publishIncoming(call);
+            change(call, "call", "VOICEMAIL");
+            // Twilio stored the message, but its callback never reaches call-ingest: no recording event is published.
+            String recording = sim().storeRecording(call, 4).sid();
+            publishCallerEnd(call);
+            change(call, "call", "ENDED");
+
+            JsonNode found = voicemailChange(recording, "open");
+            assertThat(found.at("/voicemail/callSid").asText()).isEqualTo(call);
+            assertThat(found.at("/voicemail/durationSeconds").asInt()).isEqualTo(4);
+            assertThat(found.at("/voicemail/from").asText()).isEqualTo(CALLER);
+            assertThat(queryOne("SELECT recording_url FROM voicemails WHERE id = '" + recording + "'"))
+                    .isEqualTo(sim().recording(recording).url());
+
+            // The callback arriving after all stores nothing twice.
+            publish(new TwilioEvent.RecordingStored("recording:" + recording, "acme", call, recording,
+                    sim().recording(recording).url(), "completed", 4, CALLER, TwilioSimulatorResource.NUMBER,
+                    Instant.now()));
+            await().atMost(WAIT).until(() -> "1".equals(queryOne(
+                    "SELECT count(*) FROM processed_events WHERE event_id = 'recording:" + recording + "'")));
+            assertThat(queryOne("SELECT count(*) FROM voicemails WHERE call_sid = '" + call + "'")).isEqualTo("1");
+            assertThat(kafka.values(Topics.STATE_CHANGES, v -> v.contains(recording))).hasSize(1);
+        } finally {
+            SwitchboardTestResource.postgres().execute("DELETE FROM call_handling WHERE tenant_id = 'acme'");
+        }
+    }
+
     /** Tracing is on in tests: the spans go to memory (local-stack's TestSpans). */
     @Test
     void aWebhooksTraceRunsOnThroughTheProjectionAndTheOutboxToItsChange() {

@@ -494,6 +494,12 @@ public final class CallDecider {
             return Decision.of(List.of(ended(call, reason, status.at())),
                     List.of(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid())));
         }
+        if (call.state() == CallState.VOICEMAIL) {
+            // The message's own callback usually comes a moment later; should Twilio give it up, its answer to this
+            // question stores the voicemail all the same.
+            return Decision.of(List.of(ended(call, reason, status.at())),
+                    List.of(new TwilioAction.FindVoicemail(call.callSid(), call.from(), call.to())));
+        }
         return Decision.of(ended(call, reason, status.at()));
     }
 

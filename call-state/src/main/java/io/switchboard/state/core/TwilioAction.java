@@ -50,6 +50,14 @@ public sealed interface TwilioAction {
     record Overflow(String callSid, boolean forward) implements TwilioAction {
     }
 
+    /**
+     * Ask Twilio for the recording of a call that ended in voicemail: its recording callback may have been lost for
+     * good (Twilio gives a callback up after 15 s). Its answer is a {@link Input.VoicemailRecorded}, as the callback
+     * would have been; a voicemail stored already stays as it is.
+     */
+    record FindVoicemail(String callSid, String from, String to) implements TwilioAction {
+    }
+
     /** Put the caller on hold in the conference, hearing the hold music ({@code onHold}), or take them off hold. */
     record HoldInConference(String callSid, boolean onHold) implements TwilioAction {
     }

@@ -146,6 +146,7 @@ public class ActionStore {
         COMPLETE_TRANSFER("complete_transfer", TwilioAction.CompleteTransfer.class),
         CANCEL_CONSULT("cancel_consult", TwilioAction.CancelConsult.class),
         OVERFLOW("overflow", TwilioAction.Overflow.class),
+        FIND_VOICEMAIL("find_voicemail", TwilioAction.FindVoicemail.class),
         PARK("park", TwilioAction.ParkCaller.class),
         END("end", TwilioAction.EndCall.class);
 

@@ -5,6 +5,7 @@ import com.twilio.exception.TwilioException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.Recording;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.rest.api.v2010.account.conference.ParticipantCreator;
@@ -24,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +55,8 @@ public class TwilioCalls {
 
     private final TwilioRestClient client;
     private final String publicBaseUrl;
+    /** Twilio's REST API as configured: where a recording's media is, as Twilio's recording callback names it. */
+    private final String apiBaseUrl;
     private final int ringSeconds;
     private final int dialSeconds;
     private final String holdUrl;
@@ -68,6 +72,7 @@ public class TwilioCalls {
                         .setResponseTimeout(Timeout.of(twilio.requestTimeout())).build()))
                 .build();
         this.publicBaseUrl = config.publicBaseUrl();
+        this.apiBaseUrl = twilio.apiBaseUrl().replaceFirst("/+$", "");
         this.ringSeconds = (int) config.claim().ringTimeout().toSeconds();
         this.dialSeconds = (int) config.dial().ringTimeout().toSeconds();
         this.holdUrl = VoiceWebhooks.url(publicBaseUrl, VoiceWebhooks.HOLD, "");
@@ -429,6 +434,36 @@ public class TwilioCalls {
         String url = webhook(forward ? VoiceWebhooks.FORWARD : VoiceWebhooks.VOICEMAIL, tenantId,
                 "&" + VoiceWebhooks.CALL + "=" + URLEncoder.encode(callSid, StandardCharsets.UTF_8));
         call(() -> Call.updater(callSid).setUrl(url).setMethod(HttpMethod.POST).update(client));
+    }
+
+    /** A voicemail's recording at Twilio: {@code url} is its media, as the recording callback names it. */
+    public record Recorded(String sid, String url, int durationSeconds) {
+    }
+
+    /**
+     * The message the caller of {@code callSid} left, if Twilio stored one with something in it. A recording Twilio is
+     * still processing is asked about again (retried as an outage), since its end is near.
+     *
+     * @throws TwilioUnavailableException Twilio did not answer, or still processes the recording after the retries
+     */
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, maxDuration = 8000, retryOn = TwilioOutageException.class)
+    @ExponentialBackoff(maxDelay = 2000)
+    public Optional<Recorded> voicemailOf(String callSid) {
+        List<Recording> recordings = call(() -> {
+            List<Recording> found = new ArrayList<>();
+            Recording.reader().setCallSid(callSid).read(client).forEach(found::add);
+            return found;
+        });
+        if (recordings.stream().anyMatch(r -> r.getStatus() == Recording.Status.IN_PROGRESS
+                || r.getStatus() == Recording.Status.PROCESSING)) {
+            throw new TwilioOutageException("Twilio is still processing the recording of call " + callSid, null);
+        }
+        return recordings.stream()
+                .filter(r -> r.getStatus() == Recording.Status.COMPLETED && r.getDuration() != null
+                        && Integer.parseInt(r.getDuration()) > 0)
+                .findFirst()
+                .map(r -> new Recorded(r.getSid(), apiBaseUrl + r.getUri().replaceFirst("\\.json$", ""),
+                        Integer.parseInt(r.getDuration())));
     }
 
     /** Redirects the caller into {@code queue}, where Twilio plays them the music at {@code waitUrl}. */

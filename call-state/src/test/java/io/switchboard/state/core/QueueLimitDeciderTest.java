@@ -177,6 +177,8 @@ class QueueLimitDeciderTest {
             given().situationFrom(overflowed)
                     .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, LIMIT.plusSeconds(30)))
                     .facts(new CallEnded(CALL, "completed", LIMIT.plusSeconds(30), null))
+                    // Twilio is asked for the message too, in case its recording callback is lost for good.
+                    .actions(new TwilioAction.FindVoicemail(CALL, CALLER, NUMBER))
                     .changes("call:ENDED")
                     .call(call -> assertThat(call.outcome()).isEqualTo("voicemail"));
         }

@@ -38,6 +38,8 @@ final class SimulatorHttp implements HttpHandler {
     private static final Pattern CALLS = Pattern.compile(ACCOUNT + "/Calls\\.json");
     private static final Pattern CALL = Pattern.compile(ACCOUNT + "/Calls/([^/]+)\\.json");
     private static final Pattern CONFERENCES = Pattern.compile(ACCOUNT + "/Conferences\\.json");
+    /** The account's recordings, newest first; {@code CallSid} narrows them to one call's. */
+    private static final Pattern RECORDINGS = Pattern.compile(ACCOUNT + "/Recordings\\.json");
     private static final Pattern CONFERENCE = Pattern.compile(ACCOUNT + "/Conferences/([^/]+)\\.json");
     private static final Pattern PARTICIPANTS = Pattern.compile(ACCOUNT + "/Conferences/([^/]+)/Participants\\.json");
     private static final Pattern PARTICIPANT =
@@ -74,6 +76,7 @@ final class SimulatorHttp implements HttpHandler {
               GET|POST|DELETE …/Conferences/{ConferenceSid}/Participants/{CallSid or Label}.json   (Hold, Muted…)
               GET      /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}[.wav]   the audio (audio/x-wav)
               GET|DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.json   the Recording resource
+              GET      /2010-04-01/Accounts/{AccountSid}/Recordings.json   (CallSid) the recordings, newest first
             """;
 
     private final TwilioSimulator simulator;
@@ -243,6 +246,8 @@ final class SimulatorHttp implements HttpHandler {
                     case "POST" -> addParticipant(http, conference);
                     default -> notAllowed();
                 };
+            } else if ((m = RECORDINGS.matcher(path)).matches() && ours(m)) {
+                return "GET".equals(method) ? recordings(http, path) : notAllowed();
             } else if ((m = RECORDING.matcher(path)).matches() && ours(m)) {
                 return recording(method, m.group(2), m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT));
             } else if ((m = PARTICIPANT.matcher(path)).matches() && ours(m)) {
@@ -291,6 +296,16 @@ final class SimulatorHttp implements HttpHandler {
             case "mp3" -> twilioError(404, 20404, "The Twilio simulator serves recordings as WAV only, not MP3");
             default -> notFound("/Recordings/" + recordingSid + "." + extension);
         };
+    }
+
+    /** {@code GET Recordings.json}: the account's recordings, newest first, narrowed by {@code CallSid}. */
+    private Answer recordings(HttpExchange http, String path) {
+        Map<String, String> query = form(http.getRequestURI().getRawQuery());
+        String callSid = query.get("CallSid");
+        List<Map<String, Object>> found = (callSid == null ? simulator.recordings() : simulator.recordings(callSid))
+                .stream().sorted(Comparator.comparing(RecordingView::createdAt).reversed())
+                .map(this::recordingResource).toList();
+        return new Answer(200, page("recordings", path, query, found));
     }
 
     /** Twilio's Recording resource (snake_case, RFC 2822 dates, the duration as a string). */
