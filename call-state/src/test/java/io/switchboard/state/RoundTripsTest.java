@@ -158,8 +158,9 @@ class RoundTripsTest {
             holder.createStatement().executeUpdate("""
                     WITH ended AS (DELETE FROM active_calls WHERE call_sid = '%s' RETURNING *)
                     INSERT INTO call_history (call_sid, tenant_id, from_number, to_number, started_at, ended_at,
-                                              end_reason)
-                    SELECT call_sid, tenant_id, from_number, to_number, started_at, now(), 'caller_hangup'
+                                              end_reason, outcome)
+                    SELECT call_sid, tenant_id, from_number, to_number, started_at, now(), 'caller_hangup',
+                           'abandoned'
                     FROM ended
                     """.formatted(call));
             holder.commit();

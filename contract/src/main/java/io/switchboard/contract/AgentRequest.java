@@ -23,6 +23,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = AgentRequest.Hangup.class, name = "hangup"),
         @JsonSubTypes.Type(value = AgentRequest.Dial.class, name = "dial"),
         @JsonSubTypes.Type(value = AgentRequest.Status.class, name = "status"),
+        @JsonSubTypes.Type(value = AgentRequest.TakeVoicemail.class, name = "take_voicemail"),
+        @JsonSubTypes.Type(value = AgentRequest.VoicemailDone.class, name = "voicemail_done"),
         @JsonSubTypes.Type(value = AgentRequest.Resume.class, name = "resume"),
         @JsonSubTypes.Type(value = AgentRequest.Probe.class, name = "probe")
 })
@@ -68,6 +70,14 @@ public sealed interface AgentRequest {
             @JsonProperty("available") AVAILABLE,
             @JsonProperty("away") AWAY
         }
+    }
+
+    /** @param voicemailId the voicemail's id: Twilio's RecordingSid, {@code RE} and 32 hex digits */
+    record TakeVoicemail(String voicemailId, String requestId) implements AgentRequest {
+    }
+
+    /** Marks a voicemail the agent took as handled; {@code voicemailId} as in {@link TakeVoicemail}. */
+    record VoicemailDone(String voicemailId, String requestId) implements AgentRequest {
     }
 
     /** The client has every change up to {@code seq}; no answer, the changes after it follow. */

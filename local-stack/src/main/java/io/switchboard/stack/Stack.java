@@ -499,6 +499,7 @@ public final class Stack implements AutoCloseable {
                 + LocalPostgres.DATABASE);
         env.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
         env.put("QUARKUS_DATASOURCE_PASSWORD", ""); // trust authentication
+        // call-state's REST calls, call-ingest's signatures, the gateway's voicemail playback (its recordings).
         env.put("TWILIO_ACCOUNT_SID", twilio.accountSid());
         env.put("TWILIO_AUTH_TOKEN", twilio.authToken());
         env.put("TWILIO_API_BASE_URL", twilio.apiBaseUrl());

@@ -90,7 +90,11 @@ class StackTest {
                 .containsEntry("SWITCHBOARD_DEV_TOKENS_ENABLED", "true")
                 .containsEntry("QUARKUS_SWAGGER_UI_ENABLE", "true")
                 .containsEntry("SWITCHBOARD_DEV_SIMULATOR_URL", "http://localhost:1090")
-                .containsEntry("TWILIO_API_KEY_SID", "");
+                .containsEntry("TWILIO_API_KEY_SID", "")
+                // Voicemail playback: recordings under the simulator's API, fetched with the account's credentials.
+                .containsEntry("TWILIO_API_BASE_URL", "http://localhost:1090")
+                .containsEntry("TWILIO_ACCOUNT_SID", "AC0")
+                .containsEntry("TWILIO_AUTH_TOKEN", "tok");
 
         // On real Twilio the console has no simulator to offer.
         Stack.TwilioSettings real = Stack.TwilioSettings.resolve(Map.of("TWILIO_ACCOUNT_SID", "ACreal",

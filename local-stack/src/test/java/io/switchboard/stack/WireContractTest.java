@@ -73,8 +73,10 @@ class WireContractTest {
                 new AgentRequest.Transfer("CA1", "rhonda", AgentCommand.TransferMode.WARM, "r6"),
                 new AgentRequest.CompleteTransfer("CA1", "r7"), new AgentRequest.CancelTransfer("CA1", "r8"),
                 new AgentRequest.Hangup("CA1", "r9"), new AgentRequest.Dial("+14155550123", "r10"),
-                new AgentRequest.Status(AgentRequest.Status.Choice.AWAY, "r11"), new AgentRequest.Resume(41),
-                new AgentRequest.Probe("d1"));
+                new AgentRequest.Status(AgentRequest.Status.Choice.AWAY, "r11"),
+                new AgentRequest.TakeVoicemail("RE0123456789abcdef0123456789abcdef", "r12"),
+                new AgentRequest.VoicemailDone("RE0123456789abcdef0123456789abcdef", "r13"),
+                new AgentRequest.Resume(41), new AgentRequest.Probe("d1"));
         assertThat(requests).extracting(Object::getClass)
                 .containsExactlyInAnyOrder(AgentRequest.class.getPermittedSubclasses());
         for (AgentRequest request : requests) {

@@ -25,6 +25,8 @@ public interface GatewayConfig {
 
     Voice voice();
 
+    Twilio twilio();
+
     Canary canary();
 
     interface Gateway {
@@ -183,6 +185,28 @@ public interface GatewayConfig {
         /** How long a token lets the browser receive calls; the console fetches a new one before it runs out. */
         @WithDefault("1h")
         Duration tokenLifetime();
+    }
+
+    /**
+     * Twilio's REST API, for playing voicemails ({@code GET /api/voicemails/{id}/audio}): the gateway fetches each
+     * recording with the account's credentials and streams it to the agent, who never sees them. The credentials are
+     * the account ({@link Voice#accountSid()}) and its auth token, or without the token the API key of {@link Voice};
+     * with neither, playback answers 503.
+     */
+    interface Twilio {
+        /**
+         * Where Twilio's REST API is ({@code TWILIO_API_BASE_URL}; the local stack points it at the simulator). The
+         * gateway fetches recordings under it and nowhere else: a stored recording URL outside it is refused.
+         */
+        @WithDefault("https://api.twilio.com")
+        String apiBaseUrl();
+
+        /** The account's auth token ({@code TWILIO_AUTH_TOKEN}), with {@link Voice#accountSid()}. */
+        Optional<String> authToken();
+
+        /** How long Twilio may take to start answering a recording's fetch before the agent is told 502. */
+        @WithDefault("10s")
+        Duration recordingTimeout();
     }
 
     /** The end-to-end canary: a probe through Kafka, call-state, its outbox and back to every gateway. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentStatus;
+import java.util.regex.Pattern;
 
 /**
  * Reads client frames. Only what the protocol defines is taken from a frame: tenant and agent always come from the
@@ -12,7 +13,9 @@ import io.switchboard.contract.AgentStatus;
  */
 public final class ClientFrames {
     private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, complete_transfer,"
-            + " cancel_transfer, hangup, dial, status, resume or probe";
+            + " cancel_transfer, hangup, dial, status, take_voicemail, voicemail_done, resume or probe";
+    /** A voicemail's id is Twilio's RecordingSid. */
+    private static final Pattern RECORDING_SID = Pattern.compile("RE[0-9a-fA-F]{32}");
 
     private final ObjectMapper mapper;
 
@@ -47,6 +50,8 @@ public final class ClientFrames {
             case "hangup" -> callCommand(AgentCommand.Type.HANGUP, root, requestId);
             case "dial" -> dial(root, requestId);
             case "status" -> statusCommand(root, requestId);
+            case "take_voicemail" -> voicemailCommand(AgentCommand.Type.TAKE_VOICEMAIL, type, root, requestId);
+            case "voicemail_done" -> voicemailCommand(AgentCommand.Type.VOICEMAIL_DONE, type, root, requestId);
             case "resume" -> resume(root, requestId);
             case "probe" -> requestId == null
                     ? new ClientFrame.Invalid(null, "A probe needs a \"requestId\" to match its answer.")
@@ -97,6 +102,22 @@ public final class ClientFrames {
             return new ClientFrame.Invalid(requestId, "A dial needs \"to\": the number to call, e.g. +14155550123.");
         }
         return new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, requestId, to.trim(), null);
+    }
+
+    private static ClientFrame voicemailCommand(AgentCommand.Type command, String type, JsonNode root,
+            String requestId) {
+        if (requestId == null) {
+            return new ClientFrame.Invalid(null, "A " + type + " needs a \"requestId\" to match its answer.");
+        }
+        String voicemailId = text(root, "voicemailId");
+        if (voicemailId == null) {
+            return new ClientFrame.Invalid(requestId, "A " + type + " needs the \"voicemailId\" of the voicemail.");
+        }
+        if (!RECORDING_SID.matcher(voicemailId).matches()) {
+            return new ClientFrame.Invalid(requestId, "\"voicemailId\" must be a voicemail's id as the snapshot and"
+                    + " the voicemail changes give it: RE and 32 hex digits.");
+        }
+        return ClientFrame.Command.voicemail(command, voicemailId, requestId);
     }
 
     private static ClientFrame statusCommand(JsonNode root, String requestId) {

@@ -26,20 +26,22 @@ import java.util.Optional;
 @ApplicationScoped
 public class CallHistoryRepository {
 
-    /** How a call went, as the history can tell it. */
+    /** How a call ended, as call-state stored it in {@code call_history.outcome} when the call was over. */
     public enum Outcome {
         /** A caller's call an agent talked on. */
-        ANSWERED("call_sid NOT LIKE 'OB%' AND answered_at IS NOT NULL"),
-        /** A caller who hung up before any agent talked with them. */
-        ABANDONED("call_sid NOT LIKE 'OB%' AND answered_at IS NULL"),
+        ANSWERED,
+        /** A caller who hung up while waiting, before any agent talked with them. */
+        ABANDONED,
+        /** A caller nobody answered within the tenant's wait limit, who was sent to leave a voicemail. */
+        VOICEMAIL,
+        /** A caller nobody answered within the wait limit, dialled on to the tenant's overflow number. */
+        FORWARDED,
+        /** A caller who called outside business hours. */
+        MISSED_AFTER_HOURS,
+        /** A caller's call handed on from one agent to another. */
+        TRANSFERRED,
         /** A call an agent placed, answered or not. */
-        OUTBOUND("call_sid LIKE 'OB%'");
-
-        private final String condition;
-
-        Outcome(String condition) {
-            this.condition = condition;
-        }
+        OUTBOUND;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
@@ -47,10 +49,6 @@ public class CallHistoryRepository {
 
         public static Optional<Outcome> fromWire(String wire) {
             return Arrays.stream(values()).filter(o -> o.wire().equals(wire)).findFirst();
-        }
-
-        static Outcome of(String callSid, Instant answeredAt) {
-            return OutboundCall.is(callSid) ? OUTBOUND : answeredAt != null ? ANSWERED : ABANDONED;
         }
     }
 
@@ -79,11 +77,14 @@ public class CallHistoryRepository {
      * A call that is over.
      *
      * @param agentId the last agent who held it; null if none did
+     * @param outcome how it ended: {@link Outcome#wire()}
      * @param talkSeconds from the answer to the end; null for a call nobody answered
+     * @param voicemailId the voicemail the caller left on it (its audio is {@code /api/voicemails/{id}/audio}); null
+     *     if none
      */
     public record PastCall(String callSid, String direction, String from, String to, String agentId,
             Instant startedAt, Instant answeredAt, Instant endedAt, String endReason, String outcome,
-            Long talkSeconds, List<Stay> parks) {
+            Long talkSeconds, List<Stay> parks, String voicemailId) {
     }
 
     /** A page of calls, and where the next page starts: empty when this one is the last. */
@@ -102,31 +103,35 @@ public class CallHistoryRepository {
 
     public Uni<Page> search(Search search) {
         List<Object> values = new ArrayList<>(List.of(search.tenantId()));
+        // A call has one voicemail at most; should it have more, the first is named (index voicemails_by_call).
         StringBuilder sql = new StringBuilder("""
-                SELECT call_sid, from_number, to_number, agent_id, started_at, answered_at, ended_at, end_reason
-                FROM call_history WHERE tenant_id = $1""");
+                SELECT h.call_sid, h.from_number, h.to_number, h.agent_id, h.started_at, h.answered_at, h.ended_at,
+                       h.end_reason, h.outcome,
+                       (SELECT v.id FROM voicemails v WHERE v.tenant_id = h.tenant_id AND v.call_sid = h.call_sid
+                        ORDER BY v.recorded_at, v.id LIMIT 1) AS voicemail_id
+                FROM call_history h WHERE h.tenant_id = $1""");
         if (search.since() != null) {
-            sql.append(" AND started_at >= $").append(bind(values, at(search.since())));
+            sql.append(" AND h.started_at >= $").append(bind(values, at(search.since())));
         }
         if (search.until() != null) {
-            sql.append(" AND started_at < $").append(bind(values, at(search.until())));
+            sql.append(" AND h.started_at < $").append(bind(values, at(search.until())));
         }
         if (search.number() != null) {
             int n = bind(values, search.number());
-            sql.append(" AND (from_number = $").append(n).append(" OR to_number = $").append(n).append(')');
+            sql.append(" AND (h.from_number = $").append(n).append(" OR h.to_number = $").append(n).append(')');
         }
         if (search.agentId() != null) {
-            sql.append(" AND agent_id = $").append(bind(values, search.agentId()));
+            sql.append(" AND h.agent_id = $").append(bind(values, search.agentId()));
         }
         if (search.outcome() != null) {
-            sql.append(" AND ").append(search.outcome().condition);
+            sql.append(" AND h.outcome = $").append(bind(values, search.outcome().wire()));
         }
         if (search.after() != null) {
-            sql.append(" AND (started_at, call_sid) < ($").append(bind(values, at(search.after().startedAt())))
+            sql.append(" AND (h.started_at, h.call_sid) < ($").append(bind(values, at(search.after().startedAt())))
                     .append(", $").append(bind(values, search.after().callSid())).append(')');
         }
         // One more than asked: whether it exists says whether there is a next page.
-        sql.append(" ORDER BY started_at DESC, call_sid DESC LIMIT $").append(bind(values, search.limit() + 1));
+        sql.append(" ORDER BY h.started_at DESC, h.call_sid DESC LIMIT $").append(bind(values, search.limit() + 1));
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(values)).chain(rows -> {
             List<Row> found = new ArrayList<>();
             rows.forEach(found::add);
@@ -160,8 +165,9 @@ public class CallHistoryRepository {
         Instant endedAt = Rows.instant(r, "ended_at");
         return new PastCall(callSid, OutboundCall.direction(callSid), r.getString("from_number"),
                 r.getString("to_number"), r.getString("agent_id"), Rows.instant(r, "started_at"), answeredAt,
-                endedAt, r.getString("end_reason"), Outcome.of(callSid, answeredAt).wire(),
-                answeredAt == null ? null : Duration.between(answeredAt, endedAt).toSeconds(), parks);
+                endedAt, r.getString("end_reason"), r.getString("outcome"),
+                answeredAt == null ? null : Duration.between(answeredAt, endedAt).toSeconds(), parks,
+                r.getString("voicemail_id"));
     }
 
     /** Adds a value to bind; returns its placeholder's number. */

@@ -10,6 +10,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.Snapshot;
+import io.switchboard.contract.Voicemail;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -20,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents and the calls come
- * from one repeatable-read transaction, so they are one consistent picture as of that seq: every change after it has
+ * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents, the calls and the
+ * voicemails not done come from one repeatable-read transaction, so they are one consistent picture as of that seq: every change after it has
  * a higher seq.
  */
 @ApplicationScoped
@@ -35,6 +36,10 @@ public class SnapshotRepository {
                    parked_by, ring_reason, offered_to, held_at, transferred_by,
                    consult_with, wait_until
             FROM active_calls WHERE tenant_id = $1 ORDER BY started_at, call_sid""";
+    /** Open and taken ones, oldest first (index voicemails_open); never the recording's URL, which is Twilio's. */
+    private static final String VOICEMAILS = """
+            SELECT id, call_sid, from_number, to_number, recorded_at, duration_seconds, taken_by, taken_at
+            FROM voicemails WHERE tenant_id = $1 AND done_at IS NULL ORDER BY recorded_at, id""";
 
     private final Pool pool;
     private final ObjectMapper mapper;
@@ -48,7 +53,7 @@ public class SnapshotRepository {
     public Uni<TenantSnapshot> read(String tenantId, boolean resync) {
         Tuple tenant = Tuple.of(tenantId);
         return pool.withTransaction(connection -> connection
-                // Must be the transaction's first statement: all three reads then see the same committed state.
+                // Must be the transaction's first statement: all the reads then see the same committed state.
                 .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
                 .chain(() -> connection.preparedQuery(SEQ).execute(tenant))
                 .chain(seqRows -> {
@@ -57,15 +62,29 @@ public class SnapshotRepository {
                                 new IllegalStateException("Tenant '" + tenantId + "' is not in the tenants table"));
                     }
                     long seq = seqRows.iterator().next().getLong("seq");
-                    return readAgentsAndCalls(connection, tenant, seq);
+                    return readPicture(connection, tenant, seq);
                 }))
                 .map(snapshot -> frame(resync ? snapshot.resynced() : snapshot));
     }
 
-    private static Uni<Snapshot> readAgentsAndCalls(SqlConnection connection, Tuple tenant, long seq) {
+    private static Uni<Snapshot> readPicture(SqlConnection connection, Tuple tenant, long seq) {
         return connection.preparedQuery(AGENTS).execute(tenant)
                 .chain(agentRows -> connection.preparedQuery(CALLS).execute(tenant)
-                        .map(callRows -> new Snapshot(seq, agents(agentRows), calls(callRows), List.of())));
+                        .chain(callRows -> connection.preparedQuery(VOICEMAILS).execute(tenant)
+                                .map(voicemailRows -> new Snapshot(seq, agents(agentRows), calls(callRows),
+                                        voicemails(voicemailRows)))));
+    }
+
+    private static List<Voicemail> voicemails(RowSet<Row> rows) {
+        List<Voicemail> voicemails = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            String takenBy = row.getString("taken_by");
+            voicemails.add(new Voicemail(row.getString("id"), row.getString("call_sid"),
+                    row.getString("from_number"), row.getString("to_number"), Rows.instant(row, "recorded_at"),
+                    row.getInteger("duration_seconds"), takenBy == null ? Voicemail.OPEN : Voicemail.TAKEN, takenBy,
+                    Rows.instant(row, "taken_at")));
+        }
+        return voicemails;
     }
 
     private static List<Agent> agents(RowSet<Row> rows) {

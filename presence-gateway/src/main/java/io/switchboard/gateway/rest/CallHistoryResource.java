@@ -75,7 +75,9 @@ public class CallHistoryResource {
             @Parameter(description = "Calls with this E.164 number on either side") @QueryParam("number")
             String number,
             @Parameter(description = "Calls this agent held last") @QueryParam("agent") String agent,
-            @Parameter(description = "answered, abandoned or outbound") @QueryParam("outcome") String outcome) {
+            @Parameter(description = "How the calls ended: answered, abandoned (the caller hung up while waiting),"
+                    + " voicemail, forwarded, missed_after_hours, transferred or outbound") @QueryParam("outcome")
+            String outcome) {
         Optional<AgentIdentity> signedIn = AgentIdentity.of(caller);
         if (signedIn.isEmpty()) {
             return Problem.refusal(Response.Status.FORBIDDEN, Problem.NO_AGENT);

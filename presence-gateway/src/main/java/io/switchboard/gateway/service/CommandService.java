@@ -87,7 +87,7 @@ public class CommandService {
         AgentCommand command = new AgentCommand(UUID.randomUUID().toString(), session.agent().tenantId(),
                 session.agent().agentId(), frame.type(), frame.callSid(), frame.status(), frame.requestId(),
                 new AgentCommand.ReplyTo(gatewayId, session.connectionId()), Instant.now(clock), frame.to(),
-                frame.mode());
+                frame.mode(), frame.voicemailId());
         String type = frame.type().name().toLowerCase(Locale.ROOT);
         var reply = pending.expect(command.commandId(), replyTimeout);
         publisher.publish(command)

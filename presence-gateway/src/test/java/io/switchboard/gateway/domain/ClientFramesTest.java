@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class ClientFramesTest {
 
+    static final String RECORDING = "RE0123456789abcdef0123456789abcdef";
+
     private final ClientFrames frames = new ClientFrames(Json.MAPPER);
 
     @Test
@@ -94,6 +96,10 @@ class ClientFramesTest {
                 new ClientFrame.Command(AgentCommand.Type.DIAL, null, null, "r10", "+14155550123", null));
         requests.put(new AgentRequest.Status(AgentRequest.Status.Choice.AVAILABLE, "r11"),
                 new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AVAILABLE, "r11"));
+        requests.put(new AgentRequest.TakeVoicemail(RECORDING, "r12"),
+                ClientFrame.Command.voicemail(AgentCommand.Type.TAKE_VOICEMAIL, RECORDING, "r12"));
+        requests.put(new AgentRequest.VoicemailDone(RECORDING, "r13"),
+                ClientFrame.Command.voicemail(AgentCommand.Type.VOICEMAIL_DONE, RECORDING, "r13"));
         requests.put(new AgentRequest.Resume(41), new ClientFrame.Resume(41));
         requests.put(new AgentRequest.Probe("d1"), new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, "d1"));
         assertThat(requests.keySet()).extracting(Object::getClass)
@@ -101,6 +107,29 @@ class ClientFramesTest {
         for (var request : requests.entrySet()) {
             assertThat(frames.parse(Json.MAPPER.writeValueAsString(request.getKey()))).isEqualTo(request.getValue());
         }
+    }
+
+    @Test
+    void readsAVoicemailsTakeAndDoneByItsRecordingSid() {
+        assertThat(frames.parse("{\"type\":\"take_voicemail\",\"voicemailId\":\"" + RECORDING
+                + "\",\"requestId\":\"r1\",\"agentId\":\"rhonda\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.TAKE_VOICEMAIL, null, null, "r1", null, null,
+                        RECORDING));
+        assertThat(frames.parse("{\"type\":\"voicemail_done\",\"voicemailId\":\"" + RECORDING
+                + "\",\"requestId\":\"r2\"}"))
+                .isEqualTo(new ClientFrame.Command(AgentCommand.Type.VOICEMAIL_DONE, null, null, "r2", null, null,
+                        RECORDING));
+        assertInvalid("{\"type\":\"take_voicemail\",\"requestId\":\"r3\"}", "r3", "\"voicemailId\"");
+        assertInvalid("{\"type\":\"take_voicemail\",\"voicemailId\":\"" + RECORDING + "\"}", null,
+                "\"requestId\"");
+        assertInvalid("{\"type\":\"voicemail_done\",\"voicemailId\":\"CA0123456789abcdef0123456789abcdef\","
+                + "\"requestId\":\"r4\"}", "r4", "RE and 32 hex digits");
+        assertInvalid("{\"type\":\"take_voicemail\",\"voicemailId\":\"RE1234\",\"requestId\":\"r5\"}", "r5",
+                "RE and 32 hex digits");
+        assertInvalid("{\"type\":\"take_voicemail\",\"voicemailId\":\"" + RECORDING + "/../x\","
+                + "\"requestId\":\"r6\"}", "r6", "RE and 32 hex digits");
+        assertInvalid("{\"type\":\"take_voicemail\",\"voicemailId\":42,\"requestId\":\"r7\"}", "r7",
+                "\"voicemailId\"");
     }
 
     @Test

@@ -159,6 +159,33 @@ class CommandsTest {
     }
 
     @Test
+    void aVoicemailsTakeAndDoneBecomeCommandsNamingItAndTheirRepliesReachTheClient() {
+        String voicemail = "RE0123456789abcdef0123456789abcdef";
+        String take = requestId();
+        doug.send("{\"type\":\"take_voicemail\",\"voicemailId\":\"" + voicemail + "\",\"requestId\":\"" + take
+                + "\"}");
+        AgentCommand taken = CallStateDouble.command(callState.awaitCommand(c -> take.equals(c.requestId())).value());
+        assertThat(taken.type()).isEqualTo(AgentCommand.Type.TAKE_VOICEMAIL);
+        assertThat(taken.voicemailId()).isEqualTo(voicemail);
+        assertThat(taken.callSid()).isNull();
+        assertThat(taken.tenantId()).isEqualTo("acme");
+        assertThat(taken.agentId()).isEqualTo("doug");
+        callState.reply(AgentReply.error(taken, ErrorCode.ALREADY_TAKEN, "Rhonda took this voicemail first."));
+        JsonNode refused = doug.nextJson();
+        assertThat(refused.path("requestId").asText()).isEqualTo(take);
+        assertThat(refused.path("code").asText()).isEqualTo("already_taken");
+
+        String done = requestId();
+        doug.send("{\"type\":\"voicemail_done\",\"voicemailId\":\"" + voicemail + "\",\"requestId\":\"" + done
+                + "\"}");
+        AgentCommand handled = CallStateDouble.command(callState.awaitCommand(c -> done.equals(c.requestId())).value());
+        assertThat(handled.type()).isEqualTo(AgentCommand.Type.VOICEMAIL_DONE);
+        assertThat(handled.voicemailId()).isEqualTo(voicemail);
+        callState.reply(AgentReply.ack(handled));
+        assertThat(doug.next()).isEqualTo("{\"type\":\"ack\",\"requestId\":\"" + done + "\"}");
+    }
+
+    @Test
     void badFramesGetBadRequestAndTheSocketStaysUsable() {
         assertBadRequest("claim CA1 please", null);
         assertBadRequest("{\"type\":\"dance\",\"requestId\":\"r-dance\"}", "r-dance");
@@ -166,6 +193,8 @@ class CommandsTest {
         assertBadRequest("{\"type\":\"park\",\"callSid\":\"CA1\"}", null);
         assertBadRequest("{\"type\":\"status\",\"status\":\"busy\",\"requestId\":\"r-busy\"}", "r-busy");
         assertBadRequest("{\"type\":\"resume\"}", null);
+        assertBadRequest("{\"type\":\"take_voicemail\",\"voicemailId\":\"../../etc\",\"requestId\":\"r-vm\"}",
+                "r-vm");
 
         String requestId = requestId();
         AgentCommand command = claim(requestId);

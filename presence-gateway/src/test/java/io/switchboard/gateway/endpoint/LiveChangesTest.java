@@ -114,6 +114,60 @@ class LiveChangesTest {
     }
 
     @Test
+    void theSnapshotCarriesTheVoicemailsNotDoneOldestFirstAndTheirChangesArriveInOrder() {
+        CallStateDouble.sql("""
+                INSERT INTO voicemails (id, tenant_id, call_sid, from_number, to_number, recorded_at, duration_seconds,
+                    recording_url, taken_by, taken_at, done_at) VALUES
+                ('RE00000000000000000000000000000b02', 'acme', 'CA-vm2', '+15551230002', '+15005550006',
+                    '2026-11-21T14:05:00Z', 12, 'http://twilio.invalid/RE2', 'doug', '2026-11-21T14:06:00Z', NULL),
+                ('RE00000000000000000000000000000b01', 'acme', 'CA-vm1', '+15551230001', '+15005550006',
+                    '2026-11-21T14:04:00Z', 7, 'http://twilio.invalid/RE1', NULL, NULL, NULL),
+                ('RE00000000000000000000000000000b03', 'acme', 'CA-vm3', '+15551230003', '+15005550006',
+                    '2026-11-21T14:01:00Z', 3, 'http://twilio.invalid/RE3', 'doug', '2026-11-21T14:02:00Z',
+                    '2026-11-21T14:03:00Z'),
+                ('RE00000000000000000000000000000b04', 'globex', 'CA-vm4', '+15551230004', '+15005550007',
+                    '2026-11-21T14:00:00Z', 9, 'http://twilio.invalid/RE4', NULL, NULL, NULL);
+                """);
+        try (AgentClient doug = connect("acme", "doug")) {
+            JsonNode snapshot = doug.nextJson();
+            List<JsonNode> voicemails = StreamSupport.stream(snapshot.path("voicemails").spliterator(), false)
+                    .toList();
+            assertThat(voicemails).as("open and taken, oldest first; not the done one nor globex's")
+                    .extracting(v -> v.path("voicemailId").asText())
+                    .containsExactly("RE00000000000000000000000000000b01", "RE00000000000000000000000000000b02");
+            JsonNode open = voicemails.get(0);
+            assertThat(open.path("callSid").asText()).isEqualTo("CA-vm1");
+            assertThat(open.path("from").asText()).isEqualTo("+15551230001");
+            assertThat(open.path("to").asText()).isEqualTo("+15005550006");
+            assertThat(open.path("recordedAt").asText()).isEqualTo("2026-11-21T14:04:00Z");
+            assertThat(open.path("durationSeconds").asInt()).isEqualTo(7);
+            assertThat(open.path("state").asText()).isEqualTo("open");
+            assertThat(open.path("takenBy").isNull()).isTrue();
+            assertThat(open.path("takenAt").isNull()).isTrue();
+            JsonNode taken = voicemails.get(1);
+            assertThat(taken.path("state").asText()).isEqualTo("taken");
+            assertThat(taken.path("takenBy").asText()).isEqualTo("doug");
+            assertThat(taken.path("takenAt").asText()).isEqualTo("2026-11-21T14:06:00Z");
+            assertThat(snapshot.toString()).doesNotContain("twilio.invalid");
+
+            // The voicemail change: through the tenant's ordered feed byte for byte, between its neighbours.
+            String before = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AWAY);
+            String change = "{\"type\":\"voicemail\",\"tenantId\":\"acme\",\"seq\":"
+                    + CallStateDouble.advance("acme", 1) + ",\"voicemail\":{\"voicemailId\":"
+                    + "\"RE00000000000000000000000000000b01\",\"callSid\":\"CA-vm1\",\"from\":\"+15551230001\","
+                    + "\"to\":\"+15005550006\",\"recordedAt\":\"2026-11-21T14:04:00Z\",\"durationSeconds\":7,"
+                    + "\"state\":\"taken\",\"takenBy\":\"rhonda\",\"takenAt\":\"2026-11-21T14:07:00Z\"}}";
+            callState.publishChange("acme", change);
+            String after = callState.nextAgentChange("acme", "doug", "Doug", AgentStatus.AVAILABLE);
+            assertThat(doug.next()).isEqualTo(before);
+            assertThat(doug.next()).isEqualTo(change);
+            assertThat(doug.next()).isEqualTo(after);
+        } finally {
+            CallStateDouble.sql("DELETE FROM voicemails WHERE call_sid LIKE 'CA-vm%';");
+        }
+    }
+
+    @Test
     void theNextChangeArrivesVerbatimAndStaleOrDuplicateOnesDoNot() {
         try (AgentClient doug = connect("acme", "doug")) {
             long s = doug.nextSnapshotSeq();

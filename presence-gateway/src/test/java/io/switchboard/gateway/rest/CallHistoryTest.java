@@ -29,9 +29,12 @@ class CallHistoryTest {
     static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
     static final String CUSTOMER = "+14155550123";
 
+    static final String VOICEMAIL = "RE0000000000000000000000000000a007";
+
     /**
-     * Six calls of the tenant, started a minute apart (two at the same moment), and one of another tenant:
-     * answered by doug and parked once on the way, abandoned, placed by rhonda, answered by rhonda.
+     * Ten calls of the tenant, started a minute apart (two at the same moment), and one of another tenant:
+     * answered by doug and parked once on the way, abandoned, placed by rhonda, answered by rhonda, two abandoned,
+     * then one that went to voicemail (and left one), one forwarded, one after hours, one doug transferred.
      */
     private static boolean seeded;
 
@@ -44,13 +47,27 @@ class CallHistoryTest {
         Gateway.awaitReady();
         Gateway.seedTenant(TENANT, "doug", "rhonda");
         Gateway.seedTenant("otra", "olga");
-        CallStateDouble.sql(ended("CA01", TENANT, CUSTOMER, "+15005550006", "doug", 0, 5, 65, "completed")
-                + ended("CA02", TENANT, "+14155550999", "+15005550006", null, 60, null, 90, "caller_hangup")
-                + ended("OB03", TENANT, "+15005550006", CUSTOMER, "rhonda", 120, 130, 150, "completed")
-                + ended("CA04", TENANT, "+14155550777", "+15005550006", "rhonda", 180, 183, 200, "completed")
-                + ended("CA05", TENANT, "+14155550777", "+15005550006", null, 180, null, 185, "caller_hangup")
-                + ended("CA06", TENANT, CUSTOMER, "+15005550006", null, 240, null, 250, "caller_hangup")
-                + ended("CA99", "otra", CUSTOMER, "+15005550007", "olga", 300, 301, 400, "completed")
+        CallStateDouble.sql(ended("CA01", TENANT, CUSTOMER, "+15005550006", "doug", 0, 5, 65, "completed", "answered")
+                + ended("CA02", TENANT, "+14155550999", "+15005550006", null, 60, null, 90, "caller_hangup",
+                        "abandoned")
+                + ended("OB03", TENANT, "+15005550006", CUSTOMER, "rhonda", 120, 130, 150, "completed", "outbound")
+                + ended("CA04", TENANT, "+14155550777", "+15005550006", "rhonda", 180, 183, 200, "completed",
+                        "answered")
+                + ended("CA05", TENANT, "+14155550777", "+15005550006", null, 180, null, 185, "caller_hangup",
+                        "abandoned")
+                + ended("CA06", TENANT, CUSTOMER, "+15005550006", null, 240, null, 250, "caller_hangup", "abandoned")
+                + ended("CA07", TENANT, "+14155550888", "+15005550006", null, 300, null, 420, "completed",
+                        "voicemail")
+                + ended("CA08", TENANT, "+14155550888", "+15005550006", null, 360, null, 500, "completed",
+                        "forwarded")
+                + ended("CA09", TENANT, "+14155550888", "+15005550006", null, 420, null, 460, "completed",
+                        "missed_after_hours")
+                + ended("CA10", TENANT, "+14155550888", "+15005550006", "doug", 480, 485, 600, "completed",
+                        "transferred")
+                + ended("CA99", "otra", CUSTOMER, "+15005550007", "olga", 300, 301, 400, "completed", "answered")
+                + voicemail(VOICEMAIL, TENANT, "CA07", 400)
+                // Another tenant's voicemail naming this tenant's call: never named in this tenant's history.
+                + voicemail("RE0000000000000000000000000000b007", "otra", "CA07", 390)
                 + "INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at, left_at, outcome,"
                 + " retrieved_by) VALUES ('CA01', '" + TENANT + "', 701, 'rhonda', '" + T0.plusSeconds(20) + "', '"
                 + T0.plusSeconds(40) + "', 'retrieved', 'doug');");
@@ -69,8 +86,9 @@ class CallHistoryTest {
             cursor = page.get("next").isNull() ? null : page.get("next").asText();
             pages++;
         } while (cursor != null && pages < 10);
-        assertThat(seen).containsExactly("CA06", "CA05", "CA04", "OB03", "CA02", "CA01");
-        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactly("CA10", "CA09", "CA08", "CA07", "CA06", "CA05", "CA04", "OB03", "CA02",
+                "CA01");
+        assertThat(pages).isEqualTo(5);
     }
 
     @Test
@@ -94,6 +112,18 @@ class CallHistoryTest {
         JsonNode placed = byId(search(r -> r), "OB03");
         assertThat(placed.get("direction").asText()).isEqualTo("outbound");
         assertThat(placed.get("outcome").asText()).isEqualTo("outbound");
+        assertThat(placed.get("voicemailId").isNull()).isTrue();
+    }
+
+    @Test
+    void aCallThatReachedVoicemailNamesTheVoicemailLeftOnIt() throws Exception {
+        JsonNode reached = byId(search(r -> r), "CA07");
+        assertThat(reached.get("outcome").asText()).isEqualTo("voicemail");
+        assertThat(reached.get("voicemailId").asText()).isEqualTo(VOICEMAIL);
+        assertThat(reached.get("talkSeconds").isNull()).isTrue();
+        assertThat(byId(search(r -> r), "CA08").get("voicemailId").isNull()).isTrue();
+        // Recorded before this tenant's, so it would be named first were the tenant not part of the match.
+        assertThat(search(r -> r).toString()).doesNotContain("RE0000000000000000000000000000b007");
     }
 
     @Test
@@ -103,6 +133,12 @@ class CallHistoryTest {
         assertThat(ids(search(r -> r.queryParam("outcome", "abandoned")))).containsExactly("CA06", "CA05", "CA02");
         assertThat(ids(search(r -> r.queryParam("outcome", "answered")))).containsExactly("CA04", "CA01");
         assertThat(ids(search(r -> r.queryParam("outcome", "outbound")))).containsExactly("OB03");
+        assertThat(ids(search(r -> r.queryParam("outcome", "voicemail")))).containsExactly("CA07");
+        assertThat(ids(search(r -> r.queryParam("outcome", "forwarded")))).containsExactly("CA08");
+        assertThat(ids(search(r -> r.queryParam("outcome", "missed_after_hours")))).containsExactly("CA09");
+        assertThat(ids(search(r -> r.queryParam("outcome", "transferred")))).containsExactly("CA10");
+        assertThat(ids(search(r -> r.queryParam("agent", "doug").queryParam("outcome", "transferred"))))
+                .containsExactly("CA10");
         assertThat(ids(search(r -> r.queryParam("since", T0.plusSeconds(60).toString())
                 .queryParam("until", T0.plusSeconds(180).toString())))).containsExactly("OB03", "CA02");
         assertThat(ids(search(r -> r.queryParam("number", CUSTOMER).queryParam("outcome", "abandoned"))))
@@ -122,7 +158,8 @@ class CallHistoryTest {
         refused(r -> r.queryParam("limit", 0), "limit must be a whole number from 1 to 200");
         refused(r -> r.queryParam("limit", "many"), "limit must be");
         refused(r -> r.queryParam("since", "yesterday"), "since must be an ISO-8601 instant");
-        refused(r -> r.queryParam("outcome", "lost"), "outcome must be one of answered, abandoned, outbound");
+        refused(r -> r.queryParam("outcome", "lost"), "outcome must be one of answered, abandoned, voicemail,"
+                + " forwarded, missed_after_hours, transferred, outbound");
         refused(r -> r.queryParam("cursor", "not-a-cursor"), "is not one this endpoint gave");
     }
 
@@ -147,15 +184,38 @@ class CallHistoryTest {
                 "outcome");
         assertThat(search.get("responses").has("400")).isTrue();
         assertThat(api.at("/paths/~1agent~1voice-token/get").isMissingNode()).isFalse();
+        JsonNode audio = api.at("/paths/~1api~1voicemails~1{voicemailId}~1audio/get");
+        assertThat(audio.at("/responses/200/content").has("audio/wav")).as("audio: %s", audio).isTrue();
+        assertThat(audio.get("responses").has("404")).isTrue();
+        assertThat(audio.get("responses").has("502")).isTrue();
+        assertThat(audio.get("responses").has("503")).isTrue();
+        assertThat(api.at("/components/schemas/PastCall/properties").has("voicemailId")).isTrue();
+    }
+
+    /** Without Twilio credentials (the tests' default), playback says what to configure. */
+    @Test
+    void aGatewayWithoutTwilioCredentialsSaysPlaybackIsNotConfigured() {
+        CallStateDouble.sql(voicemail("RE0000000000000000000000000000c001", TENANT, "CA07", 410));
+        given().auth().oauth2(Tokens.agent(TENANT, "doug")).get("/api/voicemails/RE0000000000000000000000000000c001/audio")
+                .then().statusCode(503).body("message", containsString("TWILIO_AUTH_TOKEN"));
+        given().auth().oauth2(Tokens.agent(TENANT, "doug")).get("/api/voicemails/RE0000000000000000000000000000c002/audio")
+                .then().statusCode(404);
     }
 
     private static String ended(String sid, String tenant, String from, String to, String agent, int started,
-            Integer answered, int ended, String reason) {
+            Integer answered, int ended, String reason, String outcome) {
         return "INSERT INTO call_history (call_sid, tenant_id, from_number, to_number, agent_id, started_at,"
-                + " answered_at, ended_at, end_reason) VALUES ('" + sid + "', '" + tenant + "', '" + from + "', '"
-                + to + "', " + (agent == null ? "NULL" : "'" + agent + "'") + ", '" + T0.plusSeconds(started)
+                + " answered_at, ended_at, end_reason, outcome) VALUES ('" + sid + "', '" + tenant + "', '" + from
+                + "', '" + to + "', " + (agent == null ? "NULL" : "'" + agent + "'") + ", '" + T0.plusSeconds(started)
                 + "', " + (answered == null ? "NULL" : "'" + T0.plusSeconds(answered) + "'") + ", '"
-                + T0.plusSeconds(ended) + "', '" + reason + "') ON CONFLICT DO NOTHING;";
+                + T0.plusSeconds(ended) + "', '" + reason + "', '" + outcome + "') ON CONFLICT DO NOTHING;";
+    }
+
+    private static String voicemail(String id, String tenant, String callSid, int recorded) {
+        return "INSERT INTO voicemails (id, tenant_id, call_sid, from_number, to_number, recorded_at,"
+                + " duration_seconds, recording_url) VALUES ('" + id + "', '" + tenant + "', '" + callSid
+                + "', '+14155550888', '+15005550006', '" + T0.plusSeconds(recorded) + "', 9,"
+                + " 'https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/" + id + "') ON CONFLICT DO NOTHING;";
     }
 
     private static JsonNode search(UnaryOperator<RequestSpecification> query) throws Exception {

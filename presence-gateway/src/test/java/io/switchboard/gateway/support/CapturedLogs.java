@@ -29,6 +29,12 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
                 .toList();
     }
 
+    /** Every message as the log shows it, its parameters filled in. */
+    public List<String> messages() {
+        return records.stream().map(r -> r instanceof org.jboss.logmanager.ExtLogRecord ext
+                ? ext.getFormattedMessage() : new java.util.logging.SimpleFormatter().formatMessage(r)).toList();
+    }
+
     @Override
     public void publish(LogRecord record) {
         records.add(record);
