@@ -86,6 +86,16 @@ class CallCenterUnderFaultsTest {
     private final List<String> refusedAtTheEdge = new ArrayList<>();
     /** Calls whose agent leg's end overtook its answer: a case docs/reliability.md does not claim. */
     private final List<String> endsOvertakingAnswers = new ArrayList<>();
+    /**
+     * Calls call-state sent to the voicemail whose caller hung up before the update reached Twilio (Twilio refused it:
+     * the call was over): the history says {@code voicemail} of a caller who hung up waiting. Counted, not hidden.
+     */
+    private final List<String> overflowsOvertakenByTheCallersEnd = new ArrayList<>();
+    /**
+     * Messages Twilio recorded whose recordingStatusCallback it gave up on, every attempt failing (call-ingest, the
+     * suite's one replica, was restarting): Twilio keeps the recording, no screen shows it. Counted, not hidden.
+     */
+    private final List<String> messagesTwilioCouldNotReport = new ArrayList<>();
     private Map<String, String> tokens;
     private final List<Screen> screens = new ArrayList<>();
 
@@ -392,6 +402,7 @@ class CallCenterUnderFaultsTest {
                 active.add(rs.getString(1));
             }
         }
+        Set<String> overflowRefused = overflowsTwilioRefusedAsOver();
         for (Placed call : placed) {
             CallView twilio = stack.simulator().call(call.callSid());
             // Whom Twilio had the caller with when they hung up (talking, or holding for them in the conference; two
@@ -413,6 +424,18 @@ class CallCenterUnderFaultsTest {
                 refusedAtTheEdge.add(call.callSid());
             } else if (row == null) {
                 out.add(where + ": Twilio ended it (" + twilio.status() + "), the projection has no history row");
+            } else if (sentToVoicemail(twilio)) {
+                // Twilio's last word on the caller is the voicemail's TwiML: whoever they were with before (an agent
+                // whose answer call-state never heard, so the claim timed out) they were taken away from.
+                if (!call.tenant().id().equals(row[0]) || !"voicemail".equals(row[3])
+                        || !"completed".equals(row[2]) || row[1] != null) {
+                    out.add(where + ": Twilio took the caller to the voicemail (" + twilio.status() + ", recordings "
+                            + recordings(call.callSid()) + "); the projection ended it " + row[2] + " with agent "
+                            + row[1] + ", outcome " + row[3] + story(twilio, changes.get(call.callSid())));
+                }
+            } else if ("voicemail".equals(row[3]) && with.isEmpty() && "completed".equals(row[2]) && row[1] == null
+                    && overflowRefused.contains(call.callSid())) {
+                overflowsOvertakenByTheCallersEnd.add(call.callSid());
             } else {
                 String projected = "completed".equals(row[2]) ? row[1] : null;
                 if (talkedWith != null && projected == null && endOvertookAnswer(twilio)) {
@@ -424,14 +447,10 @@ class CallCenterUnderFaultsTest {
                     out.add(where + ": Twilio had the caller talking with " + talkedWith + " at the end (legs "
                             + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]
                             + story(twilio, changes.get(call.callSid())));
-                } else if (sentToVoicemail(twilio) != "voicemail".equals(row[3])) {
-                    out.add(where + ": Twilio " + (sentToVoicemail(twilio) ? "took the caller to the voicemail"
-                            : "never took the caller to the voicemail") + " (" + twilio.status() + ", recordings "
-                            + recordings(call.callSid()) + "); the projection ended it " + row[2] + ", outcome "
-                            + row[3] + story(twilio, changes.get(call.callSid())));
-                } else if (sentToVoicemail(twilio) && (!"completed".equals(row[2]) || row[1] != null)) {
-                    out.add(where + ": Twilio took the caller to the voicemail, the projection ended it " + row[2]
-                            + " with agent " + row[1] + story(twilio, changes.get(call.callSid())));
+                } else if ("voicemail".equals(row[3])) {
+                    out.add(where + ": Twilio never took the caller to the voicemail (" + twilio.status()
+                            + ", recordings " + recordings(call.callSid()) + "); the projection ended it " + row[2]
+                            + ", outcome voicemail" + story(twilio, changes.get(call.callSid())));
                 }
             }
         }
@@ -481,6 +500,16 @@ class CallCenterUnderFaultsTest {
         String voicemail = VoiceWebhooks.path(VoiceWebhooks.VOICEMAIL) + "?";
         return call.webhooks().stream().anyMatch(w -> w.kind().equals("redirect") && w.callSid().equals(call.sid())
                 && w.url().contains(voicemail));
+    }
+
+    /** The calls whose Overflow Twilio refused because they were over (call-state's log, all its starts). */
+    private Set<String> overflowsTwilioRefusedAsOver() throws Exception {
+        java.util.regex.Pattern refused = java.util.regex.Pattern.compile(
+                "Twilio refused Overflow for call (CA\\w+) .*not in-progress");
+        try (var lines = Files.lines(stack.logFile(Stack.Service.CALL_STATE))) {
+            return lines.map(refused::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1))
+                    .collect(Collectors.toSet());
+        }
     }
 
     /** The simulator's recordings of a call, for reading a mismatch. */
@@ -742,7 +771,12 @@ class CallCenterUnderFaultsTest {
             }
             Placed call = calls.get(recording.callSid());
             CallView twilio = stack.simulator().call(recording.callSid());
-            if (row == null) {
+            boolean reported = twilio.webhooks().stream().anyMatch(w -> w.kind().equals("recording")
+                    && recording.sid().equals(w.params().get("RecordingSid")) && w.succeeded());
+            if (row == null && !reported && announced.getOrDefault(recording.sid(), 0L) == 0) {
+                messagesTwilioCouldNotReport.add(recording.sid());
+                continue;
+            } else if (row == null) {
                 out.add(where + ": Twilio stored the message, no voicemail holds it"
                         + story(twilio, null));
             } else if (!row.callSid().equals(recording.callSid())
@@ -868,6 +902,8 @@ class CallCenterUnderFaultsTest {
         r.put("callsEndedByReconciliation", linesInLog(Stack.Service.CALL_STATE, "from Twilio's record"));
         r.put("claimsAndRetrievesWon", wins.size());
         r.put("legEndsOvertakingAnswers", endsOvertakingAnswers.size());
+        r.put("overflowsOvertakenByTheCallersEnd", overflowsOvertakenByTheCallersEnd.size());
+        r.put("messagesTwilioCouldNotReport", messagesTwilioCouldNotReport.size());
         r.put("commandsUnanswered", unanswered.get());
         r.put("callsTalked", count("SELECT count(*) FROM call_history WHERE end_reason = 'completed'"));
         r.put("callsPlacedByAgents", changes.keySet().stream().filter(OutboundCall::is).count());
