@@ -142,8 +142,8 @@ final class Agent implements Runnable {
         JsonNode mine = voicemails.stream().filter(v -> screen.agentId.equals(text(v, "takenBy"))).findFirst()
                 .orElse(null);
         if (mine != null) {
-            if (dice.nextInt(10) != 0) {
-                return false; // still listening, calling back
+            if (dice.nextInt(30) != 0) {
+                return false; // still listening, calling back (some are still at it when the suite ends)
             }
             ask(screen.voicemail("voicemail_done", mine.get("voicemailId").asText()));
             return true;
