@@ -63,6 +63,7 @@ final class HistoryScenario {
             shapes.put("by caller's number", i -> "number=" + caller(i * 7919));
             shapes.put("by agent", i -> "agent=a" + (i % AGENTS + 1));
             shapes.put("abandoned", i -> "outcome=abandoned");
+            shapes.put("voicemail", i -> "outcome=voicemail");
             shapes.put("one hour", i -> {
                 long hour = Math.floorMod((long) i * 37, hours);
                 return "since=" + at(hour * 3600) + "&until=" + at((hour + 1) * 3600);
@@ -90,21 +91,36 @@ final class HistoryScenario {
                 json -> Report.historyMarkdown(result, json));
     }
 
-    /** The tenant's history, as call-state writes it when calls end; then statistics for the planner. */
+    /** The tenant's history and its calls' steps, as call-state writes them; then statistics for the planner. */
     private static void generate(Stack stack, CallLoad.Tenant tenant, int calls) {
         LOG.log(System.Logger.Level.INFO, "Generating {0} ended calls of tenant {1}", calls, tenant.id);
         String caller = "'+1415' || lpad((i % " + CALLERS + ")::text, 7, '0')";
         stack.postgres().execute("""
                 INSERT INTO call_history (call_sid, tenant_id, from_number, to_number, agent_id, started_at,
-                                          answered_at, ended_at, end_reason)
+                                          answered_at, ended_at, end_reason, outcome)
                 SELECT CASE WHEN i %% 10 = 0 THEN 'OB' ELSE 'CA' END || lpad(to_hex(i), 32, '0'), '%1$s',
                        CASE WHEN i %% 10 = 0 THEN '%2$s' ELSE %3$s END,
                        CASE WHEN i %% 10 = 0 THEN %3$s ELSE '%2$s' END,
-                       CASE WHEN i %% 5 = 1 THEN NULL ELSE 'a' || (i / 5 %% %4$d + 1) END,
-                       s.at, CASE WHEN i %% 5 = 1 THEN NULL ELSE s.at + interval '5 seconds' END,
-                       s.at + interval '3 minutes', CASE WHEN i %% 5 = 1 THEN 'caller_hangup' ELSE 'completed' END
+                       CASE WHEN s.talked THEN 'a' || (i / 5 %% %4$d + 1) END,
+                       s.at, CASE WHEN s.talked THEN s.at + interval '5 seconds' END,
+                       s.at + interval '3 minutes', CASE WHEN s.outcome = 'abandoned' THEN 'caller_hangup'
+                       ELSE 'completed' END, s.outcome
                 FROM generate_series(1, %5$d) AS i,
-                     LATERAL (SELECT timestamptz '%6$s' + i * interval '5 seconds' AS at) AS s;
+                     LATERAL (SELECT timestamptz '%6$s' + i * interval '5 seconds' AS at,
+                                     CASE WHEN i %% 10 = 0 THEN 'outbound' WHEN i %% 5 = 1 THEN 'abandoned'
+                                          WHEN i %% 5 = 3 AND i %% 3 = 0 THEN 'voicemail'
+                                          WHEN i %% 5 = 2 AND i %% 7 = 0 THEN 'transferred'
+                                          ELSE 'answered' END AS outcome) AS o,
+                     LATERAL (SELECT o.at, o.outcome, o.outcome NOT IN ('abandoned', 'voicemail') AS talked) AS s;
+                INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at)
+                SELECT '%1$s', h.call_sid, st.step, st.agent, st.detail, h.started_at + st.after
+                FROM call_history h, LATERAL (VALUES
+                    (1, 'rang', NULL, NULL, interval '0 seconds'),
+                    (2, 'claimed', h.agent_id, NULL, interval '3 seconds'),
+                    (3, 'answered', h.agent_id, NULL, interval '5 seconds'),
+                    (4, 'ended', NULL, h.end_reason, interval '3 minutes')) AS st (n, step, agent, detail, after)
+                WHERE h.tenant_id = '%1$s' AND (h.agent_id IS NOT NULL OR st.n IN (1, 4))
+                ORDER BY h.call_sid, st.n;
                 INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at, left_at, outcome,
                                         retrieved_by)
                 SELECT 'CA' || lpad(to_hex(i), 32, '0'), '%1$s', 701 + i %% 20, 'a' || (i %% %4$d + 1),
@@ -114,6 +130,7 @@ final class HistoryScenario {
                 FROM generate_series(7, %5$d, 7) AS i WHERE i %% 10 <> 0 AND i %% 5 <> 1;
                 ANALYZE call_history;
                 ANALYZE call_parks;
+                ANALYZE call_steps;
                 """.formatted(tenant.id, tenant.number, caller, AGENTS, calls, FIRST));
     }
 

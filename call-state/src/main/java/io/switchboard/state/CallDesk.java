@@ -225,6 +225,7 @@ public class CallDesk {
             Projection.Applied applied = Projection.apply(before, decision.facts(), seq + 1);
             store.save(writes, before, applied.situation());
             store.recordParking(writes, tenantId, applied.parking());
+            store.recordSteps(writes, tenantId, applied.steps());
             List<OutboxRow> changes = rows(applied.changes());
             store.appendChanges(writes, tenantId, changes, !publishHere);
             seq += changes.size();

@@ -146,6 +146,9 @@ class QueueLimitTest {
         JsonNode past = onlyCall(history("outcome=voicemail&number=" + encode(caller), doug.token()));
         assertThat(past.get("callSid").asText()).isEqualTo(call);
         assertThat(past.get("voicemailId").asText()).isEqualTo(id);
+        List<String> steps = new ArrayList<>();
+        past.get("steps").forEach(step -> steps.add(step.get("step").asText()));
+        assertThat(steps).containsSubsequence("rang", "wait_limit", "ended").contains("voicemail");
     }
 
     @Test
@@ -158,15 +161,17 @@ class QueueLimitTest {
         await().atMost(WAIT).until(() -> everyScreen(s -> shows(s, call, "FORWARDED")));
 
         // Twilio dials the overflow number, which answers and talks with the caller, who shows as calling.
-        await().atMost(WAIT).until(() -> stack.simulator().call(call).talkingWith().contains(OVERFLOW));
+        await().atMost(WAIT).until(() -> ("bridged:" + OVERFLOW).equals(stack.simulator().call(call).activity()));
         var leg = stack.simulator().calls().stream()
                 .filter(c -> OVERFLOW.equals(c.to()) && call.equals(c.parentCallSid())).findFirst().orElseThrow();
         assertThat(leg.from()).isEqualTo(caller);
 
-        stack.simulator().hangup(call);
+        // The overflow number hangs up first: the forward's <Dial> is over, and so is the call.
+        stack.simulator().hangup(leg.sid());
         await().atMost(WAIT).until(() -> everyScreen(s -> s.call(call) == null));
         JsonNode past = onlyCall(history("outcome=forwarded&number=" + encode(caller), doug.token()));
         assertThat(past.get("endReason").asText()).isEqualTo("forward_completed");
+        await().atMost(WAIT).until(() -> "completed".equals(stack.simulator().call(call).status()));
     }
 
     @Test

@@ -392,7 +392,8 @@ async function audioProblem(res) {
   const detail = said ? ` ${said}` : '';
   switch (res.status) {
     case 404: return `This recording is not there (404): it was deleted, or is not this tenant's.${detail}`;
-    case 503: return `Twilio did not hand over the recording just now (503): try Play again shortly.${detail}`;
+    case 503: return `Playback is not set up on this gateway (503): ask your administrator.${detail}`;
+    case 502: return `Twilio did not hand over the recording just now (502): try Play again shortly.${detail}`;
     case 401: case 403: return `The gateway refused your sign-in for this recording (${res.status}).${detail}`;
     default: return `The recording could not be fetched (${res.status}).${detail}`;
   }

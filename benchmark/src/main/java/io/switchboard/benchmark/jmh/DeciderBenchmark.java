@@ -30,12 +30,12 @@ public class DeciderBenchmark {
 
     final CallDecider decider = new CallDecider(new CallDecider.Timing(Duration.ofSeconds(25),
             Duration.ofSeconds(120), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(20), Duration.ofSeconds(35)));
+            Duration.ofSeconds(20), Duration.ofSeconds(35), Duration.ofSeconds(180)));
     final AgentRecord doug = new AgentRecord("acme", "doug", "Doug", true, Presence.ONLINE, AgentStatus.AVAILABLE,
             null, null, null, null, null);
     final Situation noCall = new Situation("acme", null, false, Map.of());
     final Situation ringing = new Situation("acme", CallRecord.ringing(CALL, "acme", "+15551230000", "+15005550006",
-            T0), false, Map.of("doug", doug));
+            T0, T0.plusSeconds(180)), false, Map.of("doug", doug));
     final Input incoming = new Input.RingIncoming(CALL, "+15551230000", "+15005550006", T0);
     final Input claim = new Input.Claim(CALL, "doug", T0.plusSeconds(1));
 

@@ -29,13 +29,13 @@ import io.switchboard.state.core.Fact.ConsultTaken;
 import io.switchboard.state.core.Fact.EndedBeforeItsPark;
 import io.switchboard.state.core.Fact.NumberCalled;
 import io.switchboard.state.core.Fact.OfferWidened;
+import io.switchboard.state.core.Fact.OverflowUndone;
 import io.switchboard.state.core.Fact.ParkSettled;
 import io.switchboard.state.core.Fact.ParkTimedOut;
 import io.switchboard.state.core.Fact.ParkUndone;
 import io.switchboard.state.core.Fact.TransferCompleted;
 import io.switchboard.state.core.Fact.TransferRangBack;
 import io.switchboard.state.core.Fact.UnseenCallEnded;
-import io.switchboard.state.core.Fact.OverflowUndone;
 import io.switchboard.state.core.Fact.VoicemailClosed;
 import io.switchboard.state.core.Fact.VoicemailLeft;
 import io.switchboard.state.core.Fact.VoicemailTaken;
@@ -688,7 +688,7 @@ public final class CallDecider {
             // caller back from the conference, and hang the leg up, ourselves.
             List<Fact> facts = new ArrayList<>(List.of(giveBack(call, "claim_timeout", passed.at())));
             List<TwilioAction> actions = new ArrayList<>();
-            if (call.slot() == null && call.waitUntil() != null && !call.waitUntil().isAfter(passed.at())) {
+            if (call.slot() == null && call.waitedPastTheLimit(passed.at())) {
                 // The caller has waited past the limit already: not back to the queue, but on to what follows it.
                 Decision overflow = overflow(call, s);
                 facts.addAll(overflow.facts());
@@ -730,8 +730,7 @@ public final class CallDecider {
                             waitUntil(passed.at(), s))
                     : new ParkTimedOut(call.callSid(), null, null, waitUntil(passed.at(), s)));
         }
-        if (call.state() == CallState.RINGING && call.waitUntil() != null
-                && !call.waitUntil().isAfter(passed.at())) {
+        if (call.state() == CallState.RINGING && call.waitedPastTheLimit(passed.at())) {
             return overflow(call, s);
         }
         if (call.state() == CallState.RINGING && call.offeredTo() != null) {

@@ -31,7 +31,8 @@ import java.time.Instant;
  * @param waitUntil the tenant's wait limit while RINGING, counted from when the caller began to wait (a claim given
  *     back keeps it, a park's or a transfer's ring-back starts a new one); kept while CLAIMED
  * @param outcome once ENDED, what came of the call for the history: {@code answered}, {@code abandoned},
- *     {@code voicemail}, {@code forwarded}, {@code missed_after_hours} or {@code outbound}
+ *     {@code voicemail}, {@code forwarded}, {@code missed_after_hours}, {@code transferred} or {@code outbound};
+ *     before, {@code transferred} once an agent handed the call to another
  */
 public record CallRecord(String callSid, String tenantId, String from, String to, CallState state, String agentId,
         String agentLegSid, Instant startedAt, Instant claimedAt, Instant answeredAt, Instant deadline, Integer slot,
@@ -44,6 +45,11 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     static final String TIMEOUT = "timeout";
     /** The {@code ringReason} of a VOICEMAIL call that came outside business hours. */
     static final String AFTER_HOURS = "after_hours";
+    /**
+     * The {@code outcome} of a call handed from one agent to another, a transfer or a warm transfer's handover: set
+     * while the call goes on, so that its end says so.
+     */
+    static final String TRANSFERRED = "transferred";
 
     /** A caller waits in the queue, for an agent or until {@code waitUntil}, the tenant's wait limit. */
     public static CallRecord ringing(String callSid, String tenantId, String from, String to, Instant at,
@@ -86,7 +92,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord claimedBy(String agent, Instant at, Instant claimDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CLAIMED, agent, null, startedAt, at, null,
                 claimDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null, null,
-                waitUntil, null);
+                waitUntil, outcome);
     }
 
     /**
@@ -142,7 +148,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
 
     CallRecord connected(String legSid, Instant at) {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, agentId, legSid, startedAt, claimedAt,
-                at, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                at, null, null, null, null, null, null, null, null, null, null, null, null, null, null, outcome);
     }
 
     /**
@@ -151,7 +157,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord parked(int newSlot, String by, Instant at, Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, agentLegSid, startedAt, null,
-                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null, null, null, null, null);
+                answeredAt, parkDeadline, newSlot, at, by, null, null, null, null, null, null, null, null, null, null, outcome);
     }
 
     /** Twilio answered the park ({@link Fact.ParkSettled}): the parker's leg is forgotten. */
@@ -182,7 +188,12 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** Twilio refused the park: the parker is still talking to the caller. */
     CallRecord unparked() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, parkedBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null, null, outcome);
+    }
+
+    /** The caller's wait limit has passed at {@code at}. */
+    boolean waitedPastTheLimit(Instant at) {
+        return waitUntil != null && !waitUntil.isAfter(at);
     }
 
     /** Sent to voicemail or the overflow number at the wait limit (not after hours). */
@@ -202,13 +213,13 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord overflowUndone(Instant newWaitUntil) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, answeredAt,
                 newWaitUntil, null, null, null, "overflow_failed", null, null, null, null, null, null, null, null,
-                newWaitUntil, null);
+                newWaitUntil, outcome);
     }
 
     /** An unanswered retrieve: back in the same slot, its park timeout counted afresh. */
     CallRecord backInSlot(Instant parkDeadline) {
         return new CallRecord(callSid, tenantId, from, to, CallState.PARKED, null, null, startedAt, null, null,
-                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null, null, null, null);
+                parkDeadline, slot, parkedAt, parkedBy, null, null, null, null, null, null, null, null, null, null, outcome);
     }
 
     /**
@@ -218,7 +229,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord ringingBack(String reason, String offeredTo, Instant widenAt, Instant newWaitUntil) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, null, startedAt, null, null,
                 earliest(widenAt, newWaitUntil), null, null, parkedBy, reason, offeredTo, null, null, null, null, null,
-                null, null, newWaitUntil, null);
+                null, null, newWaitUntil, outcome);
     }
 
     CallRecord offeredToEveryone() {
@@ -246,7 +257,10 @@ public record CallRecord(String callSid, String tenantId, String from, String to
         } else if (state == CallState.FORWARDED) {
             return "forwarded";
         }
-        return answered != null ? "answered" : "abandoned";
+        if (answered == null) {
+            return "abandoned";
+        }
+        return TRANSFERRED.equals(outcome) ? TRANSFERRED : "answered";
     }
 
     /**
@@ -255,11 +269,18 @@ public record CallRecord(String callSid, String tenantId, String from, String to
      */
     CallRecord overflowed(CallState destination) {
         return new CallRecord(callSid, tenantId, from, to, destination, null, null, startedAt, null, answeredAt, null,
-                null, null, null, TIMEOUT, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, TIMEOUT, null, null, null, null, null, null, null, null, null, outcome);
     }
 
     private static Instant earliest(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    /** Handed, or being handed, from one agent to another: the history says so once the call ends. */
+    CallRecord markedTransferred() {
+        return new CallRecord(callSid, tenantId, from, to, state, agentId, agentLegSid, startedAt, claimedAt,
+                answeredAt, deadline, slot, parkedAt, parkedBy, ringReason, offeredTo, endedAt, endReason, heldAt,
+                transferredBy, consultWith, consultLegSid, callerJoinedAt, waitUntil, TRANSFERRED);
     }
 
     /** Twilio said the caller joined the claim's conference: they wait there for the agent. */
@@ -307,7 +328,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     CallRecord transferred(String by, String target, Instant ringUntil, Instant newWaitUntil) {
         return new CallRecord(callSid, tenantId, from, to, CallState.RINGING, null, agentLegSid, startedAt, null,
                 answeredAt, earliest(ringUntil, newWaitUntil), null, null, null, "transfer", target, null, null, null,
-                by, null, null, null, newWaitUntil, null);
+                by, null, null, null, newWaitUntil, outcome);
     }
 
     /**
@@ -326,7 +347,7 @@ public record CallRecord(String callSid, String tenantId, String from, String to
     /** The caller's call ended before their move out of the conference: it was the transferring agent's still. */
     CallRecord untransferred() {
         return new CallRecord(callSid, tenantId, from, to, CallState.CONNECTED, transferredBy, agentLegSid, startedAt,
-                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, answeredAt, null, null, null, null, null, null, null, null, null, null, null, null, null, null, outcome);
     }
 
     /** A transfer nobody answered rings {@code agent} (the transferring agent) alone until {@code ringUntil}. */

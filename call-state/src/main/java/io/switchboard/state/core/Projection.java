@@ -53,21 +53,24 @@ public final class Projection {
      * The situation after the facts, the tenant's changes they make (numbered from {@code nextSeq}), and what the
      * parking lot's history gains.
      */
-    public record Applied(Situation situation, List<StateChange> changes, List<ParkingHistory> parking) {
+    public record Applied(Situation situation, List<StateChange> changes, List<ParkingHistory> parking,
+            List<CallStep> steps) {
     }
 
     public static Applied apply(Situation situation, List<Fact> facts, long nextSeq) {
         Changes changes = new Changes(situation.tenantId(), nextSeq);
         List<ParkingHistory> parking = new ArrayList<>();
+        List<CallStep> steps = new ArrayList<>();
         Situation s = situation;
         for (Fact fact : facts) {
             CallRecord call = s.call();
             if (call != null) {
                 parking(call, fact).ifPresent(parking::add);
             }
+            step(call, fact).ifPresent(steps::add);
             s = apply(s, fact, changes);
         }
-        return new Applied(s, List.copyOf(changes.list), List.copyOf(parking));
+        return new Applied(s, List.copyOf(changes.list), List.copyOf(parking), List.copyOf(steps));
     }
 
     /** A stay in the lot begins with a park and ends when the call leaves its slot, however it leaves. */
@@ -89,6 +92,53 @@ public final class Projection {
             return Optional.of(new ParkingHistory.StayEnded(ended.callSid(), ended.at(), ended.reason(), null));
         }
         return Optional.empty();
+    }
+
+    /** The step a fact adds to the call's history, if it is one a person reading the history needs. */
+    private static Optional<CallStep> step(CallRecord call, Fact fact) {
+        if (fact instanceof CallRang rang) {
+            return Optional.of(new CallStep(rang.call().callSid(), "rang", null, rang.call().ringReason(),
+                    rang.call().startedAt()));
+        } else if (fact instanceof UnseenCallEnded unseen) {
+            return Optional.of(new CallStep(unseen.callSid(), "ended", null, unseen.reason(), unseen.at()));
+        } else if (fact instanceof Fact.VoicemailLeft left) {
+            return Optional.of(new CallStep(left.voicemail().callSid(), "voicemail", null, left.voicemail().id(),
+                    left.voicemail().recordedAt()));
+        } else if (call == null) {
+            return Optional.empty();
+        }
+        String sid = call.callSid();
+        CallStep step = null;
+        if (fact instanceof CallClaimed claimed) {
+            step = new CallStep(sid, call.state() == CallState.PARKED ? "retrieved" : "claimed", claimed.agentId(),
+                    null, claimed.at());
+        } else if (fact instanceof ClaimReleased released) {
+            step = new CallStep(sid, "given_back", released.agentId(), released.reason(), null);
+        } else if (fact instanceof CallConnected connected) {
+            step = new CallStep(sid, "answered", connected.agentId(), null, connected.at());
+        } else if (fact instanceof CallHeld held) {
+            step = new CallStep(sid, "held", call.agentId(), null, held.at());
+        } else if (fact instanceof CallUnheld) {
+            step = new CallStep(sid, "unheld", call.agentId(), null, null);
+        } else if (fact instanceof CallParked parked) {
+            step = new CallStep(sid, "parked", parked.agentId(), "slot " + parked.slot(), parked.at());
+        } else if (fact instanceof ParkTimedOut timedOut) {
+            step = new CallStep(sid, "rang_back", timedOut.offeredTo(), "park_timeout", null);
+        } else if (fact instanceof CallTransferred transferred) {
+            step = new CallStep(sid, "transferred", transferred.agentId(), "to " + transferred.target(), null);
+        } else if (fact instanceof ConsultOffered offered) {
+            step = new CallStep(sid, "consulted", call.agentId(), "with " + offered.colleague(), offered.at());
+        } else if (fact instanceof TransferCompleted completed) {
+            step = new CallStep(sid, "handed_over", completed.agentId(), "to " + completed.colleague(), null);
+        } else if (fact instanceof Fact.WaitLimitReached reached) {
+            step = new CallStep(sid, "wait_limit", null, reached.to() == CallState.FORWARDED ? "forwarded"
+                    : "voicemail", null);
+        } else if (fact instanceof CallEnded ended) {
+            step = new CallStep(sid, "ended", null, ended.reason(), ended.at());
+        } else if (fact instanceof EndedBeforeItsPark || fact instanceof Fact.EndedBeforeItsTransfer) {
+            step = new CallStep(sid, "ended", null, "completed", null);
+        }
+        return Optional.ofNullable(step);
     }
 
     private static Situation apply(Situation s, Fact fact, Changes out) {
@@ -137,7 +187,7 @@ public final class Projection {
                     out);
         } else if (fact instanceof CallTransferred transferred) {
             s = s.with(call.transferred(transferred.agentId(), transferred.target(), transferred.ringUntil(),
-                    transferred.waitUntil()));
+                    transferred.waitUntil()).markedTransferred());
             out.call(s.call());
             s = freeAgent(s, transferred.agentId(), null, out);
         } else if (fact instanceof Fact.MoveSettled) {
@@ -174,7 +224,7 @@ public final class Projection {
                     call.answeredAt()), out);
             s = freeAgent(s, undone.colleague(), null, out);
         } else if (fact instanceof TransferCompleted completed) {
-            s = s.with(call.handedTo(completed.colleague(), call.consultLegSid()));
+            s = s.with(call.handedTo(completed.colleague(), call.consultLegSid()).markedTransferred());
             out.call(s.call());
             s = freeAgent(s, completed.agentId(), completed.wrapUpUntil(), out);
         } else if (fact instanceof AgentAnswered answered) {

@@ -5,6 +5,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
+import io.switchboard.state.core.CallStep;
 import io.switchboard.state.core.Dialing;
 import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
@@ -95,14 +96,16 @@ public class ProjectionStore {
             inHistory = trip.query("SELECT EXISTS (SELECT 1 FROM call_history WHERE call_sid = ? AND tenant_id = ?)",
                     p -> p.text(callSid).text(tenantId), rs -> rs.next() && rs.getBoolean(1));
         }
-        // The agents named (who asks, and whom they name: a transfer's target), and the agents the call names: the one
-        // holding it, who parked it, whom it is offered to, who transferred it.
+        // The agents named (who asks, and whom they name: a transfer's target), the agents the call names (the one
+        // holding it, who parked it, whom it is offered to, who transferred it) and who took the voicemail.
         RoundTrip.Result<Map<String, AgentRecord>> agents = trip.query("SELECT " + AGENT_COLUMNS + """
                 FROM voip_users WHERE tenant_id = ? AND (id = ? OR id = ? OR id IN (
                     SELECT unnest(ARRAY[agent_id, parked_by, offered_to, transferred_by, consult_with])
                     FROM active_calls
-                    WHERE call_sid = ? AND tenant_id = ?))""",
-                p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId), rs -> {
+                    WHERE call_sid = ? AND tenant_id = ?) OR id IN (
+                    SELECT taken_by FROM voicemails WHERE id = ? AND tenant_id = ?))""",
+                p -> p.text(tenantId).text(agentId).text(otherAgentId).text(callSid).text(tenantId)
+                        .text(voicemailId).text(tenantId), rs -> {
                     Map<String, AgentRecord> found = new HashMap<>();
                     while (rs.next()) {
                         AgentRecord agent = agent(rs);
@@ -265,6 +268,16 @@ public class ProjectionStore {
                         WHERE call_sid = ? AND left_at IS NULL""", p -> p.time(ended.at()).text(ended.outcome())
                         .text(ended.retrievedBy()).text(ended.callSid()));
             }
+        }
+    }
+
+    /** Adds the calls' steps to their history; one that names no time takes the transaction's. */
+    public void recordSteps(RoundTrip writes, String tenantId, List<CallStep> steps) {
+        for (CallStep step : steps) {
+            writes.writeOne("step of call " + step.callSid(), """
+                    INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at)
+                    VALUES (?, ?, ?, ?, ?, coalesce(?, now()))""", p -> p.text(tenantId).text(step.callSid())
+                    .text(step.step()).text(step.agentId()).text(step.detail()).time(step.at()));
         }
     }
 

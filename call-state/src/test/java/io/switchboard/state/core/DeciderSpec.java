@@ -241,6 +241,14 @@ final class DeciderSpec {
             return this;
         }
 
+        /** The steps the call's history gains, as {@code step:agent:detail} strings (null parts left out). */
+        Then steps(String... expected) {
+            assertThat(applied.steps()).extracting(step -> step.step()
+                    + (step.agentId() == null ? "" : ":" + step.agentId())
+                    + (step.detail() == null ? "" : ":" + step.detail())).containsExactly(expected);
+            return this;
+        }
+
         Then voicemail(java.util.function.Consumer<VoicemailRecord> check) {
             check.accept(applied.situation().voicemail());
             return this;

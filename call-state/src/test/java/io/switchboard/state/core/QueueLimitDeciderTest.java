@@ -209,6 +209,33 @@ class QueueLimitDeciderTest {
     }
 
     @Nested
+    class TheHistorysSteps {
+        @Test
+        void aCallSentToVoicemailRangReachedItsLimitLeftAMessageAndEnded() {
+            var rang = given().noCall().when(new RingIncoming(CALL, CALLER, NUMBER, T0)).steps("rang");
+            var overflowed = given().situationFrom(rang).when(new DeadlinePassed(CALL, LIMIT))
+                    .steps("wait_limit:voicemail");
+            var left = given().situationFrom(overflowed).when(new Input.VoicemailRecorded(CALL, "RE1", CALLER, NUMBER,
+                    "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1", 9, LIMIT.plusSeconds(20)))
+                    .steps("voicemail:RE1");
+            given().situationFrom(left)
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, LIMIT.plusSeconds(15)))
+                    .steps("ended:completed");
+        }
+
+        @Test
+        void aClaimAnswerHoldAndEndAreEachAStepWithTheirAgent() {
+            var claimed = given().ringing().when(new Claim(CALL, "doug", T0.plusSeconds(2)))
+                    .steps("claimed:doug");
+            given().connectedTo("doug").when(new Input.Hold(CALL, "doug", true, T0.plusSeconds(9)))
+                    .steps("held:doug");
+            given().situationFrom(claimed)
+                    .when(new Input.AgentLegStatus(CALL, "CA-LEG-1", "doug", NO_ANSWER, T0.plusSeconds(20)))
+                    .steps("given_back:doug:agent_no_answer");
+        }
+    }
+
+    @Nested
     class AfterHours {
         @Test
         void aCallerSentToVoicemailRingsNobodyAndShowsAsVoicemail() {

@@ -219,6 +219,16 @@ class TransferDeciderTest {
         }
 
         @Test
+        void aHandedOverCallIsTransferredInTheHistory() {
+            Instant at = TAKEN.plusSeconds(30);
+            var handedOver = given().situationFrom(consulting()).when(new EndConsult(CALL, "doug", true, at))
+                    .steps("handed_over:doug:to rhonda");
+            given().situationFrom(handedOver)
+                    .when(new CallerLegStatus(CALL, CALLER, NUMBER, COMPLETED, at.plusSeconds(60)))
+                    .call(call -> assertThat(call.outcome()).isEqualTo("transferred"));
+        }
+
+        @Test
         void aParkRightAfterTheHandoverWaitsForTwiliosAnswerAsAnyPark() {
             // The colleague parks the call they were just handed, and the caller hangs up before Twilio answered the
             // park. The colleague's leg marks the park unconfirmed, so the caller's end waits for the park's answer

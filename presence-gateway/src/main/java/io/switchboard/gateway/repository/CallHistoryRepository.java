@@ -74,6 +74,18 @@ public class CallHistoryRepository {
     }
 
     /**
+     * One step of a call, in the order call-state stored them: {@code rang}, {@code claimed}, {@code retrieved},
+     * {@code given_back}, {@code answered}, {@code held}, {@code unheld}, {@code parked}, {@code rang_back},
+     * {@code transferred}, {@code consulted}, {@code handed_over}, {@code wait_limit}, {@code voicemail},
+     * {@code ended}.
+     *
+     * @param agentId the agent who did it, or for whom it rang; null when no agent did
+     * @param detail what else it says: the slot, the colleague, the reason, the voicemail's id; null when nothing
+     */
+    public record Step(String step, String agentId, String detail, Instant at) {
+    }
+
+    /**
      * A call that is over.
      *
      * @param agentId the last agent who held it; null if none did
@@ -81,10 +93,11 @@ public class CallHistoryRepository {
      * @param talkSeconds from the answer to the end; null for a call nobody answered
      * @param voicemailId the voicemail the caller left on it (its audio is {@code /api/voicemails/{id}/audio}); null
      *     if none
+     * @param steps what happened to it, oldest first (none for calls that ended before steps were kept)
      */
     public record PastCall(String callSid, String direction, String from, String to, String agentId,
             Instant startedAt, Instant answeredAt, Instant endedAt, String endReason, String outcome,
-            Long talkSeconds, List<Stay> parks, String voicemailId) {
+            Long talkSeconds, List<Stay> parks, String voicemailId, List<Step> steps) {
     }
 
     /** A page of calls, and where the next page starts: empty when this one is the last. */
@@ -94,6 +107,10 @@ public class CallHistoryRepository {
     private static final String STAYS = """
             SELECT call_sid, slot, parked_by, parked_at, left_at, outcome, retrieved_by FROM call_parks
             WHERE tenant_id = $1 AND call_sid = ANY($2) ORDER BY parked_at, id""";
+
+    private static final String STEPS = """
+            SELECT call_sid, step, agent_id, detail, at FROM call_steps
+            WHERE tenant_id = $1 AND call_sid = ANY($2) ORDER BY id""";
 
     private final Pool pool;
 
@@ -147,9 +164,18 @@ public class CallHistoryRepository {
                                         p.getString("outcome"), p.getString("retrieved_by"))));
                         return byCall;
                     });
-            return stays.map(byCall -> {
+            Uni<Map<String, List<Step>>> steps = sids.length == 0 ? Uni.createFrom().item(Map.of())
+                    : pool.preparedQuery(STEPS).execute(Tuple.of(search.tenantId(), sids)).map(rowsOfSteps -> {
+                        Map<String, List<Step>> byCall = new HashMap<>();
+                        rowsOfSteps.forEach(st -> byCall.computeIfAbsent(st.getString("call_sid"),
+                                k -> new ArrayList<>()).add(new Step(st.getString("step"), st.getString("agent_id"),
+                                        st.getString("detail"), Rows.instant(st, "at"))));
+                        return byCall;
+                    });
+            return Uni.combine().all().unis(stays, steps).asTuple().map(both -> {
                 List<PastCall> calls = page.stream()
-                        .map(r -> pastCall(r, byCall.getOrDefault(r.getString("call_sid"), List.of()))).toList();
+                        .map(r -> pastCall(r, both.getItem1().getOrDefault(r.getString("call_sid"), List.of()),
+                                both.getItem2().getOrDefault(r.getString("call_sid"), List.of()))).toList();
                 Optional<Position> next = more
                         ? Optional.of(new Position(calls.get(calls.size() - 1).startedAt(),
                                 calls.get(calls.size() - 1).callSid()))
@@ -159,7 +185,7 @@ public class CallHistoryRepository {
         });
     }
 
-    private static PastCall pastCall(Row r, List<Stay> parks) {
+    private static PastCall pastCall(Row r, List<Stay> parks, List<Step> steps) {
         String callSid = r.getString("call_sid");
         Instant answeredAt = Rows.instant(r, "answered_at");
         Instant endedAt = Rows.instant(r, "ended_at");
@@ -167,7 +193,7 @@ public class CallHistoryRepository {
                 r.getString("to_number"), r.getString("agent_id"), Rows.instant(r, "started_at"), answeredAt,
                 endedAt, r.getString("end_reason"), r.getString("outcome"),
                 answeredAt == null ? null : Duration.between(answeredAt, endedAt).toSeconds(), parks,
-                r.getString("voicemail_id"));
+                r.getString("voicemail_id"), steps);
     }
 
     /** Adds a value to bind; returns its placeholder's number. */

@@ -70,7 +70,12 @@ class CallHistoryTest {
                 + voicemail("RE0000000000000000000000000000b007", "otra", "CA07", 390)
                 + "INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at, left_at, outcome,"
                 + " retrieved_by) VALUES ('CA01', '" + TENANT + "', 701, 'rhonda', '" + T0.plusSeconds(20) + "', '"
-                + T0.plusSeconds(40) + "', 'retrieved', 'doug');");
+                + T0.plusSeconds(40) + "', 'retrieved', 'doug');"
+                + "INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at) VALUES"
+                + " ('" + TENANT + "', 'CA01', 'rang', null, null, '" + T0 + "'),"
+                + " ('" + TENANT + "', 'CA01', 'claimed', 'rhonda', null, '" + T0.plusSeconds(3) + "'),"
+                + " ('" + TENANT + "', 'CA01', 'parked', 'rhonda', 'slot 701', '" + T0.plusSeconds(20) + "'),"
+                + " ('otra', 'CA01', 'rang', null, null, '" + T0 + "');");
     }
 
     @Test
@@ -104,11 +109,16 @@ class CallHistoryTest {
         assertThat(stay.get("slot").asInt()).isEqualTo(701);
         assertThat(stay.get("parkedBy").asText()).isEqualTo("rhonda");
         assertThat(stay.get("retrievedBy").asText()).isEqualTo("doug");
+        // Its steps in the order they were stored; another tenant's rows naming the same call are not its own.
+        assertThat(first.get("steps")).extracting(st -> st.get("step").asText() + ":" + st.get("agentId").asText()
+                + ":" + st.get("detail").asText()).containsExactly("rang:null:null", "claimed:rhonda:null",
+                "parked:rhonda:slot 701");
 
         JsonNode abandoned = byId(search(r -> r), "CA02");
         assertThat(abandoned.get("outcome").asText()).isEqualTo("abandoned");
         assertThat(abandoned.get("talkSeconds").isNull()).isTrue();
         assertThat(abandoned.get("parks")).isEmpty();
+        assertThat(abandoned.get("steps")).isEmpty();
         JsonNode placed = byId(search(r -> r), "OB03");
         assertThat(placed.get("direction").asText()).isEqualTo("outbound");
         assertThat(placed.get("outcome").asText()).isEqualTo("outbound");

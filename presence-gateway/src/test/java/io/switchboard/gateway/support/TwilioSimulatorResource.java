@@ -1,12 +1,8 @@
 package io.switchboard.gateway.support;
 
-import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.switchboard.stack.twilio.TwilioSimulator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.switchboard.stack.twilio.TwimlResponder;
 import java.util.Map;
 
 /**
@@ -17,25 +13,12 @@ import java.util.Map;
 public class TwilioSimulatorResource implements QuarkusTestResourceLifecycleManager {
     public static final String NUMBER = "+15005550006";
     private static TwilioSimulator simulator;
-    private HttpServer responder;
+    private TwimlResponder responder;
 
     @Override
     public Map<String, String> start() {
-        try {
-            responder = HttpServer.create(new InetSocketAddress("localhost", 0), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        responder.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] twiml = "<Response><Hangup/></Response>".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/xml");
-            exchange.sendResponseHeaders(200, twiml.length);
-            exchange.getResponseBody().write(twiml);
-            exchange.close();
-        });
-        responder.start();
-        String responderUrl = "http://localhost:" + responder.getAddress().getPort();
+        responder = TwimlResponder.start((path, form) -> "<Response><Hangup/></Response>");
+        String responderUrl = responder.baseUrl();
         simulator = TwilioSimulator.start(TwilioSimulator.Config.defaults()
                 .withNumber(NUMBER, responderUrl + "/incoming", responderUrl + "/status"));
         return Map.of(
@@ -50,7 +33,7 @@ public class TwilioSimulatorResource implements QuarkusTestResourceLifecycleMana
             simulator.close();
         }
         if (responder != null) {
-            responder.stop(0);
+            responder.close();
         }
     }
 
