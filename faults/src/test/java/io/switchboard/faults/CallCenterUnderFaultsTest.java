@@ -324,23 +324,24 @@ class CallCenterUnderFaultsTest {
                     // Kafka or PostgreSQL may be away when the limit passes: the limit fires once they are back.
                     long givesUpAt = System.nanoTime() + WAIT_LIMIT.plus(OUTAGE_MAX).plusSeconds(30).toNanos();
                     leaveAMessage(patience, sid, speaks, givesUpAt, WAIT_LIMIT.minusSeconds(1).toMillis());
-                    continue;
-                }
-                patience.schedule(() -> {
-                    try {
-                        CallView view = stack.simulator().call(sid);
-                        // Impatient only while nobody has taken the call: not with an agent, nor waiting for one.
-                        if (!view.ended() && !view.activity().startsWith("conference")
-                                && !view.activity().startsWith("bridged") && !view.activity().startsWith("dialing")) {
-                            if (lostEnds.nextDouble() < LOST_ENDS_RATE) {
-                                stack.simulator().loseStatusCallbacks(sid); // only reconciliation sees this end
+                } else {
+                    patience.schedule(() -> {
+                        try {
+                            CallView view = stack.simulator().call(sid);
+                            // Impatient only while nobody has taken the call: not with an agent, nor waiting for one.
+                            if (!view.ended() && !view.activity().startsWith("conference")
+                                    && !view.activity().startsWith("bridged")
+                                    && !view.activity().startsWith("dialing")) {
+                                if (lostEnds.nextDouble() < LOST_ENDS_RATE) {
+                                    stack.simulator().loseStatusCallbacks(sid); // only reconciliation sees this end
+                                }
+                                stack.simulator().hangup(sid);
                             }
-                            stack.simulator().hangup(sid);
+                        } catch (RuntimeException e) {
+                            // the call is gone already
                         }
-                    } catch (RuntimeException e) {
-                        // the call is gone already
-                    }
-                }, 6 + dice.nextInt(20), TimeUnit.SECONDS);
+                    }, 6 + dice.nextInt(20), TimeUnit.SECONDS);
+                }
                 if (i % 100 == 99) {
                     System.out.printf("traffic: %d calls placed, %d active in the projection, %d voicemails%n", i + 1,
                             count("SELECT count(*) FROM active_calls"), count("SELECT count(*) FROM voicemails"));
@@ -782,7 +783,8 @@ class CallCenterUnderFaultsTest {
                         + story(twilio, null));
             } else if (!row.callSid().equals(recording.callSid())
                     || row.durationSeconds() != recording.durationSeconds()
-                    || call == null || !row.tenantId().equals(call.tenant().id()) || !row.from().equals(twilio.from())) {
+                    || call == null || !row.tenantId().equals(call.tenant().id())
+                    || !row.from().equals(twilio.from())) {
                 out.add(where + " from " + twilio.from() + " to " + (call == null ? "?" : call.tenant().id())
                         + ": stored as " + row);
             }

@@ -25,8 +25,8 @@ final class FaultSuite {
     static final Duration OUTAGE_MIN = Duration.ofSeconds(Long.getLong("faults.outage-min-s", 20));
     static final Duration OUTAGE_MAX = Duration.ofSeconds(Long.getLong("faults.outage-max-s", 60));
     /**
-     * The tenant whose callers wait at most {@link #WAIT_LIMIT} (its {@code call_handling} row), then leave a voicemail;
-     * the others keep the service's default limit, which no caller of the suite waits out.
+     * The tenant whose callers wait at most {@link #WAIT_LIMIT} (its {@code call_handling} row), then leave a
+     * voicemail; the others keep the service's default limit, which no caller of the suite waits out.
      */
     static final String VOICEMAIL_TENANT = "t1";
     static final Duration WAIT_LIMIT = Duration.ofSeconds(Long.getLong("faults.wait-limit-s", 8));
