@@ -16,11 +16,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * oldest, so agents race for it), talks a while, puts the caller on hold and back, then hangs up, parks the call,
  * transfers it to an available colleague (at once, or after a consult they complete or cancel), or the caller or the
  * agent's phone hangs up; takes a consult offered to them; retrieves parked calls; calls a number back (which may be
- * busy or not answer), and holds and ends such a call as any other; goes away and comes back. Commands may go
- * unanswered while a service is down: the agent simply looks at the screen again.
+ * busy or not answer), and holds and ends such a call as any other; takes a voicemail now and then (often the oldest,
+ * so agents race for it) and marks it done later; goes away and comes back. A caller calling from a
+ * {@link #LEFT_RINGING} number is left ringing by everyone: the suite's way of having callers reach the wait limit.
+ * Commands may go unanswered while a service is down: the agent simply looks at the screen again.
  */
 final class Agent implements Runnable {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(12);
+    /**
+     * The block of numbers whose callers no agent claims. The number, not a list of call sids, marks them: it is on
+     * the screen from the call's first frame, so no agent can click before being told.
+     */
+    static final String LEFT_RINGING = "+1556";
+
+    /** A {@code take_voicemail} that was acknowledged: this agent had the voicemail at that moment. */
+    record Take(String voicemailId, String agentId) {
+    }
 
     /** A claim or retrieve that was acknowledged: this agent won the call at that moment. */
     record Win(String callSid, String agentId, String command, long atNanos) {
@@ -31,12 +42,15 @@ final class Agent implements Runnable {
     private final Random dice;
     private final ConcurrentLinkedQueue<Win> wins;
     private final AtomicLong unanswered;
+    private final ConcurrentLinkedQueue<Take> takes;
     private volatile boolean working = true;
     private String talkingOn;
     private long talkUntil;
 
-    Agent(Screen screen, TwilioSimulator twilio, long seed, ConcurrentLinkedQueue<Win> wins, AtomicLong unanswered) {
+    Agent(Screen screen, TwilioSimulator twilio, long seed, ConcurrentLinkedQueue<Win> wins, AtomicLong unanswered,
+            ConcurrentLinkedQueue<Take> takes) {
         this.screen = screen;
+        this.takes = takes;
         this.twilio = twilio;
         this.dice = new Random(seed);
         this.wins = wins;
@@ -99,12 +113,16 @@ final class Agent implements Runnable {
             return;
         }
         List<JsonNode> ringing = new ArrayList<>(calls.stream().filter(c -> "RINGING".equals(text(c, "state"))
-                && (text(c, "offeredTo") == null || screen.agentId.equals(text(c, "offeredTo")))).toList());
+                && (text(c, "offeredTo") == null || screen.agentId.equals(text(c, "offeredTo")))
+                && !String.valueOf(text(c, "from")).startsWith(LEFT_RINGING)).toList());
         if (!ringing.isEmpty() && status.equals("available") || ringing.stream()
                 .anyMatch(c -> screen.agentId.equals(text(c, "offeredTo")))) {
             // Most click the oldest ringing call, so they race for it; some pick another.
             JsonNode call = dice.nextInt(3) == 0 ? ringing.get(dice.nextInt(ringing.size())) : ringing.get(0);
             win("claim", call.get("callSid").asText());
+            return;
+        }
+        if (voicemails()) {
             return;
         }
         List<JsonNode> parked = calls.stream().filter(c -> "PARKED".equals(text(c, "state"))).toList();
@@ -113,6 +131,36 @@ final class Agent implements Runnable {
         } else if (dice.nextInt(15) == 0) {
             callBack();
         }
+    }
+
+    /**
+     * Between calls: marks a voicemail of mine done, or takes an open one (most the oldest, so agents race for it).
+     * Whether it did either.
+     */
+    private boolean voicemails() throws InterruptedException {
+        List<JsonNode> voicemails = screen.voicemails();
+        JsonNode mine = voicemails.stream().filter(v -> screen.agentId.equals(text(v, "takenBy"))).findFirst()
+                .orElse(null);
+        if (mine != null) {
+            if (dice.nextInt(30) != 0) {
+                return false; // still listening, calling back (some are still at it when the suite ends)
+            }
+            ask(screen.voicemail("voicemail_done", mine.get("voicemailId").asText()));
+            return true;
+        }
+        List<JsonNode> open = voicemails.stream().filter(v -> "open".equals(text(v, "state")))
+                .sorted(java.util.Comparator.comparing(v -> java.time.Instant.parse(v.get("recordedAt").asText())))
+                .toList();
+        if (open.isEmpty() || dice.nextInt(8) != 0) {
+            return false;
+        }
+        String id = (dice.nextInt(3) == 0 ? open.get(dice.nextInt(open.size())) : open.get(0)).get("voicemailId")
+                .asText();
+        JsonNode reply = ask(screen.voicemail("take_voicemail", id));
+        if (reply != null && reply.get("type").asText().equals("ack")) {
+            takes.add(new Take(id, screen.agentId));
+        }
+        return true;
     }
 
     /** Calls a customer back: most answer, some are busy, a few let it ring out. */

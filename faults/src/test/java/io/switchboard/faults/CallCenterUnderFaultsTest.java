@@ -16,6 +16,7 @@ import io.switchboard.stack.twilio.CallView;
 import io.switchboard.stack.twilio.ConferenceView;
 import io.switchboard.stack.twilio.Faults;
 import io.switchboard.stack.twilio.ParticipantView;
+import io.switchboard.stack.twilio.RecordingView;
 import io.switchboard.stack.twilio.WebhookAttempt;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,8 +58,10 @@ import org.junit.jupiter.api.Test;
  * Issue 6's promise, checked under fire: heavy call traffic through the Twilio simulator (which retries as Twilio does,
  * duplicates and reorders its webhooks, and gives up on some calls' final callbacks) while call-ingest, call-state,
  * both gateways are killed ({@code kill -9}) and started again at random moments, and the Kafka broker and PostgreSQL
- * stay away for 20–60 s. Afterwards every call ended as Twilio says, no call had two winners, no agent is busy
- * without a call, every screen shows what the database holds, and every webhook Twilio saw acknowledged was applied.
+ * stay away for 20–60 s. One tenant's callers wait at most a few seconds, and some of them are left ringing, so they
+ * reach the limit and leave a voicemail (or hang up at the beep). Afterwards every call ended as Twilio says, no call
+ * had two winners, no agent is busy without a call, every screen shows what the database holds (its open voicemails
+ * too), every webhook Twilio saw acknowledged was applied, and every message Twilio recorded is one voicemail.
  *
  * <p>A failure names each call (or screen, or webhook) that differs and how; the stack's data and logs stay in
  * {@code faults/target/stack}, the figures in {@code faults/target/fault-report.json}. Twilio answers REST at once
@@ -83,6 +86,16 @@ class CallCenterUnderFaultsTest {
     private final List<String> refusedAtTheEdge = new ArrayList<>();
     /** Calls whose agent leg's end overtook its answer: a case docs/reliability.md does not claim. */
     private final List<String> endsOvertakingAnswers = new ArrayList<>();
+    /**
+     * Calls call-state sent to the voicemail whose caller hung up before the update reached Twilio (Twilio refused it:
+     * the call was over): the history says {@code voicemail} of a caller who hung up waiting. Counted, not hidden.
+     */
+    private final List<String> overflowsOvertakenByTheCallersEnd = new ArrayList<>();
+    /**
+     * Messages Twilio recorded whose recordingStatusCallback it gave up on, every attempt failing (call-ingest, the
+     * suite's one replica, was restarting): Twilio keeps the recording, no screen shows it. Counted, not hidden.
+     */
+    private final List<String> messagesTwilioCouldNotReport = new ArrayList<>();
     private Map<String, String> tokens;
     private final List<Screen> screens = new ArrayList<>();
 
@@ -133,11 +146,13 @@ class CallCenterUnderFaultsTest {
 
         // ---- traffic and faults --------------------------------------------------------------------------------
         ConcurrentLinkedQueue<Agent.Win> wins = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Agent.Take> takes = new ConcurrentLinkedQueue<>();
         AtomicLong unanswered = new AtomicLong();
         List<Agent> agents = new ArrayList<>();
         List<Thread> agentThreads = new ArrayList<>();
         for (int i = 0; i < screens.size(); i++) {
-            Agent agent = new Agent(screens.get(i), stack.simulator(), SEED * 1_000 + i, wins, unanswered);
+            Agent agent = new Agent(screens.get(i), stack.simulator(), SEED * 1_000 + i, wins, unanswered,
+                    takes);
             agents.add(agent);
             Thread thread = new Thread(agent, "agent-" + screens.get(i).agentId);
             thread.setDaemon(true);
@@ -183,7 +198,8 @@ class CallCenterUnderFaultsTest {
 
         // ---- the verdict ----------------------------------------------------------------------------------------
         Map<String, List<String>> mismatches = new LinkedHashMap<>();
-        Map<String, List<JsonNode>> changes = callChanges();
+        List<JsonNode> stateChanges = stateChanges();
+        Map<String, List<JsonNode>> changes = callChanges(stateChanges);
         mismatches.put("calls", callsEndAsTwilioSays(placed, changes));
         mismatches.put("placedCalls", placedCallsEndAsTwilioSays(changes));
         mismatches.put("agents", noAgentIsBusyWithoutACall());
@@ -191,8 +207,9 @@ class CallCenterUnderFaultsTest {
         mismatches.put("screens", everyScreenShowsTheProjection(tenants, gateways));
         mismatches.put("webhooks", everyAcknowledgedWebhookIsApplied(placed));
         mismatches.put("contract", everyFrameAndRecordFollowsTheContract());
+        mismatches.put("voicemails", everyMessageIsOneVoicemail(placed, stateChanges, takes));
         Duration took = Duration.between(began, Instant.now());
-        String report = report(placed, faults, wins, unanswered, mismatches, took, changes);
+        String report = report(placed, faults, wins, unanswered, mismatches, took, changes, takes);
         System.out.println(report);
         Files.createDirectories(target());
         Files.writeString(target().resolve("fault-report.json"), report);
@@ -253,6 +270,9 @@ class CallCenterUnderFaultsTest {
                         .append(agent).append("', 'Agent ").append(agent).append("');\n");
             }
         }
+        // One tenant's callers wait a few seconds at most, then leave a voicemail.
+        seed.append("INSERT INTO call_handling (tenant_id, max_wait_seconds, at_limit) VALUES ('")
+                .append(VOICEMAIL_TENANT).append("', ").append(WAIT_LIMIT.toSeconds()).append(", 'voicemail');\n");
         stack.postgres().execute(seed.toString());
         secondGateway = GatewayReplica.start(stack, "b");
     }
@@ -277,7 +297,9 @@ class CallCenterUnderFaultsTest {
     /**
      * Callers dial the tenants' numbers at the configured rate, at least {@code faults.calls} of them and on until
      * every kind of fault has hit the traffic (a slow machine restarts slowly). A caller nobody talks to gives up after
-     * a while, as callers do.
+     * a while, as callers do; one who reached the voicemail meanwhile speaks until then. Some of the voicemail tenant's
+     * callers call from numbers the agents leave ringing: they wait out the limit, speak a few seconds at the beep (or
+     * hang up within a second of it) and hang up.
      */
     private List<Placed> placeCalls(List<Tenant> tenants, FaultScheduler faults) throws InterruptedException {
         Random dice = new Random(SEED + 1);
@@ -293,26 +315,36 @@ class CallCenterUnderFaultsTest {
                     TimeUnit.NANOSECONDS.sleep(wait); // the callers' pace
                 }
                 Tenant tenant = tenants.get(dice.nextInt(tenants.size()));
-                String sid = stack.simulator().placeCall(String.format("+1555%07d", i), tenant.number());
+                boolean leftRinging = tenant.id().equals(VOICEMAIL_TENANT) && dice.nextDouble() < LEFT_RINGING_RATE;
+                String sid = stack.simulator().placeCall(String.format("%s%07d",
+                        leftRinging ? Agent.LEFT_RINGING : "+1555", i), tenant.number());
                 placed.add(new Placed(sid, tenant));
-                patience.schedule(() -> {
-                    try {
-                        CallView view = stack.simulator().call(sid);
-                        // Impatient only while nobody has taken the call: not with an agent, nor waiting for one.
-                        if (!view.ended() && !view.activity().startsWith("conference")
-                                && !view.activity().startsWith("bridged") && !view.activity().startsWith("dialing")) {
-                            if (lostEnds.nextDouble() < LOST_ENDS_RATE) {
-                                stack.simulator().loseStatusCallbacks(sid); // only reconciliation sees this end
+                if (leftRinging) {
+                    long speaks = dice.nextDouble() < SILENT_RATE ? dice.nextInt(600) : 1_500 + dice.nextInt(5_000);
+                    // Kafka or PostgreSQL may be away when the limit passes: the limit fires once they are back.
+                    long givesUpAt = System.nanoTime() + WAIT_LIMIT.plus(OUTAGE_MAX).plusSeconds(30).toNanos();
+                    leaveAMessage(patience, sid, speaks, givesUpAt, WAIT_LIMIT.minusSeconds(1).toMillis());
+                } else {
+                    patience.schedule(() -> {
+                        try {
+                            CallView view = stack.simulator().call(sid);
+                            // Impatient only while nobody has taken the call: not with an agent, nor waiting for one.
+                            if (!view.ended() && !view.activity().startsWith("conference")
+                                    && !view.activity().startsWith("bridged")
+                                    && !view.activity().startsWith("dialing")) {
+                                if (lostEnds.nextDouble() < LOST_ENDS_RATE) {
+                                    stack.simulator().loseStatusCallbacks(sid); // only reconciliation sees this end
+                                }
+                                stack.simulator().hangup(sid);
                             }
-                            stack.simulator().hangup(sid);
+                        } catch (RuntimeException e) {
+                            // the call is gone already
                         }
-                    } catch (RuntimeException e) {
-                        // the call is gone already
-                    }
-                }, 6 + dice.nextInt(20), TimeUnit.SECONDS);
+                    }, 6 + dice.nextInt(20), TimeUnit.SECONDS);
+                }
                 if (i % 100 == 99) {
-                    System.out.printf("traffic: %d calls placed, %d active in the projection%n", i + 1,
-                            count("SELECT count(*) FROM active_calls"));
+                    System.out.printf("traffic: %d calls placed, %d active in the projection, %d voicemails%n", i + 1,
+                            count("SELECT count(*) FROM active_calls"), count("SELECT count(*) FROM voicemails"));
                 }
             }
         } finally {
@@ -321,12 +353,38 @@ class CallCenterUnderFaultsTest {
         return placed;
     }
 
+    /**
+     * A caller nobody takes: waits until Twilio has them at the beep ({@code recording}), speaks {@code speaksMillis},
+     * hangs up; or hangs up after {@code givesUpAt} if the voicemail never came.
+     */
+    private void leaveAMessage(ScheduledExecutorService patience, String sid, long speaksMillis, long givesUpAt,
+            long lookAgainMillis) {
+        patience.schedule(() -> {
+            try {
+                CallView view = stack.simulator().call(sid);
+                if (view.ended()) {
+                    return;
+                }
+                if (view.activity().equals("recording")) {
+                    patience.schedule(() -> stack.simulator().hangup(sid), speaksMillis, TimeUnit.MILLISECONDS);
+                } else if (System.nanoTime() < givesUpAt) {
+                    leaveAMessage(patience, sid, speaksMillis, givesUpAt, 200);
+                } else {
+                    stack.simulator().hangup(sid);
+                }
+            } catch (RuntimeException e) {
+                // the call is gone already
+            }
+        }, lookAgainMillis, TimeUnit.MILLISECONDS);
+    }
+
     // ---- the checks -----------------------------------------------------------------------------------------------
 
     /**
      * Every call Twilio ended is over in the projection (in call_history, not in active_calls), and the agent the
      * projection says the caller talked with at the end (a call that ended while CONNECTED) is the one Twilio had
-     * bridged to the caller then.
+     * bridged to the caller then. A call Twilio took to the voicemail (it asked call-ingest for the voicemail's TwiML)
+     * ended with nobody, outcome {@code voicemail}; no other call has that outcome.
      */
     private List<String> callsEndAsTwilioSays(List<Placed> placed, Map<String, List<JsonNode>> changes)
             throws Exception {
@@ -335,15 +393,17 @@ class CallCenterUnderFaultsTest {
         Set<String> active = new HashSet<>();
         try (Connection c = stack.postgres().connect()) {
             ResultSet rs = c.createStatement().executeQuery(
-                    "SELECT call_sid, tenant_id, agent_id, end_reason FROM call_history");
+                    "SELECT call_sid, tenant_id, agent_id, end_reason, outcome FROM call_history");
             while (rs.next()) {
-                history.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
+                history.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)});
             }
             rs = c.createStatement().executeQuery("SELECT call_sid FROM active_calls");
             while (rs.next()) {
                 active.add(rs.getString(1));
             }
         }
+        Set<String> overflowRefused = overflowsTwilioRefusedAsOver();
         for (Placed call : placed) {
             CallView twilio = stack.simulator().call(call.callSid());
             // Whom Twilio had the caller with when they hung up (talking, or holding for them in the conference; two
@@ -365,6 +425,20 @@ class CallCenterUnderFaultsTest {
                 refusedAtTheEdge.add(call.callSid());
             } else if (row == null) {
                 out.add(where + ": Twilio ended it (" + twilio.status() + "), the projection has no history row");
+            } else if (sentToVoicemail(twilio)) {
+                // Twilio's last word on the caller is the voicemail's TwiML: whoever they were with before (an agent
+                // whose answer call-state never heard, so the claim timed out) they were taken away from.
+                if (!call.tenant().id().equals(row[0]) || !"voicemail".equals(row[3])
+                        || !"completed".equals(row[2]) || row[1] != null) {
+                    out.add(where + ": Twilio took the caller to the voicemail (" + twilio.status() + ", recordings "
+                            + recordings(call.callSid()) + "); the projection ended it " + row[2] + " with agent "
+                            + row[1] + ", outcome " + row[3] + story(twilio, changes.get(call.callSid())));
+                }
+            } else if ("voicemail".equals(row[3]) && with.isEmpty() && row[1] == null
+                    && overflowRefused.contains(call.callSid())) {
+                // Ended however Twilio ended it: the caller's hang-up, or a call Twilio failed (call-ingest down)
+                // that call-state heard of from the journal and ended by reconciliation.
+                overflowsOvertakenByTheCallersEnd.add(call.callSid());
             } else {
                 String projected = "completed".equals(row[2]) ? row[1] : null;
                 if (talkedWith != null && projected == null && endOvertookAnswer(twilio)) {
@@ -376,6 +450,10 @@ class CallCenterUnderFaultsTest {
                     out.add(where + ": Twilio had the caller talking with " + talkedWith + " at the end (legs "
                             + legs(twilio) + "); the projection ended it " + row[2] + " with agent " + row[1]
                             + story(twilio, changes.get(call.callSid())));
+                } else if ("voicemail".equals(row[3])) {
+                    out.add(where + ": Twilio never took the caller to the voicemail (" + twilio.status()
+                            + ", recordings " + recordings(call.callSid()) + "); the projection ended it " + row[2]
+                            + ", outcome voicemail" + story(twilio, changes.get(call.callSid())));
                 }
             }
         }
@@ -420,6 +498,29 @@ class CallCenterUnderFaultsTest {
         return out;
     }
 
+    /** Whether Twilio asked call-ingest for the voicemail's TwiML: call-state's update took the caller there. */
+    private static boolean sentToVoicemail(CallView call) {
+        String voicemail = VoiceWebhooks.path(VoiceWebhooks.VOICEMAIL) + "?";
+        return call.webhooks().stream().anyMatch(w -> w.kind().equals("redirect") && w.callSid().equals(call.sid())
+                && w.url().contains(voicemail));
+    }
+
+    /** The calls whose Overflow Twilio refused because they were over (call-state's log, all its starts). */
+    private Set<String> overflowsTwilioRefusedAsOver() throws Exception {
+        java.util.regex.Pattern refused = java.util.regex.Pattern.compile(
+                "Twilio refused Overflow for call (CA\\w+) .*not in-progress");
+        try (var lines = Files.lines(stack.logFile(Stack.Service.CALL_STATE))) {
+            return lines.map(refused::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    /** The simulator's recordings of a call, for reading a mismatch. */
+    private String recordings(String callSid) {
+        return stack.simulator().recordings(callSid).stream().map(r -> r.sid() + " " + r.status() + " "
+                + r.durationSeconds() + " s").collect(Collectors.joining(", ", "[", "]"));
+    }
+
     /** Whether Twilio never got an answer to the call's Voice URL, nor to its fallback. */
     private static boolean refusedAtTheEdge(CallView call) {
         return call.webhooks().stream().noneMatch(w -> (w.kind().equals("incoming") || w.kind().equals("fallback"))
@@ -450,6 +551,7 @@ class CallCenterUnderFaultsTest {
                 .map(w -> w.at().toString().substring(11, 23) + " " + w.kind() + " "
                         + (w.callSid().equals(twilio.sid()) ? "caller" : "leg " + w.callSid().substring(2, 8)) + " "
                         + w.params().getOrDefault("CallStatus", "") + w.params().getOrDefault("DialCallStatus", "")
+                        + w.params().getOrDefault("RecordingStatus", "")
                         + " #" + w.params().getOrDefault("SequenceNumber", "-") + " → " + w.httpStatus())
                 .collect(Collectors.joining("\n    "));
         String projection = changes == null ? "(none)" : changes.stream()
@@ -536,8 +638,8 @@ class CallCenterUnderFaultsTest {
         return out;
     }
 
-    /** Every call change on switchboard.state-changes, once per (tenant, seq), in seq order, by call. */
-    private Map<String, List<JsonNode>> callChanges() throws Exception {
+    /** Every change on switchboard.state-changes, once per (tenant, seq), each tenant's in seq order. */
+    private List<JsonNode> stateChanges() throws Exception {
         Map<String, TreeMap<Long, JsonNode>> byTenant = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
@@ -558,11 +660,15 @@ class CallCenterUnderFaultsTest {
                 }
             }
         }
+        return byTenant.values().stream().flatMap(changes -> changes.values().stream()).toList();
+    }
+
+    /** The call changes, by call, in seq order. */
+    private static Map<String, List<JsonNode>> callChanges(List<JsonNode> stateChanges) {
         Map<String, List<JsonNode>> byCall = new HashMap<>();
-        byTenant.values().forEach(changes -> changes.values().stream()
-                .filter(change -> change.get("type").asText().equals("call"))
+        stateChanges.stream().filter(change -> change.get("type").asText().equals("call"))
                 .forEach(change -> byCall.computeIfAbsent(change.at("/call/callSid").asText(), s -> new ArrayList<>())
-                        .add(change.get("call"))));
+                        .add(change.get("call")));
         return byCall;
     }
 
@@ -598,6 +704,7 @@ class CallCenterUnderFaultsTest {
     private String databasePicture(String tenantId) throws Exception {
         Map<String, String> agents = new TreeMap<>();
         Map<String, String> calls = new TreeMap<>();
+        Map<String, String> voicemails = new TreeMap<>();
         try (Connection c = stack.postgres().connect()) {
             PreparedStatement s = c.prepareStatement(
                     "SELECT id, presence, status, current_call_id FROM voip_users WHERE tenant_id = ? AND active");
@@ -613,8 +720,95 @@ class CallCenterUnderFaultsTest {
                 calls.put(rs.getString(1), Pictures.call(rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5)));
             }
+            s = c.prepareStatement("SELECT id, call_sid, duration_seconds, taken_by FROM voicemails"
+                    + " WHERE tenant_id = ? AND done_at IS NULL");
+            s.setString(1, tenantId);
+            rs = s.executeQuery();
+            while (rs.next()) {
+                voicemails.put(rs.getString(1), Pictures.voicemail(rs.getString(2), rs.getLong(3), rs.getString(4)));
+            }
         }
-        return Pictures.of(agents, calls);
+        return Pictures.of(agents, calls, voicemails);
+    }
+
+    private record StoredVoicemail(String tenantId, String callSid, String from, long durationSeconds, String takenBy,
+            boolean done) {
+    }
+
+    /**
+     * Every message Twilio recorded is one voicemail, and only those are: each completed recording with something in
+     * it has exactly one {@code voicemails} row (its RecordingSid the id, the same call, tenant, caller and duration)
+     * and was announced open once on switchboard.state-changes; an empty ({@code absent}) one has none, nor does any
+     * recording Twilio had not finished; every row is such a recording. Every acknowledged take is the one the row
+     * names. (That every screen shows exactly its tenant's open voicemails is the screens' check.)
+     */
+    private List<String> everyMessageIsOneVoicemail(List<Placed> placed, List<JsonNode> stateChanges,
+            ConcurrentLinkedQueue<Agent.Take> takes) throws Exception {
+        Map<String, StoredVoicemail> rows = new HashMap<>();
+        try (Connection c = stack.postgres().connect()) {
+            ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT id, tenant_id, call_sid, from_number, duration_seconds, taken_by, done_at FROM voicemails");
+            while (rs.next()) {
+                rows.put(rs.getString(1), new StoredVoicemail(rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getString(6), rs.getTimestamp(7) != null));
+            }
+        }
+        Map<String, Long> announced = stateChanges.stream().filter(change -> change.get("type").asText()
+                .equals("voicemail") && "open".equals(change.at("/voicemail/state").asText()))
+                .collect(Collectors.groupingBy(change -> change.at("/voicemail/voicemailId").asText(),
+                        Collectors.counting()));
+        Map<String, Placed> calls = placed.stream().collect(Collectors.toMap(Placed::callSid, p -> p));
+        List<String> out = new ArrayList<>();
+        Set<String> recorded = new HashSet<>();
+        for (RecordingView recording : stack.simulator().recordings()) {
+            recorded.add(recording.sid());
+            StoredVoicemail row = rows.get(recording.sid());
+            String where = "recording " + recording.sid() + " of call " + recording.callSid() + " ("
+                    + recording.status() + ", " + recording.durationSeconds() + " s)";
+            boolean message = recording.completed() && recording.durationSeconds() > 0;
+            if (!message) {
+                if (row != null) {
+                    out.add(where + ": Twilio kept no message, yet it is voicemail " + row);
+                }
+                continue;
+            }
+            Placed call = calls.get(recording.callSid());
+            CallView twilio = stack.simulator().call(recording.callSid());
+            List<WebhookAttempt> callbacks = twilio.webhooks().stream().filter(w -> w.kind().equals("recording")
+                    && recording.sid().equals(w.params().get("RecordingSid"))).toList();
+            if (row == null && !callbacks.isEmpty() && callbacks.stream().noneMatch(WebhookAttempt::succeeded)
+                    && announced.getOrDefault(recording.sid(), 0L) == 0) {
+                messagesTwilioCouldNotReport.add(recording.sid());
+                continue;
+            } else if (row == null) {
+                out.add(where + ": Twilio stored the message, no voicemail holds it"
+                        + story(twilio, null));
+            } else if (!row.callSid().equals(recording.callSid())
+                    || row.durationSeconds() != recording.durationSeconds()
+                    || call == null || !row.tenantId().equals(call.tenant().id())
+                    || !row.from().equals(twilio.from())) {
+                out.add(where + " from " + twilio.from() + " to " + (call == null ? "?" : call.tenant().id())
+                        + ": stored as " + row);
+            }
+            if (announced.getOrDefault(recording.sid(), 0L) != 1) {
+                out.add(where + ": announced open " + announced.getOrDefault(recording.sid(), 0L)
+                        + " times on the state changes, not once");
+            }
+        }
+        rows.forEach((id, row) -> {
+            if (!recorded.contains(id)) {
+                out.add("voicemail " + id + " " + row + ": Twilio never recorded it");
+            }
+        });
+        Map<String, Set<String>> takers = new HashMap<>();
+        takes.forEach(t -> takers.computeIfAbsent(t.voicemailId(), v -> new HashSet<>()).add(t.agentId()));
+        takers.forEach((id, agents) -> {
+            StoredVoicemail row = rows.get(id);
+            if (agents.size() > 1 || row == null || !agents.contains(row.takenBy())) {
+                out.add("voicemail " + id + ": taking it was acknowledged to " + agents + ", it is stored as " + row);
+            }
+        });
+        return out;
     }
 
     /** Every webhook Twilio got a 2xx for was applied by call-state: its event id is in processed_events. */
@@ -648,6 +842,10 @@ class CallCenterUnderFaultsTest {
             case "incoming", "fallback" -> "incoming:" + p.get("CallSid");
             case "status" -> "status:" + p.get("CallSid") + ":" + p.get("SequenceNumber");
             case "dial-action" -> "dial-ended:" + p.get("CallSid") + ":" + p.get("DialCallSid");
+            // call-state decides on a recording only when something is in it: an empty one is no voicemail.
+            case "recording" -> "completed".equals(p.get("RecordingStatus"))
+                    && Long.parseLong(p.getOrDefault("RecordingDuration", "0")) > 0
+                    ? "recording:" + p.get("RecordingSid") : null;
             default -> null;
         };
     }
@@ -684,7 +882,7 @@ class CallCenterUnderFaultsTest {
 
     private String report(List<Placed> placed, FaultScheduler faults, ConcurrentLinkedQueue<Agent.Win> wins,
             AtomicLong unanswered, Map<String, List<String>> mismatches, Duration took,
-            Map<String, List<JsonNode>> changes) throws Exception {
+            Map<String, List<JsonNode>> changes, ConcurrentLinkedQueue<Agent.Take> takes) throws Exception {
         Faults.Figures twilio = stack.simulator().deliveryFigures();
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.put("seed", SEED);
@@ -709,10 +907,24 @@ class CallCenterUnderFaultsTest {
         r.put("callsEndedByReconciliation", linesInLog(Stack.Service.CALL_STATE, "from Twilio's record"));
         r.put("claimsAndRetrievesWon", wins.size());
         r.put("legEndsOvertakingAnswers", endsOvertakingAnswers.size());
+        r.put("overflowsOvertakenByTheCallersEnd", overflowsOvertakenByTheCallersEnd.size());
+        r.put("messagesTwilioCouldNotReport", messagesTwilioCouldNotReport.size());
         r.put("commandsUnanswered", unanswered.get());
         r.put("callsTalked", count("SELECT count(*) FROM call_history WHERE end_reason = 'completed'"));
         r.put("callsPlacedByAgents", changes.keySet().stream().filter(OutboundCall::is).count());
         r.put("parks", count("SELECT count(*) FROM call_parks"));
+        ObjectNode vm = r.putObject("voicemail");
+        vm.put("waitLimitSeconds", WAIT_LIMIT.toSeconds());
+        vm.put("callersLeftRinging", placed.stream().filter(p -> stack.simulator().call(p.callSid()).from()
+                .startsWith(Agent.LEFT_RINGING)).count());
+        vm.put("callsToVoicemail", count("SELECT count(*) FROM call_history WHERE outcome = 'voicemail'"));
+        vm.put("recordingsCompleted", stack.simulator().recordings().stream().filter(RecordingView::completed).count());
+        vm.put("recordingsAbsent", stack.simulator().recordings().stream().filter(x -> "absent".equals(x.status()))
+                .count());
+        vm.put("voicemailsStored", count("SELECT count(*) FROM voicemails"));
+        vm.put("voicemailsTaken", takes.size());
+        vm.put("voicemailsDone", count("SELECT count(*) FROM voicemails WHERE done_at IS NOT NULL"));
+        vm.put("voicemailsOpen", count("SELECT count(*) FROM voicemails WHERE done_at IS NULL"));
         ObjectNode controls = r.putObject("callControls");
         controls(changes).forEach(controls::put);
         ObjectNode s = r.putObject("screens");

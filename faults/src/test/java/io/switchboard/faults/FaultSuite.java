@@ -24,6 +24,16 @@ final class FaultSuite {
     /** How long Kafka and PostgreSQL stay away: longer than Twilio's 15 s for every webhook. */
     static final Duration OUTAGE_MIN = Duration.ofSeconds(Long.getLong("faults.outage-min-s", 20));
     static final Duration OUTAGE_MAX = Duration.ofSeconds(Long.getLong("faults.outage-max-s", 60));
+    /**
+     * The tenant whose callers wait at most {@link #WAIT_LIMIT} (its {@code call_handling} row), then leave a
+     * voicemail; the others keep the service's default limit, which no caller of the suite waits out.
+     */
+    static final String VOICEMAIL_TENANT = "t1";
+    static final Duration WAIT_LIMIT = Duration.ofSeconds(Long.getLong("faults.wait-limit-s", 8));
+    /** The share of that tenant's callers the agents let ring: they reach the limit and speak to the voicemail. */
+    static final double LEFT_RINGING_RATE = Double.parseDouble(System.getProperty("faults.left-ringing", "0.3"));
+    /** The share of those callers who hang up within a second of the beep: Twilio keeps nothing ({@code absent}). */
+    static final double SILENT_RATE = Double.parseDouble(System.getProperty("faults.silent", "0.25"));
     /** call-state's switchboard.reconcile.after here: a lost end shows within it. */
     static final Duration RECONCILE_AFTER = Duration.ofSeconds(10);
 

@@ -121,7 +121,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
                 seq = frame.get("seq").asLong();
                 resumeSentAt = 0;
             }
-            case "agent", "call", "ring_cancel" -> {
+            case "agent", "call", "ring_cancel", "voicemail" -> {
                 long next = frame.get("seq").asLong();
                 if (next <= seq) {
                     return; // already applied: a duplicate around a resume
@@ -160,6 +160,11 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
 
     String dial(String to) {
         return send(Json.MAPPER.createObjectNode().put("type", "dial").put("to", to), true);
+    }
+
+    /** {@code take_voicemail} or {@code voicemail_done}. */
+    String voicemail(String type, String voicemailId) {
+        return send(Json.MAPPER.createObjectNode().put("type", type).put("voicemailId", voicemailId), true);
     }
 
     String status(String status) {
@@ -211,6 +216,10 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
         return List.copyOf(picture.calls());
     }
 
+    synchronized List<JsonNode> voicemails() {
+        return List.copyOf(picture.voicemails());
+    }
+
     synchronized JsonNode agent(String id) {
         return picture.agent(id);
     }
@@ -227,9 +236,9 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
         return socket != null;
     }
 
-    /** What the screen shows, as one string: agents and calls by id, in a stable order. */
+    /** What the screen shows, as one string: agents, calls and voicemails by id, in a stable order. */
     synchronized String picture() {
-        return Pictures.of(picture.agents(), picture.calls());
+        return Pictures.of(picture.agents(), picture.calls(), picture.voicemails());
     }
 
     @Override
