@@ -6,6 +6,7 @@ import io.switchboard.contract.TwilioEvent;
 import io.switchboard.contract.TwilioEvent.CallerParked;
 import io.switchboard.contract.TwilioEvent.DialEnded;
 import io.switchboard.contract.TwilioEvent.RecordingStored;
+import io.switchboard.contract.handling.CallHandling;
 import io.switchboard.contract.handling.CallHandling.AfterHours;
 import io.switchboard.ingest.UnavailableException;
 import io.switchboard.ingest.journal.EventJournal;
@@ -20,6 +21,7 @@ import io.switchboard.ingest.twiml.TwimlAnswers;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * What each of Twilio's voice webhooks does, once {@link TwilioGate} has checked its signature and read its form.
@@ -80,16 +82,10 @@ public class TwilioVoiceEndpoints {
      * call's end.
      */
     public Uni<String> voicemail(TwilioWebhook webhook) {
-        TwilioEvents.requireCallSid(webhook);
         Instant askedAt = Instant.now();
-        return tenants.tenantOf(webhook).flatMap(tenant -> tenant
-                .map(tenantId -> handling.of(tenantId).map(settings -> {
-                    metrics.webhook(Endpoint.VOICEMAIL, Outcome.ACCEPTED);
-                    return twiml.voicemail(tenantId, webhook.callSid(), webhook.from(), webhook.to(), settings,
-                            !settings.openAt(askedAt));
-                }))
-                // A recording nobody could be told about is no voicemail.
-                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.VOICEMAIL, webhook, twiml.hangup()))));
+        // A recording nobody could be told about is no voicemail: a call of no known tenant is hung up.
+        return withSettings(Endpoint.VOICEMAIL, webhook, (tenantId, settings) -> twiml.voicemail(tenantId,
+                webhook.callSid(), webhook.from(), webhook.to(), settings, !settings.openAt(askedAt)));
     }
 
     /** The voicemail is recorded ({@code <Record action>}): the caller hears goodbye. Nothing to store. */
@@ -112,20 +108,31 @@ public class TwilioVoiceEndpoints {
      * forwards. A tenant whose forward number was removed since gets the voicemail instead: the caller is not dropped.
      */
     public Uni<String> forward(TwilioWebhook webhook) {
-        TwilioEvents.requireCallSid(webhook);
         Instant askedAt = Instant.now();
+        return withSettings(Endpoint.FORWARD, webhook, (tenantId, settings) -> {
+            if (settings.canForward()) {
+                return twiml.forward(tenantId, webhook.callSid(), webhook.from(), settings.forwardTo());
+            }
+            Log.warnf("Call %s of tenant %s was to be forwarded, but the tenant has no forward number (now):"
+                    + " it gets the voicemail instead.", webhook.callSid(), tenantId);
+            return twiml.voicemail(tenantId, webhook.callSid(), webhook.from(), webhook.to(), settings,
+                    !settings.openAt(askedAt));
+        });
+    }
+
+    /**
+     * A document Twilio asks for on a call call-state sent on (voicemail, forward): {@code answer} writes it from the
+     * tenant's call handling as it is now; a call of no known tenant is hung up. Nothing is stored.
+     */
+    private Uni<String> withSettings(Endpoint endpoint, TwilioWebhook webhook,
+            BiFunction<String, CallHandling, String> answer) {
+        TwilioEvents.requireCallSid(webhook);
         return tenants.tenantOf(webhook).flatMap(tenant -> tenant
                 .map(tenantId -> handling.of(tenantId).map(settings -> {
-                    metrics.webhook(Endpoint.FORWARD, Outcome.ACCEPTED);
-                    if (settings.canForward()) {
-                        return twiml.forward(tenantId, webhook.callSid(), webhook.from(), settings.forwardTo());
-                    }
-                    Log.warnf("Call %s of tenant %s was to be forwarded, but the tenant has no forward number (now):"
-                            + " it gets the voicemail instead.", webhook.callSid(), tenantId);
-                    return twiml.voicemail(tenantId, webhook.callSid(), webhook.from(), webhook.to(), settings,
-                            !settings.openAt(askedAt));
+                    metrics.webhook(endpoint, Outcome.ACCEPTED);
+                    return answer.apply(tenantId, settings);
                 }))
-                .orElseGet(() -> Uni.createFrom().item(unknownTenant(Endpoint.FORWARD, webhook, twiml.hangup()))));
+                .orElseGet(() -> Uni.createFrom().item(unknownTenant(endpoint, webhook, twiml.hangup()))));
     }
 
     /** The {@code <Dial>} to the overflow number is over: stored, then the caller's call ends. */
