@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Which agents a tenant has ({@code voip_users}) and its numbers ({@code tenant_numbers}), both written by call-state. */
@@ -29,6 +30,17 @@ public class AgentDirectory {
                 .map(rows -> {
                     RowIterator<Row> it = rows.iterator();
                     return it.hasNext() && it.next().getBoolean("active");
+                });
+    }
+
+    /** The roles the admin API recorded for an active agent ({@code voip_users.roles}); empty when none is active. */
+    public Uni<Optional<List<String>>> rolesOf(String tenantId, String agentId) {
+        return pool.preparedQuery("SELECT roles FROM voip_users WHERE tenant_id = $1 AND id = $2 AND active")
+                .execute(Tuple.of(tenantId, agentId))
+                .map(rows -> {
+                    RowIterator<Row> it = rows.iterator();
+                    return it.hasNext() ? Optional.of(List.of(it.next().getArrayOfStrings("roles")))
+                            : Optional.empty();
                 });
     }
 

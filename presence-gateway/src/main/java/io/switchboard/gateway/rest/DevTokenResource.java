@@ -12,13 +12,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * Signed agent tokens for the local stack, so a developer can open the console without an identity provider. Off
  * unless {@code switchboard.dev.tokens-enabled=true}: then it answers 404 like any unknown path.
+ *
+ * <p>The token's {@code groups} are the {@code groups} parameter's roles ({@code agent,supervisor,admin}), or the roles
+ * the tenant recorded for the agent when it is left out: what an identity provider would map.
  */
 @Path("/dev/token")
 public class DevTokenResource {
@@ -42,7 +48,7 @@ public class DevTokenResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> token(@RestQuery String tenant, @RestQuery String agent) {
+    public Uni<Response> token(@RestQuery String tenant, @RestQuery String agent, @RestQuery String groups) {
         if (!config.dev().tokensEnabled()) {
             throw new NotFoundException();
         }
@@ -50,20 +56,29 @@ public class DevTokenResource {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
                     "Both query parameters are needed: /dev/token?tenant=acme&agent=doug"));
         }
-        return directory.isActive(tenant, agent)
+        Set<String> asked = groups == null ? null : Arrays.stream(groups.split(",")).map(String::trim)
+                .filter(role -> !role.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+        if (asked != null && (asked.isEmpty() || !AgentIdentity.ROLES.containsAll(asked))) {
+            return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
+                    "groups must list roles among " + String.join(", ", AgentIdentity.ROLES) + ", comma-separated; got '"
+                            + groups + "'."));
+        }
+        return directory.rolesOf(tenant, agent)
                 // Signing reads the key file: off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(active -> active ? Response.ok(new TokenResponse(sign(tenant, agent))).build()
+                .map(recorded -> recorded.isPresent()
+                        ? Response.ok(new TokenResponse(sign(tenant, agent,
+                                asked != null ? asked : Set.copyOf(recorded.get())))).build()
                         : Problem.response(Response.Status.NOT_FOUND, "Tenant '" + tenant + "' has no active agent '"
                                 + agent + "'; check both ids (the local stack seeds tenant acme with doug and rhonda)."));
     }
 
-    private String sign(String tenant, String agent) {
+    private String sign(String tenant, String agent, Set<String> roles) {
         return Jwt.issuer(issuer)
                 .audience(audiences)
                 .subject(agent)
                 .claim(AgentIdentity.TENANT_CLAIM, tenant)
-                .groups(AgentIdentity.ROLE)
+                .groups(roles)
                 .expiresIn(config.dev().tokenLifetime())
                 .sign();
     }

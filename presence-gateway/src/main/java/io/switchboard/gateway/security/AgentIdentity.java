@@ -3,16 +3,27 @@ package io.switchboard.gateway.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.UserData;
 import jakarta.json.JsonString;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Who is on a connection, from the verified token only: {@code sub} is the agent, the {@code tenant} claim its
- * tenant. Client frames never change it.
+ * tenant, the {@code groups} claim its roles. Client frames never change it.
+ *
+ * @param roles the token's groups among {@link #ROLE}, {@link #SUPERVISOR} and {@link #ADMIN}
  */
-public record AgentIdentity(String tenantId, String agentId) {
+public record AgentIdentity(String tenantId, String agentId, Set<String> roles) {
     /** The group a token must carry to open the agent socket. */
     public static final String ROLE = "agent";
+    /** Sees the wallboard, and may set an agent away or sign them out. */
+    public static final String SUPERVISOR = "supervisor";
+    /** Manages the tenant's agents, numbers and settings through the admin API. */
+    public static final String ADMIN = "admin";
+    /** Every role a token may carry, in the order they are listed. */
+    public static final List<String> ROLES = List.of(ROLE, SUPERVISOR, ADMIN);
     public static final String TENANT_CLAIM = "tenant";
     /** Where the upgrade check leaves the identity for the connection. */
     public static final UserData.TypedKey<AgentIdentity> KEY = new UserData.TypedKey<>("switchboard.agent");
@@ -29,7 +40,13 @@ public record AgentIdentity(String tenantId, String agentId) {
         if (agent == null || agent.isBlank() || tenant == null || tenant.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new AgentIdentity(tenant, agent));
+        Set<String> roles = new TreeSet<>(identity.getRoles());
+        roles.retainAll(ROLES);
+        return Optional.of(new AgentIdentity(tenant, agent, Set.copyOf(roles)));
+    }
+
+    public boolean supervisor() {
+        return roles.contains(SUPERVISOR);
     }
 
     private static String claimText(Object claim) {
