@@ -3,16 +3,27 @@ package io.switchboard.contract;
 import java.util.List;
 
 /**
- * The tenant's whole live picture as of {@code seq} (its agents, its calls not over, its voicemails not done): the
+ * The tenant's whole live picture as of {@code seq} (its agents, its calls not over, its voicemails not done, and for
+ * a supervisor the wallboard's figures): the
  * first frame on every connection. The changes that
  * follow it start at {@code seq + 1}.
  */
 public record Snapshot(String type, long seq, List<Agent> agents, List<Call> calls, List<Voicemail> voicemails,
-        boolean resync) {
+        Wallboard wallboard, boolean resync) {
 
-    /** The first snapshot of a connection. */
+    /** The first snapshot of a connection, without the wallboard's figures. */
     public Snapshot(long seq, List<Agent> agents, List<Call> calls, List<Voicemail> voicemails) {
-        this("snapshot", seq, agents, calls, voicemails, false);
+        this(seq, agents, calls, voicemails, null);
+    }
+
+    /**
+     * The first snapshot of a connection.
+     *
+     * @param wallboard the tenant's latest figures as of {@code seq}, for a supervisor's screen; null for any other, or
+     *     before the tenant's first figures
+     */
+    public Snapshot(long seq, List<Agent> agents, List<Call> calls, List<Voicemail> voicemails, Wallboard wallboard) {
+        this("snapshot", seq, agents, calls, voicemails, wallboard, false);
     }
 
     /**
@@ -20,6 +31,6 @@ public record Snapshot(String type, long seq, List<Agent> agents, List<Call> cal
      * what the gateway keeps, or the client fell too far behind. The client replaces its whole picture.
      */
     public Snapshot resynced() {
-        return new Snapshot(type, seq, agents, calls, voicemails, true);
+        return new Snapshot(type, seq, agents, calls, voicemails, wallboard, true);
     }
 }

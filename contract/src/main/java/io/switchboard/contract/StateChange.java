@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = StateChange.AgentChanged.class, name = "agent"),
         @JsonSubTypes.Type(value = StateChange.CallChanged.class, name = "call"),
         @JsonSubTypes.Type(value = StateChange.RingCancel.class, name = "ring_cancel"),
-        @JsonSubTypes.Type(value = StateChange.VoicemailChanged.class, name = "voicemail")
+        @JsonSubTypes.Type(value = StateChange.VoicemailChanged.class, name = "voicemail"),
+        @JsonSubTypes.Type(value = StateChange.WallboardChanged.class, name = StateChange.WallboardChanged.TYPE)
 })
 public sealed interface StateChange {
 
@@ -41,5 +42,20 @@ public sealed interface StateChange {
 
     /** Upsert of one voicemail; one in state {@code done} is removed from screens. */
     record VoicemailChanged(String tenantId, long seq, Voicemail voicemail) implements StateChange {
+    }
+
+    /**
+     * The tenant's live figures anew (docs/protocol.md, "The wallboard"). Supervisors' screens get it as it is; every
+     * other screen gets the same {@code seq} without figures ({@link #withoutFigures}), so its stream stays contiguous.
+     *
+     * @param wallboard the figures; null in the frame other screens get
+     */
+    record WallboardChanged(String tenantId, long seq, Wallboard wallboard) implements StateChange {
+        public static final String TYPE = "wallboard";
+
+        /** What a screen that is not a supervisor's gets: the seq alone. */
+        public WallboardChanged withoutFigures() {
+            return new WallboardChanged(tenantId, seq, null);
+        }
     }
 }
