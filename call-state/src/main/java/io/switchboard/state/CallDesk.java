@@ -19,6 +19,7 @@ import io.switchboard.state.persistence.ActionStore.StoredAction;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.OutboxRow;
 import io.switchboard.state.persistence.RoundTrip;
+import io.switchboard.state.wallboard.Wallboards;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,9 +50,12 @@ public class CallDesk {
     private final ObjectMapper json;
     private final CallDecider decider;
     private final Duration actionLease;
+    private final Wallboards wallboards;
 
     public CallDesk(AgroalDataSource dataSource, ProjectionStore store, ActionStore actionStore, TwilioActions twilio,
-            OutboxRelay relay, ChangePublisher publisher, ObjectMapper json, CallStateConfig config) {
+            OutboxRelay relay, ChangePublisher publisher, ObjectMapper json, CallStateConfig config,
+            Wallboards wallboards) {
+        this.wallboards = wallboards;
         this.dataSource = dataSource;
         this.store = store;
         this.actionStore = actionStore;
@@ -280,6 +284,9 @@ public class CallDesk {
             }
             if (relayed) {
                 relay.wake();
+            }
+            if (decided.stream().anyMatch(stored -> stored != null && !stored.changes.isEmpty())) {
+                wallboards.mark(tenantId);
             }
             return outcomes;
         }

@@ -30,6 +30,8 @@ public interface CallStateConfig {
 
     Reconcile reconcile();
 
+    Wallboard wallboard();
+
     /**
      * How long the ids of applied records are kept to recognize redeliveries: at least the Kafka topics'
      * retention (7 days by default).
@@ -144,5 +146,21 @@ public interface CallStateConfig {
          */
         @WithDefault("2m")
         Duration after();
+    }
+
+    interface Wallboard {
+        /**
+         * How often the figures of the tenants whose picture changed since are computed anew: changes within it are
+         * coalesced into one wallboard change.
+         */
+        @WithDefault("1s")
+        Duration interval();
+
+        /**
+         * How often the figures of every tenant with an agent online are computed anew even without a change, so a
+         * new day in the tenant's zone starts the day's figures afresh.
+         */
+        @WithDefault("60s")
+        Duration refresh();
     }
 }

@@ -67,8 +67,10 @@ public final class Projection {
             if (call != null) {
                 parking(call, fact).ifPresent(parking::add);
             }
-            step(call, fact).ifPresent(steps::add);
+            Optional<CallStep> step = step(call, fact);
             s = apply(s, fact, changes);
+            CallRecord after = s.call();
+            step.map(taken -> taken.ringing(after)).ifPresent(steps::add);
         }
         return new Applied(s, List.copyOf(changes.list), List.copyOf(parking), List.copyOf(steps));
     }

@@ -3,6 +3,7 @@ package io.switchboard.state.persistence;
 import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.CallState;
 import io.switchboard.contract.Presence;
+import io.switchboard.state.config.CallStateConfig;
 import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
 import io.switchboard.state.core.CallStep;
@@ -37,6 +38,12 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class ProjectionStore {
+    /** The wait limit of a tenant that set none ({@code switchboard.queue.max-wait}). */
+    private final Duration serviceMaxWait;
+
+    public ProjectionStore(CallStateConfig config) {
+        this.serviceMaxWait = config.queue().maxWait();
+    }
 
     /**
      * The tenant's row, locked for the transaction: one writer per tenant at a time.
@@ -158,11 +165,11 @@ public class ProjectionStore {
     }
 
     /** The tenant's row as its lock reads it: the lock, and the tenant's parking slots. */
-    private record Tenant(TenantLock lock, int slotFirst, int slotLast) {
+    record Tenant(TenantLock lock, int slotFirst, int slotLast) {
     }
 
     /** The tenant's lock, first of a round trip: null when there is no such tenant. */
-    private static RoundTrip.Result<Tenant> lock(RoundTrip trip, String tenantId) {
+    static RoundTrip.Result<Tenant> lock(RoundTrip trip, String tenantId) {
         return trip.query("""
                 SELECT seq, (SELECT min(o.seq) FROM outbox o WHERE o.tenant_id = t.id), park_slot_first, park_slot_last
                 FROM tenants t WHERE id = ? FOR UPDATE""", p -> p.text(tenantId), rs -> rs.next()
@@ -247,7 +254,7 @@ public class ProjectionStore {
         if (call.state() == CallState.ENDED) {
             end(writes, call);
         } else {
-            upsert(writes, call);
+            upsert(writes, call, WaitLimit.waitBegan(after.waitLimit(), before.call(), call, serviceMaxWait));
         }
     }
 
@@ -271,23 +278,40 @@ public class ProjectionStore {
         }
     }
 
-    /** Adds the calls' steps to their history; one that names no time takes the transaction's. */
+    /**
+     * Adds the calls' steps to their history; one that names no time takes the transaction's. A step after which the
+     * call rings records whom for ({@code offered}): one agent, or the tenant's agents that are available as the
+     * decision leaves them, read by the insert itself (no round trip more).
+     */
     public void recordSteps(RoundTrip writes, String tenantId, List<CallStep> steps) {
         for (CallStep step : steps) {
+            CallStep.Offer offer = step.offered();
+            String offered = offer == null ? "NULL" : offer.agentId() != null ? "ARRAY[?::text]" : """
+                    (SELECT coalesce(array_agg(u.id ORDER BY u.id), '{}') FROM voip_users u
+                     WHERE u.tenant_id = ? AND u.active AND u.presence = 'online' AND u.status = 'available')""";
             writes.writeOne("step of call " + step.callSid(), """
-                    INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at)
-                    VALUES (?, ?, ?, ?, ?, coalesce(?, now()))""", p -> p.text(tenantId).text(step.callSid())
-                    .text(step.step()).text(step.agentId()).text(step.detail()).time(step.at()));
+                    INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at, offered)
+                    VALUES (?, ?, ?, ?, ?, coalesce(?, now()), %s)""".formatted(offered), p -> {
+                p.text(tenantId).text(step.callSid()).text(step.step()).text(step.agentId()).text(step.detail())
+                        .time(step.at());
+                if (offer != null) {
+                    p.text(offer.agentId() != null ? offer.agentId() : tenantId);
+                }
+            });
         }
     }
 
     private static void saveAgent(RoundTrip writes, AgentRecord a) {
+        // status_since: the right-hand side reads the row as it was, so it moves only when status or presence do.
         writes.writeOne("agent " + a.tenantId() + "/" + a.id(), """
                 UPDATE voip_users SET presence = ?, status = ?, current_call_id = ?, current_call_phone_number = ?,
-                       current_call_answered_at = ?, wrap_up_until = ?, offline_at = ?, updated_at = now()
+                       current_call_answered_at = ?, wrap_up_until = ?, offline_at = ?, updated_at = now(),
+                       status_since = CASE WHEN (status, presence) IS DISTINCT FROM (?, ?) THEN now()
+                                           ELSE status_since END
                 WHERE tenant_id = ? AND id = ?""", p -> p.text(a.presence().wire()).text(a.status().wire())
                 .text(a.currentCallSid()).text(a.currentCallPhoneNumber()).time(a.currentCallAnsweredAt())
-                .time(a.wrapUpUntil()).time(a.offlineAt()).text(a.tenantId()).text(a.id()));
+                .time(a.wrapUpUntil()).time(a.offlineAt()).text(a.status().wire()).text(a.presence().wire())
+                .text(a.tenantId()).text(a.id()));
     }
 
     private static void saveVoicemail(RoundTrip writes, VoicemailRecord v, boolean isNew) {
@@ -305,13 +329,14 @@ public class ProjectionStore {
         }
     }
 
-    private static void upsert(RoundTrip writes, CallRecord call) {
+    /** @param waitingSince when the caller began to wait anew; null when the wait goes on as it was (or none) */
+    private static void upsert(RoundTrip writes, CallRecord call, Instant waitingSince) {
         writes.writeOne("call " + call.callSid(), """
                 INSERT INTO active_calls (call_sid, tenant_id, from_number, to_number, state, agent_id, agent_leg_sid,
                                           started_at, claimed_at, answered_at, deadline, slot, parked_at, parked_by,
                                           ring_reason, offered_to, ended_at, held_at, transferred_by, consult_with,
-                                          consult_leg_sid, caller_joined_at, wait_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          consult_leg_sid, caller_joined_at, wait_until, waiting_since)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id,
                     agent_leg_sid = excluded.agent_leg_sid, claimed_at = excluded.claimed_at,
                     answered_at = excluded.answered_at, deadline = excluded.deadline, slot = excluded.slot,
@@ -320,14 +345,16 @@ public class ProjectionStore {
                     ended_at = excluded.ended_at, held_at = excluded.held_at,
                     transferred_by = excluded.transferred_by, consult_with = excluded.consult_with,
                     consult_leg_sid = excluded.consult_leg_sid, caller_joined_at = excluded.caller_joined_at,
-                    wait_until = excluded.wait_until, changed_at = now()""",
+                    wait_until = excluded.wait_until,
+                    waiting_since = coalesce(excluded.waiting_since, active_calls.waiting_since),
+                    changed_at = now()""",
                 p -> p.text(call.callSid()).text(call.tenantId()).text(call.from()).text(call.to())
                         .text(call.state().name()).text(call.agentId()).text(call.agentLegSid())
                         .time(call.startedAt()).time(call.claimedAt()).time(call.answeredAt()).time(call.deadline())
                         .integer(call.slot()).time(call.parkedAt()).text(call.parkedBy()).text(call.ringReason())
                         .text(call.offeredTo()).time(call.endedAt()).time(call.heldAt())
                         .text(call.transferredBy()).text(call.consultWith()).text(call.consultLegSid())
-                        .time(call.callerJoinedAt()).time(call.waitUntil()));
+                        .time(call.callerJoinedAt()).time(call.waitUntil()).time(waitingSince));
     }
 
     /** An ended call leaves active_calls for call_history, in the same transaction. */
