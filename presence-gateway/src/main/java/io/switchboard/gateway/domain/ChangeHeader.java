@@ -3,6 +3,7 @@ package io.switchboard.gateway.domain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.contract.Probe;
+import io.switchboard.contract.StateChange;
 
 /**
  * What the gateway needs to route one record of the state-changes topic: whose it is and where it goes in the tenant's
@@ -26,6 +27,21 @@ public record ChangeHeader(String type, String tenantId, Long seq) {
             throw new IllegalArgumentException("a state change needs its seq");
         }
         return header;
+    }
+
+    /**
+     * The frame screens that are not a supervisor's get for the change {@code frame}: the same frame, except for a
+     * {@code wallboard} change, which they get without its figures, so their seq stays contiguous.
+     */
+    public String othersFrame(ObjectMapper mapper, String frame) {
+        if (!StateChange.WallboardChanged.TYPE.equals(type)) {
+            return frame;
+        }
+        try {
+            return mapper.writeValueAsString(new StateChange.WallboardChanged(tenantId, seq, null));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write a wallboard frame without figures", e);
+        }
     }
 
     public boolean probe() {

@@ -29,6 +29,16 @@ public final class RecentChanges {
     }
 
     public void record(long seq, String frame) {
+        record(new Change(seq, frame));
+    }
+
+    /** Records a change whose frame differs for screens that are not a supervisor's ({@link Change#othersFrame}). */
+    public void record(long seq, String frame, String othersFrame) {
+        record(new Change(seq, frame, othersFrame));
+    }
+
+    private void record(Change change) {
+        long seq = change.seq();
         if (!changes.isEmpty()) {
             long last = changes.peekLast().seq();
             if (seq <= last) {
@@ -41,7 +51,7 @@ public final class RecentChanges {
         if (changes.size() == capacity) {
             changes.pollFirst();
         }
-        changes.addLast(new Change(seq, frame));
+        changes.addLast(change);
     }
 
     /**

@@ -20,6 +20,13 @@ public final class ResumeDecision {
     public record Replay(List<Change> changes) implements Plan {
     }
 
+    /** The plan as a supervisor's screen, or any other, is to follow it: the changes it replays as that screen gets them. */
+    public static Plan forScreen(Plan plan, boolean supervisor) {
+        return plan instanceof Replay replay
+                ? new Replay(replay.changes().stream().map(change -> change.forScreen(supervisor)).toList())
+                : plan;
+    }
+
     /**
      * The buffer cannot tell; the database decides. {@code streamLast} is how far this gateway's stream of the tenant
      * had come when the buffer was asked (empty: nothing received for the tenant yet, e.g. the gateway just started).

@@ -85,7 +85,8 @@ public class StateChangeListener {
         Span span = tracer.spanBuilder("push " + header.type()).setAttribute(TENANT, header.tenantId())
                 .setAttribute(SEQ, header.seq()).startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            span.setAttribute(SOCKETS, sessions.deliver(header.tenantId(), header.seq(), frame));
+            span.setAttribute(SOCKETS, sessions.deliver(header.tenantId(), header.seq(), frame,
+                    header.othersFrame(mapper, frame)));
         } finally {
             span.end();
         }

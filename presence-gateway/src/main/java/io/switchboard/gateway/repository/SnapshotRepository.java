@@ -11,6 +11,7 @@ import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.Snapshot;
 import io.switchboard.contract.Voicemail;
+import io.switchboard.contract.Wallboard;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -22,8 +23,8 @@ import java.util.List;
 
 /**
  * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents, the calls and the
- * voicemails not done come from one repeatable-read transaction, so they are one consistent picture as of that seq: every change after it has
- * a higher seq.
+ * voicemails not done (and, for a supervisor, the latest wallboard figures) come from one repeatable-read transaction,
+ * so they are one consistent picture as of that seq: every change after it has a higher seq.
  */
 @ApplicationScoped
 public class SnapshotRepository {
@@ -41,6 +42,9 @@ public class SnapshotRepository {
             SELECT id, call_sid, from_number, to_number, recorded_at, duration_seconds, taken_by, taken_at
             FROM voicemails WHERE tenant_id = $1 AND done_at IS NULL ORDER BY recorded_at, id""";
 
+    /** The tenant's latest figures, as of a seq no later than the snapshot's (written in the same transactions). */
+    private static final String WALLBOARD = "SELECT figures::text FROM wallboards WHERE tenant_id = $1";
+
     private final Pool pool;
     private final ObjectMapper mapper;
 
@@ -49,8 +53,11 @@ public class SnapshotRepository {
         this.mapper = mapper;
     }
 
-    /** @param resync mark the frame {@code "resync":true}: it replaces a picture the client already had */
-    public Uni<TenantSnapshot> read(String tenantId, boolean resync) {
+    /**
+     * @param supervisor the screen is a supervisor's: the snapshot carries the tenant's latest wallboard figures
+     * @param resync mark the frame {@code "resync":true}: it replaces a picture the client already had
+     */
+    public Uni<TenantSnapshot> read(String tenantId, boolean supervisor, boolean resync) {
         Tuple tenant = Tuple.of(tenantId);
         return pool.withTransaction(connection -> connection
                 // Must be the transaction's first statement: all the reads then see the same committed state.
@@ -62,17 +69,35 @@ public class SnapshotRepository {
                                 new IllegalStateException("Tenant '" + tenantId + "' is not in the tenants table"));
                     }
                     long seq = seqRows.iterator().next().getLong("seq");
-                    return readPicture(connection, tenant, seq);
+                    return readPicture(connection, tenant, seq, supervisor);
                 }))
                 .map(snapshot -> frame(resync ? snapshot.resynced() : snapshot));
     }
 
-    private static Uni<Snapshot> readPicture(SqlConnection connection, Tuple tenant, long seq) {
+    private Uni<Snapshot> readPicture(SqlConnection connection, Tuple tenant, long seq, boolean supervisor) {
         return connection.preparedQuery(AGENTS).execute(tenant)
                 .chain(agentRows -> connection.preparedQuery(CALLS).execute(tenant)
                         .chain(callRows -> connection.preparedQuery(VOICEMAILS).execute(tenant)
-                                .map(voicemailRows -> new Snapshot(seq, agents(agentRows), calls(callRows),
-                                        voicemails(voicemailRows)))));
+                                .chain(voicemailRows -> wallboard(connection, tenant, supervisor)
+                                        .map(wallboard -> new Snapshot(seq, agents(agentRows), calls(callRows),
+                                                voicemails(voicemailRows), wallboard)))));
+    }
+
+    /** The tenant's latest figures for a supervisor's screen; null for any other, or before the tenant's first. */
+    private Uni<Wallboard> wallboard(SqlConnection connection, Tuple tenant, boolean supervisor) {
+        if (!supervisor) {
+            return Uni.createFrom().nullItem();
+        }
+        return connection.preparedQuery(WALLBOARD).execute(tenant).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            try {
+                return mapper.readValue(rows.iterator().next().getString("figures"), Wallboard.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("The stored wallboard of the tenant is not one", e);
+            }
+        });
     }
 
     private static List<Voicemail> voicemails(RowSet<Row> rows) {

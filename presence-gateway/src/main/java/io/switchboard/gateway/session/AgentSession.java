@@ -3,6 +3,7 @@ package io.switchboard.gateway.session;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.gateway.domain.CloseCause;
 import io.switchboard.gateway.domain.CommandRateLimit;
+import io.switchboard.gateway.domain.ResumeDecision;
 import io.switchboard.gateway.domain.ScreenFeed;
 import io.switchboard.gateway.domain.ScreenFeed.Effect;
 import io.switchboard.gateway.domain.ScreenFeed.Event;
@@ -214,7 +215,8 @@ public final class AgentSession {
             send(send.frames(), shared);
         } else if (effect instanceof ScreenFeed.PlanResume plan) {
             // Asked now, under the lock: every change recorded in the buffer after this reaches the feed afterwards.
-            events.add(new ScreenFeed.ResumePlanned(plan.catchUp(), tenant.plan(plan.since())));
+            events.add(new ScreenFeed.ResumePlanned(plan.catchUp(),
+                    ResumeDecision.forScreen(tenant.plan(plan.since()), agent.supervisor())));
         } else if (effect instanceof ScreenFeed.ReadSnapshot read) {
             io = io != null ? io : new Io();
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -265,7 +267,7 @@ public final class AgentSession {
     }
 
     private void readSnapshot(ScreenFeed.ReadSnapshot read, CompletableFuture<Void> done) {
-        services.snapshots().read(agent.tenantId(), read.resync()).subscribe().with(
+        services.snapshots().read(agent.tenantId(), agent.supervisor(), read.resync()).subscribe().with(
                 snapshot -> handleThen(new ScreenFeed.SnapshotRead(read.catchUp(), snapshot.seq(), snapshot.frame()),
                         done),
                 failure -> {

@@ -26,8 +26,12 @@ final class Lane implements OrderedSender.Loop {
     /** At most this many changes a task, so a burst does not keep the loop from its sockets' reads and pings. */
     static final int MAX_BATCH = 64;
 
-    /** One change for the sessions of one tenant on this loop. */
-    private record Delivery(Collection<AgentSession> sessions, long seq, String frame, SharedFrame shared) {
+    /**
+     * One change for the sessions of one tenant on this loop: its frame for supervisors' screens, and for the others
+     * (the same but for a wallboard change).
+     */
+    private record Delivery(Collection<AgentSession> sessions, long seq, String frame, SharedFrame shared,
+            String othersFrame, SharedFrame othersShared) {
     }
 
     private final Executor executor;
@@ -58,9 +62,13 @@ final class Lane implements OrderedSender.Loop {
      * before.
      *
      * @param shared the change's frame, or null when each connection sends its own; held until handed out
+     * @param othersFrame the change's frame for screens that are not a supervisor's
+     * @param othersShared its encoding (the same as {@code shared} when the frames are the same), or null
      */
-    void deliver(Collection<AgentSession> sessions, long seq, String frame, SharedFrame shared) {
-        deliveries.add(new Delivery(sessions, seq, frame, shared == null ? null : shared.retain()));
+    void deliver(Collection<AgentSession> sessions, long seq, String frame, SharedFrame shared, String othersFrame,
+            SharedFrame othersShared) {
+        deliveries.add(new Delivery(sessions, seq, frame, shared == null ? null : shared.retain(), othersFrame,
+                othersShared == null || othersShared == shared ? othersShared : othersShared.retain()));
         if (scheduled.compareAndSet(false, true)) {
             executor.execute(this::run);
         }
@@ -103,13 +111,20 @@ final class Lane implements OrderedSender.Loop {
             if (delivery.shared() != null) {
                 delivery.shared().release();
             }
+            if (delivery.othersShared() != null && delivery.othersShared() != delivery.shared()) {
+                delivery.othersShared().release();
+            }
         }
     }
 
     /** One session's failure must not keep the change from the sessions after it on the same loop. */
     private static void handOver(AgentSession session, Delivery delivery) {
         try {
-            session.onChange(delivery.seq(), delivery.frame(), delivery.shared());
+            if (session.agent().supervisor()) {
+                session.onChange(delivery.seq(), delivery.frame(), delivery.shared());
+            } else {
+                session.onChange(delivery.seq(), delivery.othersFrame(), delivery.othersShared());
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Change seq %d could not be handed to connection %s of %s; closing it so the client resyncs",
                     delivery.seq(), session.connectionId(), session.agent());

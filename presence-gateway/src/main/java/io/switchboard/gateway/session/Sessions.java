@@ -114,28 +114,38 @@ public class Sessions {
      * bottleneck (docs/benchmarks.md): a change to 1,000 screens woke the loops 1,000 times. A lane takes changes in the
      * order they were handed to it, so each session still gets them in order.
      *
+     * A change whose frame differs for screens that are not a supervisor's (a {@code wallboard} change) is encoded
+     * twice, once for each audience, and each session is handed its own.
+     *
+     * @param othersFrame the frame for screens that are not a supervisor's (the same string as {@code frame} for
+     *     every change but a wallboard)
      * @return how many of the tenant's sockets on this gateway were handed the change
      */
-    public int deliver(String tenantId, long seq, String frame) {
+    public int deliver(String tenantId, long seq, String frame, String othersFrame) {
         TenantSessions tenant = byTenant.get(tenantId);
         if (tenant == null) {
             return 0;
         }
         // Recorded before it is handed out: a session that reads the buffer after registering misses nothing.
-        tenant.record(seq, frame);
+        tenant.record(seq, frame, othersFrame);
         if (tenant.isEmpty()) {
             return 0;
         }
         AgentChannel.SharedFrame shared = AgentChannel.SharedFrame.encode(frame);
+        AgentChannel.SharedFrame othersShared = othersFrame.equals(frame) ? shared
+                : AgentChannel.SharedFrame.encode(othersFrame);
         try {
             tenant.byLoop().forEach((lane, sessions) -> {
                 if (!sessions.isEmpty()) {
-                    lane.deliver(sessions, seq, frame, shared);
+                    lane.deliver(sessions, seq, frame, shared, othersFrame, othersShared);
                 }
             });
         } finally {
             if (shared != null) {
                 shared.release();
+            }
+            if (othersShared != null && othersShared != shared) {
+                othersShared.release();
             }
         }
         return tenant.sessions().size();

@@ -90,9 +90,9 @@ final class TenantSessions {
         return byAgent;
     }
 
-    void record(long seq, String frame) {
+    void record(long seq, String frame, String othersFrame) {
         synchronized (recent) {
-            recent.record(seq, frame);
+            recent.record(seq, frame, othersFrame);
         }
     }
 
