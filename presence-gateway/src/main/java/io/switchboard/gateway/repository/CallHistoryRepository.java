@@ -83,8 +83,10 @@ public class CallHistoryRepository {
      *
      * @param agentId the agent who did it, or for whom it rang; null when no agent did
      * @param detail what else it says: the slot, the colleague, the reason, the voicemail's id; null when nothing
+     * @param offered whom the call rang for from this step on ({@code rang}, {@code given_back}, {@code rang_back},
+     *     {@code transferred}): the agents available then, or the one agent it was offered to; null on other steps
      */
-    public record Step(String step, String agentId, String detail, Instant at) {
+    public record Step(String step, String agentId, String detail, Instant at, List<String> offered) {
     }
 
     /**
@@ -125,7 +127,7 @@ public class CallHistoryRepository {
                        (SELECT v.id FROM voicemails v WHERE v.tenant_id = h.tenant_id AND v.call_sid = h.call_sid
                         ORDER BY v.recorded_at, v.id LIMIT 1) AS voicemail_id,
                        (SELECT json_agg(json_build_object('step', s.step, 'agentId', s.agent_id, 'detail', s.detail,
-                                                          'at', s.at) ORDER BY s.id)
+                                                          'at', s.at, 'offered', s.offered) ORDER BY s.id)
                         FROM call_steps s WHERE s.tenant_id = h.tenant_id AND s.call_sid = h.call_sid) AS steps
                 FROM call_history h WHERE h.tenant_id = $1""");
         if (search.since() != null) {
@@ -196,8 +198,10 @@ public class CallHistoryRepository {
         List<Step> steps = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             JsonObject step = rows.getJsonObject(i);
+            JsonArray offered = step.getJsonArray("offered");
             steps.add(new Step(step.getString("step"), step.getString("agentId"), step.getString("detail"),
-                    OffsetDateTime.parse(step.getString("at")).toInstant()));
+                    OffsetDateTime.parse(step.getString("at")).toInstant(),
+                    offered == null ? null : offered.stream().map(String.class::cast).toList()));
         }
         return steps;
     }

@@ -71,11 +71,11 @@ class CallHistoryTest {
                 + "INSERT INTO call_parks (call_sid, tenant_id, slot, parked_by, parked_at, left_at, outcome,"
                 + " retrieved_by) VALUES ('CA01', '" + TENANT + "', 701, 'rhonda', '" + T0.plusSeconds(20) + "', '"
                 + T0.plusSeconds(40) + "', 'retrieved', 'doug');"
-                + "INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at) VALUES"
-                + " ('" + TENANT + "', 'CA01', 'rang', null, null, '" + T0 + "'),"
-                + " ('" + TENANT + "', 'CA01', 'claimed', 'rhonda', null, '" + T0.plusSeconds(3) + "'),"
-                + " ('" + TENANT + "', 'CA01', 'parked', 'rhonda', 'slot 701', '" + T0.plusSeconds(20) + "'),"
-                + " ('otra', 'CA01', 'rang', null, null, '" + T0 + "');");
+                + "INSERT INTO call_steps (tenant_id, call_sid, step, agent_id, detail, at, offered) VALUES"
+                + " ('" + TENANT + "', 'CA01', 'rang', null, null, '" + T0 + "', '{doug,rhonda}'),"
+                + " ('" + TENANT + "', 'CA01', 'claimed', 'rhonda', null, '" + T0.plusSeconds(3) + "', null),"
+                + " ('" + TENANT + "', 'CA01', 'parked', 'rhonda', 'slot 701', '" + T0.plusSeconds(20) + "', null),"
+                + " ('otra', 'CA01', 'rang', null, null, '" + T0 + "', null);");
     }
 
     @Test
@@ -113,6 +113,9 @@ class CallHistoryTest {
         assertThat(first.get("steps")).extracting(st -> st.get("step").asText() + ":" + st.get("agentId").asText()
                 + ":" + st.get("detail").asText()).containsExactly("rang:null:null", "claimed:rhonda:null",
                 "parked:rhonda:slot 701");
+        // Whom it rang for: the agents available as it began to ring; null on steps that ring nobody.
+        assertThat(first.at("/steps/0/offered")).extracting(JsonNode::asText).containsExactly("doug", "rhonda");
+        assertThat(first.at("/steps/1/offered").isNull()).isTrue();
 
         JsonNode abandoned = byId(search(r -> r), "CA02");
         assertThat(abandoned.get("outcome").asText()).isEqualTo("abandoned");
