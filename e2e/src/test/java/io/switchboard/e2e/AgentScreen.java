@@ -41,6 +41,8 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     private final List<String> seqViolations = new ArrayList<>();
     private final List<String> contractViolations = new ArrayList<>();
     private long seq = -1;
+    /** The latest wallboard figures this screen got (a supervisor's), or JSON null. */
+    private JsonNode wallboard;
     private final String token;
 
     private AgentScreen(String agentId, String gatewayUrl, String token) {
@@ -94,14 +96,18 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
             case "snapshot" -> {
                 picture.snapshot(frame);
                 seq = frame.get("seq").asLong();
+                wallboard = frame.get("wallboard");
             }
-            case "agent", "call", "ring_cancel", "voicemail" -> {
+            case "agent", "call", "ring_cancel", "voicemail", "wallboard" -> {
                 long next = frame.get("seq").asLong();
                 if (next != seq + 1) {
                     seqViolations.add(type + " seq " + next + " after " + seq);
                 }
                 seq = Math.max(seq, next);
                 picture.apply(frame);
+                if ("wallboard".equals(type)) {
+                    wallboard = frame.get("wallboard");
+                }
             }
             case "ack", "error" -> replies.put(frame.get("requestId").asText(), frame);
             default -> seqViolations.add("unknown frame type " + type);
@@ -238,6 +244,11 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     synchronized JsonNode voicemailOf(String callSid) {
         return picture.voicemails().stream().filter(v -> callSid.equals(v.get("callSid").asText())).findFirst()
                 .orElse(null);
+    }
+
+    /** The latest wallboard figures this screen got: a snapshot's or a change's; JSON null when it got none. */
+    synchronized JsonNode wallboard() {
+        return wallboard;
     }
 
     synchronized long seq() {

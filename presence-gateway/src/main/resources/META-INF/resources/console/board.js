@@ -8,6 +8,7 @@ export class Board {
     this.agents = new Map();
     this.calls = new Map();
     this.voicemails = new Map(); // the tenant's voicemails not done, by voicemailId
+    this.wallboard = null;    // the tenant's live figures: a supervisor's screen only (docs/protocol.md)
     this.ringStops = [];      // {callSid, from, why, at}: why a call stopped ringing on this screen
   }
 
@@ -23,14 +24,18 @@ export class Board {
       this.agents = new Map(frame.agents.map(a => [a.id, a]));
       this.calls = new Map(frame.calls.map(c => [c.callSid, c]));
       this.voicemails = new Map((frame.voicemails ?? []).map(v => [v.voicemailId, v]));
+      this.wallboard = frame.wallboard ?? null;
       this.seq = frame.seq;
       return 'applied';
     }
-    if (!['agent', 'call', 'ring_cancel', 'voicemail'].includes(frame.type)) return 'stale';
+    if (!['agent', 'call', 'ring_cancel', 'voicemail', 'wallboard'].includes(frame.type)) return 'stale';
     if (this.seq === null || frame.seq <= this.seq) return 'stale';
     if (frame.seq !== this.seq + 1) return 'gap';
     this.seq = frame.seq;
-    if (frame.type === 'agent') {
+    if (frame.type === 'wallboard') {
+      // Other screens get the seq alone: it keeps their order, and they show no figures.
+      if (frame.wallboard) this.wallboard = frame.wallboard;
+    } else if (frame.type === 'agent') {
       this.agents.set(frame.agent.id, frame.agent);
     } else if (frame.type === 'voicemail') {
       const voicemail = frame.voicemail;
