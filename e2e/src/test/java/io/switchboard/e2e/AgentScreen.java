@@ -273,6 +273,21 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
         return picture.toString();
     }
 
+    /** When the last frame arrived, or -1 before any. */
+    synchronized long arrivalOfLast() {
+        return frames.isEmpty() ? -1 : frames.get(frames.size() - 1).arrivedAt();
+    }
+
+    /** The calls this screen shows. */
+    synchronized List<JsonNode> calls() {
+        return List.copyOf(picture.calls());
+    }
+
+    /** The agents this screen shows. */
+    synchronized List<JsonNode> agents() {
+        return List.copyOf(picture.agents());
+    }
+
     /** When the first frame matching arrived, or -1. */
     synchronized long arrivalOf(java.util.function.Predicate<JsonNode> match) {
         return frames.stream().filter(f -> match.test(f.json())).mapToLong(Frame::arrivedAt).findFirst().orElse(-1);
