@@ -862,7 +862,7 @@ class ConsoleInBrowserTest {
     }
 
     /** Debian's chromium, installed by the project's own script when missing ({@code e2e/install-chromium.sh}). */
-    private static Path chromium() throws Exception {
+    static Path chromium() throws Exception {
         Process install = new ProcessBuilder("bash", EndToEnd.repoRoot().resolve("e2e/install-chromium.sh").toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

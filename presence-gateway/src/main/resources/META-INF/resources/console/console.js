@@ -3,6 +3,7 @@ import {Board, clock, elapsed, isConsultOffer, numberOf, secondsLeft} from './bo
 import {History, MISSED, outcomeLabel} from './history.js';
 import {Ringer} from './ringer.js';
 import {Softphone} from './softphone.js';
+import {renderWallboard} from './wallboard.js';
 
 const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -20,6 +21,8 @@ let recentCalls = null; // the Recent calls panel's History (history.js)
 const ringer = new Ringer();
 const claims = new Map(); // requestId -> {callSid, from} of my claims and retrieves awaiting the gateway's answer
 const dials = new Map();  // requestId -> the number of my dials awaiting the gateway's answer
+const supervising = new Map(); // requestId -> what a supervisor's command does, for its error
+let supervisor = false;   // the token's groups name supervisor: the wallboard and its commands are offered
 // voicemailId -> {loading, audio, url, problem}: a played voicemail's audio element, kept across redraws (moved back
 // into its row each time, so it goes on playing) until the voicemail leaves the list.
 const players = new Map();
@@ -80,6 +83,9 @@ function signIn(jwt) {
   sessionStorage.setItem('switchboard.token', jwt);
   const claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
   board = new Board(claims.sub);
+  supervisor = Array.isArray(claims.groups) && claims.groups.includes('supervisor');
+  $('wallboard-toggle').hidden = !supervisor;
+  showWallboard(supervisor && sessionStorage.getItem('switchboard.wallboard') === 'on');
   recentCalls?.stop();
   recentCalls = new History({fetchPage: readHistory, onChange: () => board && render()});
   $('login').hidden = true;
@@ -104,6 +110,8 @@ function signOut(message) {
   $('login').hidden = false;
   $('sign-out').hidden = true;
   $('status-toggle').hidden = true;
+  $('wallboard-toggle').hidden = true;
+  showWallboard(false);
   $('me').textContent = '';
   setConnection('signed out');
   $('login-error').textContent = message || '';
@@ -137,6 +145,12 @@ function connect() {
       claims.delete(frame.requestId);
       const dialled = dials.get(frame.requestId);
       dials.delete(frame.requestId);
+      const supervised = supervising.get(frame.requestId);
+      supervising.delete(frame.requestId);
+      if (supervised) {
+        $('wb-problem').textContent = frame.type === 'error' ? refusal(supervised, frame) : '';
+        if (frame.type === 'error') return;
+      }
       // A refused number stays in the dial pad, to be corrected.
       if (frame.type === 'error') return notify(frame.message || frame.code);
       if (claimed) softphone.acknowledged(claimed.callSid, claimed.from);
@@ -183,7 +197,8 @@ function connect() {
   };
 }
 
-function send(type, fields) {
+/** @param what for a supervisor's command, what it does: its error is said on the wallboard */
+function send(type, fields, what) {
   if (!socket || socket.readyState !== WebSocket.OPEN) return notify('Not connected: try again in a moment.');
   const requestId = `r${++requests}`;
   // The softphone matches the leg that will ring by the caller's number: note it now, while the board shows the call.
@@ -191,6 +206,7 @@ function send(type, fields) {
     claims.set(requestId, {callSid: fields.callSid, from: board.calls.get(fields.callSid)?.from});
   }
   if (type === 'dial') dials.set(requestId, fields.to);
+  if (what) supervising.set(requestId, what);
   socket.send(JSON.stringify({type, requestId, ...fields}));
 }
 
@@ -293,6 +309,7 @@ function render() {
   renderHistory(free);
 
   renderSimulatedCalls();
+  if (supervisor) renderWallboard(document, board.wallboard, board.me, send);
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.
   document.body.dataset.seq = board.seq;
   if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
@@ -897,5 +914,28 @@ $('status-toggle').addEventListener('click', () => {
   send('status', {status: board.myself()?.status === 'away' ? 'available' : 'away'});
 });
 $('sign-out').addEventListener('click', () => signOut());
+$('wallboard-toggle').addEventListener('click', () => {
+  const on = $('wallboard-toggle').getAttribute('aria-pressed') !== 'true';
+  sessionStorage.setItem('switchboard.wallboard', on ? 'on' : 'off');
+  showWallboard(on);
+});
+
+/** The wallboard alone, large, for a screen on the wall; or the console with the wallboard out of the way. */
+function showWallboard(on) {
+  $('wallboard').hidden = !on;
+  document.body.classList.toggle('wallboard-only', on);
+  const toggle = $('wallboard-toggle');
+  toggle.setAttribute('aria-pressed', String(on));
+  toggle.textContent = on ? 'Back to the console' : 'Wallboard';
+  if (on && board) render();
+}
+
+/** A supervisor's command refused, in words: an older gateway or call-state does not know it yet. */
+function refusal(what, frame) {
+  if (frame.code === 'unsupported' || frame.code === 'bad_request') {
+    return `${what}: not possible with this version of Switchboard (${frame.code}: ${frame.message ?? ''}).`;
+  }
+  return `${what} was refused: ${frame.message ?? frame.code} (${frame.code}).`;
+}
 
 start();
