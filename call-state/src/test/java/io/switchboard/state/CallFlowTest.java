@@ -437,11 +437,16 @@ class CallFlowTest {
             assertThat(refused.get("tenantId").asText()).isEqualTo("globex");
         }
 
-        // Nothing changed: acme's next change follows the RINGING directly, globex has no change at all, the call
-        // still waits in acme's queue (Twilio was not asked to dial, park or end it), nobody is busy.
+        // Nothing changed: between the RINGING and acme's next call there is no change but the wallboard's figures,
+        // globex has no change at all, the call still waits in acme's queue (Twilio was not asked to dial, park or
+        // end it), nobody is busy.
         String marker = placeCall();
         publishIncoming(marker);
-        assertThat(change(marker, "call", "RINGING").get("seq").asLong()).isEqualTo(ringingSeq + 1);
+        long markerSeq = change(marker, "call", "RINGING").get("seq").asLong();
+        assertThat(kafka.records(Topics.STATE_CHANGES).stream().filter(r -> "acme".equals(r.key()))
+                .map(r -> read(r.value())).filter(c -> c.path("seq").asLong() > ringingSeq
+                        && c.path("seq").asLong() < markerSeq).map(c -> c.get("type").asText()).distinct())
+                .as("acme's changes between the two calls").allMatch("wallboard"::equals);
         assertThat(kafka.records(Topics.STATE_CHANGES).stream().filter(r -> "globex".equals(r.key()))).isEmpty();
         assertThat(sim().call(call).activity()).isEqualTo("enqueued:acme");
         assertThat(queryOne("SELECT state FROM active_calls WHERE call_sid = '" + call + "'")).isEqualTo("RINGING");

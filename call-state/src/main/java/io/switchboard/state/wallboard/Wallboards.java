@@ -13,6 +13,7 @@ import io.switchboard.state.outbox.OutboxRelay;
 import io.switchboard.state.persistence.ProjectionStore;
 import io.switchboard.state.persistence.ProjectionStore.OutboxRow;
 import io.switchboard.state.persistence.RoundTrip;
+import io.switchboard.state.persistence.UnknownTenantException;
 import io.switchboard.state.persistence.WallboardStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -93,6 +94,8 @@ public class Wallboards {
         for (String tenantId : due) {
             try {
                 compute(tenantId);
+            } catch (UnknownTenantException e) {
+                LOG.warnf("No wallboard for tenant %s: there is no such tenant (any more)", tenantId);
             } catch (Exception e) {
                 marked.add(tenantId); // tried again at the next interval
                 LOG.warnf("Wallboard of tenant %s not computed, will retry: %s", tenantId, e.getMessage());
@@ -136,8 +139,7 @@ public class Wallboards {
                 WallboardStore.Reading reading = store.read(c, tenantId, day);
                 Wallboard figures = WallboardFigures.of(day, now, reading.callsWaiting(), reading.waitingSince(),
                         reading.totals(), reading.serviceLevelSeconds(), reading.agents(), reading.days());
-                if (reading.latest() != null
-                        && figures.sameFiguresAs(json.readValue(reading.latest().figures(), Wallboard.class))) {
+                if (figures.sameFiguresAs(latest(tenantId, reading.latest()))) {
                     c.rollback();
                     return Optional.empty();
                 }
@@ -164,6 +166,20 @@ public class Wallboards {
                 relay.wake();
             }
             return Optional.of(change);
+        }
+    }
+
+    /** The tenant's latest figures as stored; null before the first, or when they cannot be read (then replaced). */
+    private Wallboard latest(String tenantId, WallboardStore.Latest latest) {
+        if (latest == null) {
+            return null;
+        }
+        try {
+            return json.readValue(latest.figures(), Wallboard.class);
+        } catch (JsonProcessingException e) {
+            LOG.warnf("The stored wallboard of tenant %s cannot be read (%s); it is replaced", tenantId,
+                    e.getOriginalMessage());
+            return null;
         }
     }
 
