@@ -168,6 +168,7 @@ function connect() {
   mine.onclose = event => {
     if (mine !== socket || signedOut) return;
     if (event.code === 4403) return signOut('Your tenant deactivated this agent.');
+    if (event.code === 4409) return signOut('A supervisor signed you out.');
     if (event.code === 4401 && !sessionStorage.getItem('switchboard.token')) return signOut('Your session expired.');
     setConnection('reconnecting');
     const pause = event.code === 4429 || event.code === 1011 ? TOO_SLOW_PAUSE_MS
