@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.handling.CallHandling;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -31,8 +32,11 @@ public record NewTenant(String id, String name, List<String> numbers, List<Admin
      * A tenant's id is in URLs, tokens and every row: lower-case letters and digits, words joined by single dashes.
      */
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-    /** An agent's id is what an identity provider's token names: lower-case letters, digits, dots, dashes, underscores. */
-    private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /**
+     * An agent's id is what their identity provider puts in the token's {@code sub} (a Keycloak UUID, Auth0's
+     * {@code auth0|…}): anything printable without spaces. Twilio's limit on the softphone identity bounds its length.
+     */
+    private static final Pattern AGENT_ID = Pattern.compile("[^\\s:\\p{Cntrl}]+");
     private static final int MAX_ID = 63;
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
@@ -82,9 +86,14 @@ public record NewTenant(String id, String name, List<String> numbers, List<Admin
             String adminName = colon < 0 ? "" : admin.substring(colon + 1).trim();
             if (colon < 0 || adminName.isEmpty()) {
                 reasons.add("The admin '" + admin + "' has no name: write it as id:name (--admin doug:\"Doug Smith\").");
-            } else if (!AGENT_ID.matcher(adminId).matches() || adminId.length() > MAX_ID) {
-                reasons.add("The admin id '" + adminId + "' is not valid: use lower-case letters, digits, dots, dashes"
-                        + " and underscores, starting with a letter or digit, at most " + MAX_ID + " characters.");
+            } else if (!AGENT_ID.matcher(adminId).matches()) {
+                reasons.add("The admin id '" + adminId + "' is not valid: it is the id their sign-in token names"
+                        + " (its sub), without spaces.");
+            } else if (id != null && !id.isEmpty()
+                    && !ClientIdentity.usable(ClientIdentity.of(id, adminId))) {
+                reasons.add("The admin id '" + adminId + "' is too long with the tenant id '" + id + "': their"
+                        + " softphone identity (" + ClientIdentity.of(id, adminId) + ") would pass Twilio's "
+                        + ClientIdentity.MAX_LENGTH + " characters; shorten one of them.");
             } else if (!adminIds.add(adminId)) {
                 reasons.add("The admin id '" + adminId + "' is given twice.");
             } else {

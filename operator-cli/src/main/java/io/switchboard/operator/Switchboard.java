@@ -180,7 +180,7 @@ public final class Switchboard implements Runnable {
         List<String> numbers = new ArrayList<>();
 
         @Option(names = "--admin", paramLabel = "ID:NAME", description = "a first admin, e.g. doug:\"Doug Smith\";"
-                + " at least one, repeat for more. Their id is the one their sign-in token names")
+                + " at least one, repeat for more. Their id is the one their sign-in token names (its sub)")
         List<String> admins = new ArrayList<>();
 
         @Option(names = "--time-zone", paramLabel = "ZONE", description = "the zone its business hours are in, an IANA"

@@ -107,10 +107,13 @@ class TenantCreateTest {
         Map<String, Long> before = counts();
 
         Result result = run("tenant", "create", "--id", "bravo", "--name", "Bravo", "--number", "+15005550010",
-                "--admin", "pat:Pat");
+                "--admin", "auth0|5f7c8ec7c33c6c004bbafe82:Pat Doe");
 
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).contains("time zone: UTC (none given)");
+        // The admin's id is their identity provider's sub, as it is.
+        assertThat(rows("SELECT id, name FROM voip_users WHERE tenant_id = 'bravo'"))
+                .containsExactly(List.of("auth0|5f7c8ec7c33c6c004bbafe82", "Pat Doe"));
         assertThat(counts()).isEqualTo(plus(before, 1, 1, 1, 0, 3));
     }
 
@@ -163,6 +166,17 @@ class TenantCreateTest {
                 "--id", "foxtrot", "--name", "Foxtrot", "--admin", "zoe:Zoe");
         assertRefused(List.of("The admin 'zoe' has no name: write it as id:name"),
                 "--id", "foxtrot", "--name", "Foxtrot", "--number", "+15005550016", "--admin", "zoe");
+    }
+
+    @Test
+    void anAdminWhoseSoftphoneIdentityTwilioCannotTakeIsRefused() throws Exception {
+        String tenant = "a-tenant-with-a-rather-long-name";
+        String admin = "an-admin-whose-id-is-rather-long-as-well";
+        assertRefused(List.of("The admin id '" + admin + "' is too long with the tenant id '" + tenant + "'",
+                "Twilio's 121 characters"),
+                "--id", tenant, "--name", "Long", "--number", "+15005550021", "--admin", admin + ":Al");
+        assertRefused(List.of("The admin id 'jo march' is not valid"),
+                "--id", "kilo", "--name", "Kilo", "--number", "+15005550021", "--admin", "jo march:Jo March");
     }
 
     @Test
