@@ -102,32 +102,6 @@ public final class Switchboard implements Runnable {
         void run(Tenants tenants, PrintWriter out) throws Refused, SQLException;
     }
 
-    /** Connects, does the work, and turns a refusal or a database failure into its message and exit code. */
-    private int withDatabase(CommandSpec command, Database database, Work work) {
-        PrintWriter out = command.commandLine().getOut();
-        PrintWriter err = command.commandLine().getErr();
-        String url = database.url(env);
-        Connection connection;
-        try {
-            connection = database.connect(env);
-        } catch (SQLException e) {
-            err.println("Could not connect to PostgreSQL at " + url + ": " + e.getMessage());
-            err.println("Is the database running (./stack up on this machine), and are --db-url, --db-user and"
-                    + " --db-password (or SWITCHBOARD_DB_URL, SWITCHBOARD_DB_USER, SWITCHBOARD_DB_PASSWORD) right?");
-            return DATABASE_FAILED;
-        }
-        try (connection) {
-            work.run(new Tenants(connection), out);
-            return 0;
-        } catch (Refused refused) {
-            return refuse(err, refused);
-        } catch (SQLException e) {
-            err.println("PostgreSQL at " + url + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState()
-                    + "). Nothing was written.");
-            return DATABASE_FAILED;
-        }
-    }
-
     private static int refuse(PrintWriter err, Refused refused) {
         err.println("Refused, nothing was written:");
         refused.reasons().forEach(reason -> err.println("  - " + reason));
@@ -154,6 +128,49 @@ public final class Switchboard implements Runnable {
         }
     }
 
+    /** A command of {@code tenant} that works on the database: its connection options, its help, its outcome. */
+    abstract static class TenantWork implements Callable<Integer> {
+        @ParentCommand
+        TenantCommand tenant;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Database database;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+
+        /** Connects, does the work, and turns a refusal or a database failure into its message and exit code. */
+        int withDatabase(Work work) {
+            Map<String, String> env = tenant.root.env;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String url = database.url(env);
+            Connection connection;
+            try {
+                connection = database.connect(env);
+            } catch (SQLException e) {
+                err.println("Could not connect to PostgreSQL at " + url + ": " + e.getMessage());
+                err.println("Is the database running (./stack up on this machine), and are --db-url, --db-user and"
+                        + " --db-password (or SWITCHBOARD_DB_URL, SWITCHBOARD_DB_USER, SWITCHBOARD_DB_PASSWORD)"
+                        + " right?");
+                return DATABASE_FAILED;
+            }
+            try (connection) {
+                work.run(new Tenants(connection), out);
+                return 0;
+            } catch (Refused refused) {
+                return refuse(err, refused);
+            } catch (SQLException e) {
+                err.println("PostgreSQL at " + url + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState()
+                        + "). Nothing was written.");
+                return DATABASE_FAILED;
+            }
+        }
+    }
+
     @Command(name = "create", usageHelpWidth = 120, sortOptions = false,
             description = {"Creates a tenant in one transaction: the tenant, its numbers, its first admins (agents who"
                     + " may also supervise and administer) and, if given, the time zone its business hours are in."
@@ -161,13 +178,7 @@ public final class Switchboard implements Runnable {
                     + " every problem is named.", ""},
             footer = {"", "Example: ./switchboard tenant create --id acme2 --name \"Acme Two\" --number +15005550007"
                     + " --admin doug:\"Doug Smith\" --time-zone Europe/Berlin", "", EXIT_CODES})
-    static final class Create implements Callable<Integer> {
-        @ParentCommand
-        TenantCommand tenant;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Create extends TenantWork {
         @Option(names = "--id", required = true, paramLabel = "ID",
                 description = "the tenant's id: lower-case letters and digits, words joined by dashes (acme-two)")
         String id;
@@ -187,12 +198,6 @@ public final class Switchboard implements Runnable {
                 + " name (Europe/Berlin); without it UTC")
         String timeZone;
 
-        @Mixin
-        Database database;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
-        boolean help;
-
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
@@ -202,7 +207,7 @@ public final class Switchboard implements Runnable {
             } catch (Refused refused) {
                 return refuse(err, refused);
             }
-            return tenant.root.withDatabase(spec, database, (tenants, out) -> {
+            return withDatabase((tenants, out) -> {
                 tenants.create(asked);
                 out.println("Created the tenant " + asked.id() + " (" + asked.name() + ").");
                 out.println("  numbers:   " + String.join(", ", asked.numbers()));
@@ -217,22 +222,10 @@ public final class Switchboard implements Runnable {
 
     @Command(name = "list", usageHelpWidth = 120, description = "Lists every tenant: id, name, numbers, active agents.",
             footer = {"", EXIT_CODES})
-    static final class ListTenants implements Callable<Integer> {
-        @ParentCommand
-        TenantCommand tenant;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        Database database;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
-        boolean help;
-
+    static final class ListTenants extends TenantWork {
         @Override
         public Integer call() {
-            return tenant.root.withDatabase(spec, database, (tenants, out) -> {
+            return withDatabase((tenants, out) -> {
                 List<Tenants.Summary> all = tenants.list();
                 int idWidth = Math.max(2, all.stream().mapToInt(t -> t.id().length()).max().orElse(0));
                 int nameWidth = Math.max(4, all.stream().mapToInt(t -> t.name().length()).max().orElse(0));
@@ -246,25 +239,13 @@ public final class Switchboard implements Runnable {
     @Command(name = "show", usageHelpWidth = 120,
             description = "Shows a tenant: its numbers, its agents with their roles, its time zone.",
             footer = {"", EXIT_CODES})
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        TenantCommand tenant;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Show extends TenantWork {
         @Parameters(paramLabel = "ID", description = "the tenant's id")
         String id;
 
-        @Mixin
-        Database database;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
-        boolean help;
-
         @Override
         public Integer call() {
-            return tenant.root.withDatabase(spec, database, (tenants, out) -> {
+            return withDatabase((tenants, out) -> {
                 Tenants.Detail t = tenants.show(id);
                 out.println(t.id() + " (" + t.name() + "), created " + t.createdAt());
                 out.println("  numbers:   " + (t.numbers().isEmpty() ? "none" : String.join(", ", t.numbers())));

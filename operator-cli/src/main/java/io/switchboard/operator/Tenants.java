@@ -111,14 +111,9 @@ public final class Tenants {
     /** Why the tenant cannot be created as asked, given what the database holds: empty when it can. */
     private List<String> conflicts(NewTenant tenant) throws SQLException {
         List<String> reasons = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT name FROM tenants WHERE id = ?")) {
-            s.setString(1, tenant.id());
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    reasons.add("The tenant '" + tenant.id() + "' exists already (" + rs.getString(1) + "): choose"
-                            + " another id, or see it with: ./switchboard tenant show " + tenant.id());
-                }
-            }
+        for (String name : rowsOf("SELECT name FROM tenants WHERE id = ?", tenant.id(), rs -> rs.getString(1))) {
+            reasons.add("The tenant '" + tenant.id() + "' exists already (" + name + "): choose another id, or see it"
+                    + " with: ./switchboard tenant show " + tenant.id());
         }
         try (PreparedStatement s = connection.prepareStatement("""
                 SELECT n.phone_number, n.tenant_id, t.name FROM tenant_numbers n JOIN tenants t ON t.id = n.tenant_id
@@ -151,50 +146,34 @@ public final class Tenants {
 
     /** @throws Refused when there is no such tenant */
     public Detail show(String id) throws Refused, SQLException {
-        String name;
-        OffsetDateTime createdAt;
-        try (PreparedStatement s = connection.prepareStatement("SELECT name, created_at FROM tenants WHERE id = ?")) {
-            s.setString(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new Refused("No tenant '" + id + "': ./switchboard tenant list shows them all.");
-                }
-                name = rs.getString(1);
-                createdAt = rs.getObject(2, OffsetDateTime.class);
-            }
-        }
-        List<String> numbers = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT phone_number FROM tenant_numbers WHERE tenant_id = ? ORDER BY phone_number")) {
-            s.setString(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    numbers.add(rs.getString(1));
-                }
-            }
-        }
-        List<Agent> agents = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT id, name, roles, active FROM voip_users WHERE tenant_id = ? ORDER BY id")) {
-            s.setString(1, id);
+        Detail tenant = rowsOf("SELECT name, created_at FROM tenants WHERE id = ?", id, rs -> new Detail(id,
+                rs.getString(1), rs.getObject(2, OffsetDateTime.class), List.of(), List.of(), null))
+                .stream().findFirst()
+                .orElseThrow(() -> new Refused("No tenant '" + id + "': ./switchboard tenant list shows them all."));
+        List<String> numbers = rowsOf("SELECT phone_number FROM tenant_numbers WHERE tenant_id = ?"
+                + " ORDER BY phone_number", id, rs -> rs.getString(1));
+        List<Agent> agents = rowsOf("SELECT id, name, roles, active FROM voip_users WHERE tenant_id = ? ORDER BY id", id,
+                rs -> new Agent(rs.getString(1), rs.getString(2), strings(rs.getArray(3)), rs.getBoolean(4)));
+        String timeZone = rowsOf("SELECT time_zone FROM call_handling WHERE tenant_id = ?", id, rs -> rs.getString(1))
+                .stream().findFirst().orElse(null);
+        return new Detail(id, tenant.name(), tenant.createdAt(), numbers, agents, timeZone);
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> rowsOf(String sql, String parameter, Row<T> row) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setString(1, parameter);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    agents.add(new Agent(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
-                            rs.getBoolean(4)));
+                    rows.add(row.read(rs));
                 }
             }
         }
-        String timeZone = null;
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT time_zone FROM call_handling WHERE tenant_id = ?")) {
-            s.setString(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    timeZone = rs.getString(1);
-                }
-            }
-        }
-        return new Detail(id, name, createdAt, numbers, agents, timeZone);
+        return rows;
     }
 
     private void update(String sql, String... values) throws SQLException {
