@@ -250,7 +250,7 @@ public final class Switchboard implements Runnable {
                 out.println(t.id() + " (" + t.name() + "), created " + t.createdAt());
                 out.println("  numbers:   " + (t.numbers().isEmpty() ? "none" : String.join(", ", t.numbers())));
                 out.println("  time zone: " + (t.timeZone() == null ? "UTC (none set)" : t.timeZone()));
-                out.println("  agents:    " + (t.agents().isEmpty() ? "none" : ""));
+                out.println("  agents:" + (t.agents().isEmpty() ? "    none" : ""));
                 t.agents().forEach(a -> out.println("    " + a.id() + " (" + a.name() + "), roles "
                         + String.join(", ", a.roles()) + (a.active() ? "" : ", deactivated")));
             });
