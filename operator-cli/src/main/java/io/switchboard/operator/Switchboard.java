@@ -90,6 +90,13 @@ public final class Switchboard implements Runnable {
             return url != null ? url : env.getOrDefault("SWITCHBOARD_DB_URL", DEFAULT_URL);
         }
 
+        /** The URL for messages: without its parameters, which may carry a password ({@code ?password=…}). */
+        String shownUrl(Map<String, String> env) {
+            String full = url(env);
+            int query = full.indexOf('?');
+            return query < 0 ? full : full.substring(0, query) + "?…";
+        }
+
         Connection connect(Map<String, String> env) throws SQLException {
             return DriverManager.getConnection(url(env),
                     user != null ? user : env.getOrDefault("SWITCHBOARD_DB_USER", DEFAULT_USER),
@@ -147,7 +154,7 @@ public final class Switchboard implements Runnable {
             Map<String, String> env = tenant.root.env;
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            String url = database.url(env);
+            String url = database.shownUrl(env);
             Connection connection;
             try {
                 connection = database.connect(env);

@@ -250,6 +250,11 @@ class TenantCreateTest {
         assertThat(result.exit()).isEqualTo(Switchboard.DATABASE_FAILED);
         assertThat(result.err()).contains("Could not connect to PostgreSQL at jdbc:postgresql://localhost:1/switchboard",
                 "SWITCHBOARD_DB_URL").doesNotContain("s3cret");
+
+        Result inTheUrl = run(Map.of(), "tenant", "list", "--db-url",
+                "jdbc:postgresql://localhost:1/switchboard?user=owner&password=s3cret");
+        assertThat(inTheUrl.exit()).isEqualTo(Switchboard.DATABASE_FAILED);
+        assertThat(inTheUrl.err()).contains("at jdbc:postgresql://localhost:1/switchboard?…").doesNotContain("s3cret");
     }
 
     @Test
