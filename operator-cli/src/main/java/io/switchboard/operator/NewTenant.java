@@ -32,11 +32,6 @@ public record NewTenant(String id, String name, List<String> numbers, List<Admin
      * A tenant's id is in URLs, tokens and every row: lower-case letters and digits, words joined by single dashes.
      */
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-    /**
-     * An agent's id is what their identity provider puts in the token's {@code sub} (a Keycloak UUID, Auth0's
-     * {@code auth0|…}): anything printable without spaces. Twilio's limit on the softphone identity bounds its length.
-     */
-    private static final Pattern AGENT_ID = Pattern.compile("[^\\s:\\p{Cntrl}]+");
     private static final int MAX_ID = 63;
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
@@ -86,14 +81,8 @@ public record NewTenant(String id, String name, List<String> numbers, List<Admin
             String adminName = colon < 0 ? "" : admin.substring(colon + 1).trim();
             if (colon < 0 || adminName.isEmpty()) {
                 reasons.add("The admin '" + admin + "' has no name: write it as id:name (--admin doug:\"Doug Smith\").");
-            } else if (!AGENT_ID.matcher(adminId).matches()) {
-                reasons.add("The admin id '" + adminId + "' is not valid: it is the id their sign-in token names"
-                        + " (its sub), without spaces.");
-            } else if (id != null && !id.isEmpty()
-                    && !ClientIdentity.usable(ClientIdentity.of(id, adminId))) {
-                reasons.add("The admin id '" + adminId + "' is too long with the tenant id '" + id + "': their"
-                        + " softphone identity (" + ClientIdentity.of(id, adminId) + ") would pass Twilio's "
-                        + ClientIdentity.MAX_LENGTH + " characters; shorten one of them.");
+            } else if (id != null && ClientIdentity.agentIdProblem(id, adminId).isPresent()) {
+                reasons.add(ClientIdentity.agentIdProblem(id, adminId).get());
             } else if (!adminIds.add(adminId)) {
                 reasons.add("The admin id '" + adminId + "' is given twice.");
             } else {

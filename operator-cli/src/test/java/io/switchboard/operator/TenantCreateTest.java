@@ -172,10 +172,10 @@ class TenantCreateTest {
     void anAdminWhoseSoftphoneIdentityTwilioCannotTakeIsRefused() throws Exception {
         String tenant = "a-tenant-with-a-rather-long-name";
         String admin = "an-admin-whose-id-is-rather-long-as-well";
-        assertRefused(List.of("The admin id '" + admin + "' is too long with the tenant id '" + tenant + "'",
+        assertRefused(List.of("The agent id '" + admin + "' is too long with the tenant id '" + tenant + "'",
                 "Twilio's 121 characters"),
                 "--id", tenant, "--name", "Long", "--number", "+15005550021", "--admin", admin + ":Al");
-        assertRefused(List.of("The admin id 'jo march' is not valid"),
+        assertRefused(List.of("The agent id 'jo march' is not valid"),
                 "--id", "kilo", "--name", "Kilo", "--number", "+15005550021", "--admin", "jo march:Jo March");
     }
 

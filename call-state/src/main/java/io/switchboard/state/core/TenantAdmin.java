@@ -2,6 +2,7 @@ package io.switchboard.state.core;
 
 import io.switchboard.contract.AdminRequest;
 import io.switchboard.contract.AgentStatus;
+import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.PhoneNumbers;
 import io.switchboard.contract.Presence;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Decides a tenant admin's writes ({@link Input.Administer}): whether the write is valid as it stands in the tenant's
@@ -24,8 +24,6 @@ final class TenantAdmin {
     static final String ADMIN = "admin";
     static final List<String> ROLES = List.of(AGENT, SUPERVISOR, ADMIN);
 
-    /** Agent ids end up in tokens ({@code sub}), URLs and logs: kept to what needs no escaping. */
-    private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final int MAX_NAME = 100;
     private static final int MAX_TIME_SECONDS = 3600;
 
@@ -50,9 +48,9 @@ final class TenantAdmin {
 
     private static Decision addAgent(Input.Administer input, String tenantId, AdminRequest.AddAgent add,
             TenantSetup setup) {
-        if (add.id() == null || !AGENT_ID.matcher(add.id()).matches()) {
-            return invalid("id must be 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or"
-                    + " digit; got '" + add.id() + "'.");
+        var wrongId = ClientIdentity.agentIdProblem(tenantId, add.id());
+        if (wrongId.isPresent()) {
+            return invalid(wrongId.get());
         }
         Decision refused = refuseName(add.name());
         if (refused == null) {
