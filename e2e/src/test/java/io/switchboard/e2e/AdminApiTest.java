@@ -171,11 +171,11 @@ class AdminApiTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
 
         JsonNode audit = call("GET", "/api/admin/audit", doug.token(), null).json().get("entries");
-        assertThat(audit.get(0).get("action").asText()).isEqualTo("agent.update");
+        assertThat(audit.get(0).get("action").asText()).isEqualTo("update_agent");
         assertThat(audit.get(0).get("actor").asText()).isEqualTo("doug");
         assertThat(audit.get(0).at("/before/active").asBoolean()).isTrue();
         assertThat(audit.get(0).at("/after/active").asBoolean()).isFalse();
-        assertThat(audit.findValuesAsText("action")).contains("agent.create");
+        assertThat(audit.findValuesAsText("action")).contains("create_agent");
     }
 
     @Test

@@ -68,7 +68,7 @@ final class TenantAdmin {
                 AgentStatus.AVAILABLE, null, null, null, null, null);
         List<String> roles = sorted(add.roles());
         return Decision.of(new Fact.AgentEnrolled(agent, roles,
-                audit(input, "agent.create", add.id(), null, agentAudit(agent, roles))));
+                audit(input, "create_agent", add.id(), null, agentAudit(agent, roles))));
     }
 
     private static Decision changeAgent(Input.Administer input, AdminRequest.ChangeAgent change, TenantSetup setup) {
@@ -103,7 +103,7 @@ final class TenantAdmin {
         if (after.equals(before) && roles.equals(member.roles())) {
             return Decision.NOTHING;
         }
-        return Decision.of(new Fact.AgentEdited(after, roles, before.active(), audit(input, "agent.update",
+        return Decision.of(new Fact.AgentEdited(after, roles, before.active(), audit(input, "update_agent",
                 before.id(), agentAudit(before, member.roles()), agentAudit(after, roles))));
     }
 
@@ -123,7 +123,7 @@ final class TenantAdmin {
         numbers.add(number);
         numbers.sort(null);
         return Decision.of(new Fact.NumbersChanged(List.copyOf(numbers), setup.settings(), number, true,
-                audit(input, "number.add", number, null, Map.of("phoneNumber", number))));
+                audit(input, "add_number", number, null, Map.of("phoneNumber", number))));
     }
 
     private static Decision removeNumber(Input.Administer input, String number, TenantSetup setup) {
@@ -133,7 +133,7 @@ final class TenantAdmin {
         List<String> numbers = new ArrayList<>(setup.numbers());
         numbers.remove(number);
         return Decision.of(new Fact.NumbersChanged(List.copyOf(numbers), setup.settings(), number, false,
-                audit(input, "number.remove", number, Map.of("phoneNumber", number), null)));
+                audit(input, "remove_number", number, Map.of("phoneNumber", number), null)));
     }
 
     private static Decision changeSettings(Input.Administer input, TenantSettings settings, TenantSetup setup) {
@@ -151,7 +151,7 @@ final class TenantAdmin {
             return Decision.NOTHING;
         }
         return Decision.of(new Fact.SettingsChanged(setup.numbers(), stored,
-                audit(input, "settings.update", null, setup.settings(), stored)));
+                audit(input, "update_settings", null, setup.settings(), stored)));
     }
 
     /** Why the settings cannot be stored, for the admin; null when they can. */

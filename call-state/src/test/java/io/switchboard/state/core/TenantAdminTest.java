@@ -54,7 +54,7 @@ class TenantAdminTest {
         assertThat(enrolled.agent().name()).isEqualTo("Mia");
         assertThat(enrolled.agent().presence()).isEqualTo(Presence.OFFLINE);
         assertThat(enrolled.roles()).containsExactly("agent", "supervisor");
-        assertThat(enrolled.audit()).isEqualTo(new AuditEntry("doug", AT, "agent.create", "mia", null,
+        assertThat(enrolled.audit()).isEqualTo(new AuditEntry("doug", AT, "create_agent", "mia", null,
                 Map.of("id", "mia", "name", "Mia", "roles", List.of("agent", "supervisor"), "active", true)));
         assertThat(changes(decision)).singleElement().isInstanceOfSatisfying(StateChange.AgentChanged.class,
                 change -> assertThat(change.agent().id()).isEqualTo("mia"));

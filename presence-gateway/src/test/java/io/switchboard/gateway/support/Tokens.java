@@ -18,6 +18,12 @@ public final class Tokens {
         return sign(claims(tenant, agent).expiresIn(Duration.ofMinutes(10)));
     }
 
+    /** An agent's token that carries the {@code supervisor} role too. */
+    public static String supervisor(String tenant, String agent) {
+        return sign(claims(tenant, agent).groups(java.util.Set.of("agent", "supervisor"))
+                .expiresIn(Duration.ofMinutes(10)));
+    }
+
     public static String expired(String tenant, String agent) {
         Instant issued = Instant.now().minus(Duration.ofHours(2));
         return sign(claims(tenant, agent).issuedAt(issued).expiresAt(issued.plus(Duration.ofMinutes(30))));
