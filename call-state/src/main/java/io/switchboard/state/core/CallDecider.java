@@ -189,8 +189,7 @@ public final class CallDecider {
 
     /** When a caller who starts waiting at {@code at} reaches the tenant's wait limit. */
     private Instant waitUntil(Instant at, Situation s) {
-        Duration limit = own(s, TenantRules::maxWait, timing.maxWait());
-        return at.truncatedTo(ChronoUnit.MILLIS).plus(limit);
+        return at.truncatedTo(ChronoUnit.MILLIS).plus(own(s, TenantRules::maxWait, timing.maxWait()));
     }
 
     /**
@@ -323,7 +322,7 @@ public final class CallDecider {
         Instant parkedAt = park.at().truncatedTo(ChronoUnit.MILLIS);
         return Decision.of(
                 List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), parkedAt,
-                        parkedAt.plus(own(s, TenantRules::parkTimeout, timing.parkTimeout())), wrapUpUntil(parkedAt, s))),
+                        parkedAt.plus(parkTimeout(s)), wrapUpUntil(parkedAt, s))),
                 List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId(), parkedAt)));
     }
 
@@ -451,7 +450,8 @@ public final class CallDecider {
     }
 
     private Decision handedOver(CallRecord call, String colleague, Instant at, Situation s) {
-        return Decision.of(List.of(new TransferCompleted(call.callSid(), call.agentId(), colleague, wrapUpUntil(at, s))),
+        return Decision.of(List.of(new TransferCompleted(call.callSid(), call.agentId(), colleague,
+                        wrapUpUntil(at, s))),
                 List.of(new TwilioAction.CompleteTransfer(call.callSid(), call.agentId(), colleague)));
     }
 
@@ -1119,7 +1119,7 @@ public final class CallDecider {
     private Fact giveBack(CallRecord call, String reason, Instant at, Situation s) {
         return call.slot() != null
                 ? new BackInSlot(call.callSid(), call.agentId(),
-                        at.plus(own(s, TenantRules::parkTimeout, timing.parkTimeout())))
+                        at.plus(parkTimeout(s)))
                 : new ClaimReleased(call.callSid(), call.agentId(), reason);
     }
 
@@ -1132,6 +1132,10 @@ public final class CallDecider {
     private Instant wrapUpUntil(Instant at, Situation s) {
         Duration wrapUp = own(s, TenantRules::wrapUp, timing.wrapUp());
         return wrapUp.isZero() ? null : at.plus(wrapUp);
+    }
+
+    private Duration parkTimeout(Situation s) {
+        return own(s, TenantRules::parkTimeout, timing.parkTimeout());
     }
 
     /** The tenant's own time where it set one, the service's otherwise. */

@@ -62,12 +62,14 @@ class TenantAdminTest {
 
     @Test
     void anAgentIdTheTenantHasIsAConflictAndBadInputIsRefusedWithTheReason() {
-        assertThat(decide(new AdminRequest.AddAgent("rhonda", "R", List.of("agent")), setup(null, Set.of(), DOUG, RHONDA))
-                .rejection().code()).isEqualTo(ErrorCode.AGENT_EXISTS);
-        Decision spaces = decide(new AdminRequest.AddAgent("jo march", "Jo", List.of("agent")), setup(null, Set.of(), DOUG));
+        assertThat(decide(new AdminRequest.AddAgent("rhonda", "R", List.of("agent")),
+                setup(null, Set.of(), DOUG, RHONDA)).rejection().code()).isEqualTo(ErrorCode.AGENT_EXISTS);
+        Decision spaces = decide(new AdminRequest.AddAgent("jo march", "Jo", List.of("agent")),
+                setup(null, Set.of(), DOUG));
         assertThat(spaces.rejection().code()).isEqualTo(ErrorCode.INVALID_INPUT);
         assertThat(spaces.rejection().message()).contains("'jo march' is not valid");
-        Decision noAgentRole = decide(new AdminRequest.AddAgent("mia", "Mia", List.of("admin")), setup(null, Set.of(), DOUG));
+        Decision noAgentRole = decide(new AdminRequest.AddAgent("mia", "Mia", List.of("admin")),
+                setup(null, Set.of(), DOUG));
         assertThat(noAgentRole.rejection().message()).contains("roles must include 'agent'");
         assertThat(decide(new AdminRequest.AddAgent("mia", " ", List.of("agent")), setup(null, Set.of(), DOUG))
                 .rejection().message()).contains("name must be");
@@ -84,7 +86,8 @@ class TenantAdminTest {
                 .isEqualTo(Map.of("id", "rhonda", "name", "Rhonda", "roles", List.of("agent"), "active", true));
 
         var talking = new TenantSetup.Member(agent("rhonda", true, AgentStatus.BUSY), List.of("agent"));
-        Decision busy = decide(new AdminRequest.ChangeAgent("rhonda", null, null, false), setup(null, Set.of(), DOUG, talking));
+        Decision busy = decide(new AdminRequest.ChangeAgent("rhonda", null, null, false),
+                setup(null, Set.of(), DOUG, talking));
         assertThat(busy.rejection().code()).isEqualTo(ErrorCode.AGENT_BUSY);
     }
 

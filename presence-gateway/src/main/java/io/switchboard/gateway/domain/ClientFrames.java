@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class ClientFrames {
     private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, complete_transfer,"
-            + " cancel_transfer, hangup, dial, status, take_voicemail, voicemail_done, agent_status, sign_out, resume or"
-            + " probe";
+            + " cancel_transfer, hangup, dial, status, take_voicemail, voicemail_done, agent_status, sign_out, resume"
+            + " or probe";
     /** A voicemail's id is Twilio's RecordingSid. */
     private static final Pattern RECORDING_SID = Pattern.compile("RE[0-9a-fA-F]{32}");
 

@@ -158,7 +158,8 @@ public class AdminResource {
             content = @Content(schema = @Schema(implementation = Problem.class)))
     public Uni<Response> addNumber(NewNumber number) {
         if (number == null) {
-            return Problem.refusal(Response.Status.BAD_REQUEST, "Send the number: {\"phoneNumber\": \"+15005550006\"}.");
+            return Problem.refusal(Response.Status.BAD_REQUEST,
+                    "Send the number: {\"phoneNumber\": \"+15005550006\"}.");
         }
         return asAdmin(me -> write(me, new AdminRequest.AddNumber(number.phoneNumber()),
                 () -> numbersOf(me, Response.Status.CREATED)));

@@ -74,7 +74,8 @@ public class CommandService {
                 && !session.agent().supervisor()) {
             metrics.command(kind(frame), ErrorCode.FORBIDDEN.wire());
             session.reply(serverFrames.error(command.requestId(), ErrorCode.FORBIDDEN,
-                    "Only a supervisor may set a colleague's status or sign them out; the token has no supervisor role."));
+                    "Only a supervisor may set a colleague's status or sign them out; the token has no supervisor"
+                            + " role."));
         } else if (frame instanceof ClientFrame.Command command) {
             submit(session, command);
         }
