@@ -100,6 +100,7 @@ export class AdminView {
     this.agents = this.numbers = this.settings = null;
     this.audit = {entries: [], next: null, loaded: false};
     this.editing = null;
+    this.agentsShown = null;
     if (this.built) this.root.replaceChildren();
     this.built = false;
   }
@@ -332,14 +333,24 @@ export class AdminView {
     const off = list.filter(a => !a.active).length;
     this.agentsStatus.textContent = `${list.length} agent${list.length === 1 ? '' : 's'}`
         + (off ? `, ${off} deactivated` : '');
-    const focused = document.activeElement?.dataset?.focusKey;
+    // Every change of the stream calls this: redraw only when what the table shows changed, so a screen reader does
+    // not hear it again and what is being typed in an edit form keeps its focus.
+    const board = this.board();
+    const shown = JSON.stringify([this.editing, list.map(a => [a, board?.agents.get(a.id)?.presence,
+      board?.agents.get(a.id)?.status])]);
+    if (shown === this.agentsShown) return;
+    this.agentsShown = shown;
+    const active = document.activeElement;
+    const focused = active?.dataset?.focusKey;
+    const typing = this.editForm?.form.contains(active) ? active : null;
     const rows = [];
     for (const agent of list) {
       rows.push(this.agentRow(agent));
       if (this.editing === agent.id) rows.push(this.editRow(agent));
     }
     this.agentRows.replaceChildren(...rows);
-    if (focused) this.root.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+    if (typing) typing.focus();
+    else if (focused) this.root.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
   }
 
   agentRow(agent) {
