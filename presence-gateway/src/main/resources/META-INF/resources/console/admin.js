@@ -80,7 +80,7 @@ export class AdminView {
     this.editing = null;       // the id of the agent whose edit form is open
     this.numbers = null;
     this.settings = null;      // the settings as GET gave them: PUT sends them back whole, edited
-    this.audit = {entries: [], next: null, loaded: false};
+    this.audit = {entries: [], next: null};
     this.reloadTimer = null;
     toggle.addEventListener('click', () => this.show(root.hidden));
   }
@@ -98,7 +98,7 @@ export class AdminView {
     this.toggle.hidden = true;
     this.show(false);
     this.agents = this.numbers = this.settings = null;
-    this.audit = {entries: [], next: null, loaded: false};
+    this.audit = {entries: [], next: null};
     this.editing = null;
     this.agentsShown = null;
     if (this.built) this.root.replaceChildren();
@@ -262,55 +262,29 @@ export class AdminView {
   buildAgents(panel) {
     this.agentsStatus = status('admin-agents-status');
     this.agentsProblem = problem('admin-agents-problem');
-    const table = document.createElement('table');
-    table.className = 'admin-table';
-    table.dataset.testid = 'admin-agent-list';
-    const caption = el('caption', 'The tenant\'s agents, deactivated ones too');
-    const head = document.createElement('thead');
-    head.append(row('th', ['Name', 'Id', 'Roles', 'Active', 'Presence', el('span', 'Actions', 'visually-hidden')]));
-    this.agentRows = document.createElement('tbody');
-    table.append(caption, head, this.agentRows);
-    const scroll = document.createElement('div');
-    scroll.className = 'admin-scroll';
-    scroll.append(table);
+    const agents = table('admin-agent-list', 'The tenant\'s agents, deactivated ones too',
+        ['Name', 'Id', 'Roles', 'Active', 'Presence', el('span', 'Actions', 'visually-hidden')]);
+    this.agentRows = agents.body;
 
-    const form = document.createElement('form');
-    form.className = 'tool admin-form';
-    form.dataset.testid = 'admin-add-agent';
-    form.setAttribute('aria-labelledby', 'admin-add-title');
-    const formTitle = el('h3', 'Add an agent');
-    formTitle.id = 'admin-add-title';
     const id = field('admin-new-id', 'Id', 'text', 'What their sign-in names them (the token\'s sub): no spaces or'
         + ' colons, e.g. mia.');
     const name = field('admin-new-name', 'Name', 'text', 'As every team board shows it.');
     const roles = roleBoxes('admin-new-role', ['agent']);
-    const add = button('Add agent', 'admin-add');
-    add.type = 'submit';
-    this.addResult = status('admin-add-result');
-    this.addProblem = problem('admin-add-problem');
-    form.append(formTitle, id.wrap, name.wrap, roles.set, add, this.addProblem, this.addResult);
-    form.addEventListener('submit', async event => {
-      event.preventDefault();
-      this.addProblem.textContent = '';
-      this.addResult.textContent = 'Adding…';
-      add.disabled = true;
-      try {
+    const form = writeForm({testid: 'admin-add-agent', title: 'Add an agent', submit: ['Add agent', 'admin-add'],
+      result: 'admin-add-result', problem: 'admin-add-problem', fields: [id.wrap, name.wrap, roles.set],
+      send: async () => {
         const agent = await this.api('POST', 'agents', {id: id.input.value.trim(), name: name.input.value.trim(),
           roles: roles.checked()});
-        this.addResult.textContent = `Added: ${describeAgent(agent)}.`;
         id.input.value = '';
         name.input.value = '';
         this.loadAgents();
-        this.auditChanged();
-      } catch (e) {
-        this.addResult.textContent = '';
-        this.addProblem.textContent = `Not added: ${e.message}`;
-        (e.status === 409 ? id.input : form.querySelector('input'))?.focus();
-      } finally {
-        add.disabled = false;
-      }
-    });
-    panel.append(el('h3', 'Agents', 'visually-hidden'), this.agentsStatus, this.agentsProblem, scroll, form);
+        return `Added: ${describeAgent(agent)}.`;
+      },
+      refused: e => {
+        (e.status === 409 ? id.input : form.querySelector('input')).focus();
+        return `Not added: ${e.message}`;
+      }});
+    panel.append(el('h3', 'Agents', 'visually-hidden'), this.agentsStatus, this.agentsProblem, agents.scroll, form);
   }
 
   async loadAgents() {
@@ -424,7 +398,6 @@ export class AdminView {
           await this.loadAgents();
           this.agentsStatus.textContent = `Saved: ${describeAgent(changed)}.`;
           this.root.querySelector(`[data-focus-key="admin-edit-${CSS.escape(agent.id)}"]`)?.focus();
-          this.auditChanged();
         } catch (e) {
           said.textContent = `Not saved: ${e.message}`;
         } finally {
@@ -456,7 +429,6 @@ export class AdminView {
       const changed = await this.api('PATCH', `agents/${encodeURIComponent(agent.id)}`, {active});
       await this.loadAgents();
       this.agentsStatus.textContent = `${active ? 'Reactivated' : 'Deactivated'}: ${describeAgent(changed)}.`;
-      this.auditChanged();
     } catch (e) {
       this.agentsProblem.textContent = `${agent.name} was not ${active ? 'reactivated' : 'deactivated'}: ${e.message}`;
     }
@@ -472,42 +444,23 @@ export class AdminView {
     this.numberList.dataset.testid = 'admin-number-list';
     this.numberList.setAttribute('aria-label', 'The Twilio numbers that reach the tenant');
 
-    const form = document.createElement('form');
-    form.className = 'tool admin-form';
-    form.dataset.testid = 'admin-add-number';
-    form.setAttribute('aria-labelledby', 'admin-number-title');
-    const formTitle = el('h3', 'Add a number');
-    formTitle.id = 'admin-number-title';
     const number = field('admin-new-number', 'Number', 'tel', 'A number of the tenant\'s Twilio account, in E.164: +'
         + ' and the country code, e.g. +15005550006. Point its voice webhooks at call-ingest in Twilio too.');
     number.input.inputMode = 'tel';
-    const add = button('Add number', 'admin-number-add');
-    add.type = 'submit';
-    this.numberResult = status('admin-number-result');
-    this.numberProblem = problem('admin-number-problem');
-    form.append(formTitle, number.wrap, add, this.numberProblem, this.numberResult);
-    form.addEventListener('submit', async event => {
-      event.preventDefault();
-      this.numberProblem.textContent = '';
-      this.numberResult.textContent = 'Adding…';
-      add.disabled = true;
-      const phoneNumber = number.input.value.trim();
-      try {
-        const answer = await this.api('POST', 'numbers', {phoneNumber});
+    const form = writeForm({testid: 'admin-add-number', title: 'Add a number', submit: ['Add number',
+      'admin-number-add'], result: 'admin-number-result', problem: 'admin-number-problem', fields: [number.wrap],
+      send: async () => {
+        const answer = await this.api('POST', 'numbers', {phoneNumber: number.input.value.trim()});
+        const added = number.input.value.trim();
         this.numbers = answer.numbers;
-        this.numberResult.textContent = `Added ${phoneNumber}: the tenant's numbers are now`
-            + ` ${answer.numbers.join(', ')}.`;
         number.input.value = '';
         this.renderNumbers();
-        this.auditChanged();
-      } catch (e) {
-        this.numberResult.textContent = '';
-        this.numberProblem.textContent = `${phoneNumber || 'The number'} was not added: ${e.message}`;
+        return `Added ${added}: the tenant's numbers are now ${answer.numbers.join(', ')}.`;
+      },
+      refused: e => {
         number.input.focus();
-      } finally {
-        add.disabled = false;
-      }
-    });
+        return `${number.input.value.trim() || 'The number'} was not added: ${e.message}`;
+      }});
     panel.append(el('h3', 'Numbers', 'visually-hidden'), this.numbersStatus, this.numbersProblem, this.numberList,
         form);
   }
@@ -550,7 +503,6 @@ export class AdminView {
       await this.loadNumbers();
       this.numbersStatus.textContent = `Removed ${n}. ${this.numbersStatus.textContent}`;
       (this.numberList.querySelector('button') ?? this.root.querySelector('#admin-new-number')).focus();
-      this.auditChanged();
     } catch (e) {
       this.numbersProblem.textContent = `${n} was not removed: ${e.message}`;
     }
@@ -673,7 +625,6 @@ export class AdminView {
         this.settings = await this.api('PUT', 'settings', wanted.settings);
         this.fillSettings();
         this.settingsResult.textContent = 'Saved: the next call, park and wrap-up follow them.';
-        this.auditChanged();
       } catch (e) {
         this.settingsResult.textContent = '';
         this.settingsProblem.textContent = `Not saved, nothing changed: ${e.message}`;
@@ -758,16 +709,8 @@ export class AdminView {
   buildAudit(panel) {
     this.auditStatus = status('admin-audit-status');
     this.auditProblem = problem('admin-audit-problem');
-    const table = document.createElement('table');
-    table.className = 'admin-table';
-    table.dataset.testid = 'admin-audit-list';
-    const head = document.createElement('thead');
-    head.append(row('th', ['When', 'Who', 'What', 'Subject', 'Change']));
-    this.auditRows = document.createElement('tbody');
-    table.append(el('caption', 'Admin writes, newest first'), head, this.auditRows);
-    const scroll = document.createElement('div');
-    scroll.className = 'admin-scroll';
-    scroll.append(table);
+    const audit = table('admin-audit-list', 'Admin writes, newest first', ['When', 'Who', 'What', 'Subject', 'Change']);
+    this.auditRows = audit.body;
     this.auditMore = button('More', 'admin-audit-more', () => this.loadAudit(true));
     this.auditMore.hidden = true;
     const latest = button('Read the latest', 'admin-audit-latest', () => this.loadAudit(false));
@@ -775,12 +718,7 @@ export class AdminView {
     const actions = document.createElement('div');
     actions.className = 'row';
     actions.append(this.auditMore, latest);
-    panel.append(el('h3', 'Audit', 'visually-hidden'), this.auditStatus, this.auditProblem, scroll, actions);
-  }
-
-  /** A write from this page: the audit, once read, is read again when next shown. */
-  auditChanged() {
-    this.audit.loaded = false;
+    panel.append(el('h3', 'Audit', 'visually-hidden'), this.auditStatus, this.auditProblem, audit.scroll, actions);
   }
 
   async loadAudit(more) {
@@ -791,8 +729,7 @@ export class AdminView {
     if (more) params.set('before', String(this.audit.next));
     try {
       const page = await this.api('GET', `audit?${params}`);
-      this.audit = {entries: more ? [...this.audit.entries, ...page.entries] : page.entries, next: page.next ?? null,
-        loaded: true};
+      this.audit = {entries: more ? [...this.audit.entries, ...page.entries] : page.entries, next: page.next ?? null};
       this.auditProblem.textContent = '';
     } catch (e) {
       this.auditProblem.textContent = `The audit could not be read: ${e.message}`;
@@ -862,6 +799,39 @@ function button(label, testid, onClick, focusKey) {
   return b;
 }
 
+/**
+ * A form that makes one write: its button is off while it is sent; then the status line shows what {@code send}
+ * made of the API's answer, or the refusal shows beside the form (role=alert) and what was typed stays to correct.
+ */
+function writeForm({testid, title, submit: [label, submitId], result, problem: problemId, fields, send, refused}) {
+  const form = document.createElement('form');
+  form.className = 'tool admin-form';
+  form.dataset.testid = testid;
+  const heading = el('h3', title);
+  heading.id = `${testid}-title`;
+  form.setAttribute('aria-labelledby', heading.id);
+  const go = button(label, submitId);
+  go.type = 'submit';
+  const answer = status(result);
+  const said = problem(problemId);
+  form.append(heading, ...fields, go, said, answer);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    said.textContent = '';
+    answer.textContent = 'Sending…';
+    go.disabled = true;
+    try {
+      answer.textContent = await send();
+    } catch (e) {
+      answer.textContent = '';
+      said.textContent = refused(e);
+    } finally {
+      go.disabled = false;
+    }
+  });
+  return form;
+}
+
 function badge(content, cls) {
   return el('span', content, `badge ${cls}`);
 }
@@ -875,6 +845,21 @@ function row(cell, contents) {
     return c;
   }));
   return tr;
+}
+
+/** A table with a caption and column headings, in a box that scrolls sideways on a narrow screen. */
+function table(testid, caption, headings) {
+  const t = document.createElement('table');
+  t.className = 'admin-table';
+  t.dataset.testid = testid;
+  const head = document.createElement('thead');
+  head.append(row('th', headings));
+  const body = document.createElement('tbody');
+  t.append(el('caption', caption), head, body);
+  const scroll = document.createElement('div');
+  scroll.className = 'admin-scroll';
+  scroll.append(t);
+  return {scroll, body};
 }
 
 function status(testid) {
