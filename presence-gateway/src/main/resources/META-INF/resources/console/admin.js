@@ -101,6 +101,8 @@ export class AdminView {
     this.audit = {entries: [], next: null};
     this.editing = null;
     this.agentsShown = null;
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = null;
     if (this.built) this.root.replaceChildren();
     this.built = false;
   }
@@ -109,7 +111,6 @@ export class AdminView {
     open = open && this.isAdmin;
     this.root.hidden = !open;
     this.toggle.setAttribute('aria-expanded', String(open));
-    this.toggle.textContent = open ? 'Close admin' : 'Admin';
     if (!open) return;
     if (!this.built) this.build();
     this.select(this.tab, false);
@@ -121,11 +122,11 @@ export class AdminView {
     if (this.root.hidden || !this.agents) return;
     const board = this.board();
     if (!board) return;
-    const listed = new Set(this.agents.filter(a => a.active).map(a => a.id));
-    const onBoard = new Set(board.agents.keys());
-    const differ = listed.size !== onBoard.size || [...onBoard].some(id => !listed.has(id));
+    const listed = new Map(this.agents.filter(a => a.active).map(a => [a.id, a.name]));
+    const differ = listed.size !== board.agents.size || [...board.agents.values()].some(a => listed.get(a.id) !== a.name);
     if (differ && !this.reloadTimer) {
-      // Someone (here or on another screen) added, renamed or deactivated an agent: read the list again, once.
+      // Someone (here or on another screen) added, renamed, deactivated or reactivated an agent: read the list again,
+      // once. Roles are not on the board: a change of roles elsewhere shows when a tab is opened again.
       this.reloadTimer = setTimeout(() => {
         this.reloadTimer = null;
         this.loadAgents();
