@@ -10,7 +10,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.stack.Stack;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +52,7 @@ class AdminConsoleInBrowserTest {
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(chromium()).setHeadless(true));
+                .setExecutablePath(BrowserPages.chromium()).setHeadless(true));
         PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
         doug = signIn(gateway, "doug", "Doug");
         rhonda = signIn(gateway, "rhonda", "Rhonda");
@@ -74,7 +72,7 @@ class AdminConsoleInBrowserTest {
 
         // Doug opens Admin with the keyboard: the focus goes to the view's heading, the Agents tab is open and lists
         // the seeded agents.
-        tabTo(doug, "[data-testid=admin-toggle]");
+        BrowserPages.tabTo(doug, "[data-testid=admin-toggle]");
         doug.keyboard().press("Enter");
         assertThat(doug.getByTestId("admin")).isVisible();
         assertThat(doug.getByTestId("admin-toggle")).hasAttribute("aria-expanded", "true");
@@ -186,36 +184,12 @@ class AdminConsoleInBrowserTest {
     private static Page signIn(String gateway, String agent, String name) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         Page page = context.newPage();
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                problems.add(agent + " console: " + message.text() + " at " + message.location());
-            }
-        });
-        page.onPageError(error -> problems.add(agent + " uncaught: " + error));
-        page.onResponse(response -> {
-            if (response.status() >= 400) {
-                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
-            }
-        });
-        page.onRequestFailed(request -> problems.add(agent + " failed " + request.method() + " " + request.url()
-                + ": " + request.failure()));
+        BrowserPages.watch(page, agent, problems);
         page.navigate(gateway + "/");
         page.getByTestId("login-" + agent).click();
         assertThat(page.getByTestId("connection")).hasText("live");
         assertThat(page.getByTestId("me")).hasText(name);
         return page;
-    }
-
-    /** Moves the focus with Tab, as a keyboard user would, until the element is focused; fails if it never is. */
-    private static void tabTo(Page page, String selector) {
-        page.evaluate("() => document.activeElement?.blur()");
-        for (int presses = 0; presses < 40; presses++) {
-            page.keyboard().press("Tab");
-            if ((Boolean) page.locator(selector).evaluate("el => el === document.activeElement")) {
-                return;
-            }
-        }
-        throw new AssertionError(selector + " cannot be reached with Tab");
     }
 
     private static List<Page> pages() {
@@ -230,16 +204,5 @@ class AdminConsoleInBrowserTest {
         doug.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(moment + "-doug-phone.png"))
                 .setFullPage(true));
         doug.setViewportSize(1280, 900);
-    }
-
-    /** Debian's chromium, installed by the project's own script when missing ({@code e2e/install-chromium.sh}). */
-    private static Path chromium() throws Exception {
-        Process install = new ProcessBuilder("bash", EndToEnd.repoRoot().resolve("e2e/install-chromium.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
-            throw new IllegalStateException("install-chromium.sh failed (exit " + install.exitValue() + ")");
-        }
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
     }
 }

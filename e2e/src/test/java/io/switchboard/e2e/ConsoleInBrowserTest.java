@@ -12,7 +12,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.stack.Stack;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +74,7 @@ class ConsoleInBrowserTest {
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(chromium()).setHeadless(true));
+                .setExecutablePath(BrowserPages.chromium()).setHeadless(true));
         PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
         doug = signIn(gateway, "doug", "Doug");
         rhonda = signIn(gateway, "rhonda", "Rhonda");
@@ -104,7 +103,7 @@ class ConsoleInBrowserTest {
         report("ringing", callChange(call, c -> state(c, "RINGING")));
 
         // Doug answers from the keyboard (Tab to the Answer button, Enter); Rhonda's ringing stops, saying who answered.
-        tabTo(doug, "[data-focus-key=answer-" + call + "]");
+        BrowserPages.tabTo(doug, "[data-focus-key=answer-" + call + "]");
         actionAt = System.currentTimeMillis();
         doug.keyboard().press("Enter");
         assertThat(rhonda.getByTestId("ring-stopped")).containsText(CALLER + ": answered by Doug");
@@ -218,7 +217,7 @@ class ConsoleInBrowserTest {
                 && callChange(call, c -> !c.path("onHold").asBoolean()).test(f));
 
         // The transfer picker opens from the keyboard and Escape closes it, back on the Transfer button.
-        tabTo(doug, "[data-focus-key=transfer]");
+        BrowserPages.tabTo(doug, "[data-focus-key=transfer]");
         doug.keyboard().press("Enter");
         assertThat(doug.getByTestId("transfer-picker")).isVisible();
         assertThat(doug.getByTestId("transfer-to-rhonda")).isFocused();
@@ -376,7 +375,7 @@ class ConsoleInBrowserTest {
         assertThat(doug.getByTestId("dial-number")).isEnabled();
 
         // Call back, from the keyboard: Tab to the button, Enter.
-        tabTo(doug, "[data-focus-key=call-back-" + call + "]");
+        BrowserPages.tabTo(doug, "[data-focus-key=call-back-" + call + "]");
         actionAt = System.currentTimeMillis();
         doug.keyboard().press("Enter");
         await().atMost(WAIT).until(() -> placedCallTo(CALLED_BACK) != null);
@@ -727,19 +726,7 @@ class ConsoleInBrowserTest {
         context.addInitScript(SEEN_AT);
         Page page = context.newPage();
         // From the first request on: the page's own (favicon, token, simulator) and the browser's.
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                problems.add(agent + " console: " + message.text() + " at " + message.location());
-            }
-        });
-        page.onPageError(error -> problems.add(agent + " uncaught: " + error));
-        page.onResponse(response -> {
-            if (response.status() >= 400) {
-                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
-            }
-        });
-        page.onRequestFailed(request -> problems.add(agent + " failed " + request.method() + " " + request.url()
-                + ": " + request.failure()));
+        BrowserPages.watch(page, agent, problems);
         page.navigate(gateway + "/");
         page.getByTestId("login-" + agent).click();
         assertThat(page.getByTestId("connection")).hasText("live");
@@ -752,18 +739,6 @@ class ConsoleInBrowserTest {
         synchronized (problems) {
             org.assertj.core.api.Assertions.assertThat(problems).as("console errors and failed requests").isEmpty();
         }
-    }
-
-    /** Moves the focus with Tab, as a keyboard user would, until the element is focused; fails if it never is. */
-    private static void tabTo(Page page, String selector) {
-        page.evaluate("() => document.activeElement?.blur()");
-        for (int presses = 0; presses < 40; presses++) {
-            page.keyboard().press("Tab");
-            if ((Boolean) page.locator(selector).evaluate("el => el === document.activeElement")) {
-                return;
-            }
-        }
-        throw new AssertionError(selector + " cannot be reached with Tab");
     }
 
     private static List<Page> pages() {
@@ -859,16 +834,5 @@ class ConsoleInBrowserTest {
                     .setFullPage(true));
             page.setViewportSize(1280, 900);
         }
-    }
-
-    /** Debian's chromium, installed by the project's own script when missing ({@code e2e/install-chromium.sh}). */
-    private static Path chromium() throws Exception {
-        Process install = new ProcessBuilder("bash", EndToEnd.repoRoot().resolve("e2e/install-chromium.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
-            throw new IllegalStateException("install-chromium.sh failed (exit " + install.exitValue() + ")");
-        }
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
     }
 }
