@@ -3,12 +3,9 @@ package io.switchboard.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,11 +45,8 @@ class AdminConsoleInBrowserTest {
     static void startStackAndBrowser() throws Exception {
         stack = EndToEnd.start("admin-console", o -> o);
         String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(BrowserPages.chromium()).setHeadless(true));
-        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
+        playwright = BrowserPages.playwright();
+        browser = BrowserPages.launch(playwright, WAIT);
         doug = signIn(gateway, "doug", "Doug");
         rhonda = signIn(gateway, "rhonda", "Rhonda");
     }
@@ -182,14 +175,7 @@ class AdminConsoleInBrowserTest {
     // ---- steps ----------------------------------------------------------------------------------------------------
 
     private static Page signIn(String gateway, String agent, String name) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        Page page = context.newPage();
-        BrowserPages.watch(page, agent, problems);
-        page.navigate(gateway + "/");
-        page.getByTestId("login-" + agent).click();
-        assertThat(page.getByTestId("connection")).hasText("live");
-        assertThat(page.getByTestId("me")).hasText(name);
-        return page;
+        return BrowserPages.signIn(browser, gateway, agent, name, problems, null);
     }
 
     private static List<Page> pages() {

@@ -1,6 +1,15 @@
 package io.switchboard.e2e;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import java.time.Duration;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,8 +20,38 @@ final class BrowserPages {
     private BrowserPages() {
     }
 
+    /** Playwright without its own browser download, and Debian's chromium headless; assertions wait {@code wait}. */
+    static Browser launch(Playwright playwright, Duration wait) throws Exception {
+        PlaywrightAssertions.setDefaultAssertionTimeout(wait.toMillis());
+        return playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium())
+                .setHeadless(true));
+    }
+
+    static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+
+    /**
+     * A page in its own browser context (its own sign-in), watched from its first request on ({@link #watch}), signed
+     * in as {@code agent} from the local stack's picker, live; {@code initScript} (or null) runs before the page's own.
+     */
+    static Page signIn(Browser browser, String gateway, String agent, String name, List<String> problems,
+            String initScript) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        if (initScript != null) {
+            context.addInitScript(initScript);
+        }
+        Page page = context.newPage();
+        watch(page, agent, problems);
+        page.navigate(gateway + "/");
+        page.getByTestId("login-" + agent).click();
+        assertThat(page.getByTestId("connection")).hasText("live");
+        assertThat(page.getByTestId("me")).hasText(name);
+        return page;
+    }
+
     /** Debian's chromium, installed by the project's own script when missing ({@code e2e/install-chromium.sh}). */
-    static Path chromium() throws Exception {
+    private static Path chromium() throws Exception {
         Process install = new ProcessBuilder("bash", EndToEnd.repoRoot().resolve("e2e/install-chromium.sh").toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

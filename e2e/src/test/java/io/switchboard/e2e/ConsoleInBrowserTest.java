@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +68,8 @@ class ConsoleInBrowserTest {
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
         String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
         observer = AgentScreen.open(gateway, "acme", "doug");
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(BrowserPages.chromium()).setHeadless(true));
-        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
+        playwright = BrowserPages.playwright();
+        browser = BrowserPages.launch(playwright, WAIT);
         doug = signIn(gateway, "doug", "Doug");
         rhonda = signIn(gateway, "rhonda", "Rhonda");
     }
@@ -722,15 +716,8 @@ class ConsoleInBrowserTest {
     // ---- steps ----------------------------------------------------------------------------------------------------
 
     private static Page signIn(String gateway, String agent, String name) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        context.addInitScript(SEEN_AT);
-        Page page = context.newPage();
-        // From the first request on: the page's own (favicon, token, simulator) and the browser's.
-        BrowserPages.watch(page, agent, problems);
-        page.navigate(gateway + "/");
-        page.getByTestId("login-" + agent).click();
-        assertThat(page.getByTestId("connection")).hasText("live");
-        assertThat(page.getByTestId("me")).hasText(name);
+        // Watched from the first request on: the page's own (favicon, token, simulator) and the browser's.
+        Page page = BrowserPages.signIn(browser, gateway, agent, name, problems, SEEN_AT);
         assertThat(page.getByTestId("simulate")).isVisible();
         return page;
     }
