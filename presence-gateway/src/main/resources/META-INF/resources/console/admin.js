@@ -261,7 +261,9 @@ export class AdminView {
   // ---- agents -----------------------------------------------------------------------------------------------------
 
   buildAgents(panel) {
-    this.agentsStatus = status('admin-agents-status');
+    this.agentsCount = el('p', '', 'hint');
+    this.agentsCount.dataset.testid = 'admin-agents-count';
+    this.agentsStatus = status('admin-agents-status'); // the answer to this page's last write
     this.agentsProblem = problem('admin-agents-problem');
     const agents = table('admin-agent-list', 'The tenant\'s agents, deactivated ones too',
         ['Name', 'Id', 'Roles', 'Active', 'Presence', el('span', 'Actions', 'visually-hidden')]);
@@ -285,7 +287,7 @@ export class AdminView {
         (e.status === 409 ? id.input : form.querySelector('input')).focus();
         return `Not added: ${e.message}`;
       }});
-    panel.append(el('h3', 'Agents', 'visually-hidden'), this.agentsStatus, this.agentsProblem, agents.scroll, form);
+    panel.append(el('h3', 'Agents', 'visually-hidden'), this.agentsCount, this.agentsStatus, this.agentsProblem, agents.scroll, form);
   }
 
   async loadAgents() {
@@ -302,11 +304,11 @@ export class AdminView {
     if (!this.built) return;
     const list = this.agents;
     if (!list) {
-      this.agentsStatus.textContent = 'Reading the agents…';
+      this.agentsCount.textContent = 'Reading the agents…';
       return;
     }
     const off = list.filter(a => !a.active).length;
-    this.agentsStatus.textContent = `${list.length} agent${list.length === 1 ? '' : 's'}`
+    this.agentsCount.textContent = `${list.length} agent${list.length === 1 ? '' : 's'}`
         + (off ? `, ${off} deactivated` : '');
     // Every change of the stream calls this: redraw only when what the table shows changed, so a screen reader does
     // not hear it again and what is being typed in an edit form keeps its focus.
@@ -395,9 +397,9 @@ export class AdminView {
           const changed = await this.api('PATCH', `agents/${encodeURIComponent(agent.id)}`,
               {name: name.input.value.trim(), roles: roles.checked()});
           this.editing = null;
+          this.agentsProblem.textContent = '';
           this.agentsStatus.textContent = `Saved: ${describeAgent(changed)}.`;
           await this.loadAgents();
-          this.agentsStatus.textContent = `Saved: ${describeAgent(changed)}.`;
           this.root.querySelector(`[data-focus-key="admin-edit-${CSS.escape(agent.id)}"]`)?.focus();
         } catch (e) {
           said.textContent = `Not saved: ${e.message}`;
@@ -426,10 +428,14 @@ export class AdminView {
           + ' sign-in stops working. Their calls and history stay.';
     if (!await this.confirm(question, `${active ? 'Reactivate' : 'Deactivate'} ${agent.name}`)) return;
     this.agentsProblem.textContent = '';
+    this.agentsStatus.textContent = '';
     try {
       const changed = await this.api('PATCH', `agents/${encodeURIComponent(agent.id)}`, {active});
-      await this.loadAgents();
       this.agentsStatus.textContent = `${active ? 'Reactivated' : 'Deactivated'}: ${describeAgent(changed)}.`;
+      await this.loadAgents();
+      // The row was drawn again: the focus goes to its button that undoes this.
+      this.root.querySelector(`[data-focus-key="admin-${active ? 'deactivate' : 'reactivate'}-${CSS.escape(agent.id)}"]`)
+          ?.focus();
     } catch (e) {
       this.agentsProblem.textContent = `${agent.name} was not ${active ? 'reactivated' : 'deactivated'}: ${e.message}`;
     }
