@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * The console's Admin view in Debian's headless chromium, on the packaged stack: Doug (an admin) and Rhonda (an agent)
  * in two isolated browser contexts. Doug opens Admin from the keyboard and adds Mia, whom Rhonda's team board shows
  * without a reload; he types a number that is not one and reads the API's refusal beside the form; he saves the
- * settings, reads a refusal of a slot range, sees his writes in the audit, and deactivates Mia after a confirmation,
- * upon which both team boards drop her. Rhonda's page has no Admin view. Apart from the two refusals the test provokes,
- * neither page may log an error or see a request fail.
+ * settings, reads a refusal of a slot range, sees his writes in the audit, renames Mia (both team boards follow) and
+ * deactivates her after a confirmation, upon which both team boards drop her. Rhonda's page has no Admin view. Apart
+ * from the refusals the test provokes, neither page may log an error or see a request fail.
  */
 class AdminConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -141,14 +141,28 @@ class AdminConsoleInBrowserTest {
         assertThat(entries.first()).containsText("parkSlotLast: 720 → 730");
         assertThat(doug.getByTestId("admin-audit-list")).containsText("added an agent");
 
-        // Back to Agents: Doug deactivates Mia after a confirmation, and both team boards drop her; his list keeps her
-        // as deactivated, to reactivate.
+        // Back to Agents: Doug renames Mia and makes her a supervisor too; both team boards show the new name.
         doug.getByTestId("admin-tab-agents").click();
         Locator miaRow = doug.getByTestId("admin-agent-mia");
+        miaRow.getByTestId("admin-edit").click();
+        Locator edit = doug.getByTestId("admin-edit-form");
+        assertThat(edit.getByTestId("admin-edit-name")).isFocused();
+        edit.getByTestId("admin-edit-name").fill("Mia Lopez");
+        edit.getByTestId("admin-edit-role-supervisor").check();
+        edit.getByTestId("admin-edit-save").click();
+        assertThat(doug.getByTestId("admin-agents-status"))
+                .containsText("Saved: Mia Lopez (mia), roles agent, supervisor");
+        assertThat(edit).hasCount(0);
+        for (Page page : pages()) {
+            assertThat(page.getByTestId("agent-mia")).containsText("Mia Lopez");
+        }
+
+        // Doug deactivates her after a confirmation, and both team boards drop her; his list keeps her as deactivated,
+        // to reactivate.
         miaRow.getByTestId("admin-deactivate").click();
         Locator confirm = doug.getByTestId("admin-confirm");
         assertThat(confirm).isVisible();
-        assertThat(confirm).containsText("Deactivate Mia (mia)?");
+        assertThat(confirm).containsText("Deactivate Mia Lopez (mia)?");
         assertThat(doug.getByTestId("admin-confirm-no")).isFocused();
         doug.getByTestId("admin-confirm-yes").click();
         assertThat(confirm).isHidden();
@@ -156,7 +170,7 @@ class AdminConsoleInBrowserTest {
             assertThat(page.getByTestId("agent-mia")).hasCount(0);
             assertThat(page.getByTestId("agent-rhonda")).isVisible();
         }
-        assertThat(doug.getByTestId("admin-agents-status")).containsText("Deactivated: Mia (mia)");
+        assertThat(doug.getByTestId("admin-agents-status")).containsText("Deactivated: Mia Lopez (mia)");
         assertThat(miaRow).containsText("deactivated");
         assertThat(miaRow.getByTestId("admin-reactivate")).isVisible();
         screenshots("admin-agents");

@@ -28,7 +28,8 @@ final class BrowserPages {
     }
 
     static Playwright playwright() {
-        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        return Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     }
 
     /**
@@ -74,7 +75,8 @@ final class BrowserPages {
         page.onPageError(error -> problems.add(agent + " uncaught: " + error));
         page.onResponse(response -> {
             if (response.status() >= 400) {
-                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
+                problems.add(agent + " " + response.status() + " " + response.request().method() + " "
+                        + response.url());
             }
         });
         page.onRequestFailed(request -> problems.add(agent + " failed " + request.method() + " " + request.url()

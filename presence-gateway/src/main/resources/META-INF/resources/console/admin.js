@@ -36,7 +36,8 @@ export function changes(before, after) {
     return out;
   };
   const was = flat(before ?? {}), is = flat(after ?? {});
-  const show = v => v === null || v === undefined ? '—' : Array.isArray(v) ? (v.length ? v.join(', ') : 'none') : String(v);
+  const show = v => v === null || v === undefined ? '—'
+      : Array.isArray(v) ? (v.length ? v.join(', ') : 'none') : String(v);
   return [...new Set([...Object.keys(was), ...Object.keys(is)])]
       .filter(key => JSON.stringify(was[key] ?? null) !== JSON.stringify(is[key] ?? null))
       .map(key => before == null ? `${key}: ${show(is[key])}` : `${key}: ${show(was[key])} → ${show(is[key])}`);
@@ -123,7 +124,8 @@ export class AdminView {
     const board = this.board();
     if (!board) return;
     const listed = new Map(this.agents.filter(a => a.active).map(a => [a.id, a.name]));
-    const differ = listed.size !== board.agents.size || [...board.agents.values()].some(a => listed.get(a.id) !== a.name);
+    const differ = listed.size !== board.agents.size
+        || [...board.agents.values()].some(a => listed.get(a.id) !== a.name);
     if (differ && !this.reloadTimer) {
       // Someone (here or on another screen) added, renamed, deactivated or reactivated an agent: read the list again,
       // once. Roles are not on the board: a change of roles elsewhere shows when a tab is opened again.
@@ -137,7 +139,7 @@ export class AdminView {
 
   // ---- the API ----------------------------------------------------------------------------------------------------
 
-  /** One request to the admin API; throws a Refusal whose message a person can read (the API's own, when it gave one). */
+  /** One request to the admin API; throws a Refusal a person can read (the API's own message, when it gave one). */
   async api(method, path, body) {
     const headers = {Authorization: `Bearer ${this.token()}`};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -287,7 +289,8 @@ export class AdminView {
         (e.status === 409 ? id.input : form.querySelector('input')).focus();
         return `Not added: ${e.message}`;
       }});
-    panel.append(el('h3', 'Agents', 'visually-hidden'), this.agentsCount, this.agentsStatus, this.agentsProblem, agents.scroll, form);
+    panel.append(el('h3', 'Agents', 'visually-hidden'), this.agentsCount, this.agentsStatus, this.agentsProblem,
+        agents.scroll, form);
   }
 
   async loadAgents() {
@@ -434,8 +437,8 @@ export class AdminView {
       this.agentsStatus.textContent = `${active ? 'Reactivated' : 'Deactivated'}: ${describeAgent(changed)}.`;
       await this.loadAgents();
       // The row was drawn again: the focus goes to its button that undoes this.
-      this.root.querySelector(`[data-focus-key="admin-${active ? 'deactivate' : 'reactivate'}-${CSS.escape(agent.id)}"]`)
-          ?.focus();
+      const undo = `admin-${active ? 'deactivate' : 'reactivate'}-${agent.id}`;
+      this.root.querySelector(`[data-focus-key="${CSS.escape(undo)}"]`)?.focus();
     } catch (e) {
       this.agentsProblem.textContent = `${agent.name} was not ${active ? 'reactivated' : 'deactivated'}: ${e.message}`;
     }
@@ -675,7 +678,7 @@ export class AdminView {
     for (const key of ['afterHoursMessage', 'greetingText', 'greetingUrl']) f[key].input.value = q[key] ?? '';
   }
 
-  /** The form as the whole TenantSettings, over what GET gave (fields this page does not know are sent back as read). */
+  /** The form as the whole TenantSettings, over what GET gave: fields this page does not know go back as read. */
   readSettings() {
     if (!this.settings) return {problem: 'the settings were not read yet: press Read again.'};
     const f = this.fields;
