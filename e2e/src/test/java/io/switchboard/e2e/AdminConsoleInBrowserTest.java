@@ -132,6 +132,7 @@ class AdminConsoleInBrowserTest {
         assertThat(doug.getByTestId("admin-settings-problem")).isEmpty();
         assertThat(doug.getByTestId("admin-s-parkSlotLast")).hasValue("730");
         assertThat(doug.getByTestId("admin-s-serviceLevelSeconds")).hasValue("25");
+        screenshots("admin-settings");
 
         // The audit: his writes, newest first, with who and what changed.
         doug.getByTestId("admin-tab-audit").click();
