@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdminConsoleInBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final String SECOND_NUMBER = "+15005550099";
     static final Path SHOTS = EndToEnd.repoRoot().resolve("e2e/target/screenshots");
     /** Requests the test makes fail on purpose: the browser logs each as a failed resource too. */
     static final Pattern PROVOKED = Pattern.compile(".*(\\b409\\b.*/api/admin/agents|\\b400\\b.*/api/admin/(numbers"
@@ -114,6 +115,18 @@ class AdminConsoleInBrowserTest {
         assertThat(refusal).hasAttribute("role", "alert");
         assertThat(doug.getByTestId("admin-number")).hasCount(1);
         assertThat(doug.getByTestId("admin-new-number")).isFocused();
+        // A number in E.164 is added, the answer listing the tenant's numbers; removing it asks first.
+        doug.getByTestId("admin-new-number").fill(SECOND_NUMBER);
+        doug.getByTestId("admin-number-add").click();
+        assertThat(doug.getByTestId("admin-number-result")).containsText("Added " + SECOND_NUMBER);
+        assertThat(refusal).isEmpty();
+        assertThat(doug.getByTestId("admin-number")).hasCount(2);
+        doug.locator("[data-testid=admin-number][data-key='" + SECOND_NUMBER + "']").getByTestId("admin-number-remove")
+                .click();
+        assertThat(doug.getByTestId("admin-confirm")).containsText("Remove " + SECOND_NUMBER + "?");
+        doug.getByTestId("admin-confirm-yes").click();
+        assertThat(doug.getByTestId("admin-number")).hasCount(1);
+        assertThat(doug.getByTestId("admin-numbers-status")).containsText("Removed " + SECOND_NUMBER);
 
         // Settings: read from the API, a slot range that cannot be is refused with the API's words, a good change is
         // saved and shown as stored.
@@ -141,6 +154,7 @@ class AdminConsoleInBrowserTest {
         assertThat(entries.first()).containsText("Doug (doug)");
         assertThat(entries.first()).containsText("parkSlotLast: 720 → 730");
         assertThat(doug.getByTestId("admin-audit-list")).containsText("added an agent");
+        assertThat(doug.getByTestId("admin-audit-list")).containsText("removed a number");
 
         // Back to Agents: Doug renames Mia and makes her a supervisor too; both team boards show the new name.
         doug.getByTestId("admin-tab-agents").click();
