@@ -491,8 +491,9 @@ export class AdminView {
       this.numbersStatus.textContent = 'Reading the numbers…';
       return;
     }
-    this.numbersStatus.textContent = list.length ? `${list.length} number${list.length === 1 ? '' : 's'} reach the`
-        + ' tenant' : 'No number reaches the tenant: callers cannot reach it.';
+    this.numbersStatus.textContent = list.length === 1 ? 'One number reaches the tenant.'
+        : list.length ? `${list.length} numbers reach the tenant.`
+        : 'No number reaches the tenant: callers cannot reach it.';
     this.numberList.replaceChildren(...list.map(n => {
       const li = document.createElement('li');
       li.dataset.testid = 'admin-number';
