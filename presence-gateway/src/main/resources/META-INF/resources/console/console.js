@@ -1,4 +1,5 @@
 // The agent console: signs in, keeps one WebSocket to /agent/ws, draws the Board and sends commands.
+import {AdminView} from './admin.js';
 import {Board, clock, elapsed, isConsultOffer, numberOf, secondsLeft} from './board.js';
 import {History, MISSED, outcomeLabel} from './history.js';
 import {Ringer} from './ringer.js';
@@ -32,6 +33,7 @@ const tools = {
   digits: '',     // the digits sent on this call, shown under the keypad
   digitsCall: null,
 };
+const admin = new AdminView({root: $('admin'), toggle: $('admin-toggle'), token: () => token, board: () => board});
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const DIAL_KEYS = [...KEYS, '+'];
 
@@ -80,6 +82,7 @@ function signIn(jwt) {
   sessionStorage.setItem('switchboard.token', jwt);
   const claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
   board = new Board(claims.sub);
+  admin.signedIn(claims);
   recentCalls?.stop();
   recentCalls = new History({fetchPage: readHistory, onChange: () => board && render()});
   $('login').hidden = true;
@@ -99,6 +102,7 @@ function signOut(message) {
   softphone.stop();
   recentCalls?.stop();
   recentCalls = null;
+  admin.signedOut();
   forgetPlayers(new Set());
   $('console').hidden = true;
   $('login').hidden = false;
@@ -294,6 +298,7 @@ function render() {
   renderHistory(free);
 
   renderSimulatedCalls();
+  admin.boardChanged();
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.
   document.body.dataset.seq = board.seq;
   if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
