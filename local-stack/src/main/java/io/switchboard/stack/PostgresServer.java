@@ -43,6 +43,11 @@ public interface PostgresServer extends AutoCloseable {
         return this;
     }
 
+    /** Connects as a service's login ({@link #createLogins()}), with the rights the service has. */
+    default Connection connect(DatabaseLogin login) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), login.user(), DatabaseLogin.PASSWORD);
+    }
+
     /**
      * Creates each service's login ({@link DatabaseLogin}), a member of its group role; before {@link #migrate()} or
      * call-state's start (idempotent).
