@@ -80,9 +80,10 @@ GRANT SELECT (tenant_id, max_wait_seconds, at_limit, forward_to, time_zone, week
 
 -- call-ingest must learn a webhook's tenant from the number dialled, before it knows any tenant: this function answers
 -- for one number at a time, as the owner, instead of letting call-ingest read every tenant's numbers. search_path is
--- pinned so that nobody's objects can stand in for tenant_numbers.
+-- pinned so that nobody's objects can stand in for tenant_numbers. VOLATILE: its query takes its own snapshot, so a
+-- lookup that waited for a lock on tenant_numbers sees what was committed meanwhile, as a plain SELECT would.
 CREATE FUNCTION switchboard_tenant_of(number text) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT tenant_id FROM public.tenant_numbers WHERE phone_number = number
 $$;
 REVOKE ALL ON FUNCTION switchboard_tenant_of(text) FROM PUBLIC;

@@ -77,7 +77,7 @@ class TenantDirectoryTest {
 
     private static long lookupsWaiting(Connection admin) throws Exception {
         ResultSet rs = admin.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
-                + " WHERE query LIKE 'SELECT tenant_id FROM tenant_numbers%' AND state = 'active'");
+                + " WHERE query LIKE 'SELECT switchboard_tenant_of(%' AND state = 'active'");
         rs.next();
         return rs.getLong(1);
     }
