@@ -3,7 +3,8 @@
 --
 --   switchboard_call_state   the one writer: reads and writes every table of the projection and its sequences.
 --   switchboard_call_ingest  reads a tenant's call_handling; finds a number's tenant through switchboard_tenant_of.
---   switchboard_gateway      reads the columns of a tenant's picture, history and voicemails the gateway shows.
+--   switchboard_gateway      reads the columns of a tenant's picture, history, voicemails, settings and audit that the
+--                            gateway shows.
 --
 -- The two read roles see a row only when its tenant is the transaction's tenant, the setting switchboard.tenant_id
 -- (SELECT set_config('switchboard.tenant_id', $1, true) first in the transaction): a query that forgets its
@@ -108,6 +109,15 @@ GRANT SELECT (tenant_id, id, call_sid, step, agent_id, detail, at) ON call_steps
 GRANT SELECT (tenant_id, id, call_sid, from_number, to_number, recorded_at, duration_seconds, recording_url, taken_by,
               taken_at, done_at)
     ON voicemails TO switchboard_gateway;
+-- The admin API's reads (AdminRepository): the tenant's settings as tenant_settings() builds them from tenants and
+-- call_handling, and its audit.
+GRANT SELECT (park_slot_first, park_slot_last, park_timeout_seconds, parker_ring_seconds, wrap_up_seconds,
+              service_level_seconds)
+    ON tenants TO switchboard_gateway;
+GRANT SELECT (tenant_id, max_wait_seconds, at_limit, forward_to, time_zone, weekly_hours, closed_dates, after_hours,
+              after_hours_message, greeting_text, greeting_url)
+    ON call_handling TO switchboard_gateway;
+GRANT SELECT (tenant_id, id, at, actor, action, subject, before, after) ON admin_audit TO switchboard_gateway;
 
 CALL switchboard_isolate_by_tenant('tenants', 'id');
 CALL switchboard_isolate_by_tenant('tenant_numbers');
@@ -118,3 +128,4 @@ CALL switchboard_isolate_by_tenant('call_parks');
 CALL switchboard_isolate_by_tenant('call_steps');
 CALL switchboard_isolate_by_tenant('voicemails');
 CALL switchboard_isolate_by_tenant('call_handling');
+CALL switchboard_isolate_by_tenant('admin_audit');
