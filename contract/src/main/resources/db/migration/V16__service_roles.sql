@@ -16,6 +16,7 @@
 -- A later migration that adds a table does, in the same migration:
 --   GRANT SELECT (tenant_id, col, ...) ON new_table TO switchboard_gateway;   -- only if a read role reads it
 --   CALL switchboard_isolate_by_tenant('new_table');                          -- only if a read role reads it
+-- and a new column a read role reads, of a table it reads already: GRANT SELECT (new_column) ON the_table TO the_role.
 -- call-state's rights on the new table (and its sequences) come by themselves (ALTER DEFAULT PRIVILEGES below).
 -- RolesGuardTest (local-stack) fails when a table is left that call-state cannot write, or that a read role can read
 -- without row-level security.

@@ -170,14 +170,18 @@ class ServiceRolesTest {
         }
     }
 
-    /** Roles are the server's: a second database on the same server migrates with them made already. */
+    /**
+     * Roles are the server's: a second database on the same server migrates with them made already, here as
+     * CloudNativePG's owner would, neither superuser nor allowed to create roles.
+     */
     @Test
     void aSecondDatabaseOnTheServerMigratesToo() throws SQLException {
-        postgres.execute("CREATE DATABASE switchboard_second");
+        postgres.execute("CREATE ROLE second_owner LOGIN NOSUPERUSER NOCREATEROLE PASSWORD 'local-only'");
+        postgres.execute("CREATE DATABASE switchboard_second OWNER second_owner");
         String url = postgres.jdbcUrl().replace("/" + LocalPostgres.DATABASE, "/switchboard_second");
-        Flyway.configure().dataSource(url, postgres.user(), postgres.password()).locations("classpath:db/migration")
+        Flyway.configure().dataSource(url, "second_owner", "local-only").locations("classpath:db/migration")
                 .load().migrate();
-        try (Connection owner = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password())) {
+        try (Connection owner = java.sql.DriverManager.getConnection(url, "second_owner", "local-only")) {
             execute(owner, "INSERT INTO tenants (id, name) VALUES ('acme', 'Acme'), ('globex', 'Globex')");
         }
         try (Connection c = java.sql.DriverManager.getConnection(url, DatabaseLogin.PRESENCE_GATEWAY.user(),
