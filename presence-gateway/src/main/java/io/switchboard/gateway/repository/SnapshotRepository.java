@@ -11,6 +11,7 @@ import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.Presence;
 import io.switchboard.contract.Snapshot;
 import io.switchboard.contract.Voicemail;
+import io.switchboard.contract.db.TenantScope;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -23,7 +24,7 @@ import java.util.List;
 /**
  * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents, the calls and the
  * voicemails not done come from one repeatable-read transaction, so they are one consistent picture as of that seq: every change after it has
- * a higher seq.
+ * a higher seq. The transaction runs as the tenant ({@link TenantScope}).
  */
 @ApplicationScoped
 public class SnapshotRepository {
@@ -52,10 +53,7 @@ public class SnapshotRepository {
     /** @param resync mark the frame {@code "resync":true}: it replaces a picture the client already had */
     public Uni<TenantSnapshot> read(String tenantId, boolean resync) {
         Tuple tenant = Tuple.of(tenantId);
-        return pool.withTransaction(connection -> connection
-                // Must be the transaction's first statement: all the reads then see the same committed state.
-                .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-                .chain(() -> connection.preparedQuery(SEQ).execute(tenant))
+        return TenantScope.readOnePicture(pool, tenantId, connection -> connection.preparedQuery(SEQ).execute(tenant)
                 .chain(seqRows -> {
                     if (seqRows.size() == 0) {
                         return Uni.createFrom().failure(
