@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.TenantSettings;
+import io.switchboard.contract.db.TenantScope;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,6 +17,7 @@ import java.util.Optional;
 
 /**
  * What the admin API reads: a tenant's agents with their roles, its settings and its audit, all written by call-state.
+ * Each read runs as the tenant ({@link TenantScope}): the gateway's role sees no other tenant's rows.
  */
 @ApplicationScoped
 public class AdminRepository {
@@ -42,8 +44,10 @@ public class AdminRepository {
 
     /** Every agent of the tenant, deactivated ones too, by name. */
     public Uni<List<ManagedAgent>> agents(String tenantId) {
-        return pool.preparedQuery("SELECT " + AGENT_COLUMNS + " FROM voip_users WHERE tenant_id = $1 ORDER BY name, id")
-                .execute(Tuple.of(tenantId))
+        return TenantScope.read(pool, tenantId, connection -> connection
+                        .preparedQuery("SELECT " + AGENT_COLUMNS + " FROM voip_users WHERE tenant_id = $1"
+                                + " ORDER BY name, id")
+                        .execute(Tuple.of(tenantId)))
                 .map(rows -> {
                     List<ManagedAgent> agents = new ArrayList<>();
                     rows.forEach(row -> agents.add(agent(row)));
@@ -53,14 +57,16 @@ public class AdminRepository {
 
     /** One agent of the tenant; empty when the tenant has none of that id (another tenant's included). */
     public Uni<Optional<ManagedAgent>> agent(String tenantId, String agentId) {
-        return pool.preparedQuery("SELECT " + AGENT_COLUMNS + " FROM voip_users WHERE tenant_id = $1 AND id = $2")
-                .execute(Tuple.of(tenantId, agentId))
+        return TenantScope.read(pool, tenantId, connection -> connection
+                        .preparedQuery("SELECT " + AGENT_COLUMNS + " FROM voip_users WHERE tenant_id = $1 AND id = $2")
+                        .execute(Tuple.of(tenantId, agentId)))
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(agent(rows.iterator().next())) : Optional.empty());
     }
 
     /** The tenant's settings as call-state reads them before a write ({@code tenant_settings()}, migration V15). */
     public Uni<TenantSettings> settings(String tenantId) {
-        return pool.preparedQuery("SELECT tenant_settings($1)::text AS settings").execute(Tuple.of(tenantId))
+        return TenantScope.read(pool, tenantId, connection -> connection
+                        .preparedQuery("SELECT tenant_settings($1)::text AS settings").execute(Tuple.of(tenantId)))
                 .map(rows -> {
                     String json = rows.iterator().next().getString("settings");
                     try {
@@ -73,10 +79,11 @@ public class AdminRepository {
 
     /** The tenant's admin writes, newest first: {@code limit} of them, older than {@code beforeId} when given. */
     public Uni<List<AuditRecord>> audit(String tenantId, Long beforeId, int limit) {
-        return pool.preparedQuery("""
-                SELECT id, at, actor, action, subject, before::text AS before, after::text AS after FROM admin_audit
-                WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3""")
-                .execute(Tuple.of(tenantId, beforeId, limit))
+        return TenantScope.read(pool, tenantId, connection -> connection.preparedQuery("""
+                        SELECT id, at, actor, action, subject, before::text AS before, after::text AS after
+                        FROM admin_audit WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2)
+                        ORDER BY id DESC LIMIT $3""")
+                        .execute(Tuple.of(tenantId, beforeId, limit)))
                 .map(rows -> {
                     List<AuditRecord> records = new ArrayList<>();
                     rows.forEach(row -> records.add(new AuditRecord(row.getLong("id"),
