@@ -29,3 +29,28 @@ CREATE TABLE admin_audit (
     after     jsonb
 );
 CREATE INDEX admin_audit_by_tenant ON admin_audit (tenant_id, id DESC);
+
+-- A tenant's settings as the admin API shows them (TenantSettings in the contract): read by call-state before an
+-- admin's write and by the gateway's GET, in one place. A tenant without a call_handling row gets its defaults.
+CREATE FUNCTION tenant_settings(tenant text) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'parkSlotFirst', t.park_slot_first,
+        'parkSlotLast', t.park_slot_last,
+        'parkTimeoutSeconds', t.park_timeout_seconds,
+        'parkerRingSeconds', t.parker_ring_seconds,
+        'wrapUpSeconds', t.wrap_up_seconds,
+        'serviceLevelSeconds', t.service_level_seconds,
+        'queue', jsonb_build_object(
+            'maxWaitSeconds', h.max_wait_seconds,
+            'atLimit', coalesce(h.at_limit, 'voicemail'),
+            'forwardTo', h.forward_to,
+            'timeZone', coalesce(h.time_zone, 'UTC'),
+            'weeklyHours', h.weekly_hours,
+            'closedDates', to_jsonb(coalesce(h.closed_dates, '{}')),
+            'afterHours', coalesce(h.after_hours, 'voicemail'),
+            'afterHoursMessage', h.after_hours_message,
+            'greetingText', h.greeting_text,
+            'greetingUrl', h.greeting_url))
+    FROM tenants t LEFT JOIN call_handling h ON h.tenant_id = t.id
+    WHERE t.id = tenant
+$$;

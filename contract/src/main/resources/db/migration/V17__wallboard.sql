@@ -28,3 +28,9 @@ CREATE TABLE wallboards (
     seq       bigint      NOT NULL,
     figures   jsonb       NOT NULL
 );
+
+-- What the gateway reads of it (V16's pattern): the steps' offered for the history, and the figures for a supervisor's
+-- snapshot, row by row as the tenant.
+GRANT SELECT (offered) ON call_steps TO switchboard_gateway;
+GRANT SELECT (tenant_id, seq, figures) ON wallboards TO switchboard_gateway;
+CALL switchboard_isolate_by_tenant('wallboards');

@@ -181,7 +181,8 @@ public class CallDesk {
         String voicemailId = input instanceof Input.VoicemailInput voicemail ? voicemail.voicemailId()
                 : input instanceof Input.VoicemailRecorded recorded ? recorded.voicemailId() : null;
         return store.open(c, before, tenantId, deliveryId, callSid, agentId, named, voicemailId,
-                input instanceof Input.Park, input instanceof Input.Dial);
+                input instanceof Input.Park, input instanceof Input.Dial,
+                input instanceof Input.Administer administer ? administer : null);
     }
 
     private interface Work {
@@ -230,6 +231,7 @@ public class CallDesk {
             store.save(writes, before, applied.situation());
             store.recordParking(writes, tenantId, applied.parking());
             store.recordSteps(writes, tenantId, applied.steps());
+            store.recordAdmin(writes, tenantId, applied.admin());
             List<OutboxRow> changes = rows(applied.changes());
             store.appendChanges(writes, tenantId, changes, !publishHere);
             seq += changes.size();

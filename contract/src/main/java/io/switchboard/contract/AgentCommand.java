@@ -12,14 +12,23 @@ import java.time.Instant;
  *     names the call a dial places after the command: {@link OutboundCall#idFor})
  * @param status the status asked for by {@code status}; null otherwise
  * @param requestId the client's id for the request, echoed in the reply
- * @param to whom a {@code transfer} hands the call (an agent's id), the number a {@code dial} calls (E.164); null
- *     otherwise
+ * @param to whom a {@code transfer} hands the call (an agent's id), the number a {@code dial} calls (E.164), the agent
+ *     a supervisor's {@code agent_status} or {@code sign_out} is about; null otherwise
  * @param mode how a {@code transfer} hands it over; null otherwise
  * @param voicemailId the voicemail {@code take_voicemail} and {@code voicemail_done} are about; null otherwise
+ * @param admin what an {@code admin} command writes; null otherwise
  */
 public record AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
         AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode,
-        String voicemailId) {
+        String voicemailId, AdminRequest admin) {
+
+    /** Any command but an admin's. */
+    public AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
+            AgentStatus status, String requestId, ReplyTo replyTo, Instant issuedAt, String to, TransferMode mode,
+            String voicemailId) {
+        this(commandId, tenantId, agentId, type, callSid, status, requestId, replyTo, issuedAt, to, mode, voicemailId,
+                null);
+    }
 
     /** A command about a call or the agent: every type but the voicemail's. */
     public AgentCommand(String commandId, String tenantId, String agentId, Type type, String callSid,
@@ -49,6 +58,12 @@ public record AgentCommand(String commandId, String tenantId, String agentId, Ty
         @JsonProperty("take_voicemail") TAKE_VOICEMAIL,
         /** The agent who took a voicemail marks it handled: it leaves every screen. */
         @JsonProperty("voicemail_done") VOICEMAIL_DONE,
+        /** A supervisor sets another agent's status ({@code to}, {@code status}). */
+        @JsonProperty("agent_status") AGENT_STATUS,
+        /** A supervisor signs an agent out ({@code to}): away, and every screen of theirs closed. */
+        @JsonProperty("sign_out") SIGN_OUT,
+        /** A tenant admin's write ({@code admin}): agents, numbers, settings. */
+        @JsonProperty("admin") ADMIN,
         /** Not a decision: call-state stores a {@link Probe} in its outbox and acks; see {@link Probe}. */
         @JsonProperty("probe") PROBE
     }

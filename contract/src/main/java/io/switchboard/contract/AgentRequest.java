@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = AgentRequest.Status.class, name = "status"),
         @JsonSubTypes.Type(value = AgentRequest.TakeVoicemail.class, name = "take_voicemail"),
         @JsonSubTypes.Type(value = AgentRequest.VoicemailDone.class, name = "voicemail_done"),
+        @JsonSubTypes.Type(value = AgentRequest.AgentStatus.class, name = "agent_status"),
+        @JsonSubTypes.Type(value = AgentRequest.SignOut.class, name = "sign_out"),
         @JsonSubTypes.Type(value = AgentRequest.Resume.class, name = "resume"),
         @JsonSubTypes.Type(value = AgentRequest.Probe.class, name = "probe")
 })
@@ -78,6 +80,17 @@ public sealed interface AgentRequest {
 
     /** Marks a voicemail the agent took as handled; {@code voicemailId} as in {@link TakeVoicemail}. */
     record VoicemailDone(String voicemailId, String requestId) implements AgentRequest {
+    }
+
+    /** A supervisor sets a colleague away or available ({@code supervisor} role). */
+    record AgentStatus(String agentId, Status.Choice status, String requestId) implements AgentRequest {
+    }
+
+    /**
+     * A supervisor signs a colleague out ({@code supervisor} role): they are set away and every screen of theirs is
+     * closed with reason {@code signed_out}; they may sign in again.
+     */
+    record SignOut(String agentId, String requestId) implements AgentRequest {
     }
 
     /** The client has every change up to {@code seq}; no answer, the changes after it follow. */

@@ -29,6 +29,29 @@ public final class ClientIdentity {
         return escape(tenantId) + SEPARATOR + escape(agentId);
     }
 
+    /**
+     * An agent's id is what their identity provider puts in the token's {@code sub} (a Keycloak UUID, Auth0's
+     * {@code auth0|…}): anything printable without spaces or {@code :}.
+     */
+    private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[^\\s:\\p{Cntrl}]+");
+
+    /**
+     * Why a tenant cannot have an agent of this id, for the person who chose it; empty when it can: the id must be one
+     * an identity provider may put in {@code sub}, and the agent's softphone identity must fit Twilio's limit.
+     */
+    public static Optional<String> agentIdProblem(String tenantId, String agentId) {
+        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+            return Optional.of("The agent id '" + agentId + "' is not valid: it is the id their sign-in token names"
+                    + " (its sub), without spaces or ':'.");
+        }
+        if (!usable(of(tenantId, agentId))) {
+            return Optional.of("The agent id '" + agentId + "' is too long with the tenant id '" + tenantId
+                    + "': their softphone identity (" + of(tenantId, agentId) + ") would pass Twilio's " + MAX_LENGTH
+                    + " characters; shorten one of them.");
+        }
+        return Optional.empty();
+    }
+
     /** Whether Twilio takes this identity (its characters always fit; its length may not). */
     public static boolean usable(String identity) {
         return identity.length() <= MAX_LENGTH;

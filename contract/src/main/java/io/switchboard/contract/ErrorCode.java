@@ -32,6 +32,18 @@ public enum ErrorCode {
     VOICEMAIL_NOT_FOUND,
     /** The voicemail was taken by another agent: only they mark it done. */
     NOT_YOUR_VOICEMAIL,
+    /** Only a supervisor (or, for the admin API, an admin) may do this; the token lacks the role. */
+    FORBIDDEN,
+    /** An admin write names an agent id the tenant already has (active or deactivated). */
+    AGENT_EXISTS,
+    /** The number reaches another tenant already. */
+    NUMBER_TAKEN,
+    /** The tenant has no such number. */
+    NUMBER_NOT_FOUND,
+    /** The write would leave the tenant without an active admin. */
+    LAST_ADMIN,
+    /** An admin write that is not valid as it stands: the message says which field and why. */
+    INVALID_INPUT,
     /** The frame could not be understood. */
     BAD_REQUEST,
     /** The connection sent more commands than a person clicks; this one was dropped unsent, try again shortly. */

@@ -2,6 +2,7 @@ package io.switchboard.contract;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 
 /**
  * One change of a tenant's live picture, numbered by the tenant's {@code seq} (rising by exactly one per
@@ -15,6 +16,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = StateChange.CallChanged.class, name = "call"),
         @JsonSubTypes.Type(value = StateChange.RingCancel.class, name = "ring_cancel"),
         @JsonSubTypes.Type(value = StateChange.VoicemailChanged.class, name = "voicemail"),
+        @JsonSubTypes.Type(value = StateChange.AgentRemoved.class, name = "agent_removed"),
+        @JsonSubTypes.Type(value = StateChange.SignedOut.class, name = "signed_out"),
+        @JsonSubTypes.Type(value = StateChange.TenantChanged.class, name = "tenant"),
         @JsonSubTypes.Type(value = StateChange.WallboardChanged.class, name = StateChange.WallboardChanged.TYPE)
 })
 public sealed interface StateChange {
@@ -42,6 +46,22 @@ public sealed interface StateChange {
 
     /** Upsert of one voicemail; one in state {@code done} is removed from screens. */
     record VoicemailChanged(String tenantId, long seq, Voicemail voicemail) implements StateChange {
+    }
+
+    /**
+     * The tenant deactivated an agent: they leave every team board, and every gateway closes their sockets
+     * ({@code deactivated}).
+     */
+    record AgentRemoved(String tenantId, long seq, String agentId) implements StateChange {
+    }
+
+    /** A supervisor ({@code by}) signed an agent out: every gateway closes their sockets ({@code signed_out}). */
+    record SignedOut(String tenantId, long seq, String agentId, String by) implements StateChange {
+    }
+
+    /** An admin changed the tenant's numbers or settings: the whole of both, as they now are. */
+    record TenantChanged(String tenantId, long seq, List<String> numbers, TenantSettings settings)
+            implements StateChange {
     }
 
     /**

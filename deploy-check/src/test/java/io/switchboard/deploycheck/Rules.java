@@ -62,6 +62,7 @@ final class Rules {
         rules.kafka();
         rules.backups();
         rules.connectionSettings();
+        rules.databaseLogins();
         rules.namespaceAndLabels();
         // ServiceMonitor, PodMonitor, PrometheusRule, the Grafana dashboard: against the services' code and docs.
         Monitoring.check(rendered, rules.problems);
@@ -267,6 +268,13 @@ final class Rules {
         });
         rendered.ofKind("Ingress").forEach(i -> i.path("spec").path("tls")
                 .forEach(t -> ref(i, "Secret", t.path("secretName").asText(), null, secrets)));
+        // A managed role's password comes from a basic-auth Secret: its username must be the role's name.
+        rendered.ofKind("Cluster").forEach(c -> c.path("spec").path("managed").path("roles").forEach(role -> {
+            if (role.has("passwordSecret")) {
+                ref(c, "Secret", role.path("passwordSecret").path("name").asText(), "username", secrets);
+                ref(c, "Secret", role.path("passwordSecret").path("name").asText(), "password", secrets);
+            }
+        }));
         rendered.ofKind("Cluster").forEach(c -> c.path("spec").path("backup").path("barmanObjectStore")
                 .path("s3Credentials").forEach(selector -> {
                     if (selector.isObject()) {
@@ -726,6 +734,51 @@ final class Rules {
                 }
             }
         });
+    }
+
+    // ---- each service's own database login; the owner only migrates --------------------------------------------
+
+    /**
+     * The owner's Secret (CloudNativePG's {cluster}-app) feeds call-state's Flyway only; every service's datasource
+     * logs in with a login of the Cluster's managed roles, a member of a group role migration V16 grants to.
+     */
+    private void databaseLogins() {
+        Set<String> ownerSecrets = new HashSet<>();
+        Map<String, JsonNode> loginSecrets = new HashMap<>();
+        rendered.ofKind("Cluster").forEach(c -> {
+            ownerSecrets.add(Rendered.name(c) + "-app");
+            c.path("spec").path("managed").path("roles").forEach(role -> {
+                if (role.path("login").asBoolean() && role.has("passwordSecret")) {
+                    loginSecrets.put(role.path("passwordSecret").path("name").asText(), role);
+                }
+            });
+        });
+        rendered.workloads().forEach(d -> d.path("spec").path("template").path("spec").path("containers").forEach(c -> {
+            boolean datasource = false;
+            for (JsonNode env : c.path("env")) {
+                String name = env.path("name").asText();
+                String secret = env.path("valueFrom").path("secretKeyRef").path("name").asText();
+                if (ownerSecrets.contains(secret) && !name.startsWith("QUARKUS_FLYWAY_")) {
+                    problem(d, name + " comes from the database owner's Secret " + secret + ": only the migrations"
+                            + " (QUARKUS_FLYWAY_USERNAME/_PASSWORD) run as the owner; the service logs in as its own"
+                            + " managed role");
+                }
+                if (name.equals("QUARKUS_DATASOURCE_USERNAME")) {
+                    datasource = true;
+                    JsonNode role = loginSecrets.get(secret);
+                    if (role == null) {
+                        problem(d, "QUARKUS_DATASOURCE_USERNAME comes from '" + secret + "', the Secret of no login"
+                                + " among the PostgreSQL Cluster's managed roles");
+                    } else if (!role.path("inRoles").toString().contains("\"switchboard_")) {
+                        problem(d, "its database login " + role.path("name").asText() + " is a member of none of"
+                                + " the group roles migration V16 grants to (switchboard_…)");
+                    }
+                }
+            }
+            if (!datasource && c.toString().contains("QUARKUS_DATASOURCE_")) {
+                problem(d, "sets a datasource without QUARKUS_DATASOURCE_USERNAME: it would log in as the default");
+            }
+        }));
     }
 
     // ---- one namespace, one label ----------------------------------------------------------------------------

@@ -275,6 +275,25 @@ class RulesCatchMistakesTest {
     }
 
     @Test
+    void aServiceLoggingInAsTheDatabaseOwnerIsCaught() {
+        assertThat(problemsAfter(r -> ((ObjectNode) env(r, "presence-gateway", "QUARKUS_DATASOURCE_USERNAME")
+                .path("valueFrom").path("secretKeyRef")).put("name", "switchboard-db-app")))
+                .anyMatch(p -> p.contains("presence-gateway") && p.contains("QUARKUS_DATASOURCE_USERNAME comes from"
+                        + " the database owner's Secret"));
+    }
+
+    @Test
+    void aLoginWithoutItsGroupRoleIsCaught() {
+        assertThat(problemsAfter(r -> r.ofKind("Cluster").forEach(c -> c.path("spec").path("managed").path("roles")
+                .forEach(role -> {
+                    if ("call_ingest".equals(role.path("name").asText())) {
+                        ((ObjectNode) role).remove("inRoles");
+                    }
+                }))))
+                .anyMatch(p -> p.contains("call-ingest") && p.contains("member of none of the group roles"));
+    }
+
+    @Test
     void anOverlayThatNoLongerRendersFails() {
         Path nowhere = Project.DEPLOY.resolve("overlays").resolve("no-such-overlay");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Kubectl.kustomize(Project.DEPLOY, nowhere))

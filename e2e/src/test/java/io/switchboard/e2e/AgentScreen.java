@@ -44,6 +44,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     /** The latest wallboard figures this screen got (a supervisor's), or JSON null. */
     private JsonNode wallboard;
     private final String token;
+    private String closedWith;
 
     private AgentScreen(String agentId, String gatewayUrl, String token) {
         this.agentId = agentId;
@@ -55,14 +56,41 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
 
     /** Logs in with the local stack's dev token, as the console does, and opens the socket. */
     static AgentScreen open(String gatewayUrl, String tenant, String agentId) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create(gatewayUrl + "/dev/token?tenant=" + tenant + "&agent=" + agentId)).build(),
+        return new AgentScreen(agentId, gatewayUrl, devToken(gatewayUrl, tenant, agentId, null));
+    }
+
+    /** Opens the socket with a token of the caller's making. */
+    static AgentScreen withToken(String gatewayUrl, String agentId, String token) {
+        return new AgentScreen(agentId, gatewayUrl, token);
+    }
+
+    /**
+     * The local stack's dev token for an agent: with the roles the tenant records for them, or {@code groups} (as
+     * {@code agent,supervisor}) when given.
+     */
+    static String devToken(String gatewayUrl, String tenant, String agentId, String groups) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/dev/token?tenant="
+                + tenant + "&agent=" + agentId + (groups == null ? "" : "&groups=" + groups))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("No dev token for " + agentId + ": " + response.statusCode() + " "
                     + response.body());
         }
-        return new AgentScreen(agentId, gatewayUrl, Json.MAPPER.readTree(response.body()).get("token").asText());
+        return Json.MAPPER.readTree(response.body()).get("token").asText();
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        synchronized (this) {
+            closedWith = statusCode + " " + reason;
+            notifyAll();
+        }
+        return null;
+    }
+
+    /** The close code and reason the gateway closed this screen with, or null while it is open. */
+    synchronized String closedWith() {
+        return closedWith;
     }
 
     @Override
@@ -98,7 +126,7 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
                 seq = frame.get("seq").asLong();
                 wallboard = frame.get("wallboard");
             }
-            case "agent", "call", "ring_cancel", "voicemail", "wallboard" -> {
+            case "agent", "call", "ring_cancel", "voicemail", "agent_removed", "signed_out", "tenant", "wallboard" -> {
                 long next = frame.get("seq").asLong();
                 if (next != seq + 1) {
                     seqViolations.add(type + " seq " + next + " after " + seq);
@@ -173,6 +201,15 @@ final class AgentScreen implements WebSocket.Listener, AutoCloseable {
     /** Sends {@code {"type":"status","status":…,"requestId":…}}; returns the request id. */
     String setStatus(String status) {
         return send(Json.MAPPER.createObjectNode().put("type", "status").put("status", status));
+    }
+
+    /** A supervisor's command about a colleague: {@code agent_status} (with {@code status}) or {@code sign_out}. */
+    String aboutAgent(String type, String agent, String status) {
+        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", type).put("agentId", agent);
+        if (status != null) {
+            frame.put("status", status);
+        }
+        return send(frame);
     }
 
     private String send(ObjectNode frame) {

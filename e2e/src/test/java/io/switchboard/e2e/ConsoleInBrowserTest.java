@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.stack.Stack;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,11 +68,8 @@ class ConsoleInBrowserTest {
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
         String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
         observer = AgentScreen.open(gateway, "acme", "doug");
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(chromium()).setHeadless(true));
-        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
+        playwright = BrowserPages.playwright();
+        browser = BrowserPages.launch(playwright, WAIT);
         doug = signIn(gateway, "doug", "Doug");
         rhonda = signIn(gateway, "rhonda", "Rhonda");
     }
@@ -104,7 +97,7 @@ class ConsoleInBrowserTest {
         report("ringing", callChange(call, c -> state(c, "RINGING")));
 
         // Doug answers from the keyboard (Tab to the Answer button, Enter); Rhonda's ringing stops, saying who answered.
-        tabTo(doug, "[data-focus-key=answer-" + call + "]");
+        BrowserPages.tabTo(doug, "[data-focus-key=answer-" + call + "]");
         actionAt = System.currentTimeMillis();
         doug.keyboard().press("Enter");
         assertThat(rhonda.getByTestId("ring-stopped")).containsText(CALLER + ": answered by Doug");
@@ -218,7 +211,7 @@ class ConsoleInBrowserTest {
                 && callChange(call, c -> !c.path("onHold").asBoolean()).test(f));
 
         // The transfer picker opens from the keyboard and Escape closes it, back on the Transfer button.
-        tabTo(doug, "[data-focus-key=transfer]");
+        BrowserPages.tabTo(doug, "[data-focus-key=transfer]");
         doug.keyboard().press("Enter");
         assertThat(doug.getByTestId("transfer-picker")).isVisible();
         assertThat(doug.getByTestId("transfer-to-rhonda")).isFocused();
@@ -376,7 +369,7 @@ class ConsoleInBrowserTest {
         assertThat(doug.getByTestId("dial-number")).isEnabled();
 
         // Call back, from the keyboard: Tab to the button, Enter.
-        tabTo(doug, "[data-focus-key=call-back-" + call + "]");
+        BrowserPages.tabTo(doug, "[data-focus-key=call-back-" + call + "]");
         actionAt = System.currentTimeMillis();
         doug.keyboard().press("Enter");
         await().atMost(WAIT).until(() -> placedCallTo(CALLED_BACK) != null);
@@ -723,27 +716,8 @@ class ConsoleInBrowserTest {
     // ---- steps ----------------------------------------------------------------------------------------------------
 
     private static Page signIn(String gateway, String agent, String name) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        context.addInitScript(SEEN_AT);
-        Page page = context.newPage();
-        // From the first request on: the page's own (favicon, token, simulator) and the browser's.
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                problems.add(agent + " console: " + message.text() + " at " + message.location());
-            }
-        });
-        page.onPageError(error -> problems.add(agent + " uncaught: " + error));
-        page.onResponse(response -> {
-            if (response.status() >= 400) {
-                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
-            }
-        });
-        page.onRequestFailed(request -> problems.add(agent + " failed " + request.method() + " " + request.url()
-                + ": " + request.failure()));
-        page.navigate(gateway + "/");
-        page.getByTestId("login-" + agent).click();
-        assertThat(page.getByTestId("connection")).hasText("live");
-        assertThat(page.getByTestId("me")).hasText(name);
+        // Watched from the first request on: the page's own (favicon, token, simulator) and the browser's.
+        Page page = BrowserPages.signIn(browser, gateway, agent, name, problems, SEEN_AT);
         assertThat(page.getByTestId("simulate")).isVisible();
         return page;
     }
@@ -752,18 +726,6 @@ class ConsoleInBrowserTest {
         synchronized (problems) {
             org.assertj.core.api.Assertions.assertThat(problems).as("console errors and failed requests").isEmpty();
         }
-    }
-
-    /** Moves the focus with Tab, as a keyboard user would, until the element is focused; fails if it never is. */
-    private static void tabTo(Page page, String selector) {
-        page.evaluate("() => document.activeElement?.blur()");
-        for (int presses = 0; presses < 40; presses++) {
-            page.keyboard().press("Tab");
-            if ((Boolean) page.locator(selector).evaluate("el => el === document.activeElement")) {
-                return;
-            }
-        }
-        throw new AssertionError(selector + " cannot be reached with Tab");
     }
 
     private static List<Page> pages() {
@@ -859,16 +821,5 @@ class ConsoleInBrowserTest {
                     .setFullPage(true));
             page.setViewportSize(1280, 900);
         }
-    }
-
-    /** Debian's chromium, installed by the project's own script when missing ({@code e2e/install-chromium.sh}). */
-    static Path chromium() throws Exception {
-        Process install = new ProcessBuilder("bash", EndToEnd.repoRoot().resolve("e2e/install-chromium.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
-            throw new IllegalStateException("install-chromium.sh failed (exit " + install.exitValue() + ")");
-        }
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
     }
 }

@@ -4,12 +4,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +41,10 @@ class WallboardInBrowserTest {
     static void startStackAndBrowser() throws Exception {
         stack = EndToEnd.start("wallboard-browser", o -> o);
         String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(ConsoleInBrowserTest.chromium()).setHeadless(true));
-        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
-        doug = signIn(gateway, "doug", "Doug");
-        rhonda = signIn(gateway, "rhonda", "Rhonda");
+        playwright = BrowserPages.playwright();
+        browser = BrowserPages.launch(playwright, WAIT);
+        doug = BrowserPages.signIn(browser, gateway, "doug", "Doug", problems, null);
+        rhonda = BrowserPages.signIn(browser, gateway, "rhonda", "Rhonda", problems, null);
     }
 
     @AfterAll
@@ -97,27 +91,6 @@ class WallboardInBrowserTest {
         synchronized (problems) {
             org.assertj.core.api.Assertions.assertThat(problems).as("console errors and failed requests").isEmpty();
         }
-    }
-
-    private static Page signIn(String gateway, String agent, String name) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        Page page = context.newPage();
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                problems.add(agent + " console: " + message.text() + " at " + message.location());
-            }
-        });
-        page.onPageError(error -> problems.add(agent + " uncaught: " + error));
-        page.onResponse(response -> {
-            if (response.status() >= 400) {
-                problems.add(agent + " " + response.status() + " " + response.request().method() + " " + response.url());
-            }
-        });
-        page.navigate(gateway + "/");
-        page.getByTestId("login-" + agent).click();
-        assertThat(page.getByTestId("connection")).hasText("live");
-        assertThat(page.getByTestId("me")).hasText(name);
-        return page;
     }
 
     private static void shot(Page page, String name) throws Exception {

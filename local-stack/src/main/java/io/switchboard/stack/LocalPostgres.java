@@ -21,6 +21,8 @@ import java.sql.Statement;
 public final class LocalPostgres implements PostgresServer {
     public static final String DATABASE = "switchboard";
     public static final String USER = "postgres";
+    /** None: the embedded server trusts local connections. */
+    public static final String PASSWORD = "";
 
     private volatile EmbeddedPostgres server;
     private final int port;
@@ -127,10 +129,9 @@ public final class LocalPostgres implements PostgresServer {
         return USER;
     }
 
-    /** None: the embedded server trusts local connections. */
     @Override
     public String password() {
-        return "";
+        return PASSWORD;
     }
 
     @Override

@@ -43,6 +43,34 @@ public interface PostgresServer extends AutoCloseable {
         return this;
     }
 
+    /** Connects as a service's login ({@link #createLogins()}), with the rights the service has. */
+    default Connection connect(DatabaseLogin login) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), login.user(), DatabaseLogin.PASSWORD);
+    }
+
+    /**
+     * Creates each service's login ({@link DatabaseLogin}), a member of its group role; before {@link #migrate()} or
+     * call-state's start (idempotent).
+     */
+    default PostgresServer createLogins() {
+        execute(DatabaseLogin.createAll());
+        return this;
+    }
+
+    /**
+     * The owner's password as a Quarkus setting ({@code quarkus.flyway.password}): never empty, because Quarkus takes an
+     * empty value for none given, and Flyway would then migrate with the datasource's login, which may not. The embedded
+     * server trusts local connections and ignores it.
+     */
+    default String ownerPasswordSetting() {
+        return passwordSetting(password());
+    }
+
+    /** A password as a Quarkus setting: as {@link #ownerPasswordSetting()}. */
+    static String passwordSetting(String password) {
+        return password.isEmpty() ? "trusted" : password;
+    }
+
     /** Adds the seed tenant {@code acme}, its number and agents {@code doug} and {@code rhonda} (idempotent). */
     default PostgresServer seed() {
         try (InputStream in = PostgresServer.class.getResourceAsStream("/seed.sql")) {

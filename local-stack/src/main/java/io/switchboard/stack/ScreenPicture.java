@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * What an agent's screen shows, kept the way the console keeps it: a {@code snapshot} replaces everything, then each
- * {@code agent}, {@code call} or {@code voicemail} change replaces its one entry; an ENDED call and a done voicemail
- * leave the screen. Checking
+ * {@code agent}, {@code call} or {@code voicemail} change replaces its one entry; an ENDED call, a done voicemail and
+ * a deactivated agent ({@code agent_removed}) leave the screen. Checking
  * {@code seq} order is the owner's business (tests differ in what they do about a gap). Not thread-safe: the owner
  * applies and reads under its own lock.
  */
@@ -31,6 +31,7 @@ public final class ScreenPicture {
     public void apply(JsonNode change) {
         switch (change.get("type").asText()) {
             case "agent" -> agents.put(change.at("/agent/id").asText(), change.get("agent"));
+            case "agent_removed" -> agents.remove(change.get("agentId").asText());
             case "call" -> {
                 JsonNode call = change.get("call");
                 if (call.get("state").asText().equals("ENDED")) {

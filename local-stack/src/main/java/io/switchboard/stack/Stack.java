@@ -319,6 +319,8 @@ public final class Stack implements AutoCloseable {
         Instant began = Instant.now();
         LocalPostgres postgres = LocalPostgres.start(ports.postgres(), dataDir.resolve("postgres"), false);
         keep(postgres, () -> this.postgres = postgres);
+        // Each service's own login, before call-state, which connects with its own while it migrates as the owner.
+        postgres.createLogins();
         LOG.log(System.Logger.Level.INFO, "PostgreSQL on localhost:{0,number,#} (database {1})", postgres.port(),
                 LocalPostgres.DATABASE);
         LocalKafka kafka = options.killableKafka()
@@ -497,8 +499,14 @@ public final class Stack implements AutoCloseable {
                 + LocalPostgres.DATABASE);
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + ports.postgres() + "/"
                 + LocalPostgres.DATABASE);
-        env.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", ""); // trust authentication
+        // Each service's own login, with only the rights migration V16 gives it; the owner only migrates. The password
+        // is never asked for (trust authentication).
+        env.put("QUARKUS_DATASOURCE_USERNAME", DatabaseLogin.of(service).user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", DatabaseLogin.PASSWORD);
+        if (service == Service.CALL_STATE) {
+            env.put("QUARKUS_FLYWAY_USERNAME", LocalPostgres.USER);
+            env.put("QUARKUS_FLYWAY_PASSWORD", PostgresServer.passwordSetting(LocalPostgres.PASSWORD));
+        }
         // call-state's REST calls, call-ingest's signatures, the gateway's voicemail playback (its recordings).
         env.put("TWILIO_ACCOUNT_SID", twilio.accountSid());
         env.put("TWILIO_AUTH_TOKEN", twilio.authToken());
@@ -538,6 +546,8 @@ public final class Stack implements AutoCloseable {
             env.putAll(environment(service, ports, keys, twilio, Map.of()));
         }
         env.remove("QUARKUS_HTTP_PORT");
+        // Each service's application.properties names its own login; one variable here would give all three the same.
+        env.remove("QUARKUS_DATASOURCE_USERNAME");
         env.put("QUARKUS_DEVSERVICES_ENABLED", "false");
         return env;
     }

@@ -101,7 +101,8 @@ public final class StackMain {
 
                 Kafka, PostgreSQL and the Twilio simulator are up; no service runs (--infra-only).
                   Kafka             %s
-                  PostgreSQL        %s   (user postgres, no password; migrated, seed tenant acme)
+                  PostgreSQL        %s   (owner postgres, no password; migrated, seed tenant acme;
+                                    the services' own logins call_state, call_ingest, presence_gateway)
                   Twilio simulator  %s%s
                   data and logs     %s
                 %s
@@ -142,7 +143,7 @@ public final class StackMain {
                   call-state        %s
                   Twilio simulator  %s%s
                   Kafka             %s
-                  PostgreSQL        %s   (user postgres, no password)
+                  PostgreSQL        %s   (owner postgres, no password; each service logs in as its own role)
                   data and logs     %s
                 %s
 

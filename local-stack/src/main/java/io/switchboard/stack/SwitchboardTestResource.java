@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Real Kafka and PostgreSQL for a service's {@code @QuarkusTest}s ({@link TestInfrastructure}: embedded, or
  * containers with {@code -Pcontainers}), with the configuration that points the service at them. Init arg {@code migrate=false} leaves the schema to the service under test (call-state
- * migrates at start-up); otherwise the contract's migrations and the seed tenant are applied.
+ * migrates at start-up, as the owner); otherwise the contract's migrations and the seed tenant are applied. Each
+ * service connects with its own login ({@link DatabaseLogin}), as in production.
  *
  * <p>Tests reach the running pieces through {@link #kafka()} and {@link #postgres()}.
  */
@@ -26,7 +27,7 @@ public class SwitchboardTestResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         infrastructure = TestInfrastructure.start();
-        PostgresServer postgres = infrastructure.postgres();
+        PostgresServer postgres = infrastructure.postgres().createLogins();
         if (migrate) {
             postgres.migrate().seed();
         }
@@ -39,8 +40,14 @@ public class SwitchboardTestResource implements QuarkusTestResourceLifecycleMana
         config.put("kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
-        config.put("quarkus.datasource.username", postgres.user());
-        config.put("quarkus.datasource.password", postgres.password());
+        // The login is the service's own (its application.properties names it, DatabaseLogin makes it): the tests run
+        // with the rights the service has in production, row-level security included.
+        config.put("quarkus.datasource.password", DatabaseLogin.PASSWORD);
+        if (!migrate) {
+            // The service under test migrates the schema itself (call-state), as the owner.
+            config.put("quarkus.flyway.username", postgres.user());
+            config.put("quarkus.flyway.password", postgres.ownerPasswordSetting());
+        }
         config.put("mp.jwt.verify.publickey.location", keys.publicKeyPem().toUri().toString());
         config.put("smallrye.jwt.sign.key.location", keys.privateKeyPem().toUri().toString());
         return config;

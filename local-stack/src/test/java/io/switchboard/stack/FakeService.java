@@ -29,8 +29,9 @@ public final class FakeService {
             System.exit(Integer.parseInt(env.get("FAKE_EXIT")));
         }
         if (workDir.getFileName().toString().equals("call-state")) {
-            Flyway.configure().dataSource(env.get("QUARKUS_DATASOURCE_JDBC_URL"), env.get("QUARKUS_DATASOURCE_USERNAME"),
-                    env.get("QUARKUS_DATASOURCE_PASSWORD")).locations("classpath:db/migration").load().migrate();
+            // As the owner, the way call-state's Flyway does.
+            Flyway.configure().dataSource(env.get("QUARKUS_DATASOURCE_JDBC_URL"), env.get("QUARKUS_FLYWAY_USERNAME"),
+                    env.get("QUARKUS_FLYWAY_PASSWORD")).locations("classpath:db/migration").load().migrate();
         }
         Properties given = new Properties();
         env.forEach(given::setProperty);

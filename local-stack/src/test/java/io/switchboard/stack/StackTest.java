@@ -76,8 +76,11 @@ class StackTest {
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", "localhost:1092"),
                 Map.entry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:1432/switchboard"),
                 Map.entry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:1432/switchboard"),
-                Map.entry("QUARKUS_DATASOURCE_USERNAME", "postgres"),
-                Map.entry("QUARKUS_DATASOURCE_PASSWORD", ""),
+                // Its own login; it migrates as the owner.
+                Map.entry("QUARKUS_DATASOURCE_USERNAME", "call_state"),
+                Map.entry("QUARKUS_DATASOURCE_PASSWORD", "local-only"),
+                Map.entry("QUARKUS_FLYWAY_USERNAME", "postgres"),
+                Map.entry("QUARKUS_FLYWAY_PASSWORD", "trusted"),
                 Map.entry("TWILIO_ACCOUNT_SID", "AC0"),
                 Map.entry("TWILIO_AUTH_TOKEN", "tok"),
                 Map.entry("TWILIO_API_BASE_URL", "http://localhost:1090"),
@@ -85,6 +88,8 @@ class StackTest {
                 Map.entry("QUARKUS_SWAGGER_UI_ENABLE", "true"),
                 Map.entry("X", "y")));
         assertThat(gateway).containsEntry("QUARKUS_HTTP_PORT", "1080")
+                .containsEntry("QUARKUS_DATASOURCE_USERNAME", "presence_gateway")
+                .doesNotContainKey("QUARKUS_FLYWAY_USERNAME")
                 .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem")
                 .containsEntry("SMALLRYE_JWT_SIGN_KEY_LOCATION", "file:///keys/jwt-private.pem")
                 .containsEntry("SWITCHBOARD_DEV_TOKENS_ENABLED", "true")
@@ -116,9 +121,11 @@ class StackTest {
             Map<String, String> own = new java.util.HashMap<>(Stack.environment(service, ports, keys, twilio,
                     Map.of()));
             own.remove("QUARKUS_HTTP_PORT");
+            own.remove("QUARKUS_DATASOURCE_USERNAME");
             assertThat(dev).as(service.module()).containsAllEntriesOf(own);
         }
-        assertThat(dev).doesNotContainKey("QUARKUS_HTTP_PORT")
+        // Each service's application.properties names its own login.
+        assertThat(dev).doesNotContainKey("QUARKUS_HTTP_PORT").doesNotContainKey("QUARKUS_DATASOURCE_USERNAME")
                 .containsEntry("QUARKUS_DEVSERVICES_ENABLED", "false")
                 .containsEntry("QUARKUS_SWAGGER_UI_ENABLE", "true")
                 .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:///keys/jwt-public.pem");

@@ -28,7 +28,9 @@ export class Board {
       this.seq = frame.seq;
       return 'applied';
     }
-    if (!['agent', 'call', 'ring_cancel', 'voicemail', 'wallboard'].includes(frame.type)) return 'stale';
+    // Every numbered frame is a change and takes its place in the order, even of a type this console does not show:
+    // skipping its seq would look like a gap.
+    if (typeof frame.seq !== 'number' || frame.type === 'probe') return 'stale';
     if (this.seq === null || frame.seq <= this.seq) return 'stale';
     if (frame.seq !== this.seq + 1) return 'gap';
     this.seq = frame.seq;
@@ -37,6 +39,10 @@ export class Board {
       if (frame.wallboard) this.wallboard = frame.wallboard;
     } else if (frame.type === 'agent') {
       this.agents.set(frame.agent.id, frame.agent);
+    } else if (frame.type === 'agent_removed') {
+      this.agents.delete(frame.agentId);
+    } else if (['signed_out', 'tenant'].includes(frame.type)) {
+      // Nothing on the board: the gateway closes a signed-out agent's screens itself.
     } else if (frame.type === 'voicemail') {
       const voicemail = frame.voicemail;
       if (voicemail.state === 'done') this.voicemails.delete(voicemail.voicemailId);
@@ -44,7 +50,7 @@ export class Board {
     } else if (frame.type === 'ring_cancel') {
       const call = this.calls.get(frame.callSid);
       if (call && this.ringsForMe(call)) this.noteRingStop(call, cancelReason(frame, id => this.name(id)), now);
-    } else {
+    } else if (frame.type === 'call') {
       this.applyCall(frame.call, now);
     }
     return 'applied';

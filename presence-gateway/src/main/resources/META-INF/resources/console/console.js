@@ -1,4 +1,5 @@
 // The agent console: signs in, keeps one WebSocket to /agent/ws, draws the Board and sends commands.
+import {AdminView} from './admin.js';
 import {Board, clock, elapsed, isConsultOffer, numberOf, secondsLeft} from './board.js';
 import {History, MISSED, outcomeLabel} from './history.js';
 import {Ringer} from './ringer.js';
@@ -35,6 +36,7 @@ const tools = {
   digits: '',     // the digits sent on this call, shown under the keypad
   digitsCall: null,
 };
+const admin = new AdminView({root: $('admin'), toggle: $('admin-toggle'), token: () => token, board: () => board});
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const DIAL_KEYS = [...KEYS, '+'];
 
@@ -83,6 +85,7 @@ function signIn(jwt) {
   sessionStorage.setItem('switchboard.token', jwt);
   const claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
   board = new Board(claims.sub);
+  admin.signedIn(claims);
   supervisor = Array.isArray(claims.groups) && claims.groups.includes('supervisor');
   $('wallboard-toggle').hidden = !supervisor;
   showWallboard(supervisor && sessionStorage.getItem('switchboard.wallboard') === 'on');
@@ -105,6 +108,7 @@ function signOut(message) {
   softphone.stop();
   recentCalls?.stop();
   recentCalls = null;
+  admin.signedOut();
   forgetPlayers(new Set());
   $('console').hidden = true;
   $('login').hidden = false;
@@ -182,6 +186,7 @@ function connect() {
   mine.onclose = event => {
     if (mine !== socket || signedOut) return;
     if (event.code === 4403) return signOut('Your tenant deactivated this agent.');
+    if (event.code === 4409) return signOut('A supervisor signed you out.');
     if (event.code === 4401 && !sessionStorage.getItem('switchboard.token')) return signOut('Your session expired.');
     setConnection('reconnecting');
     const pause = event.code === 4429 || event.code === 1011 ? TOO_SLOW_PAUSE_MS
@@ -309,6 +314,7 @@ function render() {
   renderHistory(free);
 
   renderSimulatedCalls();
+  admin.boardChanged();
   if (supervisor) renderWallboard(document, board.wallboard, board.me, send);
   // The seq this picture shows: lets a person (or a browser test) tell which change a screen has reached.
   document.body.dataset.seq = board.seq;

@@ -3,6 +3,7 @@ package io.switchboard.ingest.tenant;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.contract.db.TenantScope;
 import io.switchboard.contract.handling.CallHandling;
 import io.switchboard.contract.handling.CallHandling.AfterHours;
 import io.switchboard.contract.handling.CallHandling.AtLimit;
@@ -55,7 +56,8 @@ public class CallHandlingDirectory {
 
     /** The tenant's settings as PostgreSQL has them now, or as this pod last read them. */
     public Uni<CallHandling> of(String tenantId) {
-        return CallerContext.backOnCaller(pool.preparedQuery(SETTINGS).execute(Tuple.of(tenantId))
+        return CallerContext.backOnCaller(TenantScope.read(pool, tenantId,
+                                connection -> connection.preparedQuery(SETTINGS).execute(Tuple.of(tenantId)))
                         .ifNoItem().after(timeout).fail())
                 .map(rows -> read(tenantId, rows))
                 .onFailure().recoverWithItem(failure -> unanswered(tenantId, failure));

@@ -1,6 +1,7 @@
 package io.switchboard.ingest.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.WithTestResource;
@@ -8,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.switchboard.ingest.mapping.TwilioWebhook;
 import io.switchboard.stack.SwitchboardTestResource;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,6 +26,18 @@ import org.junit.jupiter.api.Test;
 class TenantDirectoryTest {
     @Inject
     TenantDirectory tenants;
+
+    @Inject
+    Pool pool;
+
+    /** Its own login, which may not read tenant_numbers: the owner of a number comes from switchboard_tenant_of. */
+    @Test
+    void numbersAreLookedUpAsCallIngestsOwnLogin() {
+        assertThat(pool.query("SELECT current_user").execute().await().atMost(Duration.ofSeconds(10)).iterator().next()
+                .getString(0)).isEqualTo("call_ingest");
+        assertThatThrownBy(() -> pool.query("SELECT tenant_id FROM tenant_numbers").execute().await()
+                .atMost(Duration.ofSeconds(10))).hasMessageContaining("permission denied");
+    }
 
     @Test
     void webhooksForOneNumberWaitForTheLookupRunningForItInsteadOfQueueingTheirOwn() throws Exception {
@@ -77,7 +91,7 @@ class TenantDirectoryTest {
 
     private static long lookupsWaiting(Connection admin) throws Exception {
         ResultSet rs = admin.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
-                + " WHERE query LIKE 'SELECT tenant_id FROM tenant_numbers%' AND state = 'active'");
+                + " WHERE query LIKE 'SELECT switchboard_tenant_of(%' AND state = 'active'");
         rs.next();
         return rs.getLong(1);
     }

@@ -47,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Decides what an input means: pure, no I/O, the same answer for the same input and situation. The shell loads
@@ -161,6 +162,10 @@ public final class CallDecider {
             return setStatus(status, situation);
         } else if (input instanceof Input.ReviewAgent review) {
             return review(review, situation);
+        } else if (input instanceof Input.SignOut signOut) {
+            return signOut(signOut, situation);
+        } else if (input instanceof Input.Administer administer) {
+            return TenantAdmin.decide(administer, situation.tenantId(), situation.setup());
         }
         throw new IllegalArgumentException("No rule for " + input);
     }
@@ -184,9 +189,7 @@ public final class CallDecider {
 
     /** When a caller who starts waiting at {@code at} reaches the tenant's wait limit. */
     private Instant waitUntil(Instant at, Situation s) {
-        Duration limit = s.waitLimit() == null || s.waitLimit().maxWait() == null ? timing.maxWait()
-                : s.waitLimit().maxWait();
-        return at.truncatedTo(ChronoUnit.MILLIS).plus(limit);
+        return at.truncatedTo(ChronoUnit.MILLIS).plus(own(s, TenantRules::maxWait, timing.maxWait()));
     }
 
     /**
@@ -319,7 +322,7 @@ public final class CallDecider {
         Instant parkedAt = park.at().truncatedTo(ChronoUnit.MILLIS);
         return Decision.of(
                 List.of(new CallParked(call.callSid(), park.agentId(), slot.getAsInt(), parkedAt,
-                        parkedAt.plus(timing.parkTimeout()), wrapUpUntil(parkedAt))),
+                        parkedAt.plus(parkTimeout(s)), wrapUpUntil(parkedAt, s))),
                 List.of(new TwilioAction.ParkCaller(call.callSid(), park.agentId(), parkedAt)));
     }
 
@@ -437,7 +440,7 @@ public final class CallDecider {
             return Decision.reject(ErrorCode.INVALID_STATE, nameOf(colleague, s)
                     + " has not answered yet: wait for them, or cancel the transfer.");
         }
-        return handedOver(call, colleague, end.at());
+        return handedOver(call, colleague, end.at(), s);
     }
 
     /** The consult is over and the caller back with the agent: Twilio takes the colleague out, if they were in. */
@@ -446,8 +449,9 @@ public final class CallDecider {
                 List.of(new TwilioAction.CancelConsult(call.callSid(), call.agentId(), colleague)));
     }
 
-    private Decision handedOver(CallRecord call, String colleague, Instant at) {
-        return Decision.of(List.of(new TransferCompleted(call.callSid(), call.agentId(), colleague, wrapUpUntil(at))),
+    private Decision handedOver(CallRecord call, String colleague, Instant at, Situation s) {
+        return Decision.of(List.of(new TransferCompleted(call.callSid(), call.agentId(), colleague,
+                        wrapUpUntil(at, s))),
                 List.of(new TwilioAction.CompleteTransfer(call.callSid(), call.agentId(), colleague)));
     }
 
@@ -491,16 +495,16 @@ public final class CallDecider {
         }
         if (call.state() == CallState.CLAIMED && call.agentLegSid() != null) {
             // Twilio keeps ringing an agent into a conference the caller left before it started.
-            return Decision.of(List.of(ended(call, reason, status.at())),
+            return Decision.of(List.of(ended(call, reason, status.at(), s)),
                     List.of(TwilioAction.EndCall.agentLeg(call.agentLegSid(), call.callSid())));
         }
         if (call.state() == CallState.VOICEMAIL) {
             // The message's own callback usually comes a moment later; should Twilio give it up, its answer to this
             // question stores the voicemail all the same.
-            return Decision.of(List.of(ended(call, reason, status.at())),
+            return Decision.of(List.of(ended(call, reason, status.at(), s)),
                     List.of(new TwilioAction.FindVoicemail(call.callSid(), call.from(), call.to())));
         }
-        return Decision.of(ended(call, reason, status.at()));
+        return Decision.of(ended(call, reason, status.at(), s));
     }
 
     private Decision agentLeg(Input.AgentLegStatus status, Situation s) {
@@ -530,7 +534,7 @@ public final class CallDecider {
             return strayLeg(status);
         }
         if (call.outbound() && call.state() == CallState.CLAIMED) {
-            return placingAgentsLeg(status, call);
+            return placingAgentsLeg(status, call, s);
         }
         if (status.status() == TwilioCallStatus.IN_PROGRESS && call.state() == CallState.CLAIMED) {
             if (call.answeredBeforeTheCaller()) {
@@ -544,7 +548,7 @@ public final class CallDecider {
                     : Decision.of(new CallConnected(call.callSid(), call.agentId(), status.legSid(), status.at()));
         }
         if (status.status().isFinal() && call.state() == CallState.CLAIMED) {
-            Fact givenBack = giveBack(call, "agent_" + reasonOf(status.status()), status.at());
+            Fact givenBack = giveBack(call, "agent_" + reasonOf(status.status()), status.at(), s);
             // The agent's phone did not answer: the caller waits in the conference for an agent who will not come,
             // and goes back to the queue, or the slot. A leg Twilio cancelled went with the conference: the caller
             // hung up.
@@ -557,7 +561,7 @@ public final class CallDecider {
         }
         if (status.status().isFinal() && call.state() == CallState.CONNECTED) {
             // Either side hanging up completes both legs, in either order: the leg doesn't say who it was.
-            return Decision.of(ended(call, "completed", status.at()));
+            return Decision.of(ended(call, "completed", status.at(), s));
         }
         return Decision.NOTHING;
     }
@@ -566,7 +570,7 @@ public final class CallDecider {
      * The leg of the agent who placed the call, before the number answered: their answer has Twilio call the number;
      * their phone not answering, or their hanging up while the number rings, ends the call.
      */
-    private Decision placingAgentsLeg(Input.AgentLegStatus status, CallRecord call) {
+    private Decision placingAgentsLeg(Input.AgentLegStatus status, CallRecord call, Situation s) {
         if (status.status() == TwilioCallStatus.IN_PROGRESS) {
             return call.numberRinging() ? Decision.NOTHING // the same answer again
                     : Decision.of(List.of(new NumberCalled(call.callSid(), status.legSid(), status.at(),
@@ -577,7 +581,7 @@ public final class CallDecider {
         if (status.status().isFinal()) {
             // A number that answers after this is hung up (numberLeg).
             return Decision.of(ended(call, call.numberRinging() ? "canceled" : "agent_" + reasonOf(status.status()),
-                    status.at()));
+                    status.at(), s));
         }
         return Decision.NOTHING;
     }
@@ -606,11 +610,11 @@ public final class CallDecider {
             return Decision.of(new CallConnected(call.callSid(), call.agentId(), call.agentLegSid(), status.at()));
         }
         if (call.state() == CallState.CLAIMED && status.status().isFinal()) {
-            return Decision.of(List.of(ended(call, reasonOf(status.status()), status.at())),
+            return Decision.of(List.of(ended(call, reasonOf(status.status()), status.at(), s)),
                     hangUpPlacingAgent(call));
         }
         if (status.status().isFinal()) {
-            return Decision.of(ended(call, "completed", status.at()));
+            return Decision.of(ended(call, "completed", status.at(), s));
         }
         return Decision.NOTHING;
     }
@@ -642,7 +646,7 @@ public final class CallDecider {
      */
     private Decision consultantLeftAlone(CallRecord call, String colleague, Instant at, Situation s) {
         if (talking(colleague, call, s)) {
-            return handedOver(call, colleague, at);
+            return handedOver(call, colleague, at, s);
         }
         List<Fact> facts = new ArrayList<>();
         if (call.consultWith() != null) {
@@ -660,10 +664,10 @@ public final class CallDecider {
         }
         boolean talked = dial.status() == TwilioCallStatus.COMPLETED || dial.status() == TwilioCallStatus.ANSWERED;
         if (call.state() == CallState.CLAIMED && !talked) {
-            return Decision.of(giveBack(call, "agent_" + reasonOf(dial.status()), dial.at()));
+            return Decision.of(giveBack(call, "agent_" + reasonOf(dial.status()), dial.at(), s));
         }
         if (call.state() == CallState.CONNECTED && dial.status() == TwilioCallStatus.COMPLETED) {
-            return Decision.of(ended(call, "completed", dial.at()));
+            return Decision.of(ended(call, "completed", dial.at(), s));
         }
         return Decision.NOTHING;
     }
@@ -687,12 +691,12 @@ public final class CallDecider {
         if (call.state() == CallState.CLAIMED && call.outbound()) {
             // Twilio's own timeout should have ended the agent's phone ringing; its callback is lost or late. Hanging up
             // the agent's leg ends the attempt; a number is only called once they answered.
-            return Decision.of(List.of(ended(call, "agent_no_answer", passed.at())), hangUpPlacingAgent(call));
+            return Decision.of(List.of(ended(call, "agent_no_answer", passed.at(), s)), hangUpPlacingAgent(call));
         }
         if (call.state() == CallState.CLAIMED) {
             // The agent's leg's own timeout should have ended the attempt; its callback is lost or late, so take the
             // caller back from the conference, and hang the leg up, ourselves.
-            List<Fact> facts = new ArrayList<>(List.of(giveBack(call, "claim_timeout", passed.at())));
+            List<Fact> facts = new ArrayList<>(List.of(giveBack(call, "claim_timeout", passed.at(), s)));
             List<TwilioAction> actions = new ArrayList<>();
             if (call.slot() == null && call.waitedPastTheLimit(passed.at())) {
                 // The caller has waited past the limit already: not back to the queue, but on to what follows it.
@@ -729,10 +733,11 @@ public final class CallDecider {
         if (call.state() == CallState.PARKED) {
             // The caller stays on hold where they are; only who is asked to take them changes.
             AgentRecord parker = s.agent(call.parkedBy()).orElse(null);
-            boolean parkerFirst = !timing.parkerRingTime().isZero() && parker != null && parker.available()
+            Duration parkerRingTime = own(s, TenantRules::parkerRingTime, timing.parkerRingTime());
+            boolean parkerFirst = !parkerRingTime.isZero() && parker != null && parker.available()
                     && parker.presence() == Presence.ONLINE;
             return Decision.of(parkerFirst
-                    ? new ParkTimedOut(call.callSid(), parker.id(), passed.at().plus(timing.parkerRingTime()),
+                    ? new ParkTimedOut(call.callSid(), parker.id(), passed.at().plus(parkerRingTime),
                             waitUntil(passed.at(), s))
                     : new ParkTimedOut(call.callSid(), null, null, waitUntil(passed.at(), s)));
         }
@@ -769,12 +774,12 @@ public final class CallDecider {
         }
         if (call.outbound()) {
             // Twilio would not ring the agent, or call the number: the call never happened.
-            return Decision.of(List.of(ended(call, "failed", failed.at())), hangUpPlacingAgent(call));
+            return Decision.of(List.of(ended(call, "failed", failed.at(), s)), hangUpPlacingAgent(call));
         }
         // The caller may have reached the conference even though the agent's leg was refused: back to waiting.
         return failed.callGone()
-                ? Decision.of(ended(call, "caller_hangup", failed.at()))
-                : Decision.of(List.of(giveBack(call, "connect_failed", failed.at())),
+                ? Decision.of(ended(call, "caller_hangup", failed.at(), s))
+                : Decision.of(List.of(giveBack(call, "connect_failed", failed.at(), s)),
                         List.of(new TwilioAction.HoldCaller(call.callSid(), call.slot() != null)));
     }
 
@@ -867,7 +872,7 @@ public final class CallDecider {
         }
         return call.callerGone()
                 ? Decision.of(List.of(new Fact.MoveSettled(call.callSid()),
-                        ended(call.moveSettled(), "caller_hangup", call.endedAt())), List.of())
+                        ended(call.moveSettled(), "caller_hangup", call.endedAt(), s)), List.of())
                 : Decision.of(new Fact.MoveSettled(call.callSid()));
     }
 
@@ -885,7 +890,7 @@ public final class CallDecider {
         boolean agentFree = offACall(call.transferredBy(), s);
         return agentFree
                 ? Decision.of(List.of(new Fact.TransferUndone(call.callSid(), call.transferredBy()),
-                        new CallEnded(call.callSid(), "completed", at, wrapUpUntil(at))), List.of())
+                        new CallEnded(call.callSid(), "completed", at, wrapUpUntil(at, s))), List.of())
                 : Decision.of(new Fact.EndedBeforeItsTransfer(call.callSid(), at));
     }
 
@@ -897,7 +902,7 @@ public final class CallDecider {
         if (call.callerGone()) {
             // The caller reached the lot, then hung up there.
             return Decision.of(List.of(new ParkSettled(call.callSid()),
-                    ended(call.parkSettled(), "caller_hangup", call.endedAt())), List.of());
+                    ended(call.parkSettled(), "caller_hangup", call.endedAt(), s)), List.of());
         }
         return Decision.of(new ParkSettled(call.callSid()));
     }
@@ -943,7 +948,7 @@ public final class CallDecider {
         // The call ended as the parker's conversation; a parker who took another call meanwhile stays on it.
         return offACall(call.parkedBy(), s)
                 ? Decision.of(List.of(new ParkUndone(call.callSid(), call.parkedBy()),
-                        ended(call.unparked(), "completed", at)), List.of())
+                        ended(call.unparked(), "completed", at, s)), List.of())
                 : Decision.of(new EndedBeforeItsPark(call.callSid(), at));
     }
 
@@ -962,7 +967,7 @@ public final class CallDecider {
 
     /** Nobody answered in time: the caller leaves the queue for voicemail, or for the tenant's overflow number. */
     private static Decision overflow(CallRecord call, Situation s) {
-        boolean forward = s.waitLimit() != null && s.waitLimit().forward();
+        boolean forward = s.rules() != null && s.rules().forward();
         return Decision.of(List.of(new WaitLimitReached(call.callSid(),
                         forward ? CallState.FORWARDED : CallState.VOICEMAIL)),
                 List.of(new TwilioAction.Overflow(call.callSid(), forward)));
@@ -989,7 +994,7 @@ public final class CallDecider {
         if (call == null || call.state() != CallState.FORWARDED) {
             return Decision.NOTHING;
         }
-        return Decision.of(ended(call, "forward_" + reasonOf(ended.status()), ended.at()));
+        return Decision.of(ended(call, "forward_" + reasonOf(ended.status()), ended.at(), s));
     }
 
     /** A caller's message is stored at Twilio: it is the tenant's to handle, whatever became of the call since. */
@@ -1047,13 +1052,32 @@ public final class CallDecider {
                     "Set yourself available or away; busy and wrap-up follow from calls.");
         }
         if (agent.onACall()) {
-            return Decision.reject(ErrorCode.AGENT_BUSY, "You are on a call; set your status once it is over.");
+            return Decision.reject(ErrorCode.AGENT_BUSY, (set.by() == null ? "You are" : agent.name() + " is")
+                    + " on a call; set the status once it is over.");
         }
         if (agent.status() == set.status()) {
             return Decision.NOTHING;
         }
         // Setting a status ends wrap-up early: the agent says they are done.
         return Decision.of(new AgentUpdated(agent.withStatus(set.status())));
+    }
+
+    /** The agent is set away and their screens closed; one on a call is signed out once it is over. */
+    private static Decision signOut(Input.SignOut signOut, Situation s) {
+        AgentRecord agent = s.agent(signOut.agentId()).filter(AgentRecord::active).orElse(null);
+        if (agent == null) {
+            return notAnActiveAgent(signOut.agentId());
+        }
+        if (agent.onACall()) {
+            return Decision.reject(ErrorCode.AGENT_BUSY, agent.name() + " is on a call; sign them out once it is"
+                    + " over.");
+        }
+        List<Fact> facts = new ArrayList<>();
+        if (agent.status() != AgentStatus.AWAY) {
+            facts.add(new AgentUpdated(agent.withStatus(AgentStatus.AWAY)));
+        }
+        facts.add(new Fact.SignedOut(agent.id(), signOut.by()));
+        return Decision.of(facts, List.of());
     }
 
     private Decision review(Input.ReviewAgent review, Situation s) {
@@ -1092,20 +1116,32 @@ public final class CallDecider {
     }
 
     /** An unanswered claim rings everyone again; an unanswered retrieve waits in its slot again. */
-    private Fact giveBack(CallRecord call, String reason, Instant at) {
+    private Fact giveBack(CallRecord call, String reason, Instant at, Situation s) {
         return call.slot() != null
-                ? new BackInSlot(call.callSid(), call.agentId(), at.plus(timing.parkTimeout()))
+                ? new BackInSlot(call.callSid(), call.agentId(),
+                        at.plus(parkTimeout(s)))
                 : new ClaimReleased(call.callSid(), call.agentId(), reason);
     }
 
     /** The agent who talked on the call wraps up; one whose phone only rang does not. */
-    private CallEnded ended(CallRecord call, String reason, Instant at) {
+    private CallEnded ended(CallRecord call, String reason, Instant at, Situation s) {
         return new CallEnded(call.callSid(), reason, at,
-                call.state() == CallState.CONNECTED ? wrapUpUntil(at) : null);
+                call.state() == CallState.CONNECTED ? wrapUpUntil(at, s) : null);
     }
 
-    private Instant wrapUpUntil(Instant at) {
-        return timing.wrapUp().isZero() ? null : at.plus(timing.wrapUp());
+    private Instant wrapUpUntil(Instant at, Situation s) {
+        Duration wrapUp = own(s, TenantRules::wrapUp, timing.wrapUp());
+        return wrapUp.isZero() ? null : at.plus(wrapUp);
+    }
+
+    private Duration parkTimeout(Situation s) {
+        return own(s, TenantRules::parkTimeout, timing.parkTimeout());
+    }
+
+    /** The tenant's own time where it set one, the service's otherwise. */
+    private static Duration own(Situation s, Function<TenantRules, Duration> time, Duration serviceDefault) {
+        Duration own = s.rules() == null ? null : time.apply(s.rules());
+        return own == null ? serviceDefault : own;
     }
 
     private static String nameOf(String agentId, Situation s) {

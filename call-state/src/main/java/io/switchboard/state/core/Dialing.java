@@ -2,9 +2,9 @@ package io.switchboard.state.core;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.switchboard.contract.PhoneNumbers;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Where a tenant's agents may call: from the tenant's number, to the countries it lists.
@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
  *     number's
  */
 public record Dialing(String callerId, Set<Integer> countryCodes) {
-    /** E.164: a plus, a country code that does not begin with 0, at most 15 digits in all. */
-    private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{1,14}");
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
     public Dialing {
@@ -27,7 +25,7 @@ public record Dialing(String callerId, Set<Integer> countryCodes) {
      * have), or empty.
      */
     static OptionalInt countryCode(String number) {
-        if (number == null || !E164.matcher(number).matches()) {
+        if (!PhoneNumbers.isE164(number)) {
             return OptionalInt.empty();
         }
         try {

@@ -1,7 +1,9 @@
 package io.switchboard.state.core;
 
 import io.switchboard.contract.CallState;
+import io.switchboard.contract.TenantSettings;
 import java.time.Instant;
+import java.util.List;
 
 /** What the decider decided happened. Facts change the projection and become the screens' changes. */
 public sealed interface Fact {
@@ -216,5 +218,33 @@ public sealed interface Fact {
 
     /** The agent's presence, status or deadlines changed (not through a call). */
     record AgentUpdated(AgentRecord agent) implements Fact {
+    }
+
+    /** An admin's write: stored with its audit entry in the same transaction. */
+    sealed interface AdminFact extends Fact {
+        AuditEntry audit();
+    }
+
+    /** A new agent of the tenant, signed out and available. */
+    record AgentEnrolled(AgentRecord agent, List<String> roles, AuditEntry audit) implements AdminFact {
+    }
+
+    /** An agent renamed, given other roles, deactivated ({@code wasActive} and no longer) or reactivated. */
+    record AgentEdited(AgentRecord agent, List<String> roles, boolean wasActive, AuditEntry audit)
+            implements AdminFact {
+    }
+
+    /** A number added to the tenant ({@code added}) or taken from it; {@code numbers} as they are now. */
+    record NumbersChanged(List<String> numbers, TenantSettings settings,
+            String number, boolean added, AuditEntry audit) implements AdminFact {
+    }
+
+    /** The tenant's settings replaced. */
+    record SettingsChanged(List<String> numbers, TenantSettings settings,
+            AuditEntry audit) implements AdminFact {
+    }
+
+    /** A supervisor ({@code by}) signed the agent out: their screens close. */
+    record SignedOut(String agentId, String by) implements Fact {
     }
 }

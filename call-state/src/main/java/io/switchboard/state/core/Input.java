@@ -1,5 +1,6 @@
 package io.switchboard.state.core;
 
+import io.switchboard.contract.AdminRequest;
 import io.switchboard.contract.AgentStatus;
 import io.switchboard.contract.TwilioCallStatus;
 import java.time.Instant;
@@ -218,7 +219,11 @@ public sealed interface Input {
     }
 
     /** The agent sets themselves {@code available} or {@code away}. */
-    record SetStatus(String agentId, AgentStatus status, Instant at) implements AgentInput {
+    /** An agent sets their own status, or a supervisor ({@code by}, null for the agent themselves) sets it. */
+    record SetStatus(String agentId, AgentStatus status, Instant at, String by) implements AgentInput {
+        public SetStatus(String agentId, AgentStatus status, Instant at) {
+            this(agentId, status, at, null);
+        }
     }
 
     /**
@@ -230,5 +235,13 @@ public sealed interface Input {
      *     been gone for the whole TTL already, which is grace enough
      */
     record ReviewAgent(String agentId, int openConnections, boolean timedOut, Instant at) implements AgentInput {
+    }
+
+    /** A tenant admin's write ({@code adminId} from their token): agents, numbers, settings. */
+    record Administer(String adminId, AdminRequest request, Instant at) implements Input {
+    }
+
+    /** A supervisor ({@code by}) signs an agent out: away, and every screen of theirs closed. */
+    record SignOut(String agentId, String by, Instant at) implements AgentInput {
     }
 }

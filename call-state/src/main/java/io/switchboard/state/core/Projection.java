@@ -6,6 +6,7 @@ import io.switchboard.contract.CallState;
 import io.switchboard.contract.OutboundCall;
 import io.switchboard.contract.RingCancelReason;
 import io.switchboard.contract.StateChange;
+import io.switchboard.contract.TenantSettings;
 import io.switchboard.contract.Voicemail;
 import io.switchboard.state.core.Fact.AgentAnswered;
 import io.switchboard.state.core.Fact.AgentDialed;
@@ -54,15 +55,21 @@ public final class Projection {
      * parking lot's history gains.
      */
     public record Applied(Situation situation, List<StateChange> changes, List<ParkingHistory> parking,
-            List<CallStep> steps) {
+            List<CallStep> steps, List<Fact.AdminFact> admin) {
     }
 
     public static Applied apply(Situation situation, List<Fact> facts, long nextSeq) {
         Changes changes = new Changes(situation.tenantId(), nextSeq);
         List<ParkingHistory> parking = new ArrayList<>();
         List<CallStep> steps = new ArrayList<>();
+        List<Fact.AdminFact> admin = new ArrayList<>();
         Situation s = situation;
         for (Fact fact : facts) {
+            if (fact instanceof Fact.AdminFact write) {
+                admin.add(write);
+                announce(write, changes);
+                continue;
+            }
             CallRecord call = s.call();
             if (call != null) {
                 parking(call, fact).ifPresent(parking::add);
@@ -72,7 +79,29 @@ public final class Projection {
             CallRecord after = s.call();
             step.map(taken -> taken.ringing(after)).ifPresent(steps::add);
         }
-        return new Applied(s, List.copyOf(changes.list), List.copyOf(parking), List.copyOf(steps));
+        return new Applied(s, List.copyOf(changes.list), List.copyOf(parking), List.copyOf(steps),
+                List.copyOf(admin));
+    }
+
+    /**
+     * What screens hear of an admin's write: a new or changed agent on every team board, a deactivated one gone from
+     * them, the tenant's numbers and settings as they now are. The shell stores the write itself (it is no part of
+     * the calls and agents a situation holds).
+     */
+    private static void announce(Fact.AdminFact write, Changes out) {
+        if (write instanceof Fact.AgentEnrolled enrolled) {
+            out.agent(enrolled.agent());
+        } else if (write instanceof Fact.AgentEdited edited) {
+            if (edited.agent().active()) {
+                out.agent(edited.agent());
+            } else if (edited.wasActive()) {
+                out.agentRemoved(edited.agent().id());
+            }
+        } else if (write instanceof Fact.NumbersChanged numbers) {
+            out.tenant(numbers.numbers(), numbers.settings());
+        } else if (write instanceof Fact.SettingsChanged settings) {
+            out.tenant(settings.numbers(), settings.settings());
+        }
     }
 
     /** A stay in the lot begins with a park and ends when the call leaves its slot, however it leaves. */
@@ -294,10 +323,13 @@ public final class Projection {
         } else if (fact instanceof AgentUpdated updated) {
             AgentRecord before = s.agents().get(updated.agent().id());
             s = s.with(updated.agent());
-            // Deadlines are call-state's own business; screens hear of what they show.
-            if (before == null || !view(before).equals(view(updated.agent()))) {
+            // Deadlines are call-state's own business, and a deactivated agent is on no team board: screens hear of
+            // what they show.
+            if (updated.agent().active() && (before == null || !view(before).equals(view(updated.agent())))) {
                 out.agent(updated.agent());
             }
+        } else if (fact instanceof Fact.SignedOut signedOut) {
+            out.signedOut(signedOut.agentId(), signedOut.by());
         }
         return s;
     }
@@ -350,6 +382,18 @@ public final class Projection {
 
         void ringCancel(String callSid, String reason, String by) {
             list.add(new StateChange.RingCancel(tenantId, seq++, callSid, reason, by));
+        }
+
+        void agentRemoved(String agentId) {
+            list.add(new StateChange.AgentRemoved(tenantId, seq++, agentId));
+        }
+
+        void signedOut(String agentId, String by) {
+            list.add(new StateChange.SignedOut(tenantId, seq++, agentId, by));
+        }
+
+        void tenant(List<String> numbers, TenantSettings settings) {
+            list.add(new StateChange.TenantChanged(tenantId, seq++, numbers, settings));
         }
 
         void voicemail(VoicemailRecord voicemail) {

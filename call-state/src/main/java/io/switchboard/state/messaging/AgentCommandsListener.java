@@ -138,6 +138,10 @@ public class AgentCommandsListener {
             case DIAL -> new Input.Dial(OutboundCall.idFor(command.commandId()), command.agentId(), command.to(),
                     clock.instant());
             case STATUS -> new Input.SetStatus(command.agentId(), command.status(), clock.instant());
+            case AGENT_STATUS -> new Input.SetStatus(command.to(), command.status(), clock.instant(),
+                    command.agentId());
+            case SIGN_OUT -> new Input.SignOut(command.to(), command.agentId(), clock.instant());
+            case ADMIN -> new Input.Administer(command.agentId(), command.admin(), clock.instant());
             case TAKE_VOICEMAIL -> new Input.TakeVoicemail(command.voicemailId(), command.agentId(), clock.instant());
             case VOICEMAIL_DONE -> new Input.VoicemailDone(command.voicemailId(), command.agentId(), clock.instant());
             case PROBE -> throw new IllegalArgumentException("A probe is no decision");

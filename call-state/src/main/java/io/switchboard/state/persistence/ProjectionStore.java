@@ -8,11 +8,13 @@ import io.switchboard.state.core.AgentRecord;
 import io.switchboard.state.core.CallRecord;
 import io.switchboard.state.core.CallStep;
 import io.switchboard.state.core.Dialing;
+import io.switchboard.state.core.Fact;
+import io.switchboard.state.core.Input;
 import io.switchboard.state.core.ParkingHistory;
 import io.switchboard.state.core.ParkingLot;
 import io.switchboard.state.core.Situation;
 import io.switchboard.state.core.VoicemailRecord;
-import io.switchboard.state.core.WaitLimit;
+import io.switchboard.state.core.TenantRules;
 import io.switchboard.state.outbox.OutboxTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
@@ -80,11 +82,12 @@ public class ProjectionStore {
      * @param voicemailId the voicemail the input is about, or null
      * @param withLot load the tenant's parking lot too (for a park)
      * @param withDialing load where the tenant may call too (for a dial)
+     * @param administer the admin's write the input is, whose tenant setup is loaded too; null for any other input
      * @param trip statements to send first, in the same round trip (the writes of the transaction's previous input)
      */
     public Opening open(Connection c, RoundTrip trip, String tenantId, String deliveryId, String callSid,
-            String agentId, String otherAgentId, String voicemailId, boolean withLot, boolean withDialing)
-            throws SQLException {
+            String agentId, String otherAgentId, String voicemailId, boolean withLot, boolean withDialing,
+            Input.Administer administer) throws SQLException {
         RoundTrip.Result<Tenant> tenant = lock(trip, tenantId);
         RoundTrip.Result<Integer> recorded = deliveryId == null ? null : trip.write(
                 "INSERT INTO processed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING", p -> p.text(deliveryId),
@@ -120,9 +123,10 @@ public class ProjectionStore {
                     }
                     return found;
                 });
-        RoundTrip.Result<WaitLimit> waitLimit = trip.query(
-                "SELECT max_wait_seconds, at_limit FROM call_handling WHERE tenant_id = ?", p -> p.text(tenantId),
-                rs -> rs.next() ? waitLimit(rs) : WaitLimit.DEFAULT);
+        RoundTrip.Result<TenantRules> rules = trip.query("""
+                SELECT h.max_wait_seconds, h.at_limit, t.park_timeout_seconds, t.parker_ring_seconds, t.wrap_up_seconds
+                FROM tenants t LEFT JOIN call_handling h ON h.tenant_id = t.id WHERE t.id = ?""",
+                p -> p.text(tenantId), rs -> rs.next() ? rules(rs) : TenantRules.DEFAULT);
         RoundTrip.Result<VoicemailRecord> voicemail = voicemailId == null ? null : trip.query("""
                 SELECT id, tenant_id, call_sid, from_number, to_number, recorded_at, duration_seconds, recording_url,
                        taken_by, taken_at, done_at
@@ -140,6 +144,7 @@ public class ProjectionStore {
         RoundTrip.Result<Dialing> dialing = !withDialing ? null : trip.query("""
                 SELECT (SELECT min(phone_number) FROM tenant_numbers n WHERE n.tenant_id = t.id), dial_country_codes
                 FROM tenants t WHERE id = ?""", p -> p.text(tenantId), rs -> rs.next() ? dialing(rs) : null);
+        AdminStore.Loading setup = administer == null ? null : AdminStore.load(trip, tenantId, administer);
         trip.send(c);
         Tenant locked = tenant.get();
         if (locked == null) {
@@ -150,7 +155,7 @@ public class ProjectionStore {
         ParkingLot lot = taken == null ? null : new ParkingLot(locked.slotFirst, locked.slotLast, taken.get());
         return new Opening(locked.lock, recorded == null || recorded.get() == 1,
                 new Situation(tenantId, found, ended, agents.get(), lot, dialing == null ? null : dialing.get(),
-                        waitLimit.get(), voicemail == null ? null : voicemail.get()));
+                        rules.get(), voicemail == null ? null : voicemail.get(), setup == null ? null : setup.get()));
     }
 
     /** Locks the tenant, in a round trip of its own: for work that must run under the lock before it can load. */
@@ -200,12 +205,12 @@ public class ProjectionStore {
     }
 
     /** An agent's columns, in the order {@link #agent} reads them. */
-    private static final String AGENT_COLUMNS = """
+    static final String AGENT_COLUMNS = """
             tenant_id, id, name, active, presence, status, current_call_id, current_call_phone_number,
             current_call_answered_at, wrap_up_until, offline_at
             """;
 
-    private static AgentRecord agent(ResultSet rs) throws SQLException {
+    static AgentRecord agent(ResultSet rs) throws SQLException {
         return new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
                 Presence.fromWire(rs.getString(5)), AgentStatus.fromWire(rs.getString(6)), rs.getString(7),
                 rs.getString(8), instant(rs, 9), instant(rs, 10), instant(rs, 11));
@@ -216,9 +221,15 @@ public class ProjectionStore {
         return new Dialing(rs.getString(1), codes == null ? Set.of() : Set.of((Integer[]) codes.getArray()));
     }
 
-    private static WaitLimit waitLimit(ResultSet rs) throws SQLException {
-        Integer seconds = (Integer) rs.getObject(1);
-        return new WaitLimit(seconds == null ? null : Duration.ofSeconds(seconds), "forward".equals(rs.getString(2)));
+    private static TenantRules rules(ResultSet rs) throws SQLException {
+        return new TenantRules(seconds(rs, 1), "forward".equals(rs.getString(2)), seconds(rs, 3), seconds(rs, 4),
+                seconds(rs, 5));
+    }
+
+    /** A column of seconds as a duration; null stays null (the service's default). */
+    private static Duration seconds(ResultSet rs, int column) throws SQLException {
+        Integer seconds = (Integer) rs.getObject(column);
+        return seconds == null ? null : Duration.ofSeconds(seconds);
     }
 
     private static VoicemailRecord voicemail(ResultSet rs) throws SQLException {
@@ -254,8 +265,13 @@ public class ProjectionStore {
         if (call.state() == CallState.ENDED) {
             end(writes, call);
         } else {
-            upsert(writes, call, WaitLimit.waitBegan(after.waitLimit(), before.call(), call, serviceMaxWait));
+            upsert(writes, call, TenantRules.waitBegan(after.rules(), before.call(), call, serviceMaxWait));
         }
+    }
+
+    /** Stores an admin's writes, each with its audit entry. */
+    public void recordAdmin(RoundTrip writes, String tenantId, List<Fact.AdminFact> admin) {
+        AdminStore.record(writes, tenantId, admin);
     }
 
     /** Adds the parking lot's history: a row per stay in a slot, closed by how it ended. */

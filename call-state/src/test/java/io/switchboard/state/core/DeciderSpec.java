@@ -42,7 +42,7 @@ final class DeciderSpec {
     private boolean ended;
     private ParkingLot lot = new ParkingLot(701, 720, Set.of());
     private Dialing dialing = new Dialing(NUMBER, Set.of());
-    private WaitLimit waitLimit = WaitLimit.DEFAULT;
+    private TenantRules rules = TenantRules.DEFAULT;
     private VoicemailRecord voicemail;
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
 
@@ -151,8 +151,8 @@ final class DeciderSpec {
     }
 
     /** The tenant set its own wait limit, and what follows it. */
-    DeciderSpec waitLimit(WaitLimit newLimit) {
-        waitLimit = newLimit;
+    DeciderSpec rules(TenantRules newRules) {
+        rules = newRules;
         return this;
     }
 
@@ -194,7 +194,7 @@ final class DeciderSpec {
     }
 
     Situation situation() {
-        return new Situation("acme", call, ended, Map.copyOf(agents), lot, dialing, waitLimit, voicemail);
+        return new Situation("acme", call, ended, Map.copyOf(agents), lot, dialing, rules, voicemail);
     }
 
     Then when(Input input) {

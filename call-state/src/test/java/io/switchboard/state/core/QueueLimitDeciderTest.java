@@ -50,7 +50,7 @@ class QueueLimitDeciderTest {
 
         @Test
         void aTenantsOwnLimitWins() {
-            given().noCall().waitLimit(new WaitLimit(Duration.ofSeconds(5), false))
+            given().noCall().rules(new TenantRules(Duration.ofSeconds(5), false))
                     .when(new RingIncoming(CALL, CALLER, NUMBER, T0))
                     .call(call -> assertThat(call.waitUntil()).isEqualTo(T0.plusSeconds(5)));
         }
@@ -70,7 +70,7 @@ class QueueLimitDeciderTest {
 
         @Test
         void aTenantThatForwardsSendsTheCallerToItsOverflowNumber() {
-            given().ringing().waitLimit(new WaitLimit(null, true))
+            given().ringing().rules(new TenantRules(null, true))
                     .when(new DeadlinePassed(CALL, LIMIT))
                     .facts(new WaitLimitReached(CALL, CallState.FORWARDED))
                     .actions(new TwilioAction.Overflow(CALL, true))
@@ -115,7 +115,7 @@ class QueueLimitDeciderTest {
         @Test
         void aLimitShorterThanTheParkersRingTimeComesFirst() {
             Instant timedOut = PARKED_AT.plus(PARK_TIMEOUT);
-            var ringingBack = given().parked().waitLimit(new WaitLimit(Duration.ofSeconds(5), false))
+            var ringingBack = given().parked().rules(new TenantRules(Duration.ofSeconds(5), false))
                     .when(new DeadlinePassed(CALL, timedOut))
                     .call(call -> assertThat(call.deadline()).isEqualTo(timedOut.plusSeconds(5)));
             given().situationFrom(ringingBack).when(new DeadlinePassed(CALL, timedOut.plusSeconds(5)))
@@ -125,9 +125,9 @@ class QueueLimitDeciderTest {
 
         @Test
         void aClaimGivenBackAfterTheLimitSendsTheCallerOnAtOnce() {
-            var rang = given().noCall().waitLimit(new WaitLimit(Duration.ofSeconds(5), false))
+            var rang = given().noCall().rules(new TenantRules(Duration.ofSeconds(5), false))
                     .when(new RingIncoming(CALL, CALLER, NUMBER, T0));
-            var claimed = given().situationFrom(rang).waitLimit(new WaitLimit(Duration.ofSeconds(5), false))
+            var claimed = given().situationFrom(rang).rules(new TenantRules(Duration.ofSeconds(5), false))
                     .when(new Claim(CALL, "doug", T0.plusSeconds(4)));
             Instant timedOut = T0.plusSeconds(4).plus(CLAIM_TIMEOUT);
             given().situationFrom(claimed).when(new DeadlinePassed(CALL, timedOut))
@@ -140,7 +140,7 @@ class QueueLimitDeciderTest {
         @Test
         void aClaimedCallIsNeverSentAwayAtTheLimit() {
             Instant limit = T0.plusSeconds(5);
-            var claimed = given().noCall().waitLimit(new WaitLimit(Duration.ofSeconds(5), false))
+            var claimed = given().noCall().rules(new TenantRules(Duration.ofSeconds(5), false))
                     .when(new RingIncoming(CALL, CALLER, NUMBER, T0));
             var answering = given().situationFrom(claimed).when(new Claim(CALL, "doug", T0.plusSeconds(2)));
             given().situationFrom(answering).when(new DeadlinePassed(CALL, limit)).nothing();
@@ -185,7 +185,7 @@ class QueueLimitDeciderTest {
 
         @Test
         void theForwardsDialEndingEndsTheCallWithItsStatus() {
-            var forwarded = given().ringing().waitLimit(new WaitLimit(null, true))
+            var forwarded = given().ringing().rules(new TenantRules(null, true))
                     .when(new DeadlinePassed(CALL, LIMIT));
             given().situationFrom(forwarded).when(new ForwardEnded(CALL, NO_ANSWER, LIMIT.plusSeconds(30)))
                     .facts(new CallEnded(CALL, "forward_no_answer", LIMIT.plusSeconds(30), null))

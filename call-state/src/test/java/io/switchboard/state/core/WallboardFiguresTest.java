@@ -119,8 +119,8 @@ class WallboardFiguresTest {
 
         @Test
         void aNewCallWaitsFromItsStartAsTheLimitCountsIt() {
-            assertThat(WaitLimit.waitBegan(WaitLimit.DEFAULT, null, ringing, MAX_WAIT)).isEqualTo(T0);
-            assertThat(WaitLimit.waitBegan(new WaitLimit(Duration.ofSeconds(30), false), null,
+            assertThat(TenantRules.waitBegan(TenantRules.DEFAULT, null, ringing, MAX_WAIT)).isEqualTo(T0);
+            assertThat(TenantRules.waitBegan(new TenantRules(Duration.ofSeconds(30), false), null,
                     CallRecord.ringing(CALL, "acme", CALLER, NUMBER, T0, T0.plusSeconds(30)), MAX_WAIT))
                     .isEqualTo(T0);
         }
@@ -128,18 +128,18 @@ class WallboardFiguresTest {
         @Test
         void aClaimGivenBackKeepsTheWaitAndARingBackStartsItAnew() {
             CallRecord claimed = ringing.claimedBy("doug", T0.plusSeconds(2), T0.plusSeconds(27));
-            assertThat(WaitLimit.waitBegan(WaitLimit.DEFAULT, claimed, claimed.released("agent_no_answer"),
+            assertThat(TenantRules.waitBegan(TenantRules.DEFAULT, claimed, claimed.released("agent_no_answer"),
                     MAX_WAIT)).isNull();
             Instant ringBack = T0.plusSeconds(300);
             CallRecord rangBack = ringing.ringingBack("park_timeout", "doug", ringBack.plusSeconds(15),
                     ringBack.plus(MAX_WAIT));
-            assertThat(WaitLimit.waitBegan(WaitLimit.DEFAULT, ringing, rangBack, MAX_WAIT)).isEqualTo(ringBack);
+            assertThat(TenantRules.waitBegan(TenantRules.DEFAULT, ringing, rangBack, MAX_WAIT)).isEqualTo(ringBack);
         }
 
         @Test
         void aCallThatDoesNotRingWaitsForNobody() {
             CallRecord claimed = ringing.claimedBy("doug", T0.plusSeconds(2), T0.plusSeconds(27));
-            assertThat(WaitLimit.waitBegan(WaitLimit.DEFAULT, null, claimed, MAX_WAIT)).isNull();
+            assertThat(TenantRules.waitBegan(TenantRules.DEFAULT, null, claimed, MAX_WAIT)).isNull();
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -148,6 +149,19 @@ public record WeeklyHours(Map<DayOfWeek, List<Interval>> days) {
                     + hours + ":" + minutes + (end ? " (24:00 ends a day)." : "."));
         }
         return h * 60 + m;
+    }
+
+    /** The schedule as the admin API sends it: {@link #parse}'s form as a map, days in week order. */
+    public Map<String, List<String>> asMap() {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        days.forEach((day, intervals) -> map.put(KEYS.get(day.getValue() - 1),
+                intervals.stream().map(Interval::toString).toList()));
+        return map;
+    }
+
+    /** {@link #parse} of the admin API's map: the same checks, the same words. */
+    public static WeeklyHours of(Map<String, List<String>> map) {
+        return parse(JSON.valueToTree(map).toString());
     }
 
     /** The schedule as {@link #parse} reads it, days in week order. */

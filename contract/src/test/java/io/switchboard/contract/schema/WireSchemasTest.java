@@ -70,7 +70,8 @@ class WireSchemasTest {
             assertThat(subtype.get("additionalProperties").asBoolean(true)).isFalse();
             types.add(subtype.at("/properties/type/const").asText());
         });
-        assertThat(types).containsExactly("agent", "call", "ring_cancel", "voicemail", "wallboard");
+        assertThat(types).containsExactly("agent", "call", "ring_cancel", "voicemail", "agent_removed", "signed_out",
+                "tenant", "wallboard");
     }
 
     @Test

@@ -7,10 +7,11 @@ import io.switchboard.contract.StateChange;
 
 /**
  * What the gateway needs to route one record of the state-changes topic: whose it is and where it goes in the tenant's
- * order. The rest of the record is the client's business and is forwarded as it came. A {@code probe} (the canary,
+ * order, and for a change that ends an agent's screens ({@code agent_removed}, {@code signed_out}) which agent. The
+ * rest of the record is the client's business and is forwarded as it came. A {@code probe} (the canary,
  * {@link io.switchboard.contract.Probe}) has no seq: it is no change of the tenant's picture.
  */
-public record ChangeHeader(String type, String tenantId, Long seq) {
+public record ChangeHeader(String type, String tenantId, Long seq, String agentId) {
 
     /** @throws IllegalArgumentException when the value is not a state change the gateway can route */
     public static ChangeHeader parse(ObjectMapper mapper, String value) {
@@ -46,5 +47,14 @@ public record ChangeHeader(String type, String tenantId, Long seq) {
 
     public boolean probe() {
         return Probe.TYPE.equals(type);
+    }
+
+    /** Why this change closes its agent's screens, or null when it closes none. */
+    public CloseCause closes() {
+        return agentId == null ? null : switch (type) {
+            case "agent_removed" -> CloseCause.DEACTIVATED;
+            case "signed_out" -> CloseCause.SIGNED_OUT;
+            default -> null;
+        };
     }
 }

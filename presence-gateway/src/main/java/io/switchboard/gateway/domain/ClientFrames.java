@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads client frames. Only what the protocol defines is taken from a frame: tenant and agent always come from the
- * verified token, so fields such as {@code agentId} in a frame are ignored.
+ * verified token. A supervisor's {@code agent_status} and {@code sign_out} name the colleague they are about in
+ * {@code agentId}; whether the sender is a supervisor is the token's to say ({@code CommandService}).
  */
 public final class ClientFrames {
     private static final String EXPECTED_TYPES = "claim, park, retrieve, hold, unhold, transfer, complete_transfer,"
-            + " cancel_transfer, hangup, dial, status, take_voicemail, voicemail_done, resume or probe";
+            + " cancel_transfer, hangup, dial, status, take_voicemail, voicemail_done, agent_status, sign_out, resume"
+            + " or probe";
     /** A voicemail's id is Twilio's RecordingSid. */
     private static final Pattern RECORDING_SID = Pattern.compile("RE[0-9a-fA-F]{32}");
 
@@ -52,6 +54,8 @@ public final class ClientFrames {
             case "status" -> statusCommand(root, requestId);
             case "take_voicemail" -> voicemailCommand(AgentCommand.Type.TAKE_VOICEMAIL, type, root, requestId);
             case "voicemail_done" -> voicemailCommand(AgentCommand.Type.VOICEMAIL_DONE, type, root, requestId);
+            case "agent_status" -> agentStatus(root, requestId);
+            case "sign_out" -> signOut(root, requestId);
             case "resume" -> resume(root, requestId);
             case "probe" -> requestId == null
                     ? new ClientFrame.Invalid(null, "A probe needs a \"requestId\" to match its answer.")
@@ -124,15 +128,42 @@ public final class ClientFrames {
         if (requestId == null) {
             return new ClientFrame.Invalid(null, "A status needs a \"requestId\" to match its answer.");
         }
+        AgentStatus status = chosen(root);
+        return status == null ? new ClientFrame.Invalid(requestId, "A status must be \"available\" or \"away\".")
+                : new ClientFrame.Command(AgentCommand.Type.STATUS, null, status, requestId);
+    }
+
+    /** busy and wrap_up follow from calls: a person only chooses between available and away. */
+    private static AgentStatus chosen(JsonNode root) {
         String status = text(root, "status");
-        // busy and wrap_up follow from calls; an agent only chooses between these two.
-        if ("available".equals(status)) {
-            return new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AVAILABLE, requestId);
+        return "available".equals(status) ? AgentStatus.AVAILABLE : "away".equals(status) ? AgentStatus.AWAY : null;
+    }
+
+    private static ClientFrame agentStatus(JsonNode root, String requestId) {
+        ClientFrame named = aboutAgent(AgentCommand.Type.AGENT_STATUS, root, requestId);
+        if (!(named instanceof ClientFrame.Command command)) {
+            return named;
         }
-        if ("away".equals(status)) {
-            return new ClientFrame.Command(AgentCommand.Type.STATUS, null, AgentStatus.AWAY, requestId);
+        AgentStatus status = chosen(root);
+        return status == null ? new ClientFrame.Invalid(requestId, "An agent_status must be \"available\" or \"away\".")
+                : new ClientFrame.Command(command.type(), null, status, requestId, command.to(), null);
+    }
+
+    private static ClientFrame signOut(JsonNode root, String requestId) {
+        return aboutAgent(AgentCommand.Type.SIGN_OUT, root, requestId);
+    }
+
+    /** A supervisor's command about a colleague: {@code agentId} names them. */
+    private static ClientFrame aboutAgent(AgentCommand.Type type, JsonNode root, String requestId) {
+        String name = type.name().toLowerCase(java.util.Locale.ROOT);
+        if (requestId == null) {
+            return new ClientFrame.Invalid(null, "A " + name + " needs a \"requestId\" to match its answer.");
         }
-        return new ClientFrame.Invalid(requestId, "A status must be \"available\" or \"away\".");
+        String agentId = text(root, "agentId");
+        if (agentId == null) {
+            return new ClientFrame.Invalid(requestId, "A " + name + " needs the \"agentId\" of the agent.");
+        }
+        return new ClientFrame.Command(type, null, null, requestId, agentId, null);
     }
 
     /**

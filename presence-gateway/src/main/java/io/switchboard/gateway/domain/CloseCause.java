@@ -10,6 +10,8 @@ public enum CloseCause {
     TOKEN_EXPIRED(4401, "token_expired", "The agent token expired; sign in again and reconnect."),
     /** The tenant deactivated the agent (or removed them): do not reconnect. */
     DEACTIVATED(4403, "deactivated", "The agent was deactivated by the tenant."),
+    /** A supervisor signed the agent out: sign in again to take calls. */
+    SIGNED_OUT(4409, "signed_out", "A supervisor signed this agent out; sign in again to take calls."),
     /** Nothing heard (no pong, no frame) within the pong timeout: the connection is taken for dead. */
     NO_PONG(4408, "no_pong", "No answer to pings; reconnect with ?since= the last seq you have."),
     /** The client fell behind its send queue and did not catch up, or kept falling behind. */

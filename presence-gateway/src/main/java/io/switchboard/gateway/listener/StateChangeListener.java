@@ -71,6 +71,10 @@ public class StateChangeListener {
             return;
         }
         push(header, frame);
+        if (header.closes() != null) {
+            // After the change is queued on them: the screens see why before they close.
+            sessions.endAgent(header.tenantId(), header.agentId(), header.closes());
+        }
         // The record's timestamp is the relay's send time: this is Kafka's part of the way to the screens (plus any
         // clock difference between the two hosts).
         metrics.changeArrived(record.timestamp());

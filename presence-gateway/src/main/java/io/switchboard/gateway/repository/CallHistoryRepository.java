@@ -2,6 +2,7 @@ package io.switchboard.gateway.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.OutboundCall;
+import io.switchboard.contract.db.TenantScope;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,7 +24,8 @@ import java.util.Optional;
 /**
  * A tenant's calls that are over, as call-state moved them to {@code call_history}, newest first, with their stays in
  * the parking lot ({@code call_parks}). Pages are keyset pages: each goes on after the last call of the one before,
- * so a page is as fast a million calls in as at the top, and calls ending meanwhile neither repeat nor go missing.
+ * so a page is as fast a million calls in as at the top, and calls ending meanwhile neither repeat nor go missing. A
+ * page and its stays are read in one transaction, as the tenant ({@link TenantScope}).
  */
 @ApplicationScoped
 public class CallHistoryRepository {
@@ -152,14 +154,15 @@ public class CallHistoryRepository {
         }
         // One more than asked: whether it exists says whether there is a next page.
         sql.append(" ORDER BY h.started_at DESC, h.call_sid DESC LIMIT $").append(bind(values, search.limit() + 1));
-        return pool.preparedQuery(sql.toString()).execute(Tuple.from(values)).chain(rows -> {
+        return TenantScope.read(pool, search.tenantId(), connection -> connection.preparedQuery(sql.toString())
+                .execute(Tuple.from(values)).chain(rows -> {
             List<Row> found = new ArrayList<>();
             rows.forEach(found::add);
             boolean more = found.size() > search.limit();
             List<Row> page = more ? found.subList(0, search.limit()) : found;
             String[] sids = page.stream().map(r -> r.getString("call_sid")).toArray(String[]::new);
             Uni<Map<String, List<Stay>>> stays = sids.length == 0 ? Uni.createFrom().item(Map.of())
-                    : pool.preparedQuery(STAYS).execute(Tuple.of(search.tenantId(), sids)).map(parks -> {
+                    : connection.preparedQuery(STAYS).execute(Tuple.of(search.tenantId(), sids)).map(parks -> {
                         Map<String, List<Stay>> byCall = new HashMap<>();
                         parks.forEach(p -> byCall.computeIfAbsent(p.getString("call_sid"), k -> new ArrayList<>())
                                 .add(new Stay(p.getInteger("slot"), p.getString("parked_by"),
@@ -176,7 +179,7 @@ public class CallHistoryRepository {
                         : Optional.empty();
                 return new Page(calls, next);
             });
-        });
+        }));
     }
 
     private static PastCall pastCall(Row r, List<Stay> parks) {

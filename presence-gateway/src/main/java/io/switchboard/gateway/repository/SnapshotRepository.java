@@ -12,6 +12,7 @@ import io.switchboard.contract.Presence;
 import io.switchboard.contract.Snapshot;
 import io.switchboard.contract.Voicemail;
 import io.switchboard.contract.Wallboard;
+import io.switchboard.contract.db.TenantScope;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -24,7 +25,8 @@ import java.util.List;
 /**
  * Reads a tenant's whole live picture from the projection call-state writes. The seq, the agents, the calls and the
  * voicemails not done (and, for a supervisor, the latest wallboard figures) come from one repeatable-read transaction,
- * so they are one consistent picture as of that seq: every change after it has a higher seq.
+ * so they are one consistent picture as of that seq: every change after it has a higher seq. The transaction runs as
+ * the tenant ({@link TenantScope}).
  */
 @ApplicationScoped
 public class SnapshotRepository {
@@ -59,10 +61,7 @@ public class SnapshotRepository {
      */
     public Uni<TenantSnapshot> read(String tenantId, boolean supervisor, boolean resync) {
         Tuple tenant = Tuple.of(tenantId);
-        return pool.withTransaction(connection -> connection
-                // Must be the transaction's first statement: all the reads then see the same committed state.
-                .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-                .chain(() -> connection.preparedQuery(SEQ).execute(tenant))
+        return TenantScope.readOnePicture(pool, tenantId, connection -> connection.preparedQuery(SEQ).execute(tenant)
                 .chain(seqRows -> {
                     if (seqRows.size() == 0) {
                         return Uni.createFrom().failure(

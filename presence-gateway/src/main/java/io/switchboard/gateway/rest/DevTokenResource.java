@@ -60,8 +60,8 @@ public class DevTokenResource {
                 .filter(role -> !role.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
         if (asked != null && (asked.isEmpty() || !AgentIdentity.ROLES.containsAll(asked))) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
-                    "groups must list roles among " + String.join(", ", AgentIdentity.ROLES) + ", comma-separated; got '"
-                            + groups + "'."));
+                    "groups must list roles among " + String.join(", ", AgentIdentity.ROLES)
+                            + ", comma-separated; got '" + groups + "'."));
         }
         return directory.rolesOf(tenant, agent)
                 // Signing reads the key file: off the event loop.

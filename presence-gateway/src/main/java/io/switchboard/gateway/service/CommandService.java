@@ -1,6 +1,7 @@
 package io.switchboard.gateway.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +33,10 @@ public class CommandService {
     private static final Logger LOG = Logger.getLogger(CommandService.class);
     private static final Set<String> KNOWN_CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::wire)
             .collect(Collectors.toUnmodifiableSet());
+
+    /** What a token needs the {@code supervisor} role for. */
+    private static final Set<AgentCommand.Type> SUPERVISORS_ONLY = EnumSet.of(AgentCommand.Type.AGENT_STATUS,
+            AgentCommand.Type.SIGN_OUT);
 
     private final ClientFrames clientFrames;
     private final ServerFrames serverFrames;
@@ -64,6 +70,12 @@ public class CommandService {
             session.reply(serverFrames.error(invalid.requestId(), ErrorCode.BAD_REQUEST, invalid.message()));
         } else if (frame instanceof ClientFrame.Resume resume) {
             session.resume(resume.seq());
+        } else if (frame instanceof ClientFrame.Command command && SUPERVISORS_ONLY.contains(command.type())
+                && !session.agent().supervisor()) {
+            metrics.command(kind(frame), ErrorCode.FORBIDDEN.wire());
+            session.reply(serverFrames.error(command.requestId(), ErrorCode.FORBIDDEN,
+                    "Only a supervisor may set a colleague's status or sign them out; the token has no supervisor"
+                            + " role."));
         } else if (frame instanceof ClientFrame.Command command) {
             submit(session, command);
         }
@@ -89,20 +101,39 @@ public class CommandService {
                 new AgentCommand.ReplyTo(gatewayId, session.connectionId()), Instant.now(clock), frame.to(),
                 frame.mode(), frame.voicemailId());
         String type = frame.type().name().toLowerCase(Locale.ROOT);
-        var reply = pending.expect(command.commandId(), replyTimeout);
-        publisher.publish(command)
-                .onItem().transformToUni(published -> reply.map(answer -> answer(command, answer)))
-                .onFailure().recoverWithItem(failure -> {
-                    pending.forget(command.commandId());
-                    LOG.warnf("Command %s (%s) not published: %s", command.commandId(), type, failure.getMessage());
-                    return new Answer(ErrorCode.UNAVAILABLE.wire(), serverFrames.error(command.requestId(),
-                            ErrorCode.UNAVAILABLE,
-                            "The command could not be queued (Kafka did not acknowledge it); nothing changed, try again."));
-                })
+        ask(command)
+                .map(answer -> answer(command, answer))
+                .onFailure().recoverWithItem(failure -> new Answer(ErrorCode.UNAVAILABLE.wire(),
+                        serverFrames.error(command.requestId(), ErrorCode.UNAVAILABLE, failure.getMessage())))
                 .subscribe().with(answer -> {
                     metrics.command(type, answer.outcome());
                     session.reply(answer.frame());
                 });
+    }
+
+    /**
+     * Sends a command to call-state and waits for its reply: empty when none came within the reply timeout (the
+     * outcome, if any, arrives as a change). Fails, saying nothing changed, when Kafka did not take the command.
+     */
+    public Uni<Optional<AgentReply>> ask(AgentCommand command) {
+        var reply = pending.expect(command.commandId(), replyTimeout);
+        return publisher.publish(command)
+                .onFailure().transform(failure -> {
+                    pending.forget(command.commandId());
+                    LOG.warnf("Command %s (%s) not published: %s", command.commandId(), command.type(),
+                            failure.getMessage());
+                    return new IllegalStateException("The command could not be queued (Kafka did not acknowledge it);"
+                            + " nothing changed, try again.", failure);
+                })
+                .chain(published -> reply);
+    }
+
+    public Duration replyTimeout() {
+        return replyTimeout;
+    }
+
+    public String gatewayId() {
+        return gatewayId;
     }
 
     private Answer answer(AgentCommand command, Optional<AgentReply> reply) {

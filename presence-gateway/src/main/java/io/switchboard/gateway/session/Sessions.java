@@ -1,5 +1,6 @@
 package io.switchboard.gateway.session;
 
+import io.switchboard.gateway.domain.CloseCause;
 import io.micrometer.core.instrument.Gauge;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.switchboard.gateway.config.GatewayConfig;
@@ -149,6 +150,15 @@ public class Sessions {
             }
         }
         return tenant.sessions().size();
+    }
+
+    /** Ends every session of one agent of the tenant on this gateway: deactivated, or signed out by a supervisor. */
+    public void endAgent(String tenantId, String agentId, CloseCause cause) {
+        TenantSessions tenant = byTenant.get(tenantId);
+        if (tenant != null) {
+            List.copyOf(tenant.sessions()).stream().filter(session -> session.agent().agentId().equals(agentId))
+                    .forEach(session -> session.end(cause));
+        }
     }
 
     /** Hands a frame outside the tenant's stream (a probe's answer) to one connection, if it is open here. */

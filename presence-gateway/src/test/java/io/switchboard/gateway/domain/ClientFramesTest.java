@@ -63,6 +63,15 @@ class ClientFramesTest {
     }
 
     @Test
+    void aSupervisorsCommandNamesTheColleagueItIsAbout() {
+        assertInvalid("{\"type\":\"sign_out\",\"requestId\":\"r1\"}", "r1", "\"agentId\"");
+        assertInvalid("{\"type\":\"agent_status\",\"agentId\":\"rhonda\",\"status\":\"busy\",\"requestId\":\"r2\"}",
+                "r2", "\"available\" or \"away\"");
+        assertInvalid("{\"type\":\"agent_status\",\"agentId\":\"rhonda\",\"status\":\"away\"}", null,
+                "\"requestId\"");
+    }
+
+    @Test
     void readsAProbeWhichNeedsARequestId() {
         assertThat(frames.parse("{\"type\":\"probe\",\"requestId\":\"d1\"}"))
                 .isEqualTo(new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, "d1"));
@@ -100,6 +109,10 @@ class ClientFramesTest {
                 ClientFrame.Command.voicemail(AgentCommand.Type.TAKE_VOICEMAIL, RECORDING, "r12"));
         requests.put(new AgentRequest.VoicemailDone(RECORDING, "r13"),
                 ClientFrame.Command.voicemail(AgentCommand.Type.VOICEMAIL_DONE, RECORDING, "r13"));
+        requests.put(new AgentRequest.AgentStatus("rhonda", AgentRequest.Status.Choice.AWAY, "r14"),
+                new ClientFrame.Command(AgentCommand.Type.AGENT_STATUS, null, AgentStatus.AWAY, "r14", "rhonda", null));
+        requests.put(new AgentRequest.SignOut("rhonda", "r15"),
+                new ClientFrame.Command(AgentCommand.Type.SIGN_OUT, null, null, "r15", "rhonda", null));
         requests.put(new AgentRequest.Resume(41), new ClientFrame.Resume(41));
         requests.put(new AgentRequest.Probe("d1"), new ClientFrame.Command(AgentCommand.Type.PROBE, null, null, "d1"));
         assertThat(requests.keySet()).extracting(Object::getClass)

@@ -132,6 +132,30 @@ class CommandsTest {
     }
 
     @Test
+    void onlyASupervisorsTokenSendsAColleaguesStatusOrSignOutOnAndItNamesTheColleague() {
+        String refused = requestId();
+        doug.send("{\"type\":\"sign_out\",\"agentId\":\"rhonda\",\"requestId\":\"" + refused + "\"}");
+        JsonNode error = doug.nextJson();
+        assertThat(error.path("code").asText()).isEqualTo("forbidden");
+        assertThat(error.path("requestId").asText()).isEqualTo(refused);
+
+        try (AgentClient supervisor = AgentClient.withQueryToken(base, Tokens.supervisor("acme", "doug"))) {
+            supervisor.nextSnapshotSeq();
+            String requestId = requestId();
+            supervisor.send("{\"type\":\"agent_status\",\"agentId\":\"rhonda\",\"status\":\"away\",\"requestId\":\""
+                    + requestId + "\"}");
+            AgentCommand command = CallStateDouble.command(
+                    callState.awaitCommand(c -> requestId.equals(c.requestId())).value());
+            assertThat(command.type()).isEqualTo(AgentCommand.Type.AGENT_STATUS);
+            assertThat(command.agentId()).isEqualTo("doug");
+            assertThat(command.to()).isEqualTo("rhonda");
+            assertThat(command.status()).isEqualTo(AgentStatus.AWAY);
+        }
+        // The refused one was never sent on: the gateway publishes its commands in order.
+        assertThat(callState.commands(c -> refused.equals(c.requestId()))).isEmpty();
+    }
+
+    @Test
     void aProbeIsAckedThenComesBackToItsOwnConnectionOutsideTheTenantsStream() throws Exception {
         String requestId = requestId();
         doug.send("{\"type\":\"probe\",\"requestId\":\"" + requestId + "\"}");

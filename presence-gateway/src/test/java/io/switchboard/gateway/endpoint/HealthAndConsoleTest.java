@@ -32,7 +32,8 @@ class HealthAndConsoleTest {
     void theRootPageIsTheAgentConsoleWithItsModules() {
         given().get("/").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("data-testid=\"connection\""), containsString("console/console.js"));
-        for (String module : new String[] {"console/console.js", "console/board.js", "console/ringer.js"}) {
+        for (String module : new String[] {"console/console.js", "console/board.js", "console/ringer.js",
+                "console/admin.js"}) {
             given().get("/" + module).then().statusCode(200).contentType(containsString("javascript"));
         }
         given().get("/console/console.css").then().statusCode(200).contentType(containsString("text/css"));

@@ -63,6 +63,30 @@ class DevTokenEnabledTest {
     }
 
     @Test
+    void theTokenCarriesTheRolesTheTenantRecordsOrThoseAskedFor() throws Exception {
+        Gateway.awaitReady();
+        assertThat(groups(given().queryParam("tenant", "acme").queryParam("agent", "doug").get("/dev/token")
+                .then().statusCode(200).extract().path("token"))).containsExactly("admin", "agent", "supervisor");
+        assertThat(groups(given().queryParam("tenant", "acme").queryParam("agent", "rhonda").get("/dev/token")
+                .then().statusCode(200).extract().path("token"))).containsExactly("agent");
+        assertThat(groups(given().queryParam("tenant", "acme").queryParam("agent", "rhonda")
+                .queryParam("groups", "agent,supervisor").get("/dev/token")
+                .then().statusCode(200).extract().path("token"))).containsExactly("agent", "supervisor");
+        given().queryParam("tenant", "acme").queryParam("agent", "rhonda").queryParam("groups", "agent,root")
+                .get("/dev/token").then().statusCode(400).body("message", containsString("agent, supervisor, admin"));
+    }
+
+    /** The token's groups, sorted: the payload is read, not verified (the gateway verified what it signed). */
+    private static List<String> groups(String token) throws Exception {
+        var payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        List<String> groups = new java.util.ArrayList<>();
+        payload.get("groups").forEach(group -> groups.add(group.asText()));
+        groups.sort(null);
+        return groups;
+    }
+
+    @Test
     void thePickerOffersTheTenantsActiveAgentsByName() {
         Gateway.awaitReady();
         List<Map<String, String>> agents = given().queryParam("tenant", "acme").get("/dev/agents")

@@ -98,6 +98,11 @@ public final class CallStateDouble implements AutoCloseable {
                 .orElseThrow();
     }
 
+    /** The commands on {@code switchboard.agent-commands} so far (from the topic's start) that match. */
+    public java.util.List<AgentCommand> commands(Predicate<AgentCommand> matching) {
+        return kafka.records(Topics.AGENT_COMMANDS).stream().map(r -> command(r.value())).filter(matching).toList();
+    }
+
     /** The presence reports of {@code tenant} received so far (from the topic's start), with their keys. */
     public java.util.List<ConsumerRecord<String, String>> presenceRecords(String tenant) {
         return kafka.records(Topics.PRESENCE).stream().filter(r -> report(r.value()).tenantId().equals(tenant))

@@ -18,10 +18,10 @@ public final class Tokens {
         return sign(claims(tenant, agent).expiresIn(Duration.ofMinutes(10)));
     }
 
-    /** An agent who supervises: the token's groups name both. */
+    /** An agent's token that carries the {@code supervisor} role too. */
     public static String supervisor(String tenant, String agent) {
-        return sign(Jwt.issuer("switchboard").audience(AUDIENCE).subject(agent).claim("tenant", tenant)
-                .groups(java.util.Set.of("agent", "supervisor")).expiresIn(Duration.ofMinutes(10)));
+        return sign(claims(tenant, agent).groups(java.util.Set.of("agent", "supervisor"))
+                .expiresIn(Duration.ofMinutes(10)));
     }
 
     public static String expired(String tenant, String agent) {
