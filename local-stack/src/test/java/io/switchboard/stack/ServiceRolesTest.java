@@ -31,10 +31,12 @@ class ServiceRolesTest {
     /** Each read role's tables, and the column that names a row's tenant. */
     private static final Map<DatabaseLogin, Map<String, String>> READS = Map.of(
             DatabaseLogin.CALL_INGEST, Map.of("call_handling", "tenant_id"),
-            DatabaseLogin.PRESENCE_GATEWAY, Map.of("tenants", "id", "tenant_numbers", "tenant_id",
-                    "voip_users", "tenant_id", "active_calls", "tenant_id", "call_history", "tenant_id",
-                    "call_parks", "tenant_id", "call_steps", "tenant_id", "voicemails", "tenant_id",
-                    "call_handling", "tenant_id", "admin_audit", "tenant_id"));
+            DatabaseLogin.PRESENCE_GATEWAY, Map.ofEntries(Map.entry("tenants", "id"),
+                    Map.entry("tenant_numbers", "tenant_id"), Map.entry("voip_users", "tenant_id"),
+                    Map.entry("active_calls", "tenant_id"), Map.entry("call_history", "tenant_id"),
+                    Map.entry("call_parks", "tenant_id"), Map.entry("call_steps", "tenant_id"),
+                    Map.entry("voicemails", "tenant_id"), Map.entry("call_handling", "tenant_id"),
+                    Map.entry("admin_audit", "tenant_id"), Map.entry("wallboards", "tenant_id")));
 
     private static LocalPostgres postgres;
 
@@ -61,6 +63,7 @@ class ServiceRolesTest {
                         VALUES ('RE-%1$s', '%1$s', 'CH-%1$s', '+15550001', '+1555%2$s', now(), 5, 'https://x/%1$s');
                     INSERT INTO call_handling (tenant_id) VALUES ('%1$s');
                     INSERT INTO admin_audit (tenant_id, at, actor, action) VALUES ('%1$s', now(), 'doug', 'add_agent');
+                    INSERT INTO wallboards (tenant_id, seq, figures) VALUES ('%1$s', 1, '{}');
                     """).formatted(tenant, tenant.equals(ACME) ? "0000001" : "0000002"));
         }
     }
