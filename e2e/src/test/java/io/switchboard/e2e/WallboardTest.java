@@ -183,7 +183,8 @@ class WallboardTest {
         for (JsonNode call : calls) {
             String outcome = call.get("outcome").asText();
             Instant started = Instant.parse(call.get("startedAt").asText());
-            Instant answeredAt = call.get("answeredAt").isNull() ? null : Instant.parse(call.get("answeredAt").asText());
+            Instant answeredAt = call.get("answeredAt").isNull() ? null
+                    : Instant.parse(call.get("answeredAt").asText());
             String agent = call.get("agentId").isNull() ? null : call.get("agentId").asText();
             if (!"outbound".equals(outcome) && answeredAt != null) {
                 answered++;
@@ -194,7 +195,8 @@ class WallboardTest {
             if (OFFERED.contains(outcome)) {
                 offered++;
                 if (answeredAt != null
-                        && Duration.between(started, answeredAt).compareTo(Duration.ofSeconds(SERVICE_LEVEL_SECONDS)) <= 0) {
+                        && Duration.between(started, answeredAt)
+                                .compareTo(Duration.ofSeconds(SERVICE_LEVEL_SECONDS)) <= 0) {
                     within++;
                 }
             }

@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * The wallboard's SQL: what its figures are computed from, read under the tenant's lock in one round trip, and the
  * latest figures kept for snapshots ({@code wallboards}). The day's figures are aggregates PostgreSQL computes over the
- * day's rows of {@code call_history} (index {@code call_history_day}, whose columns cover them) and the ringing steps of
- * {@code call_steps} (index {@code call_steps_offered}): no day of rows is loaded into Java.
+ * day's rows of {@code call_history} (index {@code call_history_day}, whose columns cover them) and the ringing steps
+ * of {@code call_steps} (index {@code call_steps_offered}): no day of rows is loaded into Java.
  */
 @ApplicationScoped
 public class WallboardStore {
@@ -71,7 +71,8 @@ public class WallboardStore {
                        count(*) FILTER (WHERE outcome IN ('answered', 'transferred', 'abandoned', 'voicemail',
                                                           'forwarded')
                                           AND answered_at IS NOT NULL
-                                          AND answered_at <= started_at + make_interval(secs => t.service_level_seconds)),
+                                          AND answered_at <= started_at
+                                                             + make_interval(secs => t.service_level_seconds)),
                        coalesce(sum((extract(epoch FROM answered_at) - extract(epoch FROM started_at)) * 1000000)
                                 FILTER (WHERE outcome <> 'outbound' AND answered_at IS NOT NULL), 0)::bigint
                 FROM call_history h JOIN tenants t ON t.id = h.tenant_id

@@ -20,7 +20,7 @@ public final class ResumeDecision {
     public record Replay(List<Change> changes) implements Plan {
     }
 
-    /** The plan as a supervisor's screen, or any other, is to follow it: the changes it replays as that screen gets them. */
+    /** The plan as a supervisor's screen, or any other, follows it: the changes it replays as that screen gets them. */
     public static Plan forScreen(Plan plan, boolean supervisor) {
         return plan instanceof Replay replay
                 ? new Replay(replay.changes().stream().map(change -> change.forScreen(supervisor)).toList())
