@@ -121,7 +121,7 @@ final class Screen implements WebSocket.Listener, AutoCloseable {
                 seq = frame.get("seq").asLong();
                 resumeSentAt = 0;
             }
-            case "agent", "call", "ring_cancel", "voicemail", "wallboard" -> {
+            case "agent", "call", "ring_cancel", "voicemail", "agent_removed", "signed_out", "tenant", "wallboard" -> {
                 long next = frame.get("seq").asLong();
                 if (next <= seq) {
                     return; // already applied: a duplicate around a resume
