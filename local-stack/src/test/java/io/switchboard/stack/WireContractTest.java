@@ -76,6 +76,8 @@ class WireContractTest {
                 new AgentRequest.Status(AgentRequest.Status.Choice.AWAY, "r11"),
                 new AgentRequest.TakeVoicemail("RE0123456789abcdef0123456789abcdef", "r12"),
                 new AgentRequest.VoicemailDone("RE0123456789abcdef0123456789abcdef", "r13"),
+                new AgentRequest.AgentStatus("rhonda", AgentRequest.Status.Choice.AWAY, "r14"),
+                new AgentRequest.SignOut("rhonda", "r15"),
                 new AgentRequest.Resume(41), new AgentRequest.Probe("d1"));
         assertThat(requests).extracting(Object::getClass)
                 .containsExactlyInAnyOrder(AgentRequest.class.getPermittedSubclasses());
