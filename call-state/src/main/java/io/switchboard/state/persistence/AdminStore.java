@@ -12,7 +12,6 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -51,14 +50,7 @@ final class AdminStore {
                     });
             settings = trip.query("SELECT tenant_settings(?)", p -> p.text(tenantId),
                     rs -> rs.next() && rs.getString(1) != null ? settings(rs.getString(1)) : null);
-            slots = trip.query("SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL",
-                    p -> p.text(tenantId), rs -> {
-                        Set<Integer> found = new HashSet<>();
-                        while (rs.next()) {
-                            found.add(rs.getInt(1));
-                        }
-                        return Set.copyOf(found);
-                    });
+            slots = ProjectionStore.slotsInUse(trip, tenantId);
             String number = input.request() instanceof AdminRequest.AddNumber add ? add.phoneNumber() : null;
             owner = number == null ? null : trip.query("SELECT tenant_id FROM tenant_numbers WHERE phone_number = ?",
                     p -> p.text(number), rs -> rs.next() ? rs.getString(1) : null);

@@ -132,15 +132,7 @@ public class ProjectionStore {
                        taken_by, taken_at, done_at
                 FROM voicemails WHERE id = ? AND tenant_id = ?""", p -> p.text(voicemailId).text(tenantId),
                 rs -> rs.next() ? voicemail(rs) : null);
-        RoundTrip.Result<Set<Integer>> taken = !withLot ? null : trip.query(
-                "SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL", p -> p.text(tenantId),
-                rs -> {
-                    Set<Integer> slots = new HashSet<>();
-                    while (rs.next()) {
-                        slots.add(rs.getInt(1));
-                    }
-                    return Set.copyOf(slots);
-                });
+        RoundTrip.Result<Set<Integer>> taken = !withLot ? null : slotsInUse(trip, tenantId);
         RoundTrip.Result<Dialing> dialing = !withDialing ? null : trip.query("""
                 SELECT (SELECT min(phone_number) FROM tenant_numbers n WHERE n.tenant_id = t.id), dial_country_codes
                 FROM tenants t WHERE id = ?""", p -> p.text(tenantId), rs -> rs.next() ? dialing(rs) : null);
@@ -156,6 +148,18 @@ public class ProjectionStore {
         return new Opening(locked.lock, recorded == null || recorded.get() == 1,
                 new Situation(tenantId, found, ended, agents.get(), lot, dialing == null ? null : dialing.get(),
                         rules.get(), voicemail == null ? null : voicemail.get(), setup == null ? null : setup.get()));
+    }
+
+    /** The slots the tenant's parked calls (and retrieves waiting for their agent) hold. */
+    static RoundTrip.Result<Set<Integer>> slotsInUse(RoundTrip trip, String tenantId) {
+        return trip.query("SELECT slot FROM active_calls WHERE tenant_id = ? AND slot IS NOT NULL",
+                p -> p.text(tenantId), rs -> {
+                    Set<Integer> slots = new HashSet<>();
+                    while (rs.next()) {
+                        slots.add(rs.getInt(1));
+                    }
+                    return Set.copyOf(slots);
+                });
     }
 
     /** Locks the tenant, in a round trip of its own: for work that must run under the lock before it can load. */
