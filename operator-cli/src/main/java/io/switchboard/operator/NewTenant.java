@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.switchboard.contract.ClientIdentity;
+import io.switchboard.contract.Roles;
 import io.switchboard.contract.handling.CallHandling;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -24,9 +25,6 @@ public record NewTenant(String id, String name, List<String> numbers, List<Admin
     /** A tenant's first admin: an agent who may also supervise and administer. */
     public record Admin(String id, String name) {
     }
-
-    /** What a first admin may do: everything ({@code voip_users.roles}, migration V15). */
-    public static final List<String> ADMIN_ROLES = List.of("agent", "supervisor", "admin");
 
     /**
      * A tenant's id is in URLs, tokens and every row: lower-case letters and digits, words joined by single dashes.

@@ -1,5 +1,6 @@
 package io.switchboard.operator;
 
+import io.switchboard.contract.Roles;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -219,7 +220,7 @@ public final class Switchboard implements Runnable {
                 out.println("Created the tenant " + asked.id() + " (" + asked.name() + ").");
                 out.println("  numbers:   " + String.join(", ", asked.numbers()));
                 asked.admins().forEach(admin -> out.println("  admin:     " + admin.id() + " (" + admin.name()
-                        + "), roles " + String.join(", ", NewTenant.ADMIN_ROLES)));
+                        + "), roles " + String.join(", ", Roles.ALL)));
                 out.println("  time zone: " + (asked.timeZone() == null ? "UTC (none given)" : asked.timeZone()));
                 out.println("Next: point each number's voice webhooks at call-ingest, then the admins sign in and add"
                         + " agents and settings (docs/operations.md, \"Onboarding a tenant\").");

@@ -3,6 +3,7 @@ package io.switchboard.operator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.contract.Json;
+import io.switchboard.contract.Roles;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,11 +75,11 @@ public final class Tenants {
                     s.setString(1, tenant.id());
                     s.setString(2, admin.id());
                     s.setString(3, admin.name());
-                    s.setArray(4, connection.createArrayOf("text", NewTenant.ADMIN_ROLES.toArray()));
+                    s.setArray(4, connection.createArrayOf("text", Roles.ALL.toArray()));
                     s.executeUpdate();
                 }
                 ObjectNode after = fields("id", admin.id(), "name", admin.name());
-                NewTenant.ADMIN_ROLES.forEach(after.putArray("roles")::add);
+                Roles.ALL.forEach(after.putArray("roles")::add);
                 after.put("active", true);
                 audit(tenant.id(), CREATE_AGENT, admin.id(), after);
             }

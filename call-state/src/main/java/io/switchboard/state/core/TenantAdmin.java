@@ -6,6 +6,7 @@ import io.switchboard.contract.ClientIdentity;
 import io.switchboard.contract.ErrorCode;
 import io.switchboard.contract.PhoneNumbers;
 import io.switchboard.contract.Presence;
+import io.switchboard.contract.Roles;
 import io.switchboard.contract.TenantSettings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,11 +20,6 @@ import java.util.TreeSet;
  * {@link TenantSetup}, and if so what it changes and the audit entry that records it. Pure, like the decider.
  */
 final class TenantAdmin {
-    static final String AGENT = "agent";
-    static final String SUPERVISOR = "supervisor";
-    static final String ADMIN = "admin";
-    static final List<String> ROLES = List.of(AGENT, SUPERVISOR, ADMIN);
-
     private static final int MAX_NAME = 100;
     private static final int MAX_TIME_SECONDS = 3600;
 
@@ -91,7 +87,7 @@ final class TenantAdmin {
             return Decision.reject(ErrorCode.AGENT_BUSY, before.name() + " is on a call; deactivate them once it is"
                     + " over.");
         }
-        boolean staysAdmin = active && roles.contains(ADMIN);
+        boolean staysAdmin = active && roles.contains(Roles.ADMIN);
         if (member.activeAdmin() && !staysAdmin
                 && setup.agents().stream().filter(TenantSetup.Member::activeAdmin).count() == 1) {
             return Decision.reject(ErrorCode.LAST_ADMIN, before.name() + " is the tenant's only active admin; make"
@@ -212,7 +208,7 @@ final class TenantAdmin {
     }
 
     private static Decision refuseRoles(List<String> roles) {
-        if (roles == null || roles.isEmpty() || !ROLES.containsAll(roles) || !roles.contains(AGENT)) {
+        if (roles == null || roles.isEmpty() || !Roles.ALL.containsAll(roles) || !roles.contains(Roles.AGENT)) {
             return invalid("roles must include 'agent' (every user of the console takes calls) and may add"
                     + " 'supervisor' and 'admin'; got " + roles + ".");
         }
@@ -220,7 +216,7 @@ final class TenantAdmin {
     }
 
     private static List<String> sorted(List<String> roles) {
-        return ROLES.stream().filter(roles::contains).toList();
+        return Roles.ALL.stream().filter(roles::contains).toList();
     }
 
     private static Decision invalid(String message) {

@@ -1,5 +1,6 @@
 package io.switchboard.state.core;
 
+import io.switchboard.contract.Roles;
 import io.switchboard.contract.TenantSettings;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public record TenantSetup(List<Member> agents, List<String> numbers, TenantSetti
     /** An agent and the roles the tenant recorded for them. */
     public record Member(AgentRecord agent, List<String> roles) {
         boolean activeAdmin() {
-            return agent.active() && roles.contains(TenantAdmin.ADMIN);
+            return agent.active() && roles.contains(Roles.ADMIN);
         }
     }
 

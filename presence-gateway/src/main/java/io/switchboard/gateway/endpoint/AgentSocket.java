@@ -16,6 +16,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Roles;
 import io.switchboard.gateway.domain.ClientFrame;
 import io.switchboard.gateway.domain.ClientFrames;
 import io.switchboard.gateway.domain.ServerFrames;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
  * <p>{@code @RolesAllowed} on the class secures the HTTP upgrade itself: no or a bad token gets 401, a token without
  * the {@code agent} group 403, and {@code AgentUpgradeCheck} refuses agents the tenant does not know.
  */
-@RolesAllowed(AgentIdentity.ROLE)
+@RolesAllowed(Roles.AGENT)
 @WebSocket(path = AgentSocket.PATH, endpointId = AgentSocket.ENDPOINT_ID)
 public class AgentSocket {
     public static final String PATH = "/agent/ws";

@@ -6,6 +6,7 @@ import io.switchboard.contract.AdminRequest;
 import io.switchboard.contract.AgentCommand;
 import io.switchboard.contract.AgentReply;
 import io.switchboard.contract.ErrorCode;
+import io.switchboard.contract.Roles;
 import io.switchboard.contract.TenantSettings;
 import io.switchboard.gateway.repository.AdminRepository;
 import io.switchboard.gateway.repository.AdminRepository.AuditRecord;
@@ -48,7 +49,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * role away works at once, not only when the token expires.
  */
 @Path("/api/admin")
-@RolesAllowed(AgentIdentity.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin")
 @APIResponse(responseCode = "401", description = "No token, or one that is not valid")
@@ -237,7 +238,7 @@ public class AdminResource {
         }
         AgentIdentity me = signedIn.get();
         return directory.rolesOf(me.tenantId(), me.agentId()).chain(roles -> roles.filter(
-                recorded -> recorded.contains(AgentIdentity.ADMIN)).isPresent() ? work.run(me)
+                recorded -> recorded.contains(Roles.ADMIN)).isPresent() ? work.run(me)
                         : Problem.refusal(Response.Status.FORBIDDEN, "Agent '" + me.agentId() + "' is not an active"
                                 + " admin of tenant '" + me.tenantId() + "'."));
     }

@@ -2,6 +2,7 @@ package io.switchboard.gateway.rest;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.contract.Roles;
 import io.switchboard.gateway.repository.AgentDirectory;
 import io.switchboard.gateway.repository.CallHistoryRepository;
 import io.switchboard.gateway.repository.CallHistoryRepository.Outcome;
@@ -36,7 +37,7 @@ import java.util.stream.Collectors;
  * is its own, whatever the request names.
  */
 @Path("/api/calls")
-@RolesAllowed(AgentIdentity.ROLE)
+@RolesAllowed(Roles.AGENT)
 @Tag(name = "Call history")
 public class CallHistoryResource {
     static final int DEFAULT_LIMIT = 50;

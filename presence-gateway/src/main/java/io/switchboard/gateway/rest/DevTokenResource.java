@@ -3,6 +3,7 @@ package io.switchboard.gateway.rest;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.switchboard.contract.Roles;
 import io.switchboard.gateway.config.GatewayConfig;
 import io.switchboard.gateway.repository.AgentDirectory;
 import io.switchboard.gateway.security.AgentIdentity;
@@ -58,9 +59,9 @@ public class DevTokenResource {
         }
         Set<String> asked = groups == null ? null : Arrays.stream(groups.split(",")).map(String::trim)
                 .filter(role -> !role.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
-        if (asked != null && (asked.isEmpty() || !AgentIdentity.ROLES.containsAll(asked))) {
+        if (asked != null && (asked.isEmpty() || !Roles.ALL.containsAll(asked))) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
-                    "groups must list roles among " + String.join(", ", AgentIdentity.ROLES)
+                    "groups must list roles among " + String.join(", ", Roles.ALL)
                             + ", comma-separated; got '" + groups + "'."));
         }
         return directory.rolesOf(tenant, agent)

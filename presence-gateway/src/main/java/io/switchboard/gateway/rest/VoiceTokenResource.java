@@ -3,6 +3,7 @@ package io.switchboard.gateway.rest;
 import io.quarkus.runtime.Startup;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.contract.Roles;
 import io.switchboard.gateway.config.GatewayConfig;
 import io.switchboard.gateway.repository.AgentDirectory;
 import io.switchboard.gateway.security.AgentIdentity;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * failed request to report and the console simply runs without audio.
  */
 @Path("/agent/voice-token")
-@RolesAllowed(AgentIdentity.ROLE)
+@RolesAllowed(Roles.AGENT)
 @Startup // a bad token lifetime stops the gateway at start, not at an agent's first call
 public class VoiceTokenResource {
     static final String NOT_CONFIGURED = "Twilio Voice is not configured on this gateway: set TWILIO_ACCOUNT_SID,"

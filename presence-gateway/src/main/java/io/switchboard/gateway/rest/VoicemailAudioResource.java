@@ -2,6 +2,7 @@ package io.switchboard.gateway.rest;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import io.switchboard.contract.Roles;
 import io.switchboard.gateway.recording.TwilioRecordings;
 import io.switchboard.gateway.repository.AgentDirectory;
 import io.switchboard.gateway.repository.VoicemailRepository;
@@ -33,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * voicemails: another tenant's is as unknown as one that never was.
  */
 @Path("/api/voicemails/{voicemailId}/audio")
-@RolesAllowed(AgentIdentity.ROLE)
+@RolesAllowed(Roles.AGENT)
 @Tag(name = "Voicemail")
 public class VoicemailAudioResource {
     static final String AUDIO_WAV = "audio/wav";

@@ -2,8 +2,8 @@ package io.switchboard.gateway.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.UserData;
+import io.switchboard.contract.Roles;
 import jakarta.json.JsonString;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,17 +13,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Who is on a connection, from the verified token only: {@code sub} is the agent, the {@code tenant} claim its
  * tenant, the {@code groups} claim its roles. Client frames never change it.
  *
- * @param roles the token's groups among {@link #ROLE}, {@link #SUPERVISOR} and {@link #ADMIN}
+ * @param roles the token's groups among {@link Roles#ALL}
  */
 public record AgentIdentity(String tenantId, String agentId, Set<String> roles) {
-    /** The group a token must carry to open the agent socket. */
-    public static final String ROLE = "agent";
-    /** Sees the wallboard, and may set an agent away or sign them out. */
-    public static final String SUPERVISOR = "supervisor";
-    /** Manages the tenant's agents, numbers and settings through the admin API. */
-    public static final String ADMIN = "admin";
-    /** Every role a token may carry, in the order they are listed. */
-    public static final List<String> ROLES = List.of(ROLE, SUPERVISOR, ADMIN);
     public static final String TENANT_CLAIM = "tenant";
     /** Where the upgrade check leaves the identity for the connection. */
     public static final UserData.TypedKey<AgentIdentity> KEY = new UserData.TypedKey<>("switchboard.agent");
@@ -41,12 +33,12 @@ public record AgentIdentity(String tenantId, String agentId, Set<String> roles) 
             return Optional.empty();
         }
         Set<String> roles = new TreeSet<>(identity.getRoles());
-        roles.retainAll(ROLES);
+        roles.retainAll(Roles.ALL);
         return Optional.of(new AgentIdentity(tenant, agent, Set.copyOf(roles)));
     }
 
     public boolean supervisor() {
-        return roles.contains(SUPERVISOR);
+        return roles.contains(Roles.SUPERVISOR);
     }
 
     private static String claimText(Object claim) {
