@@ -1,10 +1,8 @@
 package io.switchboard.state;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.switchboard.contract.VoiceWebhooks;
-import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.TwilioSimulator;
-import io.switchboard.stack.twilio.TwimlResponder;
+import io.switchboard.stack.twilio.TwilioSimulatorTestResource;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,39 +11,26 @@ import java.util.Map;
  * webhooks (which call-ingest would turn into events) go to a bare TwiML responder that answers like call-ingest;
  * the tests publish the events themselves, as call-ingest would.
  */
-public class TwilioSimulatorResource implements QuarkusTestResourceLifecycleManager {
-    public static final String NUMBER = "+15005550006";
-    private static TwilioSimulator simulator;
-    private TwimlResponder responder;
+public class TwilioSimulatorResource extends TwilioSimulatorTestResource {
+    /** As call-ingest answers: hold new callers, and callers whose agent did not answer. */
+    @Override
+    protected String answer(String path, String form) {
+        return path.endsWith(VoiceWebhooks.INCOMING)
+                || path.endsWith(VoiceWebhooks.DIAL_ENDED) && !form.contains("DialCallStatus=completed")
+                ? "<Response><Enqueue>acme</Enqueue></Response>" : "<Response/>";
+    }
 
     @Override
-    public Map<String, String> start() {
-        // As call-ingest answers: hold new callers, and callers whose agent did not answer.
-        responder = TwimlResponder.start((path, form) -> path.endsWith(VoiceWebhooks.INCOMING)
-                || path.endsWith(VoiceWebhooks.DIAL_ENDED) && !form.contains("DialCallStatus=completed")
-                ? "<Response><Enqueue>acme</Enqueue></Response>" : "<Response/>");
-        String publicBaseUrl = responder.baseUrl();
-        simulator = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withNumber(NUMBER, Stack.callIngestNumber(publicBaseUrl))
-                .withAnswerDelay(Duration.ofMillis(20)));
+    protected TwilioSimulator.Config configure(TwilioSimulator.Config withNumber) {
+        return withNumber.withAnswerDelay(Duration.ofMillis(20));
+    }
+
+    @Override
+    protected Map<String, String> config(TwilioSimulator simulator, String publicBaseUrl) {
         return Map.of(
                 "switchboard.twilio.api-base-url", simulator.baseUrl(),
                 "switchboard.twilio.account-sid", simulator.accountSid(),
                 "switchboard.twilio.auth-token", simulator.authToken(),
                 "switchboard.public-base-url", publicBaseUrl);
-    }
-
-    @Override
-    public void stop() {
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (responder != null) {
-            responder.close();
-        }
-    }
-
-    public static TwilioSimulator simulator() {
-        return simulator;
     }
 }

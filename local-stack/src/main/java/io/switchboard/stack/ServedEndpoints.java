@@ -1,8 +1,13 @@
 package io.switchboard.stack;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.arc.Arc;
+import io.restassured.response.ValidatableResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -17,6 +22,7 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -27,7 +33,8 @@ import java.util.regex.Pattern;
  * {@code TwilioGate} adds them, and the Quarkus REST resource methods. A service's OpenAPI test compares them with
  * {@link #documented(String)}, so an endpoint served without a description in {@code /q/openapi} fails it: Vert.x
  * routes are invisible to smallrye-openapi's scan and must be described by hand. A service picks this bean up with
- * {@code %test.quarkus.index-dependency.local-stack.*}; its tests inject it.
+ * {@code %test.quarkus.index-dependency.local-stack.*}; its tests inject it, and assert with
+ * {@link #assertDescribedIn(String, Map)} against {@link #openApi(String)}.
  */
 @Singleton
 public class ServedEndpoints {
@@ -118,6 +125,37 @@ public class ServedEndpoints {
 
     private static boolean isQuarkus(String path) {
         return path.equals("/q") || path.startsWith("/q/");
+    }
+
+    /**
+     * Fails unless {@code openApiJson} describes every endpoint the service serves, and nothing else. {@code describedAs}
+     * holds the endpoints a service serves otherwise than the document can say (served → described), each for a
+     * reason its test states: each must be served, and is expected in the document as described.
+     */
+    public void assertDescribedIn(String openApiJson, Map<String, String> describedAs) {
+        Set<String> expected = new TreeSet<>(served());
+        describedAs.forEach((servedAs, described) -> {
+            assertThat(expected.remove(servedAs)).as("%s is served", servedAs).isTrue();
+            expected.add(described);
+        });
+        assertThat(documented(openApiJson)).as("what /q/openapi describes, against what is served").isEqualTo(expected);
+    }
+
+    /**
+     * {@code /q/openapi?format=json} of the service under test (RestAssured, which {@code @QuarkusTest} points at it),
+     * which must answer it.
+     */
+    public static String openApi() {
+        return openApiAnswer().extract().asString();
+    }
+
+    /** {@link #openApi()}, which must carry {@code title}, the one the service's configuration gives it. */
+    public static String openApi(String title) {
+        return openApiAnswer().body("info.title", equalTo(title)).extract().asString();
+    }
+
+    private static ValidatableResponse openApiAnswer() {
+        return given().queryParam("format", "json").get("/q/openapi").then().statusCode(200);
     }
 
     /** The operations {@code /q/openapi?format=json} describes, as {@code "POST /path"}. */

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
@@ -17,9 +15,7 @@ import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
 import io.switchboard.stack.twilio.WebhookReceiver.Received;
 import io.switchboard.stack.twilio.WebhookReceiver.Reply;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +24,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,39 +31,18 @@ import org.junit.jupiter.api.Test;
  * conference named after it, and Twilio calls the agent in over the Participants API. A real HTTP application checks
  * every webhook's signature with twilio-java; the REST API is driven by twilio-java's own client.
  */
-class ConferenceTest {
-    private static final String CALLER = "+15551230000";
-    private static final String NUMBER = "+15005550006";
+class ConferenceTest extends CallCenterOnTwilio {
     private static final String DOUG = "acme__doug";
     private static final String RHONDA = "acme__rhonda";
     private static final String ENQUEUE = "<Response><Enqueue>acme</Enqueue></Response>";
-    private static final String RFC_2822 = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
-    private WebhookReceiver app;
-    private TwilioSimulator twilio;
-    private TwilioRestClient rest;
-
-    @BeforeEach
-    void start() throws IOException {
-        app = new WebhookReceiver(TwilioSimulator.Config.DEFAULT_AUTH_TOKEN)
+    @Override
+    WebhookReceiver answers(WebhookReceiver receiver) {
+        return receiver
                 .on("/twilio/voice/incoming", r -> Reply.twiml(ENQUEUE))
                 .on("/twilio/voice/wait", r -> Reply.twiml("<Response><Play>https://x.test/wait.mp3</Play></Response>"))
                 .on("/twilio/voice/hold", r -> Reply.twiml("<Response><Play>https://x.test/hold.mp3</Play></Response>"))
                 .on("/twilio/voice/dial-ended", r -> Reply.twiml("<Response><Enqueue>acme-back</Enqueue></Response>"));
-        twilio = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withNumber(NUMBER, app.url("/twilio/voice/incoming"), app.url("/twilio/voice/status")));
-        rest = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
-                .httpClient(new SimulatorHttpClient(twilio.baseUrl()))
-                .build();
-    }
-
-    @AfterEach
-    void stop() {
-        twilio.close();
-        app.close();
-        assertThat(app.received()).allSatisfy(r -> assertThat(r.signatureValid()).as(r.url()).isTrue());
     }
 
     @Test

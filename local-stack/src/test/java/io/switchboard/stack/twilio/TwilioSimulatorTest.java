@@ -13,9 +13,7 @@ import com.twilio.rest.api.v2010.account.Call;
 import io.switchboard.stack.FreePort;
 import io.switchboard.stack.twilio.WebhookReceiver.Received;
 import io.switchboard.stack.twilio.WebhookReceiver.Reply;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,46 +27,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The simulator against a real HTTP application that checks signatures with twilio-java and answers TwiML the way
  * call-ingest does, and its REST API through twilio-java's own client.
  */
-class TwilioSimulatorTest {
-    private static final String CALLER = "+15551230000";
-    private static final String NUMBER = "+15005550006";
+class TwilioSimulatorTest extends CallCenterOnTwilio {
     private static final String OTHER_NUMBER = "+15005550007";
     private static final String ENQUEUE = "<Response><Enqueue waitUrl=\"/twilio/voice/hold\">acme</Enqueue></Response>";
-    private static final String RFC_2822 = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
-    private WebhookReceiver app;
-    private TwilioSimulator twilio;
-    private TwilioRestClient rest;
-
-    @BeforeEach
-    void start() throws IOException {
-        app = new WebhookReceiver(TwilioSimulator.Config.DEFAULT_AUTH_TOKEN)
+    @Override
+    WebhookReceiver answers(WebhookReceiver receiver) {
+        return receiver
                 .on("/twilio/voice/incoming", r -> Reply.twiml(ENQUEUE))
                 .on("/twilio/voice/hold", r -> Reply.twiml("<Response><Play loop=\"0\">https://example.test/hold.mp3</Play></Response>"))
                 .on("/twilio/voice/dial-ended", r -> Reply.twiml("completed".equals(r.param("DialCallStatus"))
                         ? "<Response><Hangup/></Response>" : ENQUEUE));
-        twilio = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withNumber(NUMBER, app.url("/twilio/voice/incoming"), app.url("/twilio/voice/status")));
-        rest = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
-                .httpClient(new SimulatorHttpClient(twilio.baseUrl()))
-                .build();
-    }
-
-    @AfterEach
-    void stop() {
-        twilio.close();
-        app.close();
-        assertThat(app.received()).allSatisfy(r -> assertThat(r.signatureValid()).as(r.url()).isTrue());
     }
 
     @Test

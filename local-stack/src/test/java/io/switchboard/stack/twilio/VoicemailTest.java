@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.twilio.exception.ApiException;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Recording;
 import io.switchboard.stack.twilio.WebhookReceiver.Received;
@@ -14,7 +12,6 @@ import io.switchboard.stack.twilio.WebhookReceiver.Reply;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -27,51 +24,32 @@ import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the call center's voicemail and forward need of Twilio: a caller redirected to {@code <Record>}, the recording's
  * status callback, its media and resource over REST, and a {@code <Dial>} to an overflow number.
  */
-class VoicemailTest {
-    private static final String CALLER = "+15551230000";
-    private static final String NUMBER = "+15005550006";
+class VoicemailTest extends CallCenterOnTwilio {
     private static final String OVERFLOW = "+15551112222";
     private static final String FORWARD_CALLER_ID = "+15559990000";
     private static final String API_KEY = "SK00000000000000000000000000000001";
     private static final String API_SECRET = "key-secret";
     private static final String ENQUEUE = "<Response><Enqueue>acme</Enqueue></Response>";
-    private static final String RFC_2822 = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000";
     private static final String RECORDING_SID = "RE[0-9a-f]{32}";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
-    private WebhookReceiver app;
-    private TwilioSimulator twilio;
-    private TwilioRestClient rest;
-
-    @BeforeEach
-    void start() throws IOException {
-        app = new WebhookReceiver(TwilioSimulator.Config.DEFAULT_AUTH_TOKEN)
+    @Override
+    WebhookReceiver answers(WebhookReceiver receiver) {
+        return receiver
                 .on("/twilio/voice/incoming", r -> Reply.twiml(ENQUEUE))
                 .on("/twilio/voice/voicemail", r -> Reply.twiml(voicemail("120", "completed")))
                 .on("/twilio/voice/recorded", r -> Reply.twiml("<Response><Say>Thank you</Say><Hangup/></Response>"))
                 .on("/twilio/voice/forwarded", r -> Reply.twiml("<Response><Hangup/></Response>"));
-        twilio = TwilioSimulator.start(TwilioSimulator.Config.defaults()
-                .withNumber(NUMBER, app.url("/twilio/voice/incoming"), app.url("/twilio/voice/status"))
-                .withApiKey(API_KEY, API_SECRET));
-        rest = new TwilioRestClient.Builder(twilio.accountSid(), twilio.authToken())
-                .httpClient(new SimulatorHttpClient(twilio.baseUrl()))
-                .build();
     }
 
-    @AfterEach
-    void stop() {
-        twilio.close();
-        app.close();
-        assertThat(app.received()).allSatisfy(r -> assertThat(r.signatureValid()).as(r.url()).isTrue());
+    @Override
+    TwilioSimulator.Config configure(TwilioSimulator.Config withNumber) {
+        return withNumber.withApiKey(API_KEY, API_SECRET);
     }
 
     @Test
