@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,10 +46,10 @@ class AdminApiTest {
                 INSERT INTO voip_users (tenant_id, id, name, roles) VALUES ('globex', 'hank', 'Hank', '{agent,admin}')
                     ON CONFLICT DO NOTHING;""");
         gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        doug = AgentScreen.open(gateway, "acme", "doug");
-        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
+        List<AgentScreen> screens = EndToEnd.openScreens(stack, "acme", WAIT, "doug", "rhonda");
+        doug = screens.get(0);
+        rhonda = screens.get(1);
         hanksToken = AgentScreen.devToken(gateway, "globex", "hank", null);
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
     }
 
     @AfterAll

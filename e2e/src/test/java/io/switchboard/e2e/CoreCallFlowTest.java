@@ -39,10 +39,9 @@ class CoreCallFlowTest {
         // The same two agents take a hundred calls in a row: no wrap-up between them.
         stack = EndToEnd.start("core-call-flow",
                 o -> o.withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
-        String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        doug = AgentScreen.open(gateway, "acme", "doug");
-        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
+        List<AgentScreen> screens = EndToEnd.openScreens(stack, "acme", WAIT, "doug", "rhonda");
+        doug = screens.get(0);
+        rhonda = screens.get(1);
     }
 
     @AfterAll

@@ -43,7 +43,7 @@ class LiveViewTest {
         gatewayB = GatewayReplica.start(stack, "gw-b");
         doug = AgentScreen.open(gatewayA, "acme", "doug");
         rhonda = AgentScreen.open(gatewayB.baseUrl(), "acme", "rhonda");
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
+        EndToEnd.awaitSnapshots(WAIT, doug, rhonda);
         await().atMost(WAIT).until(() -> doug.agentField("doug", "presence").equals("online") && doug.agentField("rhonda", "presence").equals("online")
                 && rhonda.agentField("doug", "presence").equals("online") && rhonda.agentField("rhonda", "presence").equals("online"));
     }
@@ -67,7 +67,7 @@ class LiveViewTest {
         await().atMost(WAIT).until(() -> doug.agentField("rhonda", "status").equals("wrap_up"));
         await().atMost(WAIT).until(() -> doug.agentField("rhonda", "status").equals("available")
                 && rhonda.agentField("rhonda", "status").equals("available"));
-        screensAgree();
+        EndToEnd.screensAgree(WAIT, doug, rhonda);
     }
 
     @Test
@@ -105,7 +105,7 @@ class LiveViewTest {
         stack.simulator().hangup(call);
         await().atMost(WAIT).until(() -> doug.call(call) == null && rhonda.call(call) == null);
         assertThat(doug.awaitReply(doug.setStatus("available")).get("type").asText()).isEqualTo("ack");
-        screensAgree();
+        EndToEnd.screensAgree(WAIT, doug, rhonda);
     }
 
     @Test
@@ -125,13 +125,6 @@ class LiveViewTest {
 
     private static String nextCaller() {
         return String.format("+1555030%04d", callers++);
-    }
-
-    private static void screensAgree() {
-        await().atMost(WAIT).until(() -> doug.seq() == rhonda.seq());
-        assertThat(doug.picture()).isEqualTo(rhonda.picture());
-        assertThat(doug.seqViolations()).isEmpty();
-        assertThat(rhonda.seqViolations()).isEmpty();
     }
 
 }

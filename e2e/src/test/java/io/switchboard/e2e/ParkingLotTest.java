@@ -9,6 +9,7 @@ import io.switchboard.stack.Stack;
 import io.switchboard.stack.twilio.AnswerMode;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterAll;
@@ -39,10 +40,9 @@ class ParkingLotTest {
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_PARKING_PARKER_RING_TIME",
                         PARKER_RING_TIME.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
-        String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        doug = AgentScreen.open(gateway, "acme", "doug");
-        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
+        List<AgentScreen> screens = EndToEnd.openScreens(stack, "acme", WAIT, "doug", "rhonda");
+        doug = screens.get(0);
+        rhonda = screens.get(1);
     }
 
     @AfterAll
@@ -52,10 +52,7 @@ class ParkingLotTest {
 
     @AfterEach
     void screensAgreeInOrder() {
-        await().atMost(WAIT).until(() -> doug.seq() == rhonda.seq());
-        assertThat(doug.picture()).isEqualTo(rhonda.picture());
-        assertThat(doug.seqViolations()).isEmpty();
-        assertThat(rhonda.seqViolations()).isEmpty();
+        EndToEnd.screensAgree(WAIT, doug, rhonda);
     }
 
     @Test

@@ -50,10 +50,9 @@ class QueueLimitTest {
                 INSERT INTO tenants (id, name) VALUES ('initech', 'Initech') ON CONFLICT DO NOTHING;
                 INSERT INTO voip_users (tenant_id, id, name) VALUES ('initech', 'milton', 'Milton')
                     ON CONFLICT DO NOTHING;""");
-        String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        doug = AgentScreen.open(gateway, "acme", "doug");
-        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot());
+        List<AgentScreen> screens = EndToEnd.openScreens(stack, "acme", WAIT, "doug", "rhonda");
+        doug = screens.get(0);
+        rhonda = screens.get(1);
     }
 
     @AfterAll
@@ -64,10 +63,7 @@ class QueueLimitTest {
     @AfterEach
     void screensAgree() {
         stack.postgres().execute("DELETE FROM call_handling WHERE tenant_id = 'acme'");
-        await().atMost(WAIT).until(() -> doug.seq() == rhonda.seq());
-        assertThat(doug.picture()).isEqualTo(rhonda.picture());
-        assertThat(doug.seqViolations()).isEmpty();
-        assertThat(rhonda.seqViolations()).isEmpty();
+        EndToEnd.screensAgree(WAIT, doug, rhonda);
     }
 
     @Test

@@ -59,8 +59,7 @@ class TenantIsolationTest {
         acmeDoug = AgentScreen.open(gateway, "acme", "doug");
         acmeRhonda = AgentScreen.open(gateway, "acme", "rhonda");
         globexDoug = AgentScreen.open(gateway, "globex", "doug");
-        await().atMost(WAIT).until(() -> acmeDoug.hasSnapshot() && acmeRhonda.hasSnapshot()
-                && globexDoug.hasSnapshot());
+        EndToEnd.awaitSnapshots(WAIT, acmeDoug, acmeRhonda, globexDoug);
     }
 
     @AfterAll

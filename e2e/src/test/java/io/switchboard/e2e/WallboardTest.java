@@ -60,10 +60,10 @@ class WallboardTest {
         stack.postgres().execute("INSERT INTO voip_users (tenant_id, id, name) VALUES ('acme', 'sam', 'Sam')"
                 + " ON CONFLICT DO NOTHING");
         gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        doug = AgentScreen.open(gateway, "acme", "doug");
-        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
-        sam = AgentScreen.open(gateway, "acme", "sam");
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot() && sam.hasSnapshot());
+        List<AgentScreen> screens = EndToEnd.openScreens(stack, "acme", WAIT, "doug", "rhonda", "sam");
+        doug = screens.get(0);
+        rhonda = screens.get(1);
+        sam = screens.get(2);
         await().atMost(WAIT).until(() -> List.of("doug", "rhonda", "sam").stream()
                 .allMatch(a -> "online".equals(doug.agentField(a, "presence"))));
     }
