@@ -40,11 +40,10 @@ class CallControlsTest {
                         TRANSFER_RING_TIME.toSeconds() + "s")
                 .withServiceEnv(Stack.Service.CALL_STATE, "SWITCHBOARD_AVAILABILITY_WRAP_UP", "0s"));
         stack.postgres().execute("INSERT INTO voip_users (tenant_id, id, name) VALUES ('acme', 'hank', 'Hank')");
-        String gateway = stack.baseUrl(Stack.Service.PRESENCE_GATEWAY);
-        doug = AgentScreen.open(gateway, "acme", "doug");
-        rhonda = AgentScreen.open(gateway, "acme", "rhonda");
-        hank = AgentScreen.open(gateway, "acme", "hank");
-        await().atMost(WAIT).until(() -> doug.hasSnapshot() && rhonda.hasSnapshot() && hank.hasSnapshot());
+        List<AgentScreen> screens = EndToEnd.openScreens(stack, "acme", WAIT, "doug", "rhonda", "hank");
+        doug = screens.get(0);
+        rhonda = screens.get(1);
+        hank = screens.get(2);
         await().atMost(WAIT).until(() -> everyScreen(s -> "online".equals(s.agentField("hank", "presence"))));
     }
 
@@ -55,11 +54,7 @@ class CallControlsTest {
 
     @AfterEach
     void screensAgreeInOrder() {
-        await().atMost(WAIT).until(() -> doug.seq() == rhonda.seq() && rhonda.seq() == hank.seq());
-        assertThat(doug.picture()).isEqualTo(rhonda.picture()).isEqualTo(hank.picture());
-        for (AgentScreen screen : screens()) {
-            assertThat(screen.seqViolations()).isEmpty();
-        }
+        EndToEnd.screensAgree(WAIT, doug, rhonda, hank);
         await().atMost(WAIT).until(() -> everyScreen(s -> List.of("doug", "rhonda", "hank").stream()
                 .allMatch(agent -> "available".equals(s.agentField(agent, "status")))));
     }
